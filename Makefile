@@ -1,0 +1,61 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := wsgi
+
+.PHONY: run test install translations migrate demo lint translations-update chromium bench clean
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+translations: install
+	@$(BIN)/pybabel compile --use-fuzzy -q -d protocol_app/translations
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+demo: migrate
+	$(BIN)/flask seed-reference
+	$(BIN)/flask seed-demo --if-empty
+
+run: translations demo
+	@echo ""
+	@echo "  Protokoll runs on http://127.0.0.1:5000  (web + Celery worker + beat + a mail sink that prints mails)"
+	@echo "  Demo logins (demo only), password Protokoll-Demo-2026:"
+	@echo "    admin@protokoll.example  referent@protokoll.example  leitung@protokoll.example"
+	@echo "    dolmetscher@protokoll.example  emigration@protokoll.example  leser@protokoll.example"
+	@echo "  Ctrl-C stops everything."
+	@echo ""
+	$(BIN)/honcho start -f Procfile.dev
+
+# Debian's chromium for the browser tests; Playwright cannot download browsers here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) \
+	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core'; }
+
+test: translations chromium
+	$(BIN)/ruff check protocol_app tests config.py wsgi.py celery_worker.py
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check protocol_app tests
+	$(BIN)/ruff format --check protocol_app tests
+
+translations-update: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o protocol_app/translations/messages.pot .
+	$(BIN)/pybabel update -i protocol_app/translations/messages.pot -d protocol_app/translations --no-fuzzy-matching
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,202 @@
+"""Configuration classes, read from environment variables (and `.env` in development).
+
+Every variable, its default and its meaning is listed in README.md ("Configuration").
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("PROTOKOLL_INSTANCE_DIR", BASE_DIR / "instance"))
+
+load_dotenv(BASE_DIR / ".env")
+
+#: Only the development and testing classes may fall back to this; production refuses it.
+INSECURE_DEFAULT_SECRET = "dev-only-insecure-secret-key-change-me"  # noqa: S105 (refused in production)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'protokoll.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    #: Where the embedded broker keeps its message files when REDIS_URL is unset.
+    EMBEDDED_BROKER_DIR = os.environ.get("EMBEDDED_BROKER_DIR", str(INSTANCE_DIR / "broker"))
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 20) * 1024 * 1024
+
+    # Sessions
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_NAME = "protokoll_session"
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 10)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    # Login protection
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
+    LOGIN_RATE_LIMIT_IP = os.environ.get("LOGIN_RATE_LIMIT_IP", "30 per 5 minutes")
+    LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per 5 minutes")
+    RATELIMIT_HEADERS_ENABLED = False
+
+    # argon2id; OWASP's floor is m=19 MiB, t=2, p=1. Raising these rehashes at next login.
+    PASSWORD_HASH_TIME_COST = _env_int("PASSWORD_HASH_TIME_COST", 3)
+    PASSWORD_HASH_MEMORY_KIB = _env_int("PASSWORD_HASH_MEMORY_KIB", 65536)
+    PASSWORD_HASH_PARALLELISM = _env_int("PASSWORD_HASH_PARALLELISM", 1)
+    PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 12)
+
+    # i18n
+    LANGUAGES = ("de", "en")
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "protocol_app" / "translations")
+
+    # UI assets are served by the app itself: the office network may be closed.
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    # Mail
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Protokoll <protokoll@localhost>")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = _env_int("SMTP_PORT", 8025)
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
+    SMTP_SSL = _env_bool("SMTP_SSL", False)
+    SMTP_TIMEOUT = _env_int("SMTP_TIMEOUT", 10)
+    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    #: First retry delay; doubles with each further attempt.
+    OUTBOX_BACKOFF_SECONDS = _env_int("OUTBOX_BACKOFF_SECONDS", 30)
+    #: A mail claimed by a worker that died is free again after this long.
+    OUTBOX_CLAIM_TIMEOUT_SECONDS = _env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600)
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    # Background work
+    OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 60)
+    REMINDER_SWEEP_SECONDS = _env_int("REMINDER_SWEEP_SECONDS", 300)
+
+    ALLOW_SQLITE_IN_PRODUCTION = _env_bool("ALLOW_SQLITE_IN_PRODUCTION", False)
+    IS_PRODUCTION = False
+
+    @classmethod
+    def celery_settings(cls, config: dict) -> dict:
+        """Return the Celery configuration for the given Flask config mapping."""
+        redis_url = config.get("REDIS_URL")
+        settings = {
+            "task_serializer": "json",
+            "accept_content": ["json"],
+            "result_serializer": "json",
+            "task_ignore_result": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "timezone": "Europe/Berlin",
+            "enable_utc": True,
+            "broker_connection_retry_on_startup": True,
+            # The web request must not hang when the broker is down: the outbox sweep
+            # re-enqueues whatever could not be published.
+            "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0.2},
+            "broker_connection_timeout": 3,
+            "beat_schedule": {
+                "outbox-sweep": {
+                    "task": "protocol_app.core.notifications.tasks.sweep_outbox",
+                    "schedule": float(config["OUTBOX_SWEEP_SECONDS"]),
+                },
+                "reminder-rules": {
+                    "task": "protocol_app.core.reminders.tasks.run_reminder_rules",
+                    "schedule": float(config["REMINDER_SWEEP_SECONDS"]),
+                },
+            },
+        }
+        if redis_url:
+            settings["broker_url"] = redis_url
+            settings["broker_transport_options"] = {"socket_connect_timeout": 3}
+        else:
+            folder = config["EMBEDDED_BROKER_DIR"]
+            settings["broker_url"] = "filesystem://"
+            settings["broker_transport_options"] = {
+                "data_folder_in": folder,
+                "data_folder_out": folder,
+                "processed_folder": folder,
+                "store_processed": False,
+            }
+        return settings
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite and the embedded broker unless told otherwise."""
+
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """Settings for the test suite; the database URL is set by the fixtures."""
+
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # The floor keeps the suite fast while still exercising argon2id.
+    PASSWORD_HASH_TIME_COST = 2
+    PASSWORD_HASH_MEMORY_KIB = 19456
+    RATELIMIT_STORAGE_URI = "memory://"
+    OUTBOX_BACKOFF_SECONDS = 1
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, Redis, secure cookies; refuses insecure defaults."""
+
+    IS_PRODUCTION = True
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        """Refuse to start with settings that are unsafe in production."""
+        if config["SECRET_KEY"] in (None, "", INSECURE_DEFAULT_SECRET) or len(config["SECRET_KEY"]) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production."
+            )
+        if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not config[
+            "ALLOW_SQLITE_IN_PRODUCTION"
+        ]:
+            raise RuntimeError(
+                "Production needs DATABASE_URL pointing to PostgreSQL "
+                "(set ALLOW_SQLITE_IN_PRODUCTION=1 to override knowingly)."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by PROTOKOLL_ENV (default: development)."""
+    name = os.environ.get("PROTOKOLL_ENV", "development").lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"PROTOKOLL_ENV must be one of {sorted(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

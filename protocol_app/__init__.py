@@ -1,0 +1,137 @@
+"""Protokoll: the workflow web app of a state protocol office."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from config import Config, ProductionConfig, config_from_env
+
+from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    """Build the application from a configuration class plus keyword overrides."""
+    config = config or config_from_env()
+    app = Flask(__name__, instance_path=str(Path(Config.UPLOAD_DIR).parent.resolve()))
+    app.config.from_object(config)
+    app.config.update(overrides)
+    if app.config.get("IS_PRODUCTION"):
+        ProductionConfig.validate(app.config)
+    # Login throttling must be shared by all web processes: Redis when there is one.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config["CELERY"] = Config.celery_settings(app.config)
+    _prepare_folders(app)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+
+    from .core.celery import celery_init_app
+
+    celery_init_app(app)
+    return app
+
+
+def _prepare_folders(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("REDIS_URL"):
+        Path(app.config["EMBEDDED_BROKER_DIR"]).mkdir(parents=True, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    from .core import i18n, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(
+        app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone
+    )
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    i18n.init_app(app)
+    security.init_app(app)
+    _import_models()
+
+
+def _import_models() -> None:
+    # Every model module must be imported so that Alembic sees the whole schema.
+    from .auth import models as _auth  # noqa: F401
+    from .core import workflow as _workflow  # noqa: F401
+    from .core.audit import models as _audit  # noqa: F401
+    from .core.notifications import models as _notifications  # noqa: F401
+    from .core.reminders import models as _reminders  # noqa: F401
+    from .core.reminders import rules as _rules  # noqa: F401
+    from .directory import models as _directory  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .core.permissions import enforce_login
+    from .core.views import bp as core_bp
+    from .directory.views import bp as directory_bp
+
+    for bp in (core_bp, auth_bp, admin_bp, directory_bp):
+        app.register_blueprint(bp)
+    enforce_login(app)
+
+
+#: Endpoints a user who must change the password may still reach.
+_PASSWORD_CHANGE_ALLOWED = frozenset(
+    {"auth.change_password", "auth.logout", "static", "bootstrap.static", "core.healthz"}
+)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from .core.db import commit_or_rollback
+    from .core.navigation import nav_for
+    from .core.notifications.services import unread_count
+    from .core.permissions import Permission, user_has
+
+    @app.before_request
+    def _force_password_change():
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in _PASSWORD_CHANGE_ALLOWED
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def _commit_unit_of_work(response):
+        # The one commit of a request: services only flush. Error responses roll back.
+        commit_or_rollback(response.status_code < 400)
+        return response
+
+    @app.context_processor
+    def _layout_context():
+        if not current_user.is_authenticated:
+            return {"nav_items": [], "unread_notifications": 0, "Permission": Permission}
+        return {
+            "nav_items": nav_for(current_user),
+            "unread_notifications": unread_count(current_user),
+            "Permission": Permission,
+            "user_has": user_has,
+        }

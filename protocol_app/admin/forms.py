@@ -1,0 +1,41 @@
+"""Forms of the user administration."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, SelectMultipleField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..core.forms import PlainTextField
+from ..core.permissions import Role
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    full_name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    roles = MultiCheckboxField(_l("Roles"), choices=Role.choices())
+    locale = SelectField(
+        _l("Language"), choices=[("de", "Deutsch"), ("en", "English")], default="de"
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_roles(self, field):
+        from wtforms.validators import ValidationError
+
+        if not field.data:
+            raise ValidationError(_l("Choose at least one role."))
+
+
+class NewUserForm(UserForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(),
+            Email(message=_l("Please enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )

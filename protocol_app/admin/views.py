@@ -1,0 +1,185 @@
+"""Admin pages: users, audit log, outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth import services as account
+from ..auth.models import User, UserRole
+from ..core.audit import AuditEvent
+from ..core.errors import DomainError
+from ..core.forms import ConfirmForm, apply_domain_error
+from ..core.listing import paginate
+from ..core.navigation import register_nav
+from ..core.notifications.models import OutboxMail
+from ..core.permissions import Permission, Role, permission_required
+from ..core.time import BERLIN
+from ..extensions import db
+from .forms import NewUserForm, UserForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+register_nav("admin.users", _l("Users"), Permission.ADMIN_USERS, order=90)
+register_nav("admin.audit", _l("Audit log"), Permission.ADMIN_AUDIT, order=91)
+
+
+def _load_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users")
+@permission_required(Permission.ADMIN_USERS)
+def users():
+    stmt = sa.select(User)
+    role = request.args.get("role")
+    if role in {r.value for r in Role}:
+        stmt = stmt.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
+    listing = paginate(
+        stmt,
+        sortable={"name": User.full_name, "email": User.email, "last_login": User.last_login_at},
+        default_sort="name",
+        searchable=(User.full_name, User.email),
+    )
+    return render_template("admin/users.html", listing=listing, roles=Role, role=role)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@permission_required(Permission.ADMIN_USERS)
+def user_new():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user, temporary = account.create_user(
+                actor=current_user,
+                email=form.email.data,
+                full_name=form.full_name.data,
+                roles=form.roles.data,
+                locale=form.locale.data,
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return render_template("admin/temporary_password.html", user=user, password=temporary)
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@permission_required(Permission.ADMIN_USERS)
+def user_edit(user_id: int):
+    user = _load_user(user_id)
+    form = UserForm(obj=user)
+    if request.method == "GET":
+        form.roles.data = sorted(r.value for r in user.roles)
+    if form.validate_on_submit():
+        try:
+            account.update_user(
+                user,
+                actor=current_user,
+                full_name=form.full_name.data,
+                roles=form.roles.data,
+                locale=form.locale.data,
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The user has been saved."), "success")
+            return redirect(url_for("admin.user_edit", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=user, confirm=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@permission_required(Permission.ADMIN_USERS)
+def user_set_active(user_id: int):
+    user = _load_user(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        account.set_active(user, actor=current_user, active=active)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("The account has been activated.") if active else _("The account has been deactivated."), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@permission_required(Permission.ADMIN_USERS)
+def user_reset_password(user_id: int):
+    user = _load_user(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    temporary = account.reset_password(user, actor=current_user)
+    return render_template("admin/temporary_password.html", user=user, password=temporary)
+
+
+def _date_arg(name: str, end: bool = False):
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        flash(_("Please enter dates as YYYY-MM-DD."), "warning")
+        return None
+    return datetime.combine(day, time.max if end else time.min, tzinfo=BERLIN)
+
+
+@bp.route("/audit")
+@permission_required(Permission.ADMIN_AUDIT)
+def audit():
+    stmt = sa.select(AuditEvent)
+    action = (request.args.get("action") or "").strip()
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action))
+    object_type = (request.args.get("object_type") or "").strip()
+    if object_type:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    actor = request.args.get("actor", "")
+    if actor.isdigit():
+        stmt = stmt.where(AuditEvent.actor_id == int(actor))
+    start, end = _date_arg("from"), _date_arg("to", end=True)
+    if start:
+        stmt = stmt.where(AuditEvent.occurred_at >= start)
+    if end:
+        stmt = stmt.where(AuditEvent.occurred_at <= end)
+    listing = paginate(
+        stmt,
+        sortable={"time": AuditEvent.occurred_at, "action": AuditEvent.action},
+        default_sort="time",
+        default_direction="desc",
+        searchable=(AuditEvent.summary, AuditEvent.action),
+    )
+    actors = db.session.scalars(sa.select(User).order_by(User.full_name)).all()
+    types = db.session.scalars(
+        sa.select(AuditEvent.object_type).distinct().where(AuditEvent.object_type.is_not(None))
+    ).all()
+    return render_template("admin/audit.html", listing=listing, actors=actors, types=sorted(types))
+
+
+@bp.route("/outbox")
+@permission_required(Permission.ADMIN_AUDIT)
+def outbox():
+    stmt = sa.select(OutboxMail)
+    status = request.args.get("status")
+    if status:
+        stmt = stmt.where(OutboxMail.status == status)
+    listing = paginate(
+        stmt,
+        sortable={"created": OutboxMail.created_at, "status": OutboxMail.status},
+        default_sort="created",
+        default_direction="desc",
+        searchable=(OutboxMail.recipient, OutboxMail.subject),
+    )
+    return render_template("admin/outbox.html", listing=listing, status=status)

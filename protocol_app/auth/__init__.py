@@ -1,0 +1,1 @@
+"""Authentication: users, roles, login, server-side sessions, password changes."""

@@ -1,0 +1,105 @@
+"""User accounts, their roles and their server-side login sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import TimestampMixin, UTCDateTime, enum_check
+from ..core.permissions import Role, permissions_of
+from ..core.time import now_utc
+from ..extensions import db
+
+
+class User(TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-case; login compares lower-case.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
+    full_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    is_active_account: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    must_change_password: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    locale: Mapped[str] = mapped_column(sa.String(5), default="de", nullable=False)
+    failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __table_args__ = (sa.CheckConstraint("locale IN ('de', 'en')", name="locale_valid"),)
+
+    # Flask-Login interface -------------------------------------------------------
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    # Roles ----------------------------------------------------------------------------
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(Role(r.role) for r in self.role_rows)
+
+    @property
+    def permissions(self):
+        return permissions_of(self.roles)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    def is_locked(self, at: datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (at or now_utc())
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+    __table_args__ = (enum_check("role", Role),)
+
+
+class UserSession(db.Model):
+    """A login of one user in one browser.
+
+    The cookie holds only this row's random id; logging out, changing the password
+    or deactivating the account ends the row, so a copied cookie stops working.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why the session ended: logout, password_change, deactivated, idle, expired, reset.
+    end_reason: Mapped[str | None] = mapped_column(sa.String(30))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300))
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,241 @@
+"""Account rules: login with lockout, password changes, user administration.
+
+Every function takes the acting user as an argument, flushes but never commits,
+and writes its audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from ..core.audit import changes_of, record_event
+from ..core.db import transactional
+from ..core.errors import DomainError, ValidationFailed
+from ..core.permissions import Role
+from ..core.time import now_utc
+from ..extensions import db
+from . import passwords
+from .models import User, UserRole
+from .sessions import end_all_sessions, start_session
+
+#: The one message for every failed login: it must not reveal whether the e-mail
+#: exists, whether the password was wrong or whether the account is locked.
+LOGIN_FAILED = _l(
+    "Login failed. Please check your e-mail address and password. "
+    "After repeated failures, login is blocked for a while."
+)
+
+
+class LoginFailed(DomainError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str, *, user_agent: str | None = None):
+    """Check the credentials and open a server-side session; return (user, session).
+
+    Counts failures per account and locks it for LOGIN_LOCK_MINUTES after
+    LOGIN_MAX_FAILURES; raises LoginFailed with the same message in every case.
+    """
+    cfg = current_app.config
+    user = find_user_by_email(email)
+    now = now_utc()
+    if user is None:
+        passwords.burn_verification_time(password)
+        record_event("auth.login_failed", summary="unknown account")
+        raise LoginFailed(LOGIN_FAILED)
+    if user.is_locked(now) or not user.is_active_account:
+        passwords.burn_verification_time(password)
+        record_event(
+            "auth.login_refused",
+            target=user,
+            summary="locked" if user.is_active_account else "inactive",
+        )
+        raise LoginFailed(LOGIN_FAILED)
+    if not passwords.verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        summary = f"failure {user.failed_logins}"
+        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+            user.failed_logins = 0
+            summary += ", account locked"
+        record_event("auth.login_failed", target=user, summary=summary)
+        raise LoginFailed(LOGIN_FAILED)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    row = start_session(user, user_agent=user_agent)
+    record_event("auth.login", actor=user, target=user)
+    db.session.flush()
+    return user, row
+
+
+def logout(user: User, session_row) -> None:
+    """End the current session on the server."""
+    from .sessions import end_session
+
+    if session_row is not None:
+        end_session(session_row, "logout")
+    record_event("auth.logout", actor=user, target=user)
+
+
+@transactional
+def change_password(user: User, current: str, new: str, *, keep_session_id: str | None) -> None:
+    """Change `user`'s own password; ends all their other sessions."""
+    if not passwords.verify_password(user.password_hash, current):
+        raise ValidationFailed(_l("The current password is not correct."), field="current_password")
+    if current == new:
+        raise ValidationFailed(
+            _l("The new password must differ from the current one."), field="new_password"
+        )
+    problems = passwords.password_problems(new, email=user.email)
+    if problems:
+        raise ValidationFailed(problems[0], field="new_password")
+    user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
+    user.password_changed_at = now_utc()
+    end_all_sessions(user, "password_change", except_id=keep_session_id)
+    record_event("user.password_change", actor=user, target=user)
+
+
+@transactional
+def set_locale(user: User, locale: str) -> None:
+    """Remember the user's interface language."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise ValidationFailed(_l("This language is not available."))
+    if user.locale != locale:
+        changes = {"locale": [user.locale, locale]}
+        user.locale = locale
+        record_event("user.set_locale", actor=user, target=user, changes=changes)
+
+
+def _set_roles(user: User, roles) -> None:
+    wanted = {Role(r).value for r in roles}
+    current = {r.role for r in user.role_rows}
+    for row in list(user.role_rows):
+        if row.role not in wanted:
+            user.role_rows.remove(row)
+    for role in sorted(wanted - current):
+        user.role_rows.append(UserRole(role=role))
+
+
+def generate_temporary_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@transactional
+def create_user(*, actor: User, email: str, full_name: str, roles, locale: str = "de"):
+    """Create an account with a temporary password; return (user, temp_password)."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise ValidationFailed(_l("A user with this e-mail address exists already."), field="email")
+    if not roles:
+        raise ValidationFailed(_l("Choose at least one role."), field="roles")
+    temporary = generate_temporary_password()
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        locale=locale,
+        password_hash=passwords.hash_password(temporary),
+        must_change_password=True,
+    )
+    _set_roles(user, roles)
+    db.session.add(user)
+    db.session.flush()
+    record_event(
+        "user.create",
+        actor=actor,
+        target=user,
+        changes={"email": [None, email], "roles": [None, sorted(Role(r).value for r in roles)]},
+    )
+    return user, temporary
+
+
+@transactional
+def update_user(user: User, *, actor: User, full_name: str, roles, locale: str) -> None:
+    """Change name, language and roles of an account."""
+    if not roles:
+        raise ValidationFailed(_l("Choose at least one role."), field="roles")
+    if user.id == actor.id and Role.ADMIN.value not in {Role(r).value for r in roles}:
+        raise ValidationFailed(_l("You cannot remove your own admin role."), field="roles")
+    before_roles = sorted(r.value for r in user.roles)
+    user.full_name = full_name.strip()
+    user.locale = locale
+    changes = changes_of(user)
+    _set_roles(user, roles)
+    after_roles = sorted(Role(r).value for r in roles)
+    if before_roles != after_roles:
+        changes["roles"] = [before_roles, after_roles]
+    if changes:
+        record_event("user.update", actor=actor, target=user, changes=changes)
+
+
+@transactional
+def set_active(user: User, *, actor: User, active: bool) -> None:
+    """Activate or deactivate an account; deactivation ends its sessions at once."""
+    if user.id == actor.id and not active:
+        raise ValidationFailed(_l("You cannot deactivate your own account."))
+    if user.is_active_account == active:
+        return
+    user.is_active_account = active
+    if not active:
+        end_all_sessions(user, "deactivated")
+    record_event(
+        "user.activate" if active else "user.deactivate",
+        actor=actor,
+        target=user,
+        changes={"is_active_account": [not active, active]},
+    )
+
+
+@transactional
+def reset_password(user: User, *, actor: User) -> str:
+    """Give `user` a temporary password to change at next login; return it."""
+    temporary = generate_temporary_password()
+    user.password_hash = passwords.hash_password(temporary)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    end_all_sessions(user, "reset")
+    record_event("user.password_reset", actor=actor, target=user)
+    return temporary
+
+
+def users_with_role(role: Role) -> list[User]:
+    """Return active users holding `role`."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole)
+            .where(UserRole.role == role.value, User.is_active_account.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
+@transactional
+def ensure_user(*, email: str, full_name: str, roles, password: str, locale: str = "de") -> User:
+    """Create or update a user with a known password (demo data and CLI only)."""
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=normalise_email(email), full_name=full_name, locale=locale,
+                    password_hash=passwords.hash_password(password))
+        db.session.add(user)
+        _set_roles(user, roles)
+        db.session.flush()
+        record_event("user.create", target=user, summary="seeded")
+    return user

@@ -1,0 +1,128 @@
+"""Login, logout, own password and language."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user, login_user, logout_user
+
+from ..core.errors import DomainError
+from ..core.forms import apply_domain_error
+from ..core.permissions import login_required_only, public
+from ..core.urls import safe_next_url
+from ..extensions import db, limiter, login_manager
+from . import services
+from .forms import ChangePasswordForm, LanguageForm, LoginForm
+from .models import User, UserSession
+from .sessions import validate_session
+
+bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
+
+SESSION_KEY = "sid"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    try:
+        uid = int(user_id)
+    except ValueError:
+        return None
+    return validate_session(session.get(SESSION_KEY), uid)
+
+
+def _ip_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_IP"]
+
+
+def _account_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"]
+
+
+def _account_key() -> str:
+    return "login-account:" + services.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_ip_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)
+def login():
+    if request.args.get("lang") in current_app.config["LANGUAGES"]:
+        session["locale"] = request.args["lang"]
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user, row = services.authenticate(
+                form.email.data, form.password.data, user_agent=request.user_agent.string
+            )
+        except services.LoginFailed as exc:
+            form.password.errors.append(str(exc.message))
+        else:
+            locale = session.get("locale")
+            session.clear()  # a new session for the new login: nothing carries over
+            session[SESSION_KEY] = row.id
+            session.permanent = True
+            login_user(user)
+            if locale and locale != user.locale:
+                services.set_locale(user, locale)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("core.dashboard"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required_only
+def logout():
+    row = db.session.get(UserSession, session.get(SESSION_KEY) or "")
+    services.logout(current_user, row)
+    logout_user()
+    session.clear()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required_only
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session_id=session.get(SESSION_KEY),
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("Your password has been changed. Other sessions were logged out."), "success")
+            return redirect(url_for("core.dashboard"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required_only
+def profile():
+    form = LanguageForm(locale=current_user.locale)
+    if form.validate_on_submit():
+        try:
+            services.set_locale(current_user, form.locale.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            refresh()  # the flash below must already speak the new language
+            flash(_("Your settings have been saved."), "success")
+            return redirect(safe_next_url(request.args.get("next")) or url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)

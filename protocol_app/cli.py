@@ -1,0 +1,73 @@
+"""Flask CLI commands: reference data and demo data."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+
+from .extensions import db
+
+DEMO_PASSWORD = "Protokoll-Demo-2026"  # noqa: S105 (demo only, refused in production)
+
+#: (e-mail, name, roles) of the demo accounts; password DEMO_PASSWORD, demo only.
+DEMO_USERS = [
+    ("admin@protokoll.example", "Anna Admin", ["admin"]),
+    ("referent@protokoll.example", "Rainer Referent", ["officer"]),
+    ("leitung@protokoll.example", "Lena Leitung", ["manager"]),
+    ("dolmetscher@protokoll.example", "Dora Dolmetscherin", ["translator"]),
+    ("emigration@protokoll.example", "Emil Emigrantenprogramm", ["emigration"]),
+    ("leser@protokoll.example", "Lea Leserin", ["viewer"]),
+]
+
+
+def seed_demo_data() -> dict:
+    """Create the demo users and reference data; safe to run repeatedly."""
+    from .auth.services import ensure_user
+    from .directory.reference_data import load_reference_data
+
+    counts = load_reference_data()
+    for email, name, roles in DEMO_USERS:
+        ensure_user(email=email, full_name=name, roles=roles, password=DEMO_PASSWORD)
+    counts["users"] = len(DEMO_USERS)
+    return counts
+
+
+def register_cli(app) -> None:
+    @app.cli.command("seed-reference")
+    def seed_reference():
+        """Load countries, partner cities and venues (idempotent, safe in production)."""
+        from .directory.reference_data import load_reference_data
+
+        counts = load_reference_data()
+        db.session.commit()
+        click.echo(f"reference data added: {counts}")
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
+    def seed_demo(if_empty):
+        """Create demo users and data (idempotent; refused in production)."""
+        if current_app.config.get("IS_PRODUCTION"):
+            raise click.ClickException("seed-demo refuses to run in production.")
+        if if_empty:
+            from .auth.models import User
+
+            if db.session.scalar(sa.select(sa.func.count(User.id))):
+                click.echo("database has users already; demo data not loaded")
+                return
+        counts = seed_demo_data()
+        db.session.commit()
+        click.echo(f"demo data ready: {counts}")
+
+    @app.cli.command("create-admin")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    def create_admin(email, name):
+        """Create the first admin account and print its temporary password."""
+        from .auth.services import create_user, find_user_by_email
+
+        if find_user_by_email(email):
+            raise click.ClickException("a user with this e-mail exists already")
+        user, temporary = create_user(actor=None, email=email, full_name=name, roles=["admin"])
+        db.session.commit()
+        click.echo(f"admin {user.email} created; temporary password: {temporary}")

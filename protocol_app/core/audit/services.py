@@ -1,0 +1,81 @@
+"""Writing audit events in the same transaction as the change they describe."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from flask import has_request_context, request
+from sqlalchemy import inspect
+
+from ...extensions import db
+from .models import AuditEvent
+
+#: Columns whose values never go into the audit log.
+SECRET_FIELDS = frozenset({"password_hash"})
+
+
+def _plain(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def changes_of(obj, *, exclude=()) -> dict:
+    """Return {column: [before, after]} for the pending changes of an ORM object.
+
+    Call before the session flushes. New objects report [None, value].
+    """
+    state = inspect(obj)
+    result = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in exclude or key in ("created_at", "updated_at", "version"):
+            continue
+        hist = state.attrs[key].history
+        if not hist.has_changes():
+            continue
+        before = hist.deleted[0] if hist.deleted else None
+        after = hist.added[0] if hist.added else None
+        if before == after:
+            continue
+        if key in SECRET_FIELDS:
+            result[key] = ["***", "***"]
+        else:
+            result[key] = [_plain(before), _plain(after)]
+    return result
+
+
+def record_event(
+    action: str,
+    *,
+    actor=None,
+    target=None,
+    object_type: str | None = None,
+    object_id=None,
+    summary: str | None = None,
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction and return it."""
+    if target is not None:
+        object_type = object_type or target.__tablename__
+        if object_id is None:
+            if inspect(target).identity is None:
+                db.session.flush()  # a new record needs its id before it can be named
+            object_id = inspect(target).identity[0]
+    event = AuditEvent(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        summary=summary,
+        changes=changes or None,
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event

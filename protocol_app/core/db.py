@@ -1,0 +1,89 @@
+"""Database conventions: column types, mixins, the per-service savepoint and the
+single commit per request or task."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from ..extensions import db
+from .time import as_utc, now_utc
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use aware UTC datetimes")
+        value = as_utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else as_utc(value)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=now_utc, onupdate=now_utc, nullable=False
+    )
+
+
+def enum_check(column: str, values) -> sa.CheckConstraint:
+    """A CHECK constraint that keeps a string column within an enum's values."""
+    allowed = ", ".join(f"'{v.value if hasattr(v, 'value') else v}'" for v in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_valid")
+
+
+def transactional(func):
+    """Run a service inside a SAVEPOINT: if it raises, none of its writes remain.
+
+    The outer transaction is committed once per request or task (see
+    `commit_or_rollback`), so a refused request never leaves a half-written record.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with db.session.begin_nested():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def commit_or_rollback(success: bool) -> None:
+    """Commit the unit of work if it succeeded, otherwise roll it back."""
+    if success:
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, connection_record):
+    # pysqlite's own transaction handling breaks SAVEPOINTs; let SQLAlchemy issue BEGIN.
+    # WAL and a busy timeout let the web process, the worker and beat share one file.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")

@@ -1,0 +1,26 @@
+"""String enums with translated labels, stored as plain strings in the database."""
+
+from __future__ import annotations
+
+import enum
+
+
+class LabelledEnum(enum.StrEnum):
+    """An enum whose members carry a lazily translated label.
+
+    Declare members as ``NAME = "value", _l("Label")``.
+    """
+
+    def __new__(cls, value, label=None):
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label if label is not None else value
+        return obj
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def choices(cls):
+        """Return (value, label) pairs for a select field."""
+        return [(member.value, member.label) for member in cls]

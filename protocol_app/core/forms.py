@@ -1,0 +1,50 @@
+"""Helpers shared by forms of every domain."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+
+def apply_domain_error(form, exc) -> None:
+    """Show a service's DomainError on the field it names, or on the whole form."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [str(exc.message)]
+    else:
+        form.form_errors.append(str(exc.message))
+
+
+def no_markup(form, field) -> None:
+    """Refuse text containing HTML tags: it has no place in a protocol record."""
+    value = field.data or ""
+    if "<" in value and ">" in value:
+        raise ValidationError(_l("Please enter plain text without HTML tags."))
+
+
+class PlainTextField(StringField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [*(validators or []), no_markup], **kwargs)
+
+
+class PlainTextAreaField(TextAreaField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [*(validators or []), no_markup], **kwargs)
+
+
+class VersionedForm(FlaskForm):
+    """A form that carries the record version it was rendered with (stale-form check)."""
+
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST with a CSRF token, used behind confirmation dialogs."""

@@ -1,0 +1,47 @@
+"""Health of the parts an operator watches: database, broker, outbox backlog."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db
+from .notifications.services import outbox_backlog
+
+
+def check_database() -> str:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        return "ok"
+    except Exception as exc:
+        db.session.rollback()
+        return f"error: {exc.__class__.__name__}"
+
+
+def check_broker() -> str:
+    celery = current_app.extensions.get("celery")
+    if celery is None:
+        return "error: not configured"
+    try:
+        with celery.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:
+        return f"error: {exc.__class__.__name__}"
+
+
+def health_report() -> tuple[dict, bool]:
+    """Return the report and whether the app can serve requests (database up)."""
+    database = check_database()
+    report = {"database": database, "broker": check_broker()}
+    if database == "ok":
+        backlog = outbox_backlog()
+        report["outbox"] = {
+            "pending": backlog.get("pending", 0) + backlog.get("sending", 0),
+            "failed": backlog.get("failed", 0),
+        }
+    healthy = database == "ok"
+    report["status"] = "ok" if healthy and report["broker"] == "ok" else "degraded"
+    if not healthy:
+        report["status"] = "down"
+    return report, healthy

@@ -1,0 +1,56 @@
+"""Locale and time-zone selection, and German-first date formats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app, session
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import get_locale
+from flask_login import current_user
+
+#: Fixed patterns: German offices expect "22.11.2026, 14:30", not Babel's "22.11.26".
+DATETIME_PATTERNS = {"de": "dd.MM.yyyy, HH:mm", "en": "d MMM yyyy, HH:mm"}
+DATE_PATTERNS = {"de": "dd.MM.yyyy", "en": "d MMM yyyy"}
+
+
+def select_locale() -> str:
+    """The user's saved language; before login the one chosen on the login page; else German."""
+    languages = current_app.config["LANGUAGES"]
+    is_user = current_user and getattr(current_user, "is_authenticated", False)
+    if is_user and current_user.locale in languages:
+        return current_user.locale
+    locale = session.get("locale")
+    if locale in languages:
+        return locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return "Europe/Berlin"
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "de"
+
+
+def format_dt(value: datetime | None) -> str:
+    """Format an aware datetime in Europe/Berlin in the current language."""
+    if value is None:
+        return ""
+    return babel_format_datetime(value, DATETIME_PATTERNS.get(_language(), "medium"))
+
+
+def format_d(value: date | None) -> str:
+    """Format a date in the current language."""
+    if value is None:
+        return ""
+    return babel_format_date(value, DATE_PATTERNS.get(_language(), "medium"))
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["datetime"] = format_dt
+    app.jinja_env.filters["date"] = format_d
+    app.jinja_env.globals["get_locale"] = get_locale

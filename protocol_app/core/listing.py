@@ -1,0 +1,82 @@
+"""Search, sort and paginate a list page from URL parameters (shared by all lists)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import request
+
+from ..extensions import db
+
+PER_PAGE_CHOICES = (25, 50, 100)
+
+
+@dataclass
+class Listing:
+    """A page of results plus what the template needs to render controls."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+    sort: str
+    direction: str
+    query: str
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return max(1, int(request.args.get(name, default)))
+    except (TypeError, ValueError):
+        return default
+
+
+def paginate(
+    stmt: sa.Select,
+    *,
+    sortable: dict[str, sa.ColumnElement],
+    default_sort: str,
+    default_direction: str = "asc",
+    searchable: tuple[sa.ColumnElement, ...] = (),
+) -> Listing:
+    """Apply ?q=, ?sort=, ?dir=, ?page= and ?per_page= to `stmt` and run it.
+
+    Unknown sort keys fall back to the default, so a hand-edited URL never fails.
+    """
+    query = (request.args.get("q") or "").strip()[:100]
+    if query and searchable:
+        pattern = f"%{query.lower()}%"
+        stmt = stmt.where(sa.or_(*(sa.func.lower(col).like(pattern) for col in searchable)))
+    sort = request.args.get("sort", default_sort)
+    if sort not in sortable:
+        sort = default_sort
+    direction = request.args.get("dir", default_direction)
+    if direction not in ("asc", "desc"):
+        direction = default_direction
+    column = sortable[sort]
+    per_page = _int_arg("per_page", PER_PAGE_CHOICES[0])
+    if per_page not in PER_PAGE_CHOICES:
+        per_page = PER_PAGE_CHOICES[0]
+    page = _int_arg("page", 1)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(page, pages)
+    order = column.desc() if direction == "desc" else column.asc()
+    items = list(
+        db.session.scalars(stmt.order_by(order).limit(per_page).offset((page - 1) * per_page))
+        .unique()
+    )
+    return Listing(items, page, per_page, total, sort, direction, query)

@@ -1,0 +1,71 @@
+"""Notification and outbox tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ...extensions import db
+from ..db import UTCDateTime, enum_check
+from ..enums import LabelledEnum
+from ..time import now_utc
+
+
+class Notification(db.Model):
+    """A message in a user's bell, written in the recipient's language."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    message: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    #: Relative URL inside the app; never carries personal data.
+    link: Mapped[str | None] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, nullable=False)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+
+class MailStatus(LabelledEnum):
+    PENDING = "pending", _l("Waiting")
+    SENDING = "sending", _l("Being sent")
+    SENT = "sent", _l("Sent")
+    FAILED = "failed", _l("Failed")
+
+
+class OutboxMail(db.Model):
+    """An e-mail written in the same transaction as the change that caused it.
+
+    A worker claims it with a conditional UPDATE (pending -> sending), so two
+    workers or a retry and a sweep can never both send it.
+    """
+
+    __tablename__ = "outbox_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    #: Subjects never name a person; see DESIGN.md section 6.
+    subject: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    body_text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    status: Mapped[str] = mapped_column(
+        sa.String(10), default=MailStatus.PENDING.value, nullable=False
+    )
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, nullable=False)
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=now_utc, nullable=False
+    )
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        enum_check("status", MailStatus),
+        sa.Index("ix_outbox_mails_due", "status", "next_attempt_at"),
+    )

@@ -1,0 +1,142 @@
+"""Creating notifications and outbox mails, and handing mails to the worker
+only after the transaction that wrote them has committed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ...extensions import db
+from ..time import now_utc
+from .models import MailStatus, Notification, OutboxMail
+
+log = logging.getLogger(__name__)
+
+_PENDING_KEY = "protokoll_outbox_ids"
+
+
+def notify(user, message_factory, *, link: str | None = None, mail: bool = True) -> Notification:
+    """Notify `user` in-app and (if `mail`) by e-mail, in the user's language.
+
+    `message_factory` is a callable returning the (translated) message, so that it
+    is rendered under the recipient's locale rather than the actor's.
+    """
+    with force_locale(user.locale):
+        message = str(message_factory())
+    note = Notification(user_id=user.id, message=message, link=link)
+    db.session.add(note)
+    if mail and user.is_active_account:
+        with force_locale(user.locale):
+            body = render_template(
+                "notifications/mail.txt",
+                message=message,
+                link=link,
+                base_url=current_app.config["BASE_URL"],
+            )
+            from flask_babel import gettext
+
+            subject = gettext("New notification from Protokoll")
+        queue_mail(user.email, subject, body)
+    return note
+
+
+def queue_mail(recipient: str, subject: str, body_text: str) -> OutboxMail:
+    """Write a mail to the outbox; it is sent after the surrounding commit."""
+    mail = OutboxMail(recipient=recipient, subject=subject, body_text=body_text)
+    db.session.add(mail)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING_KEY, set()).add(mail.id)
+    return mail
+
+
+def unread_count(user) -> int:
+    """Return how many notifications of `user` are unread."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def mark_read(user, notification_id: int | None = None) -> int:
+    """Mark one (or all) of `user`'s notifications read; return how many changed."""
+    stmt = sa.update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    return db.session.execute(stmt.values(read_at=now_utc())).rowcount
+
+
+def outbox_backlog() -> dict:
+    """Count outbox mails that are not yet sent, by status."""
+    rows = db.session.execute(
+        sa.select(OutboxMail.status, sa.func.count(OutboxMail.id))
+        .where(OutboxMail.status != MailStatus.SENT.value)
+        .group_by(OutboxMail.status)
+    )
+    return {status: count for status, count in rows}
+
+
+def due_mail_ids(limit: int = 500) -> list[int]:
+    """Return ids of mails due for (re)delivery, including stale claims."""
+    now = now_utc()
+    stale = now - timedelta(seconds=current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"])
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMail.id)
+            .where(
+                sa.or_(
+                    sa.and_(
+                        OutboxMail.status == MailStatus.PENDING.value,
+                        OutboxMail.next_attempt_at <= now,
+                    ),
+                    sa.and_(
+                        OutboxMail.status == MailStatus.SENDING.value,
+                        OutboxMail.claimed_at < stale,
+                    ),
+                )
+            )
+            .order_by(OutboxMail.id)
+            .limit(limit)
+        )
+    )
+
+
+def enqueue_delivery(mail_ids) -> int:
+    """Hand mails to the worker; return how many were published.
+
+    A broker that is down is logged, not raised: the mails stay pending and the
+    beat sweep publishes them again later.
+    """
+    from .tasks import deliver_mail
+
+    published = 0
+    for mail_id in mail_ids:
+        try:
+            deliver_mail.apply_async(args=[mail_id], retry=False)
+            published += 1
+        except Exception as exc:  # broker unreachable: the sweep will retry
+            log.warning("could not publish outbox mail %s: %s", mail_id, exc.__class__.__name__)
+            break
+    return published
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_after_commit(session):
+    ids = session.info.pop(_PENDING_KEY, None)
+    if ids and current_app and not current_app.config.get("OUTBOX_PUBLISH_DISABLED"):
+        enqueue_delivery(sorted(ids))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session):
+    # Only a rollback of the whole transaction discards the mails; a savepoint
+    # rollback does not fire this event on the session.
+    session.info.pop(_PENDING_KEY, None)

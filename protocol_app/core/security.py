@@ -1,0 +1,70 @@
+"""Response headers and error pages that every response gets."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+
+def _set_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_user and getattr(current_user, "is_authenticated", False):
+        # Pages of logged-in users hold personal data: no browser or proxy cache.
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    return response
+
+
+def _render_error(code: int, description: str | None = None):
+    return render_template(f"errors/{code}.html", description=description), code
+
+
+def init_app(app) -> None:
+    app.after_request(_set_headers)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc):
+        db.session.rollback()
+        return _render_error(400, "csrf")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc):
+        db.session.rollback()
+        code = exc.code if exc.code in (400, 403, 404, 405, 413, 429) else None
+        if code is None:
+            return exc
+        return _render_error(code)
+
+    @app.errorhandler(Exception)
+    def _server_error(exc):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render_error(500)

@@ -1,0 +1,93 @@
+"""Start page, notifications and the health check."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from .dashboard import cards_for, register_card
+from .forms import ConfirmForm
+from .health import health_report
+from .listing import paginate
+from .notifications.models import Notification
+from .notifications.services import mark_read
+from .permissions import Permission, login_required_only, public
+from .urls import safe_next_url
+
+bp = Blueprint("core", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@login_required_only
+def dashboard():
+    return render_template("core/dashboard.html", cards=cards_for(current_user))
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    report, healthy = health_report()
+    return jsonify(report), 200 if healthy else 503
+
+
+@bp.route("/notifications")
+@login_required_only
+def notifications():
+    listing = paginate(
+        sa.select(Notification).where(Notification.user_id == current_user.id),
+        sortable={"created": Notification.created_at},
+        default_sort="created",
+        default_direction="desc",
+        searchable=(Notification.message,),
+    )
+    return render_template("core/notifications.html", listing=listing, form=ConfirmForm())
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required_only
+def notifications_read():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        raw = request.form.get("notification_id")
+        note_id = int(raw) if raw and raw.isdigit() else None
+        mark_read(current_user, note_id)
+        if note_id is None:
+            flash(_("All notifications marked as read."), "success")
+        else:
+            note = db.session.get(Notification, note_id)
+            if note is not None and note.user_id == current_user.id and note.link:
+                target = safe_next_url(note.link)
+                if target:
+                    return redirect(target)
+    return redirect(url_for("core.notifications"))
+
+
+def _notifications_card(user) -> dict:
+    latest = db.session.scalars(
+        sa.select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc())
+        .limit(5)
+    ).all()
+    return {"latest": latest}
+
+
+def _admin_card(user) -> dict:
+    from ..auth.models import User
+    from .notifications.services import outbox_backlog
+
+    backlog = outbox_backlog()
+    return {
+        "active_users": db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(User.is_active_account.is_(True))
+        ),
+        "outbox_pending": backlog.get("pending", 0) + backlog.get("sending", 0),
+        "outbox_failed": backlog.get("failed", 0),
+    }
+
+
+register_card("notifications", "core/card_notifications.html", None, _notifications_card, 10)
+register_card("admin", "core/card_admin.html", Permission.ADMIN_USERS, _admin_card, 20)

@@ -1,0 +1,195 @@
+"""The one state-machine engine every process (visit, nomination, assignment,
+offer, applicant) runs on.
+
+A process declares its transitions as data in its own `workflow.py`; `apply`
+checks role and guard, changes the state, writes the transition log and the
+audit log in the same transaction, and relies on the record's version column
+(optimistic locking) so that of two concurrent decisions only one applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from .audit import record_event
+from .db import UTCDateTime
+from .errors import ConcurrentChangeError, DomainError, NotAllowed
+from .permissions import Role
+from .time import now_utc
+
+#: A guard returns None when the transition may happen, else a user-facing reason.
+Guard = Callable[[object, object], "str | None"]
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    action: str
+    target: str
+    roles: frozenset[Role]
+    label: object = None
+    guard: Guard | None = None
+    requires_comment: bool = False
+
+
+def transition(
+    sources: str | Iterable[str],
+    action: str,
+    target: str,
+    *,
+    roles: Iterable[Role],
+    label=None,
+    guard: Guard | None = None,
+    requires_comment: bool = False,
+) -> Transition:
+    """Declare one row of a transition table."""
+    sources = frozenset([sources] if isinstance(sources, str) else sources)
+    return Transition(
+        sources, action, target, frozenset(roles), label or action, guard, requires_comment
+    )
+
+
+@dataclass
+class Workflow:
+    """A named process with its states and transition table."""
+
+    name: str
+    states: type
+    transitions: list[Transition] = field(default_factory=list)
+
+    def __post_init__(self):
+        valid = {s.value for s in self.states}
+        for t in self.transitions:
+            unknown = (t.sources | {t.target}) - valid
+            if unknown:
+                raise ValueError(f"{self.name}: unknown states {sorted(unknown)} in {t.action}")
+
+    def find(self, state: str, action: str) -> Transition | None:
+        for t in self.transitions:
+            if t.action == action and state in t.sources:
+                return t
+        return None
+
+    def refusal(self, obj, t: Transition, actor) -> str | None:
+        """Return why `actor` may not take transition `t` on `obj`, or None."""
+        if not (actor.roles & t.roles):
+            return _l("Your role does not allow this step.")
+        if t.guard is not None:
+            return t.guard(obj, actor)
+        return None
+
+    def available(self, obj, actor) -> list[Transition]:
+        """Return the transitions `actor` may take from the object's current state."""
+        return [
+            t
+            for t in self.transitions
+            if obj.state in t.sources and self.refusal(obj, t, actor) is None
+        ]
+
+
+class WorkflowMixin:
+    """Adds the state and version columns to a model that runs a workflow.
+
+    The version column is SQLAlchemy's `version_id_col`: every UPDATE carries
+    `WHERE version = <loaded version>`, so a concurrent change makes it fail.
+    """
+
+    __workflow__: Workflow
+
+    state: Mapped[str] = mapped_column(sa.String(30), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version}
+
+
+class TransitionLog(db.Model):
+    __tablename__ = "workflow_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    object_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    action: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    from_state: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    to_state: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, nullable=False)
+
+    actor = db.relationship("User", lazy="joined")
+
+    __table_args__ = (sa.Index("ix_workflow_transitions_object", "workflow", "object_id"),)
+
+
+def history(workflow: Workflow, object_id: int) -> list[TransitionLog]:
+    """Return the transition log of one record, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(TransitionLog)
+            .where(TransitionLog.workflow == workflow.name, TransitionLog.object_id == object_id)
+            .order_by(TransitionLog.occurred_at, TransitionLog.id)
+        )
+    )
+
+
+def apply(
+    obj,
+    action: str,
+    *,
+    actor,
+    comment: str | None = None,
+    expected_version: int | None = None,
+) -> TransitionLog:
+    """Take `action` on `obj` as `actor`; raise a DomainError if it is not allowed.
+
+    `expected_version` is the version the user saw (from the form); a mismatch,
+    or a concurrent commit detected at flush, raises ConcurrentChangeError.
+    """
+    wf: Workflow = type(obj).__workflow__
+    if expected_version is not None and obj.version != expected_version:
+        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+    t = wf.find(obj.state, action)
+    if t is None:
+        raise DomainError(_l("This step is not possible in the current state."))
+    reason = wf.refusal(obj, t, actor)
+    if reason is not None:
+        raise NotAllowed(reason)
+    comment = (comment or "").strip() or None
+    if t.requires_comment and not comment:
+        raise DomainError(_l("Please give a reason for this step."), field="comment")
+
+    from_state = obj.state
+    obj.state = t.target
+    entry = TransitionLog(
+        workflow=wf.name,
+        object_id=obj.id,
+        action=action,
+        from_state=from_state,
+        to_state=t.target,
+        actor_id=getattr(actor, "id", None),
+        comment=comment,
+    )
+    db.session.add(entry)
+    record_event(
+        f"{wf.name}.{action}",
+        actor=actor,
+        target=obj,
+        summary=f"{from_state} -> {t.target}",
+        changes={"state": [from_state, t.target]},
+    )
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConcurrentChangeError(
+            _l("This record was changed meanwhile. Please reload it.")
+        ) from exc
+    return entry

@@ -1,0 +1,1 @@
+"""Directory: countries, partner cities, venues (missions and contacts follow)."""

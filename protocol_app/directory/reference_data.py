@@ -1,0 +1,112 @@
+"""Loading the reference data every installation needs (safe in production,
+idempotent: existing rows are left as the admins edited them)."""
+
+from __future__ import annotations
+
+import gettext
+
+import pycountry
+import sqlalchemy as sa
+
+from ..core.audit import record_event
+from ..extensions import db
+from .models import Country, PartnerCity, PartnershipStatus, Venue
+
+#: Berlin's 18 partner cities: (German name, English name, ISO country, year, status).
+PARTNER_CITIES = [
+    ("Los Angeles", "Los Angeles", "US", 1967, PartnershipStatus.ACTIVE),
+    ("Paris", "Paris", "FR", 1987, PartnershipStatus.ACTIVE),
+    ("Madrid", "Madrid", "ES", 1988, PartnershipStatus.ACTIVE),
+    ("Istanbul", "Istanbul", "TR", 1989, PartnershipStatus.ACTIVE),
+    ("Warschau", "Warsaw", "PL", 1991, PartnershipStatus.ACTIVE),
+    ("Moskau", "Moscow", "RU", 1991, PartnershipStatus.FROZEN),
+    ("Brüssel", "Brussels", "BE", 1992, PartnershipStatus.ACTIVE),
+    ("Budapest", "Budapest", "HU", 1992, PartnershipStatus.ACTIVE),
+    ("Taschkent", "Tashkent", "UZ", 1993, PartnershipStatus.ACTIVE),
+    ("Mexiko-Stadt", "Mexico City", "MX", 1993, PartnershipStatus.ACTIVE),
+    ("Jakarta", "Jakarta", "ID", 1994, PartnershipStatus.ACTIVE),
+    ("Peking", "Beijing", "CN", 1994, PartnershipStatus.ACTIVE),
+    ("Tokio", "Tokyo", "JP", 1994, PartnershipStatus.ACTIVE),
+    ("Buenos Aires", "Buenos Aires", "AR", 1994, PartnershipStatus.ACTIVE),
+    ("Prag", "Prague", "CZ", 1995, PartnershipStatus.ACTIVE),
+    ("Windhuk", "Windhoek", "NA", 2000, PartnershipStatus.ACTIVE),
+    ("London", "London", "GB", 2000, PartnershipStatus.ACTIVE),
+    ("Kyjiw", "Kyiv", "UA", 2024, PartnershipStatus.ACTIVE),
+]
+
+ROTES_RATHAUS = "Rotes Rathaus, Rathausstraße 15, 10178 Berlin"
+
+#: Rooms of the Rotes Rathaus used for protocol occasions: (name, capacity).
+VENUES = [
+    ("Großer Festsaal", 400),
+    ("Wappensaal", 150),
+    ("Säulensaal", 120),
+    ("Louise-Schroeder-Saal", 80),
+    ("Ferdinand-Friedensburg-Saal", 40),
+    ("Amtszimmer des Regierenden Bürgermeisters", 12),
+]
+
+
+def _german_country_names():
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"]).gettext
+
+
+def load_countries() -> int:
+    """Insert the ISO countries that are missing; return how many were added."""
+    german = _german_country_names()
+    existing = set(db.session.scalars(sa.select(Country.code)))
+    added = 0
+    for c in pycountry.countries:
+        if c.alpha_2 in existing:
+            continue
+        english = getattr(c, "common_name", None) or c.name
+        db.session.add(Country(code=c.alpha_2, name_en=english, name_de=german(c.name)))
+        added += 1
+    db.session.flush()
+    return added
+
+
+def load_partner_cities() -> int:
+    existing = set(db.session.scalars(sa.select(PartnerCity.name_de)))
+    added = 0
+    for name_de, name_en, country, year, status in PARTNER_CITIES:
+        if name_de in existing:
+            continue
+        db.session.add(
+            PartnerCity(
+                name_de=name_de,
+                name_en=name_en,
+                country_code=country,
+                since_year=year,
+                status=status.value,
+            )
+        )
+        added += 1
+    db.session.flush()
+    return added
+
+
+def load_venues() -> int:
+    existing = set(db.session.scalars(sa.select(Venue.name)))
+    added = 0
+    for name, capacity in VENUES:
+        if name in existing:
+            continue
+        db.session.add(
+            Venue(name=name, building="Rotes Rathaus", address=ROTES_RATHAUS, capacity=capacity)
+        )
+        added += 1
+    db.session.flush()
+    return added
+
+
+def load_reference_data() -> dict[str, int]:
+    """Load countries, partner cities and venues; return the counts added."""
+    counts = {
+        "countries": load_countries(),
+        "partner_cities": load_partner_cities(),
+        "venues": load_venues(),
+    }
+    if any(counts.values()):
+        record_event("reference_data.load", summary=str(counts))
+    return counts

@@ -1,0 +1,122 @@
+"""Fixtures: the app on SQLite and PostgreSQL, a savepoint per test, clients.
+
+Every test that takes `app` runs once per backend. Each test runs inside an
+outer transaction that is rolled back at the end (SQLAlchemy's "joining a
+session into an external transaction" recipe), so commits inside the test are
+real SAVEPOINT releases and nothing survives the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from config import TestingConfig
+from protocol_app import create_app
+from protocol_app.extensions import db
+from tests import services
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def build_app(url: str, **overrides):
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "RATELIMIT_ENABLED": False,
+        "OUTBOX_PUBLISH_DISABLED": True,
+        "REDIS_URL": None,
+    }
+    settings.update(overrides)
+    return create_app(TestingConfig, **settings)
+
+
+def migrate(app) -> None:
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_app(request, tmp_path_factory):
+    backend = request.param
+    tmp = tmp_path_factory.mktemp(f"app-{backend}")
+    if backend == "postgresql":
+        services.require("postgresql")
+        services.reset_pg_schema("protokoll_test")
+        url = services.pg_url("protokoll_test")
+    else:
+        url = f"sqlite:///{tmp / 'test.sqlite'}"
+    app = build_app(
+        url,
+        UPLOAD_DIR=str(tmp / "uploads"),
+        EMBEDDED_BROKER_DIR=str(tmp / "broker"),
+    )
+    migrate(app)
+    app.config["TEST_BACKEND"] = backend
+    return app
+
+
+@pytest.fixture
+def app(migrated_app):
+    """The app with every database write of the test rolled back afterwards."""
+    app = migrated_app
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    original = db.session
+    db.session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    )
+    try:
+        yield app
+    finally:
+        db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def backend(app) -> str:
+    return app.config["TEST_BACKEND"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if services.MISSING:
+        names = ", ".join(f"{k} ({v})" for k, v in services.MISSING.items())
+        terminalreporter.write_line(
+            f"!!! SKIPPED tests needing unreachable services: {names} — run with CI=true to fail instead",
+            red=True,
+            bold=True,
+        )
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count SQL statements executed inside the `with` block."""
+    import contextlib
+
+    from sqlalchemy import event
+
+    @contextlib.contextmanager
+    def counter():
+        statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                statements.append(statement)
+
+        event.listen(sa.engine.Engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(sa.engine.Engine, "before_cursor_execute", before)
+
+    return counter

@@ -1,0 +1,73 @@
+"""Which real services the suite can reach; with CI=true a missing one fails."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PG_BASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+#: Filled when a service is missing outside CI; printed as one loud summary line.
+MISSING: dict[str, str] = {}
+
+
+def _probe_postgres() -> str | None:
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(PG_BASE_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:
+        return f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:120]}"
+
+
+def _probe_redis() -> str | None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_BASE, socket_connect_timeout=3).ping()
+        return None
+    except Exception as exc:
+        return f"{exc.__class__.__name__}: {exc}"
+
+
+_PROBES = {"postgresql": _probe_postgres, "redis": _probe_redis}
+_RESULTS: dict[str, str | None] = {}
+
+
+def require(service: str) -> None:
+    """Skip (outside CI) or fail (CI=true) when `service` is not reachable."""
+    if service not in _RESULTS:
+        _RESULTS[service] = _PROBES[service]()
+    problem = _RESULTS[service]
+    if problem is None:
+        return
+    if CI:
+        pytest.fail(f"{service} is required in CI but unreachable: {problem}", pytrace=False)
+    MISSING[service] = problem
+    pytest.skip(f"{service} unreachable: {problem}")
+
+
+def pg_url(schema: str) -> str:
+    """PostgreSQL URL whose connections use `schema` as search path."""
+    sep = "&" if "?" in PG_BASE_URL else "?"
+    return f"{PG_BASE_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+def reset_pg_schema(schema: str) -> None:
+    """Drop and recreate a schema of the test database."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_BASE_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()

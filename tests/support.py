@@ -1,0 +1,48 @@
+"""Helpers for tests: users, login, CSRF tokens."""
+
+from __future__ import annotations
+
+import re
+
+from protocol_app.auth.services import ensure_user
+from protocol_app.extensions import db
+
+PASSWORD = "Sicheres-Test-Passwort-2026"
+
+_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def make_user(app, email="user@example.org", roles=("officer",), *, name="Test User", locale="de",
+              password=PASSWORD, active=True, must_change=False) -> int:
+    """Create and commit a user; return its id."""
+    with app.app_context():
+        user = ensure_user(email=email, full_name=name, roles=list(roles), password=password,
+                           locale=locale)
+        user.is_active_account = active
+        user.must_change_password = must_change
+        db.session.commit()
+        return user.id
+
+
+def csrf_token(client, path="/auth/login") -> str:
+    """Return a CSRF token of the client's current session, read from a page."""
+    html = client.get(path).get_data(as_text=True)
+    match = _TOKEN.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def login(client, email, password=PASSWORD, *, follow=False):
+    token = csrf_token(client, "/auth/login")
+    return client.post(
+        "/auth/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=follow,
+    )
+
+
+def post(client, path, data=None, *, token_from="/", **kwargs):
+    """POST with a valid CSRF token of the logged-in session."""
+    data = dict(data or {})
+    data["csrf_token"] = csrf_token(client, token_from)
+    return client.post(path, data=data, **kwargs)

@@ -112,7 +112,8 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _force_password_change():
         if (
-            current_user.is_authenticated
+            current_user
+            and current_user.is_authenticated
             and current_user.must_change_password
             and request.endpoint not in _PASSWORD_CHANGE_ALLOWED
         ):
@@ -127,7 +128,7 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.context_processor
     def _layout_context():
-        if not current_user.is_authenticated:
+        if not (current_user and current_user.is_authenticated):  # None outside requests
             return {"nav_items": [], "unread_notifications": 0, "Permission": Permission}
         return {
             "nav_items": nav_for(current_user),

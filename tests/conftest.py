@@ -120,3 +120,50 @@ def count_queries(app):
             event.remove(sa.engine.Engine, "before_cursor_execute", before)
 
     return counter
+
+
+@pytest.fixture(scope="session")
+def committing_app_base(tmp_path_factory):
+    """An app on its own PostgreSQL schema whose commits are real (for tests that
+    need several connections or processes: concurrency, the Celery worker)."""
+    services.require("postgresql")
+    services.reset_pg_schema("protokoll_commit")
+    tmp = tmp_path_factory.mktemp("committing")
+    app = build_app(
+        services.pg_url("protokoll_commit"),
+        UPLOAD_DIR=str(tmp / "uploads"),
+        EMBEDDED_BROKER_DIR=str(tmp / "broker"),
+    )
+    migrate(app)
+    app.config["TEST_BACKEND"] = "postgresql"
+    return app
+
+
+@pytest.fixture
+def committing_app(committing_app_base):
+    """The committing app; every table is emptied after the test."""
+    yield committing_app_base
+    with committing_app_base.app_context():
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def smtp_server():
+    """A running SMTP server; `smtp_server.stop()` simulates an outage."""
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(app, smtp_server):
+    """The app pointed at the test SMTP server."""
+    previous = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = smtp_server.port
+    yield app
+    app.config["SMTP_PORT"] = previous

@@ -11,7 +11,7 @@ class DomainError(Exception):
     """A business rule refused the request; nothing was changed."""
 
     def __init__(self, message, *, field: str | None = None):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.field = field
 

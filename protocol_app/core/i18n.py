@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
@@ -18,6 +18,8 @@ DATE_PATTERNS = {"de": "dd.MM.yyyy", "en": "d MMM yyyy"}
 def select_locale() -> str:
     """The user's saved language; before login the one chosen on the login page; else German."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     is_user = current_user and getattr(current_user, "is_authenticated", False)
     if is_user and current_user.locale in languages:
         return current_user.locale

@@ -47,9 +47,14 @@ def create_once(key: str, *, rule: str, recipient=None, target=None) -> bool:
         "object_id": None if target is None else str(target.id),
     }
     values["created_at"] = now_utc()
-    stmt = insert(Reminder).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    result = db.session.execute(stmt)
-    return result.rowcount == 1
+    stmt = (
+        insert(Reminder)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Reminder.id)
+    )
+    # RETURNING yields a row only when this statement inserted it.
+    return db.session.execute(stmt).scalar() is not None
 
 
 def run_all_rules() -> dict[str, int]:

@@ -1,0 +1,46 @@
+"""A real SMTP server for tests (aiosmtpd), collecting what it receives."""
+
+from __future__ import annotations
+
+import socket
+from email import message_from_bytes
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Collector:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+class SMTPServer:
+    """Start and stop a real SMTP server on a fixed port (so it can be 'down')."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.collector = Collector()
+        self._controller = None
+
+    @property
+    def messages(self):
+        return self.collector.messages
+
+    def start(self):
+        self._controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None

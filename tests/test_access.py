@@ -1,0 +1,123 @@
+"""Deny by default: every route needs a login unless explicitly public, and every
+route declares who may use it; the role → permission matrix of DESIGN.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from protocol_app.core.permissions import (
+    ROLE_PERMISSIONS,
+    STATIC_ENDPOINTS,
+    Permission,
+    Role,
+    access_rule_of,
+)
+from tests.support import csrf_token, login, make_user
+
+#: The only endpoints reachable without login. Adding one here needs a reason.
+PUBLIC_ENDPOINTS = {"auth.login", "core.healthz"}
+
+
+def _url_for_rule(rule) -> str:
+    values = {}
+    for arg in rule.arguments:
+        converter = rule._converters[arg].__class__.__name__
+        values[arg] = 1 if converter in ("IntegerConverter", "NumberConverter") else "x"
+    return rule.build(values, append_unknown=False)[1]
+
+
+def _app_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint not in STATIC_ENDPOINTS]
+
+
+def test_every_route_declares_its_access(app):
+    undeclared = [r.endpoint for r in _app_rules(app) if access_rule_of(app, r.endpoint) is None]
+    assert undeclared == []
+
+
+def test_only_the_known_endpoints_are_public(app):
+    public = {r.endpoint for r in _app_rules(app) if access_rule_of(app, r.endpoint) == "public"}
+    assert public == PUBLIC_ENDPOINTS
+
+
+def test_every_non_public_route_redirects_anonymous_users_to_login(app, client):
+    token = csrf_token(client, "/auth/login")
+    checked = 0
+    for rule in _app_rules(app):
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = _url_for_rule(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            data = {"csrf_token": token} if method != "GET" else None
+            response = client.open(url, method=method, data=data)
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert response.headers["Location"].startswith("/auth/login"), (method, url)
+            checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_permission_protected_pages_follow_the_role_matrix(app, role):
+    make_user(app, f"{role.value}@example.org", roles=[role.value])
+    client = app.test_client()
+    login(client, f"{role.value}@example.org")
+    granted = ROLE_PERMISSIONS[role]
+    for rule in _app_rules(app):
+        declaration = access_rule_of(app, rule.endpoint)
+        if not isinstance(declaration, tuple) or "GET" not in rule.methods:
+            continue
+        needed = declaration[1]
+        status = client.get(_url_for_rule(rule)).status_code
+        if granted & needed:
+            assert status != 403, (role, rule.endpoint)
+        else:
+            assert status == 403, (role, rule.endpoint, status)
+
+
+def test_navigation_shows_only_what_the_role_may_open(app):
+    make_user(app, "viewer@example.org", roles=["viewer"])
+    make_user(app, "admin@example.org", roles=["admin"])
+    viewer, admin = app.test_client(), app.test_client()
+    login(viewer, "viewer@example.org")
+    login(admin, "admin@example.org")
+    viewer_page = viewer.get("/").get_data(as_text=True)
+    admin_page = admin.get("/").get_data(as_text=True)
+    assert 'href="/admin/users"' not in viewer_page
+    assert 'href="/admin/users"' in admin_page
+    assert 'href="/directory/partner-cities"' in viewer_page
+
+
+# The matrix of DESIGN.md section 1, cell by cell where it matters most.
+P = Permission
+EXPECTED = {
+    (Role.ADMIN, P.VISIT_EDIT): False,
+    (Role.ADMIN, P.HONOURS_READ): False,
+    (Role.ADMIN, P.EMIGRANTS_ACCESS): False,
+    (Role.ADMIN, P.EMIGRANTS_ERASURE): True,
+    (Role.ADMIN, P.ADMIN_USERS): True,
+    (Role.OFFICER, P.VISIT_EDIT): True,
+    (Role.OFFICER, P.HONOURS_DECIDE): False,
+    (Role.OFFICER, P.ASSIGNMENT_MANAGE): True,
+    (Role.OFFICER, P.EMIGRANTS_ACCESS): False,
+    (Role.MANAGER, P.HONOURS_DECIDE): True,
+    (Role.MANAGER, P.VISIT_EDIT): False,
+    (Role.MANAGER, P.VISIT_TRANSITION): True,
+    (Role.TRANSLATOR, P.VISIT_READ): False,
+    (Role.TRANSLATOR, P.ASSIGNMENT_ANSWER_OWN): True,
+    (Role.EMIGRATION, P.EMIGRANTS_ACCESS): True,
+    (Role.EMIGRATION, P.VISIT_READ): False,
+    (Role.VIEWER, P.VISIT_READ): True,
+    (Role.VIEWER, P.VISIT_READ_CONFIDENTIAL): False,
+    (Role.VIEWER, P.HONOURS_READ): False,
+    (Role.VIEWER, P.EVENT_READ): True,
+}
+
+
+@pytest.mark.parametrize(("role", "permission"), list(EXPECTED))
+def test_role_matrix_matches_design(role, permission):
+    assert (permission in ROLE_PERMISSIONS[role]) is EXPECTED[(role, permission)]
+
+
+def test_only_admins_administer(app):
+    holders = {role for role, perms in ROLE_PERMISSIONS.items() if P.ADMIN_USERS in perms}
+    assert holders == {Role.ADMIN}

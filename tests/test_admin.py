@@ -1,0 +1,155 @@
+"""User administration by admins: create, roles, deactivate, reset; the audit page."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from protocol_app.auth.models import User
+from protocol_app.core.audit import AuditEvent
+from protocol_app.extensions import db
+from tests.support import login, make_user, post
+
+
+def _admin_client(app):
+    make_user(app, "admin@example.org", roles=["admin"], name="Anna Admin")
+    client = app.test_client()
+    login(client, "admin@example.org")
+    return client
+
+
+def _user(app, email):
+    with app.app_context():
+        return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def test_admin_creates_user_who_must_change_the_temporary_password(app):
+    client = _admin_client(app)
+    response = post(
+        client,
+        "/admin/users/new",
+        {"email": "Neu@Example.org", "full_name": "Nora Neu", "roles": ["officer", "viewer"], "locale": "en"},
+        token_from="/admin/users/new",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    temporary = re.search(r'data-testid="temporary-password">([^<]+)<', html).group(1)
+    user = _user(app, "neu@example.org")
+    assert {r.value for r in user.roles} == {"officer", "viewer"} and user.must_change_password
+    newcomer = app.test_client()
+    login(newcomer, "neu@example.org", temporary)
+    assert newcomer.get("/").headers["Location"] == "/auth/password"
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.create"
+                                                              , AuditEvent.object_id == str(user.id)))
+        assert event.changes["roles"][1] == ["officer", "viewer"]
+        assert temporary not in repr(event.changes)
+
+
+def test_create_user_validation_messages_and_nothing_stored(app):
+    client = _admin_client(app)
+    html = post(
+        client,
+        "/admin/users/new",
+        {"email": "kein-mail", "full_name": "<b>X</b>", "locale": "de"},
+        token_from="/admin/users/new",
+    ).get_data(as_text=True)
+    assert "Bitte geben Sie eine gültige E-Mail-Adresse ein." in html
+    assert "Bitte geben Sie reinen Text ohne HTML-Tags ein." in html
+    assert "Bitte wählen Sie mindestens eine Rolle." in html
+    html = post(
+        client,
+        "/admin/users/new",
+        {"email": "admin@example.org", "full_name": "Doppelt", "roles": ["viewer"], "locale": "de"},
+        token_from="/admin/users/new",
+    ).get_data(as_text=True)
+    assert "Es gibt bereits ein Konto mit dieser E-Mail-Adresse." in html
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
+def test_deactivation_logs_the_user_out_at_once(app):
+    client = _admin_client(app)
+    target_id = make_user(app, "t@example.org", roles=["officer"])
+    victim = app.test_client()
+    login(victim, "t@example.org")
+    assert victim.get("/").status_code == 200
+    post(client, f"/admin/users/{target_id}/active", {"active": "0"}, token_from=f"/admin/users/{target_id}")
+    assert victim.get("/").status_code == 302
+    assert not _user(app, "t@example.org").is_active_account
+    post(client, f"/admin/users/{target_id}/active", {"active": "1"}, token_from=f"/admin/users/{target_id}")
+    assert _user(app, "t@example.org").is_active_account
+
+
+def test_admin_cannot_deactivate_or_demote_themselves(app):
+    client = _admin_client(app)
+    admin_id = _user(app, "admin@example.org").id
+    page = post(
+        client, f"/admin/users/{admin_id}/active", {"active": "0"},
+        token_from=f"/admin/users/{admin_id}", follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Sie können Ihr eigenes Konto nicht deaktivieren." in page
+    page = post(
+        client, f"/admin/users/{admin_id}", {"full_name": "Anna", "roles": ["viewer"], "locale": "de"},
+        token_from=f"/admin/users/{admin_id}",
+    ).get_data(as_text=True)
+    assert "Sie können sich die eigene Administrationsrolle nicht entziehen." in page
+    assert {r.value for r in _user(app, "admin@example.org").roles} == {"admin"}
+
+
+def test_role_change_is_audited_with_before_and_after(app):
+    client = _admin_client(app)
+    target_id = make_user(app, "t@example.org", roles=["officer"], name="Tom")
+    post(
+        client, f"/admin/users/{target_id}", {"full_name": "Tom Neu", "roles": ["manager"], "locale": "de"},
+        token_from=f"/admin/users/{target_id}",
+    )
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.update"))
+        assert event.changes["roles"] == [["officer"], ["manager"]]
+        assert event.changes["full_name"] == ["Tom", "Tom Neu"]
+    page = client.get("/admin/audit?action=user.update").get_data(as_text=True)
+    assert "Tom Neu" in page and "user.update" in page
+
+
+def test_password_reset_ends_sessions_and_forces_change(app):
+    client = _admin_client(app)
+    target_id = make_user(app, "t@example.org")
+    victim = app.test_client()
+    login(victim, "t@example.org")
+    html = post(client, f"/admin/users/{target_id}/reset-password", {},
+                token_from=f"/admin/users/{target_id}").get_data(as_text=True)
+    temporary = re.search(r'data-testid="temporary-password">([^<]+)<', html).group(1)
+    assert victim.get("/").status_code == 302
+    again = app.test_client()
+    assert login(again, "t@example.org", temporary).status_code == 302
+    assert again.get("/").headers["Location"] == "/auth/password"
+
+
+def test_users_list_search_sort_and_pagination(app):
+    client = _admin_client(app)
+    for i in range(30):
+        make_user(app, f"person{i:02d}@example.org", name=f"Person {i:02d}", roles=["viewer"])
+    page1 = client.get("/admin/users?sort=name&dir=asc").get_data(as_text=True)
+    assert "Seite 1 von 2" in page1 and "Anna Admin" in page1
+    page2 = client.get("/admin/users?sort=name&dir=asc&page=2").get_data(as_text=True)
+    assert "Person 29" in page2 and "Person 00" not in page2
+    found = client.get("/admin/users?q=person07").get_data(as_text=True)
+    assert "Person 07" in found and "Person 08" not in found
+    assert client.get("/admin/users?sort=bogus&page=abc&per_page=7").status_code == 200
+    empty = client.get("/admin/users?q=niemand").get_data(as_text=True)
+    assert "Keine Konten entsprechen Ihrer Suche." in empty
+
+
+def test_audit_log_filters_by_date_and_rejects_bad_dates_kindly(app):
+    client = _admin_client(app)
+    page = client.get("/admin/audit?from=gestern").get_data(as_text=True)
+    assert "Bitte geben Sie Daten als JJJJ-MM-TT ein." in page
+    assert "auth.login" in client.get("/admin/audit?from=2020-01-01").get_data(as_text=True)
+    assert "auth.login" not in client.get("/admin/audit?to=2020-01-01").get_data(as_text=True)
+
+
+def test_unknown_user_id_is_404(app):
+    client = _admin_client(app)
+    assert client.get("/admin/users/99999").status_code == 404

@@ -16,7 +16,7 @@ $(STAMP): requirements.txt
 install: $(STAMP)
 
 translations: install
-	@$(BIN)/pybabel compile --use-fuzzy -q -d protocol_app/translations
+	$(BIN)/pybabel compile -d protocol_app/translations
 
 migrate: install
 	$(BIN)/flask db upgrade

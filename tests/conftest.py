@@ -167,3 +167,50 @@ def mail_app(app, smtp_server):
     app.config["SMTP_PORT"] = smtp_server.port
     yield app
     app.config["SMTP_PORT"] = previous
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app with demo data on its own SQLite file, served on a free port."""
+    from tests.browser import LiveServer
+
+    tmp = tmp_path_factory.mktemp("live")
+    app = build_app(
+        f"sqlite:///{tmp / 'live.sqlite'}",
+        UPLOAD_DIR=str(tmp / "uploads"),
+        EMBEDDED_BROKER_DIR=str(tmp / "broker"),
+    )
+    migrate(app)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM_ARGS, require_chromium
+
+    executable = require_chromium()
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context; fails the test on any CSP violation or JS error."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    yield page
+    context.close()
+    assert problems == [], f"browser errors: {problems}"

@@ -1,0 +1,80 @@
+"""German first: a complete catalogue, German formats, per-user language."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from protocol_app.core.i18n import format_dt
+from tests.support import login, make_user, post
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_german_catalogue_is_complete_and_not_fuzzy(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "--no-location", "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    with pot.open("rb") as f:
+        template = read_po(f)
+    with (ROOT / "protocol_app/translations/de/LC_MESSAGES/messages.po").open("rb") as f:
+        german = read_po(f, locale="de")
+    missing, fuzzy = [], []
+    for message in template:
+        if not message.id:
+            continue
+        translated = german.get(message.id)
+        if translated is None or not translated.string or (
+            isinstance(translated.string, tuple) and not all(translated.string)
+        ):
+            missing.append(message.id)
+        elif translated.fuzzy:
+            fuzzy.append(message.id)
+    assert missing == [], f"German translation missing for: {missing}"
+    assert fuzzy == [], f"German translation fuzzy for: {fuzzy}"
+
+
+def test_dates_are_shown_in_berlin_time_with_german_format(app):
+    winter = datetime(2026, 11, 22, 13, 30, tzinfo=UTC)
+    summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    with app.test_request_context():
+        assert format_dt(winter) == "22.11.2026, 14:30"
+        assert format_dt(summer) == "01.07.2026, 14:00"
+
+
+def test_language_is_chosen_per_user_and_remembered(app):
+    make_user(app, "a@example.org")
+    client = app.test_client()
+    login(client, "a@example.org")
+    assert "Abmelden" in client.get("/").get_data(as_text=True)
+    post(client, "/auth/profile?next=/", {"locale": "en"})
+    page = client.get("/").get_data(as_text=True)
+    assert "Log out" in page and 'lang="en"' in page
+    post(client, "/auth/logout")
+    again = app.test_client()
+    login(again, "a@example.org")
+    assert "Log out" in again.get("/").get_data(as_text=True)
+
+
+def test_invalid_language_is_refused(app):
+    make_user(app, "a@example.org")
+    client = app.test_client()
+    login(client, "a@example.org")
+    page = post(client, "/auth/profile", {"locale": "fr"}).get_data(as_text=True)
+    assert "Not a valid choice" in page or "Keine gültige Auswahl" in page
+    assert "Abmelden" in client.get("/").get_data(as_text=True)
+
+
+def test_form_validation_messages_are_german(app, client):
+    from tests.support import csrf_token
+
+    token = csrf_token(client)
+    html = client.post("/auth/login", data={"csrf_token": token}).get_data(as_text=True)
+    assert "Dieses Feld wird benötigt." in html

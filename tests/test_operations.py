@@ -1,0 +1,75 @@
+"""Operator-facing parts: health check, production guards, CLI seeding."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from config import INSECURE_DEFAULT_SECRET, ProductionConfig
+from protocol_app import create_app
+from protocol_app.auth.models import User
+from protocol_app.cli import DEMO_USERS
+from protocol_app.directory.models import Country, PartnerCity, Venue
+from protocol_app.extensions import db
+
+
+def test_health_reports_database_broker_and_backlog(app, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    report = response.get_json()
+    assert report["database"] == "ok"
+    assert report["broker"] == "ok"  # the embedded filesystem broker
+    assert report["outbox"] == {"pending": 0, "failed": 0}
+
+
+def test_health_reports_a_dead_broker(app):
+    from tests.conftest import build_app
+    from tests.smtp import free_port
+
+    broken = build_app(app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    report = broken.test_client().get("/healthz").get_json()
+    assert report["broker"].startswith("error") and report["status"] == "degraded"
+
+
+def test_production_refuses_default_secret_and_sqlite(monkeypatch):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig, SECRET_KEY=INSECURE_DEFAULT_SECRET)
+    with pytest.raises(RuntimeError, match="PostgreSQL"):
+        create_app(ProductionConfig, SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
+    app = create_app(
+        ProductionConfig, SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://",
+        ALLOW_SQLITE_IN_PRODUCTION=True,
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_seed_demo_is_idempotent_and_loads_reference_data(app):
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        emails = set(db.session.scalars(sa.select(User.email)))
+        assert {e for e, _, _ in DEMO_USERS} == emails
+        assert db.session.scalar(sa.select(sa.func.count(PartnerCity.id))) == 18
+        assert db.session.get(Country, "DE").name_de == "Deutschland"
+        assert db.session.scalar(sa.select(PartnerCity).where(PartnerCity.name_de == "Moskau")).status == "frozen"
+        assert db.session.scalar(sa.select(Venue).where(Venue.name == "Großer Festsaal"))
+
+
+def test_seed_demo_refuses_to_run_in_production(app):
+    app.config["IS_PRODUCTION"] = True
+    try:
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+    finally:
+        app.config["IS_PRODUCTION"] = False
+    assert result.exit_code != 0 and "production" in result.output
+
+
+def test_demo_login_works(app, client):
+    from protocol_app.cli import DEMO_PASSWORD
+    from tests.support import login
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    assert login(client, "referent@protokoll.example", DEMO_PASSWORD).status_code == 302
+    assert client.get("/directory/partner-cities").status_code == 200

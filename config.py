@@ -160,7 +160,6 @@ class TestingConfig(Config):
     # The floor keeps the suite fast while still exercising argon2id.
     PASSWORD_HASH_TIME_COST = 2
     PASSWORD_HASH_MEMORY_KIB = 19456
-    RATELIMIT_STORAGE_URI = "memory://"
     OUTBOX_BACKOFF_SECONDS = 1
     SERVER_NAME = None
 

@@ -239,3 +239,14 @@ def test_session_cookie_flags(app, client):
     header = next(v for v in response.headers.getlist("Set-Cookie") if v.startswith(COOKIE))
     assert "HttpOnly" in header and "SameSite=Lax" in header
     assert ProductionConfig.SESSION_COOKIE_SECURE is True
+
+
+def test_cookie_replayed_from_another_browser_is_refused(app, client):
+    make_user(app, "a@example.org")
+    login(client, "a@example.org")
+    captured = client.get_cookie(COOKIE).value
+    thief = app.test_client()
+    thief.set_cookie(COOKIE, captured)
+    response = thief.get("/", headers={"User-Agent": "Other Browser/1.0"})
+    assert response.status_code == 302
+    assert _is_logged_in(client)  # the owner is not affected

@@ -73,3 +73,20 @@ def test_demo_login_works(app, client):
     app.test_cli_runner().invoke(args=["seed-demo"])
     assert login(client, "referent@protokoll.example", DEMO_PASSWORD).status_code == 302
     assert client.get("/directory/partner-cities").status_code == 200
+
+
+def test_create_admin_prints_a_temporary_password_that_must_be_changed(app):
+    from tests.support import login
+
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "it@example.org", "--name", "IT-Betrieb"]
+    )
+    assert result.exit_code == 0, result.output
+    temporary = result.output.strip().rsplit(" ", 1)[1]
+    client = app.test_client()
+    assert login(client, "it@example.org", temporary).status_code == 302
+    assert client.get("/admin/users").headers["Location"] == "/auth/password"
+    again = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "it@example.org", "--name", "X"]
+    )
+    assert again.exit_code != 0

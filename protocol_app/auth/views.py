@@ -73,7 +73,8 @@ def login():
             locale = session.get("locale")
             session.clear()  # a new session for the new login: nothing carries over
             session[SESSION_KEY] = row.id
-            session.permanent = True
+            # Not a permanent session: Flask-Login's "strong" protection only drops
+            # sessions whose browser or address changed when they are not permanent.
             login_user(user)
             if locale and locale != user.locale:
                 services.set_locale(user, locale)

@@ -1,0 +1,63 @@
+"""Login throttling per IP and per account (Flask-Limiter), shared through Redis."""
+
+from __future__ import annotations
+
+import redis
+
+from tests import services
+from tests.conftest import build_app
+from tests.support import csrf_token, make_user
+
+LIMITED = {
+    "RATELIMIT_ENABLED": True,
+    "LOGIN_RATE_LIMIT_IP": "6 per minute",
+    "LOGIN_RATE_LIMIT_ACCOUNT": "3 per minute",
+}
+
+
+def _attempt(client, email, ip="10.0.0.1"):
+    token = csrf_token(client)
+    return client.post(
+        "/auth/login",
+        data={"email": email, "password": "falsch-falsch-1", "csrf_token": token},
+        environ_base={"REMOTE_ADDR": ip},
+    )
+
+
+def test_too_many_attempts_on_one_account_get_a_german_429(app):
+    limited = build_app(app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_STORAGE_URI="memory://", **LIMITED)
+    client = limited.test_client()
+    statuses = [_attempt(client, "a@example.org", ip=f"10.0.0.{i}").status_code for i in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = _attempt(client, "a@example.org", ip="10.0.0.99")
+    assert response.status_code == 429
+    assert "Zu viele Versuche" in response.get_data(as_text=True)
+    # Another account from a fresh address is not affected.
+    assert _attempt(client, "b@example.org", ip="10.0.1.1").status_code == 200
+
+
+def test_too_many_attempts_from_one_address_are_limited(app):
+    limited = build_app(app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_STORAGE_URI="memory://", **LIMITED)
+    client = limited.test_client()
+    statuses = [_attempt(client, f"user{i}@example.org").status_code for i in range(7)]
+    assert statuses[:6] == [200] * 6 and statuses[6] == 429
+
+
+def test_limits_are_shared_between_web_processes_through_redis(app):
+    services.require("redis")
+    url = f"{services.REDIS_BASE}/14"
+    redis.Redis.from_url(url).flushdb()
+    make_user(app, "a@example.org")
+    first = build_app(app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=url, **LIMITED)
+    second = build_app(app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=url, **LIMITED)
+    assert first.config["RATELIMIT_STORAGE_URI"] == url
+    c1, c2 = first.test_client(), second.test_client()
+    assert [_attempt(c1, "x@example.org", ip=f"10.1.0.{i}").status_code for i in range(2)] == [200, 200]
+    assert _attempt(c2, "x@example.org", ip="10.1.0.9").status_code == 200
+    assert _attempt(c2, "x@example.org", ip="10.1.0.10").status_code == 429
+
+
+def test_rate_limit_does_not_apply_to_get(app):
+    limited = build_app(app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_STORAGE_URI="memory://", **LIMITED)
+    client = limited.test_client()
+    assert all(client.get("/auth/login").status_code == 200 for _ in range(20))

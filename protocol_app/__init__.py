@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from config import Config, ProductionConfig, config_from_env
 
@@ -130,9 +131,14 @@ def _register_request_hooks(app: Flask) -> None:
     def _layout_context():
         if not (current_user and current_user.is_authenticated):  # None outside requests
             return {"nav_items": [], "unread_notifications": 0, "Permission": Permission}
+        try:
+            unread = unread_count(current_user)
+        except SQLAlchemyError:  # the error page of a database outage must still render
+            db.session.rollback()
+            unread = 0
         return {
             "nav_items": nav_for(current_user),
-            "unread_notifications": unread_count(current_user),
+            "unread_notifications": unread,
             "Permission": Permission,
             "user_has": user_has,
         }

@@ -14,7 +14,7 @@ from ..auth import services as account
 from ..auth.models import User, UserRole
 from ..core.audit import AuditEvent
 from ..core.errors import DomainError
-from ..core.forms import ConfirmForm, apply_domain_error
+from ..core.forms import ConfirmForm, apply_domain_error, form_values
 from ..core.listing import paginate
 from ..core.navigation import register_nav
 from ..core.notifications.models import OutboxMail
@@ -27,6 +27,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 register_nav("admin.users", _l("Users"), Permission.ADMIN_USERS, order=90)
 register_nav("admin.audit", _l("Audit log"), Permission.ADMIN_AUDIT, order=91)
+
+#: Fields of the user form that the account services take as keywords.
+USER_FIELDS = ("full_name", "roles", "locale")
 
 
 def _load_user(user_id: int) -> User:
@@ -59,11 +62,7 @@ def user_new():
     if form.validate_on_submit():
         try:
             user, temporary = account.create_user(
-                actor=current_user,
-                email=form.email.data,
-                full_name=form.full_name.data,
-                roles=form.roles.data,
-                locale=form.locale.data,
+                actor=current_user, **form_values(form, "email", *USER_FIELDS)
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
@@ -81,13 +80,7 @@ def user_edit(user_id: int):
         form.roles.data = sorted(r.value for r in user.roles)
     if form.validate_on_submit():
         try:
-            account.update_user(
-                user,
-                actor=current_user,
-                full_name=form.full_name.data,
-                roles=form.roles.data,
-                locale=form.locale.data,
-            )
+            account.update_user(user, actor=current_user, **form_values(form, *USER_FIELDS))
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

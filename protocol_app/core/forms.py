@@ -17,6 +17,11 @@ def apply_domain_error(form, exc) -> None:
         form.form_errors.append(str(exc.message))
 
 
+def form_values(form, *names) -> dict:
+    """Return {name: data} for the named fields, to pass to a service as keywords."""
+    return {name: getattr(form, name).data for name in names}
+
+
 def no_markup(form, field) -> None:
     """Refuse text containing HTML tags: it has no place in a protocol record."""
     value = field.data or ""

@@ -66,38 +66,30 @@ def load_countries() -> int:
     return added
 
 
-def load_partner_cities() -> int:
-    existing = set(db.session.scalars(sa.select(PartnerCity.name_de)))
-    added = 0
-    for name_de, name_en, country, year, status in PARTNER_CITIES:
-        if name_de in existing:
-            continue
-        db.session.add(
-            PartnerCity(
-                name_de=name_de,
-                name_en=name_en,
-                country_code=country,
-                since_year=year,
-                status=status.value,
-            )
-        )
-        added += 1
+def _insert_missing(model, key: str, rows: list[dict]) -> int:
+    """Insert the rows whose `key` value is not in the table yet; return the count."""
+    existing = set(db.session.scalars(sa.select(getattr(model, key))))
+    new = [row for row in rows if row[key] not in existing]
+    db.session.add_all(model(**row) for row in new)
     db.session.flush()
-    return added
+    return len(new)
+
+
+def load_partner_cities() -> int:
+    rows = [
+        {"name_de": de, "name_en": en, "country_code": country, "since_year": year,
+         "status": status.value}
+        for de, en, country, year, status in PARTNER_CITIES
+    ]
+    return _insert_missing(PartnerCity, "name_de", rows)
 
 
 def load_venues() -> int:
-    existing = set(db.session.scalars(sa.select(Venue.name)))
-    added = 0
-    for name, capacity in VENUES:
-        if name in existing:
-            continue
-        db.session.add(
-            Venue(name=name, building="Rotes Rathaus", address=ROTES_RATHAUS, capacity=capacity)
-        )
-        added += 1
-    db.session.flush()
-    return added
+    rows = [
+        {"name": name, "building": "Rotes Rathaus", "address": ROTES_RATHAUS, "capacity": capacity}
+        for name, capacity in VENUES
+    ]
+    return _insert_missing(Venue, "name", rows)
 
 
 def load_reference_data() -> dict[str, int]:

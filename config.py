@@ -44,7 +44,9 @@ class Config:
     #: Where the embedded broker keeps its message files when REDIS_URL is unset.
     EMBEDDED_BROKER_DIR = os.environ.get("EMBEDDED_BROKER_DIR", str(INSTANCE_DIR / "broker"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
-    MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 20) * 1024 * 1024
+    MAX_UPLOAD_FILE_MB = _env_int("MAX_UPLOAD_MB", 20)
+    #: Requests beyond this are cut off by the server (413) before reaching a view.
+    MAX_CONTENT_LENGTH = (MAX_UPLOAD_FILE_MB + 5) * 1024 * 1024
 
     # Sessions
     SESSION_COOKIE_HTTPONLY = True

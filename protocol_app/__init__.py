@@ -78,12 +78,16 @@ def _init_extensions(app: Flask) -> None:
 def _import_models() -> None:
     # Every model module must be imported so that Alembic sees the whole schema.
     from .auth import models as _auth  # noqa: F401
+    from .core import files as _files  # noqa: F401
+    from .core import references as _references  # noqa: F401
     from .core import workflow as _workflow  # noqa: F401
     from .core.audit import models as _audit  # noqa: F401
+    from .core.checklists import models as _checklists  # noqa: F401
     from .core.notifications import models as _notifications  # noqa: F401
     from .core.reminders import models as _reminders  # noqa: F401
     from .core.reminders import rules as _rules  # noqa: F401
     from .directory import models as _directory  # noqa: F401
+    from .visits import models as _visits  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -92,8 +96,9 @@ def _register_blueprints(app: Flask) -> None:
     from .core.permissions import enforce_login
     from .core.views import bp as core_bp
     from .directory.views import bp as directory_bp
+    from .visits.views import bp as visits_bp
 
-    for bp in (core_bp, auth_bp, admin_bp, directory_bp):
+    for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp):
         app.register_blueprint(bp)
     enforce_login(app)
 

@@ -84,7 +84,7 @@ def test_navigation_shows_only_what_the_role_may_open(app):
     admin_page = admin.get("/").get_data(as_text=True)
     assert 'href="/admin/users"' not in viewer_page
     assert 'href="/admin/users"' in admin_page
-    assert 'href="/directory/partner-cities"' in viewer_page
+    assert 'href="/directory/missions"' in viewer_page
 
 
 # The matrix of DESIGN.md section 1, cell by cell where it matters most.

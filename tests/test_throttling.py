@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
 import redis
 
+from protocol_app.extensions import limiter
 from tests import services
 from tests.conftest import build_app
 from tests.support import csrf_token, make_user
+
+
+@pytest.fixture(autouse=True)
+def _restore_global_limiter():
+    """Flask-Limiter keeps `enabled` on its one global instance: the limited apps
+    built here must not leave throttling switched on for the apps of other tests."""
+    yield
+    limiter.enabled = False
+
 
 LIMITED = {
     "RATELIMIT_ENABLED": True,

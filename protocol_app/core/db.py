@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from ..extensions import db
@@ -39,6 +39,19 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=now_utc, onupdate=now_utc, nullable=False
     )
+
+
+class VersionedMixin:
+    """Optimistic locking: every UPDATE carries `WHERE version = <loaded version>`.
+
+    The version also serves as iCalendar SEQUENCE and as the stale-form check.
+    """
+
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version}
 
 
 def enum_check(column: str, values) -> sa.CheckConstraint:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask import current_app, has_request_context, session
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
-from flask_babel import get_locale
+from flask_babel import format_time, get_locale
 from flask_login import current_user
 
 #: Fixed patterns: German offices expect "22.11.2026, 14:30", not Babel's "22.11.26".
@@ -56,3 +56,6 @@ def init_app(app) -> None:
     app.jinja_env.filters["datetime"] = format_dt
     app.jinja_env.filters["date"] = format_d
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["format_date"] = babel_format_date
+    app.jinja_env.globals["format_time"] = format_time
+    app.jinja_env.filters["time"] = lambda value: "" if value is None else format_time(value, "HH:mm")

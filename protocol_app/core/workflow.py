@@ -15,12 +15,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from .audit import record_event
-from .db import UTCDateTime
+from .db import UTCDateTime, VersionedMixin
 from .errors import ConcurrentChangeError, DomainError, NotAllowed
 from .permissions import Role
 from .time import now_utc
@@ -95,21 +95,13 @@ class Workflow:
         ]
 
 
-class WorkflowMixin:
-    """Adds the state and version columns to a model that runs a workflow.
-
-    The version column is SQLAlchemy's `version_id_col`: every UPDATE carries
-    `WHERE version = <loaded version>`, so a concurrent change makes it fail.
-    """
+class WorkflowMixin(VersionedMixin):
+    """Adds the state column and (through VersionedMixin) the version column
+    that makes a concurrent change fail at flush."""
 
     __workflow__: Workflow
 
     state: Mapped[str] = mapped_column(sa.String(30), nullable=False, index=True)
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
-
-    @declared_attr.directive
-    def __mapper_args__(cls):
-        return {"version_id_col": cls.version}
 
 
 class TransitionLog(db.Model):

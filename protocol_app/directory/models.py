@@ -25,6 +25,9 @@ class Country(db.Model):
         locale = get_locale()
         return self.name_en if locale and locale.language == "en" else self.name_de
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class PartnershipStatus(LabelledEnum):
     ACTIVE = "active", _l("Active")
@@ -58,6 +61,9 @@ class PartnerCity(TimestampMixin, db.Model):
     def status_label(self):
         return PartnershipStatus(self.status).label
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Venue(TimestampMixin, db.Model):
     __tablename__ = "venues"
@@ -72,3 +78,79 @@ class Venue(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
     )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MissionKind(LabelledEnum):
+    EMBASSY = "embassy", _l("Embassy")
+    CONSULATE = "consulate", _l("Consulate general")
+    HONORARY_CONSULATE = "honorary_consulate", _l("Honorary consulate")
+    OTHER = "other", _l("Other representation")
+
+
+class Mission(TimestampMixin, db.Model):
+    """A diplomatic mission in Berlin."""
+
+    __tablename__ = "missions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_code: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"), nullable=False)
+    kind: Mapped[str] = mapped_column(sa.String(20), default=MissionKind.EMBASSY.value, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    head_of_mission: Mapped[str | None] = mapped_column(sa.String(200))
+    #: e.g. "Botschafterin", "Geschäftsträger a. i."
+    head_title: Mapped[str | None] = mapped_column(sa.String(100))
+    phone: Mapped[str | None] = mapped_column(sa.String(50))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+
+    country: Mapped[Country] = relationship(lazy="joined")
+
+    __table_args__ = (enum_check("kind", MissionKind),)
+
+    @property
+    def kind_label(self):
+        return MissionKind(self.kind).label
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(TimestampMixin, db.Model):
+    """A person the office writes to or invites (mission staff, partners, guests)."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    function: Mapped[str | None] = mapped_column(sa.String(200))
+    organisation: Mapped[str | None] = mapped_column(sa.String(200))
+    mission_id: Mapped[int | None] = mapped_column(sa.ForeignKey("missions.id", ondelete="SET NULL"))
+    #: e.g. "Exzellenz", "Frau Botschafterin"
+    form_of_address: Mapped[str | None] = mapped_column(sa.String(100))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(50))
+    language: Mapped[str] = mapped_column(sa.String(5), default="de", nullable=False)
+
+    mission: Mapped[Mission | None] = relationship(lazy="joined")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Host(TimestampMixin, db.Model):
+    """A host on the Berlin side (Governing Mayor, senators, state secretaries)."""
+
+    __tablename__ = "hosts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False, unique=True)
+    #: e.g. "Regierender Bürgermeister von Berlin"
+    function: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    sort_order: Mapped[int] = mapped_column(sa.Integer, default=100, nullable=False)
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.function})"

@@ -92,12 +92,49 @@ def load_venues() -> int:
     return _insert_missing(Venue, "name", rows)
 
 
+#: Checklist templates an installation starts with; admins edit them afterwards.
+#: (name, visit kind or None for all, [(title, offset days, anchor, owner rule)])
+CHECKLIST_TEMPLATES = [
+    ("Besuch – Standard", None, [
+        ("Dolmetschbedarf klären", -14, "start", "responsible"),
+        ("Flaggen bestellen", -10, "start", "deputy"),
+        ("Programmheft erstellen", -5, "start", "responsible"),
+        ("Goldenes Buch vorbereiten", -2, "start", "deputy"),
+        ("Dankschreiben", 3, "end", "responsible"),
+    ]),
+    ("Antrittsbesuch", "first_call", [
+        ("Termin beim Regierenden Bürgermeister abstimmen", -14, "start", "responsible"),
+        ("Gästebuch bereitlegen", -1, "start", "deputy"),
+        ("Foto für die Pressestelle anfordern", 1, "end", "responsible"),
+    ]),
+]
+
+
+def load_checklist_templates() -> int:
+    from ..core.checklists.models import ChecklistTemplate, ChecklistTemplateItem
+
+    existing = set(db.session.scalars(sa.select(ChecklistTemplate.name)))
+    added = 0
+    for name, kind, items in CHECKLIST_TEMPLATES:
+        if name in existing:
+            continue
+        template = ChecklistTemplate(scope="visit", kind=kind, name=name)
+        template.items = [
+            ChecklistTemplateItem(title=t, offset_days=o, anchor=a, owner_rule=r) for t, o, a, r in items
+        ]
+        db.session.add(template)
+        added += 1
+    db.session.flush()
+    return added
+
+
 def load_reference_data() -> dict[str, int]:
-    """Load countries, partner cities and venues; return the counts added."""
+    """Load countries, partner cities, venues and checklist templates; return the counts added."""
     counts = {
         "countries": load_countries(),
         "partner_cities": load_partner_cities(),
         "venues": load_venues(),
+        "checklist_templates": load_checklist_templates(),
     }
     if any(counts.values()):
         record_event("reference_data.load", summary=str(counts))

@@ -1,54 +1,66 @@
-"""Read-only lists of the reference data (editing arrives with the visits issue)."""
+"""Directory pages: partner cities, missions, contacts, venues, hosts, countries."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from ..core.listing import paginate
+from ..core.crud import Column, CrudSpec, register_crud
 from ..core.navigation import register_nav
-from ..core.permissions import Permission, permission_required
-from .models import Country, PartnerCity, Venue
+from ..core.permissions import Permission
+from .forms import ContactForm, HostForm, MissionForm, PartnerCityForm, VenueForm
+from .models import Contact, Country, Host, Mission, PartnerCity, Venue
 
 bp = Blueprint("directory", __name__, url_prefix="/directory", template_folder="templates")
 
 READERS = (Permission.VISIT_READ, Permission.DIRECTORY_EDIT, Permission.EVENT_READ)
+EDITORS = (Permission.DIRECTORY_EDIT,)
+ADMINS = (Permission.ADMIN_REFERENCE,)
 
-register_nav("directory.partner_cities", _l("Directory"), *READERS, order=80)
+register_nav("directory.missions_list", _l("Directory"), *READERS, order=80)
 
+SPECS = [
+    CrudSpec(
+        "missions", Mission, MissionForm, _l("Missions"), _l("Mission"),
+        [Column("name", _l("Name"), Mission.name), Column("country", _l("Country")),
+         Column("kind_label", _l("Kind")), Column("head_of_mission", _l("Head of mission"),
+                                                  Mission.head_of_mission)],
+        (Mission.name, Mission.head_of_mission), "name", READERS, EDITORS,
+    ),
+    CrudSpec(
+        "contacts", Contact, ContactForm, _l("Contacts"), _l("Contact"),
+        [Column("name", _l("Name"), Contact.name), Column("function", _l("Function")),
+         Column("organisation", _l("Organisation"), Contact.organisation),
+         Column("mission", _l("Mission"))],
+        (Contact.name, Contact.organisation, Contact.function), "name", READERS, EDITORS,
+    ),
+    CrudSpec(
+        "venues", Venue, VenueForm, _l("Venues"), _l("Venue"),
+        [Column("name", _l("Venue"), Venue.name), Column("building", _l("Building")),
+         Column("capacity", _l("Capacity"), Venue.capacity)],
+        (Venue.name, Venue.building), "name", READERS, EDITORS,
+    ),
+    CrudSpec(
+        "hosts", Host, HostForm, _l("Hosts"), _l("Host"),
+        [Column("name", _l("Name"), Host.name), Column("function", _l("Function")),
+         Column("sort_order", _l("Order in lists"), Host.sort_order)],
+        (Host.name, Host.function), "sort_order", READERS, ADMINS,
+    ),
+    CrudSpec(
+        "partner-cities", PartnerCity, PartnerCityForm, _l("Partner cities"), _l("Partner city"),
+        [Column("name", _l("City"), PartnerCity.name_de), Column("country", _l("Country")),
+         Column("since_year", _l("Partner since"), PartnerCity.since_year),
+         Column("status_label", _l("Status"))],
+        (PartnerCity.name_de, PartnerCity.name_en), "since_year", READERS, ADMINS,
+    ),
+    CrudSpec(
+        "countries", Country, None, _l("Countries"), _l("Country"),
+        [Column("code", _l("Code"), Country.code), Column("name_de", _l("German name"), Country.name_de),
+         Column("name_en", _l("English name"), Country.name_en)],
+        (Country.name_de, Country.name_en, Country.code), "name_de", READERS, (),
+    ),
+]
 
-@bp.route("/partner-cities")
-@permission_required(*READERS)
-def partner_cities():
-    listing = paginate(
-        sa.select(PartnerCity),
-        sortable={"name": PartnerCity.name_de, "since": PartnerCity.since_year},
-        default_sort="since",
-        searchable=(PartnerCity.name_de, PartnerCity.name_en),
-    )
-    return render_template("directory/partner_cities.html", listing=listing)
-
-
-@bp.route("/venues")
-@permission_required(*READERS)
-def venues():
-    listing = paginate(
-        sa.select(Venue),
-        sortable={"name": Venue.name, "capacity": Venue.capacity},
-        default_sort="name",
-        searchable=(Venue.name, Venue.building),
-    )
-    return render_template("directory/venues.html", listing=listing)
-
-
-@bp.route("/countries")
-@permission_required(*READERS)
-def countries():
-    listing = paginate(
-        sa.select(Country),
-        sortable={"code": Country.code, "name": Country.name_de, "name_en": Country.name_en},
-        default_sort="name",
-        searchable=(Country.name_de, Country.name_en, Country.code),
-    )
-    return render_template("directory/countries.html", listing=listing)
+for spec in SPECS:
+    spec.tabs_template = "directory/_tabs.html"
+    register_crud(bp, spec)

@@ -1,0 +1,1 @@
+"""Checklists: templates of dated tasks per kind of record, and the tasks."""

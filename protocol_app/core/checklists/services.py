@@ -1,0 +1,132 @@
+"""Applying checklist templates and keeping tasks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ...extensions import db
+from ..audit import record_event
+from ..db import transactional
+from ..errors import ConcurrentChangeError, ValidationFailed
+from ..time import now_utc
+from .models import Anchor, ChecklistTemplate, ChecklistTemplateItem, Task
+
+
+def templates_for(scope: str, kind: str | None) -> list[ChecklistTemplate]:
+    """Templates that fit a record of `scope` and `kind` (kind-specific ones first)."""
+    return list(
+        db.session.scalars(
+            sa.select(ChecklistTemplate)
+            .where(
+                ChecklistTemplate.scope == scope,
+                sa.or_(ChecklistTemplate.kind == kind, ChecklistTemplate.kind.is_(None)),
+            )
+            .order_by(ChecklistTemplate.kind.is_(None), ChecklistTemplate.name)
+        )
+    )
+
+
+def tasks_of(scope: str, subject_id: int) -> list[Task]:
+    return list(
+        db.session.scalars(
+            sa.select(Task)
+            .where(Task.scope == scope, Task.subject_id == subject_id)
+            .order_by(Task.done_at.is_not(None), Task.due_on, Task.id)
+        )
+    )
+
+
+def due_date(item: ChecklistTemplateItem, start: date, end: date) -> date:
+    anchor = start if item.anchor == Anchor.START.value else end
+    return anchor + timedelta(days=item.offset_days)
+
+
+@transactional
+def apply_template(template, *, scope, subject_id, start: date, end: date, owners: dict, actor) -> int:
+    """Create the template's tasks for one record; items applied before are skipped.
+
+    `owners` maps an owner rule ("responsible", "deputy") to a user id.
+    """
+    if template.scope != scope:
+        raise ValidationFailed(_l("This checklist does not fit this record."))
+    existing = set(
+        db.session.scalars(
+            sa.select(Task.template_item_id).where(
+                Task.scope == scope, Task.subject_id == subject_id,
+                Task.template_item_id.is_not(None),
+            )
+        )
+    )
+    created = 0
+    for item in template.items:
+        if item.id in existing:
+            continue
+        db.session.add(
+            Task(
+                scope=scope, subject_id=subject_id, title=item.title,
+                due_on=due_date(item, start, end),
+                owner_id=owners.get(item.owner_rule) or owners.get("responsible"),
+                template_item_id=item.id,
+            )
+        )
+        created += 1
+    db.session.flush()
+    record_event(
+        f"{scope}.checklist_apply", actor=actor, object_type=scope, object_id=subject_id,
+        summary=f"template {template.id}: {created} tasks",
+    )
+    return created
+
+
+@transactional
+def add_task(*, scope, subject_id, title: str, due_on: date, owner_id, actor) -> Task:
+    """Add a single task to a record's checklist."""
+    task = Task(scope=scope, subject_id=subject_id, title=title.strip(), due_on=due_on, owner_id=owner_id)
+    db.session.add(task)
+    db.session.flush()
+    record_event(f"{scope}.task_add", actor=actor, target=task,
+                 changes={"title": [None, task.title], "due_on": [None, due_on.isoformat()]})
+    return task
+
+
+def _check_version(task: Task, expected_version: int | None) -> None:
+    if expected_version is not None and task.version != expected_version:
+        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+
+
+@transactional
+def update_task(task: Task, *, owner_id, due_on: date, actor, expected_version=None) -> None:
+    """Reassign a task or move its due date."""
+    _check_version(task, expected_version)
+    changes = {}
+    if task.owner_id != owner_id:
+        changes["owner_id"] = [task.owner_id, owner_id]
+        task.owner_id = owner_id
+    if task.due_on != due_on:
+        changes["due_on"] = [task.due_on.isoformat(), due_on.isoformat()]
+        task.due_on = due_on
+    if changes:
+        db.session.flush()
+        record_event(f"{task.scope}.task_update", actor=actor, target=task, changes=changes)
+
+
+@transactional
+def set_done(task: Task, done: bool, *, actor) -> None:
+    """Tick a task off (or reopen it)."""
+    if task.is_done == done:
+        return
+    task.done_at = now_utc() if done else None
+    task.done_by_id = actor.id if done else None
+    db.session.flush()
+    record_event(f"{task.scope}.task_done" if done else f"{task.scope}.task_reopen",
+                 actor=actor, target=task)
+
+
+def overdue_tasks(today: date):
+    """Open tasks whose due date has passed."""
+    return db.session.scalars(
+        sa.select(Task).where(Task.done_at.is_(None), Task.due_on < today).order_by(Task.due_on)
+    )

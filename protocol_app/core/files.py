@@ -1,0 +1,111 @@
+"""Uploaded files: checked by content (not by name), stored outside `static/`
+under a random name, and only ever served through a permission-checked view."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import secrets
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .db import UTCDateTime
+from .errors import ValidationFailed
+from .time import now_utc
+
+#: What we accept, by detected content type: (label, extension).
+ACCEPTED = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+}
+
+
+class StoredFile(db.Model):
+    __tablename__ = "stored_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random name on disk; the original name is only shown, never used as a path.
+    storage_name: Mapped[str] = mapped_column(sa.String(80), unique=True, nullable=False)
+    original_name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    content_type: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, nullable=False)
+
+    @property
+    def path(self) -> Path:
+        return Path(current_app.config["UPLOAD_DIR"]) / self.storage_name
+
+
+def detect_content_type(data: bytes) -> str | None:
+    """Tell the real type of an upload from its bytes, or None if not accepted."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+def _safe_display_name(name: str) -> str:
+    name = Path(name or "datei").name.replace("\x00", "")
+    return name[:200] or "datei"
+
+
+def store_upload(filename: str, data: bytes, *, actor) -> StoredFile:
+    """Check and store an uploaded file; raise ValidationFailed with a clear message."""
+    limit = current_app.config["MAX_UPLOAD_FILE_MB"] * 1024 * 1024
+    if not data:
+        raise ValidationFailed(_l("The file is empty."), field="file")
+    if len(data) > limit:
+        raise ValidationFailed(
+            _l("The file is larger than %(mb)s MB.", mb=current_app.config["MAX_UPLOAD_FILE_MB"]),
+            field="file",
+        )
+    content_type = detect_content_type(data)
+    if content_type is None:
+        raise ValidationFailed(
+            _l("Only PDF, Word (DOCX), PNG and JPEG files are accepted; this file is none of them."),
+            field="file",
+        )
+    storage_name = f"{secrets.token_hex(16)}.{ACCEPTED[content_type]}"
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / storage_name).write_bytes(data)
+    record = StoredFile(
+        storage_name=storage_name,
+        original_name=_safe_display_name(filename),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def erase_file(record: StoredFile) -> None:
+    """Delete the file from disk and its row (real erasure, not a flag)."""
+    with contextlib.suppress(FileNotFoundError):
+        record.path.unlink()
+    db.session.delete(record)

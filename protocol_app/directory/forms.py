@@ -1,0 +1,104 @@
+"""Forms of the directory."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from ..core.forms import PlainTextField
+from ..extensions import db
+from .models import Country, Mission, MissionKind, PartnershipStatus
+
+
+def country_choices():
+    """(code, name) pairs of all countries, sorted by their German name."""
+    rows = db.session.execute(sa.select(Country.code, Country.name_de).order_by(Country.name_de))
+    return [(code, name) for code, name in rows]
+
+
+def mission_choices():
+    rows = db.session.execute(sa.select(Mission.id, Mission.name).order_by(Mission.name))
+    return [(0, "—")] + [(mid, name) for mid, name in rows]
+
+
+def optional_id(value):
+    """Coerce a select value to an id, with 0 or empty meaning "none"."""
+    if value in (None, "", "None"):
+        return None
+    return int(value) or None
+
+
+def _optional_email():
+    return [Optional(), Email(message=_l("Please enter a valid e-mail address.")), Length(max=254)]
+
+
+class MissionForm(FlaskForm):
+    name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=MissionKind.choices())
+    address = PlainTextField(_l("Address"), validators=[Optional(), Length(max=300)])
+    head_of_mission = PlainTextField(_l("Head of mission"), validators=[Optional(), Length(max=200)])
+    head_title = PlainTextField(_l("Title of the head"), validators=[Optional(), Length(max=100)])
+    phone = PlainTextField(_l("Phone"), validators=[Optional(), Length(max=50)])
+    email = EmailField(_l("E-mail address"), validators=_optional_email())
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country_code.choices = country_choices()
+
+
+class ContactForm(FlaskForm):
+    name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    function = PlainTextField(_l("Function"), validators=[Optional(), Length(max=200)])
+    organisation = PlainTextField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    mission_id = SelectField(_l("Mission"), coerce=optional_id, default=0)
+    form_of_address = PlainTextField(_l("Form of address"), validators=[Optional(), Length(max=100)])
+    email = EmailField(_l("E-mail address"), validators=_optional_email())
+    phone = PlainTextField(_l("Phone"), validators=[Optional(), Length(max=50)])
+    language = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mission_id.choices = mission_choices()
+
+
+
+class VenueForm(FlaskForm):
+    name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    building = PlainTextField(_l("Building"), validators=[Optional(), Length(max=160)])
+    address = PlainTextField(_l("Address"), validators=[Optional(), Length(max=300)])
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=1, max=100000, message=_l("Please enter a number from 1 upwards."))],
+    )
+    is_active = BooleanField(_l("In use"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class HostForm(FlaskForm):
+    name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    function = PlainTextField(_l("Function"), validators=[DataRequired(), Length(max=200)])
+    sort_order = IntegerField(_l("Order in lists"), default=100, validators=[NumberRange(min=0, max=10000)])
+    is_active = BooleanField(_l("In use"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class PartnerCityForm(FlaskForm):
+    name_de = PlainTextField(_l("German name"), validators=[DataRequired(), Length(max=120)])
+    name_en = PlainTextField(_l("English name"), validators=[DataRequired(), Length(max=120)])
+    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    since_year = IntegerField(
+        _l("Partner since"),
+        validators=[DataRequired(), NumberRange(min=1900, max=2100, message=_l("Please enter a year between 1900 and 2100."))],
+    )
+    status = SelectField(_l("Status"), choices=PartnershipStatus.choices())
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country_code.choices = country_choices()

@@ -1,0 +1,1 @@
+"""Visits: state guests, delegations and ambassadors' calls, from request to report."""

@@ -1,0 +1,241 @@
+"""Forms of the visits area. Times are entered in local time and converted to
+aware UTC here, so services only ever see aware datetimes."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from ..auth.models import User, UserRole
+from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm
+from ..core.permissions import Role
+from ..core.programme import DressCode, PressAccess
+from ..directory.forms import country_choices, optional_id
+from ..directory.models import Host, PartnerCity, Venue
+from ..extensions import db
+from .models import GiftDirection, InterpretingMode, VisitKind
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+COMMON_ZONES = ["Europe/Berlin"] + sorted(zoneinfo.available_timezones() - {"Europe/Berlin"})
+
+
+def local_to_utc(value: datetime | None, zone: str):
+    """Interpret a naive local datetime in `zone` and return it as aware UTC."""
+    if value is None:
+        return None
+    from datetime import UTC
+
+    return value.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(UTC)
+
+
+def utc_to_local(value: datetime | None, zone: str = "Europe/Berlin"):
+    return None if value is None else value.astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def officer_choices():
+    rows = db.session.execute(
+        sa.select(User.id, User.full_name)
+        .join(UserRole)
+        .where(UserRole.role == Role.OFFICER.value, User.is_active_account.is_(True))
+        .order_by(User.full_name)
+    )
+    return [(0, "—")] + [(uid, name) for uid, name in rows]
+
+
+def host_choices():
+    rows = db.session.execute(
+        sa.select(Host.id, Host.name, Host.function)
+        .where(Host.is_active.is_(True))
+        .order_by(Host.sort_order, Host.name)
+    )
+    return [(hid, f"{name} ({function})") for hid, name, function in rows]
+
+
+def partner_city_choices():
+    rows = db.session.execute(sa.select(PartnerCity.id, PartnerCity.name_de).order_by(PartnerCity.name_de))
+    return [(0, "—")] + [(cid, name) for cid, name in rows]
+
+
+def venue_choices():
+    rows = db.session.execute(
+        sa.select(Venue.id, Venue.name).where(Venue.is_active.is_(True)).order_by(Venue.name)
+    )
+    return [(0, "—")] + [(vid, name) for vid, name in rows]
+
+
+def optional_code(value):
+    return value or None
+
+
+class VisitForm(VersionedForm):
+    title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind of visit"), choices=VisitKind.choices())
+    guest_name = PlainTextField(_l("Guest of honour"), validators=[DataRequired(), Length(max=200)])
+    guest_function = PlainTextField(_l("Function of the guest"), validators=[Optional(), Length(max=200)])
+    guest_country_code = SelectField(_l("Country of the guest"), coerce=optional_code)
+    guest_form_of_address = PlainTextField(_l("Form of address"), validators=[Optional(), Length(max=100)])
+    country_code = SelectField(_l("Country"), coerce=optional_code)
+    partner_city_id = SelectField(_l("Partner city"), coerce=optional_id, default=0)
+    inviting_side = PlainTextField(_l("Inviting side"), validators=[Optional(), Length(max=200)])
+    occasion = PlainTextField(_l("Occasion"), validators=[Optional(), Length(max=300)])
+    travel_timezone = SelectField(_l("Time zone of arrival and departure"), default="Europe/Berlin")
+    arrival_at = DateTimeLocalField(_l("Arrival"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    arrival_place = PlainTextField(_l("Arrival at (airport, station)"), validators=[Optional(), Length(max=200)])
+    departure_at = DateTimeLocalField(_l("Departure"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    departure_place = PlainTextField(_l("Departure from"), validators=[Optional(), Length(max=200)])
+    hotel = PlainTextField(_l("Hotel"), validators=[Optional(), Length(max=200)])
+    host_ids = SelectMultipleField(_l("Hosts on the Berlin side"), coerce=int)
+    responsible_officer_id = SelectField(_l("Responsible officer"), coerce=optional_id, default=0)
+    deputy_officer_id = SelectField(_l("Deputy"), coerce=optional_id, default=0)
+    languages = PlainTextField(_l("Languages (ISO codes, e.g. en, fr)"), validators=[Optional(), Length(max=100)])
+    is_confidential = BooleanField(_l("Confidential (hidden from read-only users)"))
+    notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        countries = [("", "—")] + country_choices()
+        self.guest_country_code.choices = countries
+        self.country_code.choices = countries
+        self.partner_city_id.choices = partner_city_choices()
+        self.travel_timezone.choices = [(z, z) for z in COMMON_ZONES]
+        officers = officer_choices()
+        self.responsible_officer_id.choices = officers
+        self.deputy_officer_id.choices = officers
+        self.host_ids.choices = host_choices()
+
+    def validate_travel_timezone(self, field):
+        if field.data not in zoneinfo.available_timezones():
+            raise ValidationError(_l("Unknown time zone."))
+
+    def service_values(self) -> dict:
+        zone = self.travel_timezone.data
+        values = {name: f.data for name, f in self._fields.items()
+                  if name not in ("csrf_token", "submit", "version", "host_ids")}
+        values["arrival_at"] = local_to_utc(self.arrival_at.data, zone)
+        values["departure_at"] = local_to_utc(self.departure_at.data, zone)
+        return values
+
+    def load(self, visit) -> None:
+        """Show a visit's aware UTC times as local times of its travel time zone."""
+        self.arrival_at.data = utc_to_local(visit.arrival_at, visit.travel_timezone)
+        self.departure_at.data = utc_to_local(visit.departure_at, visit.travel_timezone)
+        self.host_ids.data = [h.id for h in visit.hosts]
+        self.version.data = visit.version
+
+
+class DelegationMemberForm(FlaskForm):
+    name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    function = PlainTextField(_l("Function"), validators=[Optional(), Length(max=200)])
+    precedence = IntegerField(
+        _l("Precedence"), default=10,
+        validators=[InputRequired(), NumberRange(min=1, max=999, message=_l("Please enter a number from 1 to 999."))],
+    )
+    form_of_address = PlainTextField(_l("Form of address"), validators=[Optional(), Length(max=100)])
+    submit = SubmitField(_l("Add"))
+
+
+class ProgrammeItemForm(VersionedForm):
+    title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("End"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
+    location = PlainTextField(_l("Other location"), validators=[Optional(), Length(max=300)])
+    host_ids = SelectMultipleField(_l("Hosts"), coerce=int)
+    participants = PlainTextAreaField(_l("Participants"), validators=[Optional(), Length(max=2000)])
+    dress_code = SelectField(_l("Dress code"), choices=DressCode.choices())
+    press = SelectField(_l("Press"), choices=PressAccess.choices())
+    golden_book = BooleanField(_l("Entry in the Golden Book"))
+    gift_exchange = BooleanField(_l("Exchange of gifts"))
+    interpreter_needed = BooleanField(_l("Interpreter needed"))
+    interpreter_language = PlainTextField(_l("Language to interpret (ISO code)"), validators=[Optional(), Length(max=3)])
+    interpreter_mode = SelectField(_l("Interpreting mode"), choices=[("", "—")] + InterpretingMode.choices(),
+                                   coerce=optional_code)
+    notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    conflict_reason = PlainTextAreaField(_l("Reason for saving despite the overlap"),
+                                         validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue_id.choices = venue_choices()
+        self.host_ids.choices = host_choices()
+
+    def service_values(self) -> dict:
+        values = {name: f.data for name, f in self._fields.items()
+                  if name not in ("csrf_token", "submit", "version", "host_ids", "conflict_reason")}
+        values["starts_at"] = local_to_utc(self.starts_at.data, "Europe/Berlin")
+        values["ends_at"] = local_to_utc(self.ends_at.data, "Europe/Berlin")
+        values["interpreter_language"] = (self.interpreter_language.data or "").strip().lower() or None
+        return values
+
+    def load(self, item) -> None:
+        self.starts_at.data = utc_to_local(item.starts_at)
+        self.ends_at.data = utc_to_local(item.ends_at)
+        self.host_ids.data = [h.id for h in item.hosts]
+        self.version.data = item.version
+
+
+class GiftForm(FlaskForm):
+    direction = SelectField(_l("Direction"), choices=GiftDirection.choices())
+    description = PlainTextField(_l("Gift"), validators=[DataRequired(), Length(max=300)])
+    giver = PlainTextField(_l("Given by"), validators=[DataRequired(), Length(max=200)])
+    recipient = PlainTextField(_l("Received by"), validators=[DataRequired(), Length(max=200)])
+    estimated_value = DecimalField(
+        _l("Estimated value (EUR)"), places=2,
+        validators=[Optional(), NumberRange(min=Decimal("0"), max=Decimal("99999999"),
+                                            message=_l("Please enter a value of 0 or more."))],
+    )
+    kept_at = PlainTextField(_l("Kept at"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Save"))
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("File (PDF, DOCX, PNG, JPEG)"), validators=[FileRequired(_l("Please choose a file."))])
+    description = PlainTextField(_l("Description"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Upload"))
+
+
+class TransitionForm(VersionedForm):
+    action = PlainTextField(validators=[DataRequired(), Length(max=40)])
+    comment = PlainTextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+
+
+class ApplyChecklistForm(FlaskForm):
+    template_id = SelectField(_l("Checklist template"), coerce=int)
+    submit = SubmitField(_l("Apply checklist"))
+
+
+class TaskForm(VersionedForm):
+    title = PlainTextField(_l("Task"), validators=[DataRequired(), Length(max=200)])
+    due_on = DateField(_l("Due on"), validators=[DataRequired()])
+    owner_id = SelectField(_l("Owner"), coerce=optional_id, default=0)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = officer_choices()

@@ -1,0 +1,389 @@
+"""Rules of visits: creating and changing a visit, its delegation, programme,
+gifts, attachments and checklist, and moving it through its process.
+
+Every function takes the acting user, runs in one SAVEPOINT (nothing is left
+half-written when it refuses) and records its audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pycountry
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..auth.models import User
+from ..core import workflow
+from ..core.audit import changes_of, record_event
+from ..core.checklists import services as checklists
+from ..core.db import transactional
+from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
+from ..core.files import erase_file, store_upload
+from ..core.permissions import Role
+from ..core.programme import Conflict, overlaps
+from ..core.references import next_number
+from ..core.time import BERLIN
+from ..directory.models import Country, Host, PartnerCity, Venue
+from ..extensions import db
+from .models import (
+    REFERENCE_PREFIX,
+    DelegationMember,
+    Gift,
+    Visit,
+    VisitAttachment,
+    VisitProgrammeItem,
+    programme_item_hosts,
+)
+from .workflow import ACTIVE_STATES, OPEN_STATES
+
+SCOPE = "visit"
+
+VISIT_FIELDS = (
+    "title", "kind", "guest_name", "guest_function", "guest_country_code",
+    "guest_form_of_address", "country_code", "partner_city_id", "inviting_side", "occasion",
+    "arrival_at", "arrival_place", "departure_at", "departure_place", "travel_timezone",
+    "hotel", "responsible_officer_id", "deputy_officer_id", "languages", "is_confidential", "notes",
+)
+
+
+class ConflictsFound(DomainError):
+    """Saving would double-book a venue, host or officer; the user may override."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(_l("This item overlaps with other appointments. Save anyway only with a reason."),
+                         field="conflict_reason")
+        self.conflicts = conflicts
+
+
+def _check_version(record, expected_version: int | None) -> None:
+    if expected_version is not None and record.version != expected_version:
+        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+
+
+def normalise_languages(raw: str | None) -> str | None:
+    """Turn "en, FR" into "en,fr"; refuse codes that are not ISO 639-1."""
+    codes = [c.strip().lower() for c in (raw or "").replace(";", ",").split(",") if c.strip()]
+    for code in codes:
+        if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
+            raise ValidationFailed(
+                _l("Unknown language code: %(code)s. Please use two-letter ISO codes such as en, fr.",
+                   code=code[:10]),
+                field="languages",
+            )
+    return ",".join(dict.fromkeys(codes)) or None
+
+
+def _check_references(values: dict) -> None:
+    for field in ("guest_country_code", "country_code"):
+        code = values.get(field)
+        if code and db.session.get(Country, code) is None:
+            raise ValidationFailed(_l("Unknown country."), field=field)
+    city = values.get("partner_city_id")
+    if city and db.session.get(PartnerCity, city) is None:
+        raise ValidationFailed(_l("Unknown partner city."), field="partner_city_id")
+    for field in ("responsible_officer_id", "deputy_officer_id"):
+        uid = values.get(field)
+        if uid:
+            user = db.session.get(User, uid)
+            if user is None or not user.is_active_account or not user.has_role(Role.OFFICER):
+                raise ValidationFailed(_l("Please choose an active protocol officer."), field=field)
+    if values["departure_at"] < values["arrival_at"]:
+        raise ValidationFailed(_l("The departure must not be before the arrival."), field="departure_at")
+
+
+def _check_programme_fits(visit: Visit) -> None:
+    first, last = visit_dates(visit)
+    for item in visit.programme:
+        if not (first <= item.starts_at.astimezone(BERLIN).date() <= last):
+            raise ValidationFailed(
+                _l("The programme item “%(title)s” would lie outside the new dates of the visit.",
+                   title=item.title),
+                field="arrival_at",
+            )
+
+
+def visit_dates(visit: Visit) -> tuple[date, date]:
+    """First and last day of a visit in Berlin."""
+    return visit.arrival_at.astimezone(BERLIN).date(), visit.departure_at.astimezone(BERLIN).date()
+
+
+@transactional
+def create_visit(*, actor, values: dict, host_ids=()) -> Visit:
+    """Record a new visit request with the next reference number of its year."""
+    values = {k: values.get(k) for k in VISIT_FIELDS}
+    values["languages"] = normalise_languages(values["languages"])
+    _check_references(values)
+    year = values["arrival_at"].astimezone(BERLIN).year
+    visit = Visit(state="requested", year=year, number=next_number(REFERENCE_PREFIX, year), **values)
+    visit.hosts = _hosts(host_ids)
+    db.session.add(visit)
+    db.session.flush()
+    record_event("visit.create", actor=actor, target=visit,
+                 summary=visit.reference, changes=changes_of(visit) or None)
+    return visit
+
+
+@transactional
+def update_visit(visit: Visit, *, actor, values: dict, host_ids=(), expected_version=None) -> None:
+    """Change a visit's record; refused once it is closed or when changed meanwhile."""
+    _check_version(visit, expected_version)
+    if visit.state not in OPEN_STATES:
+        raise DomainError(_l("A closed visit can no longer be changed."))
+    values = {k: values.get(k) for k in VISIT_FIELDS}
+    values["languages"] = normalise_languages(values["languages"])
+    _check_references(values)
+    for key, value in values.items():
+        setattr(visit, key, value)
+    changes = changes_of(visit)
+    before_hosts = sorted(h.id for h in visit.hosts)
+    visit.hosts = _hosts(host_ids)
+    if sorted(h.id for h in visit.hosts) != before_hosts:
+        changes["hosts"] = [before_hosts, sorted(h.id for h in visit.hosts)]
+    _check_programme_fits(visit)
+    db.session.flush()
+    if changes:
+        record_event("visit.update", actor=actor, target=visit, changes=changes)
+
+
+def _hosts(host_ids) -> list[Host]:
+    ids = {int(i) for i in host_ids or ()}
+    if not ids:
+        return []
+    hosts = list(db.session.scalars(sa.select(Host).where(Host.id.in_(ids))))
+    if len(hosts) != len(ids):
+        raise ValidationFailed(_l("Unknown host."), field="host_ids")
+    return hosts
+
+
+@transactional
+def move_visit(visit: Visit, action: str, *, actor, comment=None, expected_version=None):
+    """Take a step of the visit process."""
+    return workflow.apply(visit, action, actor=actor, comment=comment,
+                          expected_version=expected_version)
+
+
+# --- delegation -----------------------------------------------------------------------
+
+@transactional
+def add_delegation_member(visit: Visit, *, actor, name: str, function=None, precedence: int,
+                          form_of_address=None) -> DelegationMember:
+    """Add a person to the delegation."""
+    _require_open(visit)
+    member = DelegationMember(visit=visit, name=name.strip(), function=function,
+                              precedence=precedence, form_of_address=form_of_address)
+    db.session.add(member)
+    db.session.flush()
+    record_event("visit.delegation_add", actor=actor, target=visit,
+                 changes={"delegation_member": [None, member.id]})
+    return member
+
+
+@transactional
+def remove_delegation_member(member: DelegationMember, *, actor) -> None:
+    """Remove a person from the delegation."""
+    _require_open(member.visit)
+    visit = member.visit
+    record_event("visit.delegation_remove", actor=actor, target=visit,
+                 changes={"delegation_member": [member.id, None]})
+    db.session.delete(member)
+    db.session.flush()
+
+
+def _require_open(visit: Visit) -> None:
+    if visit.state not in OPEN_STATES:
+        raise DomainError(_l("A closed visit can no longer be changed."))
+
+
+# --- programme ------------------------------------------------------------------------
+
+def find_conflicts(visit: Visit, *, starts_at: datetime, ends_at: datetime, venue_id,
+                   host_ids, exclude_item_id=None) -> list[Conflict]:
+    """Other items of active visits that use the same venue, host or officer then."""
+    from flask import url_for
+
+    item = VisitProgrammeItem
+    base = (
+        sa.select(item, Visit)
+        .join(Visit, item.visit_id == Visit.id)
+        .where(overlaps(item, starts_at, ends_at), Visit.state.in_(ACTIVE_STATES))
+    )
+    if exclude_item_id is not None:
+        base = base.where(item.id != exclude_item_id)
+    checks = []
+    if venue_id:
+        checks.append(("venue", _l("Same venue"), item.venue_id == venue_id))
+    if host_ids:
+        shared_host = sa.exists().where(
+            programme_item_hosts.c.item_id == item.id,
+            programme_item_hosts.c.host_id.in_(list(host_ids)),
+        )
+        checks.append(("host", _l("Same host"), shared_host))
+    if visit.responsible_officer_id:
+        checks.append(("officer", _l("Same responsible officer"),
+                       sa.and_(Visit.responsible_officer_id == visit.responsible_officer_id,
+                               Visit.id != visit.id)))
+    conflicts = []
+    for reason, label, condition in checks:
+        for other, other_visit in db.session.execute(base.where(condition).limit(20)):
+            conflicts.append(Conflict(
+                reason, label, f"{other_visit.reference}: {other.title}",
+                other.starts_at, other.ends_at,
+                url_for("visits.detail", reference=other_visit.reference, _anchor=f"item-{other.id}"),
+            ))
+    return conflicts
+
+
+PROGRAMME_FIELDS = (
+    "starts_at", "ends_at", "title", "venue_id", "location", "participants", "dress_code", "press",
+    "notes", "golden_book", "gift_exchange", "interpreter_needed", "interpreter_language",
+    "interpreter_mode",
+)
+
+
+@transactional
+def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor, values: dict,
+                        host_ids=(), conflict_reason: str | None = None,
+                        expected_version=None) -> VisitProgrammeItem:
+    """Create or change a programme item; overlapping use needs a recorded reason."""
+    _require_open(visit)
+    if item is not None:
+        _check_version(item, expected_version)
+    values = {k: values.get(k) for k in PROGRAMME_FIELDS}
+    if values["ends_at"] <= values["starts_at"]:
+        raise ValidationFailed(_l("The end must be after the start."), field="ends_at")
+    first, last = visit_dates(visit)
+    for field in ("starts_at", "ends_at"):
+        if not (first <= values[field].astimezone(BERLIN).date() <= last):
+            raise ValidationFailed(
+                _l("The item must lie within the dates of the visit (%(first)s – %(last)s).",
+                   first=first.strftime("%d.%m.%Y"), last=last.strftime("%d.%m.%Y")),
+                field=field,
+            )
+    if values["venue_id"] and db.session.get(Venue, values["venue_id"]) is None:
+        raise ValidationFailed(_l("Unknown venue."), field="venue_id")
+    if values["interpreter_needed"]:
+        if not values["interpreter_language"] or pycountry.languages.get(
+            alpha_2=values["interpreter_language"]
+        ) is None:
+            raise ValidationFailed(_l("Please choose the language to interpret."),
+                                   field="interpreter_language")
+        if not values["interpreter_mode"]:
+            raise ValidationFailed(_l("Please choose the interpreting mode."), field="interpreter_mode")
+    else:
+        values["interpreter_language"] = values["interpreter_mode"] = None
+    hosts = _hosts(host_ids)
+    conflicts = find_conflicts(
+        visit, starts_at=values["starts_at"], ends_at=values["ends_at"],
+        venue_id=values["venue_id"], host_ids=[h.id for h in hosts],
+        exclude_item_id=item.id if item is not None else None,
+    )
+    reason = (conflict_reason or "").strip() or None
+    if conflicts and not reason:
+        raise ConflictsFound(conflicts)
+    is_new = item is None
+    if is_new:
+        item = VisitProgrammeItem(visit=visit)
+        db.session.add(item)
+    for key, value in values.items():
+        setattr(item, key, value)
+    item.conflict_reason = reason if conflicts else None
+    changes = changes_of(item)
+    item.hosts = hosts
+    db.session.flush()
+    record_event(
+        "visit.programme_create" if is_new else "visit.programme_update",
+        actor=actor, target=item, changes=changes,
+        summary=f"saved despite {len(conflicts)} conflict(s)" if conflicts else None,
+    )
+    return item
+
+
+@transactional
+def delete_programme_item(item: VisitProgrammeItem, *, actor) -> None:
+    """Remove a programme item."""
+    _require_open(item.visit)
+    record_event("visit.programme_delete", actor=actor, target=item,
+                 changes={"title": [item.title, None]})
+    db.session.delete(item)
+    db.session.flush()
+
+
+# --- gifts ----------------------------------------------------------------------------
+
+GIFT_FIELDS = ("direction", "description", "giver", "recipient", "estimated_value", "kept_at")
+
+
+@transactional
+def save_gift(visit: Visit, gift: Gift | None, *, actor, values: dict) -> Gift:
+    """Record a gift given or received."""
+    is_new = gift is None
+    if is_new:
+        gift = Gift(visit=visit)
+        db.session.add(gift)
+    for key in GIFT_FIELDS:
+        setattr(gift, key, values.get(key))
+    changes = changes_of(gift)
+    db.session.flush()
+    record_event("visit.gift_create" if is_new else "visit.gift_update", actor=actor,
+                 target=gift, changes=changes)
+    return gift
+
+
+@transactional
+def delete_gift(gift: Gift, *, actor) -> None:
+    """Remove a gift entry."""
+    record_event("visit.gift_delete", actor=actor, target=gift,
+                 changes={"description": [gift.description, None]})
+    db.session.delete(gift)
+    db.session.flush()
+
+
+def gifts_of_year(year: int):
+    """Gifts of all visits arriving in `year`, for the compliance list."""
+    start = datetime.combine(date(year, 1, 1), time.min, tzinfo=BERLIN)
+    end = datetime.combine(date(year + 1, 1, 1), time.min, tzinfo=BERLIN)
+    return db.session.execute(
+        sa.select(Gift, Visit)
+        .join(Visit)
+        .where(Visit.arrival_at >= start, Visit.arrival_at < end)
+        .order_by(Visit.arrival_at, Gift.id)
+    ).all()
+
+
+# --- attachments ----------------------------------------------------------------------
+
+@transactional
+def attach_file(visit: Visit, *, actor, filename: str, data: bytes, description=None):
+    """Store an upload and attach it to the visit."""
+    stored = store_upload(filename, data, actor=actor)
+    attachment = VisitAttachment(visit=visit, file=stored, description=description)
+    db.session.add(attachment)
+    db.session.flush()
+    record_event("visit.attachment_add", actor=actor, target=visit,
+                 changes={"attachment": [None, stored.original_name]})
+    return attachment
+
+
+@transactional
+def remove_attachment(attachment: VisitAttachment, *, actor) -> None:
+    """Delete an attachment and its file."""
+    record_event("visit.attachment_remove", actor=actor, target=attachment.visit,
+                 changes={"attachment": [attachment.file.original_name, None]})
+    stored = attachment.file
+    db.session.delete(attachment)
+    db.session.flush()
+    erase_file(stored)
+    db.session.flush()
+
+
+# --- checklist ------------------------------------------------------------------------
+
+def apply_checklist(visit: Visit, template, *, actor) -> int:
+    """Create the dated tasks of a checklist template for this visit."""
+    _require_open(visit)
+    first, last = visit_dates(visit)
+    owners = {"responsible": visit.responsible_officer_id,
+              "deputy": visit.deputy_officer_id or visit.responsible_officer_id}
+    return checklists.apply_template(template, scope=SCOPE, subject_id=visit.id, start=first,
+                                     end=last, owners=owners, actor=actor)

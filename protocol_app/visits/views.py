@@ -1,0 +1,433 @@
+"""Visit pages. Thin: load, check permission, validate, call a service, redirect."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..core import workflow
+from ..core.checklists import services as checklists
+from ..core.checklists.models import ChecklistTemplate, Task
+from ..core.errors import DomainError
+from ..core.forms import ConfirmForm, apply_domain_error
+from ..core.listing import paginate
+from ..core.navigation import register_nav
+from ..core.permissions import Permission, permission_required
+from ..core.references import parse_reference
+from ..core.time import BERLIN, now_utc
+from ..directory.models import Country, PartnerCity
+from ..extensions import db
+from . import permissions, services
+from .forms import (
+    AttachmentForm,
+    DelegationMemberForm,
+    GiftForm,
+    ProgrammeItemForm,
+    TaskForm,
+    TransitionForm,
+    VisitForm,
+    officer_choices,
+)
+from .models import (
+    REFERENCE_PREFIX,
+    DelegationMember,
+    Gift,
+    Visit,
+    VisitAttachment,
+    VisitKind,
+    VisitProgrammeItem,
+)
+from .workflow import VISIT_WORKFLOW, VisitState
+
+bp = Blueprint("visits", __name__, url_prefix="/visits", template_folder="templates")
+
+register_nav("visits.index", _l("Visits"), Permission.VISIT_READ, order=10)
+
+READ = Permission.VISIT_READ
+EDIT = Permission.VISIT_EDIT
+
+
+def _load(reference: str) -> Visit:
+    """The visit behind a reference, or 404 (also for confidential ones a user may not see)."""
+    parsed = parse_reference(REFERENCE_PREFIX, reference)
+    if parsed is None:
+        abort(404)
+    visit = db.session.scalar(sa.select(Visit).where(Visit.year == parsed[0], Visit.number == parsed[1]))
+    if visit is None or not permissions.can_read(current_user, visit):
+        abort(404)
+    return visit
+
+
+def _load_editable(reference: str) -> Visit:
+    visit = _load(reference)
+    if not permissions.can_edit(current_user, visit):
+        abort(403)
+    return visit
+
+
+def _child(model, visit: Visit, child_id: int):
+    child = db.session.get(model, child_id)
+    if child is None or child.visit_id != visit.id:
+        abort(404)
+    return child
+
+
+def _detail(visit: Visit, anchor: str | None = None):
+    return redirect(url_for("visits.detail", reference=visit.reference, _anchor=anchor))
+
+
+def _date_arg(name: str):
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        flash(_("Please enter dates as YYYY-MM-DD."), "warning")
+        return None
+
+
+def filtered_visits_stmt(args):
+    """The visits query of the list page, with the filters of the URL applied."""
+    stmt = (
+        sa.select(Visit)
+        .outerjoin(Country, Visit.country_code == Country.code)
+        .where(permissions.readable_filter(current_user))
+    )
+    start, end = _date_arg("from"), _date_arg("to")
+    if start:
+        stmt = stmt.where(Visit.departure_at >= datetime.combine(start, time.min, tzinfo=BERLIN))
+    if end:
+        stmt = stmt.where(Visit.arrival_at <= datetime.combine(end, time.max, tzinfo=BERLIN))
+    if args.get("kind") in {k.value for k in VisitKind}:
+        stmt = stmt.where(Visit.kind == args["kind"])
+    if args.get("state") in {s.value for s in VisitState}:
+        stmt = stmt.where(Visit.state == args["state"])
+    if args.get("country"):
+        stmt = stmt.where(Visit.country_code == args["country"][:2].upper())
+    if (args.get("partner_city") or "").isdigit():
+        stmt = stmt.where(Visit.partner_city_id == int(args["partner_city"]))
+    officer = args.get("officer") or ""
+    if officer == "none":
+        stmt = stmt.where(Visit.responsible_officer_id.is_(None))
+    elif officer.isdigit():
+        stmt = stmt.where(Visit.responsible_officer_id == int(officer))
+    return stmt
+
+
+@bp.route("/")
+@permission_required(READ)
+def index():
+    listing = paginate(
+        filtered_visits_stmt(request.args),
+        sortable={"arrival": Visit.arrival_at, "reference": Visit.year * 100000 + Visit.number,
+                  "title": Visit.title, "state": Visit.state},
+        default_sort="arrival",
+        default_direction="desc",
+        searchable=(Visit.title, Visit.guest_name, Country.name_de, Country.name_en),
+    )
+    return render_template(
+        "visits/index.html", listing=listing, kinds=VisitKind, states=VisitState,
+        countries=db.session.scalars(
+            sa.select(Country).where(Country.code.in_(sa.select(Visit.country_code))).order_by(Country.name_de)
+        ).all(),
+        partner_cities=db.session.scalars(sa.select(PartnerCity).order_by(PartnerCity.name_de)).all(),
+        officers=officer_choices()[1:],
+        can_create=permissions.can_edit(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(EDIT)
+def new():
+    form = VisitForm()
+    if request.method == "GET":
+        form.responsible_officer_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            visit = services.create_visit(actor=current_user, values=form.service_values(),
+                                          host_ids=form.host_ids.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("Visit %(reference)s has been recorded.", reference=visit.reference), "success")
+            return _detail(visit)
+    return render_template("visits/form.html", form=form, visit=None)
+
+
+@bp.route("/<reference>")
+@permission_required(READ)
+def detail(reference: str):
+    visit = _load(reference)
+    editable = permissions.can_edit(current_user, visit)
+    return render_template(
+        "visits/detail.html",
+        visit=visit,
+        editable=editable,
+        can_move=permissions.can_move(current_user),
+        transitions=VISIT_WORKFLOW.available(visit, current_user) if permissions.can_move(current_user) else [],
+        history=workflow.history(VISIT_WORKFLOW, visit.id),
+        tasks=checklists.tasks_of(services.SCOPE, visit.id),
+        templates=checklists.templates_for(services.SCOPE, visit.kind) if editable else [],
+        transition_form=TransitionForm(version=visit.version),
+        member_form=DelegationMemberForm(),
+        attachment_form=AttachmentForm(),
+        task_form=TaskForm(),
+        confirm=ConfirmForm(),
+        today=now_utc().astimezone(BERLIN).date(),
+    )
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@permission_required(EDIT)
+def edit(reference: str):
+    visit = _load_editable(reference)
+    form = VisitForm(obj=visit)
+    if request.method == "GET":
+        form.load(visit)
+    if form.validate_on_submit():
+        try:
+            services.update_visit(visit, actor=current_user, values=form.service_values(),
+                                  host_ids=form.host_ids.data, expected_version=form.expected_version())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The visit has been saved."), "success")
+            return _detail(visit)
+    return render_template("visits/form.html", form=form, visit=visit)
+
+
+@bp.route("/<reference>/transition", methods=["POST"])
+@permission_required(Permission.VISIT_TRANSITION)
+def transition(reference: str):
+    visit = _load(reference)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.move_visit(visit, form.action.data, actor=current_user, comment=form.comment.data,
+                            expected_version=form.expected_version())
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("New status: %(state)s", state=visit.state_label), "success")
+    return _detail(visit, "history")
+
+
+@bp.route("/<reference>/delegation", methods=["POST"])
+@permission_required(EDIT)
+def delegation_add(reference: str):
+    visit = _load_editable(reference)
+    form = DelegationMemberForm()
+    if form.validate_on_submit():
+        try:
+            services.add_delegation_member(
+                visit, actor=current_user, name=form.name.data, function=form.function.data,
+                precedence=form.precedence.data, form_of_address=form.form_of_address.data,
+            )
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        for field, errors in form.errors.items():
+            flash(f"{form[field].label.text}: {errors[0]}", "danger")
+    return _detail(visit, "delegation")
+
+
+@bp.route("/<reference>/delegation/<int:member_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def delegation_remove(reference: str, member_id: int):
+    visit = _load_editable(reference)
+    member = _child(DelegationMember, visit, member_id)
+    if ConfirmForm().validate_on_submit():
+        services.remove_delegation_member(member, actor=current_user)
+    return _detail(visit, "delegation")
+
+
+@bp.route("/<reference>/programme/new", methods=["GET", "POST"])
+@bp.route("/<reference>/programme/<int:item_id>", methods=["GET", "POST"])
+@permission_required(EDIT)
+def programme_item(reference: str, item_id: int | None = None):
+    visit = _load_editable(reference)
+    item = _child(VisitProgrammeItem, visit, item_id) if item_id else None
+    form = ProgrammeItemForm(obj=item)
+    if request.method == "GET" and item is not None:
+        form.load(item)
+    conflicts = []
+    if form.validate_on_submit():
+        try:
+            saved = services.save_programme_item(
+                visit, item, actor=current_user, values=form.service_values(),
+                host_ids=form.host_ids.data, conflict_reason=form.conflict_reason.data,
+                expected_version=form.expected_version(),
+            )
+        except services.ConflictsFound as exc:
+            conflicts = exc.conflicts
+            apply_domain_error(form, exc)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The programme item has been saved."), "success")
+            return _detail(visit, f"item-{saved.id}")
+    return render_template("visits/programme_form.html", form=form, visit=visit, item=item,
+                           conflicts=conflicts, confirm=ConfirmForm())
+
+
+@bp.route("/<reference>/programme/<int:item_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def programme_item_delete(reference: str, item_id: int):
+    visit = _load_editable(reference)
+    item = _child(VisitProgrammeItem, visit, item_id)
+    if ConfirmForm().validate_on_submit():
+        services.delete_programme_item(item, actor=current_user)
+        flash(_("The programme item has been deleted."), "success")
+    return _detail(visit, "programme")
+
+
+@bp.route("/<reference>/print")
+@permission_required(READ)
+def programme_print(reference: str):
+    visit = _load(reference)
+    return render_template("visits/print.html", visit=visit)
+
+
+@bp.route("/<reference>/gifts/new", methods=["GET", "POST"])
+@bp.route("/<reference>/gifts/<int:gift_id>", methods=["GET", "POST"])
+@permission_required(EDIT)
+def gift(reference: str, gift_id: int | None = None):
+    visit = _load_editable(reference)
+    record = _child(Gift, visit, gift_id) if gift_id else None
+    form = GiftForm(obj=record)
+    if form.validate_on_submit():
+        services.save_gift(visit, record, actor=current_user, values=form.data)
+        flash(_("The gift has been saved."), "success")
+        return _detail(visit, "gifts")
+    return render_template("visits/gift_form.html", form=form, visit=visit, gift=record, confirm=ConfirmForm())
+
+
+@bp.route("/<reference>/gifts/<int:gift_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def gift_delete(reference: str, gift_id: int):
+    visit = _load_editable(reference)
+    record = _child(Gift, visit, gift_id)
+    if ConfirmForm().validate_on_submit():
+        services.delete_gift(record, actor=current_user)
+        flash(_("The gift entry has been deleted."), "success")
+    return _detail(visit, "gifts")
+
+
+@bp.route("/gifts")
+@permission_required(READ)
+def gifts_year():
+    year_arg = request.args.get("year", "")
+    year = int(year_arg) if year_arg.isdigit() and 1990 <= int(year_arg) <= 2100 else now_utc().year
+    rows = [(g, v) for g, v in services.gifts_of_year(year) if permissions.can_read(current_user, v)]
+    total = sum((g.estimated_value or 0) for g, _ in rows)
+    return render_template("visits/gifts_year.html", rows=rows, year=year, total=total)
+
+
+@bp.route("/<reference>/attachments", methods=["POST"])
+@permission_required(EDIT)
+def attachment_add(reference: str):
+    visit = _load_editable(reference)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            services.attach_file(visit, actor=current_user, filename=upload.filename,
+                                 data=upload.read(), description=form.description.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("The file has been attached."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(errors[0], "danger")
+    return _detail(visit, "attachments")
+
+
+@bp.route("/<reference>/attachments/<int:attachment_id>")
+@permission_required(READ)
+def attachment_download(reference: str, attachment_id: int):
+    visit = _load(reference)
+    attachment = _child(VisitAttachment, visit, attachment_id)
+    stored = attachment.file
+    return send_file(stored.path, mimetype=stored.content_type, as_attachment=True,
+                     download_name=stored.original_name)
+
+
+@bp.route("/<reference>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def attachment_delete(reference: str, attachment_id: int):
+    visit = _load_editable(reference)
+    attachment = _child(VisitAttachment, visit, attachment_id)
+    if ConfirmForm().validate_on_submit():
+        services.remove_attachment(attachment, actor=current_user)
+        flash(_("The attachment has been deleted."), "success")
+    return _detail(visit, "attachments")
+
+
+@bp.route("/<reference>/checklist", methods=["POST"])
+@permission_required(EDIT)
+def checklist_apply(reference: str):
+    visit = _load_editable(reference)
+    template = db.session.get(ChecklistTemplate, request.form.get("template_id", type=int) or 0)
+    if template is None or not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        created = services.apply_checklist(visit, template, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("%(n)s tasks created from the checklist.", n=created), "success")
+    return _detail(visit, "checklist")
+
+
+def _task(visit: Visit, task_id: int) -> Task:
+    task = db.session.get(Task, task_id)
+    if task is None or task.scope != services.SCOPE or task.subject_id != visit.id:
+        abort(404)
+    return task
+
+
+@bp.route("/<reference>/tasks", methods=["POST"])
+@bp.route("/<reference>/tasks/<int:task_id>", methods=["GET", "POST"])
+@permission_required(EDIT)
+def task(reference: str, task_id: int | None = None):
+    visit = _load_editable(reference)
+    record = _task(visit, task_id) if task_id else None
+    form = TaskForm(obj=record)
+    if request.method == "GET" and record is not None:
+        form.version.data = record.version
+    if form.validate_on_submit():
+        try:
+            if record is None:
+                checklists.add_task(scope=services.SCOPE, subject_id=visit.id, title=form.title.data,
+                                    due_on=form.due_on.data, owner_id=form.owner_id.data, actor=current_user)
+            else:
+                checklists.update_task(record, owner_id=form.owner_id.data, due_on=form.due_on.data,
+                                       actor=current_user, expected_version=form.expected_version())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The task has been saved."), "success")
+            return _detail(visit, "checklist")
+    elif request.method == "POST" and record is None:
+        for field, errors in form.errors.items():
+            flash(f"{form[field].label.text}: {errors[0]}", "danger")
+        return _detail(visit, "checklist")
+    return render_template("visits/task_form.html", form=form, visit=visit, task=record)
+
+
+@bp.route("/<reference>/tasks/<int:task_id>/done", methods=["POST"])
+@permission_required(EDIT)
+def task_done(reference: str, task_id: int):
+    visit = _load_editable(reference)
+    record = _task(visit, task_id)
+    if ConfirmForm().validate_on_submit():
+        checklists.set_done(record, request.form.get("done") == "1", actor=current_user)
+    return _detail(visit, "checklist")

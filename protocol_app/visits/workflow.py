@@ -1,0 +1,51 @@
+"""The visit process: requested → planning → confirmed → completed; cancelled
+from every open state; declined from requested."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.enums import LabelledEnum
+from ..core.permissions import Role
+from ..core.workflow import Workflow, transition
+
+
+class VisitState(LabelledEnum):
+    REQUESTED = "requested", _l("Requested")
+    PLANNING = "planning", _l("Planning")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    COMPLETED = "completed", _l("Completed")
+    CANCELLED = "cancelled", _l("Cancelled")
+    DECLINED = "declined", _l("Declined")
+
+
+OPEN_STATES = ("requested", "planning", "confirmed")
+#: States in which a visit still occupies venues, hosts and officers.
+ACTIVE_STATES = ("requested", "planning", "confirmed", "completed")
+
+MOVERS = [Role.OFFICER, Role.MANAGER]
+
+
+def _departed(visit, actor):
+    from ..core.time import now_utc
+
+    if visit.departure_at > now_utc():
+        return _l("A visit can be marked as completed only after the departure.")
+    return None
+
+VISIT_WORKFLOW = Workflow(
+    "visit",
+    VisitState,
+    [
+        transition("requested", "start_planning", "planning", roles=MOVERS, label=_l("Start planning")),
+        transition("requested", "decline", "declined", roles=MOVERS, label=_l("Decline"),
+                   requires_comment=True),
+        transition("planning", "confirm", "confirmed", roles=MOVERS, label=_l("Confirm")),
+        transition("confirmed", "reopen", "planning", roles=MOVERS, label=_l("Back to planning"),
+                   requires_comment=True),
+        transition("confirmed", "complete", "completed", roles=MOVERS, label=_l("Mark as completed"),
+                   guard=_departed),
+        transition(OPEN_STATES, "cancel", "cancelled", roles=MOVERS, label=_l("Cancel"),
+                   requires_comment=True),
+    ],
+)

@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
 def _import_models() -> None:
     # Every model module must be imported so that Alembic sees the whole schema.
     from .auth import models as _auth  # noqa: F401
+    from .calendar import models as _calendar  # noqa: F401
     from .core import files as _files  # noqa: F401
     from .core import references as _references  # noqa: F401
     from .core import workflow as _workflow  # noqa: F401
@@ -91,14 +92,17 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .admin import checklists as _admin_checklists  # noqa: F401 (adds routes to admin_bp)
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .calendar.views import bp as calendar_bp
     from .core.permissions import enforce_login
     from .core.views import bp as core_bp
     from .directory.views import bp as directory_bp
+    from .visits import calendar_source as _visit_calendar  # noqa: F401 (registers the source)
     from .visits.views import bp as visits_bp
 
-    for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp):
+    for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp):
         app.register_blueprint(bp)
     enforce_login(app)
 

@@ -15,7 +15,8 @@ from protocol_app.core.permissions import (
 from tests.support import csrf_token, login, make_user
 
 #: The only endpoints reachable without login. Adding one here needs a reason.
-PUBLIC_ENDPOINTS = {"auth.login", "core.healthz"}
+#: calendar.feed: calendar programs cannot log in; its secret token is the credential.
+PUBLIC_ENDPOINTS = {"auth.login", "core.healthz", "calendar.feed"}
 
 
 def _url_for_rule(rule) -> str:

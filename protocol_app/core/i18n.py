@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app, has_request_context, session
 from flask_babel import format_date as babel_format_date
@@ -58,4 +58,5 @@ def init_app(app) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["format_date"] = babel_format_date
     app.jinja_env.globals["format_time"] = format_time
+    app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.filters["time"] = lambda value: "" if value is None else format_time(value, "HH:mm")

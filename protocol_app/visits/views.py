@@ -22,6 +22,7 @@ from ..core.references import parse_reference
 from ..core.time import BERLIN, now_utc
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
+from . import cards as _cards  # noqa: F401 (registers the start-page cards)
 from . import permissions, services
 from .forms import (
     AttachmentForm,

@@ -130,3 +130,41 @@ def overdue_tasks(today: date):
     return db.session.scalars(
         sa.select(Task).where(Task.done_at.is_(None), Task.due_on < today).order_by(Task.due_on)
     )
+
+
+# --- templates (admins) ---------------------------------------------------------------
+
+@transactional
+def create_template(*, scope: str, kind: str | None, name: str, actor) -> ChecklistTemplate:
+    """Create an empty checklist template."""
+    template = ChecklistTemplate(scope=scope, kind=kind or None, name=name.strip())
+    db.session.add(template)
+    db.session.flush()
+    record_event("checklist_template.create", actor=actor, target=template,
+                 changes={"name": [None, template.name], "kind": [None, template.kind]})
+    return template
+
+
+@transactional
+def add_template_item(template: ChecklistTemplate, *, title: str, offset_days: int, anchor: str,
+                      owner_rule: str, actor) -> ChecklistTemplateItem:
+    """Add a task with its offset to a template."""
+    if not -365 <= offset_days <= 365:
+        raise ValidationFailed(_l("The offset must lie within a year (−365 to 365 days)."),
+                               field="offset_days")
+    item = ChecklistTemplateItem(template=template, title=title.strip(), offset_days=offset_days,
+                                 anchor=anchor, owner_rule=owner_rule)
+    db.session.add(item)
+    db.session.flush()
+    record_event("checklist_template.item_add", actor=actor, target=template,
+                 changes={"item": [None, f"{item.title} ({offset_days:+d} {anchor})"]})
+    return item
+
+
+@transactional
+def delete_template_item(item: ChecklistTemplateItem, *, actor) -> None:
+    """Remove a task from a template; tasks already created from it stay."""
+    record_event("checklist_template.item_delete", actor=actor, target=item.template,
+                 changes={"item": [item.title, None]})
+    db.session.delete(item)
+    db.session.flush()

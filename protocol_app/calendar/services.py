@@ -1,0 +1,137 @@
+"""Feed tokens, the calendar grid and the iCalendar rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from icalendar import Calendar, Event
+
+from ..core.audit import record_event
+from ..core.db import transactional
+from ..core.time import BERLIN, now_utc
+from ..extensions import db
+from .models import CalendarFeedToken
+from .sources import entries_for
+
+#: How far the feed reaches into the past and the future.
+FEED_PAST = timedelta(days=90)
+FEED_FUTURE = timedelta(days=400)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transactional
+def issue_feed_token(user, *, actor) -> str:
+    """Revoke the user's current feed URL and return a new secret token."""
+    revoke_feed_tokens(user, actor=actor, audit=False)
+    token = secrets.token_urlsafe(32)
+    db.session.add(CalendarFeedToken(user_id=user.id, token_hash=_hash(token)))
+    db.session.flush()
+    record_event("calendar.feed_issue", actor=actor, target=user)
+    return token
+
+
+@transactional
+def revoke_feed_tokens(user, *, actor, audit: bool = True) -> int:
+    """Make every feed URL of `user` stop working."""
+    count = db.session.execute(
+        sa.update(CalendarFeedToken)
+        .where(CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None))
+        .values(revoked_at=now_utc())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if audit and count:
+        record_event("calendar.feed_revoke", actor=actor, target=user)
+    return count
+
+
+def has_active_feed(user) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count(CalendarFeedToken.id)).where(
+            CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None)
+        )
+    ) > 0
+
+
+def user_for_token(token: str):
+    """The active user behind a feed token, or None."""
+    row = db.session.scalar(
+        sa.select(CalendarFeedToken).where(
+            CalendarFeedToken.token_hash == _hash(token or ""), CalendarFeedToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.is_active_account:
+        return None
+    row.last_used_at = now_utc()
+    return row.user
+
+
+def window(view: str, anchor: date) -> tuple[date, date]:
+    """First and last day shown by a month, week or agenda view around `anchor`."""
+    if view == "week":
+        first = anchor - timedelta(days=anchor.weekday())
+        return first, first + timedelta(days=6)
+    if view == "agenda":
+        return anchor, anchor + timedelta(days=30)
+    first_of_month = anchor.replace(day=1)
+    first = first_of_month - timedelta(days=first_of_month.weekday())
+    next_month = (first_of_month + timedelta(days=32)).replace(day=1)
+    last = next_month - timedelta(days=1)
+    last += timedelta(days=6 - last.weekday())
+    return first, last
+
+
+def berlin_range(first: date, last: date) -> tuple[datetime, datetime]:
+    return (datetime.combine(first, time.min, tzinfo=BERLIN),
+            datetime.combine(last + timedelta(days=1), time.min, tzinfo=BERLIN))
+
+
+def days_with_entries(user, first: date, last: date) -> list[tuple[date, list]]:
+    """Each day from first to last with the entries touching it."""
+    start, end = berlin_range(first, last)
+    entries = entries_for(user, start, end)
+    days = []
+    day = first
+    while day <= last:
+        day_start, day_end = berlin_range(day, day)
+        days.append((day, [e for e in entries if e.starts_at < day_end and e.ends_at > day_start]))
+        day += timedelta(days=1)
+    return days
+
+
+def render_feed(user, *, base_url: str) -> bytes:
+    """The user's iCalendar feed: Europe/Berlin times with VTIMEZONE, stable UIDs."""
+    now = now_utc()
+    cal = Calendar()
+    cal.add("prodid", "-//Protokoll//Senatskanzlei Berlin//DE")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Protokoll")
+    cal.add("x-wr-timezone", "Europe/Berlin")
+    for entry in entries_for(user, now - FEED_PAST, now + FEED_FUTURE):
+        event = Event()
+        event.add("uid", entry.uid)
+        event.add("summary", entry.title)
+        event.add("sequence", entry.sequence)
+        event.add("dtstamp", now.astimezone(UTC))
+        if entry.all_day:
+            first = entry.starts_at.astimezone(BERLIN).date()
+            last = entry.ends_at.astimezone(BERLIN).date()
+            event.add("dtstart", first)
+            event.add("dtend", last + timedelta(days=1))
+        else:
+            event.add("dtstart", entry.starts_at.astimezone(BERLIN))
+            event.add("dtend", entry.ends_at.astimezone(BERLIN))
+        if entry.location:
+            event.add("location", entry.location)
+        if entry.link:
+            event.add("url", base_url + entry.link)
+        if entry.description:
+            event.add("description", entry.description)
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

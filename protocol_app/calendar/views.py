@@ -1,0 +1,77 @@
+"""Calendar pages and the personal feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..core.forms import ConfirmForm
+from ..core.navigation import register_nav
+from ..core.permissions import Permission, login_required_only, permission_required, public
+from ..core.time import BERLIN, now_utc
+from ..extensions import limiter
+from . import services
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="templates")
+
+register_nav("calendar.index", _l("Calendar"), Permission.VISIT_READ, Permission.ASSIGNMENT_ANSWER_OWN,
+             order=20)
+
+VIEWS = ("month", "week", "agenda")
+
+
+@bp.route("/")
+@permission_required(Permission.VISIT_READ, Permission.ASSIGNMENT_ANSWER_OWN)
+def index():
+    view = request.args.get("view", "month")
+    if view not in VIEWS:
+        view = "month"
+    try:
+        anchor = datetime.strptime(request.args.get("date", ""), "%Y-%m-%d").date()
+    except ValueError:
+        anchor = now_utc().astimezone(BERLIN).date()
+    first, last = services.window(view, anchor)
+    days = services.days_with_entries(current_user, first, last)
+    return render_template("calendar/index.html", view=view, anchor=anchor, days=days,
+                           first=first, last=last, today=now_utc().astimezone(BERLIN).date())
+
+
+@bp.route("/feed", methods=["GET", "POST"])
+@login_required_only
+def feed_settings():
+    form = ConfirmForm()
+    new_url = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "revoke":
+            services.revoke_feed_tokens(current_user, actor=current_user)
+            flash(_("Your calendar feed address no longer works."), "success")
+            return redirect(url_for("calendar.feed_settings"))
+        token = services.issue_feed_token(current_user, actor=current_user)
+        new_url = url_for("calendar.feed", token=token, _external=True)
+    return render_template("calendar/feed.html", form=form, new_url=new_url,
+                           active=services.has_active_feed(current_user))
+
+
+@bp.route("/feed/<token>.ics")
+@public  # calendar programs cannot log in: the secret token is the credential
+@limiter.limit("60 per minute")
+def feed(token: str):
+    user = services.user_for_token(token)
+    if user is None:
+        abort(404)
+    body = services.render_feed(user, base_url=current_app.config["BASE_URL"])
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})

@@ -1,0 +1,79 @@
+"""Officer start page and the admin's checklist templates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from protocol_app.auth.models import User
+from protocol_app.core.checklists import services as checklists
+from protocol_app.core.checklists.models import ChecklistTemplate
+from protocol_app.core.time import now_utc
+from protocol_app.extensions import db
+from protocol_app.visits.models import Visit
+from tests.support import login, make_user, post
+from tests.visit_support import make_visit, reference_data
+
+
+def test_officer_dashboard_shows_my_visits_overdue_tasks_and_unassigned(app):
+    reference_data(app)
+    uid = make_user(app, "referent@example.org", roles=["officer"])
+    soon = now_utc() + timedelta(days=3)
+    make_visit(app, uid, title="Mein Besuch", arrival_at=soon, departure_at=soon + timedelta(days=1))
+    make_visit(app, uid, title="Niemandes Besuch", arrival_at=soon, departure_at=soon + timedelta(days=1),
+               responsible_officer_id=None)
+    with app.app_context():
+        visit_id = db.session.scalar(sa.select(Visit.id).where(Visit.title == "Mein Besuch"))
+        checklists.add_task(scope="visit", subject_id=visit_id, title="Überfällige Aufgabe",
+                            due_on=(now_utc() - timedelta(days=2)).date(), owner_id=uid,
+                            actor=db.session.get(User, uid))
+        db.session.commit()
+    client = app.test_client()
+    login(client, "referent@example.org")
+    page = client.get("/").get_data(as_text=True)
+    mine = page.split('data-testid="card-visits-officer"')[1]
+    assert "Mein Besuch" in mine and "Überfällige Aufgabe" in mine and "Niemandes Besuch" in mine
+
+
+def test_dashboard_query_count_does_not_grow_with_the_data(app, count_queries):
+    reference_data(app)
+    uid = make_user(app, "referent@example.org", roles=["officer"])
+    client = app.test_client()
+    login(client, "referent@example.org")
+    soon = now_utc() + timedelta(days=3)
+
+    def add(n):
+        for i in range(n):
+            make_visit(app, uid, title=f"Besuch {i}", arrival_at=soon, departure_at=soon + timedelta(days=1))
+
+    add(2)
+    with count_queries() as small:
+        client.get("/")
+    add(12)
+    with count_queries() as large:
+        client.get("/")
+    assert len(large) == len(small)
+
+
+def test_admin_maintains_checklist_templates(app):
+    reference_data(app)
+    make_user(app, "admin@example.org", roles=["admin"])
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    response = post(admin, "/admin/checklists", {"name": "Staatsbesuch", "kind": "state_visit"},
+                    token_from="/admin/checklists")
+    assert response.status_code == 302
+    url = response.headers["Location"]
+    post(admin, url, {"title": "Ehrenformation anfragen", "offset_days": "-21", "anchor": "start",
+                      "owner_rule": "responsible"}, token_from=url)
+    page = post(admin, url, {"title": "Zu früh", "offset_days": "-400", "anchor": "start",
+                             "owner_rule": "responsible"}, token_from=url).get_data(as_text=True)
+    assert "innerhalb eines Jahres" in page
+    with app.app_context():
+        template = db.session.scalar(sa.select(ChecklistTemplate).where(ChecklistTemplate.name == "Staatsbesuch"))
+        assert [(i.title, i.offset_days) for i in template.items] == [("Ehrenformation anfragen", -21)]
+    make_user(app, "referent@example.org", roles=["officer"])
+    officer = app.test_client()
+    login(officer, "referent@example.org")
+    assert officer.get("/admin/checklists").status_code == 403

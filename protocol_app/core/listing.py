@@ -44,6 +44,17 @@ def _int_arg(name: str, default: int) -> int:
         return default
 
 
+def search_clause(query: str, columns):
+    """A case-insensitive substring match of `query` over `columns`."""
+    pattern = f"%{query.lower()}%"
+    return sa.or_(*(sa.func.lower(col).like(pattern) for col in columns))
+
+
+def search_query() -> str:
+    """The ?q= search text of the request, trimmed."""
+    return (request.args.get("q") or "").strip()[:100]
+
+
 def paginate(
     stmt: sa.Select,
     *,
@@ -56,10 +67,9 @@ def paginate(
 
     Unknown sort keys fall back to the default, so a hand-edited URL never fails.
     """
-    query = (request.args.get("q") or "").strip()[:100]
+    query = search_query()
     if query and searchable:
-        pattern = f"%{query.lower()}%"
-        stmt = stmt.where(sa.or_(*(sa.func.lower(col).like(pattern) for col in searchable)))
+        stmt = stmt.where(search_clause(query, searchable))
     sort = request.args.get("sort", default_sort)
     if sort not in sortable:
         sort = default_sort

@@ -15,7 +15,7 @@ from ..core.checklists import services as checklists
 from ..core.checklists.models import ChecklistTemplate, Task
 from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error
-from ..core.listing import paginate
+from ..core.listing import paginate, search_clause, search_query
 from ..core.navigation import register_nav
 from ..core.permissions import Permission, permission_required
 from ..core.references import parse_reference
@@ -93,6 +93,9 @@ def _date_arg(name: str):
         return None
 
 
+SEARCHABLE = (Visit.title, Visit.guest_name, Country.name_de, Country.name_en)
+
+
 def filtered_visits_stmt(args):
     """The visits query of the list page, with the filters of the URL applied."""
     stmt = (
@@ -100,6 +103,9 @@ def filtered_visits_stmt(args):
         .outerjoin(Country, Visit.country_code == Country.code)
         .where(permissions.readable_filter(current_user))
     )
+    query = search_query()
+    if query:
+        stmt = stmt.where(search_clause(query, SEARCHABLE))
     start, end = _date_arg("from"), _date_arg("to")
     if start:
         stmt = stmt.where(Visit.departure_at >= datetime.combine(start, time.min, tzinfo=BERLIN))
@@ -130,7 +136,6 @@ def index():
                   "title": Visit.title, "state": Visit.state},
         default_sort="arrival",
         default_direction="desc",
-        searchable=(Visit.title, Visit.guest_name, Country.name_de, Country.name_en),
     )
     return render_template(
         "visits/index.html", listing=listing, kinds=VisitKind, states=VisitState,

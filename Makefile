@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations migrate demo lint translations-update chromium bench clean
+.PHONY: run test install translations migrate demo lint translations-update chromium system-deps bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,14 @@ demo: migrate
 	$(BIN)/flask seed-reference
 	$(BIN)/flask seed-demo --if-empty
 
-run: translations demo
+# WeasyPrint (PDF) needs Pango and a font from Debian.
+system-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi dejavu || { \
+	  echo "installing Pango and fonts for PDF output"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig) \
+	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig'; }
+
+run: system-deps translations demo
 	@echo ""
 	@echo "  Protokoll runs on http://127.0.0.1:5000  (web + Celery worker + beat + a mail sink that prints mails)"
 	@echo "  Demo logins (demo only), password Protokoll-Demo-2026:"
@@ -42,7 +49,7 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) \
 	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core'; }
 
-test: translations chromium
+test: system-deps translations chromium
 	$(BIN)/ruff check protocol_app tests config.py wsgi.py celery_worker.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

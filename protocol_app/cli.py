@@ -25,11 +25,17 @@ def seed_demo_data() -> dict:
     """Create the demo users and reference data; safe to run repeatedly."""
     from .auth.services import ensure_user
     from .directory.reference_data import load_reference_data
+    from .visits.demo import seed_demo_visits
 
     counts = load_reference_data()
-    for email, name, roles in DEMO_USERS:
-        ensure_user(email=email, full_name=name, roles=roles, password=DEMO_PASSWORD)
+    users = {
+        email: ensure_user(email=email, full_name=name, roles=roles, password=DEMO_PASSWORD)
+        for email, name, roles in DEMO_USERS
+    }
     counts["users"] = len(DEMO_USERS)
+    counts["visits"] = seed_demo_visits(
+        users["referent@protokoll.example"], users["leitung@protokoll.example"]
+    )
     return counts
 
 

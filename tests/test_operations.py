@@ -55,6 +55,11 @@ def test_seed_demo_is_idempotent_and_loads_reference_data(app):
         assert db.session.get(Country, "DE").name_de == "Deutschland"
         assert db.session.scalar(sa.select(PartnerCity).where(PartnerCity.name_de == "Moskau")).status == "frozen"
         assert db.session.scalar(sa.select(Venue).where(Venue.name == "Großer Festsaal"))
+        from protocol_app.visits.models import Visit
+
+        states = list(db.session.scalars(sa.select(Visit.state)))
+        assert len(states) == 10  # not doubled by the second run
+        assert {"completed", "confirmed", "planning", "requested"} <= set(states)
 
 
 def test_seed_demo_refuses_to_run_in_production(app):

@@ -236,3 +236,18 @@ def test_oversized_upload_gets_the_german_413_page_and_stores_nothing(app):
     assert "Die Datei ist größer als 20 MB." in page
     with app.app_context():
         assert db.session.scalar(sa.select(Visit)).attachments == []
+
+
+def test_programme_prints_in_german_and_english_and_as_pdf(app):
+    _, client, ref, _ = _setup(app)
+    _add_item(client, ref, golden_book="y")
+    german = client.get(f"/visits/{ref}/print?lang=de").get_data(as_text=True)
+    english = client.get(f"/visits/{ref}/print?lang=en").get_data(as_text=True)
+    assert "Programm" in german and "Mittwoch" in german and "Eintragung in das Goldene Buch" in german
+    assert "Programme" in english and "Wednesday" in english and "Golden Book of Berlin" in english
+    pdf = client.get(f"/visits/{ref}/programme.pdf?lang=en")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Empfang im Wappensaal" in text and "Wednesday" in text

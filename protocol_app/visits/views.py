@@ -6,6 +6,7 @@ from datetime import datetime, time
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,6 +18,7 @@ from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error
 from ..core.listing import paginate, search_clause, search_query
 from ..core.navigation import register_nav
+from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import Permission, permission_required
 from ..core.references import parse_reference
 from ..core.time import BERLIN, now_utc
@@ -294,11 +296,27 @@ def programme_item_delete(reference: str, item_id: int):
     return _detail(visit, "programme")
 
 
+def _programme_language() -> str:
+    lang = request.args.get("lang", "")
+    return lang if lang in ("de", "en") else str(get_locale())
+
+
 @bp.route("/<reference>/print")
 @permission_required(READ)
 def programme_print(reference: str):
     visit = _load(reference)
-    return render_template("visits/print.html", visit=visit)
+    with force_locale(_programme_language()):
+        return render_template("visits/print.html", visit=visit, pdf=False)
+
+
+@bp.route("/<reference>/programme.pdf")
+@permission_required(READ)
+def programme_pdf(reference: str):
+    visit = _load(reference)
+    language = _programme_language()
+    with force_locale(language):
+        data = render_pdf("visits/print.html", visit=visit)
+    return pdf_response(data, f"programm-{visit.reference}-{language}")
 
 
 @bp.route("/<reference>/gifts/new", methods=["GET", "POST"])

@@ -50,7 +50,7 @@ chromium:
 	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core'; }
 
 test: system-deps translations chromium
-	$(BIN)/ruff check protocol_app tests config.py wsgi.py celery_worker.py
+	$(BIN)/ruff check protocol_app tests bench config.py wsgi.py celery_worker.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

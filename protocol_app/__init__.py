@@ -29,6 +29,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config["CELERY"] = Config.celery_settings(app.config)
     _prepare_folders(app)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    for chatty in ("weasyprint", "fontTools"):  # progress lines for every PDF
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -65,6 +65,24 @@ def register_cli(app) -> None:
         db.session.commit()
         click.echo(f"demo data ready: {counts}")
 
+    @app.cli.command("seed-bulk")
+    @click.option("--visits", default=20000, show_default=True)
+    @click.option("--items", default=200000, show_default=True)
+    @click.option("--tasks", default=100000, show_default=True)
+    def seed_bulk_command(visits, items, tasks):
+        """Add bulk visits for benchmarks (refused in production)."""
+        if current_app.config.get("IS_PRODUCTION"):
+            raise click.ClickException("seed-bulk refuses to run in production.")
+        from .auth.models import User, UserRole
+        from .visits.bulk import seed_bulk
+
+        seed_demo_data()
+        officers = list(db.session.scalars(
+            sa.select(User.id).join(UserRole).where(UserRole.role == "officer")))
+        counts = seed_bulk(visits=visits, items=items, tasks=tasks, officer_ids=officers)
+        db.session.commit()
+        click.echo(f"bulk data added: {counts}")
+
     @app.cli.command("create-admin")
     @click.option("--email", required=True)
     @click.option("--name", required=True)

@@ -57,3 +57,70 @@ def test_admin_creates_a_user_after_confirming_nothing_destructive(page):
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Konto deaktivieren").click()
     expect(page.get_by_text("Das Konto wurde deaktiviert.")).to_be_visible()
+
+
+def test_officer_plans_a_visit_end_to_end(page, live_server):
+    _login(page, "referent@protokoll.example")
+    page.get_by_role("link", name="Besuche", exact=True).click()
+    page.get_by_role("link", name="Neuer Besuch").click()
+    page.get_by_label("Titel").fill("Besuch der Partnerstadt Budapest")
+    page.get_by_label("Art des Besuchs").select_option("partner_city")
+    page.get_by_label("Ehrengast").fill("Gergely Karácsony")
+    page.locator("#country_code").select_option("HU")
+    page.locator("#arrival_at").fill("2027-06-15T10:00")
+    page.locator("#departure_at").fill("2027-06-16T18:00")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("wurde erfasst")).to_be_visible()
+    reference = page.url.rsplit("/", 1)[-1]
+
+    # Delegation
+    page.get_by_label("Name", exact=True).fill("Anna Kovács")
+    page.get_by_label("Funktion").fill("Vizebürgermeisterin")
+    page.get_by_role("button", name="Mitglied hinzufügen").click()
+    expect(page.get_by_role("cell", name="Anna Kovács")).to_be_visible()
+
+    # Programme, then a double booking of the same room
+    for title in ("Empfang im Wappensaal", "Pressegespräch"):
+        page.get_by_role("link", name="Programmpunkt hinzufügen").click()
+        page.get_by_label("Titel").fill(title)
+        page.locator("#starts_at").fill("2027-06-15T12:00")
+        page.locator("#ends_at").fill("2027-06-15T13:00")
+        page.get_by_label("Veranstaltungsort").select_option(label="Wappensaal")
+        page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_test_id("conflicts")).to_contain_text("Gleicher Veranstaltungsort")
+    page.get_by_label("Begründung für das Speichern trotz Überschneidung").fill("Pressegespräch im Saal nebenan")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Überschneidung bewusst gespeichert")).to_be_visible()
+
+    # Checklist
+    page.get_by_label("Checklisten-Vorlage").select_option(label="Besuch – Standard")
+    page.get_by_role("button", name="Checkliste anwenden").click()
+    expect(page.get_by_text("5 Aufgaben aus der Checkliste angelegt.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Flaggen bestellen")).to_be_visible()
+
+    # Process
+    page.get_by_role("button", name="Planung beginnen").click()
+    expect(page.get_by_test_id("visit-state")).to_have_text("Planung")
+    page.get_by_role("button", name="Bestätigen").click()
+    expect(page.get_by_test_id("visit-state")).to_have_text("Bestätigt")
+    expect(page.locator("#history")).to_be_visible()
+
+    # Print view and PDF
+    page.get_by_role("link", name="Programm drucken").click()
+    expect(page.get_by_text("Empfang im Wappensaal")).to_be_visible()
+    pdf = page.request.get(f"/visits/{reference}/programme.pdf?lang=en")
+    assert pdf.ok and pdf.body().startswith(b"%PDF-")
+
+    # Calendar feed
+    page.goto("/calendar/feed")
+    page.get_by_role("button", name="Neue Abonnement-Adresse erzeugen").click()
+    feed_url = page.get_by_test_id("feed-url").inner_text()
+    feed = page.context.request.get(feed_url.replace("http://localhost", live_server.url))
+    assert feed.ok and "Besuch der Partnerstadt Budapest" in feed.text()
+
+    # Year's report, exported
+    page.goto("/visits/reports?year=2027")
+    expect(page.get_by_test_id("report-country")).to_contain_text("Ungarn")
+    with page.expect_download() as download:
+        page.locator("[data-testid=report-country] ~ p").get_by_role("link", name="XLSX").click()
+    assert download.value.suggested_filename == "besuche-2027-country.xlsx"

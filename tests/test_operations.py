@@ -95,3 +95,18 @@ def test_create_admin_prints_a_temporary_password_that_must_be_changed(app):
         args=["create-admin", "--email", "it@example.org", "--name", "X"]
     )
     assert again.exit_code != 0
+
+
+def test_seed_bulk_adds_visits_items_and_tasks_with_valid_references(app):
+    from protocol_app.core.checklists.models import Task
+    from protocol_app.visits.models import Visit, VisitProgrammeItem
+
+    result = app.test_cli_runner().invoke(args=["seed-bulk", "--visits", "60", "--items", "200", "--tasks", "90"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(VisitProgrammeItem.id))) >= 200  # plus demo items
+        assert db.session.scalar(sa.select(sa.func.count(Task.id))) >= 90
+        # New visits continue the numbering of the bulk years without collisions.
+        years = db.session.execute(sa.select(Visit.year, sa.func.count(), sa.func.max(Visit.number))
+                                   .group_by(Visit.year)).all()
+        assert years and all(count == top for _year, count, top in years)

@@ -94,14 +94,15 @@ def berlin_range(first: date, last: date) -> tuple[datetime, datetime]:
 def days_with_entries(user, first: date, last: date) -> list[tuple[date, list]]:
     """Each day from first to last with the entries touching it."""
     start, end = berlin_range(first, last)
-    entries = entries_for(user, start, end)
-    days = []
-    day = first
-    while day <= last:
-        day_start, day_end = berlin_range(day, day)
-        days.append((day, [e for e in entries if e.starts_at < day_end and e.ends_at > day_start]))
-        day += timedelta(days=1)
-    return days
+    by_day: dict[date, list] = {first + timedelta(days=n): [] for n in range((last - first).days + 1)}
+    # One pass over the entries, each placed on every day it touches (ends are exclusive).
+    for entry in entries_for(user, start, end):
+        day = max(entry.starts_at.astimezone(BERLIN).date(), first)
+        final = min((entry.ends_at - timedelta(microseconds=1)).astimezone(BERLIN).date(), last)
+        while day <= final:
+            by_day[day].append(entry)
+            day += timedelta(days=1)
+    return list(by_day.items())
 
 
 def render_feed(user, *, base_url: str) -> bytes:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import url_for
 from sqlalchemy.orm import noload
 
 from ..calendar.sources import CalendarEntry, register_source
 from ..core.permissions import Permission, user_has
 from ..core.programme import overlaps
+from ..core.urls import path_for
 from ..extensions import db
 from . import permissions
 from .models import Visit, VisitProgrammeItem
@@ -29,7 +29,7 @@ def visit_entries(user, start, end) -> list[CalendarEntry]:
         CalendarEntry(
             uid=f"visit-{v.id}@protokoll", title=f"{v.title} ({v.reference})",
             starts_at=v.arrival_at, ends_at=v.departure_at, sequence=v.version,
-            css_class=f"kind-{v.kind}", link=url_for("visits.detail", reference=v.reference),
+            css_class=f"kind-{v.kind}", link=path_for("visits.detail", reference=v.reference),
             description=v.kind_label and str(v.kind_label), all_day=True,
         )
         for v in visits
@@ -45,7 +45,7 @@ def visit_entries(user, start, end) -> list[CalendarEntry]:
             uid=f"visit-item-{item.id}@protokoll", title=f"{item.title} · {visit.title}",
             starts_at=item.starts_at, ends_at=item.ends_at, sequence=item.version,
             css_class=f"kind-{visit.kind}",
-            link=url_for("visits.detail", reference=visit.reference, _anchor=f"item-{item.id}"),
+            link=path_for("visits.detail", reference=visit.reference, _anchor=f"item-{item.id}"),
             location=item.venue.name if item.venue else item.location,
         )
         for item, visit in rows

@@ -24,6 +24,7 @@ from ..core.permissions import Role
 from ..core.programme import Conflict, overlaps
 from ..core.references import next_number
 from ..core.time import BERLIN
+from ..core.urls import path_for
 from ..directory.models import Country, Host, PartnerCity, Venue
 from ..extensions import db
 from .models import (
@@ -200,8 +201,6 @@ def _require_open(visit: Visit) -> None:
 def find_conflicts(visit: Visit, *, starts_at: datetime, ends_at: datetime, venue_id,
                    host_ids, exclude_item_id=None) -> list[Conflict]:
     """Other items of active visits that use the same venue, host or officer then."""
-    from flask import url_for
-
     item = VisitProgrammeItem
     base = (
         sa.select(item, Visit)
@@ -229,7 +228,7 @@ def find_conflicts(visit: Visit, *, starts_at: datetime, ends_at: datetime, venu
             conflicts.append(Conflict(
                 reason, label, f"{other_visit.reference}: {other.title}",
                 other.starts_at, other.ends_at,
-                url_for("visits.detail", reference=other_visit.reference, _anchor=f"item-{other.id}"),
+                path_for("visits.detail", reference=other_visit.reference, _anchor=f"item-{other.id}"),
             ))
     return conflicts
 

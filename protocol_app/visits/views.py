@@ -80,6 +80,17 @@ def _child(model, visit: Visit, child_id: int):
     return child
 
 
+def _delete_child(reference: str, model, child_id: int, delete, message, anchor: str):
+    """Delete one part of a visit after the confirmation POST, then show the visit."""
+    visit = _load_editable(reference)
+    child = _child(model, visit, child_id)
+    if ConfirmForm().validate_on_submit():
+        delete(child, actor=current_user)
+        if message:
+            flash(str(message), "success")
+    return _detail(visit, anchor)
+
+
 def _detail(visit: Visit, anchor: str | None = None):
     return redirect(url_for("visits.detail", reference=visit.reference, _anchor=anchor))
 
@@ -249,11 +260,8 @@ def delegation_add(reference: str):
 @bp.route("/<reference>/delegation/<int:member_id>/delete", methods=["POST"])
 @permission_required(EDIT)
 def delegation_remove(reference: str, member_id: int):
-    visit = _load_editable(reference)
-    member = _child(DelegationMember, visit, member_id)
-    if ConfirmForm().validate_on_submit():
-        services.remove_delegation_member(member, actor=current_user)
-    return _detail(visit, "delegation")
+    return _delete_child(reference, DelegationMember, member_id, services.remove_delegation_member,
+                         None, "delegation")
 
 
 @bp.route("/<reference>/programme/new", methods=["GET", "POST"])
@@ -288,12 +296,8 @@ def programme_item(reference: str, item_id: int | None = None):
 @bp.route("/<reference>/programme/<int:item_id>/delete", methods=["POST"])
 @permission_required(EDIT)
 def programme_item_delete(reference: str, item_id: int):
-    visit = _load_editable(reference)
-    item = _child(VisitProgrammeItem, visit, item_id)
-    if ConfirmForm().validate_on_submit():
-        services.delete_programme_item(item, actor=current_user)
-        flash(_("The programme item has been deleted."), "success")
-    return _detail(visit, "programme")
+    return _delete_child(reference, VisitProgrammeItem, item_id, services.delete_programme_item,
+                         _l("The programme item has been deleted."), "programme")
 
 
 def _programme_language() -> str:
@@ -336,12 +340,8 @@ def gift(reference: str, gift_id: int | None = None):
 @bp.route("/<reference>/gifts/<int:gift_id>/delete", methods=["POST"])
 @permission_required(EDIT)
 def gift_delete(reference: str, gift_id: int):
-    visit = _load_editable(reference)
-    record = _child(Gift, visit, gift_id)
-    if ConfirmForm().validate_on_submit():
-        services.delete_gift(record, actor=current_user)
-        flash(_("The gift entry has been deleted."), "success")
-    return _detail(visit, "gifts")
+    return _delete_child(reference, Gift, gift_id, services.delete_gift,
+                         _l("The gift entry has been deleted."), "gifts")
 
 
 @bp.route("/gifts")
@@ -387,12 +387,8 @@ def attachment_download(reference: str, attachment_id: int):
 @bp.route("/<reference>/attachments/<int:attachment_id>/delete", methods=["POST"])
 @permission_required(EDIT)
 def attachment_delete(reference: str, attachment_id: int):
-    visit = _load_editable(reference)
-    attachment = _child(VisitAttachment, visit, attachment_id)
-    if ConfirmForm().validate_on_submit():
-        services.remove_attachment(attachment, actor=current_user)
-        flash(_("The attachment has been deleted."), "success")
-    return _detail(visit, "attachments")
+    return _delete_child(reference, VisitAttachment, attachment_id, services.remove_attachment,
+                         _l("The attachment has been deleted."), "attachments")
 
 
 @bp.route("/<reference>/checklist", methods=["POST"])

@@ -135,6 +135,7 @@ def test_visit_moves_through_its_process_with_history(app):
     assert "Bitte begründen Sie diesen Schritt." in page
     page = step("cancel", "Reise abgesagt")
     assert "Neuer Status: Abgesagt" in page and "Reise abgesagt" in page
+    assert "Angefragt → <strong>Planung</strong>" in page  # history in words, not codes
     assert _visit(app, ref).state == "cancelled"
     # A closed visit can no longer be edited.
     assert client.get(f"/visits/{ref}/edit").status_code == 403

@@ -191,6 +191,7 @@ def detail(reference: str):
         can_move=permissions.can_move(current_user),
         transitions=VISIT_WORKFLOW.available(visit, current_user) if permissions.can_move(current_user) else [],
         history=workflow.history(VISIT_WORKFLOW, visit.id),
+        state_labels={state.value: state.label for state in VisitState},
         tasks=checklists.tasks_of(services.SCOPE, visit.id),
         templates=checklists.templates_for(services.SCOPE, visit.kind) if editable else [],
         transition_form=TransitionForm(version=visit.version),

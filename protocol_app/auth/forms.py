@@ -1,9 +1,14 @@
-"""Forms of the login and the own account."""
+"""Forms of the login and the own account, and the choice of officers."""
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from ..core.permissions import Role
+from ..extensions import db
+from .models import User, UserRole
 
 
 class LoginForm(FlaskForm):
@@ -32,3 +37,13 @@ class LanguageForm(FlaskForm):
         _l("Language"), choices=[("de", "Deutsch"), ("en", "English")], validators=[DataRequired()]
     )
     submit = SubmitField(_l("Save"))
+
+
+def officer_choices():
+    rows = db.session.execute(
+        sa.select(User.id, User.full_name)
+        .join(UserRole)
+        .where(UserRole.role == Role.OFFICER.value, User.is_active_account.is_(True))
+        .order_by(User.full_name)
+    )
+    return [(0, "—")] + [(uid, name) for uid, name in rows]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
@@ -53,3 +56,19 @@ class VersionedForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a POST with a CSRF token, used behind confirmation dialogs."""
+
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def local_to_utc(value: datetime | None, zone: str):
+    """Interpret a naive local datetime in `zone` and return it as aware UTC."""
+    if value is None:
+        return None
+    from datetime import UTC
+
+    return value.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(UTC)
+
+
+def utc_to_local(value: datetime | None, zone: str = "Europe/Berlin"):
+    return None if value is None else value.astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..core.forms import PlainTextField
 from ..extensions import db
-from .models import Country, Mission, MissionKind, PartnershipStatus
+from .models import Country, Host, Mission, MissionKind, PartnerCity, PartnershipStatus, Venue
 
 
 def country_choices():
@@ -102,3 +102,24 @@ class PartnerCityForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country_code.choices = country_choices()
+
+
+def host_choices():
+    rows = db.session.execute(
+        sa.select(Host.id, Host.name, Host.function)
+        .where(Host.is_active.is_(True))
+        .order_by(Host.sort_order, Host.name)
+    )
+    return [(hid, f"{name} ({function})") for hid, name, function in rows]
+
+
+def partner_city_choices():
+    rows = db.session.execute(sa.select(PartnerCity.id, PartnerCity.name_de).order_by(PartnerCity.name_de))
+    return [(0, "—")] + [(cid, name) for cid, name in rows]
+
+
+def venue_choices():
+    rows = db.session.execute(
+        sa.select(Venue.id, Venue.name).where(Venue.is_active.is_(True)).order_by(Venue.name)
+    )
+    return [(0, "—")] + [(vid, name) for vid, name in rows]

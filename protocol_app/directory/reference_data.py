@@ -128,6 +128,35 @@ def load_checklist_templates() -> int:
     return added
 
 
+#: The Land's yearly occasions: (name, kind, month, day, start hh, mm, minutes, venue, usual guests)
+OCCASIONS = [
+    ("Gedenken an die Opfer des Nationalsozialismus", "commemoration", 1, 27, 11, 0, 90, None,
+     "Senat, Abgeordnetenhaus, Diplomatisches Korps"),
+    ("Gedenken an den Volksaufstand vom 17. Juni 1953", "wreath_laying", 6, 17, 10, 0, 60, None,
+     "Senat, Abgeordnetenhaus"),
+    ("Flaggentag der Mayors for Peace", "ceremony", 7, 8, 10, 0, 60, None, "Senat, Bezirke, Presse"),
+    ("Gedenken an den Bau der Berliner Mauer", "commemoration", 8, 13, 11, 0, 90, None,
+     "Senat, Abgeordnetenhaus, Diplomatisches Korps"),
+    ("Verleihung des Verdienstordens des Landes Berlin", "award_ceremony", 10, 1, 17, 0, 150,
+     "Großer Festsaal", "Ordensträgerinnen und Ordensträger, Ehrenbürger, Senat"),
+    ("Gedenken an den 9. November", "commemoration", 11, 9, 11, 0, 90, None, "Senat, Abgeordnetenhaus"),
+]
+
+
+def load_occasions() -> int:
+    from datetime import time
+
+    from ..events.models import OccasionTemplate
+
+    venues = {v.name: v.id for v in db.session.scalars(sa.select(Venue))}
+    rows = [
+        {"name": name, "kind": kind, "month": month, "day": day, "start_time": time(hour, minute),
+         "duration_minutes": minutes, "venue_id": venues.get(venue), "usual_guests": guests}
+        for name, kind, month, day, hour, minute, minutes, venue, guests in OCCASIONS
+    ]
+    return _insert_missing(OccasionTemplate, "name", rows)
+
+
 def load_reference_data() -> dict[str, int]:
     """Load countries, partner cities, venues and checklist templates; return the counts added."""
     counts = {
@@ -136,6 +165,7 @@ def load_reference_data() -> dict[str, int]:
         "venues": load_venues(),
         "checklist_templates": load_checklist_templates(),
     }
+    counts["occasions"] = load_occasions()
     if any(counts.values()):
         record_event("reference_data.load", summary=str(counts))
     return counts

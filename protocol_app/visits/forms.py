@@ -4,10 +4,8 @@ aware UTC here, so services only ever see aware datetimes."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -30,62 +28,26 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..auth.models import User, UserRole
-from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm
-from ..core.permissions import Role
+from ..auth.forms import officer_choices
+from ..core.forms import (
+    DATETIME_FORMAT,
+    PlainTextAreaField,
+    PlainTextField,
+    VersionedForm,
+    local_to_utc,
+    utc_to_local,
+)
 from ..core.programme import DressCode, PressAccess
-from ..directory.forms import country_choices, optional_id
-from ..directory.models import Host, PartnerCity, Venue
-from ..extensions import db
+from ..directory.forms import (
+    country_choices,
+    host_choices,
+    optional_id,
+    partner_city_choices,
+    venue_choices,
+)
 from .models import GiftDirection, InterpretingMode, VisitKind
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 COMMON_ZONES = ["Europe/Berlin"] + sorted(zoneinfo.available_timezones() - {"Europe/Berlin"})
-
-
-def local_to_utc(value: datetime | None, zone: str):
-    """Interpret a naive local datetime in `zone` and return it as aware UTC."""
-    if value is None:
-        return None
-    from datetime import UTC
-
-    return value.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(UTC)
-
-
-def utc_to_local(value: datetime | None, zone: str = "Europe/Berlin"):
-    return None if value is None else value.astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
-
-
-def officer_choices():
-    rows = db.session.execute(
-        sa.select(User.id, User.full_name)
-        .join(UserRole)
-        .where(UserRole.role == Role.OFFICER.value, User.is_active_account.is_(True))
-        .order_by(User.full_name)
-    )
-    return [(0, "—")] + [(uid, name) for uid, name in rows]
-
-
-def host_choices():
-    rows = db.session.execute(
-        sa.select(Host.id, Host.name, Host.function)
-        .where(Host.is_active.is_(True))
-        .order_by(Host.sort_order, Host.name)
-    )
-    return [(hid, f"{name} ({function})") for hid, name, function in rows]
-
-
-def partner_city_choices():
-    rows = db.session.execute(sa.select(PartnerCity.id, PartnerCity.name_de).order_by(PartnerCity.name_de))
-    return [(0, "—")] + [(cid, name) for cid, name in rows]
-
-
-def venue_choices():
-    rows = db.session.execute(
-        sa.select(Venue.id, Venue.name).where(Venue.is_active.is_(True)).order_by(Venue.name)
-    )
-    return [(0, "—")] + [(vid, name) for vid, name in rows]
-
 
 def optional_code(value):
     return value or None

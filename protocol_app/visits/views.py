@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..auth.forms import officer_choices
 from ..core import workflow
 from ..core.checklists import services as checklists
 from ..core.checklists.models import ChecklistTemplate, Task
@@ -34,7 +35,6 @@ from .forms import (
     TaskForm,
     TransitionForm,
     VisitForm,
-    officer_choices,
 )
 from .models import (
     REFERENCE_PREFIX,

@@ -1,0 +1,1 @@
+"""Events: ceremonies, commemorations and receptions of the Land."""

@@ -1,0 +1,53 @@
+"""Forms of the events area."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateTimeLocalField, IntegerField, SelectField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..auth.forms import officer_choices
+from ..core.forms import (
+    DATETIME_FORMAT,
+    PlainTextAreaField,
+    PlainTextField,
+    VersionedForm,
+    local_to_utc,
+    utc_to_local,
+)
+from ..core.programme import DressCode, PressAccess
+from ..directory.forms import host_choices, optional_id, venue_choices
+from .models import EventKind
+
+
+class EventForm(VersionedForm):
+    title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind of event"), choices=EventKind.choices())
+    starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("End"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
+    host_id = SelectField(_l("Host"), coerce=optional_id, default=0)
+    responsible_officer_id = SelectField(_l("Responsible officer"), coerce=optional_id, default=0)
+    capacity = IntegerField(_l("Capacity (guests)"), validators=[
+        Optional(), NumberRange(min=1, max=100000, message=_l("The capacity must be at least 1 (leave it empty for no limit)."))])
+    dress_code = SelectField(_l("Dress code"), choices=DressCode.choices())
+    press = SelectField(_l("Press"), choices=PressAccess.choices())
+    notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue_id.choices = venue_choices()
+        self.host_id.choices = [(0, "—")] + host_choices()
+        self.responsible_officer_id.choices = officer_choices()
+
+    def service_values(self) -> dict:
+        values = {name: f.data for name, f in self._fields.items() if name not in ("csrf_token", "submit", "version")}
+        values["starts_at"] = local_to_utc(self.starts_at.data, "Europe/Berlin")
+        values["ends_at"] = local_to_utc(self.ends_at.data, "Europe/Berlin")
+        return values
+
+    def load(self, event) -> None:
+        self.starts_at.data = utc_to_local(event.starts_at)
+        self.ends_at.data = utc_to_local(event.ends_at)
+        self.version.data = event.version

@@ -1,0 +1,113 @@
+"""Events and the recurring occasions they are made from."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import TimestampMixin, UTCDateTime, enum_check
+from ..core.enums import LabelledEnum
+from ..core.programme import DressCode, PressAccess
+from ..core.references import format_reference
+from ..core.workflow import WorkflowMixin
+from ..extensions import db
+from .workflow import EVENT_WORKFLOW, EventState
+
+REFERENCE_PREFIX = "E"
+
+
+class EventKind(LabelledEnum):
+    CEREMONY = "ceremony", _l("Ceremony")
+    COMMEMORATION = "commemoration", _l("Commemoration")
+    RECEPTION = "reception", _l("Reception")
+    AWARD_CEREMONY = "award_ceremony", _l("Award ceremony")
+    WREATH_LAYING = "wreath_laying", _l("Wreath-laying")
+    OTHER = "other", _l("Other")
+
+
+class OccasionTemplate(TimestampMixin, db.Model):
+    """A yearly occasion (27 January, 1 October, …) from which each year's event is made."""
+
+    __tablename__ = "occasion_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    #: Date rule: the same calendar day every year.
+    month: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    day: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    start_time: Mapped[time] = mapped_column(sa.Time, nullable=False)
+    duration_minutes: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=120)
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
+    #: Guest categories usually invited, e.g. "Diplomatisches Korps, Senat".
+    usual_guests: Mapped[str | None] = mapped_column(sa.String(300))
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+
+    venue = relationship("Venue", lazy="joined")
+
+    __table_args__ = (
+        enum_check("kind", EventKind),
+        sa.CheckConstraint("month BETWEEN 1 AND 12 AND day BETWEEN 1 AND 31", name="date_rule_valid"),
+        sa.CheckConstraint("duration_minutes > 0", name="duration_positive"),
+    )
+
+    @property
+    def kind_label(self):
+        return EventKind(self.kind).label
+
+
+class Event(WorkflowMixin, TimestampMixin, db.Model):
+    __tablename__ = "events"
+    __workflow__ = EVENT_WORKFLOW
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False, index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
+    host_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hosts.id"))
+    responsible_officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    dress_code: Mapped[str] = mapped_column(sa.String(20), default=DressCode.NONE.value, nullable=False)
+    press: Mapped[str] = mapped_column(sa.String(10), default=PressAccess.NONE.value, nullable=False)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    occasion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("occasion_templates.id"))
+
+    venue = relationship("Venue", lazy="joined")
+    host = relationship("Host", lazy="joined")
+    responsible_officer = relationship("User", lazy="joined")
+    occasion = relationship("OccasionTemplate")
+
+    __table_args__ = (
+        sa.UniqueConstraint("year", "number", name="uq_events_year_number"),
+        # Each occasion is made into an event once a year.
+        sa.UniqueConstraint("occasion_id", "year", name="uq_events_occasion_year"),
+        enum_check("kind", EventKind),
+        enum_check("state", EventState),
+        enum_check("dress_code", DressCode),
+        enum_check("press", PressAccess),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    @property
+    def reference(self) -> str:
+        return format_reference(REFERENCE_PREFIX, self.year, self.number)
+
+    @property
+    def kind_label(self):
+        return EventKind(self.kind).label
+
+    @property
+    def state_label(self):
+        return EventState(self.state).label
+
+    @property
+    def dress_code_label(self):
+        return DressCode(self.dress_code).label

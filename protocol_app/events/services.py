@@ -1,0 +1,115 @@
+"""Rules of events: creating and changing an event, its process, and making
+each year's event from its recurring occasion.
+
+Every function takes the acting user, runs in one SAVEPOINT and is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..auth.models import User
+from ..core import workflow
+from ..core.audit import changes_of, record_event
+from ..core.db import transactional
+from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
+from ..core.permissions import Role
+from ..core.references import next_number
+from ..core.time import BERLIN
+from ..directory.models import Host, Venue
+from ..extensions import db
+from .models import REFERENCE_PREFIX, Event, OccasionTemplate
+from .workflow import OPEN_STATES
+
+EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "venue_id", "host_id", "responsible_officer_id",
+                "capacity", "dress_code", "press", "notes")
+
+
+def _validate(values: dict) -> None:
+    if values["ends_at"] <= values["starts_at"]:
+        raise ValidationFailed(_l("The end must be after the start."), field="ends_at")
+    if values.get("capacity") is not None and values["capacity"] <= 0:
+        raise ValidationFailed(_l("The capacity must be at least 1 (leave it empty for no limit)."),
+                               field="capacity")
+    if values.get("venue_id") and db.session.get(Venue, values["venue_id"]) is None:
+        raise ValidationFailed(_l("Unknown venue."), field="venue_id")
+    if values.get("host_id") and db.session.get(Host, values["host_id"]) is None:
+        raise ValidationFailed(_l("Unknown host."), field="host_id")
+    officer_id = values.get("responsible_officer_id")
+    if officer_id:
+        officer = db.session.get(User, officer_id)
+        if officer is None or not officer.is_active_account or not officer.has_role(Role.OFFICER):
+            raise ValidationFailed(_l("Please choose an active protocol officer."), field="responsible_officer_id")
+
+
+@transactional
+def create_event(*, actor, values: dict, occasion: OccasionTemplate | None = None) -> Event:
+    """Record a new event with the next reference number of its year."""
+    values = {k: values.get(k) for k in EVENT_FIELDS}
+    _validate(values)
+    year = values["starts_at"].astimezone(BERLIN).year
+    event = Event(state="planning", year=year, number=next_number(REFERENCE_PREFIX, year),
+                  occasion=occasion, **values)
+    db.session.add(event)
+    db.session.flush()
+    record_event("event.create", actor=actor, target=event, summary=event.reference,
+                 changes=changes_of(event) or None)
+    return event
+
+
+@transactional
+def update_event(event: Event, *, actor, values: dict, expected_version=None) -> None:
+    """Change an open event; refused when it was changed meanwhile."""
+    if expected_version is not None and event.version != expected_version:
+        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+    if event.state not in OPEN_STATES:
+        raise DomainError(_l("A closed event can no longer be changed."))
+    values = {k: values.get(k) for k in EVENT_FIELDS}
+    _validate(values)
+    for key, value in values.items():
+        setattr(event, key, value)
+    changes = changes_of(event)
+    db.session.flush()
+    if changes:
+        record_event("event.update", actor=actor, target=event, changes=changes)
+
+
+@transactional
+def move_event(event: Event, action: str, *, actor, comment=None, expected_version=None):
+    """Take a step of the event process."""
+    return workflow.apply(event, action, actor=actor, comment=comment, expected_version=expected_version)
+
+
+def occasion_date(occasion: OccasionTemplate, year: int) -> date:
+    """The day an occasion falls on in `year` (29 February falls back to the 28th)."""
+    try:
+        return date(year, occasion.month, occasion.day)
+    except ValueError:
+        return date(year, occasion.month, 28)
+
+
+def occasions_of_year(year: int) -> list[tuple[OccasionTemplate, date, Event | None]]:
+    """Every active occasion with its date in `year` and the event made from it, if any."""
+    occasions = db.session.scalars(sa.select(OccasionTemplate).where(OccasionTemplate.is_active.is_(True))).all()
+    made = {e.occasion_id: e for e in db.session.scalars(
+        sa.select(Event).where(Event.year == year, Event.occasion_id.is_not(None)))}
+    rows = [(o, occasion_date(o, year), made.get(o.id)) for o in occasions]
+    return sorted(rows, key=lambda row: row[1])
+
+
+def create_from_occasion(occasion: OccasionTemplate, year: int, *, actor) -> Event:
+    """Make this year's event of a recurring occasion (once per year)."""
+    existing = db.session.scalar(sa.select(Event).where(Event.occasion_id == occasion.id, Event.year == year))
+    if existing is not None:
+        raise DomainError(_l("The event of this occasion exists already for %(year)s.", year=year))
+    day = occasion_date(occasion, year)
+    starts = datetime.combine(day, occasion.start_time, tzinfo=BERLIN)
+    return create_event(actor=actor, occasion=occasion, values={
+        "title": f"{occasion.name} {year}", "kind": occasion.kind, "starts_at": starts,
+        "ends_at": starts + timedelta(minutes=occasion.duration_minutes), "venue_id": occasion.venue_id,
+        "responsible_officer_id": actor.id if actor.has_role(Role.OFFICER) else None,
+        "dress_code": "business", "press": "open",
+    })

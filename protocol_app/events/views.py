@@ -1,0 +1,156 @@
+"""Event pages: list, record, process, and the year's recurring occasions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..core import workflow
+from ..core.errors import DomainError
+from ..core.forms import ConfirmForm, apply_domain_error
+from ..core.listing import paginate
+from ..core.navigation import register_nav
+from ..core.permissions import Permission, permission_required, user_has
+from ..core.references import parse_reference
+from ..core.time import now_utc
+from ..extensions import db
+from . import services
+from .forms import EventForm
+from .models import REFERENCE_PREFIX, Event, EventKind, OccasionTemplate
+from .workflow import EVENT_WORKFLOW, OPEN_STATES, EventState
+
+bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
+
+register_nav("events.index", _l("Events"), Permission.EVENT_READ, order=15)
+
+READ, EDIT = Permission.EVENT_READ, Permission.EVENT_EDIT
+
+
+def _load(reference: str) -> Event:
+    parsed = parse_reference(REFERENCE_PREFIX, reference)
+    if parsed is None:
+        abort(404)
+    event = db.session.scalar(sa.select(Event).where(Event.year == parsed[0], Event.number == parsed[1]))
+    if event is None:
+        abort(404)
+    return event
+
+
+def _detail(event: Event):
+    return redirect(url_for("events.detail", reference=event.reference))
+
+
+@bp.route("/")
+@permission_required(READ)
+def index():
+    stmt = sa.select(Event)
+    if request.args.get("kind") in {k.value for k in EventKind}:
+        stmt = stmt.where(Event.kind == request.args["kind"])
+    if request.args.get("state") in {s.value for s in EventState}:
+        stmt = stmt.where(Event.state == request.args["state"])
+    listing = paginate(stmt, sortable={"start": Event.starts_at, "title": Event.title},
+                       default_sort="start", default_direction="desc", searchable=(Event.title,))
+    return render_template("events/index.html", listing=listing, kinds=EventKind, states=EventState,
+                           can_create=user_has(current_user, EDIT))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(EDIT)
+def new():
+    form = EventForm()
+    if request.method == "GET":
+        form.responsible_officer_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(actor=current_user, values=form.service_values())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("Event %(reference)s has been recorded.", reference=event.reference), "success")
+            return _detail(event)
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/<reference>")
+@permission_required(READ)
+def detail(reference: str):
+    event = _load(reference)
+    can_edit = user_has(current_user, EDIT)
+    return render_template(
+        "events/detail.html", event=event, editable=can_edit and event.state in OPEN_STATES,
+        transitions=EVENT_WORKFLOW.available(event, current_user) if can_edit else [],
+        history=workflow.history(EVENT_WORKFLOW, event.id), confirm=ConfirmForm(),
+        state_labels={state.value: state.label for state in EventState},
+    )
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@permission_required(EDIT)
+def edit(reference: str):
+    event = _load(reference)
+    if event.state not in OPEN_STATES:
+        abort(403)
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        form.load(event)
+    if form.validate_on_submit():
+        try:
+            services.update_event(event, actor=current_user, values=form.service_values(),
+                                  expected_version=form.expected_version())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The event has been saved."), "success")
+            return _detail(event)
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.route("/<reference>/transition", methods=["POST"])
+@permission_required(EDIT)
+def transition(reference: str):
+    event = _load(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.move_event(event, request.form.get("action", ""), actor=current_user,
+                            comment=request.form.get("comment"),
+                            expected_version=request.form.get("version", type=int))
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("New status: %(state)s", state=event.state_label), "success")
+    return _detail(event)
+
+
+def _year_arg() -> int:
+    raw = request.args.get("year", "") or request.form.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else now_utc().year
+
+
+@bp.route("/occasions")
+@permission_required(READ)
+def occasions():
+    year = _year_arg()
+    return render_template("events/occasions.html", year=year, rows=services.occasions_of_year(year),
+                           confirm=ConfirmForm(), can_create=user_has(current_user, EDIT))
+
+
+@bp.route("/occasions/<int:occasion_id>/create", methods=["POST"])
+@permission_required(EDIT)
+def occasion_create(occasion_id: int):
+    occasion = db.session.get(OccasionTemplate, occasion_id)
+    if occasion is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    year = _year_arg()
+    try:
+        event = services.create_from_occasion(occasion, year, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for("events.occasions", year=year))
+    flash(_("Event %(reference)s has been recorded.", reference=event.reference), "success")
+    return _detail(event)

@@ -1,0 +1,103 @@
+"""Events (first part of issue 7): record, validation, process, recurring occasions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+import time_machine
+
+from protocol_app.directory.reference_data import load_reference_data
+from protocol_app.events.models import Event
+from protocol_app.extensions import db
+from tests.support import login, make_user, post
+
+
+def _officer(app):
+    with app.app_context():
+        load_reference_data()
+        db.session.commit()
+    uid = make_user(app, "referent@example.org", roles=["officer"])
+    client = app.test_client()
+    login(client, "referent@example.org")
+    return uid, client
+
+
+def _form(**overrides):
+    data = {"title": "Empfang für das Diplomatische Korps", "kind": "reception",
+            "starts_at": "2027-01-20T18:00", "ends_at": "2027-01-20T21:00", "venue_id": "0",
+            "host_id": "0", "responsible_officer_id": "0", "capacity": "400", "dress_code": "business",
+            "press": "closed"}
+    data.update(overrides)
+    return data
+
+
+def test_officer_records_an_event(app):
+    _, client = _officer(app)
+    response = post(client, "/events/new", _form(), token_from="/events/new")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/events/E-2027-0001")
+    page = client.get("/events/E-2027-0001").get_data(as_text=True)
+    assert "Empfang für das Diplomatische Korps" in page and "20.01.2027, 18:00" in page
+
+
+def test_bad_event_input_is_refused_with_german_messages(app):
+    _, client = _officer(app)
+    for data, message in (
+        (_form(capacity="0"), "Die Kapazität muss mindestens 1 sein"),
+        (_form(ends_at="2027-01-20T17:00"), "Das Ende muss nach dem Beginn liegen."),
+        (_form(title="<b>Fest</b>"), "Bitte geben Sie reinen Text ohne HTML-Tags ein."),
+    ):
+        assert message in post(client, "/events/new", data, token_from="/events/new").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
+def test_event_process_and_permissions(app):
+    _, client = _officer(app)
+    post(client, "/events/new", _form(), token_from="/events/new")
+
+    def step(c, action, comment=""):
+        with app.app_context():
+            version = db.session.scalar(sa.select(Event.version))
+        return post(c, "/events/E-2027-0001/transition", {"action": action, "comment": comment,
+                                                          "version": str(version)},
+                    token_from="/events/E-2027-0001", follow_redirects=True).get_data(as_text=True)
+
+    assert "Neuer Status: Einladungen versandt" in step(client, "send_invitations")
+    assert "erst nach ihrem Beginn" in step(client, "mark_held")
+    with time_machine.travel(datetime(2027, 1, 20, 19, 0, tzinfo=UTC), tick=False):
+        login(client, "referent@example.org")  # two months later the old session has expired
+        assert "Neuer Status: Durchgeführt" in step(client, "mark_held")
+        assert client.get("/events/E-2027-0001/edit").status_code == 403  # held: no more edits
+    make_user(app, "leser@example.org", roles=["viewer"])
+    viewer = app.test_client()
+    login(viewer, "leser@example.org")
+    assert viewer.get("/events/E-2027-0001").status_code == 200
+    assert viewer.get("/events/new").status_code == 403
+    make_user(app, "t@example.org", roles=["translator"])
+    translator = app.test_client()
+    login(translator, "t@example.org")
+    assert translator.get("/events/").status_code == 403
+    assert viewer.get("/events/E-2026-0001").status_code == 404
+
+
+def test_next_years_event_is_created_from_its_occasion_once(app):
+    _, client = _officer(app)
+    page = client.get("/events/occasions?year=2027").get_data(as_text=True)
+    assert page.index("27.01.2027") < page.index("01.10.2027")
+    assert "Flaggentag der Mayors for Peace" in page
+    with app.app_context():
+        from protocol_app.events.models import OccasionTemplate
+
+        flag_day = db.session.scalar(sa.select(OccasionTemplate).where(OccasionTemplate.month == 7))
+        occasion_id = flag_day.id
+    response = post(client, f"/events/occasions/{occasion_id}/create", {"year": "2027"},
+                    token_from="/events/occasions?year=2027")
+    assert response.status_code == 302
+    event_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Flaggentag der Mayors for Peace 2027" in event_page and "08.07.2027, 10:00" in event_page
+    again = post(client, f"/events/occasions/{occasion_id}/create", {"year": "2027"},
+                 token_from="/events/occasions?year=2027", follow_redirects=True).get_data(as_text=True)
+    assert "existiert für 2027 bereits" in again
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 1

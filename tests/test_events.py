@@ -101,3 +101,29 @@ def test_next_years_event_is_created_from_its_occasion_once(app):
     assert "existiert für 2027 bereits" in again
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 1
+
+
+def test_event_programme_warns_about_a_room_a_visit_uses_at_the_same_time(app):
+    uid, client = _officer(app)
+    from tests.visit_support import make_visit
+
+    with app.app_context():
+        from protocol_app.directory.models import Venue
+
+        hall = db.session.scalar(sa.select(Venue.id).where(Venue.name == "Wappensaal"))
+    ref = make_visit(app, uid, arrival_at=datetime(2027, 1, 20, 8, 0, tzinfo=UTC),
+                     departure_at=datetime(2027, 1, 20, 20, 0, tzinfo=UTC))
+    post(client, f"/visits/{ref}/programme/new",
+         {"title": "Abendessen", "starts_at": "2027-01-20T19:00", "ends_at": "2027-01-20T20:30",
+          "venue_id": str(hall), "dress_code": "none", "press": "none"}, token_from=f"/visits/{ref}/programme/new")
+    post(client, "/events/new", _form(), token_from="/events/new")
+    url = "/events/E-2027-0001/programme/new"
+    item = {"title": "Begrüßung", "starts_at": "2027-01-20T18:30", "ends_at": "2027-01-20T19:30",
+            "venue_id": str(hall), "dress_code": "business", "press": "open"}
+    page = post(client, url, item, token_from=url).get_data(as_text=True)
+    assert "Mögliche Doppelbelegung" in page and f"/visits/{ref}#item-" in page
+    page = post(client, url, dict(item, starts_at="2027-01-21T18:30", ends_at="2027-01-21T19:00"),
+                token_from=url).get_data(as_text=True)
+    assert "muss zwischen dem 20.01.2027 und dem 20.01.2027 liegen" in page
+    assert post(client, url, dict(item, conflict_reason="Saal geteilt"), token_from=url).status_code == 302
+    assert "Begrüßung" in client.get("/events/E-2027-0001").get_data(as_text=True)

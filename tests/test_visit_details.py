@@ -55,7 +55,7 @@ def test_programme_item_is_saved_and_shown(app):
 def test_programme_item_outside_the_visit_or_ending_before_start_is_refused(app):
     _, client, ref, _ = _setup(app)
     page = _add_item(client, ref, starts_at="2027-03-14T12:00", ends_at="2027-03-14T13:00").get_data(as_text=True)
-    assert "muss innerhalb der Besuchsdaten liegen (10.03.2027 – 12.03.2027)" in page
+    assert "muss zwischen dem 10.03.2027 und dem 12.03.2027 liegen" in page
     page = _add_item(client, ref, ends_at="2027-03-10T11:00").get_data(as_text=True)
     assert "Das Ende muss nach dem Beginn liegen." in page
     page = _add_item(client, ref, interpreter_needed="y", interpreter_language="xx").get_data(as_text=True)

@@ -3,15 +3,20 @@ has and the search for overlapping use of a venue, a host or a person."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from ..extensions import db
+from .audit import changes_of, record_event
 from .db import UTCDateTime, VersionedMixin
 from .enums import LabelledEnum
+from .errors import DomainError, ValidationFailed
+from .time import BERLIN
 
 
 class DressCode(LabelledEnum):
@@ -75,3 +80,90 @@ class Conflict:
     other_starts_at: datetime
     other_ends_at: datetime
     link: str
+
+
+# --- who occupies what: every domain with programme items registers a source ---------
+
+#: source(starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item, own_parent) -> conflicts;
+#: exclude_item and own_parent are ("visit"|"event", id) or None.
+OccupancySource = Callable[..., list[Conflict]]
+_OCCUPANCY: dict[str, OccupancySource] = {}
+
+
+def register_occupancy(name: str, source: OccupancySource) -> None:
+    """Register a domain's search for items using a venue, host or officer at a time."""
+    _OCCUPANCY[name] = source
+
+
+def find_conflicts(*, starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item=None,
+                   own_parent=None) -> list[Conflict]:
+    """Items of every domain that would be double-booked by the given item."""
+    conflicts: list[Conflict] = []
+    for source in _OCCUPANCY.values():
+        conflicts.extend(source(starts_at, ends_at, venue_id, list(host_ids), officer_id,
+                                exclude_item, own_parent))
+    return conflicts
+
+
+class ConflictsFound(DomainError):
+    """Saving would double-book a venue, host or officer; the user may override with a reason."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(
+            _l("This item overlaps with other appointments. Save anyway only with a reason."),
+            field="conflict_reason",
+        )
+        self.conflicts = conflicts
+
+
+#: Fields every programme item has, as service keywords.
+ITEM_FIELDS = ("starts_at", "ends_at", "title", "venue_id", "location", "participants",
+               "dress_code", "press", "notes")
+
+
+def check_item_times(values: dict, first: date, last: date) -> None:
+    """End after start, and both within the days of the visit or event."""
+    from ..directory.models import Venue
+
+    if values["ends_at"] <= values["starts_at"]:
+        raise ValidationFailed(_l("The end must be after the start."), field="ends_at")
+    for field in ("starts_at", "ends_at"):
+        if not (first <= values[field].astimezone(BERLIN).date() <= last):
+            raise ValidationFailed(
+                _l("The item must lie between %(first)s and %(last)s.",
+                   first=first.strftime("%d.%m.%Y"), last=last.strftime("%d.%m.%Y")),
+                field=field,
+            )
+    if values.get("venue_id") and db.session.get(Venue, values["venue_id"]) is None:
+        raise ValidationFailed(_l("Unknown venue."), field="venue_id")
+
+
+def save_item(item, *, values: dict, hosts: list, officer_id, kind: str, parent_id: int,
+              conflict_reason: str | None, actor, audit_prefix: str):
+    """Check for double bookings, then write a programme item's values and audit it.
+
+    `item` is new (no id) or loaded; `kind` names the domain ("visit", "event").
+    """
+    is_new = item.id is None
+    conflicts = find_conflicts(
+        starts_at=values["starts_at"], ends_at=values["ends_at"], venue_id=values.get("venue_id"),
+        host_ids=[h.id for h in hosts], officer_id=officer_id,
+        exclude_item=None if is_new else (kind, item.id), own_parent=(kind, parent_id),
+    )
+    reason = (conflict_reason or "").strip() or None
+    if conflicts and not reason:
+        raise ConflictsFound(conflicts)
+    if is_new:
+        db.session.add(item)
+    for key, value in values.items():
+        setattr(item, key, value)
+    item.conflict_reason = reason if conflicts else None
+    changes = changes_of(item)
+    item.hosts = hosts
+    db.session.flush()
+    record_event(
+        f"{audit_prefix}.programme_create" if is_new else f"{audit_prefix}.programme_update",
+        actor=actor, target=item, changes=changes,
+        summary=f"saved despite {len(conflicts)} conflict(s)" if conflicts else None,
+    )
+    return item

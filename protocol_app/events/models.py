@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
-from ..core.programme import DressCode, PressAccess
+from ..core.programme import DressCode, PressAccess, ProgrammeItemMixin
 from ..core.references import format_reference
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
@@ -59,6 +59,14 @@ class OccasionTemplate(TimestampMixin, db.Model):
         return EventKind(self.kind).label
 
 
+event_programme_item_hosts = sa.Table(
+    "event_programme_item_hosts",
+    db.metadata,
+    sa.Column("item_id", sa.ForeignKey("event_programme_items.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("host_id", sa.ForeignKey("hosts.id"), primary_key=True, index=True),
+)
+
+
 class Event(WorkflowMixin, TimestampMixin, db.Model):
     __tablename__ = "events"
     __workflow__ = EVENT_WORKFLOW
@@ -83,6 +91,9 @@ class Event(WorkflowMixin, TimestampMixin, db.Model):
     host = relationship("Host", lazy="joined")
     responsible_officer = relationship("User", lazy="joined")
     occasion = relationship("OccasionTemplate")
+    programme: Mapped[list[EventProgrammeItem]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventProgrammeItem.starts_at"
+    )
 
     __table_args__ = (
         sa.UniqueConstraint("year", "number", name="uq_events_year_number"),
@@ -111,3 +122,20 @@ class Event(WorkflowMixin, TimestampMixin, db.Model):
     @property
     def dress_code_label(self):
         return DressCode(self.dress_code).label
+
+
+class EventProgrammeItem(ProgrammeItemMixin, TimestampMixin, db.Model):
+    """A timed item of an event's programme (the same component as a visit's)."""
+
+    __tablename__ = "event_programme_items"
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+
+    event: Mapped[Event] = relationship(back_populates="programme")
+    hosts = relationship("Host", secondary=event_programme_item_hosts, lazy="selectin")
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        enum_check("dress_code", DressCode),
+        enum_check("press", PressAccess),
+    )

@@ -14,12 +14,13 @@ from ..core.forms import ConfirmForm, apply_domain_error
 from ..core.listing import paginate
 from ..core.navigation import register_nav
 from ..core.permissions import Permission, permission_required, user_has
+from ..core.programme import ConflictsFound
 from ..core.references import parse_reference
 from ..core.time import now_utc
 from ..extensions import db
 from . import services
-from .forms import EventForm
-from .models import REFERENCE_PREFIX, Event, EventKind, OccasionTemplate
+from .forms import EventForm, EventProgrammeItemForm
+from .models import REFERENCE_PREFIX, Event, EventKind, EventProgrammeItem, OccasionTemplate
 from .workflow import EVENT_WORKFLOW, OPEN_STATES, EventState
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
@@ -154,3 +155,35 @@ def occasion_create(occasion_id: int):
         return redirect(url_for("events.occasions", year=year))
     flash(_("Event %(reference)s has been recorded.", reference=event.reference), "success")
     return _detail(event)
+
+
+@bp.route("/<reference>/programme/new", methods=["GET", "POST"])
+@bp.route("/<reference>/programme/<int:item_id>", methods=["GET", "POST"])
+@permission_required(EDIT)
+def programme_item(reference: str, item_id: int | None = None):
+    event = _load(reference)
+    if event.state not in OPEN_STATES:
+        abort(403)
+    item = None
+    if item_id is not None:
+        item = db.session.get(EventProgrammeItem, item_id)
+        if item is None or item.event_id != event.id:
+            abort(404)
+    form = EventProgrammeItemForm(obj=item)
+    if request.method == "GET" and item is not None:
+        form.load(item)
+    conflicts = []
+    if form.validate_on_submit():
+        try:
+            services.save_programme_item(event, item, actor=current_user, values=form.service_values(),
+                                         host_ids=form.host_ids.data, conflict_reason=form.conflict_reason.data,
+                                         expected_version=form.expected_version())
+        except ConflictsFound as exc:
+            conflicts = exc.conflicts
+            apply_domain_error(form, exc)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The programme item has been saved."), "success")
+            return _detail(event)
+    return render_template("events/programme_form.html", form=form, event=event, item=item, conflicts=conflicts)

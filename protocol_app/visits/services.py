@@ -21,11 +21,19 @@ from ..core.db import transactional
 from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
 from ..core.files import erase_file, store_upload
 from ..core.permissions import Role
-from ..core.programme import Conflict, overlaps
+from ..core.programme import (
+    ITEM_FIELDS,
+    Conflict,
+    ConflictsFound,  # noqa: F401 (views catch it from here)
+    check_item_times,
+    overlaps,
+    register_occupancy,
+    save_item,
+)
 from ..core.references import next_number
 from ..core.time import BERLIN
 from ..core.urls import path_for
-from ..directory.models import Country, Host, PartnerCity, Venue
+from ..directory.models import Country, Host, PartnerCity
 from ..extensions import db
 from .models import (
     REFERENCE_PREFIX,
@@ -46,15 +54,6 @@ VISIT_FIELDS = (
     "arrival_at", "arrival_place", "departure_at", "departure_place", "travel_timezone",
     "hotel", "responsible_officer_id", "deputy_officer_id", "languages", "is_confidential", "notes",
 )
-
-
-class ConflictsFound(DomainError):
-    """Saving would double-book a venue, host or officer; the user may override."""
-
-    def __init__(self, conflicts: list[Conflict]):
-        super().__init__(_l("This item overlaps with other appointments. Save anyway only with a reason."),
-                         field="conflict_reason")
-        self.conflicts = conflicts
 
 
 def _check_version(record, expected_version: int | None) -> None:
@@ -198,46 +197,43 @@ def _require_open(visit: Visit) -> None:
 
 # --- programme ------------------------------------------------------------------------
 
-def find_conflicts(visit: Visit, *, starts_at: datetime, ends_at: datetime, venue_id,
-                   host_ids, exclude_item_id=None) -> list[Conflict]:
-    """Other items of active visits that use the same venue, host or officer then."""
+#: Programme fields only visits have.
+VISIT_ITEM_FIELDS = ("golden_book", "gift_exchange", "interpreter_needed", "interpreter_language",
+                     "interpreter_mode")
+
+
+def visit_occupancy(starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item, own_parent):
+    """Programme items of active visits that use the venue, a host or the officer then."""
     item = VisitProgrammeItem
     base = (
         sa.select(item, Visit)
         .join(Visit, item.visit_id == Visit.id)
         .where(overlaps(item, starts_at, ends_at), Visit.state.in_(ACTIVE_STATES))
     )
-    if exclude_item_id is not None:
-        base = base.where(item.id != exclude_item_id)
+    if exclude_item and exclude_item[0] == SCOPE:
+        base = base.where(item.id != exclude_item[1])
     checks = []
     if venue_id:
         checks.append(("venue", _l("Same venue"), item.venue_id == venue_id))
     if host_ids:
-        shared_host = sa.exists().where(
-            programme_item_hosts.c.item_id == item.id,
-            programme_item_hosts.c.host_id.in_(list(host_ids)),
-        )
-        checks.append(("host", _l("Same host"), shared_host))
-    if visit.responsible_officer_id:
+        checks.append(("host", _l("Same host"), sa.exists().where(
+            programme_item_hosts.c.item_id == item.id, programme_item_hosts.c.host_id.in_(host_ids))))
+    if officer_id:
+        # The items of one visit all share its officer: only other visits count.
+        own = own_parent[1] if own_parent and own_parent[0] == SCOPE else None
         checks.append(("officer", _l("Same responsible officer"),
-                       sa.and_(Visit.responsible_officer_id == visit.responsible_officer_id,
-                               Visit.id != visit.id)))
+                       sa.and_(Visit.responsible_officer_id == officer_id, Visit.id != own)))
     conflicts = []
     for reason, label, condition in checks:
         for other, other_visit in db.session.execute(base.where(condition).limit(20)):
             conflicts.append(Conflict(
-                reason, label, f"{other_visit.reference}: {other.title}",
-                other.starts_at, other.ends_at,
+                reason, label, f"{other_visit.reference}: {other.title}", other.starts_at, other.ends_at,
                 path_for("visits.detail", reference=other_visit.reference, _anchor=f"item-{other.id}"),
             ))
     return conflicts
 
 
-PROGRAMME_FIELDS = (
-    "starts_at", "ends_at", "title", "venue_id", "location", "participants", "dress_code", "press",
-    "notes", "golden_book", "gift_exchange", "interpreter_needed", "interpreter_language",
-    "interpreter_mode",
-)
+register_occupancy(SCOPE, visit_occupancy)
 
 
 @transactional
@@ -248,19 +244,8 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
     _require_open(visit)
     if item is not None:
         _check_version(item, expected_version)
-    values = {k: values.get(k) for k in PROGRAMME_FIELDS}
-    if values["ends_at"] <= values["starts_at"]:
-        raise ValidationFailed(_l("The end must be after the start."), field="ends_at")
-    first, last = visit_dates(visit)
-    for field in ("starts_at", "ends_at"):
-        if not (first <= values[field].astimezone(BERLIN).date() <= last):
-            raise ValidationFailed(
-                _l("The item must lie within the dates of the visit (%(first)s – %(last)s).",
-                   first=first.strftime("%d.%m.%Y"), last=last.strftime("%d.%m.%Y")),
-                field=field,
-            )
-    if values["venue_id"] and db.session.get(Venue, values["venue_id"]) is None:
-        raise ValidationFailed(_l("Unknown venue."), field="venue_id")
+    values = {k: values.get(k) for k in (*ITEM_FIELDS, *VISIT_ITEM_FIELDS)}
+    check_item_times(values, *visit_dates(visit))
     if values["interpreter_needed"]:
         if not values["interpreter_language"] or pycountry.languages.get(
             alpha_2=values["interpreter_language"]
@@ -271,31 +256,11 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
             raise ValidationFailed(_l("Please choose the interpreting mode."), field="interpreter_mode")
     else:
         values["interpreter_language"] = values["interpreter_mode"] = None
-    hosts = _hosts(host_ids)
-    conflicts = find_conflicts(
-        visit, starts_at=values["starts_at"], ends_at=values["ends_at"],
-        venue_id=values["venue_id"], host_ids=[h.id for h in hosts],
-        exclude_item_id=item.id if item is not None else None,
+    return save_item(
+        item if item is not None else VisitProgrammeItem(visit_id=visit.id), values=values,
+        hosts=_hosts(host_ids), officer_id=visit.responsible_officer_id, kind=SCOPE, parent_id=visit.id,
+        conflict_reason=conflict_reason, actor=actor, audit_prefix="visit",
     )
-    reason = (conflict_reason or "").strip() or None
-    if conflicts and not reason:
-        raise ConflictsFound(conflicts)
-    is_new = item is None
-    if is_new:
-        item = VisitProgrammeItem(visit=visit)
-        db.session.add(item)
-    for key, value in values.items():
-        setattr(item, key, value)
-    item.conflict_reason = reason if conflicts else None
-    changes = changes_of(item)
-    item.hosts = hosts
-    db.session.flush()
-    record_event(
-        "visit.programme_create" if is_new else "visit.programme_update",
-        actor=actor, target=item, changes=changes,
-        summary=f"saved despite {len(conflicts)} conflict(s)" if conflicts else None,
-    )
-    return item
 
 
 @transactional

@@ -33,7 +33,8 @@ def test_officer_adds_a_mission_and_a_contact(app):
         assert mission.country.name_de == "Frankreich"
         assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "directory.missions.create"))
     post(client, "/directory/contacts/new",
-         {"name": "Marie Dupont", "function": "Protokollchefin", "mission_id": str(mission.id), "language": "en"},
+         {"name": "Marie Dupont", "function": "Protokollchefin", "mission_id": str(mission.id), "language": "en",
+          "rank": "500", "category": "diplomatic_corps"},
          token_from="/directory/contacts/new")
     with app.app_context():
         assert db.session.scalar(sa.select(Contact)).mission_id == mission.id

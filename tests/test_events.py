@@ -127,3 +127,56 @@ def test_event_programme_warns_about_a_room_a_visit_uses_at_the_same_time(app):
     assert "muss zwischen dem 20.01.2027 und dem 20.01.2027 liegen" in page
     assert post(client, url, dict(item, conflict_reason="Saal geteilt"), token_from=url).status_code == 302
     assert "Begrüßung" in client.get("/events/E-2027-0001").get_data(as_text=True)
+
+
+def _contacts(app):
+    from datetime import date
+
+    from protocol_app.directory.models import Contact
+
+    with app.app_context():
+        db.session.add_all([
+            Contact(name="Botschafter A", category="diplomatic_corps", rank=100, in_office_since=date(2024, 5, 1)),
+            Contact(name="Botschafterin B", category="diplomatic_corps", rank=100, in_office_since=date(2019, 3, 1),
+                    form_of_address="Exzellenz"),
+            # The same person is both a senator and a holder of an honour.
+            Contact(name="Senatorin C", category="senate", rank=20),
+            Contact(name="Regierender Bürgermeister", category="senate", rank=1),
+        ])
+        db.session.commit()
+
+
+def test_guest_list_from_two_categories_sorted_by_precedence_without_duplicates(app):
+    _, client = _officer(app)
+    _contacts(app)
+    post(client, "/events/new", _form(), token_from="/events/new")
+    detail = "/events/E-2027-0001"
+    for category in ("diplomatic_corps", "senate"):
+        page = post(client, f"{detail}/guests/category", {"category": category, "companions": "1"},
+                    token_from=detail, follow_redirects=True).get_data(as_text=True)
+    again = post(client, f"{detail}/guests/category", {"category": "senate", "companions": "0"},
+                 token_from=detail, follow_redirects=True).get_data(as_text=True)
+    assert "0 Gäste hinzugefügt; 2 standen schon auf der Liste." in again
+    post(client, f"{detail}/guests", {"name": "Ad-hoc-Gast", "rank": "50", "companions": "0"}, token_from=detail)
+    page = client.get(detail).get_data(as_text=True)
+    listing = page.split('data-testid="guest-list"')[1]
+    order = [listing.index(n) for n in ("Regierender Bürgermeister", "Senatorin C", "Ad-hoc-Gast",
+                                        "Exzellenz Botschafterin B", "Botschafter A")]
+    assert order == sorted(order)  # rank, then seniority: B presented credentials before A
+    assert 'data-testid="guest-count">5<' in page
+
+
+def test_guest_input_is_checked(app):
+    _, client = _officer(app)
+    post(client, "/events/new", _form(), token_from="/events/new")
+    detail = "/events/E-2027-0001"
+    page = post(client, f"{detail}/guests", {"name": "X", "rank": "1", "companions": "9"}, token_from=detail,
+                follow_redirects=True).get_data(as_text=True)
+    assert "Bitte geben Sie eine Zahl von 0 bis 5 ein." in page
+    page = post(client, f"{detail}/guests/category", {"category": "aliens", "companions": "0"}, token_from=detail,
+                follow_redirects=True).get_data(as_text=True)
+    assert "Keine gültige Auswahl" in page
+    with app.app_context():
+        from protocol_app.events.models import Guest
+
+        assert db.session.scalar(sa.select(sa.func.count(Guest.id))) == 0

@@ -5,12 +5,21 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import PlainTextField
 from ..extensions import db
-from .models import Country, Host, Mission, MissionKind, PartnerCity, PartnershipStatus, Venue
+from .models import (
+    Country,
+    GuestCategory,
+    Host,
+    Mission,
+    MissionKind,
+    PartnerCity,
+    PartnershipStatus,
+    Venue,
+)
 
 
 def country_choices():
@@ -60,6 +69,11 @@ class ContactForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=_optional_email())
     phone = PlainTextField(_l("Phone"), validators=[Optional(), Length(max=50)])
     language = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    category = SelectField(_l("Guest category"), choices=[("", "—")] + GuestCategory.choices(),
+                           coerce=lambda value: value or None)
+    rank = IntegerField(_l("Rank in the order of precedence (1 = highest)"), default=500,
+                        validators=[InputRequired(), NumberRange(min=1, max=9999, message=_l("Please enter a number from 1 to 9999."))])
+    in_office_since = DateField(_l("In office since (seniority)"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):

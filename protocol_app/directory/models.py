@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -118,6 +120,17 @@ class Mission(TimestampMixin, db.Model):
         return self.name
 
 
+class GuestCategory(LabelledEnum):
+    DIPLOMATIC_CORPS = "diplomatic_corps", _l("Diplomatic corps")
+    SENATE = "senate", _l("Senate")
+    PARLIAMENT = "parliament", _l("Abgeordnetenhaus")
+    HONORARY_CITIZENS = "honorary_citizens", _l("Honorary citizens")
+    HONOUR_HOLDERS = "honour_holders", _l("Holders of an honour")
+    PARTNER_CITIES = "partner_cities", _l("Partner-city representatives")
+    PRESS = "press", _l("Press")
+    OTHER = "other", _l("Other guests")
+
+
 class Contact(TimestampMixin, db.Model):
     """A person the office writes to or invites (mission staff, partners, guests)."""
 
@@ -133,8 +146,24 @@ class Contact(TimestampMixin, db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(254))
     phone: Mapped[str | None] = mapped_column(sa.String(50))
     language: Mapped[str] = mapped_column(sa.String(5), default="de", nullable=False)
+    category: Mapped[str | None] = mapped_column(sa.String(30), index=True)
+    #: Order of precedence: 1 is the highest rank (protocol list of the Land).
+    rank: Mapped[int] = mapped_column(sa.Integer, default=500, server_default="500", nullable=False)
+    #: Seniority within the same rank, e.g. the day an ambassador presented credentials.
+    in_office_since: Mapped[date | None] = mapped_column(sa.Date)
 
     mission: Mapped[Mission | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint("category IS NULL OR category IN ('diplomatic_corps', 'senate', 'parliament', "
+                           "'honorary_citizens', 'honour_holders', 'partner_cities', 'press', 'other')",
+                           name="category_valid"),
+        sa.CheckConstraint("rank > 0", name="rank_positive"),
+    )
+
+    @property
+    def category_label(self):
+        return GuestCategory(self.category).label if self.category else ""
 
     def __str__(self) -> str:
         return self.name

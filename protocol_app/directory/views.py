@@ -31,7 +31,7 @@ SPECS = [
         "contacts", Contact, ContactForm, _l("Contacts"), _l("Contact"),
         [Column("name", _l("Name"), Contact.name), Column("function", _l("Function")),
          Column("organisation", _l("Organisation"), Contact.organisation),
-         Column("mission", _l("Mission"))],
+         Column("category_label", _l("Guest category")), Column("rank", _l("Rank"), Contact.rank)],
         (Contact.name, Contact.organisation, Contact.function), "name", READERS, EDITORS,
     ),
     CrudSpec(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -17,6 +18,8 @@ from ..core.forms import (
 )
 from ..core.programme import DressCode, PressAccess
 from ..directory.forms import host_choices, optional_id, venue_choices
+from ..directory.models import GuestCategory
+from .guests import MAX_COMPANIONS
 from .models import EventKind
 
 
@@ -85,3 +88,21 @@ class EventProgrammeItemForm(VersionedForm):
         self.ends_at.data = utc_to_local(item.ends_at)
         self.host_ids.data = [h.id for h in item.hosts]
         self.version.data = item.version
+
+
+class CategoryForm(FlaskForm):
+    category = SelectField(_l("Guest category"), choices=GuestCategory.choices())
+    companions = IntegerField(_l("Companions per guest"), default=0, validators=[
+        InputRequired(), NumberRange(min=0, max=MAX_COMPANIONS, message=_l("Please enter a number from 0 to 5."))])
+    submit = SubmitField(_l("Add category"))
+
+
+class AdhocGuestForm(FlaskForm):
+    name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    function = PlainTextField(_l("Function"), validators=[Optional(), Length(max=200)])
+    organisation = PlainTextField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    rank = IntegerField(_l("Rank"), default=500, validators=[
+        InputRequired(), NumberRange(min=1, max=9999, message=_l("Please enter a number from 1 to 9999."))])
+    companions = IntegerField(_l("Companions"), default=0, validators=[
+        InputRequired(), NumberRange(min=0, max=MAX_COMPANIONS, message=_l("Please enter a number from 0 to 5."))])
+    submit = SubmitField(_l("Add guest"))

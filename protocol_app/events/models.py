@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -139,3 +139,46 @@ class EventProgrammeItem(ProgrammeItemMixin, TimestampMixin, db.Model):
         enum_check("dress_code", DressCode),
         enum_check("press", PressAccess),
     )
+
+
+class GuestStatus(LabelledEnum):
+    LISTED = "listed", _l("On the list")
+    INVITED = "invited", _l("Invited")
+    ACCEPTED = "accepted", _l("Accepted")
+    DECLINED = "declined", _l("Declined")
+    WAITING = "waiting", _l("Waiting list")
+
+
+class Guest(TimestampMixin, db.Model):
+    """A person on an event's guest list, copied from the directory or entered ad hoc."""
+
+    __tablename__ = "event_guests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: The directory entry; one person appears once per event, however invited.
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    function: Mapped[str | None] = mapped_column(sa.String(200))
+    organisation: Mapped[str | None] = mapped_column(sa.String(200))
+    category: Mapped[str | None] = mapped_column(sa.String(30))
+    rank: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=500)
+    in_office_since: Mapped[date | None] = mapped_column(sa.Date)
+    form_of_address: Mapped[str | None] = mapped_column(sa.String(100))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(5), default="de", nullable=False)
+    companions_allowed: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(10), default=GuestStatus.LISTED.value, nullable=False)
+
+    event: Mapped[Event] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "contact_id", name="uq_event_guests_contact"),
+        enum_check("status", GuestStatus),
+        sa.CheckConstraint("companions_allowed BETWEEN 0 AND 5", name="companions_range"),
+        sa.CheckConstraint("rank > 0", name="rank_positive"),
+    )
+
+    @property
+    def status_label(self):
+        return GuestStatus(self.status).label

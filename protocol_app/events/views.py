@@ -18,9 +18,9 @@ from ..core.programme import ConflictsFound
 from ..core.references import parse_reference
 from ..core.time import now_utc
 from ..extensions import db
-from . import services
-from .forms import EventForm, EventProgrammeItemForm
-from .models import REFERENCE_PREFIX, Event, EventKind, EventProgrammeItem, OccasionTemplate
+from . import guests, services
+from .forms import AdhocGuestForm, CategoryForm, EventForm, EventProgrammeItemForm
+from .models import REFERENCE_PREFIX, Event, EventKind, EventProgrammeItem, Guest, OccasionTemplate
 from .workflow import EVENT_WORKFLOW, OPEN_STATES, EventState
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
@@ -84,6 +84,7 @@ def detail(reference: str):
         "events/detail.html", event=event, editable=can_edit and event.state in OPEN_STATES,
         transitions=EVENT_WORKFLOW.available(event, current_user) if can_edit else [],
         history=workflow.history(EVENT_WORKFLOW, event.id), confirm=ConfirmForm(),
+        guests=guests.guest_list(event), category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),
         state_labels={state.value: state.label for state in EventState},
     )
 
@@ -187,3 +188,59 @@ def programme_item(reference: str, item_id: int | None = None):
             flash(_("The programme item has been saved."), "success")
             return _detail(event)
     return render_template("events/programme_form.html", form=form, event=event, item=item, conflicts=conflicts)
+
+
+def _flash_errors(form) -> None:
+    for field, errors in form.errors.items():
+        flash(f"{form[field].label.text}: {errors[0]}", "danger")
+
+
+@bp.route("/<reference>/guests/category", methods=["POST"])
+@permission_required(EDIT)
+def guests_add_category(reference: str):
+    event = _load(reference)
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            added, already = guests.add_category(event, form.category.data, companions=form.companions.data,
+                                                 actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("%(added)s guests added; %(already)s were on the list already.", added=added, already=already),
+                  "success")
+    else:
+        _flash_errors(form)
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+
+
+@bp.route("/<reference>/guests", methods=["POST"])
+@permission_required(EDIT)
+def guests_add(reference: str):
+    event = _load(reference)
+    form = AdhocGuestForm()
+    if form.validate_on_submit():
+        try:
+            guests.add_adhoc(event, actor=current_user, name=form.name.data, function=form.function.data,
+                             organisation=form.organisation.data, rank=form.rank.data,
+                             companions=form.companions.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        _flash_errors(form)
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+
+
+@bp.route("/<reference>/guests/<int:guest_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def guest_remove(reference: str, guest_id: int):
+    event = _load(reference)
+    guest = db.session.get(Guest, guest_id)
+    if guest is None or guest.event_id != event.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            guests.remove_guest(guest, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))

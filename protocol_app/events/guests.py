@@ -1,0 +1,84 @@
+"""Guest lists: built from the directory by category or by person, or entered ad
+hoc; one person once per event; sorted by order of precedence."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..core.audit import record_event
+from ..core.db import transactional
+from ..core.errors import DomainError, ValidationFailed
+from ..directory.models import Contact, GuestCategory
+from ..extensions import db
+from .models import Event, Guest
+from .workflow import OPEN_STATES
+
+#: Guests may bring at most this many companions (the form and the table agree).
+MAX_COMPANIONS = 5
+
+
+def precedence_order():
+    """Rank first, then seniority in office (earlier is senior), then name."""
+    return (Guest.rank, Guest.in_office_since.is_(None), Guest.in_office_since, Guest.name)
+
+
+def guest_list(event: Event) -> list[Guest]:
+    return list(db.session.scalars(sa.select(Guest).where(Guest.event_id == event.id).order_by(*precedence_order())))
+
+
+def _require_open(event: Event) -> None:
+    if event.state not in OPEN_STATES:
+        raise DomainError(_l("A closed event can no longer be changed."))
+
+
+def _from_contact(event: Event, contact: Contact, companions: int) -> Guest:
+    return Guest(event_id=event.id, contact_id=contact.id, name=contact.name, function=contact.function,
+                 organisation=contact.organisation or (contact.mission.name if contact.mission else None),
+                 category=contact.category, rank=contact.rank, in_office_since=contact.in_office_since,
+                 form_of_address=contact.form_of_address, email=contact.email, language=contact.language,
+                 companions_allowed=companions)
+
+
+@transactional
+def add_category(event: Event, category: str, *, companions: int = 0, actor) -> tuple[int, int]:
+    """Put every directory contact of a category on the list; return (added, already listed)."""
+    _require_open(event)
+    if category not in {c.value for c in GuestCategory}:
+        raise ValidationFailed(_l("Unknown guest category."), field="category")
+    listed = set(db.session.scalars(sa.select(Guest.contact_id).where(Guest.event_id == event.id)))
+    contacts = db.session.scalars(sa.select(Contact).where(Contact.category == category)).all()
+    added = 0
+    for contact in contacts:
+        if contact.id not in listed:
+            db.session.add(_from_contact(event, contact, companions))
+            added += 1
+    db.session.flush()
+    record_event("event.guests_add_category", actor=actor, target=event,
+                 summary=f"{category}: {added} added, {len(contacts) - added} already listed")
+    return added, len(contacts) - added
+
+
+@transactional
+def add_adhoc(event: Event, *, actor, name: str, function=None, organisation=None, rank: int = 500,
+              companions: int = 0, email=None, language: str = "de") -> Guest:
+    """Put a person who is not in the directory on the list."""
+    _require_open(event)
+    if not 0 <= companions <= MAX_COMPANIONS:
+        raise ValidationFailed(_l("A guest may bring at most %(n)s companions.", n=MAX_COMPANIONS),
+                               field="companions_allowed")
+    guest = Guest(event_id=event.id, name=name.strip(), function=function, organisation=organisation, rank=rank,
+                  companions_allowed=companions, email=email, language=language, category="other")
+    db.session.add(guest)
+    db.session.flush()
+    record_event("event.guest_add", actor=actor, target=guest, changes={"name": [None, guest.name]})
+    return guest
+
+
+@transactional
+def remove_guest(guest: Guest, *, actor) -> None:
+    """Take a guest off the list."""
+    _require_open(guest.event)
+    record_event("event.guest_remove", actor=actor, target=guest, changes={"name": [guest.name, None]})
+    db.session.delete(guest)
+    db.session.flush()

@@ -180,3 +180,95 @@ def test_guest_input_is_checked(app):
         from protocol_app.events.models import Guest
 
         assert db.session.scalar(sa.select(sa.func.count(Guest.id))) == 0
+
+
+def _invited(app, client, capacity="3"):
+    """An event with capacity, three guests with e-mail, invitations sent; return tokens by name."""
+    from protocol_app.auth.models import User
+    from protocol_app.events import invitations
+    from protocol_app.events.guests import add_adhoc
+    from protocol_app.events.models import Guest
+
+    post(client, "/events/new", _form(capacity=capacity, reply_by="2027-01-10"), token_from="/events/new")
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event))
+        actor = db.session.scalar(sa.select(User))
+        for name, companions in (("Erste Person", 1), ("Zweite Person", 0), ("Dritte Person", 0)):
+            guest = add_adhoc(event, actor=actor, name=name, companions=companions)
+            guest.email = f"{name.split()[0].lower()}@example.org"
+        tokens = invitations.send_invitations(event, actor=actor)
+        db.session.commit()
+        names = {g.id: g.name for g in db.session.scalars(sa.select(Guest))}
+        return {names[gid]: token for gid, token in tokens.items()}
+
+
+def _status(app, name):
+    from protocol_app.events.models import Guest
+
+    with app.app_context():
+        return db.session.scalar(sa.select(Guest.status).where(Guest.name == name))
+
+
+def _answer(app, token, answer, companion=""):
+    guest = app.test_client()
+    url = f"/events/reply/{token}"
+    return post(guest, url, {"answer": answer, "companion": companion}, token_from=url)
+
+
+def test_guests_reply_without_an_account_and_the_waiting_list_moves_up(app):
+    with time_machine.travel(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), tick=False):
+        _, client = _officer(app)
+        tokens = _invited(app, client)
+        with app.app_context():
+            from protocol_app.core.notifications.models import OutboxMail
+
+            mails = db.session.scalars(sa.select(OutboxMail)).all()
+            assert len(mails) == 3 and all("/events/reply/" in m.body_text for m in mails)
+            assert all("Person" not in m.subject for m in mails)
+        assert db_state(app) == "invitations_sent"
+        page = app.test_client().get(f"/events/reply/{tokens['Erste Person']}").get_data(as_text=True)
+        assert "Einladung für Erste Person" in page and "Zweite Person" not in page
+        done = _answer(app, tokens["Erste Person"], "accept", "Ehepartner").get_data(as_text=True)
+        assert "freuen uns" in done
+        assert _status(app, "Erste Person") == "accepted"  # 2 of 3 places
+        _answer(app, tokens["Zweite Person"], "accept")
+        assert _status(app, "Zweite Person") == "accepted"  # 3 of 3
+        waiting = _answer(app, tokens["Dritte Person"], "accept").get_data(as_text=True)
+        assert "Warteliste" in waiting and _status(app, "Dritte Person") == "waiting"
+        _answer(app, tokens["Zweite Person"], "decline")
+        assert _status(app, "Zweite Person") == "declined"
+        assert _status(app, "Dritte Person") == "accepted"  # moved up
+        refused = _answer(app, tokens["Zweite Person"], "accept", "Gast").get_data(as_text=True)
+        assert "nur für eine Person" in refused
+
+
+def db_state(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(Event.state))
+
+
+def test_wrong_expired_or_late_reply_links_are_refused_neutrally(app):
+    with time_machine.travel(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), tick=False):
+        _, client = _officer(app)
+        tokens = _invited(app, client)
+        wrong = app.test_client().get("/events/reply/geraten")
+        assert wrong.status_code == 404 and "nicht (mehr) gültig" in wrong.get_data(as_text=True)
+    with time_machine.travel(datetime(2027, 1, 12, 9, 0, tzinfo=UTC), tick=False):
+        late = _answer(app, tokens["Erste Person"], "accept").get_data(as_text=True)
+        assert "Antwortfrist ist abgelaufen" in late
+        assert _status(app, "Erste Person") == "invited"
+    with time_machine.travel(datetime(2027, 1, 25, 9, 0, tzinfo=UTC), tick=False):
+        assert app.test_client().get(f"/events/reply/{tokens['Erste Person']}").status_code == 404
+
+
+def test_staff_record_a_reply_that_came_by_phone(app):
+    with time_machine.travel(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), tick=False):
+        _, client = _officer(app)
+        _invited(app, client)
+        from protocol_app.events.models import Guest
+
+        with app.app_context():
+            guest_id = db.session.scalar(sa.select(Guest.id).where(Guest.name == "Zweite Person"))
+        detail = "/events/E-2027-0001"
+        post(client, f"{detail}/guests/{guest_id}/reply", {"answer": "decline", "channel": "phone"}, token_from=detail)
+        assert _status(app, "Zweite Person") == "declined"

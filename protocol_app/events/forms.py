@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, SubmitField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..auth.forms import officer_choices
@@ -35,6 +43,7 @@ class EventForm(VersionedForm):
         Optional(), NumberRange(min=1, max=100000, message=_l("The capacity must be at least 1 (leave it empty for no limit)."))])
     dress_code = SelectField(_l("Dress code"), choices=DressCode.choices())
     press = SelectField(_l("Press"), choices=PressAccess.choices())
+    reply_by = DateField(_l("Reply by"), validators=[Optional()])
     notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save"))
 
@@ -106,3 +115,15 @@ class AdhocGuestForm(FlaskForm):
     companions = IntegerField(_l("Companions"), default=0, validators=[
         InputRequired(), NumberRange(min=0, max=MAX_COMPANIONS, message=_l("Please enter a number from 0 to 5."))])
     submit = SubmitField(_l("Add guest"))
+
+
+class ReplyForm(FlaskForm):
+    answer = RadioField(_l("Your answer"), choices=[("accept", _l("I will attend")), ("decline", _l("I cannot attend"))],
+                        validators=[InputRequired(message=_l("Please choose whether you will attend."))])
+    companion = PlainTextField(_l("Name of your companion (optional)"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Send reply"))
+
+
+class StaffReplyForm(ReplyForm):
+    channel = SelectField(_l("Answer received by"), choices=[("phone", _l("Phone")), ("letter", _l("Letter"))])
+    submit = SubmitField(_l("Record reply"))

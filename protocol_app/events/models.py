@@ -86,6 +86,8 @@ class Event(WorkflowMixin, TimestampMixin, db.Model):
     press: Mapped[str] = mapped_column(sa.String(10), default=PressAccess.NONE.value, nullable=False)
     notes: Mapped[str | None] = mapped_column(sa.Text)
     occasion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("occasion_templates.id"))
+    #: Last day on which guests can answer through their reply link.
+    reply_by: Mapped[date | None] = mapped_column(sa.Date)
 
     venue = relationship("Venue", lazy="joined")
     host = relationship("Host", lazy="joined")
@@ -169,6 +171,13 @@ class Guest(TimestampMixin, db.Model):
     language: Mapped[str] = mapped_column(sa.String(5), default="de", nullable=False)
     companions_allowed: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
     status: Mapped[str] = mapped_column(sa.String(10), default=GuestStatus.LISTED.value, nullable=False)
+    #: SHA-256 of the personal reply token; the token itself is only in the invitation.
+    reply_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: How the answer came: online, phone, letter.
+    reply_channel: Mapped[str | None] = mapped_column(sa.String(10))
+    companion_name: Mapped[str | None] = mapped_column(sa.String(200))
 
     event: Mapped[Event] = relationship()
 

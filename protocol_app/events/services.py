@@ -40,7 +40,7 @@ from .models import (
 from .workflow import OPEN_STATES
 
 EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "venue_id", "host_id", "responsible_officer_id",
-                "capacity", "dress_code", "press", "notes")
+                "capacity", "dress_code", "press", "reply_by", "notes")
 
 
 def _validate(values: dict) -> None:
@@ -53,6 +53,8 @@ def _validate(values: dict) -> None:
         raise ValidationFailed(_l("Unknown venue."), field="venue_id")
     if values.get("host_id") and db.session.get(Host, values["host_id"]) is None:
         raise ValidationFailed(_l("Unknown host."), field="host_id")
+    if values.get("reply_by") and values["reply_by"] > values["starts_at"].astimezone(BERLIN).date():
+        raise ValidationFailed(_l("The reply deadline must not be after the event."), field="reply_by")
     officer_id = values.get("responsible_officer_id")
     if officer_id:
         officer = db.session.get(User, officer_id)

@@ -13,13 +13,20 @@ from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error
 from ..core.listing import paginate
 from ..core.navigation import register_nav
-from ..core.permissions import Permission, permission_required, user_has
+from ..core.permissions import Permission, permission_required, public, user_has
 from ..core.programme import ConflictsFound
 from ..core.references import parse_reference
 from ..core.time import now_utc
-from ..extensions import db
-from . import guests, services
-from .forms import AdhocGuestForm, CategoryForm, EventForm, EventProgrammeItemForm
+from ..extensions import db, limiter
+from . import guests, invitations, services
+from .forms import (
+    AdhocGuestForm,
+    CategoryForm,
+    EventForm,
+    EventProgrammeItemForm,
+    ReplyForm,
+    StaffReplyForm,
+)
 from .models import REFERENCE_PREFIX, Event, EventKind, EventProgrammeItem, Guest, OccasionTemplate
 from .workflow import EVENT_WORKFLOW, OPEN_STATES, EventState
 
@@ -85,6 +92,7 @@ def detail(reference: str):
         transitions=EVENT_WORKFLOW.available(event, current_user) if can_edit else [],
         history=workflow.history(EVENT_WORKFLOW, event.id), confirm=ConfirmForm(),
         guests=guests.guest_list(event), category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),
+        reply_form=StaffReplyForm(), seats=invitations.seats_taken(event),
         state_labels={state.value: state.label for state in EventState},
     )
 
@@ -244,3 +252,58 @@ def guest_remove(reference: str, guest_id: int):
         except DomainError as exc:
             flash(str(exc.message), "danger")
     return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+
+
+@bp.route("/<reference>/invitations", methods=["POST"])
+@permission_required(EDIT)
+def invitations_send(reference: str):
+    event = _load(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        tokens = invitations.send_invitations(event, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("%(n)s invitations sent.", n=len(tokens)), "success")
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+
+
+@bp.route("/<reference>/guests/<int:guest_id>/reply", methods=["POST"])
+@permission_required(EDIT)
+def guest_reply(reference: str, guest_id: int):
+    event = _load(reference)
+    guest = db.session.get(Guest, guest_id)
+    if guest is None or guest.event_id != event.id:
+        abort(404)
+    form = StaffReplyForm()
+    if form.validate_on_submit():
+        try:
+            status = invitations.record_reply(guest, accept=form.answer.data == "accept",
+                                              companion=form.companion.data, channel=form.channel.data,
+                                              actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("Reply recorded: %(status)s", status=guest.status_label if status else ""), "success")
+    else:
+        _flash_errors(form)
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+
+
+@bp.route("/reply/<token>", methods=["GET", "POST"])
+@public  # the invited guest has no account: the secret link is the credential
+@limiter.limit("20 per minute")
+def reply(token: str):
+    guest = invitations.guest_for_token(token)
+    if guest is None:
+        return render_template("events/reply_unknown.html"), 404
+    form = ReplyForm()
+    done = None
+    if form.validate_on_submit():
+        try:
+            done = invitations.record_reply(guest, accept=form.answer.data == "accept",
+                                            companion=form.companion.data, channel="online")
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+    return render_template("events/reply.html", guest=guest, event=guest.event, form=form, done=done)

@@ -1,0 +1,150 @@
+"""Invitations and replies: a personal reply link per guest (no account needed),
+answers that update the list at once, and a waiting list when the event is full."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..core import workflow
+from ..core.audit import record_event
+from ..core.db import transactional
+from ..core.errors import DomainError, ValidationFailed
+from ..core.notifications.services import queue_mail
+from ..core.time import BERLIN, now_utc
+from ..extensions import db
+from .guests import precedence_order
+from .models import Event, Guest, GuestStatus
+from .workflow import OPEN_STATES
+
+#: A reply link works until this long after the event has ended.
+LINK_GRACE = timedelta(days=1)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def seats_taken(event: Event) -> int:
+    """Places used by guests who accepted, each with the companion they named."""
+    rows = db.session.execute(
+        sa.select(Guest.companion_name).where(Guest.event_id == event.id, Guest.status == GuestStatus.ACCEPTED.value)
+    ).all()
+    return sum(1 + (1 if companion else 0) for (companion,) in rows)
+
+
+def _fits(event: Event, places: int) -> bool:
+    return event.capacity is None or seats_taken(event) + places <= event.capacity
+
+
+def _invitation_mail(guest: Guest, event: Event, token: str) -> None:
+    if not guest.email:
+        return
+    with force_locale(guest.language or "de"):
+        body = render_template("events/invitation_mail.txt", guest=guest, event=event,
+                               link=f"{current_app.config['BASE_URL']}/events/reply/{token}")
+        # No names in subjects (DESIGN.md section 6).
+        queue_mail(guest.email, _("Invitation of the Governing Mayor of Berlin"), body)
+
+
+@transactional
+def send_invitations(event: Event, *, actor) -> dict[int, str]:
+    """Invite every listed guest (reply link by e-mail) and mark the event's step.
+
+    Returns {guest id: token} for the caller that prints letters; tokens are
+    stored only as hashes.
+    """
+    if event.state not in OPEN_STATES:
+        raise DomainError(_l("A closed event can no longer be changed."))
+    guests = db.session.scalars(
+        sa.select(Guest).where(Guest.event_id == event.id, Guest.status == GuestStatus.LISTED.value)
+        .order_by(*precedence_order())
+    ).all()
+    if not guests and event.state == "planning":
+        raise DomainError(_l("There is nobody on the guest list to invite."))
+    tokens = {}
+    for guest in guests:
+        token = secrets.token_urlsafe(24)
+        guest.reply_token_hash = _hash(token)
+        guest.status = GuestStatus.INVITED.value
+        guest.invited_at = now_utc()
+        _invitation_mail(guest, event, token)
+        tokens[guest.id] = token
+    db.session.flush()
+    if event.state == "planning":
+        workflow.apply(event, "send_invitations", actor=actor)
+    record_event("event.invitations_send", actor=actor, target=event, summary=f"{len(tokens)} invited")
+    return tokens
+
+
+def guest_for_token(token: str) -> Guest | None:
+    """The guest of a reply token that still works, else None (no hint why)."""
+    guest = db.session.scalar(sa.select(Guest).where(Guest.reply_token_hash == _hash(token or "")))
+    if guest is None or guest.event.state not in OPEN_STATES:
+        return None
+    if now_utc() > guest.event.ends_at + LINK_GRACE:
+        return None
+    return guest
+
+
+def _deadline_passed(event: Event) -> bool:
+    return event.reply_by is not None and now_utc().astimezone(BERLIN).date() > event.reply_by
+
+
+@transactional
+def record_reply(guest: Guest, *, accept: bool, companion: str | None = None, channel: str = "online",
+                 actor=None) -> str:
+    """Record a guest's answer; return the resulting status.
+
+    An acceptance beyond the capacity goes to the waiting list; a cancellation
+    moves the first waiting guest up if their party now fits.
+    """
+    event = guest.event
+    if channel == "online" and _deadline_passed(event):
+        raise DomainError(_l("The reply period has ended. Please contact the protocol office."))
+    companion = (companion or "").strip() or None
+    if companion and guest.companions_allowed < 1:
+        raise ValidationFailed(_l("This invitation is for one person only."))
+    was_accepted = guest.status == GuestStatus.ACCEPTED.value
+    guest.replied_at = now_utc()
+    guest.reply_channel = channel
+    if accept:
+        guest.companion_name = companion
+        if was_accepted:  # a changed companion: count this party anew
+            guest.status = GuestStatus.INVITED.value
+            db.session.flush()
+        guest.status = (GuestStatus.ACCEPTED.value if _fits(event, 1 + (1 if companion else 0))
+                        else GuestStatus.WAITING.value)
+    else:
+        guest.status = GuestStatus.DECLINED.value
+        guest.companion_name = None
+    db.session.flush()
+    record_event("event.reply", actor=actor, target=guest, summary=f"{channel}: {guest.status}")
+    if was_accepted and not accept:
+        _move_up_waiting(event, actor=actor)
+    return guest.status
+
+
+def _move_up_waiting(event: Event, *, actor) -> None:
+    """Give freed places to waiting guests in the order they answered."""
+    waiting = db.session.scalars(
+        sa.select(Guest).where(Guest.event_id == event.id, Guest.status == GuestStatus.WAITING.value)
+        .order_by(Guest.replied_at, Guest.id)
+    ).all()
+    for guest in waiting:
+        if not _fits(event, 1 + (1 if guest.companion_name else 0)):
+            break
+        guest.status = GuestStatus.ACCEPTED.value
+        db.session.flush()
+        record_event("event.waiting_list_moved_up", actor=actor, target=guest)
+        if guest.email:
+            with force_locale(guest.language or "de"):
+                queue_mail(guest.email, _("Your place at the event is confirmed"),
+                           render_template("events/moved_up_mail.txt", guest=guest, event=event))

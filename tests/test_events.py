@@ -272,3 +272,89 @@ def test_staff_record_a_reply_that_came_by_phone(app):
         detail = "/events/E-2027-0001"
         post(client, f"{detail}/guests/{guest_id}/reply", {"answer": "decline", "channel": "phone"}, token_from=detail)
         assert _status(app, "Zweite Person") == "declined"
+
+
+def test_honour_order_alternates_right_and_left():
+    from protocol_app.events.seating import honour_order
+
+    assert honour_order(6) == [1, 6, 2, 5, 3, 4]
+    assert honour_order(5) == [1, 5, 2, 4, 3]
+
+
+def _seated_event(app, client):
+    """Five accepted guests of different rank on an event with two tables of three."""
+    from protocol_app.auth.models import User
+    from protocol_app.events.guests import add_adhoc
+
+    post(client, "/events/new", _form(), token_from="/events/new")
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event))
+        actor = db.session.scalar(sa.select(User))
+        for name, rank in (("Rang 3", 3), ("Rang 1", 1), ("Rang 5", 5), ("Rang 2", 2), ("Rang 4", 4)):
+            add_adhoc(event, actor=actor, name=name, rank=rank).status = "accepted"
+        db.session.commit()
+    detail = "/events/E-2027-0001/seating"
+    post(client, detail, {"action": "tables", "count": "2", "seats": "3"}, token_from=detail)
+    post(client, detail, {"action": "propose"}, token_from=detail)
+    return detail
+
+
+def _seat_of(app, name):
+    from protocol_app.events.models import EventTable, Guest, SeatAssignment
+
+    with app.app_context():
+        row = db.session.execute(
+            sa.select(EventTable.number, SeatAssignment.seat).join(SeatAssignment.table).join(Guest)
+            .where(Guest.name == name)).first()
+        return tuple(row) if row else None
+
+
+def test_seating_proposal_puts_the_highest_rank_to_the_hosts_right(app):
+    _, client = _officer(app)
+    detail = _seated_event(app, client)
+    assert _seat_of(app, "Rang 1") == (1, 1)  # host's table, right of the host
+    assert _seat_of(app, "Rang 2") == (1, 3)  # left of the host
+    assert _seat_of(app, "Rang 3") == (1, 2)
+    assert _seat_of(app, "Rang 4") == (2, 1)
+    page = client.get(detail).get_data(as_text=True)
+    assert "Tisch des Gastgebers" in page
+
+
+def test_locked_seats_stay_seats_are_not_given_twice_and_declined_guests_drop_out(app):
+    from protocol_app.events.models import Guest
+
+    _, client = _officer(app)
+    detail = _seated_event(app, client)
+    with app.app_context():
+        ids = {g.name: g.id for g in db.session.scalars(sa.select(Guest))}
+    before = _seat_of(app, "Rang 5")
+    page = post(client, detail, {"action": "move", "guest_id": str(ids["Rang 5"]), "table": "1", "seat": "1"},
+                token_from=detail, follow_redirects=True).get_data(as_text=True)
+    assert "Dieser Platz ist bereits vergeben." in page
+    assert _seat_of(app, "Rang 5") == before  # nothing changed
+    # Rang 2 declines by phone; Rang 5 is then locked on the freed seat.
+    with app.app_context():
+        from protocol_app.events.invitations import record_reply
+
+        record_reply(db.session.get(Guest, ids["Rang 2"]), accept=False, channel="phone")
+        db.session.commit()
+    assert _seat_of(app, "Rang 2") is None  # declined: dropped out
+    post(client, detail, {"action": "move", "guest_id": str(ids["Rang 5"]), "table": "1", "seat": "3", "lock": "1"},
+         token_from=detail)
+    post(client, detail, {"action": "propose"}, token_from=detail)
+    assert _seat_of(app, "Rang 5") == (1, 3)  # locked seat kept through a new proposal
+    assert _seat_of(app, "Rang 1") == (1, 1)
+
+
+def test_place_cards_and_table_plan_pdfs(app):
+    _, client = _officer(app)
+    _seated_event(app, client)
+    for document in ("place-cards", "table-plan"):
+        response = client.get(f"/events/E-2027-0001/seating/{document}.pdf")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = PdfReader(BytesIO(client.get("/events/E-2027-0001/seating/place-cards.pdf").data)).pages[0].extract_text()
+    assert "Rang 1" in text

@@ -21,7 +21,7 @@ from ..core.notifications.services import queue_mail
 from ..core.time import BERLIN, now_utc
 from ..extensions import db
 from .guests import precedence_order
-from .models import Event, Guest, GuestStatus
+from .models import Event, Guest, GuestStatus, SeatAssignment
 from .workflow import OPEN_STATES
 
 #: A reply link works until this long after the event has ended.
@@ -125,6 +125,8 @@ def record_reply(guest: Guest, *, accept: bool, companion: str | None = None, ch
     else:
         guest.status = GuestStatus.DECLINED.value
         guest.companion_name = None
+        # A declined guest drops out of the seating.
+        db.session.execute(sa.delete(SeatAssignment).where(SeatAssignment.guest_id == guest.id))
     db.session.flush()
     record_event("event.reply", actor=actor, target=guest, summary=f"{channel}: {guest.status}")
     if was_accepted and not accept:

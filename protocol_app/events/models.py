@@ -191,3 +191,43 @@ class Guest(TimestampMixin, db.Model):
     @property
     def status_label(self):
         return GuestStatus(self.status).label
+
+
+class EventTable(db.Model):
+    """A table of an event's seating; table 1 is the host's."""
+
+    __tablename__ = "event_tables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    #: Seats for guests; at the host's table the host's own seat comes on top.
+    seats: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+
+    assignments: Mapped[list[SeatAssignment]] = relationship(
+        back_populates="table", cascade="all, delete-orphan", order_by="SeatAssignment.seat"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "number", name="uq_event_tables_number"),
+        sa.CheckConstraint("seats BETWEEN 1 AND 30", name="seats_range"),
+    )
+
+
+class SeatAssignment(db.Model):
+    """A guest at a seat; seat 1 is to the right of the table's head, counting clockwise."""
+
+    __tablename__ = "seat_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(sa.ForeignKey("event_tables.id", ondelete="CASCADE"), nullable=False)
+    seat: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    guest_id: Mapped[int] = mapped_column(sa.ForeignKey("event_guests.id", ondelete="CASCADE"), nullable=False,
+                                          unique=True)
+    #: A locked seat stays as it is when a new proposal is made.
+    is_locked: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+
+    table: Mapped[EventTable] = relationship(back_populates="assignments")
+    guest: Mapped[Guest] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("table_id", "seat", name="uq_seat_assignments_seat"),)

@@ -13,12 +13,13 @@ from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error
 from ..core.listing import paginate
 from ..core.navigation import register_nav
+from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import Permission, permission_required, public, user_has
 from ..core.programme import ConflictsFound
 from ..core.references import parse_reference
 from ..core.time import now_utc
 from ..extensions import db, limiter
-from . import guests, invitations, services
+from . import guests, invitations, seating, services
 from .forms import (
     AdhocGuestForm,
     CategoryForm,
@@ -307,3 +308,46 @@ def reply(token: str):
         except DomainError as exc:
             apply_domain_error(form, exc)
     return render_template("events/reply.html", guest=guest, event=guest.event, form=form, done=done)
+
+
+@bp.route("/<reference>/seating", methods=["GET", "POST"])
+@permission_required(EDIT)
+def seating_page(reference: str):
+    event = _load(reference)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        action = request.form.get("action")
+        try:
+            if action == "tables":
+                seating.set_tables(event, count=request.form.get("count", type=int) or 0,
+                                   seats=request.form.get("seats", type=int) or 0, actor=current_user)
+            elif action == "propose":
+                placed = seating.propose(event, actor=current_user)
+                flash(_("%(n)s guests seated by precedence.", n=placed), "success")
+            elif action == "move":
+                guest = db.session.get(Guest, request.form.get("guest_id", type=int) or 0)
+                if guest is None or guest.event_id != event.id:
+                    abort(404)
+                seating.move_guest(event, guest, table_number=request.form.get("table", type=int) or 0,
+                                   seat=request.form.get("seat", type=int) or 0,
+                                   lock=request.form.get("lock") == "1", actor=current_user)
+            else:
+                abort(400)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        return redirect(url_for("events.seating_page", reference=event.reference))
+    accepted = [g for g in guests.guest_list(event) if g.status == "accepted"]
+    return render_template("events/seating.html", event=event, tables=seating.tables_of(event),
+                           accepted=accepted, confirm=ConfirmForm(), honour_order=seating.honour_order)
+
+
+@bp.route("/<reference>/seating/<document>.pdf")
+@permission_required(READ)
+def seating_pdf(reference: str, document: str):
+    event = _load(reference)
+    if document not in ("place-cards", "table-plan"):
+        abort(404)
+    template = "events/place_cards.html" if document == "place-cards" else "events/table_plan.html"
+    data = render_pdf(template, event=event, tables=seating.tables_of(event))
+    return pdf_response(data, f"{document}-{event.reference}")

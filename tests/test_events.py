@@ -358,3 +358,38 @@ def test_place_cards_and_table_plan_pdfs(app):
 
     text = PdfReader(BytesIO(client.get("/events/E-2027-0001/seating/place-cards.pdf").data)).pages[0].extract_text()
     assert "Rang 1" in text
+
+
+def test_check_in_at_the_door_walk_ins_and_attendance_report(app):
+    from protocol_app.auth.models import User
+    from protocol_app.events.guests import add_adhoc
+    from protocol_app.events.models import Guest
+
+    _, client = _officer(app)
+    post(client, "/events/new", _form(), token_from="/events/new")
+    url = "/events/E-2027-0001/checkin"
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event))
+        actor = db.session.scalar(sa.select(User))
+        for name in ("Frau Anwesend", "Herr Fehlend"):
+            add_adhoc(event, actor=actor, name=name).status = "accepted"
+        db.session.commit()
+    with app.app_context():
+        present_id = db.session.scalar(sa.select(Guest.id).where(Guest.name == "Frau Anwesend"))
+    closed = post(client, url, {"guest_id": str(present_id), "arrived": "1"}, token_from=url, follow_redirects=True)
+    assert "erst nach dem Versand der Einladungen" in closed.get_data(as_text=True)
+    with app.app_context():
+        from protocol_app.events.services import move_event
+
+        move_event(db.session.scalar(sa.select(Event)), "send_invitations", actor=db.session.scalar(sa.select(User)))
+        db.session.commit()
+    page = client.get(f"{url}?q=anwes").get_data(as_text=True)
+    assert "Frau Anwesend" in page and "Herr Fehlend" not in page
+    post(client, url, {"guest_id": str(present_id), "arrived": "1"}, token_from=url)
+    post(client, url, {"action": "walk_in", "name": "Spontaner Gast"}, token_from=url)
+    bad = post(client, url, {"action": "walk_in", "name": "<b>x</b>"}, token_from=url,
+               follow_redirects=True).get_data(as_text=True)
+    assert "als reinen Text" in bad
+    report = client.get("/events/E-2027-0001/attendance").get_data(as_text=True)
+    assert "Zugesagt: 3 · anwesend: 2 · nicht erschienen: 1 · ohne Einladung: 1" in report
+    assert "Herr Fehlend" in report.split('data-testid="no-shows"')[1]

@@ -178,6 +178,9 @@ class Guest(TimestampMixin, db.Model):
     #: How the answer came: online, phone, letter.
     reply_channel: Mapped[str | None] = mapped_column(sa.String(10))
     companion_name: Mapped[str | None] = mapped_column(sa.String(200))
+    #: Ticked at the door.
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_walk_in: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false(), nullable=False)
 
     event: Mapped[Event] = relationship()
 

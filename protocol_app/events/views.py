@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core import workflow
-from ..core.errors import DomainError
+from ..core.errors import DomainError, ValidationFailed
 from ..core.forms import ConfirmForm, apply_domain_error
 from ..core.listing import paginate
 from ..core.navigation import register_nav
@@ -19,7 +19,7 @@ from ..core.programme import ConflictsFound
 from ..core.references import parse_reference
 from ..core.time import now_utc
 from ..extensions import db, limiter
-from . import guests, invitations, seating, services
+from . import checkin, guests, invitations, seating, services
 from .forms import (
     AdhocGuestForm,
     CategoryForm,
@@ -351,3 +351,37 @@ def seating_pdf(reference: str, document: str):
     template = "events/place_cards.html" if document == "place-cards" else "events/table_plan.html"
     data = render_pdf(template, event=event, tables=seating.tables_of(event))
     return pdf_response(data, f"{document}-{event.reference}")
+
+
+@bp.route("/<reference>/checkin", methods=["GET", "POST"])
+@permission_required(EDIT)
+def checkin_page(reference: str):
+    event = _load(reference)
+    query = (request.values.get("q") or "").strip()[:100]
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        try:
+            if request.form.get("action") == "walk_in":
+                name = (request.form.get("name") or "").strip()
+                if not name or "<" in name:
+                    raise ValidationFailed(_l("Please enter the walk-in guest's name as plain text."))
+                checkin.add_walk_in(event, name=name[:200], organisation=(request.form.get("organisation") or "")[:200] or None,
+                                    actor=current_user)
+            else:
+                guest = db.session.get(Guest, request.form.get("guest_id", type=int) or 0)
+                if guest is None or guest.event_id != event.id:
+                    abort(404)
+                checkin.set_arrived(guest, request.form.get("arrived") == "1", actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        return redirect(url_for("events.checkin_page", reference=event.reference, q=query or None))
+    return render_template("events/checkin.html", event=event, query=query, guests=checkin.search(event, query),
+                           confirm=ConfirmForm(), report=checkin.attendance(event))
+
+
+@bp.route("/<reference>/attendance")
+@permission_required(READ)
+def attendance_report(reference: str):
+    event = _load(reference)
+    return render_template("events/attendance.html", event=event, report=checkin.attendance(event))

@@ -91,6 +91,7 @@ def _import_models() -> None:
     from .core.reminders import rules as _rules  # noqa: F401
     from .directory import models as _directory  # noqa: F401
     from .events import models as _events  # noqa: F401
+    from .events import reminders as _event_reminders  # noqa: F401
     from .visits import models as _visits  # noqa: F401
     from .visits import reminders as _visit_reminders  # noqa: F401
 

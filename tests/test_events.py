@@ -393,3 +393,29 @@ def test_check_in_at_the_door_walk_ins_and_attendance_report(app):
     report = client.get("/events/E-2027-0001/attendance").get_data(as_text=True)
     assert "Zugesagt: 3 · anwesend: 2 · nicht erschienen: 1 · ohne Einladung: 1" in report
     assert "Herr Fehlend" in report.split('data-testid="no-shows"')[1]
+
+
+def test_reply_reminders_once_to_silent_guests_and_a_summary_to_the_officer(app):
+    from protocol_app.core.notifications.models import Notification, OutboxMail
+    from protocol_app.core.reminders.services import run_all_rules
+
+    with time_machine.travel(datetime(2027, 1, 1, 9, 0, tzinfo=UTC), tick=False):
+        uid, client = _officer(app)
+        tokens = _invited(app, client)
+        post(client, "/events/E-2027-0001/edit", _form(capacity="3", reply_by="2027-01-10", responsible_officer_id=str(uid),
+                                                      version="2"), token_from="/events/E-2027-0001/edit")
+        _answer(app, tokens["Erste Person"], "accept")
+        with app.app_context():
+            invitations_sent = db.session.scalar(sa.select(sa.func.count(OutboxMail.id)))
+    for day in (2, 3, 4):  # deadline 10 January: from the 3rd on it is within a week
+        with time_machine.travel(datetime(2027, 1, day, 9, 0, tzinfo=UTC), tick=False), app.app_context():
+            run_all_rules()
+            db.session.commit()
+    with app.app_context():
+        reminders = db.session.scalars(sa.select(OutboxMail).offset(invitations_sent)).all()
+        assert sorted(m.recipient for m in reminders) == ["dritte@example.org", "referent@example.org",
+                                                          "zweite@example.org"]  # once each, however often the rule ran
+        assert all("Person" not in m.subject for m in reminders)
+        notes = db.session.scalars(sa.select(Notification).where(Notification.user_id == uid)).all()
+        assert [n.message for n in notes if "nicht geantwortet" in n.message] == [
+            "2 Gäste von E-2027-0001 „Empfang für das Diplomatische Korps“ haben noch nicht geantwortet."]

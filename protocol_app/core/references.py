@@ -19,6 +19,19 @@ class ReferenceCounter(db.Model):
     last_value: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
 
 
+class ReferencedMixin:
+    """A yearly reference number (`V-2026-0042`); the model sets REFERENCE_PREFIX."""
+
+    REFERENCE_PREFIX: str
+
+    year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.REFERENCE_PREFIX, self.year, self.number)
+
+
 def next_number(scope: str, year: int) -> int:
     """Return the next number of `scope` in `year`; safe under concurrency.
 

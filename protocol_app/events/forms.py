@@ -10,7 +10,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     SubmitField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -27,6 +26,7 @@ from ..core.forms import (
 from ..core.programme import DressCode, PressAccess
 from ..directory.forms import host_choices, optional_id, venue_choices
 from ..directory.models import GuestCategory
+from ..directory.programme_forms import ProgrammeItemFormBase
 from .guests import MAX_COMPANIONS
 from .models import EventKind
 
@@ -65,38 +65,8 @@ class EventForm(VersionedForm):
         self.version.data = event.version
 
 
-class EventProgrammeItemForm(VersionedForm):
-    title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_FORMAT, validators=[InputRequired()])
-    ends_at = DateTimeLocalField(_l("End"), format=DATETIME_FORMAT, validators=[InputRequired()])
-    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
-    location = PlainTextField(_l("Other location"), validators=[Optional(), Length(max=300)])
-    host_ids = SelectMultipleField(_l("Hosts"), coerce=int)
-    participants = PlainTextAreaField(_l("Participants"), validators=[Optional(), Length(max=2000)])
-    dress_code = SelectField(_l("Dress code"), choices=DressCode.choices())
-    press = SelectField(_l("Press"), choices=PressAccess.choices())
-    notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
-    conflict_reason = PlainTextAreaField(_l("Reason for saving despite the overlap"),
-                                         validators=[Optional(), Length(max=1000)])
-    submit = SubmitField(_l("Save"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue_id.choices = venue_choices()
-        self.host_ids.choices = host_choices()
-
-    def service_values(self) -> dict:
-        values = {name: f.data for name, f in self._fields.items()
-                  if name not in ("csrf_token", "submit", "version", "host_ids", "conflict_reason")}
-        values["starts_at"] = local_to_utc(self.starts_at.data, "Europe/Berlin")
-        values["ends_at"] = local_to_utc(self.ends_at.data, "Europe/Berlin")
-        return values
-
-    def load(self, item) -> None:
-        self.starts_at.data = utc_to_local(item.starts_at)
-        self.ends_at.data = utc_to_local(item.ends_at)
-        self.host_ids.data = [h.id for h in item.hosts]
-        self.version.data = item.version
+class EventProgrammeItemForm(ProgrammeItemFormBase):
+    """An item of an event's programme: the fields every programme item has."""
 
 
 class CategoryForm(FlaskForm):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
 from ..core.programme import DressCode, PressAccess, ProgrammeItemMixin
-from ..core.references import format_reference
+from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
 from .workflow import EVENT_WORKFLOW, EventState
@@ -67,13 +67,13 @@ event_programme_item_hosts = sa.Table(
 )
 
 
-class Event(WorkflowMixin, TimestampMixin, db.Model):
+class Event(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     __tablename__ = "events"
     __workflow__ = EVENT_WORKFLOW
 
+    REFERENCE_PREFIX = REFERENCE_PREFIX
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False, index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
@@ -108,10 +108,6 @@ class Event(WorkflowMixin, TimestampMixin, db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
     )
-
-    @property
-    def reference(self) -> str:
-        return format_reference(REFERENCE_PREFIX, self.year, self.number)
 
     @property
     def kind_label(self):

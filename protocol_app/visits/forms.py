@@ -37,14 +37,13 @@ from ..core.forms import (
     local_to_utc,
     utc_to_local,
 )
-from ..core.programme import DressCode, PressAccess
 from ..directory.forms import (
     country_choices,
     host_choices,
     optional_id,
     partner_city_choices,
-    venue_choices,
 )
+from ..directory.programme_forms import ProgrammeItemFormBase
 from .models import GiftDirection, InterpretingMode, VisitKind
 
 COMMON_ZONES = ["Europe/Berlin"] + sorted(zoneinfo.available_timezones() - {"Europe/Berlin"})
@@ -121,45 +120,18 @@ class DelegationMemberForm(FlaskForm):
     submit = SubmitField(_l("Add"))
 
 
-class ProgrammeItemForm(VersionedForm):
-    title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_FORMAT, validators=[InputRequired()])
-    ends_at = DateTimeLocalField(_l("End"), format=DATETIME_FORMAT, validators=[InputRequired()])
-    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
-    location = PlainTextField(_l("Other location"), validators=[Optional(), Length(max=300)])
-    host_ids = SelectMultipleField(_l("Hosts"), coerce=int)
-    participants = PlainTextAreaField(_l("Participants"), validators=[Optional(), Length(max=2000)])
-    dress_code = SelectField(_l("Dress code"), choices=DressCode.choices())
-    press = SelectField(_l("Press"), choices=PressAccess.choices())
+class ProgrammeItemForm(ProgrammeItemFormBase):
     golden_book = BooleanField(_l("Entry in the Golden Book"))
     gift_exchange = BooleanField(_l("Exchange of gifts"))
     interpreter_needed = BooleanField(_l("Interpreter needed"))
     interpreter_language = PlainTextField(_l("Language to interpret (ISO code)"), validators=[Optional(), Length(max=3)])
     interpreter_mode = SelectField(_l("Interpreting mode"), choices=[("", "—")] + InterpretingMode.choices(),
                                    coerce=optional_code)
-    notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
-    conflict_reason = PlainTextAreaField(_l("Reason for saving despite the overlap"),
-                                         validators=[Optional(), Length(max=1000)])
-    submit = SubmitField(_l("Save"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue_id.choices = venue_choices()
-        self.host_ids.choices = host_choices()
 
     def service_values(self) -> dict:
-        values = {name: f.data for name, f in self._fields.items()
-                  if name not in ("csrf_token", "submit", "version", "host_ids", "conflict_reason")}
-        values["starts_at"] = local_to_utc(self.starts_at.data, "Europe/Berlin")
-        values["ends_at"] = local_to_utc(self.ends_at.data, "Europe/Berlin")
+        values = super().service_values()
         values["interpreter_language"] = (self.interpreter_language.data or "").strip().lower() or None
         return values
-
-    def load(self, item) -> None:
-        self.starts_at.data = utc_to_local(item.starts_at)
-        self.ends_at.data = utc_to_local(item.ends_at)
-        self.host_ids.data = [h.id for h in item.hosts]
-        self.version.data = item.version
 
 
 class GiftForm(FlaskForm):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
 from ..core.programme import DressCode, PressAccess, ProgrammeItemMixin
-from ..core.references import format_reference
+from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
 from .workflow import VISIT_WORKFLOW, VisitState
@@ -51,13 +51,13 @@ programme_item_hosts = sa.Table(
 )
 
 
-class Visit(WorkflowMixin, TimestampMixin, db.Model):
+class Visit(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     __tablename__ = "visits"
     __workflow__ = VISIT_WORKFLOW
 
+    REFERENCE_PREFIX = REFERENCE_PREFIX
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False, index=True)
 
@@ -113,10 +113,6 @@ class Visit(WorkflowMixin, TimestampMixin, db.Model):
         enum_check("state", VisitState),
         sa.CheckConstraint("departure_at >= arrival_at", name="departure_after_arrival"),
     )
-
-    @property
-    def reference(self) -> str:
-        return format_reference(REFERENCE_PREFIX, self.year, self.number)
 
     @property
     def kind_label(self):

@@ -1,0 +1,57 @@
+"""The programme-item form shared by visits and events (venues and hosts come
+from the directory, hence its place here)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from ..core.forms import (
+    DATETIME_FORMAT,
+    PlainTextAreaField,
+    PlainTextField,
+    VersionedForm,
+    local_to_utc,
+    utc_to_local,
+)
+from ..core.programme import DressCode, PressAccess
+from .forms import host_choices, optional_id, venue_choices
+
+
+class ProgrammeItemFormBase(VersionedForm):
+    """Fields every programme item has; domains subclass it for their own."""
+
+    title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("End"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
+    location = PlainTextField(_l("Other location"), validators=[Optional(), Length(max=300)])
+    host_ids = SelectMultipleField(_l("Hosts"), coerce=int)
+    participants = PlainTextAreaField(_l("Participants"), validators=[Optional(), Length(max=2000)])
+    dress_code = SelectField(_l("Dress code"), choices=DressCode.choices())
+    press = SelectField(_l("Press"), choices=PressAccess.choices())
+    notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    conflict_reason = PlainTextAreaField(_l("Reason for saving despite the overlap"),
+                                         validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue_id.choices = venue_choices()
+        self.host_ids.choices = host_choices()
+
+    def service_values(self) -> dict:
+        """The field values for the service, times as aware UTC."""
+        values = {name: f.data for name, f in self._fields.items()
+                  if name not in ("csrf_token", "submit", "version", "host_ids", "conflict_reason")}
+        values["starts_at"] = local_to_utc(self.starts_at.data, "Europe/Berlin")
+        values["ends_at"] = local_to_utc(self.ends_at.data, "Europe/Berlin")
+        return values
+
+    def load(self, item) -> None:
+        """Show a stored item's aware UTC times as Berlin times."""
+        self.starts_at.data = utc_to_local(item.starts_at)
+        self.ends_at.data = utc_to_local(item.ends_at)
+        self.host_ids.data = [h.id for h in item.hosts]
+        self.version.data = item.version

@@ -61,3 +61,11 @@ def parse_reference(prefix: str, reference: str) -> tuple[int, int] | None:
     """Return (year, number) of a well-formed reference, else None."""
     match = re.fullmatch(rf"{re.escape(prefix)}-(\d{{4}})-(\d{{4,6}})", reference or "")
     return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def find_by_reference(model, reference: str):
+    """The record of `model` behind a reference like V-2026-0042, or None."""
+    parsed = parse_reference(model.REFERENCE_PREFIX, reference)
+    if parsed is None:
+        return None
+    return db.session.scalar(sa.select(model).where(model.year == parsed[0], model.number == parsed[1]))

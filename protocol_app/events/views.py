@@ -16,7 +16,7 @@ from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import Permission, permission_required, public, user_has
 from ..core.programme import ConflictsFound
-from ..core.references import parse_reference
+from ..core.references import find_by_reference
 from ..core.time import now_utc
 from ..extensions import db, limiter
 from . import checkin, guests, invitations, seating, services
@@ -28,7 +28,7 @@ from .forms import (
     ReplyForm,
     StaffReplyForm,
 )
-from .models import REFERENCE_PREFIX, Event, EventKind, EventProgrammeItem, Guest, OccasionTemplate
+from .models import Event, EventKind, EventProgrammeItem, Guest, OccasionTemplate
 from .workflow import EVENT_WORKFLOW, OPEN_STATES, EventState
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
@@ -39,10 +39,7 @@ READ, EDIT = Permission.EVENT_READ, Permission.EVENT_EDIT
 
 
 def _load(reference: str) -> Event:
-    parsed = parse_reference(REFERENCE_PREFIX, reference)
-    if parsed is None:
-        abort(404)
-    event = db.session.scalar(sa.select(Event).where(Event.year == parsed[0], Event.number == parsed[1]))
+    event = find_by_reference(Event, reference)
     if event is None:
         abort(404)
     return event

@@ -21,7 +21,7 @@ from ..core.listing import paginate, search_clause, search_query
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import Permission, permission_required
-from ..core.references import parse_reference
+from ..core.references import find_by_reference
 from ..core.time import BERLIN, now_utc
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
@@ -37,7 +37,6 @@ from .forms import (
     VisitForm,
 )
 from .models import (
-    REFERENCE_PREFIX,
     DelegationMember,
     Gift,
     Visit,
@@ -57,10 +56,7 @@ EDIT = Permission.VISIT_EDIT
 
 def _load(reference: str) -> Visit:
     """The visit behind a reference, or 404 (also for confidential ones a user may not see)."""
-    parsed = parse_reference(REFERENCE_PREFIX, reference)
-    if parsed is None:
-        abort(404)
-    visit = db.session.scalar(sa.select(Visit).where(Visit.year == parsed[0], Visit.number == parsed[1]))
+    visit = find_by_reference(Visit, reference)
     if visit is None or not permissions.can_read(current_user, visit):
         abort(404)
     return visit

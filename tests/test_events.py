@@ -419,3 +419,21 @@ def test_reply_reminders_once_to_silent_guests_and_a_summary_to_the_officer(app)
         notes = db.session.scalars(sa.select(Notification).where(Notification.user_id == uid)).all()
         assert [n.message for n in notes if "nicht geantwortet" in n.message] == [
             "2 Gäste von E-2027-0001 „Empfang für das Diplomatische Korps“ haben noch nicht geantwortet."]
+
+
+def test_single_directory_contact_is_added_once(app):
+    from protocol_app.directory.models import Contact
+
+    _, client = _officer(app)
+    _contacts(app)
+    post(client, "/events/new", _form(), token_from="/events/new")
+    with app.app_context():
+        contact_id = db.session.scalar(sa.select(Contact.id).where(Contact.name == "Botschafterin B"))
+    detail = "/events/E-2027-0001"
+    post(client, f"{detail}/guests/contact", {"contact_id": str(contact_id), "companions": "1"}, token_from=detail)
+    page = post(client, f"{detail}/guests/contact", {"contact_id": str(contact_id), "companions": "1"},
+                token_from=detail, follow_redirects=True).get_data(as_text=True)
+    assert "steht bereits auf der Gästeliste" in page
+    assert 'data-testid="guest-count">1<' in page
+    post(client, f"{detail}/guests/category", {"category": "diplomatic_corps", "companions": "0"}, token_from=detail)
+    assert 'data-testid="guest-count">2<' in client.get(detail).get_data(as_text=True)  # B not twice

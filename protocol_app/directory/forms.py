@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from ..core.forms import PlainTextField
 from ..extensions import db
 from .models import (
+    Contact,
     Country,
     GuestCategory,
     Host,
@@ -137,3 +138,8 @@ def venue_choices():
         sa.select(Venue.id, Venue.name).where(Venue.is_active.is_(True)).order_by(Venue.name)
     )
     return [(0, "—")] + [(vid, name) for vid, name in rows]
+
+
+def contact_choices():
+    rows = db.session.execute(sa.select(Contact.id, Contact.name, Contact.organisation).order_by(Contact.name))
+    return [(cid, f"{name} ({org})" if org else name) for cid, name, org in rows]

@@ -24,7 +24,7 @@ from ..core.forms import (
     utc_to_local,
 )
 from ..core.programme import DressCode, PressAccess
-from ..directory.forms import host_choices, optional_id, venue_choices
+from ..directory.forms import contact_choices, host_choices, optional_id, venue_choices
 from ..directory.models import GuestCategory
 from ..directory.programme_forms import ProgrammeItemFormBase
 from .guests import MAX_COMPANIONS
@@ -97,3 +97,14 @@ class ReplyForm(FlaskForm):
 class StaffReplyForm(ReplyForm):
     channel = SelectField(_l("Answer received by"), choices=[("phone", _l("Phone")), ("letter", _l("Letter"))])
     submit = SubmitField(_l("Record reply"))
+
+
+class ContactGuestForm(FlaskForm):
+    contact_id = SelectField(_l("Contact from the directory"), coerce=int)
+    companions = IntegerField(_l("Companions"), default=0, validators=[
+        InputRequired(), NumberRange(min=0, max=MAX_COMPANIONS, message=_l("Please enter a number from 0 to 5."))])
+    submit = SubmitField(_l("Add contact"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact_id.choices = contact_choices()

@@ -60,6 +60,25 @@ def add_category(event: Event, category: str, *, companions: int = 0, actor) -> 
 
 
 @transactional
+def add_contact(event: Event, contact_id: int, *, companions: int = 0, actor) -> Guest:
+    """Put one directory contact on the list (refused if already there)."""
+    _require_open(event)
+    contact = db.session.get(Contact, contact_id)
+    if contact is None:
+        raise ValidationFailed(_l("Unknown contact."), field="contact_id")
+    if db.session.scalar(sa.select(Guest.id).where(Guest.event_id == event.id, Guest.contact_id == contact_id)):
+        raise ValidationFailed(_l("This person is on the guest list already."), field="contact_id")
+    if not 0 <= companions <= MAX_COMPANIONS:
+        raise ValidationFailed(_l("A guest may bring at most %(n)s companions.", n=MAX_COMPANIONS),
+                               field="companions_allowed")
+    guest = _from_contact(event, contact, companions)
+    db.session.add(guest)
+    db.session.flush()
+    record_event("event.guest_add", actor=actor, target=guest, changes={"contact_id": [None, contact_id]})
+    return guest
+
+
+@transactional
 def add_adhoc(event: Event, *, actor, name: str, function=None, organisation=None, rank: int = 500,
               companions: int = 0, email=None, language: str = "de") -> Guest:
     """Put a person who is not in the directory on the list."""

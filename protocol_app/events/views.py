@@ -23,6 +23,7 @@ from . import checkin, guests, invitations, seating, services
 from .forms import (
     AdhocGuestForm,
     CategoryForm,
+    ContactGuestForm,
     EventForm,
     EventProgrammeItemForm,
     ReplyForm,
@@ -90,6 +91,7 @@ def detail(reference: str):
         transitions=EVENT_WORKFLOW.available(event, current_user) if can_edit else [],
         history=workflow.history(EVENT_WORKFLOW, event.id), confirm=ConfirmForm(),
         guests=guests.guest_list(event), category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),
+        contact_form=ContactGuestForm() if can_edit else None,
         reply_form=StaffReplyForm(), seats=invitations.seats_taken(event),
         state_labels={state.value: state.label for state in EventState},
     )
@@ -382,3 +384,18 @@ def checkin_page(reference: str):
 def attendance_report(reference: str):
     event = _load(reference)
     return render_template("events/attendance.html", event=event, report=checkin.attendance(event))
+
+
+@bp.route("/<reference>/guests/contact", methods=["POST"])
+@permission_required(EDIT)
+def guests_add_contact(reference: str):
+    event = _load(reference)
+    form = ContactGuestForm()
+    if form.validate_on_submit():
+        try:
+            guests.add_contact(event, form.contact_id.data, companions=form.companions.data, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        _flash_errors(form)
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))

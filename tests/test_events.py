@@ -437,3 +437,27 @@ def test_single_directory_contact_is_added_once(app):
     assert 'data-testid="guest-count">1<' in page
     post(client, f"{detail}/guests/category", {"category": "diplomatic_corps", "companions": "0"}, token_from=detail)
     assert 'data-testid="guest-count">2<' in client.get(detail).get_data(as_text=True)  # B not twice
+
+
+def test_seating_page_queries_do_not_grow_with_the_tables(app, count_queries):
+    from protocol_app.auth.models import User
+    from protocol_app.events.guests import add_adhoc
+
+    _, client = _officer(app)
+    small = _seated_event(app, client)  # E-2027-0001: 2 tables of 3, 5 guests
+    post(client, "/events/new", _form(title="Großer Empfang"), token_from="/events/new")
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.title == "Großer Empfang"))
+        actor = db.session.scalar(sa.select(User))
+        for n in range(40):
+            add_adhoc(event, actor=actor, name=f"Gast {n}", rank=10 + n).status = "accepted"
+        db.session.commit()
+    large = "/events/E-2027-0002/seating"
+    post(client, large, {"action": "tables", "count": "12", "seats": "4"}, token_from=large)
+    post(client, large, {"action": "propose"}, token_from=large)
+    counts = []
+    for url in (small, large):
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]

@@ -95,6 +95,60 @@ def register_occupancy(name: str, source: OccupancySource) -> None:
     _OCCUPANCY[name] = source
 
 
+def occupancy_source(*, kind: str, item_model, parent_model, parent_fk, hosts_table, active_states,
+                     endpoint: str) -> OccupancySource:
+    """Build a domain's occupancy search over its programme items and their parent records.
+
+    The parent (visit, event) carries `reference`, `state` and `responsible_officer_id`;
+    `hosts_table` links items to hosts by (item_id, host_id).
+    """
+    from .urls import path_for
+
+    def source(starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item, own_parent):
+        item, parent = item_model, parent_model
+        base = (
+            sa.select(item, parent)
+            .join(parent, parent_fk == parent.id)
+            .where(overlaps(item, starts_at, ends_at), parent.state.in_(active_states))
+        )
+        if exclude_item and exclude_item[0] == kind:
+            base = base.where(item.id != exclude_item[1])
+        checks = []
+        if venue_id:
+            checks.append(("venue", _l("Same venue"), item.venue_id == venue_id))
+        if host_ids:
+            checks.append(("host", _l("Same host"), sa.exists().where(
+                hosts_table.c.item_id == item.id, hosts_table.c.host_id.in_(host_ids))))
+        if officer_id:
+            # The items of one parent all share its officer: only other parents count.
+            own = own_parent[1] if own_parent and own_parent[0] == kind else None
+            checks.append(("officer", _l("Same responsible officer"),
+                           sa.and_(parent.responsible_officer_id == officer_id, parent.id != own)))
+        conflicts = []
+        for reason, label, condition in checks:
+            for other, owner in db.session.execute(base.where(condition).limit(20)):
+                conflicts.append(Conflict(
+                    reason, label, f"{owner.reference}: {other.title}", other.starts_at, other.ends_at,
+                    path_for(endpoint, reference=owner.reference, _anchor=f"item-{other.id}"),
+                ))
+        return conflicts
+
+    return source
+
+
+def hosts_by_ids(host_ids) -> list:
+    """The hosts with the given ids; an unknown id is a validation error."""
+    from ..directory.models import Host
+
+    ids = {int(i) for i in host_ids or ()}
+    if not ids:
+        return []
+    hosts = list(db.session.scalars(sa.select(Host).where(Host.id.in_(ids))))
+    if len(hosts) != len(ids):
+        raise ValidationFailed(_l("Unknown host."), field="host_ids")
+    return hosts
+
+
 def find_conflicts(*, starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item=None,
                    own_parent=None) -> list[Conflict]:
     """Items of every domain that would be double-booked by the given item."""

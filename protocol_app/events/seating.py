@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..core.audit import record_event
 from ..core.db import transactional
@@ -46,8 +47,10 @@ def set_tables(event: Event, *, count: int, seats: int, actor) -> None:
 
 
 def tables_of(event: Event) -> list[EventTable]:
+    """The event's tables with their seated guests, in a fixed number of queries."""
     return list(db.session.scalars(
         sa.select(EventTable).where(EventTable.event_id == event.id).order_by(EventTable.number)
+        .options(selectinload(EventTable.assignments))
     ).unique())
 
 
@@ -65,8 +68,9 @@ def propose(event: Event, *, actor) -> int:
                SeatAssignment.guest_id.in_(sa.select(Guest.id).where(Guest.status != GuestStatus.ACCEPTED.value))),
     ))
     db.session.expire_all()
-    taken = {(a.table_id, a.seat) for t in tables_of(event) for a in t.assignments}
-    seated = {a.guest_id for t in tables_of(event) for a in t.assignments}
+    kept = [a for t in tables_of(event) for a in t.assignments]
+    taken = {(a.table_id, a.seat) for a in kept}
+    seated = {a.guest_id for a in kept}
     free = [(t.id, seat) for t in tables for seat in honour_order(t.seats) if (t.id, seat) not in taken]
     guests = db.session.scalars(
         sa.select(Guest).where(Guest.event_id == event.id, Guest.status == GuestStatus.ACCEPTED.value)

@@ -19,15 +19,14 @@ from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
 from ..core.permissions import Role
 from ..core.programme import (
     ITEM_FIELDS,
-    Conflict,
     check_item_times,
-    overlaps,
+    hosts_by_ids,
+    occupancy_source,
     register_occupancy,
     save_item,
 )
 from ..core.references import next_number
 from ..core.time import BERLIN
-from ..core.urls import path_for
 from ..directory.models import Host, Venue
 from ..extensions import db
 from .models import (
@@ -138,36 +137,10 @@ SCOPE = "event"
 ACTIVE_STATES = ("planning", "invitations_sent", "held")
 
 
-def event_occupancy(starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item, own_parent):
-    """Programme items of active events that use the venue, a host or the officer then."""
-    item = EventProgrammeItem
-    base = (
-        sa.select(item, Event).join(Event, item.event_id == Event.id)
-        .where(overlaps(item, starts_at, ends_at), Event.state.in_(ACTIVE_STATES))
-    )
-    if exclude_item and exclude_item[0] == SCOPE:
-        base = base.where(item.id != exclude_item[1])
-    checks = []
-    if venue_id:
-        checks.append(("venue", _l("Same venue"), item.venue_id == venue_id))
-    if host_ids:
-        checks.append(("host", _l("Same host"), sa.exists().where(
-            event_programme_item_hosts.c.item_id == item.id,
-            event_programme_item_hosts.c.host_id.in_(host_ids))))
-    if officer_id:
-        own = own_parent[1] if own_parent and own_parent[0] == SCOPE else None
-        checks.append(("officer", _l("Same responsible officer"),
-                       sa.and_(Event.responsible_officer_id == officer_id, Event.id != own)))
-    conflicts = []
-    for reason, label, condition in checks:
-        for other, event in db.session.execute(base.where(condition).limit(20)):
-            conflicts.append(Conflict(reason, label, f"{event.reference}: {other.title}", other.starts_at,
-                                      other.ends_at, path_for("events.detail", reference=event.reference,
-                                                              _anchor=f"item-{other.id}")))
-    return conflicts
-
-
-register_occupancy(SCOPE, event_occupancy)
+register_occupancy(SCOPE, occupancy_source(
+    kind=SCOPE, item_model=EventProgrammeItem, parent_model=Event, parent_fk=EventProgrammeItem.event_id,
+    hosts_table=event_programme_item_hosts, active_states=ACTIVE_STATES, endpoint="events.detail",
+))
 
 
 def event_dates(event: Event) -> tuple[date, date]:
@@ -184,10 +157,6 @@ def save_programme_item(event: Event, item: EventProgrammeItem | None, *, actor,
         raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
     values = {k: values.get(k) for k in ITEM_FIELDS}
     check_item_times(values, *event_dates(event))
-    ids = {int(i) for i in host_ids or ()}
-    hosts = list(db.session.scalars(sa.select(Host).where(Host.id.in_(ids)))) if ids else []
-    if len(hosts) != len(ids):
-        raise ValidationFailed(_l("Unknown host."), field="host_ids")
     return save_item(item if item is not None else EventProgrammeItem(event_id=event.id), values=values,
-                     hosts=hosts, officer_id=event.responsible_officer_id, kind=SCOPE, parent_id=event.id,
+                     hosts=hosts_by_ids(host_ids), officer_id=event.responsible_officer_id, kind=SCOPE, parent_id=event.id,
                      conflict_reason=conflict_reason, actor=actor, audit_prefix="event")

@@ -23,17 +23,16 @@ from ..core.files import erase_file, store_upload
 from ..core.permissions import Role
 from ..core.programme import (
     ITEM_FIELDS,
-    Conflict,
     ConflictsFound,  # noqa: F401 (views catch it from here)
     check_item_times,
-    overlaps,
+    hosts_by_ids,
+    occupancy_source,
     register_occupancy,
     save_item,
 )
 from ..core.references import next_number
 from ..core.time import BERLIN
-from ..core.urls import path_for
-from ..directory.models import Country, Host, PartnerCity
+from ..directory.models import Country, PartnerCity
 from ..extensions import db
 from .models import (
     REFERENCE_PREFIX,
@@ -116,7 +115,7 @@ def create_visit(*, actor, values: dict, host_ids=()) -> Visit:
     _check_references(values)
     year = values["arrival_at"].astimezone(BERLIN).year
     visit = Visit(state="requested", year=year, number=next_number(REFERENCE_PREFIX, year), **values)
-    visit.hosts = _hosts(host_ids)
+    visit.hosts = hosts_by_ids(host_ids)
     db.session.add(visit)
     db.session.flush()
     record_event("visit.create", actor=actor, target=visit,
@@ -137,23 +136,13 @@ def update_visit(visit: Visit, *, actor, values: dict, host_ids=(), expected_ver
         setattr(visit, key, value)
     changes = changes_of(visit)
     before_hosts = sorted(h.id for h in visit.hosts)
-    visit.hosts = _hosts(host_ids)
+    visit.hosts = hosts_by_ids(host_ids)
     if sorted(h.id for h in visit.hosts) != before_hosts:
         changes["hosts"] = [before_hosts, sorted(h.id for h in visit.hosts)]
     _check_programme_fits(visit)
     db.session.flush()
     if changes:
         record_event("visit.update", actor=actor, target=visit, changes=changes)
-
-
-def _hosts(host_ids) -> list[Host]:
-    ids = {int(i) for i in host_ids or ()}
-    if not ids:
-        return []
-    hosts = list(db.session.scalars(sa.select(Host).where(Host.id.in_(ids))))
-    if len(hosts) != len(ids):
-        raise ValidationFailed(_l("Unknown host."), field="host_ids")
-    return hosts
 
 
 @transactional
@@ -202,38 +191,10 @@ VISIT_ITEM_FIELDS = ("golden_book", "gift_exchange", "interpreter_needed", "inte
                      "interpreter_mode")
 
 
-def visit_occupancy(starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item, own_parent):
-    """Programme items of active visits that use the venue, a host or the officer then."""
-    item = VisitProgrammeItem
-    base = (
-        sa.select(item, Visit)
-        .join(Visit, item.visit_id == Visit.id)
-        .where(overlaps(item, starts_at, ends_at), Visit.state.in_(ACTIVE_STATES))
-    )
-    if exclude_item and exclude_item[0] == SCOPE:
-        base = base.where(item.id != exclude_item[1])
-    checks = []
-    if venue_id:
-        checks.append(("venue", _l("Same venue"), item.venue_id == venue_id))
-    if host_ids:
-        checks.append(("host", _l("Same host"), sa.exists().where(
-            programme_item_hosts.c.item_id == item.id, programme_item_hosts.c.host_id.in_(host_ids))))
-    if officer_id:
-        # The items of one visit all share its officer: only other visits count.
-        own = own_parent[1] if own_parent and own_parent[0] == SCOPE else None
-        checks.append(("officer", _l("Same responsible officer"),
-                       sa.and_(Visit.responsible_officer_id == officer_id, Visit.id != own)))
-    conflicts = []
-    for reason, label, condition in checks:
-        for other, other_visit in db.session.execute(base.where(condition).limit(20)):
-            conflicts.append(Conflict(
-                reason, label, f"{other_visit.reference}: {other.title}", other.starts_at, other.ends_at,
-                path_for("visits.detail", reference=other_visit.reference, _anchor=f"item-{other.id}"),
-            ))
-    return conflicts
-
-
-register_occupancy(SCOPE, visit_occupancy)
+register_occupancy(SCOPE, occupancy_source(
+    kind=SCOPE, item_model=VisitProgrammeItem, parent_model=Visit, parent_fk=VisitProgrammeItem.visit_id,
+    hosts_table=programme_item_hosts, active_states=ACTIVE_STATES, endpoint="visits.detail",
+))
 
 
 @transactional
@@ -258,7 +219,7 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
         values["interpreter_language"] = values["interpreter_mode"] = None
     return save_item(
         item if item is not None else VisitProgrammeItem(visit_id=visit.id), values=values,
-        hosts=_hosts(host_ids), officer_id=visit.responsible_officer_id, kind=SCOPE, parent_id=visit.id,
+        hosts=hosts_by_ids(host_ids), officer_id=visit.responsible_officer_id, kind=SCOPE, parent_id=visit.id,
         conflict_reason=conflict_reason, actor=actor, audit_prefix="visit",
     )
 

@@ -461,3 +461,13 @@ def test_seating_page_queries_do_not_grow_with_the_tables(app, count_queries):
             assert client.get(url).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_event_page_shows_category_names_and_no_manual_sent_step(app):
+    _, client = _officer(app)
+    post(client, "/events/new", _form(), token_from="/events/new")
+    detail = "/events/E-2027-0001"
+    post(client, f"{detail}/guests", {"name": "Ad-hoc-Gast", "rank": "50", "companions": "0"}, token_from=detail)
+    page = client.get(detail).get_data(as_text=True)
+    assert "<td>Weitere Gäste</td>" in page
+    assert 'value="send_invitations"' not in page and "Einladungen versenden" in page

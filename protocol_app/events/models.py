@@ -13,6 +13,7 @@ from ..core.enums import LabelledEnum
 from ..core.programme import DressCode, PressAccess, ProgrammeItemMixin
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
+from ..directory.models import GuestCategory
 from ..extensions import db
 from .workflow import EVENT_WORKFLOW, EventState
 
@@ -190,6 +191,10 @@ class Guest(TimestampMixin, db.Model):
     @property
     def status_label(self):
         return GuestStatus(self.status).label
+
+    @property
+    def category_label(self):
+        return GuestCategory(self.category).label if self.category else ""
 
 
 class EventTable(db.Model):

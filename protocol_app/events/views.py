@@ -88,7 +88,9 @@ def detail(reference: str):
     can_edit = user_has(current_user, EDIT)
     return render_template(
         "events/detail.html", event=event, editable=can_edit and event.state in OPEN_STATES,
-        transitions=EVENT_WORKFLOW.available(event, current_user) if can_edit else [],
+        # Invitations are sent with their own button, which takes that step itself.
+        transitions=[t for t in EVENT_WORKFLOW.available(event, current_user) if t.action != "send_invitations"]
+        if can_edit else [],
         history=workflow.history(EVENT_WORKFLOW, event.id), confirm=ConfirmForm(),
         guests=guests.guest_list(event), category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),
         contact_form=ContactGuestForm() if can_edit else None,

@@ -61,7 +61,7 @@ def test_admin_maintains_checklist_templates(app):
     make_user(app, "admin@example.org", roles=["admin"])
     admin = app.test_client()
     login(admin, "admin@example.org")
-    response = post(admin, "/admin/checklists", {"name": "Staatsbesuch", "kind": "state_visit"},
+    response = post(admin, "/admin/checklists", {"name": "Staatsbesuch", "applies_to": "visit:state_visit"},
                     token_from="/admin/checklists")
     assert response.status_code == 302
     url = response.headers["Location"]

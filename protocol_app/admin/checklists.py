@@ -17,6 +17,7 @@ from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, PlainTextField, apply_domain_error
 from ..core.navigation import register_nav
 from ..core.permissions import Permission, permission_required
+from ..events.models import EventKind
 from ..extensions import db
 from ..visits.models import VisitKind
 from .views import bp
@@ -24,10 +25,32 @@ from .views import bp
 register_nav("admin.checklists", _l("Checklists"), Permission.ADMIN_TEMPLATES, order=92)
 
 
+#: What a checklist can apply to: scope → (label, kinds of that scope).
+SCOPES = {"visit": (_l("Visits"), VisitKind), "event": (_l("Events"), EventKind)}
+
+
+def applies_to_label(template: ChecklistTemplate) -> str:
+    label, kinds = SCOPES.get(template.scope, (template.scope, None))
+    kind = kinds(template.kind).label if template.kind and kinds else _("All kinds")
+    return f"{label} · {kind}"
+
+
+def applies_to_choices() -> list[tuple[str, str]]:
+    choices = []
+    for scope, (label, kinds) in SCOPES.items():
+        choices.append((f"{scope}:", f"{label} · {_('All kinds')}"))
+        choices += [(f"{scope}:{value}", f"{label} · {kind_label}") for value, kind_label in kinds.choices()]
+    return choices
+
+
 class TemplateForm(FlaskForm):
     name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("For which kind of visit"), choices=[("", _l("All kinds"))] + VisitKind.choices())
+    applies_to = SelectField(_l("Applies to"))
     submit = SubmitField(_l("Create template"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applies_to.choices = applies_to_choices()
 
 
 class TemplateItemForm(FlaskForm):
@@ -43,11 +66,13 @@ class TemplateItemForm(FlaskForm):
 def checklists():
     form = TemplateForm()
     if form.validate_on_submit():
-        template = services.create_template(scope="visit", kind=form.kind.data, name=form.name.data,
+        scope, _sep, kind = form.applies_to.data.partition(":")
+        template = services.create_template(scope=scope, kind=kind or None, name=form.name.data,
                                             actor=current_user)
         return redirect(url_for("admin.checklist", template_id=template.id))
-    templates = db.session.scalars(sa.select(ChecklistTemplate).order_by(ChecklistTemplate.name)).all()
-    return render_template("admin/checklists.html", templates=templates, form=form, kinds=VisitKind)
+    templates = db.session.scalars(sa.select(ChecklistTemplate).order_by(ChecklistTemplate.scope,
+                                                                         ChecklistTemplate.name)).all()
+    return render_template("admin/checklists.html", templates=templates, form=form, applies_to=applies_to_label)
 
 
 @bp.route("/checklists/<int:template_id>", methods=["GET", "POST"])
@@ -68,7 +93,7 @@ def checklist(template_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("admin.checklist", template_id=template.id))
     return render_template("admin/checklist.html", template=template, form=form, confirm=ConfirmForm(),
-                           kinds=VisitKind)
+                           applies_to=applies_to_label)
 
 
 @bp.route("/checklists/items/<int:item_id>/delete", methods=["POST"])

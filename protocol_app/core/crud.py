@@ -96,7 +96,8 @@ def register_crud(bp, spec: CrudSpec) -> None:
                 abort(404)
         form = spec.form(obj=record)
         if form.validate_on_submit():
-            values = {
+            # A form may shape its values for the model itself (e.g. a list kept as text).
+            values = form.crud_values() if hasattr(form, "crud_values") else {
                 name: fld.data
                 for name, fld in form._fields.items()
                 if name not in ("csrf_token", "submit")

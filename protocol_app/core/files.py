@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
 from .db import UTCDateTime
@@ -46,6 +46,21 @@ class StoredFile(db.Model):
     @property
     def path(self) -> Path:
         return Path(current_app.config["UPLOAD_DIR"]) / self.storage_name
+
+
+class AttachmentMixin:
+    """A stored file attached to a record; the domain adds the foreign key to its record."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str | None] = mapped_column(sa.String(200))
+
+    @declared_attr
+    def file_id(cls) -> Mapped[int]:
+        return mapped_column(sa.ForeignKey("stored_files.id"), nullable=False)
+
+    @declared_attr
+    def file(cls):
+        return relationship("StoredFile", lazy="joined")
 
 
 def detect_content_type(data: bytes) -> str | None:

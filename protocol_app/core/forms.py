@@ -20,6 +20,13 @@ def apply_domain_error(form, exc) -> None:
         form.form_errors.append(str(exc.message))
 
 
+def optional_id(value):
+    """Coerce a select value to an id, with 0 or empty meaning "none"."""
+    if value in (None, "", "None"):
+        return None
+    return int(value) or None
+
+
 def form_values(form, *names) -> dict:
     """Return {name: data} for the named fields, to pass to a service as keywords."""
     return {name: getattr(form, name).data for name in names}

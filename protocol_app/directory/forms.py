@@ -8,9 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import PlainTextField
+from ..core.forms import PlainTextField, optional_id
 from ..extensions import db
 from .models import (
+    AddressForm,
     Contact,
     Country,
     GuestCategory,
@@ -29,16 +30,15 @@ def country_choices():
     return [(code, name) for code, name in rows]
 
 
+def address_form_choices():
+    rows = db.session.execute(sa.select(AddressForm.id, AddressForm.name).order_by(AddressForm.sort_order,
+                                                                                   AddressForm.name))
+    return [(0, "—")] + [(fid, name) for fid, name in rows]
+
+
 def mission_choices():
     rows = db.session.execute(sa.select(Mission.id, Mission.name).order_by(Mission.name))
     return [(0, "—")] + [(mid, name) for mid, name in rows]
-
-
-def optional_id(value):
-    """Coerce a select value to an id, with 0 or empty meaning "none"."""
-    if value in (None, "", "None"):
-        return None
-    return int(value) or None
 
 
 def _optional_email():
@@ -66,7 +66,9 @@ class ContactForm(FlaskForm):
     function = PlainTextField(_l("Function"), validators=[Optional(), Length(max=200)])
     organisation = PlainTextField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     mission_id = SelectField(_l("Mission"), coerce=optional_id, default=0)
-    form_of_address = PlainTextField(_l("Form of address"), validators=[Optional(), Length(max=100)])
+    address_form_id = SelectField(_l("Form of address"), coerce=optional_id, default=0)
+    form_of_address = PlainTextField(_l("Personal form of address (overrides the table)"),
+                                     validators=[Optional(), Length(max=100)])
     email = EmailField(_l("E-mail address"), validators=_optional_email())
     phone = PlainTextField(_l("Phone"), validators=[Optional(), Length(max=50)])
     language = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
@@ -80,6 +82,20 @@ class ContactForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.mission_id.choices = mission_choices()
+        self.address_form_id.choices = address_form_choices()
+
+
+class AddressFormForm(FlaskForm):
+    name = PlainTextField(_l("For whom (e.g. Botschafterin)"), validators=[DataRequired(), Length(max=100)])
+    address_de = PlainTextField(_l("Line above the name (German)"), validators=[Optional(), Length(max=100)])
+    address_en = PlainTextField(_l("Line above the name (English)"), validators=[Optional(), Length(max=100)])
+    salutation_de = PlainTextField(_l("Salutation (German); {name} stands for the surname"),
+                                   validators=[DataRequired(), Length(max=200)])
+    salutation_en = PlainTextField(_l("Salutation (English); {name} stands for the surname"),
+                                   validators=[DataRequired(), Length(max=200)])
+    sort_order = IntegerField(_l("Order in lists"), default=100, validators=[
+        InputRequired(), NumberRange(min=0, max=9999, message=_l("Please enter a number from 0 to 9999."))])
+    submit = SubmitField(_l("Save"))
 
 
 

@@ -131,6 +131,38 @@ class GuestCategory(LabelledEnum):
     OTHER = "other", _l("Other guests")
 
 
+class AddressForm(TimestampMixin, db.Model):
+    """A maintained form of address: the line above the name and the letter's salutation,
+    in German and English (e.g. ambassadors: "Ihre Exzellenz" / "Sehr geehrte Frau Botschafterin")."""
+
+    __tablename__ = "address_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Whom it is for, e.g. "Botschafterin".
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False, unique=True)
+    address_de: Mapped[str | None] = mapped_column(sa.String(100))
+    address_en: Mapped[str | None] = mapped_column(sa.String(100))
+    #: May contain {name}, filled with the person's surname (the name's last word).
+    salutation_de: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    salutation_en: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    sort_order: Mapped[int] = mapped_column(sa.Integer, default=100, nullable=False)
+
+    def address(self, language: str) -> str:
+        return (self.address_en if language == "en" else self.address_de) or ""
+
+    def salutation(self, language: str, name: str) -> str:
+        template = self.salutation_en if language == "en" else self.salutation_de
+        surname = (name or "").split()[-1] if (name or "").split() else ""
+        return template.replace("{name}", surname)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: Salutations when no form of address is chosen.
+NEUTRAL_SALUTATION = {"de": "Sehr geehrte Damen und Herren", "en": "Dear Sir or Madam"}
+
+
 class Contact(TimestampMixin, db.Model):
     """A person the office writes to or invites (mission staff, partners, guests)."""
 
@@ -141,7 +173,9 @@ class Contact(TimestampMixin, db.Model):
     function: Mapped[str | None] = mapped_column(sa.String(200))
     organisation: Mapped[str | None] = mapped_column(sa.String(200))
     mission_id: Mapped[int | None] = mapped_column(sa.ForeignKey("missions.id", ondelete="SET NULL"))
-    #: e.g. "Exzellenz", "Frau Botschafterin"
+    #: From the maintained table; `form_of_address` is a personal exception on top of it.
+    address_form_id: Mapped[int | None] = mapped_column(sa.ForeignKey("address_forms.id", ondelete="SET NULL"))
+    #: e.g. "Seine Heiligkeit": overrides the table's line above the name.
     form_of_address: Mapped[str | None] = mapped_column(sa.String(100))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     phone: Mapped[str | None] = mapped_column(sa.String(50))
@@ -153,6 +187,7 @@ class Contact(TimestampMixin, db.Model):
     in_office_since: Mapped[date | None] = mapped_column(sa.Date)
 
     mission: Mapped[Mission | None] = relationship(lazy="joined")
+    address_form: Mapped[AddressForm | None] = relationship(lazy="joined")
 
     __table_args__ = (
         sa.CheckConstraint("category IS NULL OR category IN ('diplomatic_corps', 'senate', 'parliament', "

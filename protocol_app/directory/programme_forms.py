@@ -13,10 +13,11 @@ from ..core.forms import (
     PlainTextField,
     VersionedForm,
     local_to_utc,
+    optional_id,
     utc_to_local,
 )
 from ..core.programme import DressCode, PressAccess
-from .forms import host_choices, optional_id, venue_choices
+from .forms import host_choices, venue_choices
 
 
 class ProgrammeItemFormBase(VersionedForm):

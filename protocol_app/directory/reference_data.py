@@ -93,19 +93,30 @@ def load_venues() -> int:
 
 
 #: Checklist templates an installation starts with; admins edit them afterwards.
-#: (name, visit kind or None for all, [(title, offset days, anchor, owner rule)])
+#: (scope, name, kind or None for all, [(title, offset days, anchor, owner rule)])
 CHECKLIST_TEMPLATES = [
-    ("Besuch – Standard", None, [
+    ("visit", "Besuch – Standard", None, [
         ("Dolmetschbedarf klären", -14, "start", "responsible"),
         ("Flaggen bestellen", -10, "start", "deputy"),
         ("Programmheft erstellen", -5, "start", "responsible"),
         ("Goldenes Buch vorbereiten", -2, "start", "deputy"),
         ("Dankschreiben", 3, "end", "responsible"),
     ]),
-    ("Antrittsbesuch", "first_call", [
+    ("visit", "Antrittsbesuch", "first_call", [
         ("Termin beim Regierenden Bürgermeister abstimmen", -14, "start", "responsible"),
         ("Gästebuch bereitlegen", -1, "start", "deputy"),
         ("Foto für die Pressestelle anfordern", 1, "end", "responsible"),
+    ]),
+    ("event", "Veranstaltung – Standard", None, [
+        ("Gästeliste abstimmen", -42, "start", "responsible"),
+        ("Einladungen versenden", -35, "start", "responsible"),
+        ("Antworten nachfassen", -10, "start", "deputy"),
+        ("Sitzordnung und Tischkarten", -3, "start", "responsible"),
+        ("Einlassliste drucken", -1, "start", "deputy"),
+    ]),
+    ("event", "Kranzniederlegung", "wreath_laying", [
+        ("Kranz mit Schleife bestellen", -14, "start", "responsible"),
+        ("Ehrenformation anfragen", -21, "start", "responsible"),
     ]),
 ]
 
@@ -115,10 +126,10 @@ def load_checklist_templates() -> int:
 
     existing = set(db.session.scalars(sa.select(ChecklistTemplate.name)))
     added = 0
-    for name, kind, items in CHECKLIST_TEMPLATES:
+    for scope, name, kind, items in CHECKLIST_TEMPLATES:
         if name in existing:
             continue
-        template = ChecklistTemplate(scope="visit", kind=kind, name=name)
+        template = ChecklistTemplate(scope=scope, kind=kind, name=name)
         template.items = [
             ChecklistTemplateItem(title=t, offset_days=o, anchor=a, owner_rule=r) for t, o, a, r in items
         ]
@@ -128,31 +139,74 @@ def load_checklist_templates() -> int:
     return added
 
 
-#: The Land's yearly occasions: (name, kind, month, day, start hh, mm, minutes, venue, usual guests)
+#: The Land's yearly occasions:
+#: (name, kind, month, day, start hh, mm, minutes, venue, usual guest categories, checklist template)
 OCCASIONS = [
     ("Gedenken an die Opfer des Nationalsozialismus", "commemoration", 1, 27, 11, 0, 90, None,
-     "Senat, Abgeordnetenhaus, Diplomatisches Korps"),
+     "senate,parliament,diplomatic_corps", "Veranstaltung – Standard"),
     ("Gedenken an den Volksaufstand vom 17. Juni 1953", "wreath_laying", 6, 17, 10, 0, 60, None,
-     "Senat, Abgeordnetenhaus"),
-    ("Flaggentag der Mayors for Peace", "ceremony", 7, 8, 10, 0, 60, None, "Senat, Bezirke, Presse"),
+     "senate,parliament", "Kranzniederlegung"),
+    ("Flaggentag der Mayors for Peace", "ceremony", 7, 8, 10, 0, 60, None, "senate,press",
+     "Veranstaltung – Standard"),
     ("Gedenken an den Bau der Berliner Mauer", "commemoration", 8, 13, 11, 0, 90, None,
-     "Senat, Abgeordnetenhaus, Diplomatisches Korps"),
+     "senate,parliament,diplomatic_corps", "Veranstaltung – Standard"),
     ("Verleihung des Verdienstordens des Landes Berlin", "award_ceremony", 10, 1, 17, 0, 150,
-     "Großer Festsaal", "Ordensträgerinnen und Ordensträger, Ehrenbürger, Senat"),
-    ("Gedenken an den 9. November", "commemoration", 11, 9, 11, 0, 90, None, "Senat, Abgeordnetenhaus"),
+     "Großer Festsaal", "honour_holders,honorary_citizens,senate", "Veranstaltung – Standard"),
+    ("Gedenken an den 9. November", "commemoration", 11, 9, 11, 0, 90, None, "senate,parliament",
+     "Veranstaltung – Standard"),
 ]
+
+#: Forms of address an installation starts with: (name, line DE, line EN, salutation DE, salutation EN, order)
+ADDRESS_FORMS = [
+    ("Botschafterin", "Ihre Exzellenz", "Her Excellency", "Sehr geehrte Frau Botschafterin",
+     "Dear Ambassador", 10),
+    ("Botschafter", "Seine Exzellenz", "His Excellency", "Sehr geehrter Herr Botschafter",
+     "Dear Ambassador", 11),
+    ("Regierende Bürgermeisterin", "Frau Regierende Bürgermeisterin", "The Governing Mayor of Berlin",
+     "Sehr geehrte Frau Regierende Bürgermeisterin", "Dear Governing Mayor", 20),
+    ("Regierender Bürgermeister", "Herrn Regierenden Bürgermeister", "The Governing Mayor of Berlin",
+     "Sehr geehrter Herr Regierender Bürgermeister", "Dear Governing Mayor", 21),
+    ("Senatorin", "Frau Senatorin", "Senator", "Sehr geehrte Frau Senatorin", "Dear Senator {name}", 30),
+    ("Senator", "Herrn Senator", "Senator", "Sehr geehrter Herr Senator", "Dear Senator {name}", 31),
+    ("Präsidentin des Abgeordnetenhauses", "Frau Präsidentin", "The President of the House of Representatives",
+     "Sehr geehrte Frau Präsidentin", "Dear Madam President", 35),
+    ("Präsident des Abgeordnetenhauses", "Herrn Präsidenten", "The President of the House of Representatives",
+     "Sehr geehrter Herr Präsident", "Dear Mr President", 36),
+    ("Abgeordnete", "Frau Abgeordnete", "Member of the House of Representatives", "Sehr geehrte Frau {name}",
+     "Dear Ms {name}", 40),
+    ("Abgeordneter", "Herrn Abgeordneten", "Member of the House of Representatives", "Sehr geehrter Herr {name}",
+     "Dear Mr {name}", 41),
+    ("Bürgermeisterin", "Frau Bürgermeisterin", "Mayor", "Sehr geehrte Frau Bürgermeisterin", "Dear Mayor", 50),
+    ("Bürgermeister", "Herrn Bürgermeister", "Mayor", "Sehr geehrter Herr Bürgermeister", "Dear Mayor", 51),
+    ("Frau", "Frau", "Ms", "Sehr geehrte Frau {name}", "Dear Ms {name}", 90),
+    ("Herr", "Herrn", "Mr", "Sehr geehrter Herr {name}", "Dear Mr {name}", 91),
+]
+
+
+def load_address_forms() -> int:
+    from .models import AddressForm
+
+    rows = [
+        {"name": name, "address_de": line_de, "address_en": line_en, "salutation_de": sal_de,
+         "salutation_en": sal_en, "sort_order": order}
+        for name, line_de, line_en, sal_de, sal_en, order in ADDRESS_FORMS
+    ]
+    return _insert_missing(AddressForm, "name", rows)
 
 
 def load_occasions() -> int:
     from datetime import time
 
+    from ..core.checklists.models import ChecklistTemplate
     from ..events.models import OccasionTemplate
 
     venues = {v.name: v.id for v in db.session.scalars(sa.select(Venue))}
+    checklists = {t.name: t.id for t in db.session.scalars(sa.select(ChecklistTemplate))}
     rows = [
         {"name": name, "kind": kind, "month": month, "day": day, "start_time": time(hour, minute),
-         "duration_minutes": minutes, "venue_id": venues.get(venue), "usual_guests": guests}
-        for name, kind, month, day, hour, minute, minutes, venue, guests in OCCASIONS
+         "duration_minutes": minutes, "venue_id": venues.get(venue), "guest_categories": categories,
+         "checklist_template_id": checklists.get(checklist)}
+        for name, kind, month, day, hour, minute, minutes, venue, categories, checklist in OCCASIONS
     ]
     return _insert_missing(OccasionTemplate, "name", rows)
 
@@ -164,6 +218,7 @@ def load_reference_data() -> dict[str, int]:
         "partner_cities": load_partner_cities(),
         "venues": load_venues(),
         "checklist_templates": load_checklist_templates(),
+        "address_forms": load_address_forms(),
     }
     counts["occasions"] = load_occasions()
     if any(counts.values()):

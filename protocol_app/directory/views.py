@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from ..core.crud import Column, CrudSpec, register_crud
 from ..core.navigation import register_nav
 from ..core.permissions import Permission
-from .forms import ContactForm, HostForm, MissionForm, PartnerCityForm, VenueForm
-from .models import Contact, Country, Host, Mission, PartnerCity, Venue
+from .forms import AddressFormForm, ContactForm, HostForm, MissionForm, PartnerCityForm, VenueForm
+from .models import AddressForm, Contact, Country, Host, Mission, PartnerCity, Venue
 
 bp = Blueprint("directory", __name__, url_prefix="/directory", template_folder="templates")
 
@@ -52,6 +52,13 @@ SPECS = [
          Column("since_year", _l("Partner since"), PartnerCity.since_year),
          Column("status_label", _l("Status"))],
         (PartnerCity.name_de, PartnerCity.name_en), "since_year", READERS, ADMINS,
+    ),
+    CrudSpec(
+        "forms-of-address", AddressForm, AddressFormForm, _l("Forms of address"), _l("Form of address"),
+        [Column("name", _l("For whom"), AddressForm.name), Column("address_de", _l("Line above the name")),
+         Column("salutation_de", _l("Salutation")), Column("salutation_en", _l("Salutation (English)")),
+         Column("sort_order", _l("Order in lists"), AddressForm.sort_order)],
+        (AddressForm.name, AddressForm.salutation_de), "sort_order", READERS, ADMINS,
     ),
     CrudSpec(
         "countries", Country, None, _l("Countries"), _l("Country"),

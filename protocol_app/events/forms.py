@@ -2,31 +2,43 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
+
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     SubmitField,
+    TimeField,
+    ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from ..auth.forms import officer_choices
+from ..core.checklists.models import ChecklistTemplate
 from ..core.forms import (
     DATETIME_FORMAT,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
     local_to_utc,
+    optional_id,
     utc_to_local,
 )
 from ..core.programme import DressCode, PressAccess
-from ..directory.forms import contact_choices, host_choices, optional_id, venue_choices
+from ..directory.forms import address_form_choices, contact_choices, host_choices, venue_choices
 from ..directory.models import GuestCategory
 from ..directory.programme_forms import ProgrammeItemFormBase
+from ..extensions import db
 from .guests import MAX_COMPANIONS
 from .models import EventKind
 
@@ -77,6 +89,8 @@ class CategoryForm(FlaskForm):
 
 
 class AdhocGuestForm(FlaskForm):
+    """A guest who is not in the directory; the quick form on the event page sends the first fields."""
+
     name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     function = PlainTextField(_l("Function"), validators=[Optional(), Length(max=200)])
     organisation = PlainTextField(_l("Organisation"), validators=[Optional(), Length(max=200)])
@@ -84,7 +98,28 @@ class AdhocGuestForm(FlaskForm):
         InputRequired(), NumberRange(min=1, max=9999, message=_l("Please enter a number from 1 to 9999."))])
     companions = IntegerField(_l("Companions"), default=0, validators=[
         InputRequired(), NumberRange(min=0, max=MAX_COMPANIONS, message=_l("Please enter a number from 0 to 5."))])
+    address_form_id = SelectField(_l("Form of address"), coerce=optional_id, default=0, validate_choice=False)
+    category = SelectField(_l("Guest category"), choices=GuestCategory.choices(), default="other")
+    in_office_since = DateField(_l("In office since (seniority)"), validators=[Optional()])
+    email = EmailField(_l("E-mail address"), validators=[
+        Optional(), Email(message=_l("Please enter a valid e-mail address.")), Length(max=254)])
+    language = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")], default="de")
     submit = SubmitField(_l("Add guest"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.address_form_id.choices = address_form_choices()
+
+
+class GuestImportForm(FlaskForm):
+    file = FileField(_l("Guest list (CSV or XLSX)"), validators=[FileRequired(_l("Please choose a file."))])
+    submit = SubmitField(_l("Import guest list"))
+
+
+class UsualCategoriesForm(FlaskForm):
+    companions = IntegerField(_l("Companions per guest"), default=0, validators=[
+        InputRequired(), NumberRange(min=0, max=MAX_COMPANIONS, message=_l("Please enter a number from 0 to 5."))])
+    submit = SubmitField(_l("Add the usual guest categories"))
 
 
 class ReplyForm(FlaskForm):
@@ -108,3 +143,43 @@ class ContactGuestForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.contact_id.choices = contact_choices()
+
+
+def event_checklists() -> list[ChecklistTemplate]:
+    return list(db.session.scalars(sa.select(ChecklistTemplate).where(ChecklistTemplate.scope == "event")
+                                   .order_by(ChecklistTemplate.name)))
+
+
+class OccasionForm(FlaskForm):
+    """A recurring occasion, maintained by admins (the generic reference-table pages)."""
+
+    name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind of event"), choices=EventKind.choices())
+    month = IntegerField(_l("Month"), validators=[
+        InputRequired(), NumberRange(min=1, max=12, message=_l("Please enter a month from 1 to 12."))])
+    day = IntegerField(_l("Day"), validators=[
+        InputRequired(), NumberRange(min=1, max=31, message=_l("Please enter a day from 1 to 31."))])
+    start_time = TimeField(_l("Usual start"), validators=[InputRequired()])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), default=120, validators=[
+        InputRequired(), NumberRange(min=1, max=24 * 60, message=_l("Please enter 1 to 1440 minutes."))])
+    venue_id = SelectField(_l("Usual venue"), coerce=optional_id, default=0)
+    guest_categories = SelectMultipleField(_l("Usual guest categories"), choices=GuestCategory.choices())
+    checklist_template_id = SelectField(_l("Checklist"), coerce=optional_id, default=0)
+    is_active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.venue_id.choices = venue_choices()
+        self.checklist_template_id.choices = [(0, "—")] + [(t.id, t.name) for t in event_checklists()]
+        if obj is not None and not self.is_submitted():
+            self.guest_categories.data = obj.category_values
+
+    def validate_day(self, field) -> None:
+        if self.month.data and field.data and field.data > monthrange(2024, self.month.data)[1]:
+            raise ValidationError(_l("This month has no such day."))
+
+    def crud_values(self) -> dict:
+        values = {name: f.data for name, f in self._fields.items() if name not in ("csrf_token", "submit")}
+        values["guest_categories"] = ",".join(self.guest_categories.data or [])
+        return values

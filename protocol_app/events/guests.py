@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
-from ..directory.models import Contact, GuestCategory
+from ..directory.models import AddressForm, Contact, GuestCategory
 from ..extensions import db
 from .models import Event, Guest
-from .workflow import OPEN_STATES
+from .workflow import require_open
 
 #: Guests may bring at most this many companions (the form and the table agree).
 MAX_COMPANIONS = 5
@@ -27,23 +27,18 @@ def guest_list(event: Event) -> list[Guest]:
     return list(db.session.scalars(sa.select(Guest).where(Guest.event_id == event.id).order_by(*precedence_order())))
 
 
-def _require_open(event: Event) -> None:
-    if event.state not in OPEN_STATES:
-        raise DomainError(_l("A closed event can no longer be changed."))
-
-
 def _from_contact(event: Event, contact: Contact, companions: int) -> Guest:
     return Guest(event_id=event.id, contact_id=contact.id, name=contact.name, function=contact.function,
                  organisation=contact.organisation or (contact.mission.name if contact.mission else None),
                  category=contact.category, rank=contact.rank, in_office_since=contact.in_office_since,
-                 form_of_address=contact.form_of_address, email=contact.email, language=contact.language,
-                 companions_allowed=companions)
+                 form_of_address=contact.form_of_address, address_form_id=contact.address_form_id,
+                 email=contact.email, language=contact.language, companions_allowed=companions)
 
 
 @transactional
 def add_category(event: Event, category: str, *, companions: int = 0, actor) -> tuple[int, int]:
     """Put every directory contact of a category on the list; return (added, already listed)."""
-    _require_open(event)
+    require_open(event)
     if category not in {c.value for c in GuestCategory}:
         raise ValidationFailed(_l("Unknown guest category."), field="category")
     listed = set(db.session.scalars(sa.select(Guest.contact_id).where(Guest.event_id == event.id)))
@@ -60,9 +55,22 @@ def add_category(event: Event, category: str, *, companions: int = 0, actor) -> 
 
 
 @transactional
+def add_usual_categories(event: Event, *, companions: int = 0, actor) -> tuple[int, int]:
+    """Put the contacts of the occasion's usual guest categories on the list."""
+    categories = event.occasion.category_values if event.occasion else []
+    if not categories:
+        raise DomainError(_l("This event has no usual guest categories; please add categories one by one."))
+    added = already = 0
+    for category in categories:
+        new, old = add_category(event, category, companions=companions, actor=actor)
+        added, already = added + new, already + old
+    return added, already
+
+
+@transactional
 def add_contact(event: Event, contact_id: int, *, companions: int = 0, actor) -> Guest:
     """Put one directory contact on the list (refused if already there)."""
-    _require_open(event)
+    require_open(event)
     contact = db.session.get(Contact, contact_id)
     if contact is None:
         raise ValidationFailed(_l("Unknown contact."), field="contact_id")
@@ -80,14 +88,26 @@ def add_contact(event: Event, contact_id: int, *, companions: int = 0, actor) ->
 
 @transactional
 def add_adhoc(event: Event, *, actor, name: str, function=None, organisation=None, rank: int = 500,
-              companions: int = 0, email=None, language: str = "de") -> Guest:
+              companions: int = 0, email=None, language: str = "de", address_form_id=None,
+              category: str = "other", in_office_since=None) -> Guest:
     """Put a person who is not in the directory on the list."""
-    _require_open(event)
+    require_open(event)
     if not 0 <= companions <= MAX_COMPANIONS:
         raise ValidationFailed(_l("A guest may bring at most %(n)s companions.", n=MAX_COMPANIONS),
                                field="companions_allowed")
+    if not name or not name.strip():
+        raise ValidationFailed(_l("Please enter the guest's name."), field="name")
+    if not 1 <= rank <= 9999:
+        raise ValidationFailed(_l("Please enter a number from 1 to 9999."), field="rank")
+    if language not in ("de", "en"):
+        raise ValidationFailed(_l("The language must be German (de) or English (en)."), field="language")
+    if category not in {c.value for c in GuestCategory}:
+        raise ValidationFailed(_l("Unknown guest category."), field="category")
+    if address_form_id and db.session.get(AddressForm, address_form_id) is None:
+        raise ValidationFailed(_l("Unknown form of address."), field="address_form_id")
     guest = Guest(event_id=event.id, name=name.strip(), function=function, organisation=organisation, rank=rank,
-                  companions_allowed=companions, email=email, language=language, category="other")
+                  companions_allowed=companions, email=email, language=language, category=category,
+                  address_form_id=address_form_id or None, in_office_since=in_office_since)
     db.session.add(guest)
     db.session.flush()
     record_event("event.guest_add", actor=actor, target=guest, changes={"name": [None, guest.name]})
@@ -97,7 +117,7 @@ def add_adhoc(event: Event, *, actor, name: str, function=None, organisation=Non
 @transactional
 def remove_guest(guest: Guest, *, actor) -> None:
     """Take a guest off the list."""
-    _require_open(guest.event)
+    require_open(guest.event)
     record_event("event.guest_remove", actor=actor, target=guest, changes={"name": [guest.name, None]})
     db.session.delete(guest)
     db.session.flush()

@@ -12,17 +12,21 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.notifications.services import queue_mail
+from ..core.pdf import render_pdf
+from ..core.record_parts import attach_file
 from ..core.time import BERLIN, now_utc
 from ..extensions import db
 from .guests import precedence_order
 from .models import Event, Guest, GuestStatus, SeatAssignment
-from .workflow import OPEN_STATES
+from .services import EVENT_PARTS
+from .workflow import OPEN_STATES, require_open
 
 #: A reply link works until this long after the event has ended.
 LINK_GRACE = timedelta(days=1)
@@ -44,25 +48,40 @@ def _fits(event: Event, places: int) -> bool:
     return event.capacity is None or seats_taken(event) + places <= event.capacity
 
 
+def reply_link(token: str) -> str:
+    return f"{current_app.config['BASE_URL']}/events/reply/{token}"
+
+
 def _invitation_mail(guest: Guest, event: Event, token: str) -> None:
-    if not guest.email:
-        return
     with force_locale(guest.language or "de"):
-        body = render_template("events/invitation_mail.txt", guest=guest, event=event,
-                               link=f"{current_app.config['BASE_URL']}/events/reply/{token}")
+        body = render_template("events/invitation_mail.txt", guest=guest, event=event, link=reply_link(token))
         # No names in subjects (DESIGN.md section 6).
         queue_mail(guest.email, _("Invitation of the Governing Mayor of Berlin"), body)
 
 
+def letters_pdf(event: Event, guests_links: list[tuple[Guest, str | None]]) -> bytes:
+    """Personalised invitation letters, one page each, each in its guest's language."""
+    today = now_utc().astimezone(BERLIN).date()
+    letters = []
+    for guest, link in guests_links:
+        with force_locale(guest.language or "de"):
+            # Safe: rendered by an autoescaping template, so it is HTML already.
+            html = render_template("events/_invitation_letter.html", guest=guest, event=event, link=link, today=today)
+            letters.append(Markup(html))  # noqa: S704
+    return render_pdf("events/invitation_letters.html", letters=letters, title=event.title)
+
+
 @transactional
 def send_invitations(event: Event, *, actor) -> dict[int, str]:
-    """Invite every listed guest (reply link by e-mail) and mark the event's step.
+    """Invite every listed guest and mark the event's step.
+
+    Guests with an e-mail address get their reply link by mail; for the others a PDF of
+    personalised letters is attached to the event for posting.
 
     Returns {guest id: token} for the caller that prints letters; tokens are
     stored only as hashes.
     """
-    if event.state not in OPEN_STATES:
-        raise DomainError(_l("A closed event can no longer be changed."))
+    require_open(event)
     guests = db.session.scalars(
         sa.select(Guest).where(Guest.event_id == event.id, Guest.status == GuestStatus.LISTED.value)
         .order_by(*precedence_order())
@@ -70,14 +89,24 @@ def send_invitations(event: Event, *, actor) -> dict[int, str]:
     if not guests and event.state == "planning":
         raise DomainError(_l("There is nobody on the guest list to invite."))
     tokens = {}
+    by_post = []
     for guest in guests:
         token = secrets.token_urlsafe(24)
         guest.reply_token_hash = _hash(token)
         guest.status = GuestStatus.INVITED.value
         guest.invited_at = now_utc()
-        _invitation_mail(guest, event, token)
+        if guest.email:
+            _invitation_mail(guest, event, token)
+        else:
+            by_post.append((guest, reply_link(token)))
         tokens[guest.id] = token
     db.session.flush()
+    if by_post:
+        # Guests without e-mail get a printed letter; its PDF (with their reply links) is kept with the event.
+        stamp = now_utc().astimezone(BERLIN).strftime("%Y-%m-%d-%H%M")
+        attach_file(EVENT_PARTS, event, actor=actor, filename=f"einladungen-post-{event.reference}-{stamp}.pdf",
+                    data=letters_pdf(event, by_post),
+                    description=str(_l("Invitation letters to post (%(n)s)", n=len(by_post))))
     if event.state == "planning":
         workflow.apply(event, "send_invitations", actor=actor)
     record_event("event.invitations_send", actor=actor, target=event, summary=f"{len(tokens)} invited")
@@ -116,6 +145,9 @@ def record_reply(guest: Guest, *, accept: bool, companion: str | None = None, ch
     guest.replied_at = now_utc()
     guest.reply_channel = channel
     if accept:
+        if guest.companion_name and not companion:  # the companion no longer comes: free their seat
+            db.session.execute(sa.delete(SeatAssignment).where(SeatAssignment.guest_id == guest.id,
+                                                               SeatAssignment.is_companion.is_(True)))
         guest.companion_name = companion
         if was_accepted:  # a changed companion: count this party anew
             guest.status = GuestStatus.INVITED.value

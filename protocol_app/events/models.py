@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
+from ..core.files import AttachmentMixin
 from ..core.programme import DressCode, PressAccess, ProgrammeItemMixin
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
-from ..directory.models import GuestCategory
+from ..directory.models import NEUTRAL_SALUTATION, GuestCategory
 from ..extensions import db
 from .workflow import EVENT_WORKFLOW, EventState
 
@@ -43,11 +44,15 @@ class OccasionTemplate(TimestampMixin, db.Model):
     start_time: Mapped[time] = mapped_column(sa.Time, nullable=False)
     duration_minutes: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=120)
     venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
-    #: Guest categories usually invited, e.g. "Diplomatisches Korps, Senat".
-    usual_guests: Mapped[str | None] = mapped_column(sa.String(300))
+    #: Guest categories usually invited, as comma-separated GuestCategory values.
+    guest_categories: Mapped[str] = mapped_column(sa.String(300), default="", server_default="", nullable=False)
+    #: Applied to each year's event when it is made from the occasion.
+    checklist_template_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("checklist_templates.id", ondelete="SET NULL"))
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
 
     venue = relationship("Venue", lazy="joined")
+    checklist_template = relationship("ChecklistTemplate")
 
     __table_args__ = (
         enum_check("kind", EventKind),
@@ -58,6 +63,22 @@ class OccasionTemplate(TimestampMixin, db.Model):
     @property
     def kind_label(self):
         return EventKind(self.kind).label
+
+    @property
+    def date_rule(self) -> str:
+        return f"{self.day:02d}.{self.month:02d}."
+
+    @property
+    def category_values(self) -> list[str]:
+        known = {c.value for c in GuestCategory}
+        return [v for v in (self.guest_categories or "").split(",") if v in known]
+
+    @property
+    def category_labels(self) -> list:
+        return [GuestCategory(v).label for v in self.category_values]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 event_programme_item_hosts = sa.Table(
@@ -123,6 +144,12 @@ class Event(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
         return DressCode(self.dress_code).label
 
 
+class EventAttachment(AttachmentMixin, db.Model):
+    __tablename__ = "event_attachments"
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
 class EventProgrammeItem(ProgrammeItemMixin, TimestampMixin, db.Model):
     """A timed item of an event's programme (the same component as a visit's)."""
 
@@ -164,6 +191,10 @@ class Guest(TimestampMixin, db.Model):
     rank: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=500)
     in_office_since: Mapped[date | None] = mapped_column(sa.Date)
     form_of_address: Mapped[str | None] = mapped_column(sa.String(100))
+    address_form_id: Mapped[int | None] = mapped_column(sa.ForeignKey("address_forms.id", ondelete="SET NULL"))
+    #: "Couples together": seat the named companion next to the guest.
+    seat_companion_together: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true(),
+                                                          nullable=False)
     email: Mapped[str | None] = mapped_column(sa.String(254))
     language: Mapped[str] = mapped_column(sa.String(5), default="de", nullable=False)
     companions_allowed: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
@@ -180,6 +211,7 @@ class Guest(TimestampMixin, db.Model):
     is_walk_in: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false(), nullable=False)
 
     event: Mapped[Event] = relationship()
+    address_form = relationship("AddressForm", lazy="joined")
 
     __table_args__ = (
         sa.UniqueConstraint("event_id", "contact_id", name="uq_event_guests_contact"),
@@ -195,6 +227,19 @@ class Guest(TimestampMixin, db.Model):
     @property
     def category_label(self):
         return GuestCategory(self.category).label if self.category else ""
+
+    def address_line(self, language: str | None = None) -> str:
+        """The line above the name ("Ihre Exzellenz"): personal exception first, then the table."""
+        if self.form_of_address:
+            return self.form_of_address
+        return self.address_form.address(language or self.language) if self.address_form else ""
+
+    def salutation(self, language: str | None = None) -> str:
+        """The letter's salutation in the guest's (or the given) language."""
+        language = language or self.language
+        if self.address_form:
+            return self.address_form.salutation(language, self.name)
+        return NEUTRAL_SALUTATION.get(language, NEUTRAL_SALUTATION["de"])
 
 
 class EventTable(db.Model):
@@ -226,12 +271,21 @@ class SeatAssignment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     table_id: Mapped[int] = mapped_column(sa.ForeignKey("event_tables.id", ondelete="CASCADE"), nullable=False)
     seat: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    guest_id: Mapped[int] = mapped_column(sa.ForeignKey("event_guests.id", ondelete="CASCADE"), nullable=False,
-                                          unique=True)
+    guest_id: Mapped[int] = mapped_column(sa.ForeignKey("event_guests.id", ondelete="CASCADE"), nullable=False)
+    #: The seat of the companion the guest named (one guest, at most one companion seat).
+    is_companion: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false(),
+                                               nullable=False)
     #: A locked seat stays as it is when a new proposal is made.
     is_locked: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
 
     table: Mapped[EventTable] = relationship(back_populates="assignments")
     guest: Mapped[Guest] = relationship(lazy="joined")
 
-    __table_args__ = (sa.UniqueConstraint("table_id", "seat", name="uq_seat_assignments_seat"),)
+    __table_args__ = (
+        sa.UniqueConstraint("table_id", "seat", name="uq_seat_assignments_seat"),
+        sa.UniqueConstraint("guest_id", "is_companion", name="uq_seat_assignments_guest"),
+    )
+
+    @property
+    def person_name(self) -> str:
+        return (self.guest.companion_name or "") if self.is_companion else self.guest.name

@@ -54,55 +54,103 @@ def tables_of(event: Event) -> list[EventTable]:
     ).unique())
 
 
+def _partner_seats(seat: int, seats: int) -> list[int]:
+    """Seats next to `seat`, the one further from the table's head first.
+
+    Seats 1 and `seats` flank the head, so they are not neighbours of each other.
+    """
+    further, nearer = (seat + 1, seat - 1) if seat <= seats / 2 else (seat - 1, seat + 1)
+    return [s for s in (further, nearer) if 1 <= s <= seats]
+
+
+def _take_pair(free: list[tuple[int, int]], seats_of: dict[int, int]) -> tuple[tuple, tuple] | None:
+    """The most honoured free seat that has a free neighbour, and that neighbour."""
+    free_set = set(free)
+    for table_id, seat in free:
+        for other in _partner_seats(seat, seats_of[table_id]):
+            if (table_id, other) in free_set:
+                return (table_id, seat), (table_id, other)
+    return None
+
+
 @transactional
 def propose(event: Event, *, actor) -> int:
-    """Seat every accepted guest by precedence, keeping locked seats; return how many are seated."""
+    """Seat every accepted guest by precedence, keeping locked seats; return how many are seated.
+
+    A guest who named a companion and wishes to sit together gets two neighbouring seats;
+    when no such pair is left, the guest is seated alone and the companion where a seat is free.
+    """
     tables = tables_of(event)
     if not tables:
         raise DomainError(_l("Please lay out the tables first."))
     table_ids = [t.id for t in tables]
-    # Declined guests and unlocked seats go; locked seats of accepted guests stay.
+    accepted = sa.select(Guest.id).where(Guest.status == GuestStatus.ACCEPTED.value)
+    without_companion = sa.select(Guest.id).where(Guest.companion_name.is_(None))
+    # Unlocked seats go, and so do seats of guests who no longer come (or no longer bring anyone).
     db.session.execute(sa.delete(SeatAssignment).where(
         SeatAssignment.table_id.in_(table_ids),
-        sa.or_(SeatAssignment.is_locked.is_(False),
-               SeatAssignment.guest_id.in_(sa.select(Guest.id).where(Guest.status != GuestStatus.ACCEPTED.value))),
+        sa.or_(SeatAssignment.is_locked.is_(False), SeatAssignment.guest_id.not_in(accepted),
+               sa.and_(SeatAssignment.is_companion.is_(True), SeatAssignment.guest_id.in_(without_companion))),
     ))
     db.session.expire_all()
     kept = [a for t in tables_of(event) for a in t.assignments]
     taken = {(a.table_id, a.seat) for a in kept}
-    seated = {a.guest_id for a in kept}
+    seated = {(a.guest_id, a.is_companion) for a in kept}
+    seats_of = {t.id: t.seats for t in tables}
     free = [(t.id, seat) for t in tables for seat in honour_order(t.seats) if (t.id, seat) not in taken]
     guests = db.session.scalars(
         sa.select(Guest).where(Guest.event_id == event.id, Guest.status == GuestStatus.ACCEPTED.value)
         .order_by(*precedence_order())
     ).all()
     placed = 0
-    for guest in guests:
-        if guest.id in seated:
-            continue
-        if not free:
-            break
-        table_id, seat = free.pop(0)
-        db.session.add(SeatAssignment(table_id=table_id, seat=seat, guest_id=guest.id))
+
+    def place(spot, guest, companion=False):
+        nonlocal placed
+        free.remove(spot)
+        db.session.add(SeatAssignment(table_id=spot[0], seat=spot[1], guest_id=guest.id, is_companion=companion))
         placed += 1
+
+    leftover_companions = []
+    for guest in guests:
+        needs_guest = (guest.id, False) not in seated
+        needs_companion = bool(guest.companion_name) and (guest.id, True) not in seated
+        if needs_guest and needs_companion and guest.seat_companion_together:
+            pair = _take_pair(free, seats_of)
+            if pair is not None:
+                place(pair[0], guest)
+                place(pair[1], guest, companion=True)
+                continue
+        if needs_guest and free:
+            place(free[0], guest)
+        if needs_companion:
+            leftover_companions.append(guest)
+    # Companions who could not sit beside their guest take the seats left at the end.
+    for guest in leftover_companions:
+        if free:
+            place(free[-1], guest, companion=True)
     db.session.flush()
     record_event("event.seating_propose", actor=actor, target=event, summary=f"{placed} placed")
     return placed
 
 
 @transactional
-def move_guest(event: Event, guest: Guest, *, table_number: int, seat: int, lock: bool, actor) -> None:
-    """Put a guest on a given seat (refused if the seat is taken)."""
+def move_guest(event: Event, guest: Guest, *, table_number: int, seat: int, lock: bool, actor,
+               companion: bool = False) -> None:
+    """Put a guest (or the guest's companion) on a given seat (refused if the seat is taken)."""
     table = db.session.scalar(sa.select(EventTable).where(EventTable.event_id == event.id,
                                                           EventTable.number == table_number))
     if table is None or not 1 <= seat <= table.seats:
         raise ValidationFailed(_l("This table or seat does not exist."))
     if guest.status != GuestStatus.ACCEPTED.value:
         raise ValidationFailed(_l("Only guests who accepted can be seated."))
-    db.session.execute(sa.delete(SeatAssignment).where(SeatAssignment.guest_id == guest.id))
+    if companion and not guest.companion_name:
+        raise ValidationFailed(_l("This guest has not named a companion."))
+    db.session.execute(sa.delete(SeatAssignment).where(SeatAssignment.guest_id == guest.id,
+                                                       SeatAssignment.is_companion.is_(companion)))
     try:
         with db.session.begin_nested():
-            db.session.add(SeatAssignment(table_id=table.id, seat=seat, guest_id=guest.id, is_locked=lock))
+            db.session.add(SeatAssignment(table_id=table.id, seat=seat, guest_id=guest.id, is_locked=lock,
+                                          is_companion=companion))
             db.session.flush()
     except IntegrityError:
         raise ValidationFailed(_l("This seat is already taken."))

@@ -16,7 +16,7 @@ from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import transactional
 from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
-from ..core.permissions import Role
+from ..core.permissions import Permission, Role
 from ..core.programme import (
     ITEM_FIELDS,
     check_item_times,
@@ -25,6 +25,7 @@ from ..core.programme import (
     register_occupancy,
     save_item,
 )
+from ..core.record_parts import RecordParts, apply_checklist
 from ..core.references import next_number
 from ..core.time import BERLIN
 from ..directory.models import Host, Venue
@@ -32,11 +33,12 @@ from ..extensions import db
 from .models import (
     REFERENCE_PREFIX,
     Event,
+    EventAttachment,
     EventProgrammeItem,
     OccasionTemplate,
     event_programme_item_hosts,
 )
-from .workflow import OPEN_STATES
+from .workflow import require_open
 
 EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "venue_id", "host_id", "responsible_officer_id",
                 "capacity", "dress_code", "press", "reply_by", "notes")
@@ -81,8 +83,7 @@ def update_event(event: Event, *, actor, values: dict, expected_version=None) ->
     """Change an open event; refused when it was changed meanwhile."""
     if expected_version is not None and event.version != expected_version:
         raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
-    if event.state not in OPEN_STATES:
-        raise DomainError(_l("A closed event can no longer be changed."))
+    require_open(event)
     values = {k: values.get(k) for k in EVENT_FIELDS}
     _validate(values)
     for key, value in values.items():
@@ -116,6 +117,7 @@ def occasions_of_year(year: int) -> list[tuple[OccasionTemplate, date, Event | N
     return sorted(rows, key=lambda row: row[1])
 
 
+@transactional
 def create_from_occasion(occasion: OccasionTemplate, year: int, *, actor) -> Event:
     """Make this year's event of a recurring occasion (once per year)."""
     existing = db.session.scalar(sa.select(Event).where(Event.occasion_id == occasion.id, Event.year == year))
@@ -123,12 +125,15 @@ def create_from_occasion(occasion: OccasionTemplate, year: int, *, actor) -> Eve
         raise DomainError(_l("The event of this occasion exists already for %(year)s.", year=year))
     day = occasion_date(occasion, year)
     starts = datetime.combine(day, occasion.start_time, tzinfo=BERLIN)
-    return create_event(actor=actor, occasion=occasion, values={
+    event = create_event(actor=actor, occasion=occasion, values={
         "title": f"{occasion.name} {year}", "kind": occasion.kind, "starts_at": starts,
         "ends_at": starts + timedelta(minutes=occasion.duration_minutes), "venue_id": occasion.venue_id,
         "responsible_officer_id": actor.id if actor.has_role(Role.OFFICER) else None,
         "dress_code": "business", "press": "open",
     })
+    if occasion.checklist_template is not None:
+        apply_checklist(EVENT_PARTS, event, occasion.checklist_template, actor=actor)
+    return event
 
 
 # --- programme (the shared component of core.programme) ------------------------------
@@ -147,12 +152,22 @@ def event_dates(event: Event) -> tuple[date, date]:
     return event.starts_at.astimezone(BERLIN).date(), event.ends_at.astimezone(BERLIN).date()
 
 
+def event_owners(event: Event) -> dict:
+    """Who gets an event's checklist tasks: events have one responsible officer."""
+    return {"responsible": event.responsible_officer_id, "deputy": event.responsible_officer_id}
+
+
+EVENT_PARTS = RecordParts(
+    scope=SCOPE, attachment_model=EventAttachment, parent_key="event_id", dates=event_dates, owners=event_owners,
+    require_open=require_open, read_permission=Permission.EVENT_READ, edit_permission=Permission.EVENT_EDIT,
+)
+
+
 @transactional
 def save_programme_item(event: Event, item: EventProgrammeItem | None, *, actor, values: dict, host_ids=(),
                         conflict_reason=None, expected_version=None) -> EventProgrammeItem:
     """Create or change an item of the event's programme; double bookings need a reason."""
-    if event.state not in OPEN_STATES:
-        raise DomainError(_l("A closed event can no longer be changed."))
+    require_open(event)
     if item is not None and expected_version is not None and item.version != expected_version:
         raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
     values = {k: values.get(k) for k in ITEM_FIELDS}

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..core import workflow
+from ..core import record_parts, workflow
+from ..core.crud import Column, CrudSpec, register_crud
 from ..core.errors import DomainError, ValidationFailed
+from ..core.exports import FORMATS, table_response
 from ..core.forms import ConfirmForm, apply_domain_error
 from ..core.listing import paginate
 from ..core.navigation import register_nav
@@ -17,17 +20,21 @@ from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import Permission, permission_required, public, user_has
 from ..core.programme import ConflictsFound
 from ..core.references import find_by_reference
-from ..core.time import now_utc
+from ..core.tabular_import import template_rows
+from ..core.time import BERLIN, now_utc
 from ..extensions import db, limiter
-from . import checkin, guests, invitations, seating, services
+from . import checkin, guest_import, guests, invitations, seating, services
 from .forms import (
     AdhocGuestForm,
     CategoryForm,
     ContactGuestForm,
     EventForm,
     EventProgrammeItemForm,
+    GuestImportForm,
+    OccasionForm,
     ReplyForm,
     StaffReplyForm,
+    UsualCategoriesForm,
 )
 from .models import Event, EventKind, EventProgrammeItem, Guest, OccasionTemplate
 from .workflow import EVENT_WORKFLOW, OPEN_STATES, EventState
@@ -46,8 +53,26 @@ def _load(reference: str) -> Event:
     return event
 
 
-def _detail(event: Event):
-    return redirect(url_for("events.detail", reference=event.reference))
+def _load_editable(reference: str) -> Event:
+    event = _load(reference)
+    if event.state not in OPEN_STATES:
+        abort(403)
+    return event
+
+
+def _detail(event: Event, anchor: str | None = None):
+    return redirect(url_for("events.detail", reference=event.reference, _anchor=anchor))
+
+
+record_parts.register_record_parts(bp, services.EVENT_PARTS, load=_load, load_editable=_load_editable)
+
+register_crud(bp, CrudSpec(
+    "occasion-templates", OccasionTemplate, OccasionForm, _l("Recurring occasions"), _l("Recurring occasion"),
+    [Column("name", _l("Name"), OccasionTemplate.name), Column("kind_label", _l("Kind")),
+     Column("date_rule", _l("Date"), OccasionTemplate.month), Column("venue", _l("Usual venue")),
+     Column("is_active", _l("Active"))],
+    (OccasionTemplate.name,), "date_rule", (READ,), (Permission.ADMIN_TEMPLATES,),
+))
 
 
 @bp.route("/")
@@ -86,8 +111,9 @@ def new():
 def detail(reference: str):
     event = _load(reference)
     can_edit = user_has(current_user, EDIT)
+    editable = can_edit and event.state in OPEN_STATES
     return render_template(
-        "events/detail.html", event=event, editable=can_edit and event.state in OPEN_STATES,
+        "events/detail.html", event=event, editable=editable,
         # Invitations are sent with their own button, which takes that step itself.
         transitions=[t for t in EVENT_WORKFLOW.available(event, current_user) if t.action != "send_invitations"]
         if can_edit else [],
@@ -96,6 +122,9 @@ def detail(reference: str):
         contact_form=ContactGuestForm() if can_edit else None,
         reply_form=StaffReplyForm(), seats=invitations.seats_taken(event),
         state_labels={state.value: state.label for state in EventState},
+        usual_form=UsualCategoriesForm(), import_form=GuestImportForm(),
+        today=now_utc().astimezone(BERLIN).date(),
+        **record_parts.page_context(services.EVENT_PARTS, event, editable=editable),
     )
 
 
@@ -147,7 +176,8 @@ def _year_arg() -> int:
 def occasions():
     year = _year_arg()
     return render_template("events/occasions.html", year=year, rows=services.occasions_of_year(year),
-                           confirm=ConfirmForm(), can_create=user_has(current_user, EDIT))
+                           confirm=ConfirmForm(), can_create=user_has(current_user, EDIT),
+                           can_maintain=user_has(current_user, Permission.ADMIN_TEMPLATES))
 
 
 @bp.route("/occasions/<int:occasion_id>/create", methods=["POST"])
@@ -224,21 +254,86 @@ def guests_add_category(reference: str):
     return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
 
 
-@bp.route("/<reference>/guests", methods=["POST"])
+@bp.route("/<reference>/guests/new", methods=["GET", "POST"])
 @permission_required(EDIT)
 def guests_add(reference: str):
-    event = _load(reference)
+    """A guest entered by hand: the quick form on the event page or the full form here."""
+    event = _load_editable(reference)
     form = AdhocGuestForm()
     if form.validate_on_submit():
         try:
             guests.add_adhoc(event, actor=current_user, name=form.name.data, function=form.function.data,
                              organisation=form.organisation.data, rank=form.rank.data,
-                             companions=form.companions.data)
+                             companions=form.companions.data, email=form.email.data or None,
+                             language=form.language.data, address_form_id=form.address_form_id.data,
+                             category=form.category.data, in_office_since=form.in_office_since.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("%(name)s is on the guest list.", name=form.name.data), "success")
+            return _detail(event, "guests")
+    return render_template("events/guest_form.html", event=event, form=form)
+
+
+@bp.route("/<reference>/guests/usual", methods=["POST"])
+@permission_required(EDIT)
+def guests_add_usual(reference: str):
+    event = _load(reference)
+    form = UsualCategoriesForm()
+    if form.validate_on_submit():
+        try:
+            added, already = guests.add_usual_categories(event, companions=form.companions.data, actor=current_user)
         except DomainError as exc:
             flash(str(exc.message), "danger")
+        else:
+            flash(_("%(added)s guests added; %(already)s were on the list already.", added=added, already=already),
+                  "success")
     else:
         _flash_errors(form)
-    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+    return _detail(event, "guests")
+
+
+@bp.route("/<reference>/guests/import", methods=["GET", "POST"])
+@permission_required(EDIT)
+def guests_import(reference: str):
+    """Import a guest list; a file with any broken row is refused as a whole, with every error listed."""
+    event = _load_editable(reference)
+    form = GuestImportForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = guest_import.import_guests(event, upload.filename or "", upload.read(), actor=current_user)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            if result.ok:
+                flash(_("%(n)s guests imported.", n=len(result.rows)), "success")
+                return _detail(event, "guests")
+    return render_template("events/guest_import.html", event=event, form=form, result=result,
+                           columns=guest_import.columns())
+
+
+@bp.route("/guest-import-template.<fmt>")
+@permission_required(EDIT)
+def guests_import_template(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    example = ["Dr. Erika Beispiel", "Frau", "Generalkonsulin", "Generalkonsulat Beispielland",
+               "Diplomatisches Korps", 120, "01.09.2024", "erika.beispiel@example.org", "de", 1]
+    return table_response(template_rows(guest_import.columns()), [example], filename="gaesteliste-vorlage",
+                          fmt=fmt)
+
+
+@bp.route("/<reference>/guests/<int:guest_id>/invitation.pdf")
+@permission_required(READ)
+def guest_invitation_pdf(reference: str, guest_id: int):
+    """A guest's personalised invitation to print (the reply link is only in the sent invitation)."""
+    event = _load(reference)
+    guest = db.session.get(Guest, guest_id)
+    if guest is None or guest.event_id != event.id:
+        abort(404)
+    return pdf_response(invitations.letters_pdf(event, [(guest, None)]), f"einladung-{event.reference}-{guest.id}")
 
 
 @bp.route("/<reference>/guests/<int:guest_id>/delete", methods=["POST"])
@@ -300,15 +395,16 @@ def reply(token: str):
     guest = invitations.guest_for_token(token)
     if guest is None:
         return render_template("events/reply_unknown.html"), 404
-    form = ReplyForm()
-    done = None
-    if form.validate_on_submit():
-        try:
-            done = invitations.record_reply(guest, accept=form.answer.data == "accept",
-                                            companion=form.companion.data, channel="online")
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-    return render_template("events/reply.html", guest=guest, event=guest.event, form=form, done=done)
+    with force_locale(guest.language or "de"):  # the page speaks the invitation's language
+        form = ReplyForm()
+        done = None
+        if form.validate_on_submit():
+            try:
+                done = invitations.record_reply(guest, accept=form.answer.data == "accept",
+                                                companion=form.companion.data, channel="online")
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+        return render_template("events/reply.html", guest=guest, event=guest.event, form=form, done=done)
 
 
 @bp.route("/<reference>/seating", methods=["GET", "POST"])
@@ -327,12 +423,15 @@ def seating_page(reference: str):
                 placed = seating.propose(event, actor=current_user)
                 flash(_("%(n)s guests seated by precedence.", n=placed), "success")
             elif action == "move":
-                guest = db.session.get(Guest, request.form.get("guest_id", type=int) or 0)
+                # "12" moves guest 12, "12:companion" the companion guest 12 named.
+                guest_ref, _sep, who = (request.form.get("guest_id") or "").partition(":")
+                guest = db.session.get(Guest, int(guest_ref)) if guest_ref.isdigit() else None
                 if guest is None or guest.event_id != event.id:
                     abort(404)
                 seating.move_guest(event, guest, table_number=request.form.get("table", type=int) or 0,
                                    seat=request.form.get("seat", type=int) or 0,
-                                   lock=request.form.get("lock") == "1", actor=current_user)
+                                   lock=request.form.get("lock") == "1", actor=current_user,
+                                   companion=who == "companion")
             else:
                 abort(400)
         except DomainError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..core.enums import LabelledEnum
+from ..core.errors import DomainError
 from ..core.permissions import Role
 from ..core.time import now_utc
 from ..core.workflow import Workflow, transition
@@ -19,6 +20,12 @@ class EventState(LabelledEnum):
 
 
 OPEN_STATES = ("planning", "invitations_sent")
+
+
+def require_open(event) -> None:
+    """Refuse changes to an event that is held, closed or cancelled."""
+    if event.state not in OPEN_STATES:
+        raise DomainError(_l("A closed event can no longer be changed."))
 
 
 def _has_begun(event, actor):

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from ..core import record_parts
 from ..core.checklists.services import templates_for
 from ..core.time import BERLIN, now_utc
 from ..directory.models import Host, PartnerCity, Venue
@@ -89,7 +90,7 @@ def seed_demo_visits(officer, manager) -> int:
             "dress_code": "business", "press": "none",
         }, conflict_reason="Demo")
         for template in templates_for(services.SCOPE, kind)[:1]:
-            services.apply_checklist(visit, template, actor=officer)
+            record_parts.apply_checklist(services.VISIT_PARTS, visit, template, actor=officer)
         if final != "requested":
             services.move_visit(visit, "start_planning", actor=officer)
         if final in ("confirmed", "completed"):

@@ -8,10 +8,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     DateTimeLocalField,
     DecimalField,
     IntegerField,
@@ -35,12 +33,12 @@ from ..core.forms import (
     PlainTextField,
     VersionedForm,
     local_to_utc,
+    optional_id,
     utc_to_local,
 )
 from ..directory.forms import (
     country_choices,
     host_choices,
-    optional_id,
     partner_city_choices,
 )
 from ..directory.programme_forms import ProgrammeItemFormBase
@@ -148,28 +146,9 @@ class GiftForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AttachmentForm(FlaskForm):
-    file = FileField(_l("File (PDF, DOCX, PNG, JPEG)"), validators=[FileRequired(_l("Please choose a file."))])
-    description = PlainTextField(_l("Description"), validators=[Optional(), Length(max=200)])
-    submit = SubmitField(_l("Upload"))
-
-
 class TransitionForm(VersionedForm):
     action = PlainTextField(validators=[DataRequired(), Length(max=40)])
     comment = PlainTextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
 
 
-class ApplyChecklistForm(FlaskForm):
-    template_id = SelectField(_l("Checklist template"), coerce=int)
-    submit = SubmitField(_l("Apply checklist"))
 
-
-class TaskForm(VersionedForm):
-    title = PlainTextField(_l("Task"), validators=[DataRequired(), Length(max=200)])
-    due_on = DateField(_l("Due on"), validators=[DataRequired()])
-    owner_id = SelectField(_l("Owner"), coerce=optional_id, default=0)
-    submit = SubmitField(_l("Save"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.owner_id.choices = officer_choices()

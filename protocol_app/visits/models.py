@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
+from ..core.files import AttachmentMixin
 from ..core.programme import DressCode, PressAccess, ProgrammeItemMixin
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
@@ -205,13 +206,9 @@ class Gift(TimestampMixin, db.Model):
         return GiftDirection(self.direction).label
 
 
-class VisitAttachment(db.Model):
+class VisitAttachment(AttachmentMixin, db.Model):
     __tablename__ = "visit_attachments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visits.id", ondelete="CASCADE"), nullable=False, index=True)
-    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"), nullable=False)
-    description: Mapped[str | None] = mapped_column(sa.String(200))
 
     visit: Mapped[Visit] = relationship(back_populates="attachments")
-    file = relationship("StoredFile", lazy="joined")

@@ -16,11 +16,9 @@ from flask_babel import lazy_gettext as _l
 from ..auth.models import User
 from ..core import workflow
 from ..core.audit import changes_of, record_event
-from ..core.checklists import services as checklists
 from ..core.db import transactional
 from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
-from ..core.files import erase_file, store_upload
-from ..core.permissions import Role
+from ..core.permissions import Permission, Role
 from ..core.programme import (
     ITEM_FIELDS,
     ConflictsFound,  # noqa: F401 (views catch it from here)
@@ -30,6 +28,7 @@ from ..core.programme import (
     register_occupancy,
     save_item,
 )
+from ..core.record_parts import RecordParts
 from ..core.references import next_number
 from ..core.time import BERLIN
 from ..directory.models import Country, PartnerCity
@@ -158,7 +157,7 @@ def move_visit(visit: Visit, action: str, *, actor, comment=None, expected_versi
 def add_delegation_member(visit: Visit, *, actor, name: str, function=None, precedence: int,
                           form_of_address=None) -> DelegationMember:
     """Add a person to the delegation."""
-    _require_open(visit)
+    require_open(visit)
     member = DelegationMember(visit=visit, name=name.strip(), function=function,
                               precedence=precedence, form_of_address=form_of_address)
     db.session.add(member)
@@ -171,7 +170,7 @@ def add_delegation_member(visit: Visit, *, actor, name: str, function=None, prec
 @transactional
 def remove_delegation_member(member: DelegationMember, *, actor) -> None:
     """Remove a person from the delegation."""
-    _require_open(member.visit)
+    require_open(member.visit)
     visit = member.visit
     record_event("visit.delegation_remove", actor=actor, target=visit,
                  changes={"delegation_member": [member.id, None]})
@@ -179,9 +178,17 @@ def remove_delegation_member(member: DelegationMember, *, actor) -> None:
     db.session.flush()
 
 
-def _require_open(visit: Visit) -> None:
+def require_open(visit: Visit) -> None:
     if visit.state not in OPEN_STATES:
         raise DomainError(_l("A closed visit can no longer be changed."))
+
+
+VISIT_PARTS = RecordParts(
+    scope=SCOPE, attachment_model=VisitAttachment, parent_key="visit_id", dates=visit_dates,
+    owners=lambda visit: {"responsible": visit.responsible_officer_id,
+                          "deputy": visit.deputy_officer_id or visit.responsible_officer_id},
+    require_open=require_open, read_permission=Permission.VISIT_READ, edit_permission=Permission.VISIT_EDIT,
+)
 
 
 # --- programme ------------------------------------------------------------------------
@@ -202,7 +209,7 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
                         host_ids=(), conflict_reason: str | None = None,
                         expected_version=None) -> VisitProgrammeItem:
     """Create or change a programme item; overlapping use needs a recorded reason."""
-    _require_open(visit)
+    require_open(visit)
     if item is not None:
         _check_version(item, expected_version)
     values = {k: values.get(k) for k in (*ITEM_FIELDS, *VISIT_ITEM_FIELDS)}
@@ -227,7 +234,7 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
 @transactional
 def delete_programme_item(item: VisitProgrammeItem, *, actor) -> None:
     """Remove a programme item."""
-    _require_open(item.visit)
+    require_open(item.visit)
     record_event("visit.programme_delete", actor=actor, target=item,
                  changes={"title": [item.title, None]})
     db.session.delete(item)
@@ -276,39 +283,3 @@ def gifts_of_year(year: int):
     ).all()
 
 
-# --- attachments ----------------------------------------------------------------------
-
-@transactional
-def attach_file(visit: Visit, *, actor, filename: str, data: bytes, description=None):
-    """Store an upload and attach it to the visit."""
-    stored = store_upload(filename, data, actor=actor)
-    attachment = VisitAttachment(visit=visit, file=stored, description=description)
-    db.session.add(attachment)
-    db.session.flush()
-    record_event("visit.attachment_add", actor=actor, target=visit,
-                 changes={"attachment": [None, stored.original_name]})
-    return attachment
-
-
-@transactional
-def remove_attachment(attachment: VisitAttachment, *, actor) -> None:
-    """Delete an attachment and its file."""
-    record_event("visit.attachment_remove", actor=actor, target=attachment.visit,
-                 changes={"attachment": [attachment.file.original_name, None]})
-    stored = attachment.file
-    db.session.delete(attachment)
-    db.session.flush()
-    erase_file(stored)
-    db.session.flush()
-
-
-# --- checklist ------------------------------------------------------------------------
-
-def apply_checklist(visit: Visit, template, *, actor) -> int:
-    """Create the dated tasks of a checklist template for this visit."""
-    _require_open(visit)
-    first, last = visit_dates(visit)
-    owners = {"responsible": visit.responsible_officer_id,
-              "deputy": visit.deputy_officer_id or visit.responsible_officer_id}
-    return checklists.apply_template(template, scope=SCOPE, subject_id=visit.id, start=first,
-                                     end=last, owners=owners, actor=actor)

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import datetime, time
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.forms import officer_choices
-from ..core import workflow
-from ..core.checklists import services as checklists
-from ..core.checklists.models import ChecklistTemplate, Task
+from ..core import record_parts, workflow
 from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error
 from ..core.listing import paginate, search_clause, search_query
@@ -28,11 +26,9 @@ from ..extensions import db
 from . import cards as _cards  # noqa: F401 (registers the start-page cards)
 from . import permissions, services
 from .forms import (
-    AttachmentForm,
     DelegationMemberForm,
     GiftForm,
     ProgrammeItemForm,
-    TaskForm,
     TransitionForm,
     VisitForm,
 )
@@ -40,7 +36,6 @@ from .models import (
     DelegationMember,
     Gift,
     Visit,
-    VisitAttachment,
     VisitKind,
     VisitProgrammeItem,
 )
@@ -85,6 +80,9 @@ def _delete_child(reference: str, model, child_id: int, delete, message, anchor:
         if message:
             flash(str(message), "success")
     return _detail(visit, anchor)
+
+
+record_parts.register_record_parts(bp, services.VISIT_PARTS, load=_load, load_editable=_load_editable)
 
 
 def _detail(visit: Visit, anchor: str | None = None):
@@ -188,13 +186,10 @@ def detail(reference: str):
         transitions=VISIT_WORKFLOW.available(visit, current_user) if permissions.can_move(current_user) else [],
         history=workflow.history(VISIT_WORKFLOW, visit.id),
         state_labels={state.value: state.label for state in VisitState},
-        tasks=checklists.tasks_of(services.SCOPE, visit.id),
-        templates=checklists.templates_for(services.SCOPE, visit.kind) if editable else [],
         transition_form=TransitionForm(version=visit.version),
         member_form=DelegationMemberForm(),
-        attachment_form=AttachmentForm(),
-        task_form=TaskForm(),
         confirm=ConfirmForm(),
+        **record_parts.page_context(services.VISIT_PARTS, visit, editable=editable),
         today=now_utc().astimezone(BERLIN).date(),
     )
 
@@ -349,102 +344,3 @@ def gifts_year():
     rows = [(g, v) for g, v in services.gifts_of_year(year) if permissions.can_read(current_user, v)]
     total = sum((g.estimated_value or 0) for g, _ in rows)
     return render_template("visits/gifts_year.html", rows=rows, year=year, total=total)
-
-
-@bp.route("/<reference>/attachments", methods=["POST"])
-@permission_required(EDIT)
-def attachment_add(reference: str):
-    visit = _load_editable(reference)
-    form = AttachmentForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            services.attach_file(visit, actor=current_user, filename=upload.filename,
-                                 data=upload.read(), description=form.description.data)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("The file has been attached."), "success")
-    else:
-        for errors in form.errors.values():
-            flash(errors[0], "danger")
-    return _detail(visit, "attachments")
-
-
-@bp.route("/<reference>/attachments/<int:attachment_id>")
-@permission_required(READ)
-def attachment_download(reference: str, attachment_id: int):
-    visit = _load(reference)
-    attachment = _child(VisitAttachment, visit, attachment_id)
-    stored = attachment.file
-    return send_file(stored.path, mimetype=stored.content_type, as_attachment=True,
-                     download_name=stored.original_name)
-
-
-@bp.route("/<reference>/attachments/<int:attachment_id>/delete", methods=["POST"])
-@permission_required(EDIT)
-def attachment_delete(reference: str, attachment_id: int):
-    return _delete_child(reference, VisitAttachment, attachment_id, services.remove_attachment,
-                         _l("The attachment has been deleted."), "attachments")
-
-
-@bp.route("/<reference>/checklist", methods=["POST"])
-@permission_required(EDIT)
-def checklist_apply(reference: str):
-    visit = _load_editable(reference)
-    template = db.session.get(ChecklistTemplate, request.form.get("template_id", type=int) or 0)
-    if template is None or not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        created = services.apply_checklist(visit, template, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("%(n)s tasks created from the checklist.", n=created), "success")
-    return _detail(visit, "checklist")
-
-
-def _task(visit: Visit, task_id: int) -> Task:
-    task = db.session.get(Task, task_id)
-    if task is None or task.scope != services.SCOPE or task.subject_id != visit.id:
-        abort(404)
-    return task
-
-
-@bp.route("/<reference>/tasks", methods=["POST"])
-@bp.route("/<reference>/tasks/<int:task_id>", methods=["GET", "POST"])
-@permission_required(EDIT)
-def task(reference: str, task_id: int | None = None):
-    visit = _load_editable(reference)
-    record = _task(visit, task_id) if task_id else None
-    form = TaskForm(obj=record)
-    if request.method == "GET" and record is not None:
-        form.version.data = record.version
-    if form.validate_on_submit():
-        try:
-            if record is None:
-                checklists.add_task(scope=services.SCOPE, subject_id=visit.id, title=form.title.data,
-                                    due_on=form.due_on.data, owner_id=form.owner_id.data, actor=current_user)
-            else:
-                checklists.update_task(record, owner_id=form.owner_id.data, due_on=form.due_on.data,
-                                       actor=current_user, expected_version=form.expected_version())
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The task has been saved."), "success")
-            return _detail(visit, "checklist")
-    elif request.method == "POST" and record is None:
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {errors[0]}", "danger")
-        return _detail(visit, "checklist")
-    return render_template("visits/task_form.html", form=form, visit=visit, task=record)
-
-
-@bp.route("/<reference>/tasks/<int:task_id>/done", methods=["POST"])
-@permission_required(EDIT)
-def task_done(reference: str, task_id: int):
-    visit = _load_editable(reference)
-    record = _task(visit, task_id)
-    if ConfirmForm().validate_on_submit():
-        checklists.set_done(record, request.form.get("done") == "1", actor=current_user)
-    return _detail(visit, "checklist")

@@ -1,0 +1,208 @@
+"""Reading CSV and XLSX uploads into checked rows, shared by every import (guest lists,
+registers of holders, historical participants).
+
+The rule for all imports: the whole file is checked first and every broken row is
+reported with its row number and what to fix; nothing is stored unless every row is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .errors import ValidationFailed
+
+#: More rows than this in one upload is a mistake, not a guest list.
+MAX_ROWS = 20000
+
+
+class CellError(ValueError):
+    """Raised by a column's parser with a message that says what to fix."""
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    key: str
+    #: The header in the template (German); matching ignores case and surrounding spaces.
+    header: str
+    required: bool = False
+    #: Turns the cell's text into a value; raises CellError. Empty cells are None and not parsed.
+    parse: Callable[[str], object] = str
+    #: Other headers accepted for this column (e.g. the English one).
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
+        raise ValidationFailed(_l("The file could not be read as an Excel workbook (XLSX)."), field="file")
+    sheet = workbook.worksheets[0]
+    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly everything
+        raise ValidationFailed(_l("The CSV file has an unknown character encoding; please save it as UTF-8."),
+                               field="file")
+    if "\x00" in text:
+        raise ValidationFailed(_l("This is not a text (CSV) file."), field="file")
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """The upload's rows as lists of text (XLSX by content, otherwise CSV)."""
+    if not data:
+        raise ValidationFailed(_l("The file is empty."), field="file")
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data)
+    if (filename or "").lower().endswith((".xlsx", ".xls")):
+        raise ValidationFailed(_l("The file could not be read as an Excel workbook (XLSX)."), field="file")
+    return _read_csv(data)
+
+
+def parse_upload(filename: str, data: bytes, columns: Sequence[ImportColumn]) -> ImportResult:
+    """Check every row of an upload against `columns`; collect all errors, store nothing."""
+    table = [row for row in read_table(filename, data) if any(cell for cell in row)]
+    if not table:
+        raise ValidationFailed(_l("The file contains no rows."), field="file")
+    header = [cell.strip().lower() for cell in table[0]]
+    positions = {}
+    for column in columns:
+        names = {column.header.lower(), *(a.lower() for a in column.aliases)}
+        found = next((i for i, name in enumerate(header) if name in names), None)
+        if found is None and column.required:
+            raise ValidationFailed(
+                _l("The column \u201c%(column)s\u201d is missing in the first row. Please use the template.",
+                   column=column.header), field="file")
+        positions[column.key] = found
+    body = table[1:]
+    if not body:
+        raise ValidationFailed(_l("The file contains a header row but no data rows."), field="file")
+    if len(body) > MAX_ROWS:
+        raise ValidationFailed(_l("The file has more than %(n)s rows; please split it.", n=MAX_ROWS), field="file")
+    result = ImportResult()
+    for number, raw in enumerate(body, start=2):
+        values = {}
+        for column in columns:
+            position = positions[column.key]
+            text = raw[position].strip() if position is not None and position < len(raw) else ""
+            if not text:
+                if column.required:
+                    result.errors.append(RowError(number, column.header, str(_l("This field is required."))))
+                values[column.key] = None
+                continue
+            try:
+                values[column.key] = column.parse(text)
+            except CellError as exc:
+                result.errors.append(RowError(number, column.header, str(exc)))
+        result.rows.append({"_row": number, **values})
+    return result
+
+
+# --- parsers shared by imports --------------------------------------------------------
+
+
+def parse_int(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise CellError(str(_l("Please enter a whole number from %(low)s to %(high)s.", low=low, high=high)))
+        if not low <= value <= high:
+            raise CellError(str(_l("Please enter a whole number from %(low)s to %(high)s.", low=low, high=high)))
+        return value
+
+    return parse
+
+
+def parse_date(text: str) -> date:
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(str(_l("Please enter the date as DD.MM.YYYY.")))
+
+
+def parse_choice(choices: dict[str, str], label: str) -> Callable[[str], str]:
+    """A cell that must be one of `choices` (matched case-insensitively on keys)."""
+    lookup = {key.lower(): value for key, value in choices.items()}
+
+    def parse(text: str) -> str:
+        try:
+            return lookup[text.strip().lower()]
+        except KeyError:
+            raise CellError(str(_l("Unknown %(what)s \u201c%(value)s\u201d; allowed: %(allowed)s.", what=label,
+                                   value=text[:60], allowed=", ".join(sorted(choices)))))
+
+    return parse
+
+
+def parse_plain_text(max_length: int) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if len(text) > max_length:
+            raise CellError(str(_l("At most %(n)s characters, please.", n=max_length)))
+        if "<" in text or ">" in text:
+            raise CellError(str(_l("Please enter plain text without < or >.")))
+        return text
+
+    return parse
+
+
+def parse_email(text: str) -> str:
+    if len(text) > 254 or text.count("@") != 1 or "." not in text.split("@")[1] or " " in text:
+        raise CellError(str(_l("Please enter a valid e-mail address.")))
+    return text
+
+
+def template_rows(columns: Sequence[ImportColumn]) -> list[str]:
+    """The header row of an import's downloadable template."""
+    return [column.header for column in columns]

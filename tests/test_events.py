@@ -7,45 +7,34 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import time_machine
 
-from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.events.models import Event
 from protocol_app.extensions import db
+from tests.event_support import (
+    answer_invitation,
+    db_state,
+    event_form,
+    guest_status,
+    invited_guests,
+    officer_client,
+    seat_of,
+)
 from tests.support import login, make_user, post
 
 
-def _officer(app):
-    with app.app_context():
-        load_reference_data()
-        db.session.commit()
-    uid = make_user(app, "referent@example.org", roles=["officer"])
-    client = app.test_client()
-    login(client, "referent@example.org")
-    return uid, client
-
-
-def _form(**overrides):
-    data = {"title": "Empfang für das Diplomatische Korps", "kind": "reception",
-            "starts_at": "2027-01-20T18:00", "ends_at": "2027-01-20T21:00", "venue_id": "0",
-            "host_id": "0", "responsible_officer_id": "0", "capacity": "400", "dress_code": "business",
-            "press": "closed"}
-    data.update(overrides)
-    return data
-
-
 def test_officer_records_an_event(app):
-    _, client = _officer(app)
-    response = post(client, "/events/new", _form(), token_from="/events/new")
+    _, client = officer_client(app)
+    response = post(client, "/events/new", event_form(), token_from="/events/new")
     assert response.status_code == 302 and response.headers["Location"].endswith("/events/E-2027-0001")
     page = client.get("/events/E-2027-0001").get_data(as_text=True)
     assert "Empfang für das Diplomatische Korps" in page and "20.01.2027, 18:00" in page
 
 
 def test_bad_event_input_is_refused_with_german_messages(app):
-    _, client = _officer(app)
+    _, client = officer_client(app)
     for data, message in (
-        (_form(capacity="0"), "Die Kapazität muss mindestens 1 sein"),
-        (_form(ends_at="2027-01-20T17:00"), "Das Ende muss nach dem Beginn liegen."),
-        (_form(title="<b>Fest</b>"), "Bitte geben Sie reinen Text ohne HTML-Tags ein."),
+        (event_form(capacity="0"), "Die Kapazität muss mindestens 1 sein"),
+        (event_form(ends_at="2027-01-20T17:00"), "Das Ende muss nach dem Beginn liegen."),
+        (event_form(title="<b>Fest</b>"), "Bitte geben Sie reinen Text ohne HTML-Tags ein."),
     ):
         assert message in post(client, "/events/new", data, token_from="/events/new").get_data(as_text=True)
     with app.app_context():
@@ -53,8 +42,8 @@ def test_bad_event_input_is_refused_with_german_messages(app):
 
 
 def test_event_process_and_permissions(app):
-    _, client = _officer(app)
-    post(client, "/events/new", _form(), token_from="/events/new")
+    _, client = officer_client(app)
+    post(client, "/events/new", event_form(), token_from="/events/new")
 
     def step(c, action, comment=""):
         with app.app_context():
@@ -82,7 +71,7 @@ def test_event_process_and_permissions(app):
 
 
 def test_next_years_event_is_created_from_its_occasion_once(app):
-    _, client = _officer(app)
+    _, client = officer_client(app)
     page = client.get("/events/occasions?year=2027").get_data(as_text=True)
     assert page.index("27.01.2027") < page.index("01.10.2027")
     assert "Flaggentag der Mayors for Peace" in page
@@ -104,7 +93,7 @@ def test_next_years_event_is_created_from_its_occasion_once(app):
 
 
 def test_event_programme_warns_about_a_room_a_visit_uses_at_the_same_time(app):
-    uid, client = _officer(app)
+    uid, client = officer_client(app)
     from tests.visit_support import make_visit
 
     with app.app_context():
@@ -116,7 +105,7 @@ def test_event_programme_warns_about_a_room_a_visit_uses_at_the_same_time(app):
     post(client, f"/visits/{ref}/programme/new",
          {"title": "Abendessen", "starts_at": "2027-01-20T19:00", "ends_at": "2027-01-20T20:30",
           "venue_id": str(hall), "dress_code": "none", "press": "none"}, token_from=f"/visits/{ref}/programme/new")
-    post(client, "/events/new", _form(), token_from="/events/new")
+    post(client, "/events/new", event_form(), token_from="/events/new")
     url = "/events/E-2027-0001/programme/new"
     item = {"title": "Begrüßung", "starts_at": "2027-01-20T18:30", "ends_at": "2027-01-20T19:30",
             "venue_id": str(hall), "dress_code": "business", "press": "open"}
@@ -147,9 +136,9 @@ def _contacts(app):
 
 
 def test_guest_list_from_two_categories_sorted_by_precedence_without_duplicates(app):
-    _, client = _officer(app)
+    _, client = officer_client(app)
     _contacts(app)
-    post(client, "/events/new", _form(), token_from="/events/new")
+    post(client, "/events/new", event_form(), token_from="/events/new")
     detail = "/events/E-2027-0001"
     for category in ("diplomatic_corps", "senate"):
         page = post(client, f"{detail}/guests/category", {"category": category, "companions": "1"},
@@ -167,8 +156,8 @@ def test_guest_list_from_two_categories_sorted_by_precedence_without_duplicates(
 
 
 def test_guest_input_is_checked(app):
-    _, client = _officer(app)
-    post(client, "/events/new", _form(), token_from="/events/new")
+    _, client = officer_client(app)
+    post(client, "/events/new", event_form(), token_from="/events/new")
     detail = "/events/E-2027-0001"
     page = post(client, f"{detail}/guests/new", {"name": "X", "rank": "1", "companions": "9"}, token_from=detail,
                 follow_redirects=True).get_data(as_text=True)
@@ -182,43 +171,13 @@ def test_guest_input_is_checked(app):
         assert db.session.scalar(sa.select(sa.func.count(Guest.id))) == 0
 
 
-def _invited(app, client, capacity="3"):
-    """An event with capacity, three guests with e-mail, invitations sent; return tokens by name."""
-    from protocol_app.auth.models import User
-    from protocol_app.events import invitations
-    from protocol_app.events.guests import add_adhoc
-    from protocol_app.events.models import Guest
 
-    post(client, "/events/new", _form(capacity=capacity, reply_by="2027-01-10"), token_from="/events/new")
-    with app.app_context():
-        event = db.session.scalar(sa.select(Event))
-        actor = db.session.scalar(sa.select(User))
-        for name, companions in (("Erste Person", 1), ("Zweite Person", 0), ("Dritte Person", 0)):
-            guest = add_adhoc(event, actor=actor, name=name, companions=companions)
-            guest.email = f"{name.split()[0].lower()}@example.org"
-        tokens = invitations.send_invitations(event, actor=actor)
-        db.session.commit()
-        names = {g.id: g.name for g in db.session.scalars(sa.select(Guest))}
-        return {names[gid]: token for gid, token in tokens.items()}
-
-
-def _status(app, name):
-    from protocol_app.events.models import Guest
-
-    with app.app_context():
-        return db.session.scalar(sa.select(Guest.status).where(Guest.name == name))
-
-
-def _answer(app, token, answer, companion=""):
-    guest = app.test_client()
-    url = f"/events/reply/{token}"
-    return post(guest, url, {"answer": answer, "companion": companion}, token_from=url)
 
 
 def test_guests_reply_without_an_account_and_the_waiting_list_moves_up(app):
     with time_machine.travel(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), tick=False):
-        _, client = _officer(app)
-        tokens = _invited(app, client)
+        _, client = officer_client(app)
+        tokens = invited_guests(app, client)
         with app.app_context():
             from protocol_app.core.notifications.models import OutboxMail
 
@@ -228,50 +187,46 @@ def test_guests_reply_without_an_account_and_the_waiting_list_moves_up(app):
         assert db_state(app) == "invitations_sent"
         page = app.test_client().get(f"/events/reply/{tokens['Erste Person']}").get_data(as_text=True)
         assert "Einladung für Erste Person" in page and "Zweite Person" not in page
-        done = _answer(app, tokens["Erste Person"], "accept", "Ehepartner").get_data(as_text=True)
+        done = answer_invitation(app, tokens["Erste Person"], "accept", "Ehepartner").get_data(as_text=True)
         assert "freuen uns" in done
-        assert _status(app, "Erste Person") == "accepted"  # 2 of 3 places
-        _answer(app, tokens["Zweite Person"], "accept")
-        assert _status(app, "Zweite Person") == "accepted"  # 3 of 3
-        waiting = _answer(app, tokens["Dritte Person"], "accept").get_data(as_text=True)
-        assert "Warteliste" in waiting and _status(app, "Dritte Person") == "waiting"
-        _answer(app, tokens["Zweite Person"], "decline")
-        assert _status(app, "Zweite Person") == "declined"
-        assert _status(app, "Dritte Person") == "accepted"  # moved up
-        refused = _answer(app, tokens["Zweite Person"], "accept", "Gast").get_data(as_text=True)
+        assert guest_status(app, "Erste Person") == "accepted"  # 2 of 3 places
+        answer_invitation(app, tokens["Zweite Person"], "accept")
+        assert guest_status(app, "Zweite Person") == "accepted"  # 3 of 3
+        waiting = answer_invitation(app, tokens["Dritte Person"], "accept").get_data(as_text=True)
+        assert "Warteliste" in waiting and guest_status(app, "Dritte Person") == "waiting"
+        answer_invitation(app, tokens["Zweite Person"], "decline")
+        assert guest_status(app, "Zweite Person") == "declined"
+        assert guest_status(app, "Dritte Person") == "accepted"  # moved up
+        refused = answer_invitation(app, tokens["Zweite Person"], "accept", "Gast").get_data(as_text=True)
         assert "nur für eine Person" in refused
 
-
-def db_state(app):
-    with app.app_context():
-        return db.session.scalar(sa.select(Event.state))
 
 
 def test_wrong_expired_or_late_reply_links_are_refused_neutrally(app):
     with time_machine.travel(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), tick=False):
-        _, client = _officer(app)
-        tokens = _invited(app, client)
+        _, client = officer_client(app)
+        tokens = invited_guests(app, client)
         wrong = app.test_client().get("/events/reply/geraten")
         assert wrong.status_code == 404 and "nicht (mehr) gültig" in wrong.get_data(as_text=True)
     with time_machine.travel(datetime(2027, 1, 12, 9, 0, tzinfo=UTC), tick=False):
-        late = _answer(app, tokens["Erste Person"], "accept").get_data(as_text=True)
+        late = answer_invitation(app, tokens["Erste Person"], "accept").get_data(as_text=True)
         assert "Antwortfrist ist abgelaufen" in late
-        assert _status(app, "Erste Person") == "invited"
+        assert guest_status(app, "Erste Person") == "invited"
     with time_machine.travel(datetime(2027, 1, 25, 9, 0, tzinfo=UTC), tick=False):
         assert app.test_client().get(f"/events/reply/{tokens['Erste Person']}").status_code == 404
 
 
 def test_staff_record_a_reply_that_came_by_phone(app):
     with time_machine.travel(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), tick=False):
-        _, client = _officer(app)
-        _invited(app, client)
+        _, client = officer_client(app)
+        invited_guests(app, client)
         from protocol_app.events.models import Guest
 
         with app.app_context():
             guest_id = db.session.scalar(sa.select(Guest.id).where(Guest.name == "Zweite Person"))
         detail = "/events/E-2027-0001"
         post(client, f"{detail}/guests/{guest_id}/reply", {"answer": "decline", "channel": "phone"}, token_from=detail)
-        assert _status(app, "Zweite Person") == "declined"
+        assert guest_status(app, "Zweite Person") == "declined"
 
 
 def test_honour_order_alternates_right_and_left():
@@ -286,7 +241,7 @@ def _seated_event(app, client):
     from protocol_app.auth.models import User
     from protocol_app.events.guests import add_adhoc
 
-    post(client, "/events/new", _form(), token_from="/events/new")
+    post(client, "/events/new", event_form(), token_from="/events/new")
     with app.app_context():
         event = db.session.scalar(sa.select(Event))
         actor = db.session.scalar(sa.select(User))
@@ -299,23 +254,14 @@ def _seated_event(app, client):
     return detail
 
 
-def _seat_of(app, name):
-    from protocol_app.events.models import EventTable, Guest, SeatAssignment
-
-    with app.app_context():
-        row = db.session.execute(
-            sa.select(EventTable.number, SeatAssignment.seat).join(SeatAssignment.table).join(Guest)
-            .where(Guest.name == name)).first()
-        return tuple(row) if row else None
-
 
 def test_seating_proposal_puts_the_highest_rank_to_the_hosts_right(app):
-    _, client = _officer(app)
+    _, client = officer_client(app)
     detail = _seated_event(app, client)
-    assert _seat_of(app, "Rang 1") == (1, 1)  # host's table, right of the host
-    assert _seat_of(app, "Rang 2") == (1, 3)  # left of the host
-    assert _seat_of(app, "Rang 3") == (1, 2)
-    assert _seat_of(app, "Rang 4") == (2, 1)
+    assert seat_of(app, "Rang 1") == (1, 1)  # host's table, right of the host
+    assert seat_of(app, "Rang 2") == (1, 3)  # left of the host
+    assert seat_of(app, "Rang 3") == (1, 2)
+    assert seat_of(app, "Rang 4") == (2, 1)
     page = client.get(detail).get_data(as_text=True)
     assert "Tisch des Gastgebers" in page
 
@@ -323,31 +269,31 @@ def test_seating_proposal_puts_the_highest_rank_to_the_hosts_right(app):
 def test_locked_seats_stay_seats_are_not_given_twice_and_declined_guests_drop_out(app):
     from protocol_app.events.models import Guest
 
-    _, client = _officer(app)
+    _, client = officer_client(app)
     detail = _seated_event(app, client)
     with app.app_context():
         ids = {g.name: g.id for g in db.session.scalars(sa.select(Guest))}
-    before = _seat_of(app, "Rang 5")
+    before = seat_of(app, "Rang 5")
     page = post(client, detail, {"action": "move", "guest_id": str(ids["Rang 5"]), "table": "1", "seat": "1"},
                 token_from=detail, follow_redirects=True).get_data(as_text=True)
     assert "Dieser Platz ist bereits vergeben." in page
-    assert _seat_of(app, "Rang 5") == before  # nothing changed
+    assert seat_of(app, "Rang 5") == before  # nothing changed
     # Rang 2 declines by phone; Rang 5 is then locked on the freed seat.
     with app.app_context():
         from protocol_app.events.invitations import record_reply
 
         record_reply(db.session.get(Guest, ids["Rang 2"]), accept=False, channel="phone")
         db.session.commit()
-    assert _seat_of(app, "Rang 2") is None  # declined: dropped out
+    assert seat_of(app, "Rang 2") is None  # declined: dropped out
     post(client, detail, {"action": "move", "guest_id": str(ids["Rang 5"]), "table": "1", "seat": "3", "lock": "1"},
          token_from=detail)
     post(client, detail, {"action": "propose"}, token_from=detail)
-    assert _seat_of(app, "Rang 5") == (1, 3)  # locked seat kept through a new proposal
-    assert _seat_of(app, "Rang 1") == (1, 1)
+    assert seat_of(app, "Rang 5") == (1, 3)  # locked seat kept through a new proposal
+    assert seat_of(app, "Rang 1") == (1, 1)
 
 
 def test_place_cards_and_table_plan_pdfs(app):
-    _, client = _officer(app)
+    _, client = officer_client(app)
     _seated_event(app, client)
     for document in ("place-cards", "table-plan"):
         response = client.get(f"/events/E-2027-0001/seating/{document}.pdf")
@@ -365,8 +311,8 @@ def test_check_in_at_the_door_walk_ins_and_attendance_report(app):
     from protocol_app.events.guests import add_adhoc
     from protocol_app.events.models import Guest
 
-    _, client = _officer(app)
-    post(client, "/events/new", _form(), token_from="/events/new")
+    _, client = officer_client(app)
+    post(client, "/events/new", event_form(), token_from="/events/new")
     url = "/events/E-2027-0001/checkin"
     with app.app_context():
         event = db.session.scalar(sa.select(Event))
@@ -400,11 +346,11 @@ def test_reply_reminders_once_to_silent_guests_and_a_summary_to_the_officer(app)
     from protocol_app.core.reminders.services import run_all_rules
 
     with time_machine.travel(datetime(2027, 1, 1, 9, 0, tzinfo=UTC), tick=False):
-        uid, client = _officer(app)
-        tokens = _invited(app, client)
-        post(client, "/events/E-2027-0001/edit", _form(capacity="3", reply_by="2027-01-10", responsible_officer_id=str(uid),
+        uid, client = officer_client(app)
+        tokens = invited_guests(app, client)
+        post(client, "/events/E-2027-0001/edit", event_form(capacity="3", reply_by="2027-01-10", responsible_officer_id=str(uid),
                                                       version="2"), token_from="/events/E-2027-0001/edit")
-        _answer(app, tokens["Erste Person"], "accept")
+        answer_invitation(app, tokens["Erste Person"], "accept")
         with app.app_context():
             invitations_sent = db.session.scalar(sa.select(sa.func.count(OutboxMail.id)))
     for day in (2, 3, 4):  # deadline 10 January: from the 3rd on it is within a week
@@ -424,9 +370,9 @@ def test_reply_reminders_once_to_silent_guests_and_a_summary_to_the_officer(app)
 def test_single_directory_contact_is_added_once(app):
     from protocol_app.directory.models import Contact
 
-    _, client = _officer(app)
+    _, client = officer_client(app)
     _contacts(app)
-    post(client, "/events/new", _form(), token_from="/events/new")
+    post(client, "/events/new", event_form(), token_from="/events/new")
     with app.app_context():
         contact_id = db.session.scalar(sa.select(Contact.id).where(Contact.name == "Botschafterin B"))
     detail = "/events/E-2027-0001"
@@ -443,9 +389,9 @@ def test_seating_page_queries_do_not_grow_with_the_tables(app, count_queries):
     from protocol_app.auth.models import User
     from protocol_app.events.guests import add_adhoc
 
-    _, client = _officer(app)
+    _, client = officer_client(app)
     small = _seated_event(app, client)  # E-2027-0001: 2 tables of 3, 5 guests
-    post(client, "/events/new", _form(title="Großer Empfang"), token_from="/events/new")
+    post(client, "/events/new", event_form(title="Großer Empfang"), token_from="/events/new")
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.title == "Großer Empfang"))
         actor = db.session.scalar(sa.select(User))
@@ -464,8 +410,8 @@ def test_seating_page_queries_do_not_grow_with_the_tables(app, count_queries):
 
 
 def test_event_page_shows_category_names_and_no_manual_sent_step(app):
-    _, client = _officer(app)
-    post(client, "/events/new", _form(), token_from="/events/new")
+    _, client = officer_client(app)
+    post(client, "/events/new", event_form(), token_from="/events/new")
     detail = "/events/E-2027-0001"
     post(client, f"{detail}/guests/new", {"name": "Ad-hoc-Gast", "rank": "50", "companions": "0"}, token_from=detail)
     page = client.get(detail).get_data(as_text=True)

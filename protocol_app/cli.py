@@ -25,6 +25,7 @@ def seed_demo_data() -> dict:
     """Create the demo users and reference data; safe to run repeatedly."""
     from .auth.services import ensure_user
     from .directory.reference_data import load_reference_data
+    from .events.demo import seed_demo_events
     from .visits.demo import seed_demo_visits
 
     counts = load_reference_data()
@@ -36,6 +37,7 @@ def seed_demo_data() -> dict:
     counts["visits"] = seed_demo_visits(
         users["referent@protokoll.example"], users["leitung@protokoll.example"]
     )
+    counts["events"] = seed_demo_events(users["referent@protokoll.example"])
     return counts
 
 

@@ -278,3 +278,28 @@ def test_a_closed_event_takes_no_import(app):
         db.session.scalar(sa.select(Event)).state = "closed"
         db.session.commit()
     assert client.get(f"{DETAIL}/guests/import").status_code == 403
+
+
+def test_a_long_guest_list_pages_by_precedence_and_can_be_searched_and_filtered(app):
+    from protocol_app.auth.models import User
+    from protocol_app.events.guests import add_adhoc
+
+    _, client = officer_client(app)
+    _new_event(client)
+    with app.app_context():
+        event, actor = db.session.scalar(sa.select(Event)), db.session.scalar(sa.select(User))
+        for i in range(30):
+            add_adhoc(event, actor=actor, name=f"Gast {i:02d}", rank=100 + i,
+                      organisation="Botschaft Chile" if i == 27 else None).status = \
+                "declined" if i % 10 == 0 else "listed"
+        db.session.commit()
+    first = client.get(DETAIL).get_data(as_text=True)
+    assert 'data-testid="guest-count">30<' in first and "Gast 00" in first and "Gast 29" not in first
+    assert "Seite 1 von 2" in first
+    second = client.get(f"{DETAIL}?page=2").get_data(as_text=True)
+    assert "Gast 29" in second and "<td>30</td>" in second  # place 30 in the order of precedence
+    found = client.get(f"{DETAIL}?q=chile").get_data(as_text=True).split('data-testid="guest-list"')[1]
+    assert "Gast 27" in found and "Gast 26" not in found
+    declined = client.get(f"{DETAIL}?status=declined").get_data(as_text=True).split('data-testid="guest-list"')[1]
+    assert [n for n in ("Gast 00", "Gast 10", "Gast 20", "Gast 01") if n in declined] == ["Gast 00", "Gast 10",
+                                                                                             "Gast 20"]

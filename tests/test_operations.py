@@ -60,6 +60,15 @@ def test_seed_demo_is_idempotent_and_loads_reference_data(app):
         states = list(db.session.scalars(sa.select(Visit.state)))
         assert len(states) == 10  # not doubled by the second run
         assert {"completed", "confirmed", "planning", "requested"} <= set(states)
+        from protocol_app.events.models import Event, Guest
+
+        events = {e.title: e for e in db.session.scalars(sa.select(Event))}
+        assert len(events) == 6  # next year's occasions, not doubled
+        flag_day = next(e for title, e in events.items() if title.startswith("Flaggentag"))
+        assert flag_day.state == "invitations_sent"
+        invited = db.session.scalars(sa.select(Guest).where(Guest.event_id == flag_day.id)).all()
+        assert {g.category for g in invited} == {"senate", "press", "diplomatic_corps"}
+        assert all(g.status == "invited" for g in invited)
 
 
 def test_seed_demo_refuses_to_run_in_production(app):

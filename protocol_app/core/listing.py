@@ -58,7 +58,7 @@ def search_query() -> str:
 def paginate(
     stmt: sa.Select,
     *,
-    sortable: dict[str, sa.ColumnElement],
+    sortable: dict[str, sa.ColumnElement | tuple],
     default_sort: str,
     default_direction: str = "asc",
     searchable: tuple[sa.ColumnElement, ...] = (),
@@ -76,7 +76,8 @@ def paginate(
     direction = request.args.get("dir", default_direction)
     if direction not in ("asc", "desc"):
         direction = default_direction
-    column = sortable[sort]
+    # A sort key may stand for several columns (e.g. rank, then seniority, then name).
+    columns = sortable[sort] if isinstance(sortable[sort], tuple | list) else (sortable[sort],)
     per_page = _int_arg("per_page", PER_PAGE_CHOICES[0])
     if per_page not in PER_PAGE_CHOICES:
         per_page = PER_PAGE_CHOICES[0]
@@ -84,9 +85,9 @@ def paginate(
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, -(-total // per_page))
     page = min(page, pages)
-    order = column.desc() if direction == "desc" else column.asc()
+    order = [column.desc() if direction == "desc" else column.asc() for column in columns]
     items = list(
-        db.session.scalars(stmt.order_by(order).limit(per_page).offset((page - 1) * per_page))
+        db.session.scalars(stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page))
         .unique()
     )
     return Listing(items, page, per_page, total, sort, direction, query)

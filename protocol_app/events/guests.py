@@ -4,14 +4,16 @@ hoc; one person once per event; sorted by order of precedence."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
+from ..core.listing import paginate
 from ..directory.models import AddressForm, Contact, GuestCategory
 from ..extensions import db
-from .models import Event, Guest
+from .models import Event, Guest, GuestStatus
 from .workflow import require_open
 
 #: Guests may bring at most this many companions (the form and the table agree).
@@ -20,7 +22,17 @@ MAX_COMPANIONS = 5
 
 def precedence_order():
     """Rank first, then seniority in office (earlier is senior), then name."""
-    return (Guest.rank, Guest.in_office_since.is_(None), Guest.in_office_since, Guest.name)
+    return (Guest.rank, Guest.in_office_since.is_(None), Guest.in_office_since, Guest.name, Guest.id)
+
+
+def guest_listing(event: Event):
+    """One page of the guest list, by precedence unless another order is asked for (?sort=, ?q=, ?status=)."""
+    stmt = sa.select(Guest).where(Guest.event_id == event.id)
+    if request.args.get("status") in {s.value for s in GuestStatus}:
+        stmt = stmt.where(Guest.status == request.args["status"])
+    return paginate(stmt, sortable={"precedence": precedence_order(), "name": (Guest.name, Guest.id),
+                                    "status": (Guest.status, *precedence_order())},
+                    default_sort="precedence", searchable=(Guest.name, Guest.organisation, Guest.function))
 
 
 def guest_list(event: Event) -> list[Guest]:

@@ -102,13 +102,12 @@ def propose(event: Event, *, actor) -> int:
         sa.select(Guest).where(Guest.event_id == event.id, Guest.status == GuestStatus.ACCEPTED.value)
         .order_by(*precedence_order())
     ).all()
-    placed = 0
+    rows = []
 
     def place(spot, guest, companion=False):
-        nonlocal placed
         free.remove(spot)
-        db.session.add(SeatAssignment(table_id=spot[0], seat=spot[1], guest_id=guest.id, is_companion=companion))
-        placed += 1
+        rows.append({"table_id": spot[0], "seat": spot[1], "guest_id": guest.id, "is_companion": companion,
+                     "is_locked": False})
 
     leftover_companions = []
     for guest in guests:
@@ -128,9 +127,11 @@ def propose(event: Event, *, actor) -> int:
     for guest in leftover_companions:
         if free:
             place(free[-1], guest, companion=True)
-    db.session.flush()
-    record_event("event.seating_propose", actor=actor, target=event, summary=f"{placed} placed")
-    return placed
+    if rows:  # one statement for the whole plan, however many tables
+        db.session.execute(sa.insert(SeatAssignment), rows)
+    db.session.expire_all()
+    record_event("event.seating_propose", actor=actor, target=event, summary=f"{len(rows)} placed")
+    return len(rows)
 
 
 @transactional

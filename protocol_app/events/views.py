@@ -36,7 +36,7 @@ from .forms import (
     StaffReplyForm,
     UsualCategoriesForm,
 )
-from .models import Event, EventKind, EventProgrammeItem, Guest, OccasionTemplate
+from .models import Event, EventKind, EventProgrammeItem, Guest, GuestStatus, OccasionTemplate
 from .workflow import EVENT_WORKFLOW, OPEN_STATES, EventState
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
@@ -118,7 +118,9 @@ def detail(reference: str):
         transitions=[t for t in EVENT_WORKFLOW.available(event, current_user) if t.action != "send_invitations"]
         if can_edit else [],
         history=workflow.history(EVENT_WORKFLOW, event.id), confirm=ConfirmForm(),
-        guests=guests.guest_list(event), category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),
+        guests=guests.guest_listing(event), guest_states=GuestStatus,
+        guest_total=db.session.scalar(sa.select(sa.func.count(Guest.id)).where(Guest.event_id == event.id)),
+        category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),
         contact_form=ContactGuestForm() if can_edit else None,
         reply_form=StaffReplyForm(), seats=invitations.seats_taken(event),
         state_labels={state.value: state.label for state in EventState},

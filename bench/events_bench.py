@@ -1,0 +1,187 @@
+"""Benchmark of the events area on PostgreSQL (issue 7).
+
+A reception for the whole diplomatic corps: builds its own schema `protokoll_bench_events`
+and, at two sizes (a small and a full guest list), reports the median time and SQL count of
+  1. the guest list in order of precedence (service and the whole event page),
+  2. the seating proposal (tables of 10, a tenth of the guests with a companion),
+  3. the check-in search at the door (service and page),
+  4. checking an import file of the same size.
+The SQL counts must not grow with the list; the script fails if they do.
+
+    .venv/bin/python bench/events_bench.py [--guests N --rounds R]
+
+Results are printed as Markdown and written to bench/results-events.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BASE = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SCHEMA = "protokoll_bench_events"
+URL = f"{BASE}?options=-csearch_path%3D{SCHEMA}"
+PASSWORD = "Bench-Passwort-2026"  # noqa: S105 (benchmark schema only)
+
+
+def _reset_schema() -> None:
+    engine = sa.create_engine(BASE)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
+    engine.dispose()
+
+
+def _app():
+    os.environ["DATABASE_URL"] = URL
+    os.environ.setdefault("PROTOKOLL_ENV", "development")
+    from flask_migrate import upgrade
+
+    from protocol_app import create_app
+
+    app = create_app()
+    app.config["LOGIN_RATE_LIMIT_IP"] = "10000 per minute"
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    return app
+
+
+def _build_event(app, guests: int, number: int) -> str:
+    """An accepted guest list of `guests` ambassadors and tables of ten for all of them."""
+    from protocol_app.auth.services import ensure_user
+    from protocol_app.directory.models import Contact
+    from protocol_app.directory.reference_data import load_reference_data
+    from protocol_app.events import guests as guest_service
+    from protocol_app.events import seating, services
+    from protocol_app.events.models import Guest
+    from protocol_app.extensions import db
+
+    with app.app_context():
+        load_reference_data()
+        officer = ensure_user(email="referent@protokoll.example", full_name="Rainer Referent", roles=["officer"],
+                              password=PASSWORD)
+        category = "diplomatic_corps" if number == 1 else "partner_cities"
+        db.session.execute(sa.insert(Contact), [
+            {"name": f"Gast {number}-{i:05d} Müller" if i % 50 == 0 else f"Gast {number}-{i:05d}",
+             "function": "Botschafter/in", "organisation": f"Botschaft {i % 180}", "category": category,
+             "rank": 100 + (i % 7), "in_office_since": date(2015, 1, 1) + timedelta(days=i % 3000),
+             "language": "de", "email": f"gast{number}-{i}@example.org"}
+            for i in range(guests)])
+        event = services.create_event(actor=officer, values={
+            "title": f"Empfang für das Diplomatische Korps {number}", "kind": "reception",
+            "starts_at": datetime(2027, 3, number, 18, 0).astimezone(), "ends_at":
+            datetime(2027, 3, number, 22, 0).astimezone(), "capacity": None, "dress_code": "business",
+            "press": "closed", "responsible_officer_id": officer.id})
+        guest_service.add_category(event, category, companions=1, actor=officer)
+        db.session.execute(sa.update(Guest).where(Guest.event_id == event.id).values(status="accepted"))
+        db.session.execute(sa.update(Guest).where(Guest.event_id == event.id, Guest.id % 10 == 0)
+                           .values(companion_name="Begleitung"))
+        seating.set_tables(event, count=-(-guests * 11 // 100), seats=10, actor=officer)
+        db.session.commit()
+        return event.reference
+
+
+def _measure(fn, rounds: int, statements: list) -> tuple[float, int]:
+    fn()  # warm-up
+    timings, statements[:] = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), len(statements) // rounds
+
+
+def _import_file(guests: int) -> bytes:
+    rows = ["Name;Anrede;Funktion;Organisation;Kategorie;Rang;Im Amt seit;E-Mail;Sprache;Begleitpersonen"]
+    rows += [f"Import {i:05d};Botschafter;Botschafter;Botschaft {i};Diplomatisches Korps;{100 + i % 7};"
+             f"01.0{1 + i % 9}.2020;import{i}@example.org;de;1" for i in range(guests)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def run_size(app, guests: int, number: int, rounds: int) -> list[tuple[str, float, int]]:
+    from protocol_app.auth.models import User
+    from protocol_app.events import checkin, guest_import, seating
+    from protocol_app.events import guests as guest_service
+    from protocol_app.events.models import Event
+    from protocol_app.extensions import db
+
+    reference = _build_event(app, guests, number)
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/auth/login", data={"email": "referent@protokoll.example", "password": PASSWORD,
+                                     "csrf_token": token})
+    statements: list = []
+    listener = lambda *a: statements.append(1)  # noqa: E731
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", listener)
+    results = []
+    try:
+        with app.app_context():
+            event = db.session.scalar(sa.select(Event).where(Event.year == 2027, Event.number == number))
+            actor = db.session.scalar(sa.select(User))
+
+            def propose():
+                seating.propose(event, actor=actor)
+                db.session.rollback()
+
+            def import_check():
+                guest_import.check(event, "liste.csv", data)
+
+            data = _import_file(guests)
+            results += [
+                ("guest list by precedence (service)", *_measure(lambda: guest_service.guest_list(event), rounds,
+                                                                  statements)),
+                ("seating proposal (service)", *_measure(propose, rounds, statements)),
+                ("check-in search (service)", *_measure(lambda: checkin.search(event, "müller"), rounds,
+                                                        statements)),
+                ("import check of a file this size", *_measure(import_check, max(3, rounds // 4), statements)),
+            ]
+        for name, path in (("event page (guest list: first page of 25)", f"/events/{reference}"),
+                           ("check-in page, search", f"/events/{reference}/checkin?q=m%C3%BCller")):
+            assert client.get(path).status_code == 200, path
+            results.append((name, *_measure(lambda p=path: client.get(p), rounds, statements)))
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", listener)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--guests", type=int, default=2000)
+    parser.add_argument("--small", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    _reset_schema()
+    app = _app()
+    small = run_size(app, args.small, 1, args.rounds)
+    large = run_size(app, args.guests, 2, args.rounds)
+    lines = [
+        f"Events benchmark — PostgreSQL, guest lists of {args.small:,} and {args.guests:,} accepted guests "
+        f"({-(-args.small * 11 // 100)} and {-(-args.guests * 11 // 100)} tables of 10; every tenth guest with "
+        f"a companion); {os.cpu_count()} cores; median of {args.rounds} rounds.",
+        "",
+        f"| operation | {args.small:,} guests: ms | SQL | {args.guests:,} guests: ms | SQL |",
+        "|---|---:|---:|---:|---:|",
+        *[f"| {name} | {ms_small:.1f} | {q_small} | {ms_large:.1f} | {q_large} |"
+          for (name, ms_small, q_small), (_, ms_large, q_large) in zip(small, large, strict=True)],
+    ]
+    text = "\n".join(lines)
+    print(text)
+    (ROOT / "bench" / "results-events.md").write_text(text + "\n")
+    grown = [name for (name, _, q_small), (_, _, q_large) in zip(small, large, strict=True) if q_large != q_small]
+    if grown:
+        sys.exit(f"SQL count grows with the guest list: {', '.join(grown)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -184,6 +184,7 @@ def live_server(tmp_path_factory):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     server = LiveServer(app).start()
+    server.app = app  # for tests that read what the app stored (e.g. the outbox)
     yield server
     server.stop()
 

@@ -76,7 +76,7 @@ def test_flag_day_from_template_to_check_in(page, browser, live_server):
     page.reload()
     guest_list = page.get_by_test_id("guest-list")
     expect(guest_list.get_by_role("row", name=re.compile("Jean Dupont"))).to_contain_text("Zugesagt")
-    expect(guest_list.get_by_role("row", name=re.compile("Thomas Senator"))).to_contain_text("Abgelehnt")
+    expect(guest_list.get_by_role("row", name=re.compile("Thomas Senator"))).to_contain_text("Abgesagt")
 
     # Seating: the highest-ranking guest beside the host, the companion next to her.
     page.get_by_role("link", name="Sitzordnung", exact=True).click()

@@ -38,10 +38,11 @@ def _hash(token: str) -> str:
 
 def seats_taken(event: Event) -> int:
     """Places used by guests who accepted, each with the companion they named."""
-    rows = db.session.execute(
-        sa.select(Guest.companion_name).where(Guest.event_id == event.id, Guest.status == GuestStatus.ACCEPTED.value)
-    ).all()
-    return sum(1 + (1 if companion else 0) for (companion,) in rows)
+    # COUNT(column) skips NULLs: one place per guest plus one per named companion.
+    return db.session.scalar(
+        sa.select(sa.func.count(Guest.id) + sa.func.count(Guest.companion_name))
+        .where(Guest.event_id == event.id, Guest.status == GuestStatus.ACCEPTED.value)
+    ) or 0
 
 
 def _fits(event: Event, places: int) -> bool:

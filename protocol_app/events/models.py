@@ -171,7 +171,7 @@ class GuestStatus(LabelledEnum):
     LISTED = "listed", _l("On the list")
     INVITED = "invited", _l("Invited")
     ACCEPTED = "accepted", _l("Accepted")
-    DECLINED = "declined", _l("Declined")
+    DECLINED = "declined", _l("Regrets")  # RSVP wording; "Declined" is a visit request turned down
     WAITING = "waiting", _l("Waiting list")
 
 

@@ -479,7 +479,7 @@ def checkin_page(reference: str):
             flash(str(exc.message), "danger")
         return redirect(url_for("events.checkin_page", reference=event.reference, q=query or None))
     return render_template("events/checkin.html", event=event, query=query, guests=checkin.search(event, query),
-                           confirm=ConfirmForm(), report=checkin.attendance(event))
+                           confirm=ConfirmForm(), counts=checkin.door_counts(event))
 
 
 @bp.route("/<reference>/attendance")

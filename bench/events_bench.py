@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -26,20 +25,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BASE = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.support import ROOT, logged_in_client, reset_schema, schema_url  # noqa: E402
+
 SCHEMA = "protokoll_bench_events"
-URL = f"{BASE}?options=-csearch_path%3D{SCHEMA}"
+URL = schema_url(SCHEMA)
 PASSWORD = "Bench-Passwort-2026"  # noqa: S105 (benchmark schema only)
-
-
-def _reset_schema() -> None:
-    engine = sa.create_engine(BASE)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
 
 
 def _app():
@@ -116,11 +107,7 @@ def run_size(app, guests: int, number: int, rounds: int) -> list[tuple[str, floa
     from protocol_app.extensions import db
 
     reference = _build_event(app, guests, number)
-    client = app.test_client()
-    page = client.get("/auth/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/auth/login", data={"email": "referent@protokoll.example", "password": PASSWORD,
-                                     "csrf_token": token})
+    client = logged_in_client(app, "referent@protokoll.example", PASSWORD)
     statements: list = []
     listener = lambda *a: statements.append(1)  # noqa: E731
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", listener)
@@ -161,7 +148,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
-    _reset_schema()
+    reset_schema(SCHEMA)
     app = _app()
     small = run_size(app, args.small, 1, args.rounds)
     large = run_size(app, args.guests, 2, args.rounds)

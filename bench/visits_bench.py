@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -30,19 +29,17 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BASE = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.support import ROOT, csrf_token, logged_in_client, reset_schema, schema_url  # noqa: E402
+
 SCHEMA = "protokoll_bench"
-URL = f"{BASE}?options=-csearch_path%3D{SCHEMA}"
+URL = schema_url(SCHEMA)
 PASSWORD = "Protokoll-Demo-2026"
 
 
 def prepare(visits: int, items: int, tasks: int) -> None:
-    engine = sa.create_engine(BASE)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
+    reset_schema(SCHEMA)
+    engine = sa.create_engine(URL)
     env = dict(os.environ, DATABASE_URL=URL, FLASK_APP="wsgi", PROTOKOLL_ENV="development")
     flask = [str(ROOT / ".venv/bin/flask")]
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
@@ -61,11 +58,7 @@ def server_times(rounds: int) -> list[tuple[str, float, float, int]]:
     from protocol_app.visits.models import Visit, VisitProgrammeItem
 
     app = create_app()
-    client = app.test_client()
-    page = client.get("/auth/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/auth/login", data={"email": "referent@protokoll.example", "password": PASSWORD,
-                                     "csrf_token": token})
+    client = logged_in_client(app, "referent@protokoll.example", PASSWORD)
     with app.app_context():
         visit_id = db.session.scalar(
             sa.select(VisitProgrammeItem.visit_id).group_by(VisitProgrammeItem.visit_id)
@@ -104,8 +97,7 @@ def _free_port() -> int:
 def _logged_in_opener(base: str):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/auth/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(opener.open(f"{base}/auth/login").read().decode())
     data = urllib.parse.urlencode({"email": "referent@protokoll.example", "password": PASSWORD,
                                    "csrf_token": token}).encode()
     opener.open(f"{base}/auth/login", data=data).read()

@@ -92,6 +92,7 @@ def _import_models() -> None:
     from .directory import models as _directory  # noqa: F401
     from .events import models as _events  # noqa: F401
     from .events import reminders as _event_reminders  # noqa: F401
+    from .honours import models as _honours  # noqa: F401
     from .visits import models as _visits  # noqa: F401
     from .visits import reminders as _visit_reminders  # noqa: F401
 
@@ -105,11 +106,12 @@ def _register_blueprints(app: Flask) -> None:
     from .core.views import bp as core_bp
     from .directory.views import bp as directory_bp
     from .events.views import bp as events_bp
+    from .honours.views import bp as honours_bp
     from .visits import calendar_source as _visit_calendar  # noqa: F401 (registers the source)
     from .visits import report_views as _visit_reports  # noqa: F401 (adds routes to visits_bp)
     from .visits.views import bp as visits_bp
 
-    for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp):
+    for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp):
         app.register_blueprint(bp)
     enforce_login(app)
 

@@ -221,6 +221,9 @@ def load_reference_data() -> dict[str, int]:
         "address_forms": load_address_forms(),
     }
     counts["occasions"] = load_occasions()
+    from ..honours.reference_data import load_award_types
+
+    counts["award_types"] = load_award_types()
     if any(counts.values()):
         record_event("reference_data.load", summary=str(counts))
     return counts

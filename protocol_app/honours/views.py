@@ -1,0 +1,292 @@
+"""Honours pages: the confidential cases, their decision panel, the manager's desk and
+the award types. Only officers and managers see anything here; every case read is logged."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ..core import record_parts, workflow
+from ..core.crud import Column, CrudSpec, register_crud
+from ..core.errors import DomainError
+from ..core.forms import ConfirmForm, apply_domain_error
+from ..core.listing import paginate
+from ..core.navigation import register_nav
+from ..core.permissions import Permission, permission_required, user_has
+from ..core.references import find_by_reference
+from ..core.time import now_utc
+from ..extensions import db
+from . import rules, services
+from .forms import (
+    AwardTypeForm,
+    CaseForm,
+    DecisionForm,
+    DisclosureForm,
+    MeritForm,
+    StatementForm,
+    StatementReceivedForm,
+)
+from .models import AwardType, Merit, Nomination, Statement
+from .workflow import NOMINATION_WORKFLOW, NominationState
+
+bp = Blueprint("honours", __name__, url_prefix="/honours", template_folder="templates")
+
+register_nav("honours.index", _l("Honours"), Permission.HONOURS_READ, order=20)
+
+READ, PREPARE, DECIDE = Permission.HONOURS_READ, Permission.HONOURS_PREPARE, Permission.HONOURS_DECIDE
+
+
+def _load(reference: str) -> Nomination:
+    case = find_by_reference(Nomination, reference)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _load_editable(reference: str) -> Nomination:
+    case = _load(reference)
+    if not services.editable(case):
+        abort(403)
+    return case
+
+
+def _detail(case: Nomination, anchor: str | None = None):
+    return redirect(url_for("honours.detail", reference=case.reference, _anchor=anchor))
+
+
+record_parts.register_record_parts(bp, services.NOMINATION_PARTS, load=_load, load_editable=_load_editable)
+
+register_crud(bp, CrudSpec(
+    "award-types", AwardType, AwardTypeForm, _l("Awards"), _l("Award"),
+    [Column("name", _l("Name"), AwardType.name), Column("cap_living", _l("Cap of living holders")),
+     Column("proposer", _l("Who formally proposes")), Column("is_active", _l("Active"))],
+    (AwardType.name,), "name", (READ,), (Permission.ADMIN_REFERENCE,),
+))
+
+
+@bp.route("/")
+@permission_required(READ)
+def index():
+    stmt = sa.select(Nomination)
+    if request.args.get("state") in {s.value for s in NominationState}:
+        stmt = stmt.where(Nomination.state == request.args["state"])
+    if request.args.get("award", "").isdigit():
+        stmt = stmt.where(Nomination.award_type_id == int(request.args["award"]))
+    listing = paginate(stmt, sortable={"reference": (Nomination.year, Nomination.number),
+                                       "nominee": Nomination.nominee_name, "state": Nomination.state,
+                                       "award_date": Nomination.award_date},
+                       default_sort="reference", default_direction="desc",
+                       searchable=(Nomination.nominee_name, Nomination.suggested_by))
+    awards = db.session.scalars(sa.select(AwardType).order_by(AwardType.name)).all()
+    return render_template("honours/index.html", listing=listing, states=NominationState, awards=awards,
+                           can_create=user_has(current_user, PREPARE))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(PREPARE)
+def new():
+    form = CaseForm()
+    if form.validate_on_submit():
+        try:
+            case = services.create_case(actor=current_user, values=form.service_values())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("Case %(reference)s has been recorded.", reference=case.reference), "success")
+            return _detail(case)
+    return render_template("honours/form.html", form=form, case=None)
+
+
+@bp.route("/<reference>")
+@permission_required(READ)
+def detail(reference: str):
+    case = _load(reference)
+    services.log_read(case, current_user)
+    editable = user_has(current_user, PREPARE) and services.editable(case)
+    transitions = NOMINATION_WORKFLOW.available(case, current_user)
+    return render_template(
+        "honours/detail.html", case=case, editable=editable, transitions=transitions,
+        rule_results=rules.check_rules(case, services.today()), history=workflow.history(NOMINATION_WORKFLOW, case.id),
+        state_labels={s.value: s.label for s in NominationState}, decision_form=DecisionForm(version=case.version),
+        merit_form=MeritForm(), statement_form=StatementForm(), received_form=StatementReceivedForm(),
+        disclosure_form=DisclosureForm(), confirm=ConfirmForm(), four_eyes=services.involvement(case, current_user),
+        can_prepare=user_has(current_user, PREPARE),
+        **record_parts.page_context(services.NOMINATION_PARTS, case, editable=editable),
+    )
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@permission_required(PREPARE)
+def edit(reference: str):
+    case = _load_editable(reference)
+    form = CaseForm(obj=case)
+    if request.method == "GET":
+        form.version.data = case.version
+    if form.validate_on_submit():
+        try:
+            services.update_case(case, actor=current_user, values=form.service_values(),
+                                 expected_version=form.expected_version())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The case has been saved."), "success")
+            return _detail(case)
+    return render_template("honours/form.html", form=form, case=case)
+
+
+#: The service function behind each decision button.
+STEPS = {
+    "submit": lambda case, form: services.submit(case, actor=current_user, expected_version=form.expected_version()),
+    "start_review": lambda case, form: services.start_review(case, actor=current_user,
+                                                             expected_version=form.expected_version()),
+    "forward": lambda case, form: services.forward(case, actor=current_user, expected_version=form.expected_version()),
+    "return_to_draft": lambda case, form: services.return_to_draft(
+        case, actor=current_user, comment=form.comment.data, expected_version=form.expected_version()),
+    "approve_step": lambda case, form: services.approve_step(
+        case, actor=current_user, comment=form.comment.data, expected_version=form.expected_version()),
+    "return_step": lambda case, form: services.return_step(
+        case, actor=current_user, comment=form.comment.data, expected_version=form.expected_version()),
+    "record_approval": lambda case, form: services.record_decision(
+        case, actor=current_user, approved=True, decision_date=form.decision_date.data,
+        decision_reference=form.decision_reference.data, comment=form.comment.data,
+        expected_version=form.expected_version()),
+    "record_rejection": lambda case, form: services.record_decision(
+        case, actor=current_user, approved=False, decision_date=form.decision_date.data,
+        decision_reference=form.decision_reference.data, comment=form.comment.data,
+        expected_version=form.expected_version()),
+    "schedule_ceremony": lambda case, form: services.schedule_ceremony(
+        case, actor=current_user, expected_version=form.expected_version()),
+    "mark_awarded": lambda case, form: services.mark_awarded(
+        case, actor=current_user, expected_version=form.expected_version()),
+    "withdraw": lambda case, form: services.withdraw(case, actor=current_user, comment=form.comment.data,
+                                                     expected_version=form.expected_version()),
+}
+#: Buttons that stand for one service step whichever transition it takes.
+STEPS["approve_last_step"] = STEPS["approve_step"]
+STEPS["return_to_review"] = STEPS["return_step"]
+
+
+@bp.route("/<reference>/decide", methods=["POST"])
+@permission_required(READ)
+def decide(reference: str):
+    """Take a step of the case; the service checks role, four-eyes rule, rules and version."""
+    case = _load(reference)
+    form = DecisionForm()
+    step = STEPS.get(request.form.get("action", ""))
+    if step is None or not form.validate_on_submit():
+        abort(400)
+    try:
+        step(case, form)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("New status: %(state)s", state=case.state_label), "success")
+    return _detail(case)
+
+
+def _child_action(reference: str, anchor: str, action):
+    case = _load_editable(reference) if anchor == "merits" else _load(reference)
+    try:
+        action(case)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    return _detail(case, anchor)
+
+
+def _flash_errors(form) -> None:
+    for field, errors in form.errors.items():
+        flash(f"{form[field].label.text}: {errors[0]}", "danger")
+
+
+@bp.route("/<reference>/merits", methods=["POST"])
+@permission_required(PREPARE)
+def merit_add(reference: str):
+    form = MeritForm()
+
+    def add(case):
+        if form.validate_on_submit():
+            services.add_merit(case, actor=current_user, description=form.description.data,
+                               date_from=form.date_from.data, date_to=form.date_to.data)
+        else:
+            _flash_errors(form)
+
+    return _child_action(reference, "merits", add)
+
+
+@bp.route("/<reference>/merits/<int:merit_id>/delete", methods=["POST"])
+@permission_required(PREPARE)
+def merit_delete(reference: str, merit_id: int):
+    def remove(case):
+        merit = db.session.get(Merit, merit_id)
+        if merit is None or merit.nomination_id != case.id:
+            abort(404)
+        if ConfirmForm().validate_on_submit():
+            services.remove_merit(merit, actor=current_user)
+
+    return _child_action(reference, "merits", remove)
+
+
+@bp.route("/<reference>/statements", methods=["POST"])
+@permission_required(PREPARE)
+def statement_add(reference: str):
+    form = StatementForm()
+
+    def add(case):
+        if form.validate_on_submit():
+            services.request_statement(case, actor=current_user, from_whom=form.from_whom.data,
+                                       requested_on=form.requested_on.data)
+        else:
+            _flash_errors(form)
+
+    return _child_action(reference, "statements", add)
+
+
+@bp.route("/<reference>/statements/<int:statement_id>/received", methods=["POST"])
+@permission_required(PREPARE)
+def statement_received(reference: str, statement_id: int):
+    form = StatementReceivedForm()
+
+    def receive(case):
+        statement = db.session.get(Statement, statement_id)
+        if statement is None or statement.nomination_id != case.id:
+            abort(404)
+        if form.validate_on_submit():
+            upload = form.file.data
+            services.receive_statement(statement, actor=current_user, received_on=form.received_on.data,
+                                       filename=getattr(upload, "filename", None),
+                                       data=upload.read() if upload else None)
+        else:
+            _flash_errors(form)
+
+    return _child_action(reference, "statements", receive)
+
+
+@bp.route("/<reference>/disclosures", methods=["POST"])
+@permission_required(PREPARE)
+def disclosure_add(reference: str):
+    form = DisclosureForm()
+
+    def add(case):
+        if form.validate_on_submit():
+            services.add_disclosure(case, actor=current_user, text=form.text.data, delete_on=form.delete_on.data)
+        else:
+            _flash_errors(form)
+
+    return _child_action(reference, "disclosures", add)
+
+
+@bp.route("/desk")
+@permission_required(DECIDE)
+def desk():
+    """Everything waiting for this manager's decision, oldest first, with its age in the step."""
+    waiting = [case for case in db.session.scalars(
+        sa.select(Nomination).where(Nomination.state == "in_approval").order_by(Nomination.step_entered_at)
+        .options(selectinload(Nomination.decisions)))
+        if case.current_step and case.current_step.role in current_user.roles
+        and services.involvement(case, current_user) is None]
+    now = now_utc()
+    return render_template("honours/desk.html", rows=[(case, (now - case.step_entered_at).days) for case in waiting])

@@ -1,0 +1,88 @@
+"""The nomination process: draft → submitted → review → one decision per configured
+step → proposed → approved / rejected → ceremony scheduled → awarded; withdrawn.
+
+The approval steps are data (`ApprovalStep` rows per award type); a case stays in
+`in_approval` while `step_position` walks through them. Who may decide a step, the
+four-eyes rule and the rules of the award type are checked by the guards below,
+which `honours.services` fills in.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.enums import LabelledEnum
+from ..core.errors import DomainError
+from ..core.permissions import Role
+from ..core.workflow import Workflow, transition
+
+
+class NominationState(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted")
+    IN_REVIEW = "in_review", _l("In review")
+    IN_APPROVAL = "in_approval", _l("In approval")
+    PROPOSED = "proposed", _l("Proposed to the Senate")
+    APPROVED = "approved", _l("Approved")
+    REJECTED = "rejected", _l("Rejected")
+    CEREMONY_SCHEDULED = "ceremony_scheduled", _l("Ceremony scheduled")
+    AWARDED = "awarded", _l("Awarded")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+
+
+#: Cases whose content may still be changed by officers.
+EDITABLE_STATES = ("draft", "submitted", "in_review")
+#: Cases still on their way (for the desk, reminders and the quota's "pending").
+PENDING_STATES = ("draft", "submitted", "in_review", "in_approval", "proposed")
+#: Cases that count against a cap before they become holders.
+APPROVED_STATES = ("approved", "ceremony_scheduled")
+
+
+def require_editable(case) -> None:
+    if case.state not in EDITABLE_STATES:
+        raise DomainError(_l("The case is in approval or decided and can no longer be changed."))
+
+
+#: Guards are looked up at call time so that services can hold the rules.
+GUARDS: dict = {}
+
+
+def _guard(name):
+    def check(case, actor):
+        return GUARDS[name](case, actor)
+
+    return check
+
+
+OFFICER, MANAGER = [Role.OFFICER], [Role.MANAGER]
+
+NOMINATION_WORKFLOW = Workflow(
+    "nomination",
+    NominationState,
+    [
+        transition("draft", "submit", "submitted", roles=OFFICER, label=_l("Submit")),
+        transition("submitted", "start_review", "in_review", roles=OFFICER, label=_l("Start review")),
+        transition("in_review", "return_to_draft", "draft", roles=OFFICER, label=_l("Return to the author"),
+                   requires_comment=True),
+        transition("in_review", "forward", "in_approval", roles=OFFICER, label=_l("Review done: forward for approval"),
+                   guard=_guard("forward")),
+        # The step's own role and the four-eyes rule are checked by the guards.
+        transition("in_approval", "approve_step", "in_approval", roles=MANAGER, label=_l("Approve this step"),
+                   guard=_guard("approve_step")),
+        transition("in_approval", "approve_last_step", "proposed", roles=MANAGER, label=_l("Approve this step"),
+                   guard=_guard("approve_last_step")),
+        transition("in_approval", "return_step", "in_approval", roles=MANAGER, label=_l("Return to the previous step"),
+                   requires_comment=True, guard=_guard("return_step")),
+        transition("in_approval", "return_to_review", "in_review", roles=MANAGER,
+                   label=_l("Return to the previous step"), requires_comment=True, guard=_guard("return_to_review")),
+        transition("proposed", "record_approval", "approved", roles=[Role.OFFICER, Role.MANAGER],
+                   label=_l("Record the Senate's approval"), guard=_guard("record_approval")),
+        transition("proposed", "record_rejection", "rejected", roles=[Role.OFFICER, Role.MANAGER],
+                   label=_l("Record the rejection"), requires_comment=True),
+        transition("approved", "schedule_ceremony", "ceremony_scheduled", roles=OFFICER,
+                   label=_l("Ceremony scheduled")),
+        transition("ceremony_scheduled", "mark_awarded", "awarded", roles=OFFICER, label=_l("Awarded")),
+        transition(PENDING_STATES, "withdraw", "withdrawn", roles=OFFICER, label=_l("Withdraw"),
+                   requires_comment=True),
+    ],
+)

@@ -1,0 +1,158 @@
+"""The honours pages: confidential cases with logged reads, German messages for bad input,
+the decision panel with its rule check and four-eyes rule, the manager's desk, award types."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from protocol_app.extensions import db
+from protocol_app.honours import services
+from protocol_app.honours.models import AwardType, Nomination
+from tests.honours_support import award, case_values, setup_people, user
+from tests.support import login, make_user, post
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def people(app):
+    setup_people(app)
+    return app
+
+
+def _client(app, email):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def _case(app, **overrides) -> str:
+    with app.app_context():
+        case = services.create_case(actor=user("autorin@example.org"), values=case_values(**overrides))
+        services.add_merit(case, actor=user("autorin@example.org"), description="Ehrenamt",
+                           date_from=date(2024, 1, 1))
+        db.session.commit()
+        return case.reference
+
+
+@pytest.mark.parametrize("role", ["viewer", "translator", "emigration", "admin"])
+def test_cases_are_closed_to_everyone_but_officers_and_managers(people, role):
+    reference = _case(people)
+    make_user(people, f"{role}@example.org", roles=[role])
+    client = _client(people, f"{role}@example.org")
+    assert client.get("/honours/").status_code == 403
+    assert client.get(f"/honours/{reference}").status_code == 403
+    assert "Ehrungen" not in client.get("/").get_data(as_text=True)
+
+
+def test_every_read_of_a_case_is_logged_with_who_read_it(people):
+    reference = _case(people)
+    client = _client(people, "referatsleitung@example.org")
+    for _ in range(2):
+        assert client.get(f"/honours/{reference}").status_code == 200
+    with people.app_context():
+        readers = db.session.execute(sa.text(
+            "SELECT u.email FROM audit_events a JOIN users u ON u.id = a.actor_id "
+            "WHERE a.action = 'nomination.read'")).scalars().all()
+    assert readers == ["referatsleitung@example.org"] * 2
+
+
+def test_a_suggestion_with_impossible_dates_is_refused_in_german_and_not_stored(people):
+    client = _client(people, "autorin@example.org")
+    with people.app_context():
+        order_id = award().id
+    form = {"award_type_id": str(order_id), "nominee_name": "Zukunft", "birth_date": "2090-01-01",
+            "nationality": "DE", "gender": "f", "suggested_by": "Senatorin", "suggester_kind": "person"}
+    future = post(client, "/honours/new", form, token_from="/honours/new").get_data(as_text=True)
+    assert "Das Geburtsdatum liegt in der Zukunft." in future
+    death = post(client, "/honours/new", {**form, "birth_date": "1950-01-01", "died_on": "1940-01-01"},
+                 token_from="/honours/new").get_data(as_text=True)
+    assert "Das Sterbedatum liegt vor dem Geburtsdatum." in death
+    with people.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Nomination.id))) == 0
+    created = post(client, "/honours/new", {**form, "birth_date": "1950-01-01", "nominee_name": "Dr. Helga Beispiel"},
+                   token_from="/honours/new", follow_redirects=True).get_data(as_text=True)
+    assert "wurde erfasst" in created and "Regelprüfung" in created
+
+
+def _decide(client, reference, action, **data):
+    """POST a decision as the panel would, with the version the user has in front of them."""
+    page = f"/honours/{reference}"
+    client.get(page)
+    with client.application.app_context():
+        version = db.session.scalar(sa.select(Nomination.version))
+    return post(client, f"{page}/decide", {"action": action, "version": str(version), **data}, token_from=page,
+                follow_redirects=True).get_data(as_text=True)
+
+
+def test_the_decision_panel_walks_the_chain_with_the_four_eyes_rule(people):
+    with time_machine.travel(NOW, tick=False):
+        reference = _case(people)
+        author, reviewer = _client(people, "autorin@example.org"), _client(people, "pruefer@example.org")
+        head_of_unit = _client(people, "referatsleitung@example.org")
+        head_of_department = _client(people, "abteilungsleitung@example.org")
+        assert "Eingereicht" in _decide(author, reference, "submit")
+        _decide(reviewer, reference, "start_review")
+        assert "In der Mitzeichnung: Referatsleitung" in _decide(reviewer, reference, "forward")
+        page = head_of_unit.get(f"/honours/{reference}").get_data(as_text=True)
+        assert 'data-rule="cap" data-passed="yes"' in page and "Diesen Schritt befürworten" in page
+        assert "Diesen Schritt befürworten" not in reviewer.get(f"/honours/{reference}").get_data(as_text=True)
+        returned = _decide(head_of_unit, reference, "return_to_review", comment="")
+        assert "Bitte begründen Sie diesen Schritt." in returned
+        _decide(head_of_unit, reference, "approve_step", comment="Einverstanden")
+        page = head_of_unit.get(f"/honours/{reference}").get_data(as_text=True)
+        assert "Vier-Augen-Prinzip: Sie haben bereits einen anderen Schritt" in page
+        refused = _decide(head_of_unit, reference, "approve_step")  # forged: the button is not even shown
+        assert "Vier-Augen-Prinzip" in refused
+        assert "Dem Senat vorgeschlagen" in _decide(head_of_department, reference, "approve_step")
+        missing = _decide(reviewer, reference, "record_approval")
+        assert "Bitte Datum und Aktenzeichen des Senatsbeschlusses eingeben." in missing
+        done = _decide(reviewer, reference, "record_approval", decision_date="2026-03-01",
+                       decision_reference="S-77/2026")
+        assert "Bewilligt" in done and "Senatsbeschluss vom 01.03.2026, S-77/2026" in done
+        assert "Referatsleitung" in done and "Einverstanden" in done  # the path of the case
+
+
+def test_a_decision_on_a_case_that_moved_meanwhile_is_refused(people):
+    with time_machine.travel(NOW, tick=False):
+        reference = _case(people)
+        author = _client(people, "autorin@example.org")
+        page = f"/honours/{reference}"
+        stale = post(author, f"{page}/decide", {"action": "submit", "version": "0"}, token_from=page,
+                     follow_redirects=True).get_data(as_text=True)
+        assert "Dieser Datensatz wurde inzwischen geändert." in stale
+        with people.app_context():
+            assert db.session.scalar(sa.select(Nomination.state)) == "draft"
+
+
+def test_the_managers_desk_lists_only_what_they_may_decide(people):
+    with time_machine.travel(NOW, tick=False):
+        reference = _case(people)
+        with people.app_context():
+            case = db.session.scalar(sa.select(Nomination))
+            services.submit(case, actor=user("autorin@example.org"))
+            services.start_review(case, actor=user("pruefer@example.org"))
+            services.forward(case, actor=user("pruefer@example.org"))
+            db.session.commit()
+    with time_machine.travel(datetime(2026, 3, 20, 9, 0, tzinfo=UTC), tick=False):
+        desk = _client(people, "referatsleitung@example.org").get("/honours/desk").get_data(as_text=True)
+        assert reference in desk and "<td class=\"text-end\">18</td>" in desk
+    assert _client(people, "autorin@example.org").get("/honours/desk").status_code == 403
+
+
+def test_admins_maintain_award_types_with_checked_dates(people):
+    make_user(people, "admin@example.org", roles=["admin"])
+    admin = _client(people, "admin@example.org")
+    page = "/honours/award-types/new"
+    refused = post(admin, page, {"name": "Ehrengrab", "award_month": "5", "once_only": "y", "is_active": "y"},
+                   token_from=page).get_data(as_text=True)
+    assert "Bitte Monat und Tag des Verleihungstags angeben oder beides leer lassen." in refused
+    post(admin, page, {"name": "Ehrengrab", "cap_living": "", "once_only": "y", "is_active": "y"}, token_from=page)
+    with people.app_context():
+        made = db.session.scalar(sa.select(AwardType).where(AwardType.name == "Ehrengrab"))
+        assert made is not None and made.cap_living is None
+    assert _client(people, "autorin@example.org").get(page).status_code == 403

@@ -1,0 +1,112 @@
+"""Reminder rules of honours (run by beat; each reminder once per period).
+
+Messages name cases by reference only: the nominee's name never goes into a notification
+or an e-mail (DESIGN.md section 6).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..auth.services import users_with_role
+from ..core.notifications.services import notify
+from ..core.permissions import Role
+from ..core.references import format_reference
+from ..core.reminders import create_once, reminder_rule
+from ..core.time import now_utc
+from ..core.urls import path_for
+from ..extensions import db
+from . import services
+from .models import REFERENCE_PREFIX, AwardType, Nomination, Statement
+
+STEP_WAITING_DAYS = 14
+STEP_REPEAT_DAYS = 7
+STATEMENT_OVERDUE_DAYS = 21
+DEADLINE_NOTICES = (30, 7)
+
+
+def _case_link(case: Nomination) -> str:
+    return path_for("honours.detail", reference=case.reference)
+
+
+@reminder_rule("nomination-step-waiting")
+def remind_waiting_steps() -> int:
+    """A case waiting in a step for more than 14 days: its deciders, again every 7 days."""
+    now = now_utc()
+    cases = db.session.scalars(sa.select(Nomination).where(
+        Nomination.state == "in_approval", Nomination.step_entered_at <= now - timedelta(days=STEP_WAITING_DAYS)))
+    created = 0
+    for case in cases:
+        step = case.current_step
+        if step is None:
+            continue
+        days = (now - case.step_entered_at).days
+        period = (days - STEP_WAITING_DAYS) // STEP_REPEAT_DAYS
+        entered = case.step_entered_at.isoformat(timespec="minutes")
+        for user in users_with_role(Role(step.role)):
+            if services.involvement(case, user) is not None:
+                continue
+            if create_once(f"nomination-step:{case.id}:{step.position}:{entered}:{period}:user:{user.id}",
+                           rule="nomination-step-waiting", recipient=user, target=case):
+                notify(user, lambda c=case, s=step.name, d=days: _l(
+                    "Case %(reference)s has been waiting for your step “%(step)s” for %(days)s days.",
+                    reference=c.reference, step=s, days=d), link=_case_link(case))
+                created += 1
+    return created
+
+
+@reminder_rule("nomination-statement-overdue")
+def remind_overdue_statements() -> int:
+    """A statement requested 21 days ago and not received: tell the officer of the case."""
+    today = services.today()
+    statements = db.session.scalars(sa.select(Statement).join(Nomination).where(
+        Statement.received_on.is_(None), Statement.requested_on <= today - timedelta(days=STATEMENT_OVERDUE_DAYS),
+        Nomination.state.in_(("draft", "submitted", "in_review", "in_approval", "proposed"))))
+    created = 0
+    for statement in statements:
+        case = statement.nomination
+        officer = case.reviewed_by or case.created_by
+        if officer and create_once(f"nomination-statement:{statement.id}:user:{officer.id}",
+                                   rule="nomination-statement-overdue", recipient=officer, target=case):
+            notify(officer, lambda c=case, s=statement: _l(
+                "The statement from %(source)s for case %(reference)s, requested on %(date)s, has not arrived.",
+                source=s.from_whom, reference=c.reference, date=s.requested_on.strftime("%d.%m.%Y")),
+                link=_case_link(case))
+            created += 1
+    return created
+
+
+@reminder_rule("nomination-deadline")
+def remind_cycle_deadline() -> int:
+    """The nomination deadline of an annual cycle in 30 and in 7 days: officers, with the open cases."""
+    today = services.today()
+    created = 0
+    for award_type in db.session.scalars(sa.select(AwardType).where(AwardType.is_active.is_(True))):
+        award_date = award_type.next_award_date(today)
+        deadline = award_type.deadline_for(award_date)
+        if deadline is None or deadline < today:
+            continue
+        notice = min((d for d in DEADLINE_NOTICES if (deadline - today).days <= d), default=None)
+        if notice is None:
+            continue
+        open_cases = db.session.execute(sa.select(Nomination.year, Nomination.number).where(
+            Nomination.award_type_id == award_type.id, Nomination.award_date == award_date,
+            Nomination.state.in_(("draft", "submitted", "in_review")))).all()
+        references = ", ".join(format_reference(REFERENCE_PREFIX, year, number) for year, number in open_cases) or "—"
+        for officer in users_with_role(Role.OFFICER):
+            if create_once(f"nomination-deadline:{award_type.id}:{deadline}:{notice}:user:{officer.id}",
+                           rule="nomination-deadline", recipient=officer):
+                notify(officer, lambda a=award_type, d=deadline, r=references: _l(
+                    "The nomination deadline for %(award)s is %(date)s. Cases not yet forwarded: %(cases)s.",
+                    award=a.name, date=d.strftime("%d.%m.%Y"), cases=r), link=path_for("honours.index"))
+                created += 1
+    return created
+
+
+@reminder_rule("nomination-disclosure-erasure")
+def erase_disclosures() -> int:
+    """Disclosure notes past their deletion date are erased, each with an audit entry."""
+    return services.erase_due_disclosures(services.today())

@@ -231,8 +231,8 @@ def test_a_guest_list_with_broken_rows_stores_nothing_and_names_every_row(app):
     assert 'data-testid="import-errors"' in page and "Nichts wurde importiert." in page
     for fragment in ("Bitte eine ganze Zahl von 1 bis 9999 eingeben.", "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
                      "steht schon in Zeile 2", "Bitte eine ganze Zahl von 0 bis 5 eingeben.",
-                     "Unbekannte Anrede „Majestät“", "Unbekannte Gästekategorie „Königshaus“",
-                     "Bitte das Datum als TT.MM.JJJJ eingeben.", "Unbekannte Sprache „fr“",
+                     "Anrede „Majestät“ ist unbekannt", "Gästekategorie „Königshaus“ ist unbekannt",
+                     "Bitte das Datum als TT.MM.JJJJ eingeben.", "Sprache „fr“ ist unbekannt",
                      "steht bereits auf der Gästeliste", "Dieses Feld wird benötigt."):
         assert fragment in page, fragment
     for row in range(3, 10):

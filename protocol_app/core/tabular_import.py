@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import secrets
+import time
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -206,3 +211,38 @@ def parse_email(text: str) -> str:
 def template_rows(columns: Sequence[ImportColumn]) -> list[str]:
     """The header row of an import's downloadable template."""
     return [column.header for column in columns]
+
+
+# --- keeping an upload between its preview and the confirmation ------------------------
+
+#: A previewed upload waits this long for its confirmation.
+STASH_HOURS = 12
+
+
+def _stash_dir() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "import-previews"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def stash_upload(data: bytes) -> str:
+    """Keep a previewed upload until it is confirmed; return the token naming it."""
+    cutoff = time.time() - STASH_HOURS * 3600
+    for old in _stash_dir().glob("*.bin"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (_stash_dir() / f"{token}.bin").write_bytes(data)
+    return token
+
+
+def take_stash(token: str) -> bytes | None:
+    """The upload behind `token` (None if unknown or expired); the stash is removed."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        return None
+    path = _stash_dir() / f"{token}.bin"
+    if not path.exists() or path.stat().st_mtime < time.time() - STASH_HOURS * 3600:
+        return None
+    data = path.read_bytes()
+    path.unlink(missing_ok=True)
+    return data

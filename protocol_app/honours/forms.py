@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -117,3 +117,19 @@ class AwardTypeForm(FlaskForm):
                                      _l("Please give both month and day of the award date, or neither.")]
             return False
         return valid
+
+
+class HolderDeathForm(FlaskForm):
+    died_on = DateField(_l("Date of death"), validators=[DataRequired()])
+    submit = SubmitField(_l("Record death"))
+
+
+class RevocationForm(FlaskForm):
+    revoked_on = DateField(_l("Revoked on"), validators=[DataRequired()])
+    reason = PlainTextField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Revoke"))
+
+
+class HolderImportForm(FlaskForm):
+    file = FileField(_l("Register of holders (CSV or XLSX)"), validators=[FileRequired(_l("Please choose a file."))])
+    submit = SubmitField(_l("Check the file"))

@@ -290,3 +290,4 @@ def desk():
         and services.involvement(case, current_user) is None]
     now = now_utc()
     return render_template("honours/desk.html", rows=[(case, (now - case.step_entered_at).days) for case in waiting])
+from . import register_views as _register_views  # noqa: E402,F401  (routes on this blueprint)

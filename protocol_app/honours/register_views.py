@@ -1,0 +1,129 @@
+"""Pages of the registers of holders: the list per award, deaths and revocations, the
+import of earlier holders with a preview, and the quota dashboard."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.errors import DomainError
+from ..core.exports import FORMATS, table_response
+from ..core.forms import ConfirmForm, apply_domain_error
+from ..core.listing import paginate
+from ..core.permissions import permission_required, user_has
+from ..core.tabular_import import stash_upload, take_stash, template_rows
+from ..extensions import db
+from . import register, services
+from .forms import HolderDeathForm, HolderImportForm, RevocationForm
+from .models import AwardType, Holder
+from .views import PREPARE, READ, bp
+
+
+def _award_type(award_type_id: int) -> AwardType:
+    award_type = db.session.get(AwardType, award_type_id)
+    if award_type is None:
+        abort(404)
+    return award_type
+
+
+@bp.route("/quotas")
+@permission_required(READ)
+def quotas():
+    return render_template("honours/quotas.html", quotas=register.quotas(services.today()))
+
+
+@bp.route("/award-types/<int:award_type_id>/holders")
+@permission_required(READ)
+def holders(award_type_id: int):
+    award_type = _award_type(award_type_id)
+    stmt = sa.select(Holder).where(Holder.award_type_id == award_type.id)
+    if request.args.get("living") == "1":
+        stmt = stmt.where(Holder.died_on.is_(None), Holder.revoked_on.is_(None))
+    listing = paginate(stmt, sortable={"number": Holder.number, "name": Holder.name, "awarded": Holder.awarded_on},
+                       default_sort="number", default_direction="desc", searchable=(Holder.name,))
+    return render_template("honours/holders.html", award_type=award_type, listing=listing,
+                           can_prepare=user_has(current_user, PREPARE), death_form=HolderDeathForm(),
+                           revocation_form=RevocationForm())
+
+
+def _holder(holder_id: int) -> Holder:
+    holder = db.session.get(Holder, holder_id)
+    if holder is None:
+        abort(404)
+    return holder
+
+
+@bp.route("/holders/<int:holder_id>/death", methods=["POST"])
+@permission_required(PREPARE)
+def holder_death(holder_id: int):
+    holder, form = _holder(holder_id), HolderDeathForm()
+    if form.validate_on_submit():
+        try:
+            services.record_holder_death(holder, form.died_on.data, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("The death of %(name)s has been recorded.", name=holder.name), "success")
+    else:
+        flash(_("Please enter the date of death."), "danger")
+    return redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
+
+
+@bp.route("/holders/<int:holder_id>/revoke", methods=["POST"])
+@permission_required(PREPARE)
+def holder_revoke(holder_id: int):
+    holder, form = _holder(holder_id), RevocationForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke(holder, actor=current_user, revoked_on=form.revoked_on.data, reason=form.reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("The award of %(name)s has been revoked.", name=holder.name), "success")
+    else:
+        flash(_("Please enter the date and the reason of the revocation."), "danger")
+    return redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
+
+
+@bp.route("/award-types/<int:award_type_id>/holders/import", methods=["GET", "POST"])
+@permission_required(PREPARE)
+def holders_import(award_type_id: int):
+    """Upload → preview with every row's errors → confirm; nothing is stored before the confirmation."""
+    award_type = _award_type(award_type_id)
+    form = HolderImportForm()
+    result, token = None, None
+    if request.form.get("token"):  # the confirmation of a clean preview
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        data = take_stash(request.form["token"])
+        if data is None:
+            flash(_("The preview has expired; please upload the file again."), "danger")
+            return redirect(url_for("honours.holders_import", award_type_id=award_type.id))
+        result = register.import_holders(award_type, request.form.get("filename", ""), data, actor=current_user)
+        if result.ok:
+            flash(_("%(n)s holders imported.", n=len(result.rows)), "success")
+            return redirect(url_for("honours.holders", award_type_id=award_type.id))
+    elif form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        try:
+            result = register.check_import(award_type, upload.filename or "", data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            if result.ok:
+                token = stash_upload(data)
+    return render_template("honours/holders_import.html", award_type=award_type, form=form, result=result,
+                           token=token, filename=getattr(form.file.data, "filename", ""), confirm=ConfirmForm(),
+                           columns=register.columns())
+
+
+@bp.route("/holders-template.<fmt>")
+@permission_required(PREPARE)
+def holders_template(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    return table_response(template_rows(register.columns()), [register.EXAMPLE_ROW], filename="traegerregister-vorlage",
+                          fmt=fmt)

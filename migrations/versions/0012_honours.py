@@ -2,7 +2,7 @@
 
 Revision ID: 0012_honours
 Revises: 0011_address_forms
-Create Date: 2026-11-22 06:34:38.241295
+Create Date: 2026-11-22 06:47:44.974446
 
 """
 from alembic import op
@@ -32,6 +32,7 @@ def upgrade():
     sa.Column('posthumous_allowed', sa.Boolean(), nullable=False),
     sa.Column('once_only', sa.Boolean(), nullable=False),
     sa.Column('merits_recency_years', sa.Integer(), nullable=True),
+    sa.Column('occasion_id', sa.Integer(), nullable=True),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -39,6 +40,7 @@ def upgrade():
     sa.CheckConstraint('award_month IS NULL OR (award_month BETWEEN 1 AND 12 AND award_day BETWEEN 1 AND 31)', name=op.f('ck_award_types_award_date_valid')),
     sa.CheckConstraint('cap_living IS NULL OR cap_living > 0', name=op.f('ck_award_types_cap_positive')),
     sa.CheckConstraint('min_age IS NULL OR min_age BETWEEN 0 AND 120', name=op.f('ck_award_types_min_age_range')),
+    sa.ForeignKeyConstraint(['occasion_id'], ['occasion_templates.id'], name=op.f('fk_award_types_occasion_id_occasion_templates'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_award_types')),
     sa.UniqueConstraint('name', name=op.f('uq_award_types_name'))
     )
@@ -80,6 +82,7 @@ def upgrade():
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
     sa.Column('senate_decision_date', sa.Date(), nullable=True),
     sa.Column('senate_decision_reference', sa.String(length=100), nullable=True),
+    sa.Column('presentation_position', sa.Integer(), nullable=True),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('state', sa.String(length=30), nullable=False),

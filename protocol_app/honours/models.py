@@ -59,6 +59,8 @@ class AwardType(TimestampMixin, db.Model):
     once_only: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
     #: Merits should lie within this many years (the federal practice: 5), else None.
     merits_recency_years: Mapped[int | None] = mapped_column(sa.Integer)
+    #: The recurring occasion whose yearly event is this award's ceremony (1 October: Rotes Rathaus).
+    occasion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("occasion_templates.id", ondelete="SET NULL"))
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
 
     steps: Mapped[list[ApprovalStep]] = relationship(
@@ -160,6 +162,8 @@ class Nomination(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     senate_decision_date: Mapped[date | None] = mapped_column(sa.Date)
     senate_decision_reference: Mapped[str | None] = mapped_column(sa.String(100))
+    #: Place in the order of presentation at the ceremony.
+    presentation_position: Mapped[int | None] = mapped_column(sa.Integer)
 
     award_type: Mapped[AwardType] = relationship(lazy="joined")
     created_by = relationship("User", foreign_keys=[created_by_id])

@@ -15,7 +15,8 @@ AWARD_TYPES = [
      "legal_basis": "Verwaltungsvorschrift über die Verleihung des Verdienstordens des Landes Berlin vom 21. Juli 1987",
      "suggesters": "Senatsmitglieder für ihren Geschäftsbereich, Präsident/in des Abgeordnetenhauses",
      "proposer": "Regierende/r Bürgermeister/in", "cap_living": 400, "award_month": 10, "award_day": 1,
-     "deadline_days_before": 120, "posthumous_allowed": False, "once_only": True, "merits_recency_years": 5},
+     "deadline_days_before": 120, "posthumous_allowed": False, "once_only": True, "merits_recency_years": 5,
+     "occasion": "Verleihung des Verdienstordens des Landes Berlin"},
     {"name": "Ernst-Reuter-Plakette", "legal_basis": "Senatsbeschluss vom 22. März 1954",
      "suggesters": "Senatsmitglieder", "proposer": "Regierende/r Bürgermeister/in", "cap_living": None,
      "posthumous_allowed": False, "once_only": True},
@@ -30,12 +31,17 @@ AWARD_TYPES = [
 
 def load_award_types() -> int:
     """Add the award types that are missing (by name), each with the standard approval chain."""
+    from ..events.models import OccasionTemplate
+
     existing = set(db.session.scalars(sa.select(AwardType.name)))
+    occasions = {o.name: o.id for o in db.session.scalars(sa.select(OccasionTemplate))}
     added = 0
     for values in AWARD_TYPES:
         if values["name"] in existing:
             continue
-        award_type = AwardType(**values)
+        values = dict(values)
+        occasion = values.pop("occasion", None)
+        award_type = AwardType(occasion_id=occasions.get(occasion), **values)
         award_type.steps = [ApprovalStep(position=i, name=name, role=role)
                             for i, (name, role) in enumerate(STANDARD_STEPS, start=1)]
         db.session.add(award_type)

@@ -15,7 +15,7 @@ from ..core.listing import paginate
 from ..core.permissions import permission_required, user_has
 from ..core.tabular_import import stash_upload, take_stash, template_rows
 from ..extensions import db
-from . import register, services
+from . import register, reports, services
 from .forms import HolderDeathForm, HolderImportForm, RevocationForm
 from .models import AwardType, Holder
 from .views import PREPARE, READ, bp
@@ -127,3 +127,34 @@ def holders_template(fmt: str):
         abort(404)
     return table_response(template_rows(register.columns()), [register.EXAMPLE_ROW], filename="traegerregister-vorlage",
                           fmt=fmt)
+
+
+def _report_years() -> tuple[int, int]:
+    this_year = services.today().year
+    year_from = request.args.get("from", type=int) or this_year - 9
+    year_to = request.args.get("to", type=int) or this_year
+    if not 1900 <= year_from <= year_to <= 2100:
+        flash(_("Please give a range of years from 1900 to 2100, the first not after the last."), "warning")
+        return this_year - 9, this_year
+    return year_from, year_to
+
+
+@bp.route("/report")
+@permission_required(READ)
+def report():
+    year_from, year_to = _report_years()
+    return render_template("honours/report.html", rows=reports.report(year_from, year_to), year_from=year_from,
+                           year_to=year_to)
+
+
+@bp.route("/report.<fmt>")
+@permission_required(READ)
+def report_export(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    year_from, year_to = _report_years()
+    headers = [_("Year"), _("Award"), _("Women"), _("Men"), _("Diverse"), _("Not stated"), _("Total"),
+               _("Median days from suggestion to decision")]
+    rows = [(r.year, r.award, r.by_gender["f"], r.by_gender["m"], r.by_gender["d"], r.by_gender["u"], r.total,
+             r.median_days) for r in reports.report(year_from, year_to)]
+    return table_response(headers, rows, filename=f"ehrungen-{year_from}-{year_to}", fmt=fmt)

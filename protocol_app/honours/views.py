@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..core import record_parts, workflow
 from ..core.crud import Column, CrudSpec, register_crud
 from ..core.errors import DomainError
+from ..core.exports import FORMATS, table_response
 from ..core.forms import ConfirmForm, apply_domain_error
 from ..core.listing import paginate
 from ..core.navigation import register_nav
@@ -279,15 +280,33 @@ def disclosure_add(reference: str):
     return _child_action(reference, "disclosures", add)
 
 
-@bp.route("/desk")
-@permission_required(DECIDE)
-def desk():
-    """Everything waiting for this manager's decision, oldest first, with its age in the step."""
+def _desk_rows(user) -> list[tuple[Nomination, int]]:
+    """The cases waiting for `user`'s decision, oldest first, with their days in the step."""
     waiting = [case for case in db.session.scalars(
         sa.select(Nomination).where(Nomination.state == "in_approval").order_by(Nomination.step_entered_at)
         .options(selectinload(Nomination.decisions)))
-        if case.current_step and case.current_step.role in current_user.roles
-        and services.involvement(case, current_user) is None]
+        if case.current_step and case.current_step.role in user.roles and services.involvement(case, user) is None]
     now = now_utc()
-    return render_template("honours/desk.html", rows=[(case, (now - case.step_entered_at).days) for case in waiting])
+    return [(case, (now - case.step_entered_at).days) for case in waiting]
+
+
+@bp.route("/desk")
+@permission_required(DECIDE)
+def desk():
+    """Everything waiting for this manager's decision, with its age in the step."""
+    return render_template("honours/desk.html", rows=_desk_rows(current_user))
+
+
+@bp.route("/desk.<fmt>")
+@permission_required(DECIDE)
+def desk_export(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    rows = [(case.reference, case.award_type.name, case.current_step.name, case.step_entered_at, days)
+            for case, days in _desk_rows(current_user)]
+    return table_response([_("Reference"), _("Award"), _("Step"), _("In the step since"), _("Days in the step")],
+                          rows, filename="schreibtisch", fmt=fmt)
+
+
+from . import ceremony_views as _ceremony_views  # noqa: E402,F401  (routes on this blueprint)
 from . import register_views as _register_views  # noqa: E402,F401  (routes on this blueprint)

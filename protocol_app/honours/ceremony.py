@@ -1,0 +1,133 @@
+"""The award ceremony of an award date: its approved cases in the order of presentation,
+the guest list proposal for the ceremony's event (built with the events module, not a
+second guest list), and the documents: a certificate per awardee and the programme booklet."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..core.audit import record_event
+from ..core.db import transactional
+from ..core.errors import DomainError, ValidationFailed
+from ..core.pdf import render_pdf
+from ..events import guests as event_guests
+from ..events import services as event_services
+from ..events.models import Event, Guest, OccasionTemplate
+from ..extensions import db
+from . import services
+from .models import AwardType, Holder, Nomination, living_holders_clause
+
+#: Cases that stand at the ceremony.
+CEREMONY_STATES = ("approved", "ceremony_scheduled", "awarded")
+#: Precedence of the groups on the guest list (lower is higher); awardees come first.
+AWARDEE_RANK, HOLDER_RANK = 50, 300
+
+
+def cases_for(award_type: AwardType, award_date: date) -> list[Nomination]:
+    """The approved cases of an award date in the order of presentation."""
+    return list(db.session.scalars(
+        sa.select(Nomination).where(Nomination.award_type_id == award_type.id, Nomination.award_date == award_date,
+                                    Nomination.state.in_(CEREMONY_STATES))
+        .order_by(Nomination.presentation_position.is_(None), Nomination.presentation_position,
+                  Nomination.nominee_name)))
+
+
+def ceremony_event(award_type: AwardType, award_date: date) -> Event | None:
+    """The event of the award's recurring occasion in the award date's year, if made."""
+    if award_type.occasion_id is None:
+        return None
+    return db.session.scalar(sa.select(Event).where(Event.occasion_id == award_type.occasion_id,
+                                                    Event.year == award_date.year))
+
+
+@transactional
+def make_event(award_type: AwardType, award_date: date, *, actor) -> Event:
+    """Make the ceremony's event from the award's recurring occasion (once a year)."""
+    occasion = db.session.get(OccasionTemplate, award_type.occasion_id) if award_type.occasion_id else None
+    if occasion is None:
+        raise DomainError(_l("This award has no ceremony occasion; an admin links one under Awards."))
+    return event_services.create_from_occasion(occasion, award_date.year, actor=actor)
+
+
+@transactional
+def set_order(award_type: AwardType, award_date: date, ordered_ids: list[int], *, actor) -> None:
+    """Fix the order of presentation; every case of the ceremony must be placed once."""
+    cases = {case.id: case for case in cases_for(award_type, award_date)}
+    if sorted(ordered_ids) != sorted(cases):
+        raise ValidationFailed(_l("Please place every awardee of this ceremony exactly once."))
+    for position, case_id in enumerate(ordered_ids, start=1):
+        cases[case_id].presentation_position = position
+    db.session.flush()
+    record_event("ceremony.order", actor=actor, target=award_type, summary=f"{award_date}: {ordered_ids}")
+
+
+@transactional
+def propose_guests(award_type: AwardType, award_date: date, *, family_guests: int, actor) -> dict[str, int]:
+    """Put the awardees (with their family guests), the living earlier holders and the honorary
+    citizens on the ceremony's guest list; people already on it are not added twice."""
+    if not 0 <= family_guests <= event_guests.MAX_COMPANIONS:
+        raise ValidationFailed(_l("A guest may bring at most %(n)s companions.", n=event_guests.MAX_COMPANIONS))
+    event = ceremony_event(award_type, award_date)
+    if event is None:
+        raise DomainError(_l("Please make the ceremony's event first."))
+    listed = {name.strip().lower() for name in db.session.scalars(sa.select(Guest.name).where(
+        Guest.event_id == event.id))}
+    counts = {"awardees": 0, "holders": 0, "honorary_citizens": 0}
+    for case in cases_for(award_type, award_date):
+        if case.nominee_name.strip().lower() not in listed:
+            event_guests.add_adhoc(event, actor=actor, name=case.nominee_name, function=case.occupation,
+                                   rank=AWARDEE_RANK, companions=family_guests, category="honour_holders")
+            listed.add(case.nominee_name.strip().lower())
+            counts["awardees"] += 1
+    holders = db.session.scalars(sa.select(Holder).where(Holder.award_type_id == award_type.id,
+                                                         living_holders_clause()).order_by(Holder.awarded_on))
+    for holder in holders:
+        if holder.name.strip().lower() not in listed:
+            event_guests.add_adhoc(event, actor=actor, name=holder.name, rank=HOLDER_RANK, companions=1,
+                                   category="honour_holders", function=str(_l("Holder since %(year)s",
+                                                                              year=holder.awarded_on.year)))
+            listed.add(holder.name.strip().lower())
+            counts["holders"] += 1
+    counts["honorary_citizens"], _already = event_guests.add_category(event, "honorary_citizens", companions=1,
+                                                                      actor=actor)
+    return counts
+
+
+def guest_status(event: Event | None, cases: list[Nomination]) -> dict[int, Guest]:
+    """The guest-list entry of each awardee (case id → guest), to show their invitation status."""
+    if event is None:
+        return {}
+    by_name = {g.name.strip().lower(): g for g in db.session.scalars(sa.select(Guest).where(
+        Guest.event_id == event.id, Guest.category == "honour_holders"))}
+    return {case.id: by_name[case.nominee_name.strip().lower()] for case in cases
+            if case.nominee_name.strip().lower() in by_name}
+
+
+@transactional
+def schedule_all(award_type: AwardType, award_date: date, *, actor) -> int:
+    """Mark every approved case of the award date as scheduled for the ceremony."""
+    if ceremony_event(award_type, award_date) is None:
+        raise DomainError(_l("Please make the ceremony's event first."))
+    scheduled = 0
+    for case in cases_for(award_type, award_date):
+        if case.state == "approved":
+            services.schedule_ceremony(case, actor=actor)
+            scheduled += 1
+    return scheduled
+
+
+def certificate_pdf(case: Nomination) -> bytes:
+    """The certificate (Urkunde) of one awardee."""
+    if case.state not in CEREMONY_STATES:
+        raise DomainError(_l("A certificate is made only for an approved case."))
+    return render_pdf("honours/certificate.html", case=case)
+
+
+def booklet_pdf(award_type: AwardType, award_date: date) -> bytes:
+    """The programme booklet: the ceremony's programme and, per awardee, a photo space and the citation."""
+    event = ceremony_event(award_type, award_date)
+    return render_pdf("honours/booklet.html", award_type=award_type, award_date=award_date, event=event,
+                      cases=cases_for(award_type, award_date))

@@ -156,3 +156,29 @@ def test_admins_maintain_award_types_with_checked_dates(people):
         made = db.session.scalar(sa.select(AwardType).where(AwardType.name == "Ehrengrab"))
         assert made is not None and made.cap_living is None
     assert _client(people, "autorin@example.org").get(page).status_code == 403
+
+
+def test_admins_maintain_the_approval_chain_but_not_under_a_waiting_case(people):
+    make_user(people, "admin@example.org", roles=["admin"])
+    admin = _client(people, "admin@example.org")
+    with people.app_context():
+        plaque_id = award("Ernst-Reuter-Plakette").id
+    page = f"/honours/award-types/{plaque_id}/steps"
+    assert "Mitzeichnungsweg bearbeiten" in admin.get(f"/honours/award-types/{plaque_id}").get_data(as_text=True)
+    post(admin, page, {"name": "Chef der Senatskanzlei", "role": "manager"}, token_from=page)
+    steps = admin.get(page).get_data(as_text=True).split('data-testid="steps"')[1]
+    assert steps.index("Referatsleitung") < steps.index("Abteilungsleitung") < steps.index("Chef der Senatskanzlei")
+    with time_machine.travel(NOW, tick=False), people.app_context():
+        case = services.create_case(actor=user("autorin@example.org"),
+                                    values=case_values(award_type_id=plaque_id))
+        services.add_merit(case, actor=user("autorin@example.org"), description="Ehrenamt", date_from=date(2024, 1, 1))
+        services.submit(case, actor=user("autorin@example.org"))
+        services.start_review(case, actor=user("pruefer@example.org"))
+        services.forward(case, actor=user("pruefer@example.org"))
+        services.approve_step(case, actor=user("referatsleitung@example.org"))
+        services.approve_step(case, actor=user("abteilungsleitung@example.org"))
+        assert (case.state, case.step_position) == ("in_approval", 3)  # the new third step
+        db.session.commit()
+    refused = post(admin, page, {"action": "remove_last"}, token_from=page, follow_redirects=True).get_data(as_text=True)
+    assert "1 Vorgänge warten in diesem Schritt" in refused
+    assert _client(people, "autorin@example.org").get(page).status_code == 403

@@ -42,6 +42,8 @@ class CrudSpec:
     edit_permissions: tuple[Permission, ...]
     #: Template included above the list (e.g. the directory's tabs).
     tabs_template: str | None = None
+    #: Template shown beside the form of an existing record (e.g. links to its parts).
+    record_template: str | None = None
 
     def can_edit(self, user) -> bool:
         return self.form is not None and any(user_has(user, p) for p in self.edit_permissions)

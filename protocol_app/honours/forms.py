@@ -133,3 +133,10 @@ class RevocationForm(FlaskForm):
 class HolderImportForm(FlaskForm):
     file = FileField(_l("Register of holders (CSV or XLSX)"), validators=[FileRequired(_l("Please choose a file."))])
     submit = SubmitField(_l("Check the file"))
+
+
+class StepForm(FlaskForm):
+    name = PlainTextField(_l("Step (e.g. Abteilungsleitung)"), validators=[DataRequired(), Length(max=100)])
+    role = SelectField(_l("Decided by"), choices=[("manager", _l("Head of unit / department")),
+                                                 ("officer", _l("Protocol officer"))])
+    submit = SubmitField(_l("Add step"))

@@ -12,11 +12,11 @@ from ..core.errors import DomainError
 from ..core.exports import FORMATS, table_response
 from ..core.forms import ConfirmForm, apply_domain_error
 from ..core.listing import paginate
-from ..core.permissions import permission_required, user_has
+from ..core.permissions import Permission, permission_required, user_has
 from ..core.tabular_import import stash_upload, take_stash, template_rows
 from ..extensions import db
 from . import register, reports, services
-from .forms import HolderDeathForm, HolderImportForm, RevocationForm
+from .forms import HolderDeathForm, HolderImportForm, RevocationForm, StepForm
 from .models import AwardType, Holder
 from .views import PREPARE, READ, bp
 
@@ -158,3 +158,27 @@ def report_export(fmt: str):
     rows = [(r.year, r.award, r.by_gender["f"], r.by_gender["m"], r.by_gender["d"], r.by_gender["u"], r.total,
              r.median_days) for r in reports.report(year_from, year_to)]
     return table_response(headers, rows, filename=f"ehrungen-{year_from}-{year_to}", fmt=fmt)
+
+
+@bp.route("/award-types/<int:award_type_id>/steps", methods=["GET", "POST"])
+@permission_required(Permission.ADMIN_REFERENCE)
+def award_type_steps(award_type_id: int):
+    """The approval chain of an award: its ordered steps and the role deciding each."""
+    award_type = _award_type(award_type_id)
+    form = StepForm()
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "remove_last":
+                if not ConfirmForm().validate_on_submit():
+                    abort(400)
+                services.remove_last_step(award_type, actor=current_user)
+            elif form.validate_on_submit():
+                services.add_step(award_type, name=form.name.data, role=form.role.data, actor=current_user)
+            else:
+                return render_template("honours/steps.html", award_type=award_type, form=form, confirm=ConfirmForm())
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("The approval chain has been saved."), "success")
+        return redirect(url_for("honours.award_type_steps", award_type_id=award_type.id))
+    return render_template("honours/steps.html", award_type=award_type, form=form, confirm=ConfirmForm())

@@ -65,7 +65,8 @@ register_crud(bp, CrudSpec(
     "award-types", AwardType, AwardTypeForm, _l("Awards"), _l("Award"),
     [Column("name", _l("Name"), AwardType.name), Column("cap_living", _l("Cap of living holders")),
      Column("proposer", _l("Who formally proposes")), Column("is_active", _l("Active"))],
-    (AwardType.name,), "name", (READ,), (Permission.ADMIN_REFERENCE,),
+    (AwardType.name,), "name", (READ, Permission.ADMIN_REFERENCE), (Permission.ADMIN_REFERENCE,),
+    record_template="honours/_award_type_parts.html",
 ))
 
 

@@ -14,7 +14,9 @@ DEMO_PASSWORD = "Protokoll-Demo-2026"  # noqa: S105 (demo only, refused in produ
 DEMO_USERS = [
     ("admin@protokoll.example", "Anna Admin", ["admin"]),
     ("referent@protokoll.example", "Rainer Referent", ["officer"]),
+    ("referentin@protokoll.example", "Petra Prüferin", ["officer"]),
     ("leitung@protokoll.example", "Lena Leitung", ["manager"]),
+    ("abteilungsleitung@protokoll.example", "Anton Abteilungsleiter", ["manager"]),
     ("dolmetscher@protokoll.example", "Dora Dolmetscherin", ["translator"]),
     ("emigration@protokoll.example", "Emil Emigrantenprogramm", ["emigration"]),
     ("leser@protokoll.example", "Lea Leserin", ["viewer"]),
@@ -26,6 +28,7 @@ def seed_demo_data() -> dict:
     from .auth.services import ensure_user
     from .directory.reference_data import load_reference_data
     from .events.demo import seed_demo_events
+    from .honours.demo import seed_demo_honours
     from .visits.demo import seed_demo_visits
 
     counts = load_reference_data()
@@ -38,6 +41,10 @@ def seed_demo_data() -> dict:
         users["referent@protokoll.example"], users["leitung@protokoll.example"]
     )
     counts["events"] = seed_demo_events(users["referent@protokoll.example"])
+    counts["nominations"] = seed_demo_honours(
+        users["referent@protokoll.example"], users["referentin@protokoll.example"],
+        users["leitung@protokoll.example"], users["abteilungsleitung@protokoll.example"],
+    )
     return counts
 
 

@@ -69,6 +69,11 @@ def test_seed_demo_is_idempotent_and_loads_reference_data(app):
         invited = db.session.scalars(sa.select(Guest).where(Guest.event_id == flag_day.id)).all()
         assert {g.category for g in invited} == {"senate", "press", "diplomatic_corps"}
         assert all(g.status == "invited" for g in invited)
+        from protocol_app.honours.models import Holder, Nomination
+
+        cases = sorted(db.session.scalars(sa.select(Nomination.state)))
+        assert cases == ["draft", "in_approval", "in_review", "proposed"]  # not doubled either
+        assert db.session.scalar(sa.select(sa.func.count(Holder.id))) == 10
 
 
 def test_seed_demo_refuses_to_run_in_production(app):

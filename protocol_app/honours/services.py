@@ -480,3 +480,21 @@ def remove_last_step(award_type: AwardType, *, actor) -> None:
     award_type.steps.remove(step)
     db.session.flush()
     record_event("award_type.step_remove", actor=actor, target=award_type, summary=f"{step.position}: {step.name}")
+
+
+def waiting_for(user):
+    """A query of the cases waiting in a step `user` may decide (role and four-eyes rule), oldest first."""
+    roles = [getattr(role, "value", role) for role in user.roles]
+    approved_elsewhere = sa.exists().where(
+        StepDecision.nomination_id == Nomination.id, StepDecision.decided_by_id == user.id,
+        StepDecision.outcome == StepOutcome.APPROVED.value, StepDecision.position != Nomination.step_position)
+    return (
+        sa.select(Nomination)
+        .join(ApprovalStep, sa.and_(ApprovalStep.award_type_id == Nomination.award_type_id,
+                                    ApprovalStep.position == Nomination.step_position))
+        .where(Nomination.state == "in_approval", ApprovalStep.role.in_(roles),
+               *[sa.func.coalesce(column, 0) != user.id
+                 for column in (Nomination.created_by_id, Nomination.reviewed_by_id, Nomination.suggested_by_user_id)],
+               ~approved_elsewhere)
+        .order_by(Nomination.step_entered_at, Nomination.id)
+    )

@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from ..core import record_parts, workflow
 from ..core.crud import Column, CrudSpec, register_crud
@@ -283,12 +282,8 @@ def disclosure_add(reference: str):
 
 def _desk_rows(user) -> list[tuple[Nomination, int]]:
     """The cases waiting for `user`'s decision, oldest first, with their days in the step."""
-    waiting = [case for case in db.session.scalars(
-        sa.select(Nomination).where(Nomination.state == "in_approval").order_by(Nomination.step_entered_at)
-        .options(selectinload(Nomination.decisions)))
-        if case.current_step and case.current_step.role in user.roles and services.involvement(case, user) is None]
     now = now_utc()
-    return [(case, (now - case.step_entered_at).days) for case in waiting]
+    return [(case, (now - case.step_entered_at).days) for case in db.session.scalars(services.waiting_for(user))]
 
 
 @bp.route("/desk")

@@ -182,3 +182,16 @@ def test_admins_maintain_the_approval_chain_but_not_under_a_waiting_case(people)
     refused = post(admin, page, {"action": "remove_last"}, token_from=page, follow_redirects=True).get_data(as_text=True)
     assert "1 Vorgänge warten in diesem Schritt" in refused
     assert _client(people, "autorin@example.org").get(page).status_code == 403
+
+
+def test_a_death_during_the_procedure_shows_in_the_rule_check(people):
+    with time_machine.travel(NOW, tick=False):
+        reference = _case(people)
+        author = _client(people, "autorin@example.org")
+        page = f"/honours/{reference}"
+        wrong = post(author, f"{page}/death", {"died_on": "1940-01-01"}, token_from=page,
+                     follow_redirects=True).get_data(as_text=True)
+        assert "Bitte ein Sterbedatum zwischen Geburt und heute eingeben." in wrong
+        done = post(author, f"{page}/death", {"died_on": "2026-02-20"}, token_from=page,
+                    follow_redirects=True).get_data(as_text=True)
+        assert 'data-rule="alive" data-passed="no"' in done and "20.02.2026" in done

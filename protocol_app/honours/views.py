@@ -26,6 +26,7 @@ from .forms import (
     CaseForm,
     DecisionForm,
     DisclosureForm,
+    HolderDeathForm,
     MeritForm,
     StatementForm,
     StatementReceivedForm,
@@ -115,7 +116,7 @@ def detail(reference: str):
         state_labels={s.value: s.label for s in NominationState}, decision_form=DecisionForm(version=case.version),
         merit_form=MeritForm(), statement_form=StatementForm(), received_form=StatementReceivedForm(),
         disclosure_form=DisclosureForm(), confirm=ConfirmForm(), four_eyes=services.involvement(case, current_user),
-        can_prepare=user_has(current_user, PREPARE),
+        can_prepare=user_has(current_user, PREPARE), death_form=HolderDeathForm(),
         **record_parts.page_context(services.NOMINATION_PARTS, case, editable=editable),
     )
 
@@ -264,6 +265,21 @@ def statement_received(reference: str, statement_id: int):
             _flash_errors(form)
 
     return _child_action(reference, "statements", receive)
+
+
+@bp.route("/<reference>/death", methods=["POST"])
+@permission_required(PREPARE)
+def death(reference: str):
+    """The nominee died during the procedure: the rule check shows it at once."""
+    form = HolderDeathForm()
+
+    def record(case):
+        if form.validate_on_submit():
+            services.record_death(case, form.died_on.data, actor=current_user)
+        else:
+            _flash_errors(form)
+
+    return _child_action(reference, "top", record)
 
 
 @bp.route("/<reference>/disclosures", methods=["POST"])

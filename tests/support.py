@@ -46,3 +46,15 @@ def post(client, path, data=None, *, token_from="/", **kwargs):
     data = dict(data or {})
     data["csrf_token"] = csrf_token(client, token_from)
     return client.post(path, data=data, **kwargs)
+
+
+def sweep_reminders_twice(app, when) -> None:
+    """Run every reminder rule twice at `when` (the second run must add nothing)."""
+    import time_machine
+
+    from protocol_app.core.reminders.services import run_all_rules
+
+    with time_machine.travel(when, tick=False), app.app_context():
+        for _ in range(2):
+            run_all_rules()
+            db.session.commit()

@@ -9,19 +9,11 @@ import sqlalchemy as sa
 import time_machine
 
 from protocol_app.core.notifications.models import Notification, OutboxMail
-from protocol_app.core.reminders.services import run_all_rules
 from protocol_app.extensions import db
 from protocol_app.honours import services
 from protocol_app.honours.models import DisclosureNote, Nomination
 from tests.honours_support import case_values, setup_people, user
-
-
-def _sweep_twice(app, when):
-    with time_machine.travel(when, tick=False), app.app_context():
-        run_all_rules()
-        db.session.commit()
-        run_all_rules()
-        db.session.commit()
+from tests.support import sweep_reminders_twice
 
 
 def _messages(app, email, containing=""):
@@ -46,11 +38,11 @@ def _forwarded_case(app, when) -> int:
 def test_a_waiting_step_reminds_its_deciders_after_14_days_then_weekly(app):
     setup_people(app)
     _forwarded_case(app, datetime(2026, 2, 2, 9, 0, tzinfo=UTC))
-    _sweep_twice(app, datetime(2026, 2, 15, 9, 0, tzinfo=UTC))  # 13 days: nothing yet
+    sweep_reminders_twice(app, datetime(2026, 2, 15, 9, 0, tzinfo=UTC))  # 13 days: nothing yet
     assert _messages(app, "referatsleitung@example.org", "wartet") == []
-    _sweep_twice(app, datetime(2026, 2, 17, 9, 0, tzinfo=UTC))  # 15 days
-    _sweep_twice(app, datetime(2026, 2, 20, 9, 0, tzinfo=UTC))  # same week: no repeat
-    _sweep_twice(app, datetime(2026, 2, 24, 9, 0, tzinfo=UTC))  # 22 days: again
+    sweep_reminders_twice(app, datetime(2026, 2, 17, 9, 0, tzinfo=UTC))  # 15 days
+    sweep_reminders_twice(app, datetime(2026, 2, 20, 9, 0, tzinfo=UTC))  # same week: no repeat
+    sweep_reminders_twice(app, datetime(2026, 2, 24, 9, 0, tzinfo=UTC))  # 22 days: again
     messages = _messages(app, "referatsleitung@example.org", "wartet")
     assert len(messages) == 2 and "N-2026-0001" in messages[0] and "Referatsleitung" in messages[0]
     # Both managers may decide step 1; the officers who wrote and reviewed the case are not deciders.
@@ -68,10 +60,10 @@ def test_an_overdue_statement_reminds_the_officer_once(app):
         services.request_statement(case, actor=user("autorin@example.org"), from_whom="Bezirksamt Pankow",
                                    requested_on=date(2026, 2, 2))
         db.session.commit()
-    _sweep_twice(app, datetime(2026, 2, 22, 9, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2026, 2, 22, 9, 0, tzinfo=UTC))
     assert _messages(app, "autorin@example.org", "Bezirksamt Pankow") == []
-    _sweep_twice(app, datetime(2026, 2, 23, 9, 0, tzinfo=UTC))
-    _sweep_twice(app, datetime(2026, 2, 25, 9, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2026, 2, 23, 9, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2026, 2, 25, 9, 0, tzinfo=UTC))
     assert len(_messages(app, "autorin@example.org", "Bezirksamt Pankow")) == 1
 
 
@@ -81,11 +73,11 @@ def test_the_cycle_deadline_is_announced_30_and_7_days_before(app):
         services.create_case(actor=user("autorin@example.org"), values=case_values())
         db.session.commit()
     # The Verdienstorden 2026 closes on 3 June.
-    _sweep_twice(app, datetime(2026, 5, 3, 9, 0, tzinfo=UTC))  # 31 days before
+    sweep_reminders_twice(app, datetime(2026, 5, 3, 9, 0, tzinfo=UTC))  # 31 days before
     assert _messages(app, "pruefer@example.org", "Vorschlagsfrist") == []
-    _sweep_twice(app, datetime(2026, 5, 4, 9, 0, tzinfo=UTC))
-    _sweep_twice(app, datetime(2026, 5, 20, 9, 0, tzinfo=UTC))
-    _sweep_twice(app, datetime(2026, 5, 27, 9, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2026, 5, 4, 9, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2026, 5, 20, 9, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2026, 5, 27, 9, 0, tzinfo=UTC))
     messages = _messages(app, "pruefer@example.org", "Verdienstorden")
     assert len(messages) == 2 and "03.06.2026" in messages[0] and "N-2026-0001" in messages[0]
     assert _messages(app, "referatsleitung@example.org", "Vorschlagsfrist") == []  # officers only
@@ -98,10 +90,10 @@ def test_disclosures_are_erased_on_their_date_with_an_audit_entry(app):
         services.add_disclosure(case, actor=user("autorin@example.org"), text="Führungszeugnis ohne Eintrag",
                                 delete_on=date(2026, 3, 1))
         db.session.commit()
-    _sweep_twice(app, datetime(2026, 2, 28, 9, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2026, 2, 28, 9, 0, tzinfo=UTC))
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(DisclosureNote.id))) == 1
-    _sweep_twice(app, datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(DisclosureNote.id))) == 0
         erased = db.session.execute(sa.text(

@@ -11,19 +11,10 @@ import time_machine
 from protocol_app.auth.models import User
 from protocol_app.core.checklists import services as checklists
 from protocol_app.core.notifications.models import Notification, OutboxMail
-from protocol_app.core.reminders.services import run_all_rules
 from protocol_app.extensions import db
 from protocol_app.visits.models import Visit
-from tests.support import make_user
+from tests.support import make_user, sweep_reminders_twice
 from tests.visit_support import ARRIVAL, make_visit, reference_data
-
-
-def _sweep_twice(app, when):
-    with time_machine.travel(when, tick=False), app.app_context():
-        run_all_rules()
-        db.session.commit()
-        run_all_rules()
-        db.session.commit()
 
 
 def _messages(app, user_id, containing=""):
@@ -37,12 +28,12 @@ def test_start_reminders_seven_days_and_one_day_before(app):
     reference_data(app)
     uid = make_user(app, "referent@example.org", roles=["officer"])
     make_visit(app, uid)
-    _sweep_twice(app, ARRIVAL - timedelta(days=10))
+    sweep_reminders_twice(app, ARRIVAL - timedelta(days=10))
     assert _messages(app, uid, "beginnt") == []
-    _sweep_twice(app, ARRIVAL - timedelta(days=6, hours=23))
+    sweep_reminders_twice(app, ARRIVAL - timedelta(days=6, hours=23))
     messages = _messages(app, uid, "beginnt")
     assert len(messages) == 1 and "beginnt am 10.03.2027" in messages[0] and "0 Aufgaben" in messages[0]
-    _sweep_twice(app, ARRIVAL - timedelta(hours=20))
+    sweep_reminders_twice(app, ARRIVAL - timedelta(hours=20))
     assert len(_messages(app, uid, "beginnt")) == 2
     with app.app_context():
         mails = db.session.scalars(sa.select(OutboxMail)).all()
@@ -60,13 +51,13 @@ def test_overdue_task_reminds_owner_then_escalates_after_two_days(app):
         checklists.add_task(scope="visit", subject_id=visit_id, title="Flaggen bestellen",
                             due_on=date(2027, 2, 28), owner_id=helper, actor=db.session.get(User, officer))
         db.session.commit()
-    _sweep_twice(app, datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
     assert len(_messages(app, helper, "Flaggen bestellen")) == 1
     assert not _messages(app, officer, "Eskalation")
-    _sweep_twice(app, datetime(2027, 3, 2, 8, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2027, 3, 2, 8, 0, tzinfo=UTC))
     assert len(_messages(app, helper, "Flaggen bestellen")) == 1  # not again
     assert any("Eskalation" in m for m in _messages(app, officer))
-    _sweep_twice(app, datetime(2027, 3, 3, 8, 0, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2027, 3, 3, 8, 0, tzinfo=UTC))
     assert sum("Eskalation" in m for m in _messages(app, officer)) == 1
 
 
@@ -75,7 +66,7 @@ def test_request_waiting_more_than_a_week(app):
     uid = make_user(app, "referent@example.org", roles=["officer"])
     with time_machine.travel(datetime(2027, 1, 4, tzinfo=UTC), tick=False):
         make_visit(app, uid)
-    _sweep_twice(app, datetime(2027, 1, 10, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2027, 1, 10, tzinfo=UTC))
     assert not _messages(app, uid, "wartet")
-    _sweep_twice(app, datetime(2027, 1, 12, tzinfo=UTC))
+    sweep_reminders_twice(app, datetime(2027, 1, 12, tzinfo=UTC))
     assert sum("seit mehr als einer Woche" in m for m in _messages(app, uid)) == 1

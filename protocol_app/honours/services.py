@@ -120,14 +120,19 @@ def update_case(case: Nomination, *, actor, values: dict, expected_version=None)
         record_event("nomination.update", actor=actor, target=case, changes=changes)
 
 
+def _record_death(person, died_on: date, *, actor, audit_action: str) -> None:
+    """Set the date of death of a nominee or a holder (between birth and today), audited."""
+    if died_on > today() or (person.birth_date and died_on < person.birth_date):
+        raise ValidationFailed(_l("Please enter a date of death between the birth and today."), field="died_on")
+    person.died_on = died_on
+    db.session.flush()
+    record_event(audit_action, actor=actor, target=person)
+
+
 @transactional
 def record_death(case: Nomination, died_on: date, *, actor) -> None:
     """A nominee died during the procedure (the rule check then shows it)."""
-    if died_on > today() or (case.birth_date and died_on < case.birth_date):
-        raise ValidationFailed(_l("Please enter a date of death between the birth and today."), field="died_on")
-    case.died_on = died_on
-    db.session.flush()
-    record_event("nomination.death_recorded", actor=actor, target=case)
+    _record_death(case, died_on, actor=actor, audit_action="nomination.death_recorded")
 
 
 def log_read(case: Nomination, actor) -> None:
@@ -422,11 +427,7 @@ def add_holder(award_type: AwardType, *, actor, name: str, awarded_on: date, bir
 @transactional
 def record_holder_death(holder: Holder, died_on: date, *, actor) -> None:
     """A holder died: the living count drops."""
-    if died_on > today() or (holder.birth_date and died_on < holder.birth_date):
-        raise ValidationFailed(_l("Please enter a date of death between the birth and today."), field="died_on")
-    holder.died_on = died_on
-    db.session.flush()
-    record_event("holder.death_recorded", actor=actor, target=holder)
+    _record_death(holder, died_on, actor=actor, audit_action="holder.death_recorded")
 
 
 @transactional

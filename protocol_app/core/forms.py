@@ -20,6 +20,14 @@ def apply_domain_error(form, exc) -> None:
         form.form_errors.append(str(exc.message))
 
 
+def flash_form_errors(form) -> None:
+    """Show a form's first error per field as a message (for small forms posted from a record page)."""
+    from flask import flash
+
+    for field, errors in form.errors.items():
+        flash(f"{form[field].label.text}: {errors[0]}", "danger")
+
+
 def optional_id(value):
     """Coerce a select value to an id, with 0 or empty meaning "none"."""
     if value in (None, "", "None"):

@@ -28,7 +28,14 @@ from .checklists.models import ChecklistTemplate, Task
 from .db import transactional
 from .errors import DomainError
 from .files import AttachmentMixin, erase_file, store_upload  # noqa: F401 (AttachmentMixin: for domains)
-from .forms import ConfirmForm, PlainTextField, VersionedForm, apply_domain_error, optional_id
+from .forms import (
+    ConfirmForm,
+    PlainTextField,
+    VersionedForm,
+    apply_domain_error,
+    flash_form_errors,
+    optional_id,
+)
 from .permissions import Permission, permission_required
 
 # --- the description a domain gives ---------------------------------------------------
@@ -246,8 +253,7 @@ def register_record_parts(bp, parts: RecordParts, *, load: Callable, load_editab
                 flash(_("The task has been saved."), "success")
                 return back(record, "checklist")
         elif request.method == "POST" and existing is None:
-            for field, errors in form.errors.items():
-                flash(f"{form[field].label.text}: {errors[0]}", "danger")
+            flash_form_errors(form)
             return back(record, "checklist")
         return render_template("record_task_form.html", form=form, record=record, task=existing,
                                back_url=url_for(f"{bp.name}.detail", reference=record.reference,

@@ -13,7 +13,7 @@ from ..core import record_parts, workflow
 from ..core.crud import Column, CrudSpec, register_crud
 from ..core.errors import DomainError, ValidationFailed
 from ..core.exports import FORMATS, table_response
-from ..core.forms import ConfirmForm, apply_domain_error
+from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
 from ..core.listing import paginate
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
@@ -232,10 +232,6 @@ def programme_item(reference: str, item_id: int | None = None):
     return render_template("events/programme_form.html", form=form, event=event, item=item, conflicts=conflicts)
 
 
-def _flash_errors(form) -> None:
-    for field, errors in form.errors.items():
-        flash(f"{form[field].label.text}: {errors[0]}", "danger")
-
 
 @bp.route("/<reference>/guests/category", methods=["POST"])
 @permission_required(EDIT)
@@ -252,7 +248,7 @@ def guests_add_category(reference: str):
             flash(_("%(added)s guests added; %(already)s were on the list already.", added=added, already=already),
                   "success")
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
 
 
@@ -291,7 +287,7 @@ def guests_add_usual(reference: str):
             flash(_("%(added)s guests added; %(already)s were on the list already.", added=added, already=already),
                   "success")
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return _detail(event, "guests")
 
 
@@ -386,7 +382,7 @@ def guest_reply(reference: str, guest_id: int):
         else:
             flash(_("Reply recorded: %(status)s", status=guest.status_label if status else ""), "success")
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
 
 
@@ -500,5 +496,5 @@ def guests_add_contact(reference: str):
         except DomainError as exc:
             flash(str(exc.message), "danger")
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))

@@ -13,7 +13,7 @@ from ..core import record_parts, workflow
 from ..core.crud import Column, CrudSpec, register_crud
 from ..core.errors import DomainError
 from ..core.exports import FORMATS, table_response
-from ..core.forms import ConfirmForm, apply_domain_error
+from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
 from ..core.listing import paginate
 from ..core.navigation import register_nav
 from ..core.permissions import Permission, permission_required, user_has
@@ -199,10 +199,6 @@ def _child_action(reference: str, anchor: str, action):
     return _detail(case, anchor)
 
 
-def _flash_errors(form) -> None:
-    for field, errors in form.errors.items():
-        flash(f"{form[field].label.text}: {errors[0]}", "danger")
-
 
 @bp.route("/<reference>/merits", methods=["POST"])
 @permission_required(PREPARE)
@@ -214,7 +210,7 @@ def merit_add(reference: str):
             services.add_merit(case, actor=current_user, description=form.description.data,
                                date_from=form.date_from.data, date_to=form.date_to.data)
         else:
-            _flash_errors(form)
+            flash_form_errors(form)
 
     return _child_action(reference, "merits", add)
 
@@ -242,7 +238,7 @@ def statement_add(reference: str):
             services.request_statement(case, actor=current_user, from_whom=form.from_whom.data,
                                        requested_on=form.requested_on.data)
         else:
-            _flash_errors(form)
+            flash_form_errors(form)
 
     return _child_action(reference, "statements", add)
 
@@ -262,7 +258,7 @@ def statement_received(reference: str, statement_id: int):
                                        filename=getattr(upload, "filename", None),
                                        data=upload.read() if upload else None)
         else:
-            _flash_errors(form)
+            flash_form_errors(form)
 
     return _child_action(reference, "statements", receive)
 
@@ -277,7 +273,7 @@ def death(reference: str):
         if form.validate_on_submit():
             services.record_death(case, form.died_on.data, actor=current_user)
         else:
-            _flash_errors(form)
+            flash_form_errors(form)
 
     return _child_action(reference, "top", record)
 
@@ -291,7 +287,7 @@ def disclosure_add(reference: str):
         if form.validate_on_submit():
             services.add_disclosure(case, actor=current_user, text=form.text.data, delete_on=form.delete_on.data)
         else:
-            _flash_errors(form)
+            flash_form_errors(form)
 
     return _child_action(reference, "disclosures", add)
 

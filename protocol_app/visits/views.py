@@ -14,7 +14,7 @@ from flask_login import current_user
 from ..auth.forms import officer_choices
 from ..core import record_parts, workflow
 from ..core.errors import DomainError
-from ..core.forms import ConfirmForm, apply_domain_error
+from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
 from ..core.listing import paginate, search_clause, search_query
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
@@ -244,8 +244,7 @@ def delegation_add(reference: str):
         except DomainError as exc:
             flash(str(exc.message), "danger")
     else:
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {errors[0]}", "danger")
+        flash_form_errors(form)
     return _detail(visit, "delegation")
 
 

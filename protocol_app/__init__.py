@@ -94,6 +94,7 @@ def _import_models() -> None:
     from .events import reminders as _event_reminders  # noqa: F401
     from .honours import models as _honours  # noqa: F401
     from .honours import reminders as _honours_reminders  # noqa: F401
+    from .language_service import models as _language_service  # noqa: F401
     from .visits import models as _visits  # noqa: F401
     from .visits import reminders as _visit_reminders  # noqa: F401
 
@@ -108,11 +109,13 @@ def _register_blueprints(app: Flask) -> None:
     from .directory.views import bp as directory_bp
     from .events.views import bp as events_bp
     from .honours.views import bp as honours_bp
+    from .language_service.views import bp as translations_bp
     from .visits import calendar_source as _visit_calendar  # noqa: F401 (registers the source)
     from .visits import report_views as _visit_reports  # noqa: F401 (adds routes to visits_bp)
     from .visits.views import bp as visits_bp
 
-    for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp):
+    for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp,
+               translations_bp):
         app.register_blueprint(bp)
     enforce_login(app)
 

@@ -1,0 +1,91 @@
+"""Forms of the Sprachendienst."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..core.forms import (
+    DATETIME_FORMAT,
+    PlainTextAreaField,
+    PlainTextField,
+    local_to_utc,
+    optional_id,
+)
+from ..directory.forms import venue_choices
+from .models import WEEKDAYS, AbsenceKind, AssignmentKind, Employment, LanguageClass, ServiceMode
+
+
+class AssignmentForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=AssignmentKind.choices())
+    title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    language = PlainTextField(_l("Language (ISO code, e.g. en)"), validators=[DataRequired(), Length(max=3)])
+    mode = SelectField(_l("Mode"), choices=ServiceMode.choices())
+    starts_at = DateTimeLocalField(_l("Start (interpreting)"), format=DATETIME_FORMAT, validators=[Optional()])
+    ends_at = DateTimeLocalField(_l("End (interpreting)"), format=DATETIME_FORMAT, validators=[Optional()])
+    deadline = DateTimeLocalField(_l("Deadline (written translation)"), format=DATETIME_FORMAT,
+                                  validators=[Optional()])
+    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
+    location = PlainTextField(_l("Other place"), validators=[Optional(), Length(max=300)])
+    needed = IntegerField(_l("Interpreters needed (empty: as the AIIC rule proposes)"), validators=[
+        Optional(), NumberRange(min=1, max=10, message=_l("Please ask for 1 to 10 interpreters."))])
+    team_reason = PlainTextField(_l("Reason for a team size other than the AIIC rule"),
+                                 validators=[Optional(), Length(max=500)])
+    notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue_id.choices = venue_choices()
+
+    def service_values(self) -> dict:
+        values = {name: f.data for name, f in self._fields.items()
+                  if name not in ("csrf_token", "submit", "needed", "team_reason")}
+        for name in ("starts_at", "ends_at", "deadline"):
+            values[name] = local_to_utc(values[name], "Europe/Berlin")
+        return values
+
+
+class ProfileForm(FlaskForm):
+    modes = SelectMultipleField(_l("Modes of work"), choices=ServiceMode.choices())
+    specialisations = PlainTextField(_l("Specialisations"), validators=[Optional(), Length(max=500)])
+    employment = SelectField(_l("Employment"), choices=Employment.choices())
+    rate_half_day = DecimalField(_l("Rate per half day (EUR, freelancers)"), places=2, validators=[Optional()])
+    rate_day = DecimalField(_l("Rate per day (EUR, freelancers)"), places=2, validators=[Optional()])
+    rate_line = DecimalField(_l("Rate per standard line (EUR, freelancers)"), places=2, validators=[Optional()])
+    submit = SubmitField(_l("Save profile"))
+
+
+class LanguageForm(FlaskForm):
+    language = PlainTextField(_l("Language (ISO code, e.g. en)"), validators=[DataRequired(), Length(max=3)])
+    level = SelectField(_l("Class"), choices=LanguageClass.choices())
+    submit = SubmitField(_l("Add language"))
+
+
+class WindowForm(FlaskForm):
+    weekday = SelectField(_l("Weekday"), coerce=int, choices=list(enumerate(WEEKDAYS)))
+    starts = TimeField(_l("From"), validators=[InputRequired()])
+    ends = TimeField(_l("Until"), validators=[InputRequired()])
+    submit = SubmitField(_l("Add window"))
+
+
+class AbsenceForm(FlaskForm):
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=AbsenceKind.choices())
+    submit = SubmitField(_l("Add absence"))
+
+
+class AnswerForm(FlaskForm):
+    reason = PlainTextField(_l("Reason (optional, when declining)"), validators=[Optional(), Length(max=500)])

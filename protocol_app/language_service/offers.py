@@ -1,0 +1,126 @@
+"""Offering an assignment to candidates and their answers: when enough have accepted, the
+remaining offers are withdrawn and those translators are told. A translator answers only
+their own offers; two accepting the last place at once cannot both get it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..core import workflow
+from ..core.audit import record_event
+from ..core.db import transactional
+from ..core.errors import DomainError, NotAllowed, ValidationFailed
+from ..core.notifications.services import notify
+from ..core.time import now_utc
+from ..core.urls import path_for
+from ..extensions import db
+from . import candidates
+from .models import Assignment, Offer, TranslatorProfile
+from .workflow import GUARDS
+
+
+def staffing(assignment: Assignment, offers: list[Offer]) -> str:
+    """open, offered, partly staffed or staffed — from the offers, never stored twice."""
+    accepted = sum(1 for o in offers if o.state == "accepted")
+    if accepted >= assignment.needed:
+        return "staffed"
+    if accepted:
+        return "partly_staffed"
+    return "offered" if any(o.state == "offered" for o in offers) else "open"
+
+
+GUARDS["staffed"] = lambda offer, actor: (
+    None if staffing(offer.assignment, offers_of(offer.assignment)) == "staffed"
+    else _l("The assignment still has open places."))
+
+
+def offers_of(assignment: Assignment) -> list[Offer]:
+    return list(db.session.scalars(sa.select(Offer).where(Offer.assignment_id == assignment.id).order_by(Offer.id)))
+
+
+def _offer_link(offer: Offer) -> str:
+    return path_for("translations.offer", offer_id=offer.id)
+
+
+@transactional
+def make_offers(assignment: Assignment, profile_ids: list[int], *, actor) -> list[Offer]:
+    """Offer the assignment to some of its candidates; each is notified in-app and by e-mail."""
+    if assignment.is_cancelled:
+        raise DomainError(_l("The assignment is cancelled."))
+    if (assignment.starts_at or assignment.deadline) <= now_utc():
+        raise DomainError(_l("The assignment lies in the past."))
+    if not profile_ids:
+        raise ValidationFailed(_l("Please choose at least one candidate."))
+    eligible = {c.profile.id: c.profile for c in candidates.rank(assignment)[0]}
+    unknown = [pid for pid in profile_ids if pid not in eligible]
+    if unknown:
+        raise ValidationFailed(_l("Only ranked candidates can be offered the assignment."))
+    made = []
+    for profile_id in profile_ids:
+        offer = Offer(assignment_id=assignment.id, profile_id=profile_id, state="offered")
+        db.session.add(offer)
+        db.session.flush()
+        record_event("offer.create", actor=actor, target=offer, summary=assignment.reference)
+        notify(eligible[profile_id].user, lambda a=assignment: _l(
+            "New offer %(reference)s: %(title)s. Please accept or decline.", reference=a.reference, title=a.title),
+            link=_offer_link(offer))
+        made.append(offer)
+    return made
+
+
+def _lock(assignment: Assignment) -> None:
+    """Serialise answers to one assignment, so the last place is given once."""
+    db.session.execute(sa.select(Assignment.id).where(Assignment.id == assignment.id).with_for_update())
+
+
+@transactional
+def answer(offer: Offer, *, actor, accept: bool, reason: str | None = None) -> Offer:
+    """The translator accepts or declines their own offer."""
+    if offer.profile.user_id != actor.id:
+        raise NotAllowed(_l("This offer is not addressed to you."))
+    assignment = offer.assignment
+    _lock(assignment)
+    db.session.refresh(offer)  # read the offer after the lock: someone may have filled the last place
+    if offer.state == "withdrawn":
+        raise DomainError(_l("Thank you — all places of this assignment have been taken meanwhile, "
+                             "so the offer was withdrawn."))
+    if offer.state != "offered":
+        raise DomainError(_l("You have answered this offer already."))
+    if accept:
+        accepted = db.session.scalar(sa.select(sa.func.count(Offer.id)).where(
+            Offer.assignment_id == assignment.id, Offer.state == "accepted"))
+        if accepted >= assignment.needed:
+            raise DomainError(_l("Thank you — all places of this assignment have been taken meanwhile."))
+    offer.answered_at = now_utc()
+    offer.reason = None if accept else ((reason or "").strip()[:500] or None)
+    workflow.apply(offer, "accept" if accept else "decline", actor=actor, comment=offer.reason)
+    if assignment.officer is not None:
+        notify(assignment.officer, lambda a=assignment, o=offer, yes=accept: (
+            _l("%(name)s accepted %(reference)s.", name=o.profile.name, reference=a.reference) if yes else
+            _l("%(name)s declined %(reference)s.", name=o.profile.name, reference=a.reference)),
+            link=path_for("translations.assignment", reference=assignment.reference))
+    if accept:
+        _withdraw_when_staffed(assignment, actor=actor)
+    return offer
+
+
+def _withdraw_when_staffed(assignment: Assignment, *, actor) -> None:
+    offers = offers_of(assignment)
+    if staffing(assignment, offers) != "staffed":
+        return
+    for other in offers:
+        if other.state == "offered":
+            workflow.apply(other, "withdraw_staffed", actor=actor, comment="staffed")
+            record_event("offer.withdrawn_staffed", actor=actor, target=other)
+            notify(other.profile.user, lambda a=assignment: _l(
+                "Offer %(reference)s has been withdrawn: enough interpreters have accepted. Thank you.",
+                reference=a.reference), link=_offer_link(other))
+
+
+def my_offers(user) -> list[Offer]:
+    """A translator's own offers, newest assignment first — never anyone else's."""
+    return list(db.session.scalars(
+        sa.select(Offer).join(TranslatorProfile).where(TranslatorProfile.user_id == user.id)
+        .order_by(Offer.state != "offered", Offer.id.desc())))
+

@@ -1,0 +1,272 @@
+"""Rules of the Sprachendienst: translators' profiles kept by themselves, assignments
+(from a visit's programme item or standalone) with the AIIC team size, and who can take them.
+
+Every function takes the acting user, runs in one SAVEPOINT and is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import pycountry
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..core.audit import changes_of, record_event
+from ..core.db import transactional
+from ..core.errors import DomainError, NotAllowed, ValidationFailed
+from ..core.permissions import Permission, Role, user_has
+from ..core.references import next_number
+from ..core.time import BERLIN, now_utc
+from ..directory.models import Venue
+from ..extensions import db
+from .models import (
+    REFERENCE_PREFIX,
+    Absence,
+    AbsenceKind,
+    Assignment,
+    AssignmentKind,
+    AvailabilityWindow,
+    Employment,
+    LanguageClass,
+    LanguageSkill,
+    ServiceMode,
+    TranslatorProfile,
+)
+
+# --- languages and team sizes ----------------------------------------------------------
+
+
+def check_language(code: str | None) -> str:
+    """A known ISO 639-1 code in lower case, else a clear error."""
+    code = (code or "").strip().lower()
+    if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
+        raise ValidationFailed(_l("“%(code)s” is not a language code (ISO 639-1, e.g. en, fr, pl).", code=code[:10]),
+                               field="language")
+    return code
+
+
+def language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code)
+    return language.name if language else code
+
+
+def aiic_team_size(mode: str, starts_at: datetime | None, ends_at: datetime | None) -> int:
+    """Interpreters per language the AIIC rule asks for: simultaneous work needs relief.
+
+    One interpreter up to 40 minutes, two up to four hours, three up to six hours; beyond
+    that four. Other modes: one.
+    """
+    if mode != ServiceMode.SIMULTANEOUS.value or not starts_at or not ends_at:
+        return 1
+    minutes = (ends_at - starts_at).total_seconds() / 60
+    if minutes <= 40:
+        return 1
+    if minutes <= 4 * 60:
+        return 2
+    if minutes <= 6 * 60:
+        return 3
+    return 4
+
+
+# --- profiles ----------------------------------------------------------------------------
+
+
+def _may_edit_profile(profile: TranslatorProfile, actor) -> None:
+    if profile.user_id != actor.id and not user_has(actor, Permission.ASSIGNMENT_MANAGE):
+        raise NotAllowed(_l("You can change only your own profile."))
+
+
+@transactional
+def create_profile(user, *, actor, employment: str = Employment.IN_HOUSE.value) -> TranslatorProfile:
+    """Give a user with the translator role a profile (officers do this for freelancers too)."""
+    if Role.TRANSLATOR not in user.roles:
+        raise ValidationFailed(_l("Only accounts with the interpreter/translator role get a profile."))
+    if employment not in {e.value for e in Employment}:
+        raise ValidationFailed(_l("Please choose in-house or freelance."), field="employment")
+    profile = TranslatorProfile(user_id=user.id, employment=employment)
+    db.session.add(profile)
+    db.session.flush()
+    record_event("translator.create", actor=actor, target=profile)
+    return profile
+
+
+@transactional
+def update_profile(profile: TranslatorProfile, *, actor, modes: list[str], specialisations=None,
+                   employment: str | None = None, rate_half_day=None, rate_day=None, rate_line=None) -> None:
+    """Change modes, specialisations and (for freelancers) rates."""
+    _may_edit_profile(profile, actor)
+    known = {m.value for m in ServiceMode}
+    if not set(modes) <= known:
+        raise ValidationFailed(_l("Unknown mode of work."), field="modes")
+    for value in (rate_half_day, rate_day, rate_line):
+        if value is not None and Decimal(value) < 0:
+            raise ValidationFailed(_l("Rates cannot be negative."), field="rate_day")
+    profile.modes = ",".join(m for m in (e.value for e in ServiceMode) if m in modes)
+    profile.specialisations = (specialisations or "").strip() or None
+    if employment is not None:
+        if employment not in {e.value for e in Employment}:
+            raise ValidationFailed(_l("Please choose in-house or freelance."), field="employment")
+        profile.employment = employment
+    profile.rate_half_day, profile.rate_day, profile.rate_line = rate_half_day, rate_day, rate_line
+    changes = changes_of(profile)
+    db.session.flush()
+    if changes:
+        record_event("translator.update", actor=actor, target=profile, changes=changes)
+
+
+@transactional
+def set_language(profile: TranslatorProfile, *, actor, language: str, level: str) -> LanguageSkill:
+    """Add a working language with its class, or change the class of one already listed."""
+    _may_edit_profile(profile, actor)
+    code = check_language(language)
+    if level not in {c.value for c in LanguageClass}:
+        raise ValidationFailed(_l("Please choose A, B or C."), field="level")
+    skill = next((s for s in profile.languages if s.language == code), None)
+    if skill is None:
+        skill = LanguageSkill(profile=profile, language=code, level=level)
+        db.session.add(skill)
+    skill.level = level
+    db.session.flush()
+    record_event("translator.language", actor=actor, target=profile, summary=f"{code}: {level}")
+    return skill
+
+
+@transactional
+def remove_language(skill: LanguageSkill, *, actor) -> None:
+    _may_edit_profile(skill.profile, actor)
+    record_event("translator.language_remove", actor=actor, target=skill.profile, summary=skill.language)
+    skill.profile.languages.remove(skill)
+    db.session.flush()
+
+
+@transactional
+def add_window(profile: TranslatorProfile, *, actor, weekday: int, starts: time, ends: time) -> AvailabilityWindow:
+    """Add a weekly availability window."""
+    _may_edit_profile(profile, actor)
+    if not 0 <= weekday <= 6:
+        raise ValidationFailed(_l("Please choose a weekday."), field="weekday")
+    if ends <= starts:
+        raise ValidationFailed(_l("The window must end after it starts."), field="ends")
+    window = AvailabilityWindow(profile=profile, weekday=weekday, starts=starts, ends=ends)
+    db.session.add(window)
+    db.session.flush()
+    record_event("translator.window_add", actor=actor, target=profile, summary=f"{weekday} {starts}-{ends}")
+    return window
+
+
+@transactional
+def remove_window(window: AvailabilityWindow, *, actor) -> None:
+    _may_edit_profile(window.profile, actor)
+    record_event("translator.window_remove", actor=actor, target=window.profile)
+    window.profile.windows.remove(window)
+    db.session.flush()
+
+
+@transactional
+def add_absence(profile: TranslatorProfile, *, actor, starts_on: date, ends_on: date, kind: str) -> Absence:
+    """Record holidays, sickness or other days off."""
+    _may_edit_profile(profile, actor)
+    if ends_on < starts_on:
+        raise ValidationFailed(_l("The absence must end on or after its first day."), field="ends_on")
+    if kind not in {k.value for k in AbsenceKind}:
+        raise ValidationFailed(_l("Please choose the kind of absence."), field="kind")
+    absence = Absence(profile=profile, starts_on=starts_on, ends_on=ends_on, kind=kind)
+    db.session.add(absence)
+    db.session.flush()
+    record_event("translator.absence_add", actor=actor, target=profile, summary=f"{starts_on} - {ends_on}")
+    return absence
+
+
+@transactional
+def remove_absence(absence: Absence, *, actor) -> None:
+    _may_edit_profile(absence.profile, actor)
+    record_event("translator.absence_remove", actor=actor, target=absence.profile)
+    absence.profile.absences.remove(absence)
+    db.session.flush()
+
+
+# --- assignments ------------------------------------------------------------------------
+
+ASSIGNMENT_FIELDS = ("kind", "title", "language", "mode", "starts_at", "ends_at", "deadline", "venue_id",
+                     "location", "notes")
+
+
+def _validate_assignment(values: dict) -> None:
+    values["language"] = check_language(values.get("language"))
+    if values.get("kind") not in {k.value for k in AssignmentKind}:
+        raise ValidationFailed(_l("Please choose interpreting or written translation."), field="kind")
+    written = values["kind"] == AssignmentKind.WRITTEN.value
+    if written:
+        values["mode"] = ServiceMode.WRITTEN.value
+        if not values.get("deadline"):
+            raise ValidationFailed(_l("A written translation needs a deadline."), field="deadline")
+        if values["deadline"] <= now_utc():
+            raise ValidationFailed(_l("The deadline lies in the past."), field="deadline")
+        values["starts_at"] = values["ends_at"] = None
+    else:
+        if values.get("mode") not in {m.value for m in ServiceMode} - {ServiceMode.WRITTEN.value}:
+            raise ValidationFailed(_l("Please choose simultaneous, consecutive or whispered."), field="mode")
+        if not values.get("starts_at") or not values.get("ends_at"):
+            raise ValidationFailed(_l("Interpreting needs a start and an end."), field="starts_at")
+        if values["ends_at"] <= values["starts_at"]:
+            raise ValidationFailed(_l("The end must be after the start."), field="ends_at")
+        if values["starts_at"] <= now_utc():
+            raise ValidationFailed(_l("The assignment lies in the past."), field="starts_at")
+        values["deadline"] = None
+    if values.get("venue_id") and db.session.get(Venue, values["venue_id"]) is None:
+        raise ValidationFailed(_l("Unknown venue."), field="venue_id")
+
+
+def _team(values: dict, needed: int | None, team_reason: str | None) -> tuple[int, int, str | None]:
+    proposed = aiic_team_size(values["mode"], values.get("starts_at"), values.get("ends_at"))
+    needed = needed or proposed
+    if not 1 <= needed <= 10:
+        raise ValidationFailed(_l("Please ask for 1 to 10 interpreters."), field="needed")
+    team_reason = (team_reason or "").strip() or None
+    if needed != proposed and not team_reason:
+        raise ValidationFailed(_l("The AIIC rule proposes %(n)s; please give the reason for a different team size.",
+                                  n=proposed), field="team_reason")
+    return needed, proposed, team_reason if needed != proposed else None
+
+
+@transactional
+def create_assignment(*, actor, values: dict, needed: int | None = None, team_reason: str | None = None,
+                      programme_item=None) -> Assignment:
+    """Record an assignment; the team size defaults to the AIIC rule, a deviation needs a reason."""
+    values = {key: values.get(key) for key in ASSIGNMENT_FIELDS}
+    _validate_assignment(values)
+    needed, proposed, team_reason = _team(values, needed, team_reason)
+    year = (values["starts_at"] or values["deadline"]).astimezone(BERLIN).year
+    assignment = Assignment(year=year, number=next_number(REFERENCE_PREFIX, year), needed=needed,
+                            proposed_team=proposed, team_reason=team_reason, officer_id=actor.id,
+                            programme_item_id=programme_item.id if programme_item else None, **values)
+    db.session.add(assignment)
+    db.session.flush()
+    record_event("assignment.create", actor=actor, target=assignment, summary=assignment.reference,
+                 changes=changes_of(assignment) or None)
+    return assignment
+
+
+def values_from_programme_item(item) -> dict:
+    """What an interpreting assignment takes over from a visit's programme item."""
+    if not item.interpreter_needed or not item.interpreter_language:
+        raise DomainError(_l("This programme item does not ask for an interpreter."))
+    return {"kind": AssignmentKind.INTERPRETING.value, "title": f"{item.visit.reference} · {item.title}",
+            "language": item.interpreter_language, "mode": item.interpreter_mode or ServiceMode.CONSECUTIVE.value,
+            "starts_at": item.starts_at, "ends_at": item.ends_at, "venue_id": item.venue_id,
+            "location": item.location}
+
+
+@transactional
+def create_from_programme_item(item, *, actor, needed: int | None = None, team_reason=None) -> Assignment:
+    """Book interpreting for a visit's programme item flagged "interpreter needed" (once per item)."""
+    if db.session.scalar(sa.select(Assignment.id).where(Assignment.programme_item_id == item.id)):
+        raise DomainError(_l("An assignment for this programme item exists already."))
+    return create_assignment(actor=actor, values=values_from_programme_item(item), needed=needed,
+                             team_reason=team_reason, programme_item=item)
+
+
+def assignment_for_item(item_id: int) -> Assignment | None:
+    return db.session.scalar(sa.select(Assignment).where(Assignment.programme_item_id == item_id))

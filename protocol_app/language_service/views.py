@@ -1,0 +1,218 @@
+"""Sprachendienst pages: officers book assignments and offer them to ranked candidates;
+translators keep their own profile and answer their own offers (and see nothing else)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth.models import User, UserRole
+from ..core.errors import DomainError
+from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ..core.navigation import register_nav
+from ..core.permissions import Permission, Role, permission_required
+from ..core.references import find_by_reference
+from ..core.time import now_utc
+from ..extensions import db
+from ..visits.models import VisitProgrammeItem
+from . import candidates, offers, services
+from .forms import AbsenceForm, AnswerForm, AssignmentForm, LanguageForm, ProfileForm, WindowForm
+from .models import Absence, Assignment, AvailabilityWindow, LanguageSkill, Offer, TranslatorProfile
+
+bp = Blueprint("translations", __name__, url_prefix="/translations", template_folder="templates")
+
+MANAGE, OWN = Permission.ASSIGNMENT_MANAGE, Permission.ASSIGNMENT_ANSWER_OWN
+
+register_nav("translations.index", _l("Language service"), MANAGE, order=25)
+register_nav("translations.my_offers", _l("My assignments"), OWN, order=26)
+
+
+def _assignment(reference: str) -> Assignment:
+    assignment = find_by_reference(Assignment, reference)
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+@bp.route("/")
+@permission_required(MANAGE)
+def index():
+    """The coming assignments with their staffing state (open, offered, partly staffed, staffed)."""
+    upcoming = db.session.scalars(
+        sa.select(Assignment).where(Assignment.is_cancelled.is_(False),
+                                    sa.func.coalesce(Assignment.starts_at, Assignment.deadline) >= now_utc())
+        .order_by(sa.func.coalesce(Assignment.starts_at, Assignment.deadline)).limit(200)).all()
+    by_assignment: dict[int, list[Offer]] = {}
+    for offer in db.session.scalars(sa.select(Offer).where(Offer.assignment_id.in_([a.id for a in upcoming]))):
+        by_assignment.setdefault(offer.assignment_id, []).append(offer)
+    rows = [(a, offers.staffing(a, by_assignment.get(a.id, []))) for a in upcoming]
+    return render_template("language_service/index.html", rows=rows)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def new():
+    form = AssignmentForm()
+    if form.validate_on_submit():
+        try:
+            assignment = services.create_assignment(actor=current_user, values=form.service_values(),
+                                                    needed=form.needed.data, team_reason=form.team_reason.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("Assignment %(reference)s has been recorded.", reference=assignment.reference), "success")
+            return redirect(url_for("translations.assignment", reference=assignment.reference))
+    return render_template("language_service/assignment_form.html", form=form)
+
+
+@bp.route("/from-programme-item/<int:item_id>", methods=["POST"])
+@permission_required(MANAGE)
+def from_programme_item(item_id: int):
+    item = db.session.get(VisitProgrammeItem, item_id)
+    if item is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        assignment = services.create_from_programme_item(item, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for("visits.detail", reference=item.visit.reference, _anchor="programme"))
+    flash(_("Assignment %(reference)s has been recorded.", reference=assignment.reference), "success")
+    return redirect(url_for("translations.assignment", reference=assignment.reference))
+
+
+@bp.route("/<reference>", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def assignment(reference: str):
+    assignment = _assignment(reference)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        ids = [int(v) for v in request.form.getlist("profile_id") if v.isdigit()]
+        try:
+            made = offers.make_offers(assignment, ids, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("Offered to %(n)s translators.", n=len(made)), "success")
+        return redirect(url_for("translations.assignment", reference=assignment.reference))
+    assignment_offers = offers.offers_of(assignment)
+    ranked, excluded = candidates.rank(assignment)
+    return render_template("language_service/assignment.html", assignment=assignment, offers=assignment_offers,
+                           staffing=offers.staffing(assignment, assignment_offers), ranked=ranked,
+                           excluded=excluded, confirm=ConfirmForm(), language=services.language_name)
+
+
+# --- translators' own pages -------------------------------------------------------------
+
+
+def _own_offer(offer_id: int) -> Offer:
+    """An offer of the logged-in translator; anyone else's is 404, as if it did not exist."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.profile.user_id != current_user.id:
+        abort(404)
+    return offer
+
+
+@bp.route("/offers")
+@permission_required(OWN)
+def my_offers():
+    return render_template("language_service/offers.html", offers=offers.my_offers(current_user))
+
+
+@bp.route("/offers/<int:offer_id>", methods=["GET", "POST"])
+@permission_required(OWN)
+def offer(offer_id: int):
+    offer = _own_offer(offer_id)
+    form = AnswerForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            offers.answer(offer, actor=current_user, accept=request.form.get("answer") == "accept",
+                          reason=form.reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "warning")
+        else:
+            flash(_("Thank you, your answer has been recorded."), "success")
+        return redirect(url_for("translations.offer", offer_id=offer.id))
+    return render_template("language_service/offer.html", offer=offer, assignment=offer.assignment, form=form,
+                           language=services.language_name)
+
+
+def _own_profile() -> TranslatorProfile | None:
+    return db.session.scalar(sa.select(TranslatorProfile).where(TranslatorProfile.user_id == current_user.id))
+
+
+PROFILE_PARTS = {
+    "language": (LanguageForm, lambda p, f: services.set_language(p, actor=current_user, language=f.language.data,
+                                                                  level=f.level.data)),
+    "window": (WindowForm, lambda p, f: services.add_window(p, actor=current_user, weekday=f.weekday.data,
+                                                            starts=f.starts.data, ends=f.ends.data)),
+    "absence": (AbsenceForm, lambda p, f: services.add_absence(p, actor=current_user, starts_on=f.starts_on.data,
+                                                               ends_on=f.ends_on.data, kind=f.kind.data)),
+}
+REMOVABLE = {"language": (LanguageSkill, services.remove_language), "window": (AvailabilityWindow,
+                                                                                 services.remove_window),
+             "absence": (Absence, services.remove_absence)}
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@permission_required(OWN)
+def profile():
+    """A translator's own profile: modes, languages, weekly availability, absences."""
+    profile = _own_profile()
+    if profile is None:
+        if request.method == "POST" and ConfirmForm().validate_on_submit():
+            services.create_profile(current_user, actor=current_user)
+            return redirect(url_for("translations.profile"))
+        return render_template("language_service/profile.html", profile=None, confirm=ConfirmForm())
+    form = ProfileForm(obj=profile)
+    if request.method == "GET":
+        form.modes.data = profile.mode_values
+    part = request.form.get("part")
+    try:
+        if part in PROFILE_PARTS:
+            form_class, add = PROFILE_PARTS[part]
+            part_form = form_class()
+            if part_form.validate_on_submit():
+                add(profile, part_form)
+                flash(_("The profile has been saved."), "success")
+            else:
+                flash_form_errors(part_form)
+            return redirect(url_for("translations.profile"))
+        if part in REMOVABLE:
+            model, remove = REMOVABLE[part]
+            row = db.session.get(model, request.form.get("id", type=int) or 0)
+            if row is None or row.profile_id != profile.id or not ConfirmForm().validate_on_submit():
+                abort(404)
+            remove(row, actor=current_user)
+            return redirect(url_for("translations.profile"))
+        if form.validate_on_submit():
+            services.update_profile(profile, actor=current_user, modes=form.modes.data,
+                                    specialisations=form.specialisations.data, employment=form.employment.data,
+                                    rate_half_day=form.rate_half_day.data, rate_day=form.rate_day.data,
+                                    rate_line=form.rate_line.data)
+            flash(_("The profile has been saved."), "success")
+            return redirect(url_for("translations.profile"))
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for("translations.profile"))
+    return render_template("language_service/profile.html", profile=profile, form=form, confirm=ConfirmForm(),
+                           language_form=LanguageForm(), window_form=WindowForm(), absence_form=AbsenceForm(),
+                           language=services.language_name)
+
+
+@bp.route("/translators")
+@permission_required(MANAGE)
+def translators():
+    """Every translator account with its profile (officers see languages, modes and availability)."""
+    users = db.session.scalars(sa.select(User).join(UserRole).where(UserRole.role == Role.TRANSLATOR.value)
+                               .order_by(User.full_name)).all()
+    profiles = {p.user_id: p for p in db.session.scalars(sa.select(TranslatorProfile))}
+    return render_template("language_service/translators.html", rows=[(u, profiles.get(u.id)) for u in users],
+                           language=services.language_name)

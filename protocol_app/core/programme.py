@@ -221,3 +221,20 @@ def save_item(item, *, values: dict, hosts: list, officer_id, kind: str, parent_
         summary=f"saved despite {len(conflicts)} conflict(s)" if conflicts else None,
     )
     return item
+
+
+# --- what other areas add to a programme item (e.g. the booked interpreters) ----------------
+
+#: name → function(item ids) → {item id: something a template shows beside the item}
+_ITEM_ANNOTATORS: dict[str, object] = {}
+
+
+def register_item_annotator(name: str, annotate) -> None:
+    """Let another area show its part of programme items (one query for all items of a page)."""
+    _ITEM_ANNOTATORS[name] = annotate
+
+
+def item_annotations(item_ids) -> dict[str, dict]:
+    """{annotator name: {item id: annotation}} for the given programme items."""
+    ids = list(item_ids)
+    return {name: annotate(ids) if ids else {} for name, annotate in _ITEM_ANNOTATORS.items()}

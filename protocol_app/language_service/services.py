@@ -17,6 +17,7 @@ from ..core.audit import changes_of, record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, NotAllowed, ValidationFailed
 from ..core.permissions import Permission, Role, user_has
+from ..core.programme import register_item_annotator
 from ..core.references import next_number
 from ..core.time import BERLIN, now_utc
 from ..directory.models import Venue
@@ -270,3 +271,21 @@ def create_from_programme_item(item, *, actor, needed: int | None = None, team_r
 
 def assignment_for_item(item_id: int) -> Assignment | None:
     return db.session.scalar(sa.select(Assignment).where(Assignment.programme_item_id == item_id))
+
+
+def interpreting_for_items(item_ids) -> dict:
+    """For the visit page: each programme item's assignment, staffing and accepted interpreters."""
+    from .models import Offer
+    from .offers import staffing
+
+    found = {a.programme_item_id: a for a in db.session.scalars(
+        sa.select(Assignment).where(Assignment.programme_item_id.in_(item_ids)))}
+    by_assignment: dict[int, list] = {}
+    for offer in db.session.scalars(sa.select(Offer).where(Offer.assignment_id.in_([a.id for a in found.values()]))):
+        by_assignment.setdefault(offer.assignment_id, []).append(offer)
+    return {item_id: {"assignment": a, "staffing": staffing(a, by_assignment.get(a.id, [])),
+                      "interpreters": [o.profile.name for o in by_assignment.get(a.id, []) if o.state == "accepted"]}
+            for item_id, a in found.items()}
+
+
+register_item_annotator("interpreting", interpreting_for_items)

@@ -18,7 +18,8 @@ from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
 from ..core.listing import paginate, search_clause, search_query
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
-from ..core.permissions import Permission, permission_required
+from ..core.permissions import Permission, permission_required, user_has
+from ..core.programme import item_annotations
 from ..core.references import find_by_reference
 from ..core.time import BERLIN, now_utc
 from ..directory.models import Country, PartnerCity
@@ -189,6 +190,8 @@ def detail(reference: str):
         transition_form=TransitionForm(version=visit.version),
         member_form=DelegationMemberForm(),
         confirm=ConfirmForm(),
+        annotations=item_annotations(item.id for item in visit.programme),
+        can_book_interpreters=user_has(current_user, Permission.ASSIGNMENT_MANAGE),
         **record_parts.page_context(services.VISIT_PARTS, visit, editable=editable),
         today=now_utc().astimezone(BERLIN).date(),
     )

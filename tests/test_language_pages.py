@@ -1,0 +1,130 @@
+"""Sprachendienst pages: booking from a visit's programme item, offering from the ranked
+candidates, translators answering from their own inbox (and seeing nothing else), profiles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from protocol_app.extensions import db
+from protocol_app.language_service.models import Assignment, Offer, TranslatorProfile
+from protocol_app.visits import services as visit_services
+from protocol_app.visits.models import Visit
+from tests.language_support import START, setup_translators, user_by_name
+from tests.support import login, post
+from tests.visit_support import make_visit
+
+NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def office(app):
+    setup_translators(app)
+    return app
+
+
+def _client(app, email):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def _visit_with_interpreter_need(app) -> tuple[str, int]:
+    with app.app_context():
+        officer_id = user_by_name("Rainer Referent").id
+    reference = make_visit(app, officer_id, arrival_at=START - timedelta(hours=2),
+                           departure_at=START + timedelta(days=1))
+    with app.app_context():
+        visit = db.session.scalar(sa.select(Visit))
+        item = visit_services.save_programme_item(visit, None, actor=user_by_name("Rainer Referent"), values={
+            "title": "Mittagessen mit Tischrede", "starts_at": START, "ends_at": START + timedelta(hours=2),
+            "dress_code": "none", "press": "none", "interpreter_needed": True, "interpreter_language": "en",
+            "interpreter_mode": "consecutive", "location": "Rotes Rathaus"})
+        db.session.commit()
+        return reference, item.id
+
+
+def test_booking_from_the_visit_offering_and_answering_until_the_visit_shows_the_interpreter(office):
+    with time_machine.travel(NOW, tick=False):
+        reference, item_id = _visit_with_interpreter_need(office)
+        officer = _client(office, "referent@example.org")
+        visit_page = f"/visits/{reference}"
+        assert "Dolmetschung buchen" in officer.get(visit_page).get_data(as_text=True)
+        booked = post(officer, f"/translations/from-programme-item/{item_id}", {}, token_from=visit_page,
+                      follow_redirects=True).get_data(as_text=True)
+        assert "Mittagessen mit Tischrede" in booked and "Konsekutiv" in booked
+        with office.app_context():
+            assignment = db.session.scalar(sa.select(Assignment))
+            assert (assignment.language, assignment.mode, assignment.needed, assignment.location) == \
+                ("en", "consecutive", 1, "Rotes Rathaus")
+            profiles = {p.name: p.id for p in db.session.scalars(sa.select(TranslatorProfile))}
+        page = f"/translations/{assignment.reference}"
+        candidates = officer.get(page).get_data(as_text=True).split('data-testid="candidates"')[1]
+        assert candidates.index("Bruno Bilingual") < candidates.index("Anna Englisch")
+        post(officer, page, {"profile_id": [str(profiles["Bruno Bilingual"]), str(profiles["Anna Englisch"])]},
+             token_from=page)
+        assert "nicht besetzt" in officer.get(visit_page).get_data(as_text=True)
+        with office.app_context():
+            offer_ids = {o.profile.name: o.id for o in db.session.scalars(sa.select(Offer))}
+
+        bruno = _client(office, "bruno@example.org")
+        inbox = bruno.get("/translations/offers").get_data(as_text=True)
+        assert assignment.reference in inbox
+        own = f"/translations/offers/{offer_ids['Bruno Bilingual']}"
+        assert "Rotes Rathaus" in bruno.get(own).get_data(as_text=True)
+        assert bruno.get(f"/translations/offers/{offer_ids['Anna Englisch']}").status_code == 404
+        forged = post(bruno, f"/translations/offers/{offer_ids['Anna Englisch']}", {"answer": "decline"},
+                      token_from=own)
+        assert forged.status_code == 404
+        post(bruno, own, {"answer": "decline", "reason": "Bin verreist"}, token_from=own)
+        anna = _client(office, "anna@example.org")
+        anna_offer = f"/translations/offers/{offer_ids['Anna Englisch']}"
+        post(anna, anna_offer, {"answer": "accept"}, token_from=anna_offer)
+        assert "Zugesagt" in anna.get(anna_offer).get_data(as_text=True)
+
+        visit = officer.get(visit_page).get_data(as_text=True)
+        assert "gebucht: Anna Englisch" in visit
+        board = officer.get("/translations/").get_data(as_text=True)
+        assert 'data-staffing="staffed"' in board
+        offers_table = officer.get(page).get_data(as_text=True).split('data-testid="offers"')[1]
+        assert "Bin verreist" in offers_table
+
+
+def test_translators_see_only_their_own_things(office):
+    anna = _client(office, "anna@example.org")
+    for path in ("/translations/", "/translations/new", "/translations/translators", "/translations/S-2027-0001"):
+        assert anna.get(path).status_code == 403, path
+    assert anna.get("/translations/offers").status_code == 200
+    assert anna.get("/translations/profile").status_code == 200
+    officer = _client(office, "referent@example.org")
+    assert officer.get("/translations/offers").status_code == 403
+
+
+def test_translators_keep_their_profile_with_checked_input(office):
+    from tests.support import make_user
+
+    make_user(office, "neu@example.org", roles=["translator"], name="Nina Neu")
+    nina = _client(office, "neu@example.org")
+    assert "Mein Profil anlegen" in nina.get("/translations/profile").get_data(as_text=True)
+    post(nina, "/translations/profile", {}, token_from="/translations/profile")
+    bad = post(nina, "/translations/profile", {"part": "language", "language": "xx", "level": "B"},
+               token_from="/translations/profile", follow_redirects=True).get_data(as_text=True)
+    assert "„xx“ ist kein Sprachcode" in bad
+    backwards = post(nina, "/translations/profile", {"part": "window", "weekday": "2", "starts": "12:00",
+                                                     "ends": "09:00"},
+                     token_from="/translations/profile", follow_redirects=True).get_data(as_text=True)
+    assert "Das Zeitfenster muss nach seinem Beginn enden." in backwards
+    post(nina, "/translations/profile", {"part": "language", "language": "PL", "level": "A"},
+         token_from="/translations/profile")
+    post(nina, "/translations/profile", {"modes": ["consecutive", "written"], "specialisations": "Recht",
+                                         "employment": "freelance", "rate_day": "650.00"},
+         token_from="/translations/profile")
+    with office.app_context():
+        profile = db.session.scalar(sa.select(TranslatorProfile).where(
+            TranslatorProfile.user_id == user_by_name("Nina Neu").id))
+        assert [(s.language, s.level) for s in profile.languages] == [("pl", "A")]
+        assert profile.mode_values == ["consecutive", "written"] and str(profile.rate_day) == "650.00"
+        assert profile.windows == []

@@ -94,7 +94,9 @@ def _import_models() -> None:
     from .events import reminders as _event_reminders  # noqa: F401
     from .honours import models as _honours  # noqa: F401
     from .honours import reminders as _honours_reminders  # noqa: F401
+    from .language_service import calendar_source as _assignment_calendar  # noqa: F401
     from .language_service import models as _language_service  # noqa: F401
+    from .language_service import reminders as _language_reminders  # noqa: F401
     from .visits import models as _visits  # noqa: F401
     from .visits import reminders as _visit_reminders  # noqa: F401
 

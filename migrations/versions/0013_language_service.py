@@ -2,7 +2,7 @@
 
 Revision ID: 0013_language_service
 Revises: 0012_honours
-Create Date: 2026-11-22 07:16:26.776030
+Create Date: 2026-11-22 07:21:38.263972
 
 """
 from alembic import op
@@ -95,6 +95,12 @@ def upgrade():
     sa.Column('source_file_id', sa.Integer(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('is_cancelled', sa.Boolean(), nullable=False),
+    sa.Column('translation_file_id', sa.Integer(), nullable=True),
+    sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('actual_hours', sa.Numeric(precision=5, scale=2), nullable=True),
+    sa.Column('lines', sa.Integer(), nullable=True),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -103,16 +109,20 @@ def upgrade():
     sa.CheckConstraint("kind = 'written' OR (starts_at IS NOT NULL AND ends_at > starts_at)", name=op.f('ck_assignments_interpreting_has_times')),
     sa.CheckConstraint("kind IN ('interpreting', 'written')", name=op.f('ck_assignments_kind_valid')),
     sa.CheckConstraint("mode IN ('simultaneous', 'consecutive', 'whispered', 'written')", name=op.f('ck_assignments_mode_valid')),
+    sa.CheckConstraint('actual_hours IS NULL OR actual_hours > 0', name=op.f('ck_assignments_hours_positive')),
+    sa.CheckConstraint('lines IS NULL OR lines > 0', name=op.f('ck_assignments_lines_positive')),
     sa.CheckConstraint('needed BETWEEN 1 AND 10', name=op.f('ck_assignments_needed_range')),
     sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_assignments_officer_id_users')),
     sa.ForeignKeyConstraint(['programme_item_id'], ['visit_programme_items.id'], name=op.f('fk_assignments_programme_item_id_visit_programme_items'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['source_file_id'], ['stored_files.id'], name=op.f('fk_assignments_source_file_id_stored_files')),
+    sa.ForeignKeyConstraint(['translation_file_id'], ['stored_files.id'], name=op.f('fk_assignments_translation_file_id_stored_files')),
     sa.ForeignKeyConstraint(['venue_id'], ['venues.id'], name=op.f('fk_assignments_venue_id_venues')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assignments')),
     sa.UniqueConstraint('programme_item_id', name=op.f('uq_assignments_programme_item_id')),
     sa.UniqueConstraint('year', 'number', name='uq_assignments_year_number')
     )
     with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assignments_confirmed_at'), ['confirmed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_deadline'), ['deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_language'), ['language'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_starts_at'), ['starts_at'], unique=False)
@@ -153,6 +163,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_assignments_starts_at'))
         batch_op.drop_index(batch_op.f('ix_assignments_language'))
         batch_op.drop_index(batch_op.f('ix_assignments_deadline'))
+        batch_op.drop_index(batch_op.f('ix_assignments_confirmed_at'))
 
     op.drop_table('assignments')
     with op.batch_alter_table('translator_languages', schema=None) as batch_op:

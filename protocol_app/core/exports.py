@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import Response
 from openpyxl import Workbook
@@ -20,6 +21,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value):
     if isinstance(value, datetime):
         return value.astimezone(BERLIN).replace(tzinfo=None)
+    if isinstance(value, Decimal):
+        return float(value)  # a number in the spreadsheet, not text
     if value is None or isinstance(value, int | float | date):
         return value
     return str(value)

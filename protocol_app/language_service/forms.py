@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -89,3 +90,19 @@ class AbsenceForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     reason = PlainTextField(_l("Reason (optional, when declining)"), validators=[Optional(), Length(max=500)])
+
+
+class SourceForm(FlaskForm):
+    file = FileField(_l("Source document"), validators=[FileRequired(_l("Please choose a file."))])
+    submit = SubmitField(_l("Attach source"))
+
+
+class DeliveryForm(FlaskForm):
+    file = FileField(_l("Translation"), validators=[FileRequired(_l("Please choose a file."))])
+    submit = SubmitField(_l("Deliver translation"))
+
+
+class ConfirmationForm(FlaskForm):
+    hours = DecimalField(_l("Hours worked"), places=2, validators=[Optional()])
+    lines = IntegerField(_l("Standard lines"), validators=[Optional()])
+    submit = SubmitField(_l("Confirm that it took place"))

@@ -207,11 +207,20 @@ class Assignment(ReferencedMixin, TimestampMixin, db.Model):
     source_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"))
     notes: Mapped[str | None] = mapped_column(sa.Text)
     is_cancelled: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    #: Written translations: the delivered file, when it came, when the officer received it.
+    translation_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Confirmed by the officer afterwards: it took place, with the hours (or lines) worked.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    actual_hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
+    lines: Mapped[int | None] = mapped_column(sa.Integer)
 
     venue = relationship("Venue", lazy="joined")
     officer = relationship("User", lazy="joined")
     programme_item = relationship("VisitProgrammeItem", lazy="joined")
-    source_file = relationship("StoredFile")
+    source_file = relationship("StoredFile", foreign_keys=[source_file_id])
+    translation_file = relationship("StoredFile", foreign_keys=[translation_file_id])
 
     __table_args__ = (
         sa.UniqueConstraint("year", "number", name="uq_assignments_year_number"),
@@ -221,6 +230,8 @@ class Assignment(ReferencedMixin, TimestampMixin, db.Model):
         sa.CheckConstraint("kind = 'written' OR (starts_at IS NOT NULL AND ends_at > starts_at)",
                            name="interpreting_has_times"),
         sa.CheckConstraint("kind = 'interpreting' OR deadline IS NOT NULL", name="written_has_deadline"),
+        sa.CheckConstraint("actual_hours IS NULL OR actual_hours > 0", name="hours_positive"),
+        sa.CheckConstraint("lines IS NULL OR lines > 0", name="lines_positive"),
     )
 
     @property

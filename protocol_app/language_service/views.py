@@ -19,7 +19,17 @@ from ..core.time import now_utc
 from ..extensions import db
 from ..visits.models import VisitProgrammeItem
 from . import candidates, offers, services
-from .forms import AbsenceForm, AnswerForm, AssignmentForm, LanguageForm, ProfileForm, WindowForm
+from .forms import (
+    AbsenceForm,
+    AnswerForm,
+    AssignmentForm,
+    ConfirmationForm,
+    DeliveryForm,
+    LanguageForm,
+    ProfileForm,
+    SourceForm,
+    WindowForm,
+)
 from .models import Absence, Assignment, AvailabilityWindow, LanguageSkill, Offer, TranslatorProfile
 
 bp = Blueprint("translations", __name__, url_prefix="/translations", template_folder="templates")
@@ -104,7 +114,8 @@ def assignment(reference: str):
     ranked, excluded = candidates.rank(assignment)
     return render_template("language_service/assignment.html", assignment=assignment, offers=assignment_offers,
                            staffing=offers.staffing(assignment, assignment_offers), ranked=ranked,
-                           excluded=excluded, confirm=ConfirmForm(), language=services.language_name)
+                           excluded=excluded, confirm=ConfirmForm(), language=services.language_name,
+                           source_form=SourceForm(), confirmation_form=ConfirmationForm(), now=now_utc())
 
 
 # --- translators' own pages -------------------------------------------------------------
@@ -141,7 +152,7 @@ def offer(offer_id: int):
             flash(_("Thank you, your answer has been recorded."), "success")
         return redirect(url_for("translations.offer", offer_id=offer.id))
     return render_template("language_service/offer.html", offer=offer, assignment=offer.assignment, form=form,
-                           language=services.language_name)
+                           language=services.language_name, delivery_form=DeliveryForm())
 
 
 def _own_profile() -> TranslatorProfile | None:
@@ -216,3 +227,4 @@ def translators():
     profiles = {p.user_id: p for p in db.session.scalars(sa.select(TranslatorProfile))}
     return render_template("language_service/translators.html", rows=[(u, profiles.get(u.id)) for u in users],
                            language=services.language_name)
+from . import delivery_views as _delivery_views  # noqa: E402,F401  (routes on this blueprint)

@@ -1,0 +1,131 @@
+"""Pages after the booking: source and translation files, receipt, confirmation, monthly report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.errors import DomainError
+from ..core.exports import FORMATS, table_response
+from ..core.forms import ConfirmForm, flash_form_errors
+from ..core.permissions import permission_required, user_has
+from ..core.time import BERLIN, now_utc
+from . import delivery
+from .forms import ConfirmationForm, DeliveryForm, SourceForm
+from .offers import offers_of
+from .views import MANAGE, OWN, _assignment, _own_offer, bp
+
+
+def _back(assignment):
+    return redirect(url_for("translations.assignment", reference=assignment.reference))
+
+
+@bp.route("/<reference>/source", methods=["POST"])
+@permission_required(MANAGE)
+def source_upload(reference: str):
+    assignment, form = _assignment(reference), SourceForm()
+    if form.validate_on_submit():
+        try:
+            delivery.attach_source(assignment, actor=current_user, filename=form.file.data.filename or "",
+                                   data=form.file.data.read())
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return _back(assignment)
+
+
+@bp.route("/<reference>/file/<which>")
+@permission_required(MANAGE, OWN)
+def file_download(reference: str, which: str):
+    """The source or the translation: for officers, and for the translators it was offered to."""
+    assignment = _assignment(reference)
+    if not user_has(current_user, MANAGE):
+        offered = [o for o in offers_of(assignment) if o.profile.user_id == current_user.id and o.state != "withdrawn"]
+        if not offered or which != "source":
+            abort(404)
+    stored = {"source": assignment.source_file, "translation": assignment.translation_file}.get(which)
+    if stored is None:
+        abort(404)
+    return send_file(stored.path, mimetype=stored.content_type, as_attachment=True,
+                     download_name=stored.original_name)
+
+
+@bp.route("/offers/<int:offer_id>/deliver", methods=["POST"])
+@permission_required(OWN)
+def deliver(offer_id: int):
+    offer, form = _own_offer(offer_id), DeliveryForm()
+    if form.validate_on_submit():
+        try:
+            delivery.deliver(offer.assignment, actor=current_user, filename=form.file.data.filename or "",
+                             data=form.file.data.read())
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("Thank you, the translation has been delivered."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("translations.offer", offer_id=offer.id))
+
+
+@bp.route("/<reference>/received", methods=["POST"])
+@permission_required(MANAGE)
+def received(reference: str):
+    assignment = _assignment(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        delivery.mark_received(assignment, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    return _back(assignment)
+
+
+@bp.route("/<reference>/confirm", methods=["POST"])
+@permission_required(MANAGE)
+def confirm(reference: str):
+    assignment, form = _assignment(reference), ConfirmationForm()
+    if form.validate_on_submit():
+        try:
+            delivery.confirm(assignment, actor=current_user, hours=form.hours.data, lines=form.lines.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("Confirmed."), "success")
+    else:
+        flash_form_errors(form)
+    return _back(assignment)
+
+
+def _month() -> tuple[int, int]:
+    raw = request.args.get("month", "")
+    try:
+        year, month = (int(part) for part in raw.split("-"))
+        date(year, month, 1)
+        return year, month
+    except ValueError:
+        today = now_utc().astimezone(BERLIN).date()
+        return today.year, today.month
+
+
+@bp.route("/report")
+@permission_required(MANAGE)
+def report():
+    year, month = _month()
+    return render_template("language_service/report.html", rows=delivery.month_report(year, month),
+                           month=f"{year}-{month:02d}")
+
+
+@bp.route("/report.<fmt>")
+@permission_required(MANAGE)
+def report_export(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    year, month = _month()
+    rows = [(r.profile.name, r.profile.employment_label, r.assignments, r.hours, r.lines, r.amount_due)
+            for r in delivery.month_report(year, month)]
+    return table_response([_("Translator"), _("Employment"), _("Assignments"), _("Hours"), _("Standard lines"),
+                           _("Amount due (EUR)")], rows, filename=f"sprachendienst-{year}-{month:02d}", fmt=fmt)

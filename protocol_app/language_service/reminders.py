@@ -1,0 +1,89 @@
+"""Reminder rules of the Sprachendienst (run by beat; each reminder once)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..auth.services import users_with_role
+from ..core.notifications.services import notify
+from ..core.permissions import Role
+from ..core.reminders import create_once, reminder_rule
+from ..core.time import BERLIN, now_utc
+from ..core.urls import path_for
+from ..extensions import db
+from .models import Assignment, Offer
+from .offers import offers_of, staffing
+
+OFFER_REMINDER = timedelta(hours=48)
+OFFER_ESCALATION = timedelta(hours=72)
+STAFFING_WARNING = timedelta(days=5)
+DEADLINE_WARNING = timedelta(days=2)
+
+
+@reminder_rule("offer-unanswered")
+def remind_unanswered_offers() -> int:
+    """An offer unanswered after 48 hours: the translator; after 72 hours: the officer."""
+    now = now_utc()
+    created = 0
+    for offer in db.session.scalars(sa.select(Offer).where(Offer.state == "offered",
+                                                           Offer.created_at <= now - OFFER_REMINDER)):
+        assignment = offer.assignment
+        if create_once(f"offer-unanswered:{offer.id}", rule="offer-unanswered", recipient=offer.profile.user,
+                       target=offer):
+            notify(offer.profile.user, lambda a=assignment: _l(
+                "Please answer the offer %(reference)s: %(title)s.", reference=a.reference, title=a.title),
+                link=path_for("translations.offer", offer_id=offer.id))
+            created += 1
+        if offer.created_at <= now - OFFER_ESCALATION and assignment.officer and create_once(
+                f"offer-escalation:{offer.id}", rule="offer-escalation", recipient=assignment.officer, target=offer):
+            notify(assignment.officer, lambda a=assignment, o=offer: _l(
+                "%(name)s has not answered the offer %(reference)s for three days.", name=o.profile.name,
+                reference=a.reference), link=path_for("translations.assignment", reference=assignment.reference))
+            created += 1
+    return created
+
+
+@reminder_rule("assignment-understaffed")
+def warn_understaffed() -> int:
+    """An interpreting assignment not fully staffed five days before: the officer and the managers."""
+    now = now_utc()
+    created = 0
+    soon = db.session.scalars(sa.select(Assignment).where(
+        Assignment.is_cancelled.is_(False), Assignment.kind == "interpreting", Assignment.starts_at > now,
+        Assignment.starts_at <= now + STAFFING_WARNING)).all()
+    managers = users_with_role(Role.MANAGER)
+    for assignment in soon:
+        if staffing(assignment, offers_of(assignment)) == "staffed":
+            continue
+        for user in ([assignment.officer] if assignment.officer else []) + managers:
+            if create_once(f"assignment-understaffed:{assignment.id}:user:{user.id}", rule="assignment-understaffed",
+                           recipient=user, target=assignment):
+                notify(user, lambda a=assignment: _l(
+                    "Assignment %(reference)s (%(title)s) in five days or less is not fully staffed.",
+                    reference=a.reference, title=a.title),
+                    link=path_for("translations.assignment", reference=assignment.reference))
+                created += 1
+    return created
+
+
+@reminder_rule("translation-deadline")
+def remind_deadline() -> int:
+    """A written translation due in two days and not yet delivered: the translator."""
+    now = now_utc()
+    created = 0
+    rows = db.session.execute(
+        sa.select(Offer, Assignment).join(Assignment, Assignment.id == Offer.assignment_id).where(
+            Offer.state == "accepted", Assignment.kind == "written", Assignment.delivered_at.is_(None),
+            Assignment.is_cancelled.is_(False), Assignment.deadline > now,
+            Assignment.deadline <= now + DEADLINE_WARNING)).all()
+    for offer, assignment in rows:
+        if create_once(f"translation-deadline:{assignment.id}:{offer.id}", rule="translation-deadline",
+                       recipient=offer.profile.user, target=assignment):
+            notify(offer.profile.user, lambda a=assignment: _l(
+                "The translation %(reference)s is due on %(deadline)s.", reference=a.reference,
+                deadline=a.deadline.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")), link=path_for("translations.offer", offer_id=offer.id))
+            created += 1
+    return created

@@ -1,0 +1,177 @@
+"""After the booking: written translations delivered before the deadline, confirmation with
+hours, the monthly report with the amount due, the reminders, and the translators' calendar."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+from openpyxl import load_workbook
+
+from protocol_app.core.errors import DomainError, NotAllowed
+from protocol_app.core.notifications.models import Notification
+from protocol_app.extensions import db
+from protocol_app.language_service import delivery, offers, services
+from protocol_app.language_service.models import Assignment, TranslatorProfile
+from tests.language_support import START, interpreting, setup_translators, user_by_name
+from tests.support import login, post, sweep_reminders_twice
+
+NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def office(app):
+    setup_translators(app)
+    with app.app_context():
+        officer = user_by_name("Rainer Referent")
+        for name in ("Bruno Bilingual", "Dora Französisch"):
+            profile = db.session.scalar(sa.select(TranslatorProfile).where(
+                TranslatorProfile.user_id == user_by_name(name).id))
+            services.update_profile(profile, actor=officer, modes=[*profile.mode_values, "written"],
+                                    employment="freelance", rate_half_day=Decimal("300"), rate_day=Decimal("550"),
+                                    rate_line=Decimal("1.50"))
+        db.session.commit()
+    return app
+
+
+def _profile_id(name):
+    return db.session.scalar(sa.select(TranslatorProfile.id).where(TranslatorProfile.user_id == user_by_name(name).id))
+
+
+def _written(officer) -> Assignment:
+    return services.create_assignment(actor=officer, values={
+        "kind": "written", "title": "Rede zum Partnerschaftsjubiläum", "language": "fr",
+        "mode": "written", "deadline": NOW + timedelta(days=5)})
+
+
+def test_a_written_translation_from_source_to_receipt_and_the_monthly_report(office):
+    with time_machine.travel(NOW, tick=False), office.app_context():
+        officer = user_by_name("Rainer Referent")
+        assignment = _written(officer)
+        delivery.attach_source(assignment, actor=officer, filename="rede.pdf", data=PDF)
+        offer = offers.make_offers(assignment, [_profile_id("Dora Französisch")], actor=officer)[0]
+        with pytest.raises(NotAllowed):
+            delivery.deliver(assignment, actor=user_by_name("Dora Französisch"), filename="x.pdf", data=PDF)
+        offers.answer(offer, actor=user_by_name("Dora Französisch"), accept=True)
+        with pytest.raises(NotAllowed):
+            delivery.deliver(assignment, actor=user_by_name("Bruno Bilingual"), filename="x.pdf", data=PDF)
+        delivery.deliver(assignment, actor=user_by_name("Dora Französisch"), filename="discours.pdf", data=PDF)
+        with pytest.raises(DomainError, match="eingegangen"):
+            delivery.confirm(assignment, actor=officer, lines=120)  # not yet received
+        delivery.mark_received(assignment, actor=officer)
+        delivery.confirm(assignment, actor=officer, lines=120)
+        rows = delivery.month_report(2027, 1)
+        assert [(r.profile.name, r.lines, r.amount_due) for r in rows] == [("Dora Französisch", 120, Decimal("180.00"))]
+        db.session.commit()
+        reference = assignment.reference
+    with time_machine.travel(NOW, tick=False):
+        client = office.test_client()
+        login(client, "referent@example.org")
+        sheet = load_workbook(io.BytesIO(client.get("/translations/report.xlsx?month=2027-01").data)).active
+        assert [c.value for c in sheet[2]] == ["Dora Französisch", "Freiberuflich", 1, 0, 120, 180]
+        assert "discours.pdf" in client.get(f"/translations/{reference}").get_data(as_text=True)
+
+
+def test_a_late_delivery_is_refused_and_the_file_check_applies(office):
+    with time_machine.travel(NOW, tick=False), office.app_context():
+        officer = user_by_name("Rainer Referent")
+        assignment = _written(officer)
+        offer = offers.make_offers(assignment, [_profile_id("Dora Französisch")], actor=officer)[0]
+        offers.answer(offer, actor=user_by_name("Dora Französisch"), accept=True)
+        db.session.commit()
+        assignment_id = assignment.id
+    with time_machine.travel(NOW + timedelta(days=6), tick=False), office.app_context():
+        assignment = db.session.get(Assignment, assignment_id)
+        with pytest.raises(DomainError, match="Frist ist abgelaufen"):
+            delivery.deliver(assignment, actor=user_by_name("Dora Französisch"), filename="spaet.pdf", data=PDF)
+        assert assignment.delivered_at is None
+
+
+def test_interpreting_is_confirmed_with_hours_after_it_ended_and_priced_by_half_or_full_day(office):
+    with time_machine.travel(NOW, tick=False), office.app_context():
+        officer = user_by_name("Rainer Referent")
+        short = services.create_assignment(actor=officer, values=interpreting(mode="consecutive"))
+        long_ = services.create_assignment(actor=officer, values=interpreting(
+            mode="consecutive", starts_at=START + timedelta(days=7), ends_at=START + timedelta(days=7, hours=6)))
+        for assignment in (short, long_):
+            offer = offers.make_offers(assignment, [_profile_id("Bruno Bilingual")], actor=officer)[0]
+            offers.answer(offer, actor=user_by_name("Bruno Bilingual"), accept=True)
+        with pytest.raises(DomainError, match="nach seinem Ende"):
+            delivery.confirm(short, actor=officer, hours=Decimal("3"))
+        db.session.commit()
+        ids = short.id, long_.id
+    with time_machine.travel(START + timedelta(days=8), tick=False), office.app_context():
+        officer = user_by_name("Rainer Referent")
+        short, long_ = (db.session.get(Assignment, i) for i in ids)
+        delivery.confirm(short, actor=officer, hours=Decimal("3"))
+        delivery.confirm(long_, actor=officer, hours=Decimal("6.5"))
+        (row,) = delivery.month_report(2027, 2)
+        assert (row.assignments, row.hours, row.amount_due) == (2, Decimal("9.50"), Decimal("850.00"))
+
+
+def test_reminders_for_silent_offers_understaffed_assignments_and_deadlines(office):
+    from tests.support import make_user
+
+    make_user(office, "leitung@example.org", roles=["manager"], name="Lena Leitung")
+    with time_machine.travel(NOW, tick=False), office.app_context():
+        officer = user_by_name("Rainer Referent")
+        tuesday = datetime(2027, 1, 19, 9, 0, tzinfo=UTC)  # 10:00 in Berlin, within Bruno's window
+        assignment = services.create_assignment(actor=officer, values=interpreting(
+            starts_at=tuesday, ends_at=tuesday + timedelta(hours=1)), needed=1, team_reason="Kurz")
+        offers.make_offers(assignment, [_profile_id("Bruno Bilingual")], actor=officer)
+        written = _written(officer)
+        offer = offers.make_offers(written, [_profile_id("Dora Französisch")], actor=officer)[0]
+        offers.answer(offer, actor=user_by_name("Dora Französisch"), accept=True)
+        db.session.commit()
+
+    def messages(name, fragment):
+        with office.app_context():
+            return [m for m in db.session.scalars(sa.select(Notification.message).where(
+                Notification.user_id == user_by_name(name).id)) if fragment in m]
+
+    sweep_reminders_twice(office, NOW + timedelta(hours=47))
+    assert messages("Bruno Bilingual", "Bitte beantworten") == []
+    sweep_reminders_twice(office, NOW + timedelta(hours=49))
+    assert len(messages("Bruno Bilingual", "Bitte beantworten")) == 1
+    assert messages("Rainer Referent", "seit drei Tagen") == []
+    assert messages("Dora Französisch", "ist fällig am") == []  # due in three days: not yet
+    sweep_reminders_twice(office, NOW + timedelta(hours=73))
+    assert len(messages("Rainer Referent", "seit drei Tagen")) == 1
+    assert messages("Lena Leitung", "nicht vollständig besetzt") == []  # six days ahead: not yet
+    # The written translation is due within two days and not delivered: the translator, in Berlin time.
+    assert messages("Dora Französisch", "ist fällig am") == ["Die Übersetzung S-2027-0002 ist fällig am 15.01.2027 10:00."]
+    # Five days before the interpreting, still not staffed: officer and manager, once.
+    sweep_reminders_twice(office, datetime(2027, 1, 14, 9, 30, tzinfo=UTC))
+    sweep_reminders_twice(office, datetime(2027, 1, 14, 10, 30, tzinfo=UTC))
+    assert len(messages("Lena Leitung", "nicht vollständig besetzt")) == 1
+    assert len(messages("Rainer Referent", "nicht vollständig besetzt")) == 1
+    assert len(messages("Dora Französisch", "ist fällig am")) == 1  # once
+
+
+def test_translators_see_their_assignments_in_their_calendar_and_feed(office):
+    with time_machine.travel(NOW, tick=False), office.app_context():
+        officer = user_by_name("Rainer Referent")
+        assignment = services.create_assignment(actor=officer, values=interpreting(mode="consecutive"))
+        offer = offers.make_offers(assignment, [_profile_id("Bruno Bilingual")], actor=officer)[0]
+        offers.answer(offer, actor=user_by_name("Bruno Bilingual"), accept=True)
+        other = services.create_assignment(actor=officer, values=interpreting(
+            mode="consecutive", title="Anderer Einsatz", starts_at=START + timedelta(days=7),
+            ends_at=START + timedelta(days=7, hours=1)))
+        offers.make_offers(other, [_profile_id("Anna Englisch")], actor=officer)
+        db.session.commit()
+    with time_machine.travel(NOW, tick=False):
+        bruno = office.test_client()
+        login(bruno, "bruno@example.org")
+        page = bruno.get("/calendar/?view=month&date=2027-02-16").get_data(as_text=True)
+        assert "Mittagessen mit der Delegation" in page and "Anderer Einsatz" not in page
+        created = post(bruno, "/calendar/feed", {}, token_from="/calendar/feed")
+        import re
+
+        url = re.search(r"/calendar/feed/[A-Za-z0-9_\-]+\.ics", created.get_data(as_text=True)).group(0)
+        feed = office.test_client().get(url).get_data(as_text=True)
+        assert "Mittagessen mit der Delegation" in feed and "Anderer Einsatz" not in feed

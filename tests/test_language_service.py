@@ -14,7 +14,7 @@ from protocol_app.core.errors import DomainError, NotAllowed, ValidationFailed
 from protocol_app.core.notifications.models import Notification
 from protocol_app.extensions import db
 from protocol_app.language_service import candidates, offers, services
-from protocol_app.language_service.models import Offer, TranslatorProfile
+from protocol_app.language_service.models import Assignment, Offer, TranslatorProfile
 from tests.language_support import START, interpreting, setup_translators, user_by_name
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
@@ -160,3 +160,37 @@ def test_two_translators_accepting_the_last_place_at_once(committing_app):
     assert any(o.startswith("Vielen Dank") for o in outcomes), outcomes
     with app.app_context():
         assert sorted(db.session.scalars(sa.select(Offer.state))) == ["accepted", "withdrawn"]
+
+
+def test_ranking_candidates_keeps_its_query_count_as_translators_and_bookings_grow(office, count_queries):
+    from tests.support import make_user
+
+    def grow(extra: int):
+        for n in range(extra):
+            make_user(office, f"extra{n}-{extra}@example.org", roles=["translator"], name=f"Extra {extra}-{n}")
+        with time_machine.travel(NOW, tick=False), office.app_context():
+            officer = user_by_name("Rainer Referent")
+            for n in range(extra):
+                profile = services.create_profile(user_by_name(f"Extra {extra}-{n}"), actor=officer)
+                services.update_profile(profile, actor=officer, modes=["simultaneous"])
+                services.set_language(profile, actor=officer, language="en", level="B")
+                services.add_window(profile, actor=officer, weekday=1, starts=time(7), ends=time(19))
+                services.add_absence(profile, actor=officer, starts_on=date(2028, 3, 1), ends_on=date(2028, 3, 2),
+                                     kind="holiday")
+                other = services.create_assignment(actor=officer, needed=1, team_reason="Kurz", values=interpreting(
+                    starts_at=START + timedelta(days=7 * (n + 1)), ends_at=START + timedelta(days=7 * (n + 1), minutes=30)))
+                offers.make_offers(other, [profile.id], actor=officer)
+            assignment = services.create_assignment(actor=officer, values=interpreting())
+            db.session.commit()
+            return assignment.id
+
+    def measure(assignment_id):
+        with time_machine.travel(NOW, tick=False), office.app_context():
+            assignment = db.session.get(Assignment, assignment_id)
+            with count_queries() as statements:
+                ranked, excluded = candidates.rank(assignment)
+            return len(statements), len(ranked) + len(excluded)
+
+    small, people_small = measure(grow(2))
+    large, people_large = measure(grow(12))
+    assert people_large > people_small and small == large, (small, large)

@@ -6,7 +6,7 @@ Every function takes the acting user, runs in one SAVEPOINT and is audited.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pycountry
@@ -215,6 +215,9 @@ def _validate_assignment(values: dict) -> None:
             raise ValidationFailed(_l("The end must be after the start."), field="ends_at")
         if values["starts_at"] <= now_utc():
             raise ValidationFailed(_l("The assignment lies in the past."), field="starts_at")
+        if values["ends_at"] - values["starts_at"] > timedelta(hours=24):
+            raise ValidationFailed(_l("Please book interpreting for at most a day; split longer assignments."),
+                                   field="ends_at")
         values["deadline"] = None
     if values.get("venue_id") and db.session.get(Venue, values["venue_id"]) is None:
         raise ValidationFailed(_l("Unknown venue."), field="venue_id")

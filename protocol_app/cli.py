@@ -18,6 +18,8 @@ DEMO_USERS = [
     ("leitung@protokoll.example", "Lena Leitung", ["manager"]),
     ("abteilungsleitung@protokoll.example", "Anton Abteilungsleiter", ["manager"]),
     ("dolmetscher@protokoll.example", "Dora Dolmetscherin", ["translator"]),
+    ("dolmetscherin@protokoll.example", "Jana Jansen", ["translator"]),
+    ("uebersetzer@protokoll.example", "Ulrich Übersetzer", ["translator"]),
     ("emigration@protokoll.example", "Emil Emigrantenprogramm", ["emigration"]),
     ("leser@protokoll.example", "Lea Leserin", ["viewer"]),
 ]
@@ -29,6 +31,7 @@ def seed_demo_data() -> dict:
     from .directory.reference_data import load_reference_data
     from .events.demo import seed_demo_events
     from .honours.demo import seed_demo_honours
+    from .language_service.demo import seed_demo_profiles
     from .visits.demo import seed_demo_visits
 
     counts = load_reference_data()
@@ -41,6 +44,7 @@ def seed_demo_data() -> dict:
         users["referent@protokoll.example"], users["leitung@protokoll.example"]
     )
     counts["events"] = seed_demo_events(users["referent@protokoll.example"])
+    counts["translator_profiles"] = seed_demo_profiles(users, users["referent@protokoll.example"])
     counts["nominations"] = seed_demo_honours(
         users["referent@protokoll.example"], users["referentin@protokoll.example"],
         users["leitung@protokoll.example"], users["abteilungsleitung@protokoll.example"],

@@ -128,3 +128,29 @@ def test_translators_keep_their_profile_with_checked_input(office):
         assert [(s.language, s.level) for s in profile.languages] == [("pl", "A")]
         assert profile.mode_values == ["consecutive", "written"] and str(profile.rate_day) == "650.00"
         assert profile.windows == []
+
+
+def test_a_standalone_written_translation_is_booked_with_checked_input_and_its_source_stays_private(office):
+    with time_machine.travel(NOW, tick=False):
+        officer = _client(office, "referent@example.org")
+        form = {"kind": "written", "title": "Grußwort zum Jubiläum", "language": "fr", "mode": "written",
+                "venue_id": "0"}
+        missing = post(officer, "/translations/new", form, token_from="/translations/new").get_data(as_text=True)
+        assert "Eine schriftliche Übersetzung braucht eine Frist." in missing
+        wrong = post(officer, "/translations/new", {**form, "language": "zz", "deadline": "2027-01-20T12:00"},
+                     token_from="/translations/new").get_data(as_text=True)
+        assert "„zz“ ist kein Sprachcode" in wrong
+        created = post(officer, "/translations/new", {**form, "deadline": "2027-01-20T12:00"},
+                       token_from="/translations/new", follow_redirects=True).get_data(as_text=True)
+        assert "wurde erfasst" in created
+        with office.app_context():
+            assignment = db.session.scalar(sa.select(Assignment))
+            reference = assignment.reference
+        import io
+
+        page = f"/translations/{reference}"
+        post(officer, f"{page}/source", {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "grusswort.pdf")},
+             token_from=page, content_type="multipart/form-data")
+        assert officer.get(f"{page}/file/source").status_code == 200
+        stranger = _client(office, "anna@example.org")
+        assert stranger.get(f"{page}/file/source").status_code == 404  # not offered to her

@@ -74,6 +74,9 @@ def test_seed_demo_is_idempotent_and_loads_reference_data(app):
         cases = sorted(db.session.scalars(sa.select(Nomination.state)))
         assert cases == ["draft", "in_approval", "in_review", "proposed"]  # not doubled either
         assert db.session.scalar(sa.select(sa.func.count(Holder.id))) == 10
+        from protocol_app.language_service.models import TranslatorProfile
+
+        assert db.session.scalar(sa.select(sa.func.count(TranslatorProfile.id))) == 3
 
 
 def test_seed_demo_refuses_to_run_in_production(app):

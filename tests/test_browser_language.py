@@ -1,0 +1,84 @@
+"""An interpreter booked for a visit's programme item, in a real browser (issue 5, "Done when")."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from protocol_app.cli import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _login(page, email):
+    page.goto("/auth/login")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+
+
+def _answer_as(browser, live_server, email: str, reference: str, button: str):
+    """The translator opens the offer from their own inbox and answers it."""
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    _login(page, email)
+    page.get_by_role("link", name="Meine Einsätze").click()
+    page.get_by_test_id("my-offers").get_by_role("link", name=re.compile(reference)).click()
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_text("Vielen Dank, Ihre Antwort wurde gespeichert.")).to_be_visible()
+    context.close()
+
+
+def test_officer_books_an_interpreter_for_a_programme_item(page, browser, live_server):
+    _login(page, "referent@protokoll.example")
+    page.get_by_role("link", name="Besuche", exact=True).click()
+    page.get_by_role("link", name="Neuer Besuch").click()
+    page.get_by_label("Titel").fill("Besuch aus Los Angeles")
+    page.get_by_label("Art des Besuchs").select_option("partner_city")
+    page.get_by_label("Ehrengast").fill("Karen Bass")
+    page.locator("#country_code").select_option("US")
+    page.locator("#arrival_at").fill("2027-03-16T08:00")  # a Tuesday
+    page.locator("#departure_at").fill("2027-03-17T18:00")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("wurde erfasst")).to_be_visible()
+    visit_url = page.url
+
+    # The officer flags the interpreter need on a programme item.
+    page.get_by_role("link", name="Programmpunkt hinzufügen").click()
+    page.get_by_label("Titel").fill("Gespräch mit dem Regierenden Bürgermeister")
+    page.locator("#starts_at").fill("2027-03-16T10:00")
+    page.locator("#ends_at").fill("2027-03-16T11:30")
+    page.get_by_label("Dolmetschung erforderlich").check()
+    page.locator("#interpreter_language").fill("en")
+    page.get_by_label("Dolmetschart").select_option("consecutive")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("button", name="Dolmetschung buchen").click()
+    expect(page.get_by_text("wurde erfasst")).to_be_visible()
+    reference = re.search(r"S-\d{4}-\d{4}", page.url).group(0)
+
+    # The two best candidates get the offer.
+    candidates = page.get_by_test_id("candidates")
+    expect(candidates).to_contain_text("Jana Jansen")
+    rows = candidates.locator("tbody tr")
+    expect(rows.nth(0)).to_contain_text("Jana Jansen")  # English as A language
+    expect(rows.nth(1)).to_contain_text("Dora Dolmetscherin")
+    rows.nth(0).get_by_role("checkbox").check()
+    rows.nth(1).get_by_role("checkbox").check()
+    page.get_by_role("button", name="Den gewählten Personen anbieten").click()
+    expect(page.get_by_text("2 Personen angeboten.")).to_be_visible()
+    expect(page.get_by_test_id("staffing")).to_have_text("angeboten")
+
+    # One declines, one accepts, each from their own login.
+    _answer_as(browser, live_server, "dolmetscherin@protokoll.example", reference, "Ablehnen")
+    _answer_as(browser, live_server, "dolmetscher@protokoll.example", reference, "Annehmen")
+
+    # The visit shows the booked interpreter; the staffing board shows the slot filled.
+    page.goto(visit_url)
+    expect(page.get_by_text("gebucht: Dora Dolmetscherin")).to_be_visible()
+    page.get_by_role("link", name="Sprachendienst", exact=True).click()
+    board = page.get_by_test_id("staffing-board")
+    expect(board.get_by_role("row", name=re.compile(reference))).to_contain_text("besetzt")
+    expect(board.get_by_role("row", name=re.compile(reference))).to_have_attribute("data-staffing", "staffed")

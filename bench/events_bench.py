@@ -17,16 +17,21 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.support import ROOT, logged_in_client, reset_schema, schema_url  # noqa: E402
+from bench.support import (  # noqa: E402
+    ROOT,
+    logged_in_client,
+    median_ms,
+    report_two_sizes,
+    reset_schema,
+    schema_url,
+)
 
 SCHEMA = "protokoll_bench_events"
 URL = schema_url(SCHEMA)
@@ -82,16 +87,6 @@ def _build_event(app, guests: int, number: int) -> str:
         return event.reference
 
 
-def _measure(fn, rounds: int, statements: list) -> tuple[float, int]:
-    fn()  # warm-up
-    timings, statements[:] = [], []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings), len(statements) // rounds
-
-
 def _import_file(guests: int) -> bytes:
     rows = ["Name;Anrede;Funktion;Organisation;Kategorie;Rang;Im Amt seit;E-Mail;Sprache;Begleitpersonen"]
     rows += [f"Import {i:05d};Botschafter;Botschafter;Botschaft {i};Diplomatisches Korps;{100 + i % 7};"
@@ -126,17 +121,17 @@ def run_size(app, guests: int, number: int, rounds: int) -> list[tuple[str, floa
 
             data = _import_file(guests)
             results += [
-                ("guest list by precedence (service)", *_measure(lambda: guest_service.guest_list(event), rounds,
+                ("guest list by precedence (service)", *median_ms(lambda: guest_service.guest_list(event), rounds,
                                                                   statements)),
-                ("seating proposal (service)", *_measure(propose, rounds, statements)),
-                ("check-in search (service)", *_measure(lambda: checkin.search(event, "müller"), rounds,
+                ("seating proposal (service)", *median_ms(propose, rounds, statements)),
+                ("check-in search (service)", *median_ms(lambda: checkin.search(event, "müller"), rounds,
                                                         statements)),
-                ("import check of a file this size", *_measure(import_check, max(3, rounds // 4), statements)),
+                ("import check of a file this size", *median_ms(import_check, max(3, rounds // 4), statements)),
             ]
         for name, path in (("event page (guest list: first page of 25)", f"/events/{reference}"),
                            ("check-in page, search", f"/events/{reference}/checkin?q=m%C3%BCller")):
             assert client.get(path).status_code == 200, path
-            results.append((name, *_measure(lambda p=path: client.get(p), rounds, statements)))
+            results.append((name, *median_ms(lambda p=path: client.get(p), rounds, statements)))
     finally:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", listener)
     return results
@@ -152,22 +147,11 @@ def main() -> None:
     app = _app()
     small = run_size(app, args.small, 1, args.rounds)
     large = run_size(app, args.guests, 2, args.rounds)
-    lines = [
+    report_two_sizes(
         f"Events benchmark — PostgreSQL, guest lists of {args.small:,} and {args.guests:,} accepted guests "
         f"({-(-args.small * 11 // 100)} and {-(-args.guests * 11 // 100)} tables of 10; every tenth guest with "
         f"a companion); {os.cpu_count()} cores; median of {args.rounds} rounds.",
-        "",
-        f"| operation | {args.small:,} guests: ms | SQL | {args.guests:,} guests: ms | SQL |",
-        "|---|---:|---:|---:|---:|",
-        *[f"| {name} | {ms_small:.1f} | {q_small} | {ms_large:.1f} | {q_large} |"
-          for (name, ms_small, q_small), (_, ms_large, q_large) in zip(small, large, strict=True)],
-    ]
-    text = "\n".join(lines)
-    print(text)
-    (ROOT / "bench" / "results-events.md").write_text(text + "\n")
-    grown = [name for (name, _, q_small), (_, _, q_large) in zip(small, large, strict=True) if q_large != q_small]
-    if grown:
-        sys.exit(f"SQL count grows with the guest list: {', '.join(grown)}")
+        small, large, "results-events.md", labels=(f"{args.small:,} guests", f"{args.guests:,} guests"))
 
 
 if __name__ == "__main__":

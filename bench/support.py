@@ -38,3 +38,31 @@ def logged_in_client(app, email: str, password: str):
     token = csrf_token(client.get("/auth/login").get_data(as_text=True))
     client.post("/auth/login", data={"email": email, "password": password, "csrf_token": token})
     return client
+
+
+def median_ms(run, rounds: int, statements: list) -> tuple[float, int]:
+    """Median wall time of `run()` in ms and the SQL statements per call (after one warm-up)."""
+    import statistics
+    import time
+
+    run()
+    timings, statements[:] = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        run()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), len(statements) // rounds
+
+
+def report_two_sizes(title: str, small: list, full: list, results_file: str, *, labels=("a tenth", "full")) -> None:
+    """Print and save a Markdown table of (name, ms, SQL) at two data sizes; exit 1 if a SQL count grew."""
+    lines = [title, "", f"| operation | ms ({labels[0]}) | SQL ({labels[0]}) | ms ({labels[1]}) | SQL ({labels[1]}) |",
+             "|---|---:|---:|---:|---:|",
+             *[f"| {name} | {ms_small:.1f} | {q_small} | {ms_full:.1f} | {q_full} |"
+               for (name, ms_small, q_small), (_, ms_full, q_full) in zip(small, full, strict=True)]]
+    text = "\n".join(lines)
+    print(text)
+    (ROOT / "bench" / results_file).write_text(text + "\n")
+    grown = [name for (name, _, q_small), (_, _, q_full) in zip(small, full, strict=True) if q_full != q_small]
+    if grown:
+        sys.exit(f"SQL count grows with the data: {', '.join(grown)}")

@@ -154,3 +154,21 @@ def test_a_standalone_written_translation_is_booked_with_checked_input_and_its_s
         assert officer.get(f"{page}/file/source").status_code == 200
         stranger = _client(office, "anna@example.org")
         assert stranger.get(f"{page}/file/source").status_code == 404  # not offered to her
+
+
+def test_the_assignment_warns_when_its_programme_item_moved(office):
+    with time_machine.travel(NOW, tick=False):
+        reference, item_id = _visit_with_interpreter_need(office)
+        officer = _client(office, "referent@example.org")
+        post(officer, f"/translations/from-programme-item/{item_id}", {}, token_from=f"/visits/{reference}")
+        with office.app_context():
+            assignment_reference = db.session.scalar(sa.select(Assignment)).reference
+            item = db.session.get(visit_services.VisitProgrammeItem, item_id)
+            visit_services.save_programme_item(item.visit, item, actor=user_by_name("Rainer Referent"), values={
+                "title": item.title, "starts_at": START + timedelta(hours=1), "ends_at": START + timedelta(hours=3),
+                "dress_code": "none", "press": "none", "interpreter_needed": True, "interpreter_language": "en",
+                "interpreter_mode": "consecutive", "golden_book": False, "gift_exchange": False,
+                "location": "Rotes Rathaus"}, conflict_reason="Test")
+            db.session.commit()
+        page = officer.get(f"/translations/{assignment_reference}").get_data(as_text=True)
+        assert 'data-testid="item-moved"' in page and "Bitte informieren Sie" in page

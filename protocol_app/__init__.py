@@ -90,6 +90,7 @@ def _import_models() -> None:
     from .core.reminders import models as _reminders  # noqa: F401
     from .core.reminders import rules as _rules  # noqa: F401
     from .directory import models as _directory  # noqa: F401
+    from .emigrants import models as _emigrants  # noqa: F401
     from .events import models as _events  # noqa: F401
     from .events import reminders as _event_reminders  # noqa: F401
     from .honours import models as _honours  # noqa: F401
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from .core.permissions import enforce_login
     from .core.views import bp as core_bp
     from .directory.views import bp as directory_bp
+    from .emigrants.views import bp as emigrants_bp
     from .events.views import bp as events_bp
     from .honours.views import bp as honours_bp
     from .language_service.views import bp as translations_bp
@@ -117,7 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from .visits.views import bp as visits_bp
 
     for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp,
-               translations_bp):
+               translations_bp, emigrants_bp):
         app.register_blueprint(bp)
     enforce_login(app)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-import pycountry
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import changes_of, record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, NotAllowed, ValidationFailed
+from ..core.languages import check_language
 from ..core.permissions import Permission, Role, user_has
 from ..core.programme import register_item_annotator
 from ..core.references import next_number
@@ -37,20 +37,6 @@ from .models import (
 )
 
 # --- languages and team sizes ----------------------------------------------------------
-
-
-def check_language(code: str | None) -> str:
-    """A known ISO 639-1 code in lower case, else a clear error."""
-    code = (code or "").strip().lower()
-    if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
-        raise ValidationFailed(_l("“%(code)s” is not a language code (ISO 639-1, e.g. en, fr, pl).", code=code[:10]),
-                               field="language")
-    return code
-
-
-def language_name(code: str) -> str:
-    language = pycountry.languages.get(alpha_2=code)
-    return language.name if language else code
 
 
 def aiic_team_size(mode: str, starts_at: datetime | None, ends_at: datetime | None) -> int:

@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..auth.models import User, UserRole
 from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ..core.languages import language_name
 from ..core.navigation import register_nav
 from ..core.permissions import Permission, Role, permission_required
 from ..core.references import find_by_reference
@@ -114,7 +115,7 @@ def assignment(reference: str):
     ranked, excluded = candidates.rank(assignment)
     return render_template("language_service/assignment.html", assignment=assignment, offers=assignment_offers,
                            staffing=offers.staffing(assignment, assignment_offers), ranked=ranked,
-                           excluded=excluded, confirm=ConfirmForm(), language=services.language_name,
+                           excluded=excluded, confirm=ConfirmForm(), language=language_name,
                            source_form=SourceForm(), confirmation_form=ConfirmationForm(), now=now_utc())
 
 
@@ -152,7 +153,7 @@ def offer(offer_id: int):
             flash(_("Thank you, your answer has been recorded."), "success")
         return redirect(url_for("translations.offer", offer_id=offer.id))
     return render_template("language_service/offer.html", offer=offer, assignment=offer.assignment, form=form,
-                           language=services.language_name, delivery_form=DeliveryForm())
+                           language=language_name, delivery_form=DeliveryForm())
 
 
 def _own_profile() -> TranslatorProfile | None:
@@ -215,7 +216,7 @@ def profile():
         return redirect(url_for("translations.profile"))
     return render_template("language_service/profile.html", profile=profile, form=form, confirm=ConfirmForm(),
                            language_form=LanguageForm(), window_form=WindowForm(), absence_form=AbsenceForm(),
-                           language=services.language_name)
+                           language=language_name)
 
 
 @bp.route("/translators")
@@ -226,5 +227,5 @@ def translators():
                                .order_by(User.full_name)).all()
     profiles = {p.user_id: p for p in db.session.scalars(sa.select(TranslatorProfile))}
     return render_template("language_service/translators.html", rows=[(u, profiles.get(u.id)) for u in users],
-                           language=services.language_name)
+                           language=language_name)
 from . import delivery_views as _delivery_views  # noqa: E402,F401  (routes on this blueprint)

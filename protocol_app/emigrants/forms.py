@@ -1,0 +1,105 @@
+"""Forms of the emigrant programme."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm
+from ..directory.forms import country_choices
+from .models import ApplicantCategory
+
+YES_NO = [("", "—"), ("yes", _l("yes")), ("no", _l("no"))]
+
+
+def _yes_no(value):
+    return {"yes": True, "no": False}.get(value) if isinstance(value, str) else value
+
+
+class ApplicationForm(VersionedForm):
+    category = SelectField(_l("Category"), choices=ApplicantCategory.choices())
+    name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    birth_name = PlainTextField(_l("Birth name"), validators=[Optional(), Length(max=200)])
+    birth_date = DateField(_l("Date of birth"), validators=[DataRequired()])
+    birth_place = PlainTextField(_l("Place of birth"), validators=[Optional(), Length(max=200)])
+    address = PlainTextAreaField(_l("Current address"), validators=[DataRequired(), Length(max=500)])
+    country_code = SelectField(_l("Country of residence"))
+    language = PlainTextField(_l("Language of correspondence (ISO code)"), default="en",
+                              validators=[DataRequired(), Length(max=3)])
+    berlin_connection = PlainTextAreaField(_l("Connection to Berlin (addresses then, school, years)"),
+                                           validators=[Optional(), Length(max=5000)])
+    emigration = PlainTextAreaField(_l("Emigration or deportation (year, route, destination)"),
+                                    validators=[Optional(), Length(max=5000)])
+    declaration_signed = BooleanField(_l("The declaration of not having visited before is signed"))
+    contact_name = PlainTextField(_l("Contact person (e.g. child or carer)"), validators=[Optional(), Length(max=200)])
+    contact_relation = PlainTextField(_l("Relation of the contact person"), validators=[Optional(), Length(max=100)])
+    contact_email = EmailField(_l("E-mail of the contact person"), validators=[
+        Optional(), Email(message=_l("Please enter a valid e-mail address.")), Length(max=254)])
+    needs_mobility = PlainTextAreaField(_l("Mobility needs"), validators=[Optional(), Length(max=2000)])
+    needs_diet = PlainTextAreaField(_l("Diet"), validators=[Optional(), Length(max=2000)])
+    needs_medical = PlainTextAreaField(_l("Medical needs"), validators=[Optional(), Length(max=2000)])
+    companion_name = PlainTextField(_l("Companion"), validators=[Optional(), Length(max=200)])
+    companion_relation = PlainTextField(_l("Relation of the companion"), validators=[Optional(), Length(max=100)])
+    companion_birth_date = DateField(_l("Companion's date of birth"), validators=[Optional()])
+    companion_needs = PlainTextAreaField(_l("Companion's needs"), validators=[Optional(), Length(max=2000)])
+    berlin_born_or_resident = SelectField(_l("Born in or lived in Berlin"), choices=YES_NO, coerce=_yes_no)
+    berlin_evidence = PlainTextField(_l("Evidence of the Berlin connection"), validators=[Optional(), Length(max=500)])
+    persecuted_or_forced_labour = SelectField(_l("Persecuted / forced labour in Berlin"), choices=YES_NO,
+                                              coerce=_yes_no)
+    persecution_evidence = PlainTextField(_l("Evidence of persecution / forced labour"), validators=[Optional(), Length(max=500)])
+    not_visited_before = SelectField(_l("Not visited at the Senate's invitation before"), choices=YES_NO,
+                                     coerce=_yes_no)
+    visit_evidence = PlainTextField(_l("Evidence of no earlier visit"), validators=[Optional(), Length(max=500)])
+    health_flag = BooleanField(_l("Ill (priority)"))
+    hardship_flag = BooleanField(_l("Hardship case (priority)"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country_code.choices = [("", "—")] + country_choices()
+
+    def load(self, application) -> None:
+        for name in ("berlin_born_or_resident", "persecuted_or_forced_labour", "not_visited_before"):
+            value = getattr(application, name)
+            self[name].data = "" if value is None else ("yes" if value else "no")
+        self.version.data = application.version
+
+    def service_values(self) -> dict:
+        return {name: f.data for name, f in self._fields.items() if name not in ("csrf_token", "submit", "version")}
+
+
+class DuplicateForm(FlaskForm):
+    verdict = RadioField(_l("Decision"), choices=[("different", _l("a different person")),
+                                                  ("same_person", _l("the same person"))], default="different")
+    reason = PlainTextField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class OverrideForm(FlaskForm):
+    points = IntegerField(_l("Points (empty: as calculated)"), validators=[
+        Optional(), NumberRange(min=0, max=1000, message=_l("Please enter 0 to 1000 points."))])
+    reason = PlainTextField(_l("Reason"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Place by hand"))
+
+
+class WeightsForm(FlaskForm):
+    per_year = IntegerField(_l("Points per year of age"), validators=[DataRequired()])
+    age_from = IntegerField(_l("… above the age of"), validators=[DataRequired()])
+    health = IntegerField(_l("Points for illness"), validators=[DataRequired()])
+    hardship = IntegerField(_l("Points for hardship"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save weights"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Historical participants (CSV or XLSX)"), validators=[FileRequired(_l("Please choose a file."))])
+    submit = SubmitField(_l("Import"))

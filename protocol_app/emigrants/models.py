@@ -1,0 +1,154 @@
+"""The emigrant programme: applications of former Berliners persecuted under National
+Socialism (and former forced labourers), the historical participants since 1969, the
+duplicate check's decisions and the weights of the waiting list.
+
+The most sensitive records of the office: only the `emigration` role sees them, every read
+is logged (see `services.log_read`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import TimestampMixin, UTCDateTime, enum_check
+from ..core.enums import LabelledEnum
+from ..core.references import ReferencedMixin
+from ..core.workflow import WorkflowMixin
+from ..extensions import db
+from .workflow import APPLICATION_WORKFLOW, ApplicationState
+
+REFERENCE_PREFIX = "EP"
+
+
+class ApplicantCategory(LabelledEnum):
+    EMIGRANT = "emigrant", _l("Former Berliner persecuted under National Socialism")
+    FORCED_LABOURER = "forced_labourer", _l("Former forced labourer")
+
+
+class Application(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
+    """An application (Antrag), entered by the team from a letter or e-mail."""
+
+    __tablename__ = "emigrant_applications"
+    __workflow__ = APPLICATION_WORKFLOW
+
+    REFERENCE_PREFIX = REFERENCE_PREFIX
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    birth_name: Mapped[str | None] = mapped_column(sa.String(200))
+    birth_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    birth_place: Mapped[str | None] = mapped_column(sa.String(200))
+    address: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    country_code: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"), nullable=False)
+    #: Language of correspondence (ISO 639-1); letters fall back to English.
+    language: Mapped[str] = mapped_column(sa.String(3), default="en", nullable=False)
+    #: Addresses then, school, years.
+    berlin_connection: Mapped[str | None] = mapped_column(sa.Text)
+    #: Emigration or deportation: year, route, destination.
+    emigration: Mapped[str | None] = mapped_column(sa.Text)
+    #: The declaration of not having visited at the Senate's invitation before.
+    declaration_signed: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_relation: Mapped[str | None] = mapped_column(sa.String(100))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    needs_mobility: Mapped[str | None] = mapped_column(sa.Text)
+    needs_diet: Mapped[str | None] = mapped_column(sa.Text)
+    #: Health data (special category): shorter retention.
+    needs_medical: Mapped[str | None] = mapped_column(sa.Text)
+    companion_name: Mapped[str | None] = mapped_column(sa.String(200))
+    companion_relation: Mapped[str | None] = mapped_column(sa.String(100))
+    companion_birth_date: Mapped[date | None] = mapped_column(sa.Date)
+    companion_needs: Mapped[str | None] = mapped_column(sa.Text)
+    #: Eligibility, each with its evidence.
+    berlin_born_or_resident: Mapped[bool | None] = mapped_column(sa.Boolean)
+    berlin_evidence: Mapped[str | None] = mapped_column(sa.String(500))
+    persecuted_or_forced_labour: Mapped[bool | None] = mapped_column(sa.Boolean)
+    persecution_evidence: Mapped[str | None] = mapped_column(sa.String(500))
+    not_visited_before: Mapped[bool | None] = mapped_column(sa.Boolean)
+    visit_evidence: Mapped[str | None] = mapped_column(sa.String(500))
+    #: Priority on the waiting list.
+    health_flag: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    hardship_flag: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    priority_override: Mapped[int | None] = mapped_column(sa.Integer)
+    override_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    country = relationship("Country", lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("year", "number", name="uq_emigrant_applications_year_number"),
+        enum_check("state", ApplicationState),
+        enum_check("category", ApplicantCategory),
+        sa.CheckConstraint("(priority_override IS NULL) = (override_reason IS NULL)", name="override_has_reason"),
+    )
+
+    @property
+    def state_label(self):
+        return ApplicationState(self.state).label
+
+    @property
+    def category_label(self):
+        return ApplicantCategory(self.category).label
+
+
+class HistoricalParticipant(db.Model):
+    """A guest of the programme from before the app (imported; about 35,000 since 1969)."""
+
+    __tablename__ = "emigrant_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    birth_name: Mapped[str | None] = mapped_column(sa.String(200))
+    birth_date: Mapped[date | None] = mapped_column(sa.Date)
+    #: Birth year alone when only it is known; the duplicate check searches by it.
+    birth_year: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    visit_year: Mapped[int | None] = mapped_column(sa.Integer)
+    country_code: Mapped[str | None] = mapped_column(sa.String(2))
+
+
+class DuplicateDecision(db.Model):
+    """Staff's verdict on a possible match found by the duplicate check."""
+
+    __tablename__ = "emigrant_duplicate_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("emigrant_applications.id", ondelete="CASCADE"),
+                                                nullable=False, index=True)
+    #: "application" or "participant", and the id of the matched record.
+    match_kind: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    match_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    #: "same_person" (confirmed) or "different" (dismissed).
+    verdict: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    reason: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    decided_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    decided_by = relationship("User", lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "match_kind", "match_id", name="uq_duplicate_decisions_match"),
+        sa.CheckConstraint("match_kind IN ('application', 'participant')", name="match_kind_valid"),
+        sa.CheckConstraint("verdict IN ('same_person', 'different')", name="verdict_valid"),
+    )
+
+
+class PriorityWeights(db.Model):
+    """The weights of the waiting list's priority score (one row, set by an admin)."""
+
+    __tablename__ = "emigrant_priority_weights"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Points per year of age above `age_from`.
+    per_year: Mapped[int] = mapped_column(sa.Integer, default=2, nullable=False)
+    age_from: Mapped[int] = mapped_column(sa.Integer, default=80, nullable=False)
+    health: Mapped[int] = mapped_column(sa.Integer, default=20, nullable=False)
+    hardship: Mapped[int] = mapped_column(sa.Integer, default=15, nullable=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("per_year >= 0 AND health >= 0 AND hardship >= 0 AND age_from BETWEEN 0 AND 120",
+                           name="weights_valid"),
+    )

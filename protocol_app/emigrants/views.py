@@ -1,0 +1,223 @@
+"""Pages of the emigrant programme — only for the `emigration` role; every read of an
+application is logged, and every refused request too."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..core import workflow
+from ..core.errors import DomainError
+from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ..core.listing import paginate
+from ..core.navigation import register_nav
+from ..core.permissions import Permission, permission_required
+from ..core.references import find_by_reference
+from ..extensions import db
+from . import participant_import, services
+from .forms import ApplicationForm, DuplicateForm, ImportForm, OverrideForm, WeightsForm
+from .models import ApplicantCategory, Application
+from .workflow import APPLICATION_WORKFLOW, OPEN_STATES, ApplicationState
+
+bp = Blueprint("emigrants", __name__, url_prefix="/emigrants", template_folder="templates")
+
+ACCESS = Permission.EMIGRANTS_ACCESS
+
+register_nav("emigrants.index", _l("Emigrant programme"), ACCESS, order=30)
+
+
+def _load(reference: str) -> Application:
+    application = find_by_reference(Application, reference)
+    if application is None:
+        abort(404)
+    return application
+
+
+def _detail(application: Application, anchor: str | None = None):
+    return redirect(url_for("emigrants.detail", reference=application.reference, _anchor=anchor))
+
+
+@bp.route("/")
+@permission_required(ACCESS)
+def index():
+    stmt = sa.select(Application)
+    if request.args.get("state") in {s.value for s in ApplicationState}:
+        stmt = stmt.where(Application.state == request.args["state"])
+    if request.args.get("category") in {c.value for c in ApplicantCategory}:
+        stmt = stmt.where(Application.category == request.args["category"])
+    listing = paginate(stmt, sortable={"reference": (Application.year, Application.number), "name": Application.name,
+                                       "birth": Application.birth_date, "state": Application.state},
+                       default_sort="reference", default_direction="desc",
+                       searchable=(Application.name, Application.birth_name))
+    return render_template("emigrants/index.html", listing=listing, states=ApplicationState,
+                           categories=ApplicantCategory)
+
+
+@bp.route("/blank-form")
+@permission_required(ACCESS)
+def blank_form():
+    """The printable application form, in German or English (?lang=en)."""
+    from flask_babel import force_locale
+
+    language = "en" if request.args.get("lang") == "en" else "de"
+    with force_locale(language):
+        return render_template("emigrants/blank_form.html", language=language)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(ACCESS)
+def new():
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        try:
+            application = services.create_application(actor=current_user, values=form.service_values())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("Application %(reference)s has been recorded.", reference=application.reference), "success")
+            return _detail(application)
+    return render_template("emigrants/form.html", form=form, application=None)
+
+
+@bp.route("/<reference>")
+@permission_required(ACCESS)
+def detail(reference: str):
+    application = _load(reference)
+    services.log_read(application, current_user)
+    score, reasons = services.priority(application, services.weights(), services.today())
+    return render_template(
+        "emigrants/detail.html", application=application, matches=services.possible_duplicates(application),
+        duplicate_form=DuplicateForm(), transitions=APPLICATION_WORKFLOW.available(application, current_user),
+        history=workflow.history(APPLICATION_WORKFLOW, application.id), confirm=ConfirmForm(),
+        state_labels={s.value: s.label for s in ApplicationState}, score=score, reasons=reasons,
+        override_form=OverrideForm(), editable=application.state in OPEN_STATES,
+    )
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@permission_required(ACCESS)
+def edit(reference: str):
+    application = _load(reference)
+    if application.state not in OPEN_STATES:
+        abort(403)
+    form = ApplicationForm(obj=application)
+    if request.method == "GET":
+        form.load(application)
+    if form.validate_on_submit():
+        try:
+            services.update_application(application, actor=current_user, values=form.service_values(),
+                                        expected_version=form.expected_version())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The application has been saved."), "success")
+            return _detail(application)
+    return render_template("emigrants/form.html", form=form, application=application)
+
+
+@bp.route("/<reference>/duplicates/<kind>/<int:match_id>", methods=["POST"])
+@permission_required(ACCESS)
+def duplicate(reference: str, kind: str, match_id: int):
+    application = _load(reference)
+    form = DuplicateForm()
+    if form.validate_on_submit():
+        try:
+            services.decide_duplicate(application, actor=current_user, kind=kind, match_id=match_id,
+                                      same_person=form.verdict.data == "same_person", reason=form.reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return _detail(application, "duplicates")
+
+
+@bp.route("/<reference>/transition", methods=["POST"])
+@permission_required(ACCESS)
+def transition(reference: str):
+    application = _load(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.move(application, request.form.get("action", ""), actor=current_user,
+                      comment=request.form.get("comment"), expected_version=request.form.get("version", type=int))
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("New status: %(state)s", state=application.state_label), "success")
+    return _detail(application)
+
+
+@bp.route("/<reference>/priority", methods=["POST"])
+@permission_required(ACCESS)
+def override(reference: str):
+    application = _load(reference)
+    form = OverrideForm()
+    if form.validate_on_submit():
+        try:
+            services.set_override(application, actor=current_user, points=form.points.data, reason=form.reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return _detail(application, "priority")
+
+
+@bp.route("/waiting-list")
+@permission_required(ACCESS)
+def waiting():
+    return render_template("emigrants/waiting.html", rows=services.waiting_list())
+
+
+@bp.route("/weights", methods=["GET", "POST"])
+@permission_required(Permission.ADMIN_REFERENCE)
+def weights():
+    """Admins set the weights of the waiting list's priority score (and see no applicant)."""
+    rule = services.weights()
+    form = WeightsForm(obj=rule)
+    if form.validate_on_submit():
+        try:
+            services.set_weights(actor=current_user, per_year=form.per_year.data, age_from=form.age_from.data,
+                                 health=form.health.data, hardship=form.hardship.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The weights have been saved."), "success")
+            return redirect(url_for("emigrants.weights"))
+    return render_template("emigrants/weights.html", form=form)
+
+
+@bp.route("/participants/import", methods=["GET", "POST"])
+@permission_required(ACCESS)
+def participants_import():
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = participant_import.import_participants(upload.filename or "", upload.read(), actor=current_user)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            if result.ok:
+                flash(_("%(n)s historical participants imported.", n=len(result.rows)), "success")
+                return redirect(url_for("emigrants.index"))
+    from .models import HistoricalParticipant
+
+    count = db.session.scalar(sa.select(sa.func.count(HistoricalParticipant.id)))
+    return render_template("emigrants/participants_import.html", form=form, result=result,
+                           columns=participant_import.columns(), count=count)
+
+
+@bp.errorhandler(403)
+def refused(exc):
+    """A refused request for anything of the programme is logged, then shown as the usual 403 page."""
+    from ..core.audit import record_event
+
+    db.session.rollback()
+    record_event("emigrants.access_refused", actor=current_user if current_user.is_authenticated else None,
+                 summary=f"{request.method} {request.path}"[:200])
+    db.session.commit()
+    return render_template("errors/403.html"), 403

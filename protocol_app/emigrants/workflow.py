@@ -1,0 +1,45 @@
+"""The application process of the emigrant programme: received → checked → waiting list →
+invited → confirmed → travel booked → visited → closed; rejected and withdrawn with reasons."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.enums import LabelledEnum
+from ..core.permissions import Role
+from ..core.workflow import Workflow, transition
+
+
+class ApplicationState(LabelledEnum):
+    RECEIVED = "received", _l("Received")
+    CHECKED = "checked", _l("Checked")
+    WAITING = "waiting", _l("Waiting list")
+    INVITED = "invited", _l("Invited")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    TRAVEL_BOOKED = "travel_booked", _l("Travel booked")
+    VISITED = "visited", _l("Visited")
+    CLOSED = "closed", _l("Closed")
+    REJECTED = "rejected", _l("Rejected")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+
+
+OPEN_STATES = ("received", "checked", "waiting", "invited", "confirmed", "travel_booked")
+TEAM = [Role.EMIGRATION]
+
+#: Guards filled in by `emigrants.services` (the duplicate check must be settled before "checked").
+GUARDS: dict = {}
+
+APPLICATION_WORKFLOW = Workflow("application", ApplicationState, [
+    transition("received", "check", "checked", roles=TEAM, label=_l("Checked: eligible"),
+               guard=lambda a, actor: GUARDS["check"](a, actor)),
+    transition("checked", "wait", "waiting", roles=TEAM, label=_l("Place on the waiting list")),
+    transition("waiting", "invite", "invited", roles=TEAM, label=_l("Invite")),
+    transition("invited", "confirm", "confirmed", roles=TEAM, label=_l("Invitation accepted")),
+    transition("confirmed", "book_travel", "travel_booked", roles=TEAM, label=_l("Travel booked")),
+    transition("travel_booked", "mark_visited", "visited", roles=TEAM, label=_l("Visit took place")),
+    transition("visited", "close", "closed", roles=TEAM, label=_l("Close")),
+    transition(("received", "checked", "waiting"), "reject", "rejected", roles=TEAM, label=_l("Reject"),
+               requires_comment=True),
+    transition(OPEN_STATES, "withdraw", "withdrawn", roles=TEAM, label=_l("Withdrawn by the applicant"),
+               requires_comment=True),
+])

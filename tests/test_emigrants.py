@@ -1,0 +1,177 @@
+"""Emigrant programme, first parts: applications only the team sees (every read and every
+refusal logged), the duplicate and eligibility check against earlier applicants and imported
+participants, and the waiting list by priority."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from protocol_app.core.errors import ValidationFailed
+from protocol_app.directory.reference_data import load_reference_data
+from protocol_app.emigrants import services
+from protocol_app.emigrants.models import Application, HistoricalParticipant
+from protocol_app.extensions import db
+from tests.support import login, make_user, post
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def team(app):
+    with app.app_context():
+        load_reference_data()
+        db.session.commit()
+    make_user(app, "team@example.org", roles=["emigration"], name="Emil Team")
+    make_user(app, "team2@example.org", roles=["emigration"], name="Erika Team")
+    client = app.test_client()
+    login(client, "team@example.org")
+    return client
+
+
+def _user(email):
+    from protocol_app.auth.models import User
+
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def _values(**overrides):
+    values = {"category": "emigrant", "name": "Ruth Schwarz", "birth_name": "Ruth Weiß",
+              "birth_date": date(1931, 4, 2), "birth_place": "Berlin", "address": "12 Herzl St, Haifa",
+              "country_code": "IL", "language": "en", "declaration_signed": True,
+              "companion_name": "David Schwarz", "companion_relation": "son", "companion_birth_date": date(1960, 1, 1),
+              "needs_medical": "Rollator"}
+    values.update(overrides)
+    return values
+
+
+def _form(**overrides):
+    data = {"category": "emigrant", "name": "Ruth Schwarz", "birth_name": "Ruth Weiß", "birth_date": "1931-04-02",
+            "address": "12 Herzl St, Haifa", "country_code": "IL", "language": "en", "declaration_signed": "y",
+            "berlin_born_or_resident": "", "persecuted_or_forced_labour": "", "not_visited_before": ""}
+    data.update(overrides)
+    return data
+
+
+def test_only_the_team_sees_anything_and_every_refusal_is_logged(app, team):
+    post(team, "/emigrants/new", _form(), token_from="/emigrants/new")
+    with app.app_context():
+        reference = db.session.scalar(sa.select(Application)).reference
+    for role in ("officer", "manager", "admin", "viewer", "translator"):
+        make_user(app, f"{role}@example.org", roles=[role])
+        other = app.test_client()
+        login(other, f"{role}@example.org")
+        for path in ("/emigrants/", f"/emigrants/{reference}", "/emigrants/waiting-list", "/emigrants/new",
+                     "/emigrants/participants/import", "/emigrants/blank-form"):
+            assert other.get(path).status_code == 403, (role, path)
+        assert "Emigrantenprogramm" not in other.get("/").get_data(as_text=True)
+    with app.app_context():
+        refused = db.session.execute(sa.text(
+            "SELECT count(*) FROM audit_events WHERE action = 'emigrants.access_refused'")).scalar()
+    assert refused == 5 * 6
+
+
+def test_every_read_of_an_application_is_logged_without_personal_data_in_the_log(app, team):
+    post(team, "/emigrants/new", _form(), token_from="/emigrants/new")
+    with app.app_context():
+        reference = db.session.scalar(sa.select(Application)).reference
+    team.get(f"/emigrants/{reference}")
+    team.get(f"/emigrants/{reference}")
+    with app.app_context():
+        rows = db.session.execute(sa.text(
+            "SELECT action, summary, changes FROM audit_events WHERE object_type = 'emigrant_applications'")).all()
+    assert [r.action for r in rows].count("application.read") == 2
+    assert not any("Schwarz" in f"{r.summary}{r.changes}" or "Rollator" in f"{r.changes}" for r in rows)
+
+
+def test_bad_applications_are_refused_in_german_and_nothing_is_stored(app, team):
+    without = post(team, "/emigrants/new", _form(declaration_signed=""), token_from="/emigrants/new")
+    assert "braucht die unterschriebene Erklärung" in without.get_data(as_text=True)
+    future = post(team, "/emigrants/new", _form(companion_name="X", companion_birth_date="2090-01-01"),
+                  token_from="/emigrants/new")
+    assert "Das Geburtsdatum der Begleitperson muss in der Vergangenheit liegen." in future.get_data(as_text=True)
+    language = post(team, "/emigrants/new", _form(language="qq"), token_from="/emigrants/new")
+    assert "„qq“ ist kein Sprachcode" in language.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 0
+
+
+def _import(team, rows: list[str]):
+    data = ("\ufeff" + "\n".join(["Name;Geburtsname;Geburtsdatum;Geburtsjahr;Besuchsjahr;Land", *rows]) + "\n")
+    page = "/emigrants/participants/import"
+    return post(team, page, {"file": (io.BytesIO(data.encode()), "teilnehmer.csv")}, token_from=page,
+                content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+
+
+def test_importing_historical_participants_is_all_or_nothing(app, team):
+    rows = [f"Gast {i};;;1925;1985;US" for i in range(200)]
+    rows[17] = "Gast 17;;31.13.1925;;1985;US"
+    rows[99] = "Gast 99;;;;1985;XX"
+    broken = _import(team, rows)
+    assert "Nichts wurde importiert." in broken and "<td>19</td>" in broken and "<td>101</td>" in broken
+    assert "Bitte das Datum als TT.MM.JJJJ eingeben." in broken and "Unbekannter Ländercode „XX“" in broken
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(HistoricalParticipant.id))) == 0
+    assert "3 historische Teilnehmende importiert." in _import(team, [
+        "Ruth Shvarts;Rut Vais;02.04.1931;1931;1989;IL", "Hans Schwarz;;;1931;1990;DE", "Miriam Cohen;;;1931;1975;US"])
+
+
+def test_the_duplicate_check_finds_transliterated_names_and_needs_reasoned_decisions(app, team):
+    _import(team, ["Ruth Shvarts;Rut Vais;02.04.1931;1931;1989;IL", "Miriam Cohen;;;1931;1975;US"])
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = _user("team@example.org")
+        earlier = services.create_application(actor=actor, values=_values(name="Ruth Schwartz", birth_name=None))
+        application = services.create_application(actor=actor, values=_values())
+        matches = services.possible_duplicates(application)
+        found = {(m.kind, m.name) for m in matches}
+        assert ("participant", "Ruth Shvarts") in found and ("application", "Ruth Schwartz") in found
+        assert not any(m.name == "Miriam Cohen" for m in matches)
+        with pytest.raises(ValidationFailed, match="Grund"):
+            services.decide_duplicate(application, actor=actor, kind="participant", match_id=matches[0].id,
+                                      same_person=False, reason=" ")
+        application.berlin_born_or_resident = application.persecuted_or_forced_labour = True
+        application.not_visited_before = True
+        from protocol_app.core.errors import NotAllowed
+
+        with pytest.raises(NotAllowed, match="Duplikat"):
+            services.move(application, "check", actor=actor)
+        for match in matches:
+            services.decide_duplicate(application, actor=actor, kind=match.kind, match_id=match.id,
+                                      same_person=False, reason="Anderer Geburtsort laut Urkunde")
+        services.move(application, "check", actor=actor)
+        assert application.state == "checked" and earlier.state == "received"
+
+
+def test_the_waiting_list_puts_the_oldest_ill_and_hardship_cases_first_with_reasons(app, team):
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = _user("team@example.org")
+        made = {}
+        for name, born, health, hardship in (("Jung", date(1944, 1, 1), False, False),
+                                             ("Alt", date(1927, 1, 1), False, False),
+                                             ("Krank", date(1940, 1, 1), True, False),
+                                             ("Härtefall", date(1944, 6, 1), False, True)):
+            application = services.create_application(actor=actor, values=_values(
+                name=name, birth_date=born, health_flag=health, hardship_flag=hardship))
+            application.state = "waiting"  # the process itself is tested above
+            made[name] = application
+        db.session.flush()
+        order = [a.name for a, _score, _why in services.waiting_list()]
+        assert order == ["Alt", "Krank", "Härtefall", "Jung"]  # 99 y: 38 points; 86 y ill: 12+20; hardship 15
+        with pytest.raises(ValidationFailed, match="Grund"):
+            services.set_override(made["Jung"], actor=actor, points=100, reason="")
+        services.set_override(made["Jung"], actor=actor, points=100, reason="Letzte Gelegenheit vor Umzug ins Heim")
+        rows = services.waiting_list()
+        assert rows[0][0].name == "Jung" and "Letzte Gelegenheit" in str(rows[0][2][0])
+        db.session.commit()
+    table = team.get("/emigrants/waiting-list").get_data(as_text=True).split('data-testid="waiting-list"')[1]
+    assert table.index(">Jung<") < table.index(">Alt<")
+
+
+def test_the_blank_form_prints_in_german_and_english(app, team):
+    assert "Antrag auf einen Besuch in Berlin" in team.get("/emigrants/blank-form").get_data(as_text=True)
+    english = team.get("/emigrants/blank-form?lang=en").get_data(as_text=True)
+    assert "Application for a visit to Berlin at the invitation of the Senate" in english

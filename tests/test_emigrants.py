@@ -175,3 +175,54 @@ def test_the_blank_form_prints_in_german_and_english(app, team):
     assert "Antrag auf einen Besuch in Berlin" in team.get("/emigrants/blank-form").get_data(as_text=True)
     english = team.get("/emigrants/blank-form?lang=en").get_data(as_text=True)
     assert "Application for a visit to Berlin at the invitation of the Senate" in english
+
+
+def test_the_duplicate_check_keeps_its_query_count_as_the_participants_grow(app, team, count_queries):
+    def grow(n: int) -> int:
+        with time_machine.travel(NOW, tick=False), app.app_context():
+            db.session.execute(sa.insert(HistoricalParticipant), [
+                {"name": f"Gast {n}-{i}", "birth_year": 1931, "visit_year": 1980} for i in range(n)])
+            application = services.create_application(actor=_user("team@example.org"),
+                                                      values=_values(name=f"Neu {n}"))
+            db.session.commit()
+            return application.id
+
+    def measure(application_id):
+        with app.app_context():
+            application = db.session.get(Application, application_id)
+            with count_queries() as statements:
+                services.possible_duplicates(application)
+            return len(statements)
+
+    assert measure(grow(5)) == measure(grow(300))
+
+
+def test_the_subject_access_export_holds_every_piece_and_no_table_is_forgotten(app, team):
+    import json
+    import zipfile
+
+    from protocol_app.emigrants import subject_access
+
+    _import(team, ["Ruth Shvarts;Rut Vais;02.04.1931;1931;1989;IL"])
+    post(team, "/emigrants/new", _form(contact_name="Tamar Levi", needs_medical="Rollator",
+                                       companion_name="David Schwarz"), token_from="/emigrants/new")
+    with app.app_context():
+        application = db.session.scalar(sa.select(Application))
+        reference, match = application.reference, services.possible_duplicates(application)[0]
+    page = f"/emigrants/{reference}"
+    post(team, f"{page}/duplicates/{match.kind}/{match.id}", {"verdict": "different", "reason": "Andere Eltern"},
+         token_from=page)
+    response = team.get(f"{page}/subject-access.zip")
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    data = json.loads(archive.read("daten.json"))
+    summary = archive.read("zusammenfassung.html").decode()
+    for piece in ("Ruth Schwarz", "Tamar Levi", "Rollator", "David Schwarz", "Andere Eltern"):
+        assert piece in summary and piece in json.dumps(data, ensure_ascii=False), piece
+    assert any(e["action"] == "application.read" for e in data["audit_events"])
+    # The schema walk: every table of the module, and every table pointing at an application, is exported.
+    with app.app_context():
+        module_tables = {t.name for t in db.metadata.sorted_tables if t.name.startswith("emigrant_")}
+        referring = {t.name for t in subject_access.referring_tables()}
+    expected = (module_tables | referring) - subject_access.NOT_ABOUT_THE_APPLICANT
+    assert expected <= set(data), expected - set(data)

@@ -221,3 +221,16 @@ def refused(exc):
                  summary=f"{request.method} {request.path}"[:200])
     db.session.commit()
     return render_template("errors/403.html"), 403
+
+
+@bp.route("/<reference>/subject-access.zip")
+@permission_required(ACCESS)
+def subject_access(reference: str):
+    """One click: everything held about the applicant, as a ZIP (the export itself is logged)."""
+    from flask import Response
+
+    from . import subject_access as export
+
+    application = _load(reference)
+    return Response(export.export_zip(application, actor=current_user), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="auskunft-{application.reference}.zip"'})

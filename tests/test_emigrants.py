@@ -16,7 +16,7 @@ from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.emigrants import services
 from protocol_app.emigrants.models import Application, HistoricalParticipant
 from protocol_app.extensions import db
-from tests.support import login, make_user, post
+from tests.support import login, make_user, post, sweep_reminders_twice
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -226,3 +226,55 @@ def test_the_subject_access_export_holds_every_piece_and_no_table_is_forgotten(a
         referring = {t.name for t in subject_access.referring_tables()}
     expected = (module_tables | referring) - subject_access.NOT_ABOUT_THE_APPLICANT
     assert expected <= set(data), expected - set(data)
+
+
+def test_consent_to_the_magazine_is_dated_can_be_withdrawn_and_drives_the_mailing_list(app, team):
+    from openpyxl import load_workbook
+
+    from protocol_app.emigrants import retention
+
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = _user("team@example.org")
+        yes = services.create_application(actor=actor, values=_values(name="Zustimmung"))
+        no = services.create_application(actor=actor, values=_values(name="Widerruf", birth_date=date(1930, 1, 1)))
+        for application in (yes, no):
+            application.state = "visited"  # the process itself is tested above
+            retention.set_mailing_consent(application, actor=actor, consent=True)
+        retention.set_mailing_consent(no, actor=actor, consent=False)
+        assert yes.mailing_consent_at is not None and no.mailing_withdrawn_at is not None
+        db.session.commit()
+    sheet = load_workbook(io.BytesIO(team.get("/emigrants/alumni.xlsx").data)).active
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert names == ["Zustimmung"]
+    assert sheet["B2"].value == "12 Herzl St, Haifa"
+
+
+def test_retention_erases_health_notes_then_the_whole_case_leaving_only_statistics(app, team):
+    from protocol_app.core.workflow import TransitionLog
+    from protocol_app.emigrants.models import AnonymousStatistic
+
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = _user("team@example.org")
+        application = services.create_application(actor=actor, values=_values())
+        services.move(application, "reject", actor=actor, comment="Keine Verbindung zu Berlin belegt (Haifa)")
+        application_id, ended = application.id, application.ended_at
+        assert ended is not None
+        db.session.commit()
+    sweep_reminders_twice(app, datetime(2028, 11, 19, 9, 0, tzinfo=UTC))  # two years less a day
+    with app.app_context():
+        assert db.session.get(Application, application_id).needs_medical == "Rollator"
+    sweep_reminders_twice(app, datetime(2028, 11, 21, 9, 0, tzinfo=UTC))
+    with app.app_context():
+        kept = db.session.get(Application, application_id)
+        assert kept.needs_medical is None and kept.companion_needs is None and kept.name == "Ruth Schwarz"
+    sweep_reminders_twice(app, datetime(2036, 11, 20, 9, 0, tzinfo=UTC))  # ten years on
+    with app.app_context():
+        assert db.session.get(Application, application_id) is None
+        assert db.session.scalar(sa.select(sa.func.count(TransitionLog.id)).where(
+            TransitionLog.workflow == "application")) == 0
+        stats = db.session.scalars(sa.select(AnonymousStatistic)).all()
+        assert [(s.year, s.category, s.country_code, s.outcome) for s in stats] == [(2026, "emigrant", "IL", "rejected")]
+        audit = db.session.execute(sa.text(
+            "SELECT action, summary, changes FROM audit_events WHERE action LIKE 'application.%erased'")).all()
+        assert {a.action for a in audit} == {"application.health_erased", "application.erased"}
+        assert not any("Schwarz" in f"{a.summary}{a.changes}" or "Rollator" in f"{a.changes}" for a in audit)

@@ -2,7 +2,7 @@
 
 Revision ID: 0014_emigrants
 Revises: 0013_language_service
-Create Date: 2026-11-22 07:42:41.921073
+Create Date: 2026-11-22 07:47:00.107812
 
 """
 from alembic import op
@@ -40,6 +40,24 @@ def upgrade():
     sa.CheckConstraint('per_year >= 0 AND health >= 0 AND hardship >= 0 AND age_from BETWEEN 0 AND 120', name=op.f('ck_emigrant_priority_weights_weights_valid')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_emigrant_priority_weights'))
     )
+    op.create_table('emigrant_retention',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_years', sa.Integer(), nullable=False),
+    sa.Column('health_years', sa.Integer(), nullable=False),
+    sa.CheckConstraint('health_years BETWEEN 0 AND case_years AND case_years <= 30', name=op.f('ck_emigrant_retention_retention_valid')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_emigrant_retention'))
+    )
+    op.create_table('emigrant_statistics',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('country_code', sa.String(length=2), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_emigrant_statistics'))
+    )
+    with op.batch_alter_table('emigrant_statistics', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_emigrant_statistics_year'), ['year'], unique=False)
+
     op.create_table('emigrant_applications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('category', sa.String(length=20), nullable=False),
@@ -74,6 +92,10 @@ def upgrade():
     sa.Column('priority_override', sa.Integer(), nullable=True),
     sa.Column('override_reason', sa.String(length=500), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('mailing_consent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('mailing_withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('health_erased_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('state', sa.String(length=30), nullable=False),
@@ -90,6 +112,7 @@ def upgrade():
     )
     with op.batch_alter_table('emigrant_applications', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_emigrant_applications_birth_date'), ['birth_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_emigrant_applications_ended_at'), ['ended_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_emigrant_applications_state'), ['state'], unique=False)
 
     op.create_table('emigrant_duplicate_decisions',
@@ -122,9 +145,15 @@ def downgrade():
     op.drop_table('emigrant_duplicate_decisions')
     with op.batch_alter_table('emigrant_applications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_emigrant_applications_state'))
+        batch_op.drop_index(batch_op.f('ix_emigrant_applications_ended_at'))
         batch_op.drop_index(batch_op.f('ix_emigrant_applications_birth_date'))
 
     op.drop_table('emigrant_applications')
+    with op.batch_alter_table('emigrant_statistics', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_emigrant_statistics_year'))
+
+    op.drop_table('emigrant_statistics')
+    op.drop_table('emigrant_retention')
     op.drop_table('emigrant_priority_weights')
     with op.batch_alter_table('emigrant_participants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_emigrant_participants_birth_year'))

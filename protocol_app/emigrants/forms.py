@@ -103,3 +103,11 @@ class WeightsForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("Historical participants (CSV or XLSX)"), validators=[FileRequired(_l("Please choose a file."))])
     submit = SubmitField(_l("Import"))
+
+
+class RetentionForm(FlaskForm):
+    case_years = IntegerField(_l("Keep a case for … years after it ends"), validators=[
+        NumberRange(min=0, max=30, message=_l("Please enter 0 to 30 years."))])
+    health_years = IntegerField(_l("Keep health notes for … years after the case ends"), validators=[
+        NumberRange(min=0, max=30, message=_l("Please enter 0 to 30 years."))])
+    submit = SubmitField(_l("Save"))

@@ -76,6 +76,12 @@ class Application(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     priority_override: Mapped[int | None] = mapped_column(sa.Integer)
     override_reason: Mapped[str | None] = mapped_column(sa.String(500))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: Consent to receive the programme's magazine by post, and its withdrawal.
+    mailing_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mailing_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the case ended (closed, rejected, withdrawn): the retention periods run from here.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    health_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     country = relationship("Country", lazy="joined")
 
@@ -134,6 +140,32 @@ class DuplicateDecision(db.Model):
         sa.CheckConstraint("match_kind IN ('application', 'participant')", name="match_kind_valid"),
         sa.CheckConstraint("verdict IN ('same_person', 'different')", name="verdict_valid"),
     )
+
+
+class RetentionSettings(db.Model):
+    """How long personal data is kept after a case ends (one row, set by an admin)."""
+
+    __tablename__ = "emigrant_retention"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_years: Mapped[int] = mapped_column(sa.Integer, default=10, nullable=False)
+    #: Health notes and proof documents go sooner.
+    health_years: Mapped[int] = mapped_column(sa.Integer, default=2, nullable=False)
+
+    __table_args__ = (sa.CheckConstraint("health_years BETWEEN 0 AND case_years AND case_years <= 30",
+                                         name="retention_valid"),)
+
+
+class AnonymousStatistic(db.Model):
+    """What remains of an erased case: year, category, country — nothing about the person."""
+
+    __tablename__ = "emigrant_statistics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(sa.Integer, nullable=False, index=True)
+    category: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    country_code: Mapped[str | None] = mapped_column(sa.String(2))
+    outcome: Mapped[str] = mapped_column(sa.String(20), nullable=False)
 
 
 class PriorityWeights(db.Model):

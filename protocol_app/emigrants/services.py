@@ -111,8 +111,12 @@ def update_application(application: Application, *, actor, values: dict, expecte
 
 @transactional
 def move(application: Application, action: str, *, actor, comment=None, expected_version=None) -> None:
-    """Take a step of the application's process."""
+    """Take a step of the application's process; an ending step starts the retention clock."""
+    from .retention import mark_ended
+
     workflow.apply(application, action, actor=actor, comment=comment, expected_version=expected_version)
+    mark_ended(application)
+    db.session.flush()
 
 
 # --- the duplicate check ----------------------------------------------------------------

@@ -20,7 +20,8 @@ from ..extensions import db
 from .models import Application
 
 #: Tables of the module that hold no data about one applicant (settings, other people).
-NOT_ABOUT_THE_APPLICANT = frozenset({"emigrant_participants", "emigrant_priority_weights"})
+NOT_ABOUT_THE_APPLICANT = frozenset({"emigrant_participants", "emigrant_priority_weights", "emigrant_retention",
+                                     "emigrant_statistics"})
 
 
 def _plain(value):

@@ -234,3 +234,55 @@ def subject_access(reference: str):
     application = _load(reference)
     return Response(export.export_zip(application, actor=current_user), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="auskunft-{application.reference}.zip"'})
+
+
+@bp.route("/<reference>/mailing-consent", methods=["POST"])
+@permission_required(ACCESS)
+def mailing_consent(reference: str):
+    from . import retention
+
+    application = _load(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        retention.set_mailing_consent(application, actor=current_user, consent=request.form.get("consent") == "1")
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    return _detail(application)
+
+
+@bp.route("/alumni.<fmt>")
+@permission_required(ACCESS)
+def alumni(fmt: str):
+    """Postal addresses of participants who agreed to receive the magazine, for a mail merge."""
+    from ..core.audit import record_event
+    from ..core.exports import FORMATS, table_response
+    from . import retention
+
+    if fmt not in FORMATS:
+        abort(404)
+    rows = [(a.name, a.address, a.country.name if a.country else a.country_code, a.language)
+            for a in retention.mailing_list()]
+    record_event("emigrants.alumni_export", actor=current_user, summary=f"{len(rows)} addresses")
+    return table_response([_("Name"), _("Address"), _("Country"), _("Language")], rows,
+                          filename="alumni-versand", fmt=fmt)
+
+
+@bp.route("/retention", methods=["GET", "POST"])
+@permission_required(Permission.ADMIN_REFERENCE)
+def retention_settings():
+    """Admins set how long cases and health notes are kept after a case ends."""
+    from . import retention
+    from .forms import RetentionForm
+
+    form = RetentionForm(obj=retention.settings())
+    if form.validate_on_submit():
+        try:
+            retention.set_settings(actor=current_user, case_years=form.case_years.data,
+                                   health_years=form.health_years.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The retention periods have been saved."), "success")
+            return redirect(url_for("emigrants.retention_settings"))
+    return render_template("emigrants/weights.html", form=form, title=_("Retention periods"))

@@ -21,7 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.support import ROOT, median_ms, report_two_sizes, reset_schema, schema_url  # noqa: E402
+from bench.support import median_ms, migrated_app, report_two_sizes, reset_schema  # noqa: E402
 
 PASSWORD = "Bench-Passwort-2026"  # noqa: S105 (benchmark schema only)
 FIRST = ["Ruth", "Rut", "Hans", "Chaim", "Miriam", "Mirjam", "Josef", "Iosif", "Lea", "Leah", "Kurt", "Ester"]
@@ -29,16 +29,6 @@ LAST = ["Schwarz", "Shvarts", "Weiss", "Vais", "Rosenberg", "Rozenberg", "Cohen"
         "Goldstein", "Goldshtein", "Katz", "Kac"]
 
 
-def _app(schema: str):
-    os.environ.setdefault("PROTOKOLL_ENV", "development")
-    from flask_migrate import upgrade
-
-    from protocol_app import create_app
-
-    app = create_app(SQLALCHEMY_DATABASE_URI=schema_url(schema))
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-    return app
 
 
 def load(app, participants: int, applications: int) -> int:
@@ -101,7 +91,7 @@ def main() -> None:
     for label, participants in (("small", args.participants // 10), ("full", args.participants)):
         schema = f"protokoll_bench_emigrants_{label}"
         reset_schema(schema)
-        app = _app(schema)
+        app = migrated_app(schema)
         figures[label] = measure(app, load(app, participants, participants // 20), args.rounds)
     report_two_sizes(
         f"Emigrant programme benchmark — PostgreSQL, {args.participants:,} historical participants and "

@@ -25,31 +25,15 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.support import (  # noqa: E402
-    ROOT,
     logged_in_client,
     median_ms,
+    migrated_app,
     report_two_sizes,
     reset_schema,
-    schema_url,
 )
 
 SCHEMA = "protokoll_bench_events"
-URL = schema_url(SCHEMA)
 PASSWORD = "Bench-Passwort-2026"  # noqa: S105 (benchmark schema only)
-
-
-def _app():
-    os.environ["DATABASE_URL"] = URL
-    os.environ.setdefault("PROTOKOLL_ENV", "development")
-    from flask_migrate import upgrade
-
-    from protocol_app import create_app
-
-    app = create_app()
-    app.config["LOGIN_RATE_LIMIT_IP"] = "10000 per minute"
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-    return app
 
 
 def _build_event(app, guests: int, number: int) -> str:
@@ -144,7 +128,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
     reset_schema(SCHEMA)
-    app = _app()
+    app = migrated_app(SCHEMA)
     small = run_size(app, args.small, 1, args.rounds)
     large = run_size(app, args.guests, 2, args.rounds)
     report_two_sizes(

@@ -23,12 +23,11 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.support import (  # noqa: E402
-    ROOT,
     logged_in_client,
     median_ms,
+    migrated_app,
     report_two_sizes,
     reset_schema,
-    schema_url,
 )
 
 PASSWORD = "Bench-Passwort-2026"  # noqa: S105 (benchmark schema only)
@@ -36,16 +35,6 @@ STATES = ["draft", "submitted", "in_review", "in_approval", "proposed", "approve
           "withdrawn", "draft"]
 
 
-def _app(schema: str):
-    os.environ.setdefault("PROTOKOLL_ENV", "development")
-    from flask_migrate import upgrade
-
-    from protocol_app import create_app
-
-    app = create_app(SQLALCHEMY_DATABASE_URI=schema_url(schema))
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-    return app
 
 
 def load(app, cases: int, holders: int) -> str:
@@ -126,7 +115,7 @@ def main() -> None:
                                   ("full", args.cases, args.holders)):
         schema = f"protokoll_bench_honours_{label}"
         reset_schema(schema)
-        app = _app(schema)
+        app = migrated_app(schema)
         figures[label] = measure(app, load(app, cases, holders), args.rounds)
     report_two_sizes(
         f"Honours benchmark — PostgreSQL, {args.cases:,} cases ({args.cases // 10:,} waiting in a step) and "

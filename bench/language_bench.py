@@ -22,12 +22,11 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.support import (  # noqa: E402
-    ROOT,
     logged_in_client,
     median_ms,
+    migrated_app,
     report_two_sizes,
     reset_schema,
-    schema_url,
 )
 
 PASSWORD = "Bench-Passwort-2026"  # noqa: S105 (benchmark schema only)
@@ -35,16 +34,6 @@ LANGUAGES = ["en", "fr", "pl", "es", "ru", "ja", "zh", "tr", "ar", "it"]
 START = datetime(2027, 2, 16, 9, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Berlin
 
 
-def _app(schema: str):
-    os.environ.setdefault("PROTOKOLL_ENV", "development")
-    from flask_migrate import upgrade
-
-    from protocol_app import create_app
-
-    app = create_app(SQLALCHEMY_DATABASE_URI=schema_url(schema))
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-    return app
 
 
 def load(app, translators: int, assignments: int) -> str:
@@ -149,7 +138,7 @@ def main() -> None:
                                             ("full", args.translators, args.assignments)):
         schema = f"protokoll_bench_language_{label}"
         reset_schema(schema)
-        app = _app(schema)
+        app = migrated_app(schema)
         figures[label] = measure(app, load(app, translators, assignments), args.rounds)
     report_two_sizes(
         f"Sprachendienst benchmark — PostgreSQL, {args.translators} translators and {args.assignments:,} "

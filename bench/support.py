@@ -66,3 +66,16 @@ def report_two_sizes(title: str, small: list, full: list, results_file: str, *, 
     grown = [name for (name, _, q_small), (_, _, q_full) in zip(small, full, strict=True) if q_full != q_small]
     if grown:
         sys.exit(f"SQL count grows with the data: {', '.join(grown)}")
+
+
+def migrated_app(schema: str):
+    """The app on its own schema, migrated to the newest revision."""
+    os.environ.setdefault("PROTOKOLL_ENV", "development")
+    from flask_migrate import upgrade
+
+    from protocol_app import create_app
+
+    app = create_app(SQLALCHEMY_DATABASE_URI=schema_url(schema))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    return app

@@ -256,6 +256,9 @@ def test_retention_erases_health_notes_then_the_whole_case_leaving_only_statisti
     with time_machine.travel(NOW, tick=False), app.app_context():
         actor = _user("team@example.org")
         application = services.create_application(actor=actor, values=_values())
+        from protocol_app.emigrants import letters
+
+        letter_path = letters.generate(application, "invitation", actor=actor).file.path
         services.move(application, "reject", actor=actor, comment="Keine Verbindung zu Berlin belegt (Haifa)")
         application_id, ended = application.id, application.ended_at
         assert ended is not None
@@ -270,6 +273,7 @@ def test_retention_erases_health_notes_then_the_whole_case_leaving_only_statisti
     sweep_reminders_twice(app, datetime(2036, 11, 20, 9, 0, tzinfo=UTC))  # ten years on
     with app.app_context():
         assert db.session.get(Application, application_id) is None
+        assert not letter_path.exists()  # the letter's file is gone from the disk too
         assert db.session.scalar(sa.select(sa.func.count(TransitionLog.id)).where(
             TransitionLog.workflow == "application")) == 0
         stats = db.session.scalars(sa.select(AnonymousStatistic)).all()
@@ -278,3 +282,56 @@ def test_retention_erases_health_notes_then_the_whole_case_leaving_only_statisti
             "SELECT action, summary, changes FROM audit_events WHERE action LIKE 'application.%erased'")).all()
         assert {a.action for a in audit} == {"application.health_erased", "application.erased"}
         assert not any("Schwarz" in f"{a.summary}{a.changes}" or "Rollator" in f"{a.changes}" for a in audit)
+
+
+def test_letters_follow_the_applicants_language_fall_back_to_english_and_are_kept_with_the_case(app, team):
+    import json
+    import zipfile
+
+    from pypdf import PdfReader
+
+    post(team, "/emigrants/new", _form(name="Ruth Schwarz", language="de"), token_from="/emigrants/new")
+    post(team, "/emigrants/new", _form(name="Sarah Levy", birth_date="1932-05-05", language="he"),
+         token_from="/emigrants/new")
+    with app.app_context():
+        refs = {a.name: a.reference for a in db.session.scalars(sa.select(Application))}
+    texts = {}
+    for name, reference in refs.items():
+        page = f"/emigrants/{reference}"
+        post(team, f"{page}/letters/invitation", {}, token_from=page)
+        html = team.get(page).get_data(as_text=True)
+        link = html.split('data-testid="letters"')[1].split('href="')[1].split('"')[0]
+        texts[name] = "".join(p.extract_text() for p in PdfReader(io.BytesIO(team.get(link).data)).pages)
+    assert "Sehr geehrte/r Ruth Schwarz" in texts["Ruth Schwarz"]
+    assert "Dear Sarah Levy" in texts["Sarah Levy"]  # no Hebrew template: English
+    archive = zipfile.ZipFile(io.BytesIO(team.get(f"/emigrants/{refs['Sarah Levy']}/subject-access.zip").data))
+    assert any(name.startswith("dokumente/") and name.endswith(".pdf") for name in archive.namelist())
+    assert json.loads(archive.read("daten.json"))["emigrant_letters"][0]["language"] == "en"
+
+
+def test_admins_keep_the_letter_templates(app, team):
+    make_user(app, "admin@example.org", roles=["admin"])
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    from protocol_app.emigrants.models import LetterTemplate
+
+    with app.app_context():
+        template_id = db.session.scalar(sa.select(LetterTemplate.id).where(
+            LetterTemplate.kind == "invitation", LetterTemplate.language == "en"))
+    page = f"/emigrants/letter-templates/{template_id}"
+    post(admin, page, {"kind": "invitation", "language": "en", "subject": "A warm invitation",
+                       "body": "Dear {name}, welcome ({reference})."}, token_from=page)
+    post(team, "/emigrants/new", _form(language="en"), token_from="/emigrants/new")
+    with app.app_context():
+        reference = db.session.scalar(sa.select(Application)).reference
+    detail = f"/emigrants/{reference}"
+    post(team, f"{detail}/letters/invitation", {}, token_from=detail)
+    with app.app_context():
+        from pypdf import PdfReader
+
+        from protocol_app.emigrants.models import GeneratedLetter
+
+        letter = db.session.scalar(sa.select(GeneratedLetter))
+        text = "".join(p.extract_text() for p in PdfReader(letter.file.path).pages)
+    assert "A warm invitation" in text and f"Dear Ruth Schwarz, welcome ({reference})." in text
+    assert team.get("/emigrants/letter-templates").status_code == 403  # the team does not edit wording

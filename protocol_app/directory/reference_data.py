@@ -224,6 +224,9 @@ def load_reference_data() -> dict[str, int]:
     from ..honours.reference_data import load_award_types
 
     counts["award_types"] = load_award_types()
+    from ..emigrants.letters import load_default_templates
+
+    counts["letter_templates"] = load_default_templates()
     if any(counts.values()):
         record_event("reference_data.load", summary=str(counts))
     return counts

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm
 from ..directory.forms import country_choices
-from .models import ApplicantCategory
+from .models import ApplicantCategory, LetterKind
 
 YES_NO = [("", "—"), ("yes", _l("yes")), ("no", _l("no"))]
 
@@ -110,4 +110,13 @@ class RetentionForm(FlaskForm):
         NumberRange(min=0, max=30, message=_l("Please enter 0 to 30 years."))])
     health_years = IntegerField(_l("Keep health notes for … years after the case ends"), validators=[
         NumberRange(min=0, max=30, message=_l("Please enter 0 to 30 years."))])
+    submit = SubmitField(_l("Save"))
+
+
+class LetterTemplateForm(FlaskForm):
+    kind = SelectField(_l("Letter"), choices=LetterKind.choices())
+    language = PlainTextField(_l("Language (ISO code, e.g. en)"), validators=[DataRequired(), Length(max=3)])
+    subject = PlainTextField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    body = PlainTextAreaField(_l("Text ({name}, {reference}, {companion} and {date} are filled in)"),
+                              validators=[DataRequired(), Length(max=20000)])
     submit = SubmitField(_l("Save"))

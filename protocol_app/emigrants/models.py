@@ -168,6 +168,56 @@ class AnonymousStatistic(db.Model):
     outcome: Mapped[str] = mapped_column(sa.String(20), nullable=False)
 
 
+class LetterKind(LabelledEnum):
+    INVITATION = "invitation", _l("Invitation")
+    CONFIRMATION = "confirmation", _l("Confirmation with the programme")
+    THANKS = "thanks", _l("Thank-you letter")
+
+
+class LetterTemplate(TimestampMixin, db.Model):
+    """The text of a letter in one language, kept by admins; {name} and the like are filled in."""
+
+    __tablename__ = "emigrant_letter_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(15), nullable=False)
+    language: Mapped[str] = mapped_column(sa.String(3), nullable=False)
+    subject: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "language", name="uq_emigrant_letter_templates_kind_language"),
+        enum_check("kind", LetterKind),
+    )
+
+    @property
+    def kind_label(self):
+        return LetterKind(self.kind).label
+
+
+class GeneratedLetter(db.Model):
+    """A letter as it was generated for an application, kept with the case."""
+
+    __tablename__ = "emigrant_letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("emigrant_applications.id", ondelete="CASCADE"),
+                                                nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(15), nullable=False)
+    language: Mapped[str] = mapped_column(sa.String(3), nullable=False)
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    file = relationship("StoredFile", lazy="joined")
+
+    __table_args__ = (enum_check("kind", LetterKind),)
+
+    @property
+    def kind_label(self):
+        return LetterKind(self.kind).label
+
+
 class PriorityWeights(db.Model):
     """The weights of the waiting list's priority score (one row, set by an admin)."""
 

@@ -11,13 +11,15 @@ from ..auth.services import users_with_role
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import ValidationFailed
+from ..core.files import erase_file
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import create_once, reminder_rule
 from ..core.time import now_utc
 from ..core.workflow import TransitionLog
 from ..extensions import db
-from .models import AnonymousStatistic, Application, RetentionSettings
+from .letters import letters_of
+from .models import AnonymousStatistic, Application, GeneratedLetter, RetentionSettings
 from .workflow import APPLICATION_WORKFLOW
 
 ENDED_STATES = ("closed", "rejected", "withdrawn")
@@ -96,6 +98,10 @@ def erase_due() -> dict[str, int]:
         # The process log's comments (reasons for a rejection, say) go with the case.
         db.session.execute(sa.delete(TransitionLog).where(TransitionLog.workflow == APPLICATION_WORKFLOW.name,
                                                           TransitionLog.object_id == application.id))
+        files = [letter.file for letter in letters_of(application)]
+        db.session.execute(sa.delete(GeneratedLetter).where(GeneratedLetter.application_id == application.id))
+        for stored in files:  # the documents go too, from the disk
+            erase_file(stored)
         db.session.delete(application)
         counts["cases"] += 1
     db.session.flush()

@@ -17,9 +17,9 @@ from ..core.navigation import register_nav
 from ..core.permissions import Permission, permission_required
 from ..core.references import find_by_reference
 from ..extensions import db
-from . import participant_import, services
+from . import letters, participant_import, services
 from .forms import ApplicationForm, DuplicateForm, ImportForm, OverrideForm, WeightsForm
-from .models import ApplicantCategory, Application
+from .models import ApplicantCategory, Application, LetterKind
 from .workflow import APPLICATION_WORKFLOW, OPEN_STATES, ApplicationState
 
 bp = Blueprint("emigrants", __name__, url_prefix="/emigrants", template_folder="templates")
@@ -94,6 +94,7 @@ def detail(reference: str):
         history=workflow.history(APPLICATION_WORKFLOW, application.id), confirm=ConfirmForm(),
         state_labels={s.value: s.label for s in ApplicationState}, score=score, reasons=reasons,
         override_form=OverrideForm(), editable=application.state in OPEN_STATES,
+        letters=letters.letters_of(application), letter_kinds=LetterKind,
     )
 
 
@@ -286,3 +287,51 @@ def retention_settings():
             flash(_("The retention periods have been saved."), "success")
             return redirect(url_for("emigrants.retention_settings"))
     return render_template("emigrants/weights.html", form=form, title=_("Retention periods"))
+
+
+@bp.route("/<reference>/letters/<kind>", methods=["POST"])
+@permission_required(ACCESS)
+def letter_generate(reference: str, kind: str):
+    application = _load(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        letter = letters.generate(application, kind, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("The letter has been generated (%(language)s).", language=letter.language), "success")
+    return _detail(application, "letters")
+
+
+@bp.route("/<reference>/letters/<int:letter_id>.pdf")
+@permission_required(ACCESS)
+def letter_download(reference: str, letter_id: int):
+    from flask import send_file
+
+    from ..core.audit import record_event
+    from .models import GeneratedLetter
+
+    application = _load(reference)
+    letter = db.session.get(GeneratedLetter, letter_id)
+    if letter is None or letter.application_id != application.id:
+        abort(404)
+    record_event("application.letter_read", actor=current_user, target=application)
+    return send_file(letter.file.path, mimetype="application/pdf", download_name=letter.file.original_name)
+
+
+def _register_letter_templates() -> None:
+    from ..core.crud import Column, CrudSpec, register_crud
+    from .forms import LetterTemplateForm
+    from .models import LetterTemplate
+
+    admins = (Permission.ADMIN_REFERENCE,)
+    register_crud(bp, CrudSpec(
+        "letter-templates", LetterTemplate, LetterTemplateForm, _l("Letter templates"), _l("Letter template"),
+        [Column("kind_label", _l("Letter")), Column("language", _l("Language"), LetterTemplate.language),
+         Column("subject", _l("Subject"), LetterTemplate.subject)],
+        (LetterTemplate.subject,), "language", admins, admins,
+    ))
+
+
+_register_letter_templates()

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from protocol_app.core.errors import ValidationFailed
+from protocol_app.core.errors import DomainError, ValidationFailed
 from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.emigrants import services
 from protocol_app.emigrants.models import Application, HistoricalParticipant
@@ -335,3 +335,41 @@ def test_admins_keep_the_letter_templates(app, team):
         text = "".join(p.extract_text() for p in PdfReader(letter.file.path).pages)
     assert "A warm invitation" in text and f"Dear Ruth Schwarz, welcome ({reference})." in text
     assert team.get("/emigrants/letter-templates").status_code == 403  # the team does not edit wording
+
+
+def test_planning_the_stay_and_travel_against_the_budget(app, team):
+    from decimal import Decimal
+
+    from protocol_app.emigrants import planning
+
+    make_user(app, "admin@example.org", roles=["admin"])
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    post(admin, "/emigrants/budget", {"year": "2027", "amount": "3000.00"}, token_from="/emigrants/budget")
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = _user("team@example.org")
+        application = services.create_application(actor=actor, values=_values(companion_birth_date=date(1960, 1, 1)))
+        with pytest.raises(DomainError, match="Nur der Besuch"):
+            planning.save_plan(application, actor=actor, arrives_on=date(2027, 5, 3))
+        application.state = "invited"  # the process itself is tested above
+        plan = planning.save_plan(application, actor=actor, arrives_on=date(2027, 5, 3), hotel="Hotel am Park",
+                                  hotel_cost=Decimal("1400"), volunteer="Frau Ehrenamt")
+        assert plan.departs_on == date(2027, 5, 10)  # a week
+        planning.add_booking(application, actor=actor, traveller="guest", mode="flight", carrier="El Al",
+                             number="LY 2371", departs_at=datetime(2027, 5, 3, 6, 0, tzinfo=UTC),
+                             arrives_at=datetime(2027, 5, 3, 10, 0, tzinfo=UTC), booking_code="X7Q2", cost=Decimal("900"))
+        with pytest.raises(ValidationFailed, match="Budget"):
+            planning.add_booking(application, actor=actor, traveller="companion", mode="flight", carrier="El Al",
+                                 departs_at=datetime(2027, 5, 3, 6, 0, tzinfo=UTC),
+                                 arrives_at=datetime(2027, 5, 3, 10, 0, tzinfo=UTC), cost=Decimal("900"))
+        assert len(planning.bookings_of(application)) == 1  # refused: nothing stored
+        planning.add_booking(application, actor=actor, traveller="companion", mode="flight", carrier="El Al",
+                             departs_at=datetime(2027, 5, 3, 6, 0, tzinfo=UTC),
+                             arrives_at=datetime(2027, 5, 3, 10, 0, tzinfo=UTC), cost=Decimal("900"),
+                             overrun_reason="Rollstuhlplatz nur in dieser Maschine")
+        status = planning.budget_status(2027)
+        assert (status.committed, status.spent, status.left) == (Decimal("3200"), Decimal("0"), Decimal("-200"))
+        db.session.commit()
+    page = team.get("/emigrants/budget?year=2027").get_data(as_text=True)
+    assert "3200.00 EUR" in page and "-200.00 EUR" in page
+    assert post(team, "/emigrants/budget", {"year": "2027", "amount": "9"}, token_from="/emigrants/budget").status_code == 403

@@ -8,6 +8,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
+    DecimalField,
     EmailField,
     IntegerField,
     RadioField,
@@ -16,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm
+from ..core.forms import DATETIME_FORMAT, PlainTextAreaField, PlainTextField, VersionedForm
 from ..directory.forms import country_choices
 from .models import ApplicantCategory, LetterKind
 
@@ -120,3 +122,35 @@ class LetterTemplateForm(FlaskForm):
     body = PlainTextAreaField(_l("Text ({name}, {reference}, {companion} and {date} are filled in)"),
                               validators=[DataRequired(), Length(max=20000)])
     submit = SubmitField(_l("Save"))
+
+
+class StayForm(FlaskForm):
+    arrives_on = DateField(_l("Arrival"), validators=[DataRequired()])
+    departs_on = DateField(_l("Departure (empty: a week later)"), validators=[Optional()])
+    hotel = PlainTextField(_l("Hotel"), validators=[Optional(), Length(max=200)])
+    room_type = PlainTextField(_l("Room type"), validators=[Optional(), Length(max=100)])
+    half_board = BooleanField(_l("Half board"), default=True)
+    hotel_cost = DecimalField(_l("Hotel cost (EUR)"), places=2, validators=[Optional()])
+    volunteer = PlainTextField(_l("Volunteer companion"), validators=[Optional(), Length(max=200)])
+    transfers = PlainTextAreaField(_l("Local transfers"), validators=[Optional(), Length(max=2000)])
+    overrun_reason = PlainTextField(_l("Reason if the budget is exceeded"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Save the stay"))
+
+
+class BookingForm(FlaskForm):
+    traveller = SelectField(_l("Traveller"), choices=[("guest", _l("Guest")), ("companion", _l("Companion"))])
+    mode = SelectField(_l("By"), choices=[("flight", _l("Flight")), ("train", _l("Train"))])
+    carrier = PlainTextField(_l("Carrier"), validators=[DataRequired(), Length(max=100)])
+    number = PlainTextField(_l("Flight or train number"), validators=[Optional(), Length(max=20)])
+    departs_at = DateTimeLocalField(_l("Departure"), format=DATETIME_FORMAT, validators=[DataRequired()])
+    arrives_at = DateTimeLocalField(_l("Arrival"), format=DATETIME_FORMAT, validators=[DataRequired()])
+    booking_code = PlainTextField(_l("Booking code"), validators=[Optional(), Length(max=30)])
+    cost = DecimalField(_l("Cost (EUR)"), places=2, validators=[DataRequired()])
+    overrun_reason = PlainTextField(_l("Reason if the budget is exceeded"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Add booking"))
+
+
+class BudgetForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[DataRequired()])
+    amount = DecimalField(_l("Budget (EUR)"), places=2, validators=[DataRequired()])
+    submit = SubmitField(_l("Set budget"))

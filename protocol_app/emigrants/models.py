@@ -8,6 +8,7 @@ is logged (see `services.log_read`)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -140,6 +141,67 @@ class DuplicateDecision(db.Model):
         sa.CheckConstraint("match_kind IN ('application', 'participant')", name="match_kind_valid"),
         sa.CheckConstraint("verdict IN ('same_person', 'different')", name="verdict_valid"),
     )
+
+
+class StayPlan(TimestampMixin, db.Model):
+    """The planned week in Berlin of an invited applicant: dates, hotel, volunteer, transfers."""
+
+    __tablename__ = "emigrant_stays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("emigrant_applications.id", ondelete="CASCADE"),
+                                                nullable=False, unique=True)
+    arrives_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    departs_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    hotel: Mapped[str | None] = mapped_column(sa.String(200))
+    room_type: Mapped[str | None] = mapped_column(sa.String(100))
+    half_board: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    hotel_cost: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    volunteer: Mapped[str | None] = mapped_column(sa.String(200))
+    transfers: Mapped[str | None] = mapped_column(sa.Text)
+    #: Why the costs were accepted although the year's budget is exceeded.
+    overrun_reason: Mapped[str | None] = mapped_column(sa.String(500))
+
+    __table_args__ = (
+        sa.CheckConstraint("departs_on > arrives_on", name="departs_after_arrival"),
+        sa.CheckConstraint("hotel_cost IS NULL OR hotel_cost >= 0", name="hotel_cost_positive"),
+    )
+
+
+class TravelBooking(db.Model):
+    """A flight or train of the guest or the companion."""
+
+    __tablename__ = "emigrant_travel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("emigrant_applications.id", ondelete="CASCADE"),
+                                                nullable=False, index=True)
+    traveller: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    mode: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    carrier: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    number: Mapped[str | None] = mapped_column(sa.String(20))
+    departs_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    arrives_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    booking_code: Mapped[str | None] = mapped_column(sa.String(30))
+    cost: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), nullable=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("traveller IN ('guest', 'companion')", name="traveller_valid"),
+        sa.CheckConstraint("mode IN ('flight', 'train')", name="mode_valid"),
+        sa.CheckConstraint("arrives_at > departs_at", name="arrives_after_departure"),
+        sa.CheckConstraint("cost >= 0", name="cost_positive"),
+    )
+
+
+class YearBudget(db.Model):
+    """The programme's budget of a year, set by an admin."""
+
+    __tablename__ = "emigrant_budgets"
+
+    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    amount: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2), nullable=False)
+
+    __table_args__ = (sa.CheckConstraint("amount >= 0", name="amount_positive"),)
 
 
 class RetentionSettings(db.Model):

@@ -21,7 +21,7 @@ from .models import Application
 
 #: Tables of the module that hold no data about one applicant (settings, other people).
 NOT_ABOUT_THE_APPLICANT = frozenset({"emigrant_participants", "emigrant_priority_weights", "emigrant_retention",
-                                     "emigrant_statistics", "emigrant_letter_templates"})
+                                     "emigrant_statistics", "emigrant_letter_templates", "emigrant_budgets"})
 
 
 def _plain(value):

@@ -17,8 +17,15 @@ from ..core.navigation import register_nav
 from ..core.permissions import Permission, permission_required
 from ..core.references import find_by_reference
 from ..extensions import db
-from . import letters, participant_import, services
-from .forms import ApplicationForm, DuplicateForm, ImportForm, OverrideForm, WeightsForm
+from . import letters, participant_import, planning, services
+from .forms import (
+    ApplicationForm,
+    BookingForm,
+    DuplicateForm,
+    ImportForm,
+    OverrideForm,
+    WeightsForm,
+)
 from .models import ApplicantCategory, Application, LetterKind
 from .workflow import APPLICATION_WORKFLOW, OPEN_STATES, ApplicationState
 
@@ -95,7 +102,17 @@ def detail(reference: str):
         state_labels={s.value: s.label for s in ApplicationState}, score=score, reasons=reasons,
         override_form=OverrideForm(), editable=application.state in OPEN_STATES,
         letters=letters.letters_of(application), letter_kinds=LetterKind,
+        plan=planning.plan_of(application), bookings=planning.bookings_of(application),
+        plannable=application.state in planning.PLANNABLE_STATES, stay_form=stay_form(application),
+        booking_form=BookingForm(),
     )
+
+
+def stay_form(application):
+    from .forms import StayForm
+
+    plan = planning.plan_of(application)
+    return StayForm(obj=plan) if plan else StayForm()
 
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
@@ -335,3 +352,71 @@ def _register_letter_templates() -> None:
 
 
 _register_letter_templates()
+
+
+@bp.route("/<reference>/stay", methods=["POST"])
+@permission_required(ACCESS)
+def stay(reference: str):
+    from .forms import StayForm
+
+    application, form = _load(reference), StayForm()
+    if form.validate_on_submit():
+        try:
+            planning.save_plan(application, actor=current_user, arrives_on=form.arrives_on.data,
+                               departs_on=form.departs_on.data, hotel=form.hotel.data, room_type=form.room_type.data,
+                               half_board=form.half_board.data, hotel_cost=form.hotel_cost.data,
+                               volunteer=form.volunteer.data, transfers=form.transfers.data,
+                               overrun_reason=form.overrun_reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return _detail(application, "planning")
+
+
+@bp.route("/<reference>/travel", methods=["POST"])
+@permission_required(ACCESS)
+def travel(reference: str):
+    from ..core.forms import local_to_utc
+
+    application, form = _load(reference), BookingForm()
+    if form.validate_on_submit():
+        try:
+            planning.add_booking(application, actor=current_user, traveller=form.traveller.data, mode=form.mode.data,
+                                 carrier=form.carrier.data, number=form.number.data,
+                                 departs_at=local_to_utc(form.departs_at.data, "Europe/Berlin"),
+                                 arrives_at=local_to_utc(form.arrives_at.data, "Europe/Berlin"),
+                                 booking_code=form.booking_code.data, cost=form.cost.data,
+                                 overrun_reason=form.overrun_reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return _detail(application, "planning")
+
+
+@bp.route("/budget", methods=["GET", "POST"])
+@permission_required(ACCESS, Permission.ADMIN_REFERENCE)
+def budget():
+    """Committed and spent against the year's budget (totals only); admins set the budget."""
+    from ..core.permissions import user_has
+    from .forms import BudgetForm
+
+    form = BudgetForm()
+    can_set = user_has(current_user, Permission.ADMIN_REFERENCE)
+    if request.method == "POST":
+        if not can_set:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                planning.set_budget(form.year.data, form.amount.data, actor=current_user)
+            except DomainError as exc:
+                flash(str(exc.message), "danger")
+            else:
+                flash(_("The budget has been set."), "success")
+        else:
+            flash_form_errors(form)
+        return redirect(url_for("emigrants.budget"))
+    year = request.args.get("year", type=int) or services.today().year
+    return render_template("emigrants/budget.html", status=planning.budget_status(year), form=form,
+                           can_set=can_set)

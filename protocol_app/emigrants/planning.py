@@ -1,0 +1,137 @@
+"""Planning an invited applicant's week: dates, hotel, travel of guest and companion, the
+volunteer companion and transfers — with the costs against the year's budget. A plan that
+would exceed the budget needs a reason, and the warning is shown until it has one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..core.audit import record_event
+from ..core.db import transactional
+from ..core.errors import DomainError, ValidationFailed
+from ..extensions import db
+from .models import Application, StayPlan, TravelBooking, YearBudget
+
+#: A visit lasts a week.
+USUAL_LENGTH = timedelta(days=7)
+PLANNABLE_STATES = ("invited", "confirmed", "travel_booked")
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    year: int
+    budget: Decimal | None
+    #: Costs of every planned stay of the year.
+    committed: Decimal
+    #: Costs of stays that took place.
+    spent: Decimal
+
+    @property
+    def left(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.committed
+
+
+def _stay_costs(year: int, states=None) -> Decimal:
+    stays = sa.select(StayPlan.application_id, StayPlan.hotel_cost).join(Application).where(
+        sa.extract("year", StayPlan.arrives_on) == year)
+    if states:
+        stays = stays.where(Application.state.in_(states))
+    rows = db.session.execute(stays).all()
+    ids = [application_id for application_id, _cost in rows]
+    travel = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(TravelBooking.cost), 0)).where(
+        TravelBooking.application_id.in_(ids))) if ids else 0
+    return sum((cost or Decimal("0") for _id, cost in rows), Decimal("0")) + Decimal(str(travel or 0))
+
+
+def budget_status(year: int) -> BudgetStatus:
+    budget = db.session.get(YearBudget, year)
+    return BudgetStatus(year, budget.amount if budget else None, _stay_costs(year),
+                        _stay_costs(year, ("visited", "closed")))
+
+
+def plan_of(application: Application) -> StayPlan | None:
+    return db.session.scalar(sa.select(StayPlan).where(StayPlan.application_id == application.id))
+
+
+def bookings_of(application: Application) -> list[TravelBooking]:
+    return list(db.session.scalars(sa.select(TravelBooking).where(
+        TravelBooking.application_id == application.id).order_by(TravelBooking.departs_at)))
+
+
+def _check_budget(application: Application, plan: StayPlan, extra: Decimal, reason: str | None) -> None:
+    status = budget_status(plan.arrives_on.year)
+    if status.budget is not None and status.committed + extra > status.budget:
+        if not (reason or plan.overrun_reason or "").strip():
+            raise ValidationFailed(_l(
+                "This would exceed the budget of %(year)s (%(budget)s EUR, %(committed)s EUR committed). "
+                "Please give the reason for accepting the costs.", year=status.year, budget=status.budget,
+                committed=status.committed + extra), field="overrun_reason")
+        plan.overrun_reason = (reason or plan.overrun_reason).strip()[:500]
+
+
+@transactional
+def save_plan(application: Application, *, actor, arrives_on: date, departs_on: date | None = None, hotel=None,
+              room_type=None, half_board: bool = True, hotel_cost: Decimal | None = None, volunteer=None,
+              transfers=None, overrun_reason: str | None = None) -> StayPlan:
+    """Record or change the stay; a week by default."""
+    if application.state not in PLANNABLE_STATES:
+        raise DomainError(_l("Only an invited applicant's visit can be planned."))
+    departs_on = departs_on or arrives_on + USUAL_LENGTH
+    if departs_on <= arrives_on:
+        raise ValidationFailed(_l("The departure must be after the arrival."), field="departs_on")
+    if hotel_cost is not None and hotel_cost < 0:
+        raise ValidationFailed(_l("Costs cannot be negative."), field="hotel_cost")
+    plan = plan_of(application) or StayPlan(application_id=application.id)
+    old_cost = plan.hotel_cost or Decimal("0")
+    plan.arrives_on, plan.departs_on, plan.hotel, plan.room_type = arrives_on, departs_on, hotel, room_type
+    plan.half_board, plan.volunteer, plan.transfers = half_board, volunteer, transfers
+    _check_budget(application, plan, (hotel_cost or Decimal("0")) - old_cost, overrun_reason)
+    plan.hotel_cost = hotel_cost
+    db.session.add(plan)
+    db.session.flush()
+    record_event("application.stay_plan", actor=actor, target=application, summary=f"{arrives_on} - {departs_on}")
+    return plan
+
+
+@transactional
+def add_booking(application: Application, *, actor, traveller: str, mode: str, carrier: str, number=None,
+                departs_at: datetime, arrives_at: datetime, booking_code=None, cost: Decimal,
+                overrun_reason: str | None = None) -> TravelBooking:
+    """A flight or train for the guest or the companion, counted against the budget."""
+    plan = plan_of(application)
+    if plan is None:
+        raise DomainError(_l("Please plan the dates of the stay first."))
+    if traveller not in ("guest", "companion") or mode not in ("flight", "train"):
+        raise ValidationFailed(_l("Please choose who travels and how."))
+    if traveller == "companion" and not application.companion_name:
+        raise ValidationFailed(_l("This applicant travels without a companion."))
+    if arrives_at <= departs_at:
+        raise ValidationFailed(_l("The arrival must be after the departure."), field="arrives_at")
+    if cost is None or cost < 0:
+        raise ValidationFailed(_l("Costs cannot be negative."), field="cost")
+    _check_budget(application, plan, cost, overrun_reason)
+    booking = TravelBooking(application_id=application.id, traveller=traveller, mode=mode, carrier=carrier.strip(),
+                            number=number, departs_at=departs_at, arrives_at=arrives_at, booking_code=booking_code,
+                            cost=cost)
+    db.session.add(booking)
+    db.session.flush()
+    record_event("application.travel_booking", actor=actor, target=application, summary=f"{traveller} {mode}")
+    return booking
+
+
+@transactional
+def set_budget(year: int, amount: Decimal, *, actor) -> YearBudget:
+    """Admins set the year's budget."""
+    if amount < 0 or not 2000 <= year <= 2100:
+        raise ValidationFailed(_l("Please give a year and an amount of 0 or more."))
+    budget = db.session.get(YearBudget, year) or YearBudget(year=year)
+    budget.amount = amount
+    db.session.add(budget)
+    db.session.flush()
+    record_event("emigrants.budget", actor=actor, summary=f"{year}: {amount}")
+    return budget

@@ -373,3 +373,30 @@ def test_planning_the_stay_and_travel_against_the_budget(app, team):
     page = team.get("/emigrants/budget?year=2027").get_data(as_text=True)
     assert "3200.00 EUR" in page and "-200.00 EUR" in page
     assert post(team, "/emigrants/budget", {"year": "2027", "amount": "9"}, token_from="/emigrants/budget").status_code == 403
+
+
+def test_statistics_count_applications_visits_and_costs_with_history_and_erased_cases(app, team):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from protocol_app.emigrants import planning
+    from protocol_app.emigrants.models import AnonymousStatistic
+
+    _import(team, ["Alt Gast;;;1925;2026;IL", "Noch Einer;;;1926;2026;US"])
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = _user("team@example.org")
+        visited = services.create_application(actor=actor, values=_values(name="Besucht"))
+        visited.state = "invited"  # the process itself is tested above
+        planning.save_plan(visited, actor=actor, arrives_on=date(2027, 5, 3), hotel_cost=Decimal("1200"))
+        visited.state = "visited"
+        services.create_application(actor=actor, values=_values(name="Wartet", birth_date=date(1933, 1, 1)))
+        db.session.add(AnonymousStatistic(year=2026, category="emigrant", country_code="IL", outcome="closed"))
+        db.session.commit()
+    page = team.get("/emigrants/statistics?from=2026&to=2026").get_data(as_text=True)
+    assert 'data-testid="chart"' in page
+    sheet = load_workbook(io.BytesIO(team.get("/emigrants/statistics.xlsx?from=2026&to=2026").data)).active
+    rows = {(r[1], r[2]): r[3:] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    # Two applications from Israel plus one erased case; two visits (one now, one erased); costs of the stay.
+    assert rows[("emigrant", "IL")] == (3, 2, 1200)
+    assert rows[("historical", "IL")] == (0, 1, 0) and rows[("historical", "US")] == (0, 1, 0)

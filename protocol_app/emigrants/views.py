@@ -420,3 +420,40 @@ def budget():
     year = request.args.get("year", type=int) or services.today().year
     return render_template("emigrants/budget.html", status=planning.budget_status(year), form=form,
                            can_set=can_set)
+
+
+def _years() -> tuple[int, int]:
+    this_year = services.today().year
+    year_from = request.args.get("from", type=int) or this_year - 9
+    year_to = request.args.get("to", type=int) or this_year
+    if not 1969 <= year_from <= year_to <= 2100:
+        flash(_("Please give a range of years from 1969 on, the first not after the last."), "warning")
+        return this_year - 9, this_year
+    return year_from, year_to
+
+
+@bp.route("/statistics")
+@permission_required(ACCESS)
+def statistics():
+    from . import statistics as stats
+
+    year_from, year_to = _years()
+    table = stats.rows(year_from, year_to)
+    chart = stats.per_year(table)
+    peak = max([max(a, v) for _y, a, v in chart] + [1])
+    return render_template("emigrants/statistics.html", rows=table, chart=chart, peak=peak, year_from=year_from,
+                           year_to=year_to)
+
+
+@bp.route("/statistics.<fmt>")
+@permission_required(ACCESS)
+def statistics_export(fmt: str):
+    from ..core.exports import FORMATS, table_response
+    from . import statistics as stats
+
+    if fmt not in FORMATS:
+        abort(404)
+    year_from, year_to = _years()
+    data = [(r.year, r.category, r.country, r.applications, r.visits, r.costs) for r in stats.rows(year_from, year_to)]
+    return table_response([_("Year"), _("Category"), _("Country"), _("Applications"), _("Visits"), _("Costs (EUR)")],
+                          data, filename=f"emigrantenprogramm-{year_from}-{year_to}", fmt=fmt)

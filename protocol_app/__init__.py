@@ -91,6 +91,7 @@ def _import_models() -> None:
     from .core.reminders import rules as _rules  # noqa: F401
     from .directory import models as _directory  # noqa: F401
     from .emigrants import models as _emigrants  # noqa: F401
+    from .emigrants import reminders as _emigrant_reminders  # noqa: F401
     from .emigrants import retention as _emigrant_retention  # noqa: F401
     from .events import models as _events  # noqa: F401
     from .events import reminders as _event_reminders  # noqa: F401

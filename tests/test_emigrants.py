@@ -400,3 +400,41 @@ def test_statistics_count_applications_visits_and_costs_with_history_and_erased_
     # Two applications from Israel plus one erased case; two visits (one now, one erased); costs of the stay.
     assert rows[("emigrant", "IL")] == (3, 2, 1200)
     assert rows[("historical", "IL")] == (0, 1, 0) and rows[("historical", "US")] == (0, 1, 0)
+
+
+def test_reminders_for_unanswered_invitations_and_missing_bookings_go_to_the_team_without_names(app, team):
+    from decimal import Decimal
+
+    from protocol_app.core.notifications.models import Notification, OutboxMail
+    from protocol_app.emigrants import planning
+
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = _user("team@example.org")
+        silent = services.create_application(actor=actor, values=_values(name="Schweigt"))
+        silent.state = "waiting"  # the earlier steps are tested above
+        services.move(silent, "invite", actor=actor)
+        travelling = services.create_application(actor=actor, values=_values(name="Reist",
+                                                                             birth_date=date(1930, 2, 2)))
+        travelling.state = "invited"
+        planning.save_plan(travelling, actor=actor, arrives_on=date(2026, 12, 20), hotel_cost=Decimal("800"))
+        planning.add_booking(travelling, actor=actor, traveller="guest", mode="flight", carrier="El Al",
+                             departs_at=datetime(2026, 12, 20, 6, 0, tzinfo=UTC),
+                             arrives_at=datetime(2026, 12, 20, 10, 0, tzinfo=UTC), cost=Decimal("500"))
+        travelling.state = "confirmed"
+        db.session.commit()
+        refs = (silent.reference, travelling.reference)
+
+    def told(email, fragment):
+        with app.app_context():
+            return [m for m in db.session.scalars(sa.select(Notification.message).where(
+                Notification.user_id == _user(email).id)) if fragment in m]
+
+    sweep_reminders_twice(app, datetime(2026, 12, 19, 9, 0, tzinfo=UTC))  # 29 days after the invitation
+    assert told("team@example.org", "Einladung") == []
+    assert len(told("team@example.org", "nicht vollständig gebucht")) == 1  # the companion has no flight
+    sweep_reminders_twice(app, datetime(2026, 12, 21, 9, 0, tzinfo=UTC))
+    assert told("team2@example.org", "keine Antwort auf die Einladung") == [
+        f"Antrag {refs[0]}: seit 30 Tagen keine Antwort auf die Einladung."]
+    with app.app_context():
+        mails = [m.subject + m.body_text for m in db.session.scalars(sa.select(OutboxMail))]
+    assert mails and not any("Schweigt" in m or "Reist" in m or "Rollator" in m for m in mails)

@@ -40,17 +40,26 @@ def logged_in_client(app, email: str, password: str):
     return client
 
 
-def median_ms(run, rounds: int, statements: list) -> tuple[float, int]:
+def median_ms(run, rounds: int) -> tuple[float, int]:
     """Median wall time of `run()` in ms and the SQL statements per call (after one warm-up)."""
     import statistics
     import time
 
     run()
-    timings, statements[:] = [], []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        run()
-        timings.append((time.perf_counter() - started) * 1000)
+    statements: list = []
+
+    def count(*_args):
+        statements.append(1)
+
+    timings = []
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
+    try:
+        for _ in range(rounds):
+            started = time.perf_counter()
+            run()
+            timings.append((time.perf_counter() - started) * 1000)
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
     return statistics.median(timings), len(statements) // rounds
 
 

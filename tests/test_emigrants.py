@@ -438,3 +438,8 @@ def test_reminders_for_unanswered_invitations_and_missing_bookings_go_to_the_tea
     with app.app_context():
         mails = [m.subject + m.body_text for m in db.session.scalars(sa.select(OutboxMail))]
     assert mails and not any("Schweigt" in m or "Reist" in m or "Rollator" in m for m in mails)
+
+
+def test_statistics_before_the_programme_began_are_refused_with_a_message(app, team):
+    page = team.get("/emigrants/statistics?from=1950&to=1960").get_data(as_text=True)
+    assert "Bitte einen Zeitraum von 1969 bis 2100 angeben" in page

@@ -133,3 +133,11 @@ def test_the_desk_exports_what_waits_for_the_manager(app):
     sheet = load_workbook(io.BytesIO(client.get("/honours/desk.xlsx").data)).active
     assert [c.value for c in sheet[2]][:3] == ["N-2026-0001", "Verdienstorden des Landes Berlin", "Referatsleitung"]
     assert client.get("/honours/desk.csv").data.decode("utf-8-sig").startswith("Aktenzeichen;")
+
+
+def test_a_report_range_the_wrong_way_round_falls_back_with_a_message(app):
+    setup_people(app)
+    client = app.test_client()
+    login(client, "referatsleitung@example.org")
+    page = client.get("/honours/report?from=2030&to=2020", follow_redirects=True).get_data(as_text=True)
+    assert "Bitte einen Zeitraum von 1900 bis 2100 angeben, das erste Jahr nicht nach dem letzten." in page

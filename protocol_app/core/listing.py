@@ -50,6 +50,26 @@ def search_clause(query: str, columns):
     return sa.or_(*(sa.func.lower(col).like(pattern) for col in columns))
 
 
+def year_range(earliest: int, span: int = 10) -> tuple[int, int]:
+    """The ?from= and ?to= years of a report page, by default the last `span` years.
+
+    A range outside [earliest, 2100] or the wrong way round falls back to the default, with a message.
+    """
+    from flask import flash
+    from flask_babel import gettext as _
+
+    from .time import BERLIN, now_utc
+
+    this_year = now_utc().astimezone(BERLIN).year
+    year_from = request.args.get("from", type=int) or this_year - span + 1
+    year_to = request.args.get("to", type=int) or this_year
+    if not earliest <= year_from <= year_to <= 2100:
+        flash(_("Please give a range of years from %(earliest)s to 2100, the first not after the last.",
+                earliest=earliest), "warning")
+        return this_year - span + 1, this_year
+    return year_from, year_to
+
+
 def search_query() -> str:
     """The ?q= search text of the request, trimmed."""
     return (request.args.get("q") or "").strip()[:100]

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import transactional
-from ..core.errors import DomainError, ValidationFailed
+from ..core.errors import ConcurrentChangeError, ValidationFailed
 from ..core.languages import check_language
 from ..core.references import next_number
 from ..core.time import BERLIN, now_utc
@@ -31,6 +31,7 @@ from .models import (
     HistoricalParticipant,
     PriorityWeights,
 )
+from .retention import mark_ended
 from .workflow import GUARDS
 
 FIELDS = ("category", "name", "birth_name", "birth_date", "birth_place", "address", "country_code", "language",
@@ -95,8 +96,6 @@ def create_application(*, actor, values: dict) -> Application:
 
 @transactional
 def update_application(application: Application, *, actor, values: dict, expected_version=None) -> None:
-    from ..core.errors import ConcurrentChangeError
-
     if expected_version is not None and application.version != expected_version:
         raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
     values = {key: values.get(key) for key in FIELDS}
@@ -112,8 +111,6 @@ def update_application(application: Application, *, actor, values: dict, expecte
 @transactional
 def move(application: Application, action: str, *, actor, comment=None, expected_version=None) -> None:
     """Take a step of the application's process; an ending step starts the retention clock."""
-    from .retention import mark_ended
-
     workflow.apply(application, action, actor=actor, comment=comment, expected_version=expected_version)
     mark_ended(application)
     db.session.flush()
@@ -286,10 +283,3 @@ def set_weights(*, actor, per_year: int, age_from: int, health: int, hardship: i
     db.session.flush()
     record_event("emigrants.weights", actor=actor, summary=f"{per_year}/{age_from}/{health}/{hardship}")
     return rule
-
-
-def require_open(application: Application) -> None:
-    from .workflow import OPEN_STATES
-
-    if application.state not in OPEN_STATES:
-        raise DomainError(_l("A closed application can no longer be changed."))

@@ -4,29 +4,56 @@ application is logged, and every refused request too."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core import workflow
+from ..core.audit import record_event
+from ..core.crud import Column, CrudSpec, register_crud
 from ..core.errors import DomainError
-from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
-from ..core.listing import paginate
+from ..core.exports import FORMATS, table_response
+from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors, local_to_utc
+from ..core.listing import paginate, year_range
 from ..core.navigation import register_nav
-from ..core.permissions import Permission, permission_required
+from ..core.permissions import Permission, permission_required, user_has
 from ..core.references import find_by_reference
 from ..extensions import db
-from . import letters, participant_import, planning, services
+from . import letters, participant_import, planning, retention, services
+from . import statistics as statistics_data
+from . import subject_access as access_export
 from .forms import (
     ApplicationForm,
     BookingForm,
+    BudgetForm,
     DuplicateForm,
     ImportForm,
+    LetterTemplateForm,
     OverrideForm,
+    RetentionForm,
+    StayForm,
     WeightsForm,
 )
-from .models import ApplicantCategory, Application, LetterKind
+from .models import (
+    ApplicantCategory,
+    Application,
+    GeneratedLetter,
+    HistoricalParticipant,
+    LetterKind,
+    LetterTemplate,
+)
 from .workflow import APPLICATION_WORKFLOW, OPEN_STATES, ApplicationState
 
 bp = Blueprint("emigrants", __name__, url_prefix="/emigrants", template_folder="templates")
@@ -67,8 +94,6 @@ def index():
 @permission_required(ACCESS)
 def blank_form():
     """The printable application form, in German or English (?lang=en)."""
-    from flask_babel import force_locale
-
     language = "en" if request.args.get("lang") == "en" else "de"
     with force_locale(language):
         return render_template("emigrants/blank_form.html", language=language)
@@ -109,8 +134,6 @@ def detail(reference: str):
 
 
 def stay_form(application):
-    from .forms import StayForm
-
     plan = planning.plan_of(application)
     return StayForm(obj=plan) if plan else StayForm()
 
@@ -222,8 +245,6 @@ def participants_import():
             if result.ok:
                 flash(_("%(n)s historical participants imported.", n=len(result.rows)), "success")
                 return redirect(url_for("emigrants.index"))
-    from .models import HistoricalParticipant
-
     count = db.session.scalar(sa.select(sa.func.count(HistoricalParticipant.id)))
     return render_template("emigrants/participants_import.html", form=form, result=result,
                            columns=participant_import.columns(), count=count)
@@ -232,8 +253,6 @@ def participants_import():
 @bp.errorhandler(403)
 def refused(exc):
     """A refused request for anything of the programme is logged, then shown as the usual 403 page."""
-    from ..core.audit import record_event
-
     db.session.rollback()
     record_event("emigrants.access_refused", actor=current_user if current_user.is_authenticated else None,
                  summary=f"{request.method} {request.path}"[:200])
@@ -245,20 +264,14 @@ def refused(exc):
 @permission_required(ACCESS)
 def subject_access(reference: str):
     """One click: everything held about the applicant, as a ZIP (the export itself is logged)."""
-    from flask import Response
-
-    from . import subject_access as export
-
     application = _load(reference)
-    return Response(export.export_zip(application, actor=current_user), mimetype="application/zip",
+    return Response(access_export.export_zip(application, actor=current_user), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="auskunft-{application.reference}.zip"'})
 
 
 @bp.route("/<reference>/mailing-consent", methods=["POST"])
 @permission_required(ACCESS)
 def mailing_consent(reference: str):
-    from . import retention
-
     application = _load(reference)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -273,10 +286,6 @@ def mailing_consent(reference: str):
 @permission_required(ACCESS)
 def alumni(fmt: str):
     """Postal addresses of participants who agreed to receive the magazine, for a mail merge."""
-    from ..core.audit import record_event
-    from ..core.exports import FORMATS, table_response
-    from . import retention
-
     if fmt not in FORMATS:
         abort(404)
     rows = [(a.name, a.address, a.country.name if a.country else a.country_code, a.language)
@@ -290,9 +299,6 @@ def alumni(fmt: str):
 @permission_required(Permission.ADMIN_REFERENCE)
 def retention_settings():
     """Admins set how long cases and health notes are kept after a case ends."""
-    from . import retention
-    from .forms import RetentionForm
-
     form = RetentionForm(obj=retention.settings())
     if form.validate_on_submit():
         try:
@@ -324,11 +330,6 @@ def letter_generate(reference: str, kind: str):
 @bp.route("/<reference>/letters/<int:letter_id>.pdf")
 @permission_required(ACCESS)
 def letter_download(reference: str, letter_id: int):
-    from flask import send_file
-
-    from ..core.audit import record_event
-    from .models import GeneratedLetter
-
     application = _load(reference)
     letter = db.session.get(GeneratedLetter, letter_id)
     if letter is None or letter.application_id != application.id:
@@ -337,28 +338,17 @@ def letter_download(reference: str, letter_id: int):
     return send_file(letter.file.path, mimetype="application/pdf", download_name=letter.file.original_name)
 
 
-def _register_letter_templates() -> None:
-    from ..core.crud import Column, CrudSpec, register_crud
-    from .forms import LetterTemplateForm
-    from .models import LetterTemplate
-
-    admins = (Permission.ADMIN_REFERENCE,)
-    register_crud(bp, CrudSpec(
-        "letter-templates", LetterTemplate, LetterTemplateForm, _l("Letter templates"), _l("Letter template"),
-        [Column("kind_label", _l("Letter")), Column("language", _l("Language"), LetterTemplate.language),
-         Column("subject", _l("Subject"), LetterTemplate.subject)],
-        (LetterTemplate.subject,), "language", admins, admins,
-    ))
-
-
-_register_letter_templates()
+register_crud(bp, CrudSpec(
+    "letter-templates", LetterTemplate, LetterTemplateForm, _l("Letter templates"), _l("Letter template"),
+    [Column("kind_label", _l("Letter")), Column("language", _l("Language"), LetterTemplate.language),
+     Column("subject", _l("Subject"), LetterTemplate.subject)],
+    (LetterTemplate.subject,), "language", (Permission.ADMIN_REFERENCE,), (Permission.ADMIN_REFERENCE,),
+))
 
 
 @bp.route("/<reference>/stay", methods=["POST"])
 @permission_required(ACCESS)
 def stay(reference: str):
-    from .forms import StayForm
-
     application, form = _load(reference), StayForm()
     if form.validate_on_submit():
         try:
@@ -377,8 +367,6 @@ def stay(reference: str):
 @bp.route("/<reference>/travel", methods=["POST"])
 @permission_required(ACCESS)
 def travel(reference: str):
-    from ..core.forms import local_to_utc
-
     application, form = _load(reference), BookingForm()
     if form.validate_on_submit():
         try:
@@ -399,9 +387,6 @@ def travel(reference: str):
 @permission_required(ACCESS, Permission.ADMIN_REFERENCE)
 def budget():
     """Committed and spent against the year's budget (totals only); admins set the budget."""
-    from ..core.permissions import user_has
-    from .forms import BudgetForm
-
     form = BudgetForm()
     can_set = user_has(current_user, Permission.ADMIN_REFERENCE)
     if request.method == "POST":
@@ -422,24 +407,12 @@ def budget():
                            can_set=can_set)
 
 
-def _years() -> tuple[int, int]:
-    this_year = services.today().year
-    year_from = request.args.get("from", type=int) or this_year - 9
-    year_to = request.args.get("to", type=int) or this_year
-    if not 1969 <= year_from <= year_to <= 2100:
-        flash(_("Please give a range of years from 1969 on, the first not after the last."), "warning")
-        return this_year - 9, this_year
-    return year_from, year_to
-
-
 @bp.route("/statistics")
 @permission_required(ACCESS)
 def statistics():
-    from . import statistics as stats
-
-    year_from, year_to = _years()
-    table = stats.rows(year_from, year_to)
-    chart = stats.per_year(table)
+    year_from, year_to = year_range(1969)
+    table = statistics_data.rows(year_from, year_to)
+    chart = statistics_data.per_year(table)
     peak = max([max(a, v) for _y, a, v in chart] + [1])
     return render_template("emigrants/statistics.html", rows=table, chart=chart, peak=peak, year_from=year_from,
                            year_to=year_to)
@@ -448,12 +421,9 @@ def statistics():
 @bp.route("/statistics.<fmt>")
 @permission_required(ACCESS)
 def statistics_export(fmt: str):
-    from ..core.exports import FORMATS, table_response
-    from . import statistics as stats
-
     if fmt not in FORMATS:
         abort(404)
-    year_from, year_to = _years()
-    data = [(r.year, r.category, r.country, r.applications, r.visits, r.costs) for r in stats.rows(year_from, year_to)]
+    year_from, year_to = year_range(1969)
+    data = [(r.year, r.category, r.country, r.applications, r.visits, r.costs) for r in statistics_data.rows(year_from, year_to)]
     return table_response([_("Year"), _("Category"), _("Country"), _("Applications"), _("Visits"), _("Costs (EUR)")],
                           data, filename=f"emigrantenprogramm-{year_from}-{year_to}", fmt=fmt)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..core.errors import DomainError
 from ..core.exports import FORMATS, table_response
 from ..core.forms import ConfirmForm, apply_domain_error
-from ..core.listing import paginate
+from ..core.listing import paginate, year_range
 from ..core.permissions import Permission, permission_required, user_has
 from ..core.tabular_import import stash_upload, take_stash, template_rows
 from ..extensions import db
@@ -129,20 +129,10 @@ def holders_template(fmt: str):
                           fmt=fmt)
 
 
-def _report_years() -> tuple[int, int]:
-    this_year = services.today().year
-    year_from = request.args.get("from", type=int) or this_year - 9
-    year_to = request.args.get("to", type=int) or this_year
-    if not 1900 <= year_from <= year_to <= 2100:
-        flash(_("Please give a range of years from 1900 to 2100, the first not after the last."), "warning")
-        return this_year - 9, this_year
-    return year_from, year_to
-
-
 @bp.route("/report")
 @permission_required(READ)
 def report():
-    year_from, year_to = _report_years()
+    year_from, year_to = year_range(1900)
     return render_template("honours/report.html", rows=reports.report(year_from, year_to), year_from=year_from,
                            year_to=year_to)
 
@@ -152,7 +142,7 @@ def report():
 def report_export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
-    year_from, year_to = _report_years()
+    year_from, year_to = year_range(1900)
     headers = [_("Year"), _("Award"), _("Women"), _("Men"), _("Diverse"), _("Not stated"), _("Total"),
                _("Median days from suggestion to decision")]
     rows = [(r.year, r.award, r.by_gender["f"], r.by_gender["m"], r.by_gender["d"], r.by_gender["u"], r.total,

@@ -99,9 +99,6 @@ class TranslatorProfile(TimestampMixin, db.Model):
     def name(self) -> str:
         return self.user.full_name
 
-    def level_of(self, language: str) -> str | None:
-        return next((s.level for s in self.languages if s.language == language), None)
-
 
 class LanguageSkill(db.Model):
     __tablename__ = "translator_languages"

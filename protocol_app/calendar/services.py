@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -11,6 +9,7 @@ from icalendar import Calendar, Event
 
 from ..core.audit import record_event
 from ..core.db import transactional
+from ..core.link_tokens import hash_token, new_token
 from ..core.time import BERLIN, now_utc
 from ..extensions import db
 from .models import CalendarFeedToken
@@ -21,16 +20,12 @@ FEED_PAST = timedelta(days=90)
 FEED_FUTURE = timedelta(days=400)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transactional
 def issue_feed_token(user, *, actor) -> str:
     """Revoke the user's current feed URL and return a new secret token."""
     revoke_feed_tokens(user, actor=actor, audit=False)
-    token = secrets.token_urlsafe(32)
-    db.session.add(CalendarFeedToken(user_id=user.id, token_hash=_hash(token)))
+    token, token_hash = new_token(32)
+    db.session.add(CalendarFeedToken(user_id=user.id, token_hash=token_hash))
     db.session.flush()
     record_event("calendar.feed_issue", actor=actor, target=user)
     return token
@@ -62,7 +57,7 @@ def user_for_token(token: str):
     """The active user behind a feed token, or None."""
     row = db.session.scalar(
         sa.select(CalendarFeedToken).where(
-            CalendarFeedToken.token_hash == _hash(token or ""), CalendarFeedToken.revoked_at.is_(None)
+            CalendarFeedToken.token_hash == hash_token(token), CalendarFeedToken.revoked_at.is_(None)
         )
     )
     if row is None or not row.user.is_active_account:

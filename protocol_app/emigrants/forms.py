@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..core.forms import DATETIME_FORMAT, PlainTextAreaField, PlainTextField, VersionedForm
 from ..directory.forms import country_choices
-from .models import ApplicantCategory, LetterKind
+from .models import ApplicantCategory, DocumentKind, LetterKind, ProgrammeKind
 
 YES_NO = [("", "—"), ("yes", _l("yes")), ("no", _l("no"))]
 
@@ -132,6 +132,8 @@ class StayForm(FlaskForm):
     half_board = BooleanField(_l("Half board"), default=True)
     hotel_cost = DecimalField(_l("Hotel cost (EUR)"), places=2, validators=[Optional()])
     volunteer = PlainTextField(_l("Volunteer companion"), validators=[Optional(), Length(max=200)])
+    volunteer_email = EmailField(_l("Volunteer's e-mail (gets the programme 3 days ahead)"), validators=[
+        Optional(), Email(message=_l("Please enter a valid e-mail address.")), Length(max=254)])
     transfers = PlainTextAreaField(_l("Local transfers"), validators=[Optional(), Length(max=2000)])
     overrun_reason = PlainTextField(_l("Reason if the budget is exceeded"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Save the stay"))
@@ -154,3 +156,28 @@ class BudgetForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[DataRequired()])
     amount = DecimalField(_l("Budget (EUR)"), places=2, validators=[DataRequired()])
     submit = SubmitField(_l("Set budget"))
+
+
+INTERPRETING_MODE_CHOICES = [("", "—"), ("consecutive", _l("Consecutive")), ("whispered", _l("Whispered")),
+                             ("simultaneous", _l("Simultaneous"))]
+
+
+class StayItemForm(FlaskForm):
+    kind = SelectField(_l("Kind of item"), choices=ProgrammeKind.choices())
+    title = PlainTextField(_l("Title (empty: the kind)"), validators=[Optional(), Length(max=200)])
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[
+        DataRequired(_l("Please enter the start as date and time."))])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[
+        DataRequired(_l("Please enter the end as date and time."))])
+    location = PlainTextField(_l("Place"), validators=[Optional(), Length(max=300)])
+    interpreter_language = PlainTextField(_l("Interpreter for (ISO code, empty: none)"),
+                                          validators=[Optional(), Length(max=3)])
+    interpreter_mode = SelectField(_l("Interpreting mode"), choices=INTERPRETING_MODE_CHOICES, default="")
+    submit = SubmitField(_l("Add to the programme"))
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(_l("Document"), choices=DocumentKind.choices())
+    file = FileField(_l("File (PDF, DOCX, PNG, JPEG)"), validators=[FileRequired(_l("Please choose a file."))])
+    description = PlainTextField(_l("Description"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Upload"))

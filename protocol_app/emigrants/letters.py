@@ -5,6 +5,7 @@ preference and falls back to English. Every generated letter is kept with the ca
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import changes_of, record_event
@@ -15,6 +16,8 @@ from ..core.pdf import render_pdf
 from ..core.time import BERLIN, now_utc
 from ..extensions import db
 from .models import Application, GeneratedLetter, LetterKind, LetterTemplate
+from .planning import bookings_of, plan_of
+from .programme import items_of
 
 FALLBACK_LANGUAGE = "en"
 #: What a template may use; anything else in braces is left as written.
@@ -77,18 +80,31 @@ def _template(kind: str, language: str) -> LetterTemplate:
     raise ValidationFailed(_l("There is no template for this letter; an admin adds it under Letter templates."))
 
 
+def _programme(application: Application) -> dict:
+    """The stay, the travel and the items the confirmation carries; refused while there is none."""
+    plan = plan_of(application)
+    items = items_of(application)
+    if plan is None or not items:
+        raise ValidationFailed(_l("The confirmation carries the programme: please plan the stay and add its "
+                                  "programme items first."))
+    return {"plan": plan, "items": items, "bookings": bookings_of(application)}
+
+
 @transactional
 def generate(application: Application, kind: str, *, actor) -> GeneratedLetter:
     """Make the letter as PDF in the applicant's language (or English) and keep it with the case."""
     if kind not in {k.value for k in LetterKind}:
         raise ValidationFailed(_l("Unknown kind of letter."))
     template = _template(kind, application.language)
+    programme = _programme(application) if kind == LetterKind.CONFIRMATION.value else None
     today = now_utc().astimezone(BERLIN).date()
     values = _Fill(name=application.name, reference=application.reference,
                    companion=application.companion_name or "", date=today.strftime("%d.%m.%Y"))
     body = template.body.format_map(values)
-    pdf = render_pdf("emigrants/letter.html", subject=template.subject.format_map(values), body=body,
-                     application=application, today=today, language=template.language)
+    # Labels of the programme come from the catalogues we have (German, English).
+    with force_locale("de" if template.language == "de" else "en"):
+        pdf = render_pdf("emigrants/letter.html", subject=template.subject.format_map(values), body=body,
+                         application=application, today=today, language=template.language, programme=programme)
     stored = store_upload(f"{kind}-{application.reference}-{template.language}.pdf", pdf, actor=actor)
     letter = GeneratedLetter(application_id=application.id, kind=kind, language=template.language, file=stored,
                              created_at=now_utc(), created_by_id=actor.id)

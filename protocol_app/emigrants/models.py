@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
+from ..core.files import AttachmentMixin
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
@@ -158,6 +159,11 @@ class StayPlan(TimestampMixin, db.Model):
     half_board: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
     hotel_cost: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
     volunteer: Mapped[str | None] = mapped_column(sa.String(200))
+    #: Where the programme goes three days ahead; volunteers have no account.
+    volunteer_email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: SHA-256 of the volunteer's programme link (the token itself is only in the mail).
+    volunteer_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    volunteer_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     transfers: Mapped[str | None] = mapped_column(sa.Text)
     #: Why the costs were accepted although the year's budget is exceeded.
     overrun_reason: Mapped[str | None] = mapped_column(sa.String(500))
@@ -296,3 +302,73 @@ class PriorityWeights(db.Model):
         sa.CheckConstraint("per_year >= 0 AND health >= 0 AND hardship >= 0 AND age_from BETWEEN 0 AND 120",
                            name="weights_valid"),
     )
+
+
+class ProgrammeKind(LabelledEnum):
+    RECEPTION = "reception", _l("Reception by the Governing Mayor")
+    FORMER_HOME = "former_home", _l("Visit to the former home")
+    SCHOOL = "school", _l("Visit to the former school")
+    JEWISH_SITES = "jewish_sites", _l("Jewish sites")
+    MEMORIAL = "memorial", _l("Place of remembrance")
+    FREE = "free", _l("Free time")
+    OTHER = "other", _l("Other")
+
+
+class StayProgrammeItem(db.Model):
+    """One item of the week in Berlin; an interpreter need is handed to the Sprachendienst."""
+
+    __tablename__ = "emigrant_programme_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("emigrant_applications.id", ondelete="CASCADE"),
+                                                nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(15), nullable=False)
+    title: Mapped[str | None] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    location: Mapped[str | None] = mapped_column(sa.String(300))
+    #: ISO 639-1 code of the language to interpret from German, if an interpreter is needed.
+    interpreter_language: Mapped[str | None] = mapped_column(sa.String(3))
+    interpreter_mode: Mapped[str | None] = mapped_column(sa.String(15))
+    #: The Sprachendienst's booking for the need, once handed over.
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignments.id", ondelete="SET NULL"),
+                                                      unique=True)
+
+    __table_args__ = (
+        enum_check("kind", ProgrammeKind),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("(interpreter_language IS NULL) = (interpreter_mode IS NULL)", name="interpreter_complete"),
+    )
+
+    @property
+    def kind_label(self):
+        return ProgrammeKind(self.kind).label
+
+    @property
+    def heading(self) -> str:
+        """What the item is called on the programme: its own title, else its kind."""
+        return self.title or str(self.kind_label)
+
+
+class DocumentKind(LabelledEnum):
+    BIRTH_CERTIFICATE = "birth_certificate", _l("Copy of the birth certificate")
+    OTHER_PROOF = "other_proof", _l("Other proof of the Berlin connection")
+    DECLARATION = "declaration", _l("Signed declaration")
+    OTHER = "other", _l("Other document")
+
+
+class ApplicationDocument(AttachmentMixin, db.Model):
+    """A proof document of an application (kept for the shorter retention period)."""
+
+    __tablename__ = "emigrant_documents"
+
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("emigrant_applications.id", ondelete="CASCADE"),
+                                                nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (enum_check("kind", DocumentKind),)
+
+    @property
+    def kind_label(self):
+        return DocumentKind(self.kind).label

@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
+from ..core.time import BERLIN
 from ..extensions import db
-from .models import Application, StayPlan, TravelBooking, YearBudget
+from .models import Application, StayPlan, StayProgrammeItem, TravelBooking, YearBudget
 
 #: A visit lasts a week.
 USUAL_LENGTH = timedelta(days=7)
@@ -63,6 +64,21 @@ def bookings_of(application: Application) -> list[TravelBooking]:
         TravelBooking.application_id == application.id).order_by(TravelBooking.departs_at)))
 
 
+def check_companion_born_before(companion_birth_date: date | None, departs_on: date) -> None:
+    """A companion cannot be born after the stay they come along to has ended."""
+    if companion_birth_date and companion_birth_date > departs_on:
+        raise ValidationFailed(_l(
+            "The companion's date of birth (%(born)s) lies after the return date (%(back)s); please correct "
+            "the date of birth in the application.", born=companion_birth_date.strftime("%d.%m.%Y"),
+            back=departs_on.strftime("%d.%m.%Y")), field="companion_birth_date")
+
+
+def _items_outside(application: Application, arrives_on: date, departs_on: date) -> int:
+    items = db.session.scalars(sa.select(StayProgrammeItem).where(StayProgrammeItem.application_id == application.id))
+    return sum(1 for item in items if not (arrives_on <= item.starts_at.astimezone(BERLIN).date()
+                                           and item.ends_at.astimezone(BERLIN).date() <= departs_on))
+
+
 def _check_budget(application: Application, plan: StayPlan, extra: Decimal, reason: str | None) -> None:
     status = budget_status(plan.arrives_on.year)
     if status.budget is not None and status.committed + extra > status.budget:
@@ -77,7 +93,7 @@ def _check_budget(application: Application, plan: StayPlan, extra: Decimal, reas
 @transactional
 def save_plan(application: Application, *, actor, arrives_on: date, departs_on: date | None = None, hotel=None,
               room_type=None, half_board: bool = True, hotel_cost: Decimal | None = None, volunteer=None,
-              transfers=None, overrun_reason: str | None = None) -> StayPlan:
+              transfers=None, overrun_reason: str | None = None, volunteer_email: str | None = None) -> StayPlan:
     """Record or change the stay; a week by default."""
     if application.state not in PLANNABLE_STATES:
         raise DomainError(_l("Only an invited applicant's visit can be planned."))
@@ -86,7 +102,16 @@ def save_plan(application: Application, *, actor, arrives_on: date, departs_on: 
         raise ValidationFailed(_l("The departure must be after the arrival."), field="departs_on")
     if hotel_cost is not None and hotel_cost < 0:
         raise ValidationFailed(_l("Costs cannot be negative."), field="hotel_cost")
+    check_companion_born_before(application.companion_birth_date, departs_on)
+    outside = _items_outside(application, arrives_on, departs_on)
+    if outside:
+        raise ValidationFailed(_l("%(n)s programme items would lie outside the new dates; please move them first.",
+                                  n=outside), field="arrives_on")
     plan = plan_of(application) or StayPlan(application_id=application.id)
+    volunteer_email = (volunteer_email or "").strip() or None
+    if volunteer_email != plan.volunteer_email:
+        # A new address must not open the link sent to the old one.
+        plan.volunteer_email, plan.volunteer_token_hash, plan.volunteer_sent_at = volunteer_email, None, None
     old_cost = plan.hotel_cost or Decimal("0")
     plan.arrives_on, plan.departs_on, plan.hotel, plan.room_type = arrives_on, departs_on, hotel, room_type
     plan.half_board, plan.volunteer, plan.transfers = half_board, volunteer, transfers

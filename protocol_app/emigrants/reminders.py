@@ -23,7 +23,8 @@ SILENCE = timedelta(days=30)
 TRAVEL_CHECK = timedelta(days=21)
 
 
-def _tell_team(key: str, application: Application, message) -> int:
+def tell_team(key: str, application: Application, message) -> int:
+    """Notify every team member once per `key`; the message names the reference only."""
     told = 0
     for member in users_with_role(Role.EMIGRATION):
         if create_once(f"{key}:user:{member.id}", rule=key.split(":")[0], recipient=member, target=application):
@@ -41,7 +42,7 @@ def remind_unanswered_invitations() -> int:
                   .group_by(TransitionLog.object_id).subquery())
     rows = db.session.scalars(sa.select(Application).join(invited_at, invited_at.c.object_id == Application.id)
                               .where(Application.state == "invited", invited_at.c.at <= cutoff)).all()
-    return sum(_tell_team(f"emigrants-invitation-unanswered:{a.id}", a, lambda a=a: _l(
+    return sum(tell_team(f"emigrants-invitation-unanswered:{a.id}", a, lambda a=a: _l(
         "Application %(reference)s: no answer to the invitation for 30 days.", reference=a.reference))
         for a in rows)
 
@@ -61,7 +62,7 @@ def remind_missing_bookings() -> int:
     for application, plan in rows:
         needed = {"guest", "companion"} if application.companion_name else {"guest"}
         if needed - booked.get(application.id, set()):
-            told += _tell_team(f"emigrants-travel-missing:{application.id}:{plan.arrives_on}", application,
+            told += tell_team(f"emigrants-travel-missing:{application.id}:{plan.arrives_on}", application,
                                lambda a=application, p=plan: _l(
                                    "Application %(reference)s: arrival on %(date)s, travel not fully booked.",
                                    reference=a.reference, date=p.arrives_on.strftime("%d.%m.%Y")))

@@ -1,5 +1,5 @@
 """Consent to the alumni mailing, the mailing list, and the retention rules: health notes
-erased after a short period, the whole case after the long one, for real — only anonymous
+and proof documents erased after a short period, the whole case after the long one, for real — only anonymous
 statistics (year, category, country, outcome) remain. Every erasure is audited without content."""
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from ..core.reminders import create_once, reminder_rule
 from ..core.time import now_utc
 from ..core.workflow import TransitionLog
 from ..extensions import db
+from .documents import erase_documents
 from .letters import letters_of
 from .models import AnonymousStatistic, Application, GeneratedLetter, RetentionSettings
+from .programme import forget_in_bookings
 from .workflow import APPLICATION_WORKFLOW
 
 ENDED_STATES = ("closed", "rejected", "withdrawn")
@@ -87,6 +89,7 @@ def erase_due() -> dict[str, int]:
             Application.ended_at <= years_before(now, rule.health_years), Application.health_erased_at.is_(None))):
         application.needs_medical = application.companion_needs = None
         application.health_erased_at = now
+        erase_documents(application)  # proof documents share the shorter period
         record_event("application.health_erased", target=application)
         counts["health"] += 1
     for application in db.session.scalars(sa.select(Application).where(
@@ -98,6 +101,8 @@ def erase_due() -> dict[str, int]:
         # The process log's comments (reasons for a rejection, say) go with the case.
         db.session.execute(sa.delete(TransitionLog).where(TransitionLog.workflow == APPLICATION_WORKFLOW.name,
                                                           TransitionLog.object_id == application.id))
+        erase_documents(application)
+        forget_in_bookings(application)
         files = [letter.file for letter in letters_of(application)]
         db.session.execute(sa.delete(GeneratedLetter).where(GeneratedLetter.application_id == application.id))
         for stored in files:  # the documents go too, from the disk

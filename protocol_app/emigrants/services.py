@@ -31,6 +31,7 @@ from .models import (
     HistoricalParticipant,
     PriorityWeights,
 )
+from .planning import check_companion_born_before, plan_of
 from .retention import mark_ended
 from .workflow import GUARDS
 
@@ -100,6 +101,9 @@ def update_application(application: Application, *, actor, values: dict, expecte
         raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
     values = {key: values.get(key) for key in FIELDS}
     _validate(values)
+    plan = plan_of(application)
+    if plan is not None:
+        check_companion_born_before(values.get("companion_birth_date"), plan.departs_on)
     for key, value in values.items():
         setattr(application, key, value)
     changes = _audit_changes(application)

@@ -31,19 +31,21 @@ from ..core.navigation import register_nav
 from ..core.permissions import Permission, permission_required, user_has
 from ..core.references import find_by_reference
 from ..extensions import db
-from . import letters, participant_import, planning, retention, services
+from . import documents, letters, participant_import, planning, programme, retention, services
 from . import statistics as statistics_data
 from . import subject_access as access_export
 from .forms import (
     ApplicationForm,
     BookingForm,
     BudgetForm,
+    DocumentForm,
     DuplicateForm,
     ImportForm,
     LetterTemplateForm,
     OverrideForm,
     RetentionForm,
     StayForm,
+    StayItemForm,
     WeightsForm,
 )
 from .models import (
@@ -120,6 +122,7 @@ def detail(reference: str):
     application = _load(reference)
     services.log_read(application, current_user)
     score, reasons = services.priority(application, services.weights(), services.today())
+    items = programme.items_of(application)
     return render_template(
         "emigrants/detail.html", application=application, matches=services.possible_duplicates(application),
         duplicate_form=DuplicateForm(), transitions=APPLICATION_WORKFLOW.available(application, current_user),
@@ -129,7 +132,8 @@ def detail(reference: str):
         letters=letters.letters_of(application), letter_kinds=LetterKind,
         plan=planning.plan_of(application), bookings=planning.bookings_of(application),
         plannable=application.state in planning.PLANNABLE_STATES, stay_form=stay_form(application),
-        booking_form=BookingForm(),
+        booking_form=BookingForm(), items=items, interpreting=programme.interpreting_of(items),
+        item_form=StayItemForm(), documents=documents.documents_of(application), document_form=DocumentForm(),
     )
 
 
@@ -355,7 +359,8 @@ def stay(reference: str):
             planning.save_plan(application, actor=current_user, arrives_on=form.arrives_on.data,
                                departs_on=form.departs_on.data, hotel=form.hotel.data, room_type=form.room_type.data,
                                half_board=form.half_board.data, hotel_cost=form.hotel_cost.data,
-                               volunteer=form.volunteer.data, transfers=form.transfers.data,
+                               volunteer=form.volunteer.data, volunteer_email=form.volunteer_email.data,
+                               transfers=form.transfers.data,
                                overrun_reason=form.overrun_reason.data)
         except DomainError as exc:
             flash(str(exc.message), "danger")
@@ -427,3 +432,6 @@ def statistics_export(fmt: str):
     data = [(r.year, r.category, r.country, r.applications, r.visits, r.costs) for r in statistics_data.rows(year_from, year_to)]
     return table_response([_("Year"), _("Category"), _("Country"), _("Applications"), _("Visits"), _("Costs (EUR)")],
                           data, filename=f"emigrantenprogramm-{year_from}-{year_to}", fmt=fmt)
+
+
+from . import programme_views as _programme_views  # noqa: E402,F401  (routes on this blueprint)

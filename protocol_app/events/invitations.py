@@ -3,8 +3,6 @@ answers that update the list at once, and a waiting list when the event is full.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -18,6 +16,7 @@ from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
+from ..core.link_tokens import hash_token, new_token
 from ..core.notifications.services import queue_mail
 from ..core.pdf import render_pdf
 from ..core.record_parts import attach_file
@@ -30,10 +29,6 @@ from .workflow import OPEN_STATES, require_open
 
 #: A reply link works until this long after the event has ended.
 LINK_GRACE = timedelta(days=1)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def seats_taken(event: Event) -> int:
@@ -92,8 +87,7 @@ def send_invitations(event: Event, *, actor) -> dict[int, str]:
     tokens = {}
     by_post = []
     for guest in guests:
-        token = secrets.token_urlsafe(24)
-        guest.reply_token_hash = _hash(token)
+        token, guest.reply_token_hash = new_token()
         guest.status = GuestStatus.INVITED.value
         guest.invited_at = now_utc()
         if guest.email:
@@ -116,7 +110,7 @@ def send_invitations(event: Event, *, actor) -> dict[int, str]:
 
 def guest_for_token(token: str) -> Guest | None:
     """The guest of a reply token that still works, else None (no hint why)."""
-    guest = db.session.scalar(sa.select(Guest).where(Guest.reply_token_hash == _hash(token or "")))
+    guest = db.session.scalar(sa.select(Guest).where(Guest.reply_token_hash == hash_token(token)))
     if guest is None or guest.event.state not in OPEN_STATES:
         return None
     if now_utc() > guest.event.ends_at + LINK_GRACE:

@@ -223,14 +223,19 @@ def _team(values: dict, needed: int | None, team_reason: str | None) -> tuple[in
 
 @transactional
 def create_assignment(*, actor, values: dict, needed: int | None = None, team_reason: str | None = None,
-                      programme_item=None) -> Assignment:
-    """Record an assignment; the team size defaults to the AIIC rule, a deviation needs a reason."""
+                      programme_item=None, without_officer: bool = False) -> Assignment:
+    """Record an assignment; the team size defaults to the AIIC rule, a deviation needs a reason.
+
+    `without_officer`: booked for another team, whose members cannot open the Sprachendienst's
+    pages, so no officer is named until the Sprachendienst takes the assignment on.
+    """
     values = {key: values.get(key) for key in ASSIGNMENT_FIELDS}
     _validate_assignment(values)
     needed, proposed, team_reason = _team(values, needed, team_reason)
     year = (values["starts_at"] or values["deadline"]).astimezone(BERLIN).year
     assignment = Assignment(year=year, number=next_number(REFERENCE_PREFIX, year), needed=needed,
-                            proposed_team=proposed, team_reason=team_reason, officer_id=actor.id,
+                            proposed_team=proposed, team_reason=team_reason,
+                            officer_id=None if without_officer else actor.id,
                             programme_item_id=programme_item.id if programme_item else None, **values)
     db.session.add(assignment)
     db.session.flush()
@@ -262,19 +267,32 @@ def assignment_for_item(item_id: int) -> Assignment | None:
     return db.session.scalar(sa.select(Assignment).where(Assignment.programme_item_id == item_id))
 
 
-def interpreting_for_items(item_ids) -> dict:
-    """For the visit page: each programme item's assignment, staffing and accepted interpreters."""
+def booking_summaries(assignments) -> dict[int, dict]:
+    """{assignment id: its staffing and accepted interpreters}, for pages of other areas (two queries)."""
     from .models import Offer
     from .offers import staffing
 
-    found = {a.programme_item_id: a for a in db.session.scalars(
-        sa.select(Assignment).where(Assignment.programme_item_id.in_(item_ids)))}
     by_assignment: dict[int, list] = {}
-    for offer in db.session.scalars(sa.select(Offer).where(Offer.assignment_id.in_([a.id for a in found.values()]))):
+    for offer in db.session.scalars(sa.select(Offer).where(Offer.assignment_id.in_([a.id for a in assignments]))):
         by_assignment.setdefault(offer.assignment_id, []).append(offer)
-    return {item_id: {"assignment": a, "staffing": staffing(a, by_assignment.get(a.id, [])),
-                      "interpreters": [o.profile.name for o in by_assignment.get(a.id, []) if o.state == "accepted"]}
-            for item_id, a in found.items()}
+    return {a.id: {"assignment": a, "staffing": staffing(a, by_assignment.get(a.id, [])),
+                   "interpreters": [o.profile.name for o in by_assignment.get(a.id, []) if o.state == "accepted"]}
+            for a in assignments}
+
+
+def interpreting_for_items(item_ids) -> dict:
+    """For the visit page: each programme item's assignment, staffing and accepted interpreters."""
+    found = list(db.session.scalars(sa.select(Assignment).where(Assignment.programme_item_id.in_(item_ids))))
+    summaries = booking_summaries(found)
+    return {a.programme_item_id: summaries[a.id] for a in found}
+
+
+def summaries_for_assignments(assignment_ids) -> dict[int, dict]:
+    """{assignment id: staffing and interpreters} for assignments another area keeps the ids of."""
+    ids = [i for i in assignment_ids if i]
+    if not ids:
+        return {}
+    return booking_summaries(list(db.session.scalars(sa.select(Assignment).where(Assignment.id.in_(ids)))))
 
 
 register_item_annotator("interpreting", interpreting_for_items)

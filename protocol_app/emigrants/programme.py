@@ -1,0 +1,147 @@
+"""The programme of an invited applicant's week in Berlin: the reception by the Governing
+Mayor, the former home or school, Jewish sites, free days — and interpreter needs handed to
+the Sprachendienst.
+
+What the Sprachendienst receives is deliberately thin: the application's reference, the kind
+of item, time, place, language and mode. Never the name, the story or the health of the guest;
+its officers and translators are not of the emigration team."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from ..auth.services import users_with_role
+from ..core.audit import record_event
+from ..core.db import transactional
+from ..core.errors import DomainError, ValidationFailed
+from ..core.languages import check_language
+from ..core.notifications.services import notify
+from ..core.permissions import Role
+from ..core.time import BERLIN
+from ..core.urls import path_for
+from ..extensions import db
+from ..language_service import services as language_service
+from ..language_service.models import Assignment, AssignmentKind, ServiceMode
+from .models import Application, ProgrammeKind, StayProgrammeItem
+from .planning import PLANNABLE_STATES, plan_of
+
+#: Interpreting modes the team can ask for (a written translation is not a programme item).
+INTERPRETING_MODES = (ServiceMode.CONSECUTIVE.value, ServiceMode.WHISPERED.value, ServiceMode.SIMULTANEOUS.value)
+
+
+def items_of(application: Application) -> list[StayProgrammeItem]:
+    return list(db.session.scalars(sa.select(StayProgrammeItem).where(
+        StayProgrammeItem.application_id == application.id).order_by(StayProgrammeItem.starts_at,
+                                                                      StayProgrammeItem.id)))
+
+
+def _check(application: Application, kind: str, starts_at: datetime, ends_at: datetime,
+           interpreter_language: str | None, interpreter_mode: str | None) -> tuple[str | None, str | None]:
+    if application.state not in PLANNABLE_STATES:
+        raise DomainError(_l("Only an invited applicant's visit can be planned."))
+    plan = plan_of(application)
+    if plan is None:
+        raise DomainError(_l("Please plan the dates of the stay first."))
+    if kind not in {k.value for k in ProgrammeKind}:
+        raise ValidationFailed(_l("Please choose the kind of programme item."), field="kind")
+    if ends_at <= starts_at:
+        raise ValidationFailed(_l("The end must be after the start."), field="ends_at")
+    for field, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not plan.arrives_on <= moment.astimezone(BERLIN).date() <= plan.departs_on:
+            raise ValidationFailed(_l("The item must lie between %(first)s and %(last)s.",
+                                      first=plan.arrives_on.strftime("%d.%m.%Y"),
+                                      last=plan.departs_on.strftime("%d.%m.%Y")), field=field)
+    if not (interpreter_language or "").strip():
+        if interpreter_mode:
+            raise ValidationFailed(_l("Please give the language to interpret."), field="interpreter_language")
+        return None, None
+    language = check_language(interpreter_language, field="interpreter_language")
+    if language == "de":
+        raise ValidationFailed(_l("The programme is in German; please give the guest's language."),
+                               field="interpreter_language")
+    if interpreter_mode not in INTERPRETING_MODES:
+        raise ValidationFailed(_l("Please choose simultaneous, consecutive or whispered."), field="interpreter_mode")
+    return language, interpreter_mode
+
+
+@transactional
+def save_item(application: Application, *, actor, kind: str, starts_at: datetime, ends_at: datetime, title=None,
+              location=None, interpreter_language=None, interpreter_mode=None,
+              item: StayProgrammeItem | None = None) -> StayProgrammeItem:
+    """Add a programme item, or change one; it must lie within the stay."""
+    language, mode = _check(application, kind, starts_at, ends_at, interpreter_language, interpreter_mode)
+    if item is not None and item.assignment_id and (
+            (item.starts_at, item.ends_at, item.interpreter_language) != (starts_at, ends_at, language)):
+        raise DomainError(_l("The Sprachendienst has booked this item; ask it to cancel the booking before "
+                             "changing time or language."))
+    item = item or StayProgrammeItem(application_id=application.id)
+    item.kind, item.title, item.location = kind, (title or "").strip() or None, (location or "").strip() or None
+    item.starts_at, item.ends_at = starts_at, ends_at
+    item.interpreter_language, item.interpreter_mode = language, mode
+    db.session.add(item)
+    db.session.flush()
+    record_event("application.programme_item", actor=actor, target=application, summary=kind)
+    return item
+
+
+@transactional
+def delete_item(application: Application, item: StayProgrammeItem, *, actor) -> None:
+    """Remove an item not yet handed to the Sprachendienst."""
+    if application.state not in PLANNABLE_STATES:
+        raise DomainError(_l("Only an invited applicant's visit can be planned."))
+    if item.assignment_id:
+        raise DomainError(_l("The Sprachendienst has booked this item; ask it to cancel the booking first."))
+    record_event("application.programme_item_remove", actor=actor, target=application, summary=item.kind)
+    db.session.delete(item)
+    db.session.flush()
+
+
+def assignment_values(application: Application, item: StayProgrammeItem) -> dict:
+    """What the Sprachendienst is told: reference, kind, time, place, language and mode — nothing more."""
+    with force_locale("de"):  # the Sprachendienst works in German
+        title = f"{application.reference} · {item.kind_label}"
+    return {"kind": AssignmentKind.INTERPRETING.value, "title": title, "language": item.interpreter_language,
+            "mode": item.interpreter_mode, "starts_at": item.starts_at, "ends_at": item.ends_at,
+            "location": item.location,
+            "notes": "Angefragt vom Team Emigrantenprogramm; Rückfragen bitte an das Team."}
+
+
+@transactional
+def request_interpreting(application: Application, item: StayProgrammeItem, *, actor) -> Assignment:
+    """Hand the item's interpreter need to the Sprachendienst (once); its officers are told by reference."""
+    if application.state not in PLANNABLE_STATES:
+        raise DomainError(_l("Only an invited applicant's visit can be planned."))
+    if not item.interpreter_language:
+        raise DomainError(_l("This programme item does not ask for an interpreter."))
+    if item.assignment_id:
+        raise DomainError(_l("The interpreter for this item has been requested already."))
+    assignment = language_service.create_assignment(actor=actor, values=assignment_values(application, item),
+                                                    without_officer=True)
+    item.assignment_id = assignment.id
+    db.session.flush()
+    record_event("application.interpreting_requested", actor=actor, target=application,
+                 summary=assignment.reference)
+    for officer in users_with_role(Role.OFFICER):
+        notify(officer, lambda a=assignment: _l("The emigrant programme asks for interpreting: %(reference)s.",
+                                                reference=a.reference),
+               link=path_for("translations.assignment", reference=assignment.reference))
+    return assignment
+
+
+def interpreting_of(items: list[StayProgrammeItem]) -> dict[int, dict]:
+    """{item id: the Sprachendienst's staffing and accepted interpreters} for the case page."""
+    summaries = language_service.summaries_for_assignments([i.assignment_id for i in items])
+    return {i.id: summaries[i.assignment_id] for i in items if i.assignment_id in summaries}
+
+
+def forget_in_bookings(application: Application) -> None:
+    """On erasure: the Sprachendienst's bookings keep their hours for billing, but lose the place
+    (a former home is an address of the person) and any pointer to the case."""
+    ids = [i.assignment_id for i in items_of(application) if i.assignment_id]
+    if ids:
+        db.session.execute(sa.update(Assignment).where(Assignment.id.in_(ids)).values(
+            title="Emigrantenprogramm", location=None, notes=None).execution_options(synchronize_session=False))

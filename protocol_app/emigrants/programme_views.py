@@ -1,0 +1,162 @@
+"""Pages of the week in Berlin (programme items, interpreter requests), the proof documents
+and the volunteer's programme link. Team pages need the `emigration` role; the volunteer's
+page is public, its secret link being the credential."""
+
+from __future__ import annotations
+
+from flask import abort, flash, render_template, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.errors import DomainError
+from ..core.forms import ConfirmForm, flash_form_errors, local_to_utc
+from ..core.permissions import permission_required, public
+from ..extensions import db, limiter
+from . import documents, programme, volunteer
+from .forms import DocumentForm, StayItemForm
+from .models import ApplicationDocument, StayProgrammeItem
+from .planning import bookings_of, plan_of
+from .views import ACCESS, _detail, _load, bp
+
+
+def _item(application, item_id: int) -> StayProgrammeItem:
+    item = db.session.get(StayProgrammeItem, item_id)
+    if item is None or item.application_id != application.id:
+        abort(404)
+    return item
+
+
+def _document(application, document_id: int) -> ApplicationDocument:
+    document = db.session.get(ApplicationDocument, document_id)
+    if document is None or document.application_id != application.id:
+        abort(404)
+    return document
+
+
+def _confirmed():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/<reference>/programme", methods=["POST"])
+@permission_required(ACCESS)
+def programme_add(reference: str):
+    application, form = _load(reference), StayItemForm()
+    if form.validate_on_submit():
+        try:
+            programme.save_item(application, actor=current_user, kind=form.kind.data, title=form.title.data,
+                                starts_at=local_to_utc(form.starts_at.data, "Europe/Berlin"),
+                                ends_at=local_to_utc(form.ends_at.data, "Europe/Berlin"),
+                                location=form.location.data, interpreter_language=form.interpreter_language.data,
+                                interpreter_mode=form.interpreter_mode.data or None)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("The programme item has been added."), "success")
+    else:
+        flash_form_errors(form)
+    return _detail(application, "programme")
+
+
+@bp.route("/<reference>/programme/<int:item_id>/delete", methods=["POST"])
+@permission_required(ACCESS)
+def programme_delete(reference: str, item_id: int):
+    application = _load(reference)
+    item = _item(application, item_id)
+    _confirmed()
+    try:
+        programme.delete_item(application, item, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("The programme item has been removed."), "success")
+    return _detail(application, "programme")
+
+
+@bp.route("/<reference>/programme/<int:item_id>/interpreting", methods=["POST"])
+@permission_required(ACCESS)
+def programme_interpreting(reference: str, item_id: int):
+    application = _load(reference)
+    item = _item(application, item_id)
+    _confirmed()
+    try:
+        assignment = programme.request_interpreting(application, item, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("The Sprachendienst has been asked for an interpreter (%(reference)s).",
+                reference=assignment.reference), "success")
+    return _detail(application, "programme")
+
+
+@bp.route("/<reference>/volunteer", methods=["POST"])
+@permission_required(ACCESS)
+def volunteer_send(reference: str):
+    """Send (or send again) the programme link to the volunteer companion now."""
+    application = _load(reference)
+    _confirmed()
+    plan = plan_of(application)
+    if plan is None:
+        abort(404)
+    try:
+        volunteer.send_programme(application, plan, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("The programme has been sent to the volunteer companion; an earlier link no longer works."),
+              "success")
+    return _detail(application, "programme")
+
+
+@bp.route("/<reference>/documents", methods=["POST"])
+@permission_required(ACCESS)
+def document_add(reference: str):
+    application, form = _load(reference), DocumentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            documents.add_document(application, actor=current_user, kind=form.kind.data,
+                                   filename=upload.filename or "", data=upload.read(),
+                                   description=form.description.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("The document has been stored with the application."), "success")
+    else:
+        flash_form_errors(form)
+    return _detail(application, "documents")
+
+
+@bp.route("/<reference>/documents/<int:document_id>")
+@permission_required(ACCESS)
+def document_download(reference: str, document_id: int):
+    application = _load(reference)
+    document = _document(application, document_id)
+    documents.log_document_read(application, document, actor=current_user)
+    return send_file(document.file.path, mimetype=document.file.content_type, as_attachment=True,
+                     download_name=document.file.original_name)
+
+
+@bp.route("/<reference>/documents/<int:document_id>/delete", methods=["POST"])
+@permission_required(ACCESS)
+def document_delete(reference: str, document_id: int):
+    application = _load(reference)
+    document = _document(application, document_id)
+    _confirmed()
+    documents.remove_document(application, document, actor=current_user)
+    flash(_("The document has been deleted."), "success")
+    return _detail(application, "documents")
+
+
+@bp.route("/volunteer/<token>")
+@public  # the volunteer has no account: the secret link from the mail is the credential
+@limiter.limit("20 per minute")
+def volunteer_page(token: str):
+    found = volunteer.stay_for_token(token)
+    if found is None:
+        return render_template("emigrants/volunteer_unknown.html"), 404
+    application, plan = found
+    volunteer.log_volunteer_read(application)
+    items = programme.items_of(application)
+    return render_template("emigrants/volunteer.html", application=application, plan=plan, items=items,
+                           bookings=bookings_of(application), interpreting=programme.interpreting_of(items))

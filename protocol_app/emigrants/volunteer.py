@@ -1,0 +1,91 @@
+"""The volunteer companion's copy of the programme.
+
+Volunteers have no account. Three days before arrival a beat rule mails them a personal link
+(hashed in the database, working until the day of departure); the mail carries the dates and
+the link only — no name, no story, no health. The page behind the link shows what the
+volunteer needs to meet and accompany the guest: names, arrival, hotel and the programme;
+never the persecution history, the needs or the documents. Every opening is logged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..core.audit import record_event
+from ..core.db import transactional
+from ..core.errors import ValidationFailed
+from ..core.link_tokens import hash_token, new_token
+from ..core.notifications.services import queue_mail
+from ..core.reminders import create_once, reminder_rule
+from ..core.time import BERLIN, now_utc
+from ..extensions import db
+from .models import Application, StayPlan
+from .reminders import tell_team
+
+#: The programme goes to the volunteer this many days before arrival.
+NOTICE = timedelta(days=3)
+#: States in which the guest is coming (or, for the link, is here).
+COMING_STATES = ("confirmed", "travel_booked")
+LINK_STATES = (*COMING_STATES, "visited")
+
+
+def programme_link(token: str) -> str:
+    return f"{current_app.config['BASE_URL']}/emigrants/volunteer/{token}"
+
+
+@transactional
+def send_programme(application: Application, plan: StayPlan, *, actor=None) -> None:
+    """Mail the volunteer a new link to the programme; an earlier link stops working."""
+    if not plan.volunteer_email:
+        raise ValidationFailed(_l("Please enter the volunteer companion's e-mail address first."),
+                               field="volunteer_email")
+    token, plan.volunteer_token_hash = new_token()
+    plan.volunteer_sent_at = now_utc()
+    with force_locale("de"):  # volunteers are Berliners; the page offers nothing else
+        body = render_template("emigrants/volunteer_mail.txt", plan=plan, link=programme_link(token))
+        queue_mail(plan.volunteer_email, _("Your accompaniment in the emigrant programme"), body)
+    db.session.flush()
+    record_event("application.volunteer_programme_sent", actor=actor, target=application)
+
+
+def stay_for_token(token: str) -> tuple[Application, StayPlan] | None:
+    """The case and stay of a volunteer link that still works, else None (no hint why)."""
+    row = db.session.execute(sa.select(Application, StayPlan).join(StayPlan, StayPlan.application_id == Application.id)
+                             .where(StayPlan.volunteer_token_hash == hash_token(token))).first()
+    if row is None:
+        return None
+    application, plan = row
+    if application.state not in LINK_STATES or now_utc().astimezone(BERLIN).date() > plan.departs_on:
+        return None
+    return application, plan
+
+
+def log_volunteer_read(application: Application) -> None:
+    record_event("application.volunteer_read", target=application)
+
+
+@reminder_rule("emigrants-volunteer-programme")
+def send_due_programmes() -> int:
+    """Arrival in three days: the programme to the volunteer, or the team told that no address is known."""
+    today = now_utc().astimezone(BERLIN).date()
+    rows = db.session.execute(sa.select(Application, StayPlan).join(StayPlan, StayPlan.application_id == Application.id)
+                              .where(Application.state.in_(COMING_STATES), StayPlan.arrives_on >= today,
+                                     StayPlan.arrives_on <= today + NOTICE)).all()
+    done = 0
+    for application, plan in rows:
+        key = f"emigrants-volunteer-programme:{application.id}:{plan.arrives_on}"
+        if plan.volunteer_email:
+            if plan.volunteer_sent_at is None and create_once(key, rule="emigrants-volunteer-programme",
+                                                              target=application):
+                send_programme(application, plan)
+                done += 1
+        else:
+            done += tell_team(f"{key}:missing", application, lambda a=application: _l(
+                "Application %(reference)s: arrival in three days, but no e-mail address of the volunteer "
+                "companion for the programme.", reference=a.reference))
+    return done

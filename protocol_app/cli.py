@@ -29,6 +29,7 @@ def seed_demo_data() -> dict:
     """Create the demo users and reference data; safe to run repeatedly."""
     from .auth.services import ensure_user
     from .directory.reference_data import load_reference_data
+    from .emigrants.demo import seed_demo_emigrants
     from .events.demo import seed_demo_events
     from .honours.demo import seed_demo_honours
     from .language_service.demo import seed_demo_profiles
@@ -48,6 +49,9 @@ def seed_demo_data() -> dict:
     counts["nominations"] = seed_demo_honours(
         users["referent@protokoll.example"], users["referentin@protokoll.example"],
         users["leitung@protokoll.example"], users["abteilungsleitung@protokoll.example"],
+    )
+    counts["emigrant_applications"] = seed_demo_emigrants(
+        users["emigration@protokoll.example"], users["admin@protokoll.example"]
     )
     return counts
 

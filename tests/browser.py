@@ -46,3 +46,25 @@ class LiveServer:
     def stop(self):
         self._server.shutdown()
         self._thread.join(timeout=10)
+
+
+def log_in(page, email: str, password: str | None = None, *, expect_success: bool = True) -> None:
+    """Log in through the login form as a person would (demo password unless another is given)."""
+    from playwright.sync_api import expect
+
+    from protocol_app.cli import DEMO_PASSWORD
+
+    page.goto("/auth/login")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(password or DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    if expect_success:
+        expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+
+
+def new_logged_in_page(browser, live_server, email: str):
+    """A browser context of its own for a second person, logged in; returns (context, page)."""
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    log_in(page, email)
+    return context, page

@@ -5,27 +5,20 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from protocol_app.cli import DEMO_PASSWORD
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
 
 
-def _login(page, email, password=DEMO_PASSWORD):
-    page.goto("/auth/login")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill(password)
-    page.get_by_role("button", name="Anmelden").click()
-
-
 def test_wrong_password_shows_the_german_error(page):
     # The browser asks for English; the office's default is still German.
-    _login(page, "referent@protokoll.example", "falsch")
+    log_in(page, "referent@protokoll.example", "falsch", expect_success=False)
     expect(page.get_by_text("Anmeldung fehlgeschlagen.")).to_be_visible()
     expect(page).to_have_url("/auth/login")
 
 
 def test_login_switch_language_and_back_then_logout(page):
-    _login(page, "referent@protokoll.example")
+    log_in(page, "referent@protokoll.example", expect_success=False)
     expect(page.get_by_role("heading", name="Willkommen, Rainer Referent")).to_be_visible()
     page.get_by_test_id("switch-language").click()
     expect(page.get_by_role("heading", name="Welcome, Rainer Referent")).to_be_visible()
@@ -41,7 +34,7 @@ def test_login_switch_language_and_back_then_logout(page):
 
 
 def test_admin_creates_a_user_after_confirming_nothing_destructive(page):
-    _login(page, "admin@protokoll.example")
+    log_in(page, "admin@protokoll.example", expect_success=False)
     page.get_by_role("link", name="Konten", exact=True).click()
     page.get_by_role("link", name="Neues Konto").click()
     page.get_by_label("E-Mail-Adresse").fill("neu.referent@protokoll.example")
@@ -60,7 +53,7 @@ def test_admin_creates_a_user_after_confirming_nothing_destructive(page):
 
 
 def test_officer_plans_a_visit_end_to_end(page, live_server):
-    _login(page, "referent@protokoll.example")
+    log_in(page, "referent@protokoll.example", expect_success=False)
     page.get_by_role("link", name="Besuche", exact=True).click()
     page.get_by_role("link", name="Neuer Besuch").click()
     page.get_by_label("Titel").fill("Besuch der Partnerstadt Budapest")

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from protocol_app.cli import DEMO_PASSWORD
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,10 +39,7 @@ def _answer(browser, live_server, email: str, *, accept: bool, companion: str = 
 
 
 def test_flag_day_from_template_to_check_in(page, browser, live_server):
-    page.goto("/auth/login")
-    page.get_by_label("E-Mail-Adresse").fill("referent@protokoll.example")
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in(page, "referent@protokoll.example")
 
     # The demo has next year's occasions already; the officer makes the year after from its template.
     page.goto("/events/occasions?year=2028")

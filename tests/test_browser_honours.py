@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from protocol_app.cli import DEMO_PASSWORD
+from tests.browser import log_in, new_logged_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +16,7 @@ NOMINEE = "Dr. Klara Browserfeld"
 
 def _as(browser, live_server, email: str):
     """A browser of its own for each person, logged in."""
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
-    return context, page
+    return new_logged_in_page(browser, live_server, email)
 
 
 def _open_case(page, reference: str):
@@ -40,10 +33,7 @@ def _step(page, button: str, comment: str = ""):
 
 def test_verdienstorden_from_suggestion_to_certificate(page, browser, live_server):
     # The officer records the suggestion, with a merit, and submits it.
-    page.goto("/auth/login")
-    page.get_by_label("E-Mail-Adresse").fill("referent@protokoll.example")
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in(page, "referent@protokoll.example")
     page.get_by_role("link", name="Ehrungen", exact=True).click()
     page.get_by_role("link", name="Neue Anregung").click()
     page.get_by_label("Auszeichnung", exact=True).select_option(label="Verdienstorden des Landes Berlin")

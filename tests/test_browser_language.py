@@ -7,24 +7,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from protocol_app.cli import DEMO_PASSWORD
+from tests.browser import log_in, new_logged_in_page
 
 pytestmark = pytest.mark.browser
 
 
-def _login(page, email):
-    page.goto("/auth/login")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
-
-
 def _answer_as(browser, live_server, email: str, reference: str, button: str):
     """The translator opens the offer from their own inbox and answers it."""
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    _login(page, email)
+    context, page = new_logged_in_page(browser, live_server, email)
     page.get_by_role("link", name="Meine Einsätze").click()
     page.get_by_test_id("my-offers").get_by_role("link", name=re.compile(reference)).click()
     page.get_by_role("button", name=button).click()
@@ -33,7 +23,7 @@ def _answer_as(browser, live_server, email: str, reference: str, button: str):
 
 
 def test_officer_books_an_interpreter_for_a_programme_item(page, browser, live_server):
-    _login(page, "referent@protokoll.example")
+    log_in(page, "referent@protokoll.example")
     page.get_by_role("link", name="Besuche", exact=True).click()
     page.get_by_role("link", name="Neuer Besuch").click()
     page.get_by_label("Titel").fill("Besuch aus Los Angeles")

@@ -358,7 +358,7 @@ def test_reply_reminders_once_to_silent_guests_and_a_summary_to_the_officer(app)
             run_all_rules()
             db.session.commit()
     with app.app_context():
-        reminders = db.session.scalars(sa.select(OutboxMail).offset(invitations_sent)).all()
+        reminders = db.session.scalars(sa.select(OutboxMail).order_by(OutboxMail.id).offset(invitations_sent)).all()
         assert sorted(m.recipient for m in reminders) == ["dritte@example.org", "referent@example.org",
                                                           "zweite@example.org"]  # once each, however often the rule ran
         assert all("Person" not in m.subject for m in reminders)

@@ -110,7 +110,7 @@ class ImportForm(FlaskForm):
 class RetentionForm(FlaskForm):
     case_years = IntegerField(_l("Keep a case for … years after it ends"), validators=[
         NumberRange(min=0, max=30, message=_l("Please enter 0 to 30 years."))])
-    health_years = IntegerField(_l("Keep health notes for … years after the case ends"), validators=[
+    health_years = IntegerField(_l("Keep health notes and proof documents for … years after the case ends"), validators=[
         NumberRange(min=0, max=30, message=_l("Please enter 0 to 30 years."))])
     submit = SubmitField(_l("Save"))
 

@@ -87,7 +87,7 @@ def _programme(application: Application) -> dict:
     if plan is None or not items:
         raise ValidationFailed(_l("The confirmation carries the programme: please plan the stay and add its "
                                   "programme items first."))
-    return {"plan": plan, "items": items, "bookings": bookings_of(application)}
+    return {"plan": plan, "entries": items, "bookings": bookings_of(application)}
 
 
 @transactional

@@ -33,6 +33,17 @@ def _document(application, document_id: int) -> ApplicationDocument:
     return document
 
 
+def _run(application, anchor: str, action, success):
+    """Run a service call for the case page: its success message, or the domain error's, then back."""
+    try:
+        result = action()
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(success(result), "success")
+    return _detail(application, anchor)
+
+
 def _confirmed():
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -64,13 +75,8 @@ def programme_delete(reference: str, item_id: int):
     application = _load(reference)
     item = _item(application, item_id)
     _confirmed()
-    try:
-        programme.delete_item(application, item, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("The programme item has been removed."), "success")
-    return _detail(application, "programme")
+    return _run(application, "programme", lambda: programme.delete_item(application, item, actor=current_user),
+                lambda _done: _("The programme item has been removed."))
 
 
 @bp.route("/<reference>/programme/<int:item_id>/interpreting", methods=["POST"])
@@ -79,14 +85,10 @@ def programme_interpreting(reference: str, item_id: int):
     application = _load(reference)
     item = _item(application, item_id)
     _confirmed()
-    try:
-        assignment = programme.request_interpreting(application, item, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("The Sprachendienst has been asked for an interpreter (%(reference)s).",
-                reference=assignment.reference), "success")
-    return _detail(application, "programme")
+    return _run(application, "programme",
+                lambda: programme.request_interpreting(application, item, actor=current_user),
+                lambda assignment: _("The Sprachendienst has been asked for an interpreter (%(reference)s).",
+                                     reference=assignment.reference))
 
 
 @bp.route("/<reference>/volunteer", methods=["POST"])
@@ -98,14 +100,9 @@ def volunteer_send(reference: str):
     plan = plan_of(application)
     if plan is None:
         abort(404)
-    try:
-        volunteer.send_programme(application, plan, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("The programme has been sent to the volunteer companion; an earlier link no longer works."),
-              "success")
-    return _detail(application, "programme")
+    return _run(application, "programme", lambda: volunteer.send_programme(application, plan, actor=current_user),
+                lambda _done: _("The programme has been sent to the volunteer companion; an earlier link no "
+                                "longer works."))
 
 
 @bp.route("/<reference>/documents", methods=["POST"])

@@ -24,6 +24,11 @@ NOT_ABOUT_THE_APPLICANT = frozenset({"emigrant_participants", "emigrant_priority
                                      "emigrant_statistics", "emigrant_letter_templates", "emigrant_budgets"})
 
 
+#: Columns held about someone else, or a credential: the volunteer's address and their link's hash
+#: are not the applicant's to receive (Art. 15(4) GDPR: the rights of others).
+WITHHELD_COLUMNS = {"emigrant_stays": frozenset({"volunteer_email", "volunteer_token_hash"})}
+
+
 def _plain(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -46,7 +51,8 @@ def collect(application: Application) -> dict[str, list[dict]]:
     for table in referring_tables():
         columns = [fk.parent for fk in table.foreign_keys if fk.column.table is target]
         rows = db.session.execute(sa.select(table).where(sa.or_(*(c == application.id for c in columns))))
-        data[table.name] = [{k: _plain(v) for k, v in row._mapping.items()} for row in rows]
+        withheld = WITHHELD_COLUMNS.get(table.name, frozenset())
+        data[table.name] = [{k: _plain(v) for k, v in row._mapping.items() if k not in withheld} for row in rows]
     data["audit_events"] = [
         {"when": _plain(e.occurred_at), "action": e.action, "actor_id": e.actor_id}
         for e in db.session.scalars(sa.select(AuditEvent).where(

@@ -1,0 +1,325 @@
+"""Emigrant programme, the week in Berlin: programme items with interpreter needs handed to the
+Sprachendienst, the volunteer companion's programme link, proof documents with the shorter
+retention, the confirmation letter with the programme, and the companion's date of birth
+checked against the return date."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from protocol_app.core.audit.models import AuditEvent
+from protocol_app.core.errors import DomainError, ValidationFailed
+from protocol_app.core.notifications.models import Notification, OutboxMail
+from protocol_app.emigrants import letters, planning, programme, services
+from protocol_app.emigrants.models import Application, ApplicationDocument, StayProgrammeItem
+from protocol_app.extensions import db
+from protocol_app.language_service import offers
+from protocol_app.language_service.models import Assignment, TranslatorProfile
+from tests.language_support import setup_translators, user_by_name
+from tests.support import login, make_user, post, sweep_reminders_twice
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+ARRIVAL = date(2027, 2, 15)  # a Monday; the week ends on 22 February
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def team(app):
+    setup_translators(app)  # reference data, an officer and five translators
+    make_user(app, "team@example.org", roles=["emigration"], name="Emil Team")
+    client = app.test_client()
+    login(client, "team@example.org")
+    return client
+
+
+def _values(**overrides):
+    values = {"category": "emigrant", "name": "Ruth Schwarz", "birth_name": "Ruth Weiß",
+              "birth_date": date(1931, 4, 2), "birth_place": "Berlin", "address": "12 Herzl St, Haifa",
+              "country_code": "IL", "language": "en", "declaration_signed": True,
+              "emigration": "1939 über Triest nach Haifa", "companion_name": "David Schwarz",
+              "companion_relation": "son", "companion_birth_date": date(1960, 1, 1), "needs_medical": "Rollator"}
+    values.update(overrides)
+    return values
+
+
+def _invited(app, **overrides) -> str:
+    """An invited applicant with the week planned from ARRIVAL; returns the reference."""
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = user_by_name("Emil Team")
+        application = services.create_application(actor=actor, values=_values(**overrides))
+        application.state = "invited"  # the process itself is tested in test_emigrants
+        planning.save_plan(application, actor=actor, arrives_on=ARRIVAL, hotel="Hotel am Park",
+                           volunteer="Frau Ehrenamt", volunteer_email="ehrenamt@example.org")
+        db.session.commit()
+        return application.reference
+
+
+def _application(reference) -> Application:
+    return db.session.scalar(sa.select(Application).where(Application.number == int(reference[-4:])))
+
+
+def _berlin(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2027, 2, day, hour - 1, minute, tzinfo=UTC)  # CET is UTC+1 in February
+
+
+def test_programme_items_lie_within_the_stay_and_bad_input_is_refused_in_german(app, team):
+    reference = _invited(app)
+    page = f"/emigrants/{reference}"
+    added = post(team, f"{page}/programme", {"kind": "reception", "starts_at": "2027-02-16T11:00",
+                                             "ends_at": "2027-02-16T12:30", "location": "Rotes Rathaus"},
+                 token_from=page, follow_redirects=True).get_data(as_text=True)
+    assert "Der Programmpunkt wurde hinzugefügt." in added
+    assert "Empfang beim Regierenden Bürgermeister" in added and "Rotes Rathaus" in added
+    outside = post(team, f"{page}/programme", {"kind": "free", "starts_at": "2027-03-01T10:00",
+                                               "ends_at": "2027-03-01T18:00"}, token_from=page,
+                   follow_redirects=True).get_data(as_text=True)
+    assert "Der Programmpunkt muss zwischen dem 15.02.2027 und dem 22.02.2027 liegen." in outside
+    no_mode = post(team, f"{page}/programme", {"kind": "former_home", "starts_at": "2027-02-17T10:00",
+                                               "ends_at": "2027-02-17T12:00", "interpreter_language": "he"},
+                   token_from=page, follow_redirects=True).get_data(as_text=True)
+    assert "Bitte simultan, konsekutiv oder Flüsterdolmetschen wählen." in no_mode
+    backwards = post(team, f"{page}/programme", {"kind": "school", "starts_at": "2027-02-17T12:00",
+                                                 "ends_at": "2027-02-17T10:00"}, token_from=page,
+                     follow_redirects=True).get_data(as_text=True)
+    assert "Das Ende muss nach dem Beginn liegen." in backwards
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(StayProgrammeItem.id))) == 1
+        # Moving the stay away from its programme is refused too.
+        application = _application(reference)
+        with pytest.raises(ValidationFailed, match="außerhalb der neuen Daten"):
+            planning.save_plan(application, actor=user_by_name("Emil Team"), arrives_on=date(2027, 3, 1))
+        assert planning.plan_of(application).arrives_on == ARRIVAL
+
+
+def test_an_interpreter_need_goes_to_the_sprachendienst_by_reference_only_and_shows_who_is_booked(app, team):
+    reference = _invited(app)
+    page = f"/emigrants/{reference}"
+    post(team, f"{page}/programme", {"kind": "former_home", "title": "Besuch in der Grolmanstraße 12",
+                                     "starts_at": "2027-02-16T10:00", "ends_at": "2027-02-16T12:00",
+                                     "location": "Grolmanstraße 12", "interpreter_language": "en",
+                                     "interpreter_mode": "consecutive"}, token_from=page)
+    with app.app_context():
+        item_id = db.session.scalar(sa.select(StayProgrammeItem.id))
+    asked = post(team, f"{page}/programme/{item_id}/interpreting", {}, token_from=page, follow_redirects=True)
+    again = post(team, f"{page}/programme/{item_id}/interpreting", {}, token_from=page, follow_redirects=True)
+    assert "Der Sprachendienst wurde um eine Dolmetschung gebeten" in asked.get_data(as_text=True)
+    assert "wurde bereits angefragt" in again.get_data(as_text=True)
+    with app.app_context():
+        assignment = db.session.scalar(sa.select(Assignment))
+        assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 1
+        # Time, place, language and mode are taken over; the guest's name and story are not.
+        assert assignment.title == f"{reference} · Besuch des früheren Wohnhauses"
+        assert (assignment.starts_at, assignment.ends_at) == (_berlin(16, 10), _berlin(16, 12))
+        assert (assignment.language, assignment.mode, assignment.location) == ("en", "consecutive",
+                                                                               "Grolmanstraße 12")
+        assert assignment.officer_id is None  # the Sprachendienst takes it on
+        text = f"{assignment.title}{assignment.notes}"
+        assert "Schwarz" not in text and "Haifa" not in text and "Rollator" not in text
+        told = db.session.scalars(sa.select(Notification.message).where(
+            Notification.user_id == user_by_name("Rainer Referent").id)).all()
+        assert told == [f"Das Emigrantenprogramm bittet um eine Dolmetschung: {assignment.reference}."]
+        # An officer offers it; a translator accepts; the team sees who is booked.
+        officer = user_by_name("Rainer Referent")
+        profile = db.session.scalar(sa.select(TranslatorProfile).where(
+            TranslatorProfile.user_id == user_by_name("Bruno Bilingual").id))
+        offer = offers.make_offers(assignment, [profile.id], actor=officer)[0]
+        offers.answer(offer, actor=user_by_name("Bruno Bilingual"), accept=True)
+        db.session.commit()
+        reference_s = assignment.reference
+    shown = team.get(page).get_data(as_text=True)
+    assert f"{reference_s}: gebucht: Bruno Bilingual" in " ".join(shown.split())
+    # The booked item cannot be moved or removed behind the Sprachendienst's back.
+    with app.app_context():
+        application, item = _application(reference), db.session.get(StayProgrammeItem, item_id)
+        with pytest.raises(DomainError, match="Sprachendienst"):
+            programme.delete_item(application, item, actor=user_by_name("Emil Team"))
+        with pytest.raises(DomainError, match="Sprachendienst"):
+            programme.save_item(application, actor=user_by_name("Emil Team"), kind="former_home",
+                                starts_at=_berlin(17, 10), ends_at=_berlin(17, 12), interpreter_language="en",
+                                interpreter_mode="consecutive", item=item)
+
+
+def test_the_companion_cannot_be_born_after_the_return_date(app, team):
+    # A visit that took place before the app: the stay is entered late, from the file.
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = user_by_name("Emil Team")
+        application = services.create_application(actor=actor, values=_values())
+        application.state = "invited"
+        planning.save_plan(application, actor=actor, arrives_on=date(2026, 10, 1))  # back on 8 October
+        # A companion born after the return date (a slip of the pen: 1.11.2026 for 1.11.1966) is refused.
+        with pytest.raises(ValidationFailed, match="liegt nach dem Rückreisedatum \\(08.10.2026\\)"):
+            services.update_application(application, actor=actor, values=_values(
+                companion_birth_date=date(2026, 11, 1)))
+        db.session.refresh(application)
+        assert application.companion_birth_date == date(1960, 1, 1)
+        later = services.create_application(actor=actor, values=_values(
+            name="Hanna Klein", birth_date=date(1932, 5, 5), companion_birth_date=date(2026, 11, 1)))
+        later.state = "invited"
+        # The other way round: the stay is planned after the companion was entered.
+        with pytest.raises(ValidationFailed, match="nach dem Rückreisedatum"):
+            planning.save_plan(later, actor=actor, arrives_on=date(2026, 10, 1))
+        assert planning.plan_of(later) is None
+        assert planning.save_plan(later, actor=actor, arrives_on=date(2026, 11, 2)).departs_on == date(2026, 11, 9)
+
+
+def test_the_volunteer_gets_the_programme_three_days_ahead_by_a_link_without_names(app, team):
+    reference = _invited(app)
+    no_address = _invited(app, name="Hanna Klein", birth_date=date(1932, 5, 5))
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = user_by_name("Emil Team")
+        for ref, volunteer_email in ((reference, "ehrenamt@example.org"), (no_address, None)):
+            application = _application(ref)
+            planning.save_plan(application, actor=actor, arrives_on=ARRIVAL, hotel="Hotel am Park",
+                               volunteer="Frau Ehrenamt", volunteer_email=volunteer_email)
+            programme.save_item(application, actor=actor, kind="reception", starts_at=_berlin(16, 11),
+                                ends_at=_berlin(16, 12), location="Rotes Rathaus")
+            application.state = "travel_booked"
+        db.session.commit()
+    sweep_reminders_twice(app, datetime(2027, 2, 11, 9, 0, tzinfo=UTC))  # four days ahead: nothing yet
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id)).where(
+            OutboxMail.recipient == "ehrenamt@example.org")) == 0
+    sweep_reminders_twice(app, datetime(2027, 2, 12, 9, 0, tzinfo=UTC))  # three days ahead
+    with app.app_context():
+        mails = db.session.scalars(sa.select(OutboxMail).where(OutboxMail.recipient == "ehrenamt@example.org")).all()
+        assert len(mails) == 1  # once, however often the sweep runs
+        mail = mails[0]
+        for secret in ("Ruth", "Schwarz", "Haifa", "Rollator", "Triest"):
+            assert secret not in f"{mail.subject}{mail.body_text}", secret
+        assert "15.02.2027" in mail.body_text
+        link = next(word for word in mail.body_text.split() if "/emigrants/volunteer/" in word)
+        # The team is told about the case without a volunteer address, by reference only.
+        told = db.session.scalars(sa.select(Notification.message).where(
+            Notification.user_id == user_by_name("Emil Team").id)).all()
+        assert any(no_address in m and "keine E-Mail-Adresse" in m for m in told)
+        assert not any("Klein" in m for m in told)
+    path = link.split("127.0.0.1:5000", 1)[-1] if "127.0.0.1:5000" in link else "/" + link.split("/", 3)[3]
+    anonymous = app.test_client()
+    with time_machine.travel(datetime(2027, 2, 13, 9, 0, tzinfo=UTC), tick=False):
+        shown = anonymous.get(path)
+    body = shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    assert "Ruth Schwarz" in body and "Empfang beim Regierenden Bürgermeister" in body and "Hotel am Park" in body
+    assert "Rollator" not in body and "Triest" not in body and "Haifa" not in body
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+            AuditEvent.action == "application.volunteer_read")) == 1
+    with time_machine.travel(datetime(2027, 2, 23, 9, 0, tzinfo=UTC), tick=False):
+        assert anonymous.get(path).status_code == 404  # after departure the link is dead
+    assert anonymous.get("/emigrants/volunteer/guessed-token").status_code == 404
+    # Sending again from the case page makes the old link stop working.
+    sent = post(team, f"/emigrants/{reference}/volunteer", {}, token_from=f"/emigrants/{reference}",
+                follow_redirects=True).get_data(as_text=True)
+    assert "ein früherer Link gilt nicht mehr" in sent
+    with time_machine.travel(datetime(2027, 2, 13, 9, 0, tzinfo=UTC), tick=False):
+        assert anonymous.get(path).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id)).where(
+            OutboxMail.recipient == "ehrenamt@example.org")) == 2
+
+
+def test_proof_documents_are_read_by_the_team_only_exported_and_erased_with_the_health_notes(app, team):
+    reference = _invited(app)
+    page = f"/emigrants/{reference}"
+    uploaded = post(team, f"{page}/documents", {"kind": "birth_certificate",
+                                                "file": (io.BytesIO(PDF), "Geburtsurkunde Ruth Schwarz.pdf")},
+                    token_from=page, content_type="multipart/form-data", follow_redirects=True)
+    assert "Das Dokument wurde beim Antrag abgelegt." in uploaded.get_data(as_text=True)
+    not_a_pdf = post(team, f"{page}/documents", {"kind": "other", "file": (io.BytesIO(b"MZ\x90"), "a.pdf")},
+                     token_from=page, content_type="multipart/form-data", follow_redirects=True)
+    assert "Es werden nur PDF-, Word- (DOCX), PNG- und JPEG-Dateien angenommen" in not_a_pdf.get_data(as_text=True)
+    with app.app_context():
+        document = db.session.scalar(sa.select(ApplicationDocument))
+        document_id, path = document.id, document.file.path
+        assert db.session.scalar(sa.select(sa.func.count(ApplicationDocument.id))) == 1
+    assert team.get(f"{page}/documents/{document_id}").data == PDF
+    make_user(app, "officer@example.org", roles=["officer"])
+    officer = app.test_client()
+    login(officer, "officer@example.org")
+    assert officer.get(f"{page}/documents/{document_id}").status_code == 403
+    assert post(officer, f"{page}/documents/{document_id}/delete", {}).status_code == 403
+    with app.app_context():
+        actions = db.session.execute(sa.select(AuditEvent.action, AuditEvent.summary, AuditEvent.changes).where(
+            AuditEvent.object_type == "emigrant_applications")).all()
+        assert ("application.document_read", "birth_certificate") in [(a, s) for a, s, _c in actions]
+        assert not any("Schwarz" in f"{s}{c}" for _a, s, c in actions)  # the file name names the person
+    archive = zipfile.ZipFile(io.BytesIO(team.get(f"{page}/subject-access.zip").data))
+    assert any(name.endswith("Geburtsurkunde Ruth Schwarz.pdf") for name in archive.namelist())
+    data = json.loads(archive.read("daten.json"))
+    assert data["emigrant_documents"][0]["kind"] == "birth_certificate"
+    # The volunteer's address and the link's hash are someone else's data: withheld.
+    assert data["emigrant_stays"][0]["volunteer"] == "Frau Ehrenamt"
+    assert "ehrenamt@example.org" not in json.dumps(data) and "volunteer_token_hash" not in data["emigrant_stays"][0]
+    # The case ends; after the short period the document goes with the health notes, the case stays.
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        services.move(_application(reference), "withdraw", actor=user_by_name("Emil Team"),
+                      comment="Reise gesundheitlich nicht möglich")
+        db.session.commit()
+    sweep_reminders_twice(app, datetime(2028, 11, 21, 9, 0, tzinfo=UTC))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ApplicationDocument.id))) == 0
+        assert _application(reference).name == "Ruth Schwarz"
+    assert not path.exists()
+
+
+def test_erasing_a_case_strips_the_place_from_its_interpreter_booking(app, team):
+    reference = _invited(app)
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        application, actor = _application(reference), user_by_name("Emil Team")
+        item = programme.save_item(application, actor=actor, kind="former_home", starts_at=_berlin(16, 10),
+                                   ends_at=_berlin(16, 12), location="Grolmanstraße 12", interpreter_language="en",
+                                   interpreter_mode="consecutive")
+        assignment_id = programme.request_interpreting(application, item, actor=actor).id
+        services.move(application, "withdraw", actor=actor, comment="abgesagt")
+        db.session.commit()
+    sweep_reminders_twice(app, datetime(2036, 11, 21, 9, 0, tzinfo=UTC))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 0
+        booking = db.session.get(Assignment, assignment_id)
+        assert (booking.title, booking.location, booking.notes) == ("Emigrantenprogramm", None, None)
+
+
+def test_the_confirmation_letter_carries_the_programme(app, team):
+    from pypdf import PdfReader
+
+    reference = _invited(app)
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        letters.load_default_templates()
+        application, actor = _application(reference), user_by_name("Emil Team")
+        with pytest.raises(ValidationFailed, match="Programm"):
+            letters.generate(application, "confirmation", actor=actor)
+        programme.save_item(application, actor=actor, kind="reception", starts_at=_berlin(16, 11),
+                            ends_at=_berlin(16, 12, 30), location="Rotes Rathaus")
+        programme.save_item(application, actor=actor, kind="jewish_sites", title="Neue Synagoge Oranienburger Straße",
+                            starts_at=_berlin(17, 10), ends_at=_berlin(17, 13), interpreter_language="en",
+                            interpreter_mode="whispered")
+        letter = letters.generate(application, "confirmation", actor=actor)
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(letter.file.path).pages).split())
+    assert letter.language == "en"
+    assert "Programme" in text and "Reception by the Governing Mayor" in text and "Rotes Rathaus" in text
+    assert "Neue Synagoge Oranienburger Straße" in text and "with an interpreter" in text
+    assert "16 Feb 2027, 11:00" in text and "Hotel am Park" in text
+
+
+def test_other_roles_cannot_touch_the_programme_documents_or_volunteer_link(app, team):
+    reference = _invited(app)
+    page = f"/emigrants/{reference}"
+    make_user(app, "manager@example.org", roles=["manager"])
+    manager = app.test_client()
+    login(manager, "manager@example.org")
+    for path, data in ((f"{page}/programme", {"kind": "free", "starts_at": "2027-02-18T10:00",
+                                               "ends_at": "2027-02-18T18:00"}),
+                       (f"{page}/volunteer", {}),
+                       (f"{page}/documents", {"kind": "other"})):
+        assert post(manager, path, data).status_code == 403, path
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(StayProgrammeItem.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id)).where(
+            OutboxMail.recipient == "ehrenamt@example.org")) == 0

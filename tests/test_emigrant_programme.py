@@ -115,13 +115,14 @@ def test_an_interpreter_need_goes_to_the_sprachendienst_by_reference_only_and_sh
         assignment = db.session.scalar(sa.select(Assignment))
         assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 1
         # Time, place, language and mode are taken over; the guest's name and story are not.
-        assert assignment.title == f"{reference} · Besuch des früheren Wohnhauses"
+        assert assignment.title == "Emigrantenprogramm · Besuch des früheren Wohnhauses"
         assert (assignment.starts_at, assignment.ends_at) == (_berlin(16, 10), _berlin(16, 12))
         assert (assignment.language, assignment.mode, assignment.location) == ("en", "consecutive",
                                                                                "Grolmanstraße 12")
         assert assignment.officer_id is None  # the Sprachendienst takes it on
         text = f"{assignment.title}{assignment.notes}"
-        assert "Schwarz" not in text and "Haifa" not in text and "Rollator" not in text
+        for secret in ("Schwarz", "Haifa", "Rollator", "Grolmanstraße", reference):
+            assert secret not in text, secret
         told = db.session.scalars(sa.select(Notification.message).where(
             Notification.user_id == user_by_name("Rainer Referent").id)).all()
         assert told == [f"Das Emigrantenprogramm bittet um eine Dolmetschung: {assignment.reference}."]
@@ -323,3 +324,20 @@ def test_other_roles_cannot_touch_the_programme_documents_or_volunteer_link(app,
         assert db.session.scalar(sa.select(sa.func.count(StayProgrammeItem.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id)).where(
             OutboxMail.recipient == "ehrenamt@example.org")) == 0
+
+
+def test_lists_and_the_edit_form_are_reads_too_and_are_logged_by_reference(app, team):
+    reference = _invited(app)
+    with app.app_context():
+        _application(reference).state = "waiting"
+        db.session.commit()
+    for path in ("/emigrants/", "/emigrants/waiting-list", f"/emigrants/{reference}/edit"):
+        assert "Ruth Schwarz" in team.get(path).get_data(as_text=True), path
+    with app.app_context():
+        rows = db.session.execute(sa.select(AuditEvent.action, AuditEvent.summary, AuditEvent.actor_id).where(
+            AuditEvent.action.in_(("emigrants.list_read", "application.read")))).all()
+        team_id = user_by_name("Emil Team").id
+    assert sorted((action, summary) for action, summary, _actor in rows) == [
+        ("application.read", None), ("emigrants.list_read", f"list: {reference}"),
+        ("emigrants.list_read", f"waiting list: {reference}")]
+    assert {actor for _a, _s, actor in rows} == {team_id}

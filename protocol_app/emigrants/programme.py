@@ -2,8 +2,8 @@
 Mayor, the former home or school, Jewish sites, free days — and interpreter needs handed to
 the Sprachendienst.
 
-What the Sprachendienst receives is deliberately thin: the application's reference, the kind
-of item, time, place, language and mode. Never the name, the story or the health of the guest;
+What the Sprachendienst receives is deliberately thin: the kind of item, time, place, language
+and mode. Never the name, the story or the health of the guest;
 its officers and translators are not of the emigration team."""
 
 from __future__ import annotations
@@ -101,9 +101,10 @@ def delete_item(application: Application, item: StayProgrammeItem, *, actor) -> 
 
 
 def assignment_values(application: Application, item: StayProgrammeItem) -> dict:
-    """What the Sprachendienst is told: reference, kind, time, place, language and mode — nothing more."""
+    """What the Sprachendienst is told: kind, time, place, language and mode — nothing more."""
+    # Not even the case's reference: the Sprachendienst is not of the team and cannot open it.
     with force_locale("de"):  # the Sprachendienst works in German
-        title = f"{application.reference} · {item.kind_label}"
+        title = f"Emigrantenprogramm · {item.kind_label}"
     return {"kind": AssignmentKind.INTERPRETING.value, "title": title, "language": item.interpreter_language,
             "mode": item.interpreter_mode, "starts_at": item.starts_at, "ends_at": item.ends_at,
             "location": item.location,

@@ -80,6 +80,13 @@ def log_read(application: Application, actor) -> None:
     record_event("application.read", actor=actor, target=application)
 
 
+def log_list_read(applications, actor, *, page: str) -> None:
+    """A list shows names and dates of birth too: one entry naming the records shown (by reference)."""
+    if applications:
+        shown = ", ".join(a.reference for a in applications)
+        record_event("emigrants.list_read", actor=actor, summary=f"{page}: {shown}"[:500])
+
+
 @transactional
 def create_application(*, actor, values: dict) -> Application:
     """Record an application received by letter or e-mail."""

@@ -88,6 +88,7 @@ def index():
                                        "birth": Application.birth_date, "state": Application.state},
                        default_sort="reference", default_direction="desc",
                        searchable=(Application.name, Application.birth_name))
+    services.log_list_read(listing.items, current_user, page="list")
     return render_template("emigrants/index.html", listing=listing, states=ApplicationState,
                            categories=ApplicantCategory)
 
@@ -150,6 +151,7 @@ def edit(reference: str):
         abort(403)
     form = ApplicationForm(obj=application)
     if request.method == "GET":
+        services.log_read(application, current_user)  # the form shows the whole record
         form.load(application)
     if form.validate_on_submit():
         try:
@@ -213,7 +215,10 @@ def override(reference: str):
 @bp.route("/waiting-list")
 @permission_required(ACCESS)
 def waiting():
-    return render_template("emigrants/waiting.html", rows=services.waiting_list())
+    rows = services.waiting_list()
+    services.log_list_read([application for application, _score, _reasons in rows], current_user,
+                           page="waiting list")
+    return render_template("emigrants/waiting.html", rows=rows)
 
 
 @bp.route("/weights", methods=["GET", "POST"])

@@ -136,6 +136,13 @@ def test_an_interpreter_need_goes_to_the_sprachendienst_by_reference_only_and_sh
         reference_s = assignment.reference
     shown = team.get(page).get_data(as_text=True)
     assert f"{reference_s}: gebucht: Bruno Bilingual" in " ".join(shown.split())
+    # The Sprachendienst's officers find the request on their board and open it; the guest stays unnamed.
+    officer_client = app.test_client()
+    login(officer_client, "referent@example.org")
+    assert reference_s in officer_client.get("/translations/").get_data(as_text=True)
+    booking_page = officer_client.get(f"/translations/{reference_s}").get_data(as_text=True)
+    assert "Emigrantenprogramm · Besuch des früheren Wohnhauses" in booking_page
+    assert "Ruth" not in booking_page and reference not in booking_page
     # The booked item cannot be moved or removed behind the Sprachendienst's back.
     with app.app_context():
         application, item = _application(reference), db.session.get(StayProgrammeItem, item_id)

@@ -93,6 +93,7 @@ def _import_models() -> None:
     from .emigrants import models as _emigrants  # noqa: F401
     from .emigrants import reminders as _emigrant_reminders  # noqa: F401
     from .emigrants import retention as _emigrant_retention  # noqa: F401
+    from .emigrants import volunteer as _emigrant_volunteer  # noqa: F401 (its reminder rule)
     from .events import models as _events  # noqa: F401
     from .events import reminders as _event_reminders  # noqa: F401
     from .honours import models as _honours  # noqa: F401

@@ -1,6 +1,7 @@
-"""Consent to the alumni mailing, the mailing list, and the retention rules: health notes
-and proof documents erased after a short period, the whole case after the long one, for real — only anonymous
-statistics (year, category, country, outcome) remain. Every erasure is audited without content."""
+"""Consent to the alumni mailing, the mailing list, and the retention rules: health notes and
+proof documents erased after a short period, the whole case after the long one, for real — only
+anonymous statistics (year, category, country, outcome) remain. Every erasure is audited without
+content."""
 
 from __future__ import annotations
 

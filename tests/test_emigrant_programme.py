@@ -316,6 +316,18 @@ def test_the_confirmation_letter_carries_the_programme(app, team):
     assert "16 Feb 2027, 11:00" in text and "Hotel am Park" in text
 
 
+def test_the_programme_goes_to_the_volunteer_only_for_a_guest_who_is_coming(app, team):
+    reference = _invited(app)  # invited, not yet accepted
+    page = team.get(f"/emigrants/{reference}").get_data(as_text=True)
+    assert "Programm jetzt an die ehrenamtliche Begleitung senden" not in page
+    refused = post(team, f"/emigrants/{reference}/volunteer", {}, token_from=f"/emigrants/{reference}",
+                   follow_redirects=True).get_data(as_text=True)
+    assert "sobald der Gast die Einladung angenommen hat" in refused
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id)).where(
+            OutboxMail.recipient == "ehrenamt@example.org")) == 0
+
+
 def test_other_roles_cannot_touch_the_programme_documents_or_volunteer_link(app, team):
     reference = _invited(app)
     page = f"/emigrants/{reference}"
@@ -348,3 +360,28 @@ def test_lists_and_the_edit_form_are_reads_too_and_are_logged_by_reference(app, 
         ("application.read", None), ("emigrants.list_read", f"list: {reference}"),
         ("emigrants.list_read", f"waiting list: {reference}")]
     assert {actor for _a, _s, actor in rows} == {team_id}
+
+
+def test_a_programme_item_is_changed_on_its_own_page_with_clear_errors(app, team):
+    reference = _invited(app)
+    page = f"/emigrants/{reference}"
+    post(team, f"{page}/programme", {"kind": "school", "starts_at": "2027-02-17T10:00",
+                                     "ends_at": "2027-02-17T12:00"}, token_from=page)
+    with app.app_context():
+        item_id = db.session.scalar(sa.select(StayProgrammeItem.id))
+    edit = f"{page}/programme/{item_id}"
+    form = team.get(edit).get_data(as_text=True)
+    assert 'value="2027-02-17T10:00"' in form  # Berlin time, as entered
+    wrong = post(team, edit, {"kind": "school", "starts_at": "2027-02-17T10:00", "ends_at": "2027-02-17T09:00"},
+                 token_from=edit).get_data(as_text=True)
+    assert "Das Ende muss nach dem Beginn liegen." in wrong
+    saved = post(team, edit, {"kind": "school", "title": "Goethe-Gymnasium", "starts_at": "2027-02-17T11:00",
+                              "ends_at": "2027-02-17T13:00"}, token_from=edit, follow_redirects=True)
+    assert "Der Programmpunkt wurde gespeichert." in saved.get_data(as_text=True)
+    with app.app_context():
+        item = db.session.get(StayProgrammeItem, item_id)
+        assert (item.title, item.starts_at) == ("Goethe-Gymnasium", _berlin(17, 11))
+    make_user(app, "viewer@example.org", roles=["viewer"])
+    viewer = app.test_client()
+    login(viewer, "viewer@example.org")
+    assert viewer.get(edit).status_code == 403

@@ -28,6 +28,8 @@ APPLICATIONS = [
     ("Tomasz Nowak", date(1927, 2, 3), "PL", "pl", "waiting", "Anna Nowak", (True, False)),
     ("Ruth Goldmann", date(1931, 11, 9), "IL", "de", "invited", "Noa Goldmann", (False, True)),
 ]
+#: The process steps that bring a new application to a demo state.
+STEPS_TO = {"received": (), "waiting": ("check", "wait"), "invited": ("check", "wait", "invite")}
 ADDRESSES = {"GB": "14 Belsize Park Gardens\nLondon NW3 4LH", "PL": "ul. Długa 7 m. 3\n00-238 Warszawa",
              "IL": "Rehov Herzl 12\nHaifa 3303712"}
 
@@ -49,7 +51,8 @@ def seed_demo_emigrants(team_member, admin) -> int:
             "berlin_born_or_resident": True, "berlin_evidence": "Meldekarte (Landesarchiv)",
             "persecuted_or_forced_labour": True, "persecution_evidence": "Entschädigungsakte",
             "not_visited_before": True, "visit_evidence": "Erklärung", "health_flag": ill, "hardship_flag": hardship})
-        application.state = state  # demo cases start where the office would have them
+        for action in STEPS_TO[state]:  # through the process, as the team would have taken them
+            services.move(application, action, actor=team_member)
         if state == "invited":
             _plan_week(application, team_member, today + timedelta(days=45))
     db.session.flush()

@@ -64,6 +64,12 @@ def bookings_of(application: Application) -> list[TravelBooking]:
         TravelBooking.application_id == application.id).order_by(TravelBooking.departs_at)))
 
 
+def require_plannable(application: Application) -> None:
+    """The week can be planned (stay, travel, programme) from the invitation until the travel is booked."""
+    if application.state not in PLANNABLE_STATES:
+        raise DomainError(_l("Only an invited applicant's visit can be planned."))
+
+
 def check_companion_born_before(companion_birth_date: date | None, departs_on: date) -> None:
     """A companion cannot be born after the stay they come along to has ended."""
     if companion_birth_date and companion_birth_date > departs_on:
@@ -95,8 +101,7 @@ def save_plan(application: Application, *, actor, arrives_on: date, departs_on: 
               room_type=None, half_board: bool = True, hotel_cost: Decimal | None = None, volunteer=None,
               transfers=None, overrun_reason: str | None = None, volunteer_email: str | None = None) -> StayPlan:
     """Record or change the stay; a week by default."""
-    if application.state not in PLANNABLE_STATES:
-        raise DomainError(_l("Only an invited applicant's visit can be planned."))
+    require_plannable(application)
     departs_on = departs_on or arrives_on + USUAL_LENGTH
     if departs_on <= arrives_on:
         raise ValidationFailed(_l("The departure must be after the arrival."), field="departs_on")

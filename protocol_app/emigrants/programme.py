@@ -21,13 +21,13 @@ from ..core.errors import DomainError, ValidationFailed
 from ..core.languages import check_language
 from ..core.notifications.services import notify
 from ..core.permissions import Role
-from ..core.time import BERLIN
+from ..core.programme import check_item_times
 from ..core.urls import path_for
 from ..extensions import db
 from ..language_service import services as language_service
 from ..language_service.models import Assignment, AssignmentKind, ServiceMode
 from .models import Application, ProgrammeKind, StayProgrammeItem
-from .planning import PLANNABLE_STATES, plan_of
+from .planning import plan_of, require_plannable
 
 #: Interpreting modes the team can ask for (a written translation is not a programme item).
 INTERPRETING_MODES = (ServiceMode.CONSECUTIVE.value, ServiceMode.WHISPERED.value, ServiceMode.SIMULTANEOUS.value)
@@ -41,20 +41,13 @@ def items_of(application: Application) -> list[StayProgrammeItem]:
 
 def _check(application: Application, kind: str, starts_at: datetime, ends_at: datetime,
            interpreter_language: str | None, interpreter_mode: str | None) -> tuple[str | None, str | None]:
-    if application.state not in PLANNABLE_STATES:
-        raise DomainError(_l("Only an invited applicant's visit can be planned."))
+    require_plannable(application)
     plan = plan_of(application)
     if plan is None:
         raise DomainError(_l("Please plan the dates of the stay first."))
     if kind not in {k.value for k in ProgrammeKind}:
         raise ValidationFailed(_l("Please choose the kind of programme item."), field="kind")
-    if ends_at <= starts_at:
-        raise ValidationFailed(_l("The end must be after the start."), field="ends_at")
-    for field, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
-        if not plan.arrives_on <= moment.astimezone(BERLIN).date() <= plan.departs_on:
-            raise ValidationFailed(_l("The item must lie between %(first)s and %(last)s.",
-                                      first=plan.arrives_on.strftime("%d.%m.%Y"),
-                                      last=plan.departs_on.strftime("%d.%m.%Y")), field=field)
+    check_item_times({"starts_at": starts_at, "ends_at": ends_at}, plan.arrives_on, plan.departs_on)
     if not (interpreter_language or "").strip():
         if interpreter_mode:
             raise ValidationFailed(_l("Please give the language to interpret."), field="interpreter_language")
@@ -91,8 +84,7 @@ def save_item(application: Application, *, actor, kind: str, starts_at: datetime
 @transactional
 def delete_item(application: Application, item: StayProgrammeItem, *, actor) -> None:
     """Remove an item not yet handed to the Sprachendienst."""
-    if application.state not in PLANNABLE_STATES:
-        raise DomainError(_l("Only an invited applicant's visit can be planned."))
+    require_plannable(application)
     if item.assignment_id:
         raise DomainError(_l("The Sprachendienst has booked this item; ask it to cancel the booking first."))
     record_event("application.programme_item_remove", actor=actor, target=application, summary=item.kind)
@@ -114,8 +106,7 @@ def assignment_values(application: Application, item: StayProgrammeItem) -> dict
 @transactional
 def request_interpreting(application: Application, item: StayProgrammeItem, *, actor) -> Assignment:
     """Hand the item's interpreter need to the Sprachendienst (once); its officers are told by reference."""
-    if application.state not in PLANNABLE_STATES:
-        raise DomainError(_l("Only an invited applicant's visit can be planned."))
+    require_plannable(application)
     if not item.interpreter_language:
         raise DomainError(_l("This programme item does not ask for an interpreter."))
     if item.assignment_id:

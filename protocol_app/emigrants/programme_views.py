@@ -4,12 +4,18 @@ page is public, its secret link being the credential."""
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, send_file
+from flask import abort, flash, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.errors import DomainError
-from ..core.forms import ConfirmForm, flash_form_errors, local_to_utc
+from ..core.forms import (
+    ConfirmForm,
+    apply_domain_error,
+    flash_form_errors,
+    local_to_utc,
+    utc_to_local,
+)
 from ..core.permissions import permission_required, public
 from ..extensions import db, limiter
 from . import documents, programme, volunteer
@@ -55,11 +61,7 @@ def programme_add(reference: str):
     application, form = _load(reference), StayItemForm()
     if form.validate_on_submit():
         try:
-            programme.save_item(application, actor=current_user, kind=form.kind.data, title=form.title.data,
-                                starts_at=local_to_utc(form.starts_at.data, "Europe/Berlin"),
-                                ends_at=local_to_utc(form.ends_at.data, "Europe/Berlin"),
-                                location=form.location.data, interpreter_language=form.interpreter_language.data,
-                                interpreter_mode=form.interpreter_mode.data or None)
+            _save(application, form)
         except DomainError as exc:
             flash(str(exc.message), "danger")
         else:
@@ -67,6 +69,35 @@ def programme_add(reference: str):
     else:
         flash_form_errors(form)
     return _detail(application, "programme")
+
+
+@bp.route("/<reference>/programme/<int:item_id>", methods=["GET", "POST"])
+@permission_required(ACCESS)
+def programme_edit(reference: str, item_id: int):
+    """Change an item's time, place or interpreter need (refused once the Sprachendienst has booked it)."""
+    application = _load(reference)
+    item = _item(application, item_id)
+    form = StayItemForm(obj=item)
+    form.interpreter_mode.data = form.interpreter_mode.data or ""  # no interpreter: None in the record
+    if request.method == "GET":
+        form.starts_at.data, form.ends_at.data = utc_to_local(item.starts_at), utc_to_local(item.ends_at)
+    if form.validate_on_submit():
+        try:
+            _save(application, form, item)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The programme item has been saved."), "success")
+            return _detail(application, "programme")
+    return render_template("emigrants/programme_item.html", form=form, application=application, item=item)
+
+
+def _save(application, form: StayItemForm, item: StayProgrammeItem | None = None) -> StayProgrammeItem:
+    return programme.save_item(application, actor=current_user, kind=form.kind.data, title=form.title.data,
+                               starts_at=local_to_utc(form.starts_at.data, "Europe/Berlin"),
+                               ends_at=local_to_utc(form.ends_at.data, "Europe/Berlin"),
+                               location=form.location.data, interpreter_language=form.interpreter_language.data,
+                               interpreter_mode=form.interpreter_mode.data or None, item=item)
 
 
 @bp.route("/<reference>/programme/<int:item_id>/delete", methods=["POST"])

@@ -31,7 +31,16 @@ from ..core.navigation import register_nav
 from ..core.permissions import Permission, permission_required, user_has
 from ..core.references import find_by_reference
 from ..extensions import db
-from . import documents, letters, participant_import, planning, programme, retention, services
+from . import (
+    documents,
+    letters,
+    participant_import,
+    planning,
+    programme,
+    retention,
+    services,
+    volunteer,
+)
 from . import statistics as statistics_data
 from . import subject_access as access_export
 from .forms import (
@@ -135,6 +144,7 @@ def detail(reference: str):
         plannable=application.state in planning.PLANNABLE_STATES, stay_form=stay_form(application),
         booking_form=BookingForm(), items=items, interpreting=programme.interpreting_of(items),
         item_form=StayItemForm(), documents=documents.documents_of(application), document_form=DocumentForm(),
+        volunteer_states=volunteer.COMING_STATES,
     )
 
 

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event
 from ..core.db import transactional
-from ..core.errors import ValidationFailed
+from ..core.errors import DomainError, ValidationFailed
 from ..core.link_tokens import hash_token, new_token
 from ..core.notifications.services import queue_mail
 from ..core.reminders import create_once, reminder_rule
@@ -41,6 +41,9 @@ def programme_link(token: str) -> str:
 @transactional
 def send_programme(application: Application, plan: StayPlan, *, actor=None) -> None:
     """Mail the volunteer a new link to the programme; an earlier link stops working."""
+    if application.state not in COMING_STATES:
+        # The link opens only for a guest who is coming; a link that opens nothing helps nobody.
+        raise DomainError(_l("The programme goes to the volunteer once the guest has accepted the invitation."))
     if not plan.volunteer_email:
         raise ValidationFailed(_l("Please enter the volunteer companion's e-mail address first."),
                                field="volunteer_email")
@@ -80,7 +83,9 @@ def send_due_programmes() -> int:
     for application, plan in rows:
         key = f"emigrants-volunteer-programme:{application.id}:{plan.arrives_on}"
         if plan.volunteer_email:
-            if plan.volunteer_sent_at is None and create_once(key, rule="emigrants-volunteer-programme",
+            # Once per address: a volunteer named later still gets it, and the key holds no address.
+            address_key = f"{key}:{hash_token(plan.volunteer_email)[:16]}"
+            if plan.volunteer_sent_at is None and create_once(address_key, rule="emigrants-volunteer-programme",
                                                               target=application):
                 send_programme(application, plan)
                 done += 1

@@ -27,6 +27,11 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
@@ -41,6 +46,10 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    #: Seconds to wait for Redis to accept a connection, and for an answer. A request that
+    #: publishes a mail or counts a rate limit never waits longer (see README "Operations").
+    REDIS_CONNECT_TIMEOUT = _env_float("REDIS_CONNECT_TIMEOUT", 0.5)
+    REDIS_SOCKET_TIMEOUT = _env_float("REDIS_SOCKET_TIMEOUT", 2.0)
     #: Where the embedded broker keeps its message files when REDIS_URL is unset.
     EMBEDDED_BROKER_DIR = os.environ.get("EMBEDDED_BROKER_DIR", str(INSTANCE_DIR / "broker"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
@@ -64,6 +73,10 @@ class Config:
     LOGIN_RATE_LIMIT_IP = os.environ.get("LOGIN_RATE_LIMIT_IP", "30 per 5 minutes")
     LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per 5 minutes")
     RATELIMIT_HEADERS_ENABLED = False
+    # With Redis down, limits are counted per process in memory instead of failing the
+    # request (login, reply links and feeds keep working); Redis is tried again later.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
     # argon2id; OWASP's floor is m=19 MiB, t=2, p=1. Raising these rehashes at next login.
     PASSWORD_HASH_TIME_COST = _env_int("PASSWORD_HASH_TIME_COST", 3)
@@ -88,12 +101,22 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
     SMTP_SSL = _env_bool("SMTP_SSL", False)
+    #: Seconds for connecting and for each SMTP command.
     SMTP_TIMEOUT = _env_int("SMTP_TIMEOUT", 10)
-    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 8)
-    #: First retry delay; doubles with each further attempt.
-    OUTBOX_BACKOFF_SECONDS = _env_int("OUTBOX_BACKOFF_SECONDS", 30)
-    #: A mail claimed by a worker that died is free again after this long.
-    OUTBOX_CLAIM_TIMEOUT_SECONDS = _env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600)
+    #: Seconds to wait for the server's answer after the whole message (RFC 5321 4.5.3.2.6:
+    #: 10 minutes). A slow server is waited for rather than sent a second copy.
+    SMTP_DATA_TIMEOUT = _env_int("SMTP_DATA_TIMEOUT", 600)
+    #: Seconds before attempt 2, 3, …: spread over about two days (51 h 56 min in all),
+    #: so that an outage of a working day does not lose a mail. After the last, it failed.
+    OUTBOX_RETRY_DELAYS = os.environ.get(
+        "OUTBOX_RETRY_DELAYS", "60,300,900,1800,3600,7200,14400,28800,43200,86400"
+    )
+    #: A mail claimed by a worker that died is looked at again after this long; it must be
+    #: longer than a whole SMTP transaction (connect + commands + SMTP_DATA_TIMEOUT).
+    OUTBOX_CLAIM_TIMEOUT_SECONDS = _env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 900)
+    #: After a request failed to publish a mail, that process leaves publishing to the
+    #: sweep for this long (the sweep delivers what was not published).
+    OUTBOX_BROKER_BACKOFF_SECONDS = _env_int("OUTBOX_BROKER_BACKOFF_SECONDS", 30)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     # Background work
@@ -120,8 +143,11 @@ class Config:
             "broker_connection_retry_on_startup": True,
             # The web request must not hang when the broker is down: the outbox sweep
             # re-enqueues whatever could not be published.
-            "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0.2},
-            "broker_connection_timeout": 3,
+            "task_publish_retry_policy": {"max_retries": 0},
+            "broker_connection_timeout": config["REDIS_CONNECT_TIMEOUT"],
+            # Only the beat holding the lock sends (protocol_app/core/beat.py).
+            "beat_scheduler": "protocol_app.core.beat:SingleBeatScheduler",
+            "protokoll_database_url": config["SQLALCHEMY_DATABASE_URI"],
             "beat_schedule": {
                 "outbox-sweep": {
                     "task": "protocol_app.core.notifications.tasks.sweep_outbox",
@@ -134,8 +160,17 @@ class Config:
             },
         }
         if redis_url:
+            from protocol_app.core.broker import TRANSPORT
+
             settings["broker_url"] = redis_url
-            settings["broker_transport_options"] = {"socket_connect_timeout": 3}
+            settings["broker_transport"] = TRANSPORT
+            settings["broker_transport_options"] = {
+                "socket_connect_timeout": config["REDIS_CONNECT_TIMEOUT"],
+                "socket_timeout": config["REDIS_SOCKET_TIMEOUT"],
+                # One connection attempt when publishing: kombu would otherwise retry
+                # with 2 s pauses inside the request. The worker reconnects on its own.
+                "max_retries": 0,
+            }
         else:
             folder = config["EMBEDDED_BROKER_DIR"]
             settings["broker_url"] = "filesystem://"
@@ -162,7 +197,7 @@ class TestingConfig(Config):
     # The floor keeps the suite fast while still exercising argon2id.
     PASSWORD_HASH_TIME_COST = 2
     PASSWORD_HASH_MEMORY_KIB = 19456
-    OUTBOX_BACKOFF_SECONDS = 1
+    OUTBOX_RETRY_DELAYS = "1,2,4,8,16,32,64"
     SERVER_NAME = None
 
 

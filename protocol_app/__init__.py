@@ -26,6 +26,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         ProductionConfig.validate(app.config)
     # Login throttling must be shared by all web processes: Redis when there is one.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", _redis_client_options(app.config))
     app.config["CELERY"] = Config.celery_settings(app.config)
     _prepare_folders(app)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
@@ -44,6 +46,15 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     celery_init_app(app)
     return app
+
+
+def _redis_client_options(config) -> dict:
+    """Short timeouts and no retries: with Redis down the limiter falls back to memory at once."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_connect_timeout": config["REDIS_CONNECT_TIMEOUT"],
+            "socket_timeout": config["REDIS_SOCKET_TIMEOUT"], "retry": Retry(NoBackoff(), 0)}
 
 
 def _prepare_folders(app: Flask) -> None:
@@ -135,6 +146,7 @@ _PASSWORD_CHANGE_ALLOWED = frozenset(
 
 def _register_request_hooks(app: Flask) -> None:
     from .core.db import commit_or_rollback
+    from .core.errors import is_conflict
     from .core.navigation import nav_for
     from .core.notifications.services import unread_count
     from .core.permissions import Permission, user_has
@@ -153,7 +165,16 @@ def _register_request_hooks(app: Flask) -> None:
     @app.after_request
     def _commit_unit_of_work(response):
         # The one commit of a request: services only flush. Error responses roll back.
-        commit_or_rollback(response.status_code < 400)
+        try:
+            commit_or_rollback(response.status_code < 400)
+        except Exception as exc:
+            # A race lost only at commit is a conflict too, never a 500.
+            if not is_conflict(exc):
+                raise
+            from .core.security import conflict_response
+
+            body, status = conflict_response(exc)
+            return app.make_response((body, status))
         return response
 
     @app.context_processor

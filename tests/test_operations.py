@@ -19,7 +19,7 @@ def test_health_reports_database_broker_and_backlog(app, client):
     report = response.get_json()
     assert report["database"] == "ok"
     assert report["broker"] == "ok"  # the embedded filesystem broker
-    assert report["outbox"] == {"pending": 0, "failed": 0}
+    assert report["outbox"] == {"pending": 0, "failed": 0, "uncertain": 0}
 
 
 def test_health_reports_a_dead_broker(app):

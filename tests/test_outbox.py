@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import time_machine
 from flask_babel import lazy_gettext as _l
 
+from config import Config, TestingConfig
 from protocol_app.auth.models import User
 from protocol_app.core.notifications import delivery
 from protocol_app.core.notifications.models import MailStatus, Notification, OutboxMail
@@ -93,16 +94,15 @@ def test_smtp_down_means_retry_with_backoff_then_exactly_one_delivery(mail_app, 
         first = _mail(app, mail_id)
         assert first.status == "pending" and first.attempts == 1 and "Error" in first.last_error
         with app.app_context():
+            delays = delivery.retry_delays()
             assert mail_id not in due_mail_ids()  # backing off
-            traveller.shift(timedelta(seconds=app.config["OUTBOX_BACKOFF_SECONDS"] + 0.5))
+            traveller.shift(timedelta(seconds=delays[0] + 0.5))
             assert mail_id in due_mail_ids()
             assert delivery.deliver(mail_id).status == "retry"
         second = _mail(app, mail_id)
         assert second.attempts == 2
-        # The second delay is twice the first.
-        assert (second.next_attempt_at - now_utc()).total_seconds() == pytest.approx(
-            2 * app.config["OUTBOX_BACKOFF_SECONDS"], abs=0.01
-        )
+        # The second delay is the schedule's second.
+        assert (second.next_attempt_at - now_utc()).total_seconds() == pytest.approx(delays[1], abs=0.01)
         smtp_server.start()
         traveller.shift(timedelta(seconds=10))
         with app.app_context():
@@ -129,7 +129,7 @@ def test_permanent_failure_is_reported_to_admins_once(mail_app, smtp_server):
     app = mail_app
     admin_id = make_user(app, "admin@example.org", roles=["admin"])
     smtp_server.stop()
-    app.config["OUTBOX_MAX_ATTEMPTS"] = 2
+    app.config["OUTBOX_RETRY_DELAYS"] = "60"  # two attempts in all
     try:
         mail_id = _queue(app)
         with app.app_context():
@@ -146,7 +146,7 @@ def test_permanent_failure_is_reported_to_admins_once(mail_app, smtp_server):
             assert len(notes) == 1
             assert "konnte nicht zugestellt werden" in notes[0].message
     finally:
-        app.config["OUTBOX_MAX_ATTEMPTS"] = 8
+        app.config["OUTBOX_RETRY_DELAYS"] = TestingConfig.OUTBOX_RETRY_DELAYS
 
 
 def test_rolled_back_change_leaves_no_mail(app):
@@ -155,3 +155,55 @@ def test_rolled_back_change_leaves_no_mail(app):
         db.session.rollback()
         assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 0
         assert "protokoll_outbox_ids" not in db.session.info
+
+
+def test_the_default_retry_schedule_spans_two_working_days():
+    delays = [int(x) for x in Config.OUTBOX_RETRY_DELAYS.split(",")]
+    assert 36 * 3600 <= sum(delays) <= 60 * 3600
+    assert delays == sorted(delays)  # never closer together after a longer outage
+
+
+def test_every_attempt_carries_the_same_message_id_and_a_date(mail_app, smtp_server):
+    app = mail_app
+    mail_id = _queue(app)
+    smtp_server.stop()
+    with app.app_context():
+        assert delivery.deliver(mail_id).status == "retry"
+    smtp_server.start()
+    with time_machine.travel(now_utc() + timedelta(hours=1), tick=False), app.app_context():
+        assert delivery.deliver(mail_id).status == "sent"
+    stored = _mail(app, mail_id)
+    (message,) = smtp_server.messages
+    assert message["Message-ID"] == stored.message_id
+    assert stored.message_id.endswith("@localhost>")  # the sender's domain
+    assert message["Date"]
+
+
+def test_failed_and_unconfirmed_mails_are_resent_by_an_admin_once(mail_app, smtp_server):
+    app = mail_app
+    make_user(app, "admin@example.org", roles=["admin"])
+    failed_id, unconfirmed_id, sent_id = _queue(app), _queue(app), _queue(app)
+    with app.app_context():
+        db.session.get(OutboxMail, failed_id).status = "failed"
+        db.session.get(OutboxMail, unconfirmed_id).status = "uncertain"
+        db.session.get(OutboxMail, sent_id).status = "sent"
+        db.session.commit()
+    client = app.test_client()
+    login(client, "admin@example.org")
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "Zustellung nicht bestätigt" in page and "Erneut senden" in page
+    from tests.support import post
+
+    response = post(client, "/admin/outbox/resend", {}, token_from="/admin/outbox", follow_redirects=True)
+    assert "2 E-Mails werden erneut gesendet." in response.get_data(as_text=True)
+    with app.app_context():
+        for mail_id in (failed_id, unconfirmed_id):
+            assert delivery.deliver(mail_id).status == "sent"
+        assert delivery.deliver(sent_id).status == "skipped"
+        from protocol_app.core.audit import AuditEvent
+
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+            AuditEvent.action == "outbox.resend")) == 2
+    assert len(smtp_server.messages) == 2
+    again = post(client, "/admin/outbox/resend", {}, token_from="/admin/outbox", follow_redirects=True)
+    assert "Es gab keine fehlgeschlagene E-Mail" in again.get_data(as_text=True)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth import services as account
@@ -17,7 +18,8 @@ from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error, form_values
 from ..core.listing import paginate
 from ..core.navigation import register_nav
-from ..core.notifications.models import OutboxMail
+from ..core.notifications.delivery import resend
+from ..core.notifications.models import MailStatus, OutboxMail
 from ..core.permissions import Permission, Role, permission_required
 from ..core.time import BERLIN
 from ..extensions import db
@@ -175,4 +177,26 @@ def outbox():
         default_direction="desc",
         searchable=(OutboxMail.recipient, OutboxMail.subject),
     )
-    return render_template("admin/outbox.html", listing=listing, status=status)
+    return render_template("admin/outbox.html", listing=listing, status=status, statuses=list(MailStatus),
+                           confirm=ConfirmForm(), resendable=RESENDABLE)
+
+
+#: Mails an admin may put back in the queue.
+RESENDABLE = (MailStatus.FAILED.value, MailStatus.UNCERTAIN.value)
+
+
+@bp.route("/outbox/resend", methods=["POST"])
+@permission_required(Permission.ADMIN_AUDIT)
+def outbox_resend():
+    """Re-send one failed or unconfirmed mail (mail_id), or all of them."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    raw = request.form.get("mail_id", "")
+    if raw.isdigit():
+        ids = [int(raw)]
+    else:
+        ids = list(db.session.scalars(sa.select(OutboxMail.id).where(OutboxMail.status.in_(RESENDABLE))))
+    count = resend(ids, actor=current_user)
+    flash(ngettext("%(num)s e-mail is being sent again.", "%(num)s e-mails are being sent again.", count)
+          if count else _("There was no failed e-mail to send again."), "success" if count else "info")
+    return redirect(url_for("admin.outbox", status=request.form.get("status") or None))

@@ -7,6 +7,7 @@ import functools
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -96,7 +97,49 @@ def _sqlite_connect(dbapi_connection, connection_record):
         cursor.close()
 
 
+def _reads_only() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    # A deferred BEGIN that reads and then writes fails at once with "database is locked"
+    # when another writer committed in between (WAL cannot upgrade a stale snapshot), so
+    # writing requests and tasks take the write lock up front and wait (busy_timeout) for
+    # it instead. Page views keep the deferred BEGIN: WAL lets them read beside a writer.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+
+
+def lock_for_update(obj):
+    """Lock `obj`'s row until the end of the transaction and reload it; return it.
+
+    Every "last place" decision (capacity, waiting list, seats, invitations) starts
+    with this on the record that owns the places, so that concurrent requests decide
+    one after the other on what the previous one committed. On SQLite the write lock
+    taken by BEGIN IMMEDIATE already serialises writers.
+    """
+    model = type(obj)
+    return db.session.scalars(
+        sa.select(model)
+        .where(model.id == obj.id)
+        .options(sa.orm.lazyload("*"))  # no eager outer joins: FOR UPDATE locks this row only
+        .with_for_update(of=model)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def advisory_lock(*keys: str) -> None:
+    """Serialise transactions that claim the same named resources (PostgreSQL).
+
+    Keys are taken in sorted order so that two transactions asking for overlapping
+    sets cannot deadlock; the locks are released at commit or rollback. SQLite needs
+    none: its writers are serialised by BEGIN IMMEDIATE.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                           {"key": key})

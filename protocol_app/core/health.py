@@ -39,6 +39,8 @@ def health_report() -> tuple[dict, bool]:
         report["outbox"] = {
             "pending": backlog.get("pending", 0) + backlog.get("sending", 0),
             "failed": backlog.get("failed", 0),
+            # Sent, but not confirmed by the mail server: an admin decides about a resend.
+            "uncertain": backlog.get("uncertain", 0),
         }
     healthy = database == "ok"
     report["status"] = "ok" if healthy and report["broker"] == "ok" else "degraded"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
 from .audit import changes_of, record_event
-from .db import UTCDateTime, VersionedMixin
+from .db import UTCDateTime, VersionedMixin, advisory_lock
 from .enums import LabelledEnum
 from .errors import DomainError, ValidationFailed
 from .time import BERLIN
@@ -149,6 +149,34 @@ def hosts_by_ids(host_ids) -> list:
     return hosts
 
 
+def lock_occupants(*, venue_id=None, host_ids=(), officer_id=None) -> None:
+    """Serialise saves that could double-book the same venue, host or officer.
+
+    Taken before the conflict search, so a concurrent save of the same room at the same
+    time searches only after this one has committed — and then finds it.
+    """
+    keys = [f"venue:{venue_id}"] if venue_id else []
+    keys += [f"host:{int(h)}" for h in host_ids or ()]
+    if officer_id:
+        keys.append(f"officer:{officer_id}")
+    advisory_lock(*keys)
+
+
+def check_double_booking(*, starts_at, ends_at, venue_id=None, host_ids=(), officer_id=None,
+                         exclude_item=None, own_parent=None, conflict_reason=None) -> tuple[list, str | None]:
+    """Lock the occupants, then search every domain for double bookings.
+
+    Returns (conflicts, reason); raises ConflictsFound when there are conflicts and no reason.
+    """
+    lock_occupants(venue_id=venue_id, host_ids=host_ids, officer_id=officer_id)
+    conflicts = find_conflicts(starts_at=starts_at, ends_at=ends_at, venue_id=venue_id, host_ids=host_ids,
+                               officer_id=officer_id, exclude_item=exclude_item, own_parent=own_parent)
+    reason = (conflict_reason or "").strip() or None
+    if conflicts and not reason:
+        raise ConflictsFound(conflicts)
+    return conflicts, reason
+
+
 def find_conflicts(*, starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item=None,
                    own_parent=None) -> list[Conflict]:
     """Items of every domain that would be double-booked by the given item."""
@@ -199,14 +227,12 @@ def save_item(item, *, values: dict, hosts: list, officer_id, kind: str, parent_
     `item` is new (no id) or loaded; `kind` names the domain ("visit", "event").
     """
     is_new = item.id is None
-    conflicts = find_conflicts(
+    conflicts, reason = check_double_booking(
         starts_at=values["starts_at"], ends_at=values["ends_at"], venue_id=values.get("venue_id"),
         host_ids=[h.id for h in hosts], officer_id=officer_id,
         exclude_item=None if is_new else (kind, item.id), own_parent=(kind, parent_id),
+        conflict_reason=conflict_reason,
     )
-    reason = (conflict_reason or "").strip() or None
-    if conflicts and not reason:
-        raise ConflictsFound(conflicts)
     if is_new:
         db.session.add(item)
     for key, value in values.items():

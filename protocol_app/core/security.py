@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from .errors import is_conflict
+from .urls import safe_next_url
 
 log = logging.getLogger(__name__)
 
@@ -66,5 +68,17 @@ def init_app(app) -> None:
     @app.errorhandler(Exception)
     def _server_error(exc):
         db.session.rollback()
+        if is_conflict(exc):
+            return conflict_response(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _render_error(500)
+
+
+def conflict_response(exc):
+    """The answer to a request that lost a race: nothing of it is kept; 409 "changed meanwhile"."""
+    db.session.rollback()
+    log.info("conflict on %s %s: %s", request.method, request.path, exc.__class__.__name__)
+    back = request.referrer or ""
+    # Only a page of this app, as a path (the referrer is absolute).
+    back = safe_next_url(back[len(request.host_url) - 1:] if back.startswith(request.host_url) else None)
+    return render_template("errors/409.html", back=back), 409

@@ -85,7 +85,7 @@ def _admin_card(user) -> dict:
             sa.select(sa.func.count(User.id)).where(User.is_active_account.is_(True))
         ),
         "outbox_pending": backlog.get("pending", 0) + backlog.get("sending", 0),
-        "outbox_failed": backlog.get("failed", 0),
+        "outbox_failed": backlog.get("failed", 0) + backlog.get("uncertain", 0),
     }
 
 

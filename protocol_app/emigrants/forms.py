@@ -18,8 +18,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from ..core.forms import DATETIME_FORMAT, PlainTextAreaField, PlainTextField, VersionedForm
-from ..directory.forms import country_choices
+from ..core.forms import (
+    DATETIME_FORMAT,
+    PlainTextAreaField,
+    PlainTextField,
+    VersionedForm,
+    optional_id,
+)
+from ..directory.forms import country_choices, venue_choices
 from .models import ApplicantCategory, DocumentKind, LetterKind, ProgrammeKind
 
 YES_NO = [("", "—"), ("yes", _l("yes")), ("no", _l("no"))]
@@ -170,10 +176,17 @@ class StayItemForm(FlaskForm):
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[
         DataRequired(_l("Please enter the end as date and time."))])
     location = PlainTextField(_l("Place"), validators=[Optional(), Length(max=300)])
+    venue_id = SelectField(_l("Room of the office (checked for double booking)"), coerce=optional_id, default=0)
     interpreter_language = PlainTextField(_l("Interpreter for (ISO code, empty: none)"),
                                           validators=[Optional(), Length(max=3)])
     interpreter_mode = SelectField(_l("Interpreting mode"), choices=INTERPRETING_MODE_CHOICES, default="")
+    conflict_reason = PlainTextField(_l("Reason for saving despite a double booking"),
+                                     validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Add to the programme"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue_id.choices = venue_choices()
 
 
 class DocumentForm(FlaskForm):

@@ -327,6 +327,10 @@ class StayProgrammeItem(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     location: Mapped[str | None] = mapped_column(sa.String(300))
+    #: A room of the office's (e.g. for the reception): it joins the office-wide double-booking search.
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"), index=True)
+    #: Why the item was saved despite a double booking (None: no conflict).
+    conflict_reason: Mapped[str | None] = mapped_column(sa.Text)
     #: ISO 639-1 code of the language to interpret from German, if an interpreter is needed.
     interpreter_language: Mapped[str | None] = mapped_column(sa.String(3))
     interpreter_mode: Mapped[str | None] = mapped_column(sa.String(15))

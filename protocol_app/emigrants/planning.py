@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event
-from ..core.db import transactional
+from ..core.db import advisory_lock, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.time import BERLIN
 from ..extensions import db
@@ -86,6 +86,8 @@ def _items_outside(application: Application, arrives_on: date, departs_on: date)
 
 
 def _check_budget(application: Application, plan: StayPlan, extra: Decimal, reason: str | None) -> None:
+    # Costs are booked against a year's budget one at a time, so two plans cannot both take its rest.
+    advisory_lock(f"emigrant-budget:{plan.arrives_on.year}")
     status = budget_status(plan.arrives_on.year)
     if status.budget is not None and status.committed + extra > status.budget:
         if not (reason or plan.overrun_reason or "").strip():

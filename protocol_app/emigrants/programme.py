@@ -8,6 +8,7 @@ its officers and translators are not of the emigration team."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,8 +22,16 @@ from ..core.errors import DomainError, ValidationFailed
 from ..core.languages import check_language
 from ..core.notifications.services import notify
 from ..core.permissions import Role
-from ..core.programme import check_item_times
+from ..core.programme import (
+    Conflict,
+    ConflictsFound,
+    check_double_booking,
+    check_item_times,
+    overlaps,
+    register_occupancy,
+)
 from ..core.urls import path_for
+from ..directory.models import Venue
 from ..extensions import db
 from ..language_service import services as language_service
 from ..language_service.models import Assignment, AssignmentKind, ServiceMode
@@ -61,17 +70,53 @@ def _check(application: Application, kind: str, starts_at: datetime, ends_at: da
     return language, interpreter_mode
 
 
+#: Cases whose week still takes place: their items occupy venues.
+OCCUPYING_STATES = ("invited", "confirmed", "travel_booked")
+SCOPE = "emigrant"
+
+
+def _occupancy(starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item, own_parent) -> list[Conflict]:
+    """Rooms the emigrant programme uses, as officers may see them: the kind of item only,
+    never the guest, the case or a link into the team's pages."""
+    if not venue_id:
+        return []
+    stmt = (sa.select(StayProgrammeItem).join(Application, StayProgrammeItem.application_id == Application.id)
+            .where(overlaps(StayProgrammeItem, starts_at, ends_at), StayProgrammeItem.venue_id == venue_id,
+                   Application.state.in_(OCCUPYING_STATES)).limit(20))
+    if exclude_item and exclude_item[0] == SCOPE:
+        stmt = stmt.where(StayProgrammeItem.id != exclude_item[1])
+    with force_locale("de"):
+        label = str(_l("Emigrant programme"))
+    return [Conflict("venue", _l("Same venue"), f"{label} · {item.kind_label}", item.starts_at, item.ends_at, "")
+            for item in db.session.scalars(stmt)]
+
+
+register_occupancy(SCOPE, _occupancy)
+
+
 @transactional
 def save_item(application: Application, *, actor, kind: str, starts_at: datetime, ends_at: datetime, title=None,
-              location=None, interpreter_language=None, interpreter_mode=None,
-              item: StayProgrammeItem | None = None) -> StayProgrammeItem:
-    """Add a programme item, or change one; it must lie within the stay."""
+              location=None, interpreter_language=None, interpreter_mode=None, venue_id=None,
+              conflict_reason=None, item: StayProgrammeItem | None = None) -> StayProgrammeItem:
+    """Add a programme item, or change one; it must lie within the stay and, in one of the
+    office's rooms, not double-book it without a recorded reason."""
     language, mode = _check(application, kind, starts_at, ends_at, interpreter_language, interpreter_mode)
+    if venue_id and db.session.get(Venue, venue_id) is None:
+        raise ValidationFailed(_l("Unknown venue."), field="venue_id")
     if item is not None and item.assignment_id and (
             (item.starts_at, item.ends_at, item.interpreter_language) != (starts_at, ends_at, language)):
         raise DomainError(_l("The Sprachendienst has booked this item; ask it to cancel the booking before "
                              "changing time or language."))
+    try:
+        conflicts, reason = check_double_booking(
+            starts_at=starts_at, ends_at=ends_at, venue_id=venue_id or None,
+            exclude_item=(SCOPE, item.id) if item is not None else None, conflict_reason=conflict_reason)
+    except ConflictsFound as exc:
+        # The team may not read visits or events: it learns that the room is taken, not by what.
+        raise ConflictsFound([c if not c.link else replace(c, other_title=str(_l("Appointment of the protocol office")),
+                                                            link="") for c in exc.conflicts]) from None
     item = item or StayProgrammeItem(application_id=application.id)
+    item.venue_id, item.conflict_reason = venue_id or None, reason if conflicts else None
     item.kind, item.title, item.location = kind, (title or "").strip() or None, (location or "").strip() or None
     item.starts_at, item.ends_at = starts_at, ends_at
     item.interpreter_language, item.interpreter_mode = language, mode

@@ -17,6 +17,7 @@ from ..core.forms import (
     utc_to_local,
 )
 from ..core.permissions import permission_required, public
+from ..core.programme import ConflictsFound
 from ..extensions import db, limiter
 from . import documents, programme, volunteer
 from .forms import DocumentForm, StayItemForm
@@ -62,6 +63,11 @@ def programme_add(reference: str):
     if form.validate_on_submit():
         try:
             _save(application, form)
+        except ConflictsFound as exc:
+            # The officer-style warning needs the form again, with the reason field.
+            apply_domain_error(form, exc)
+            return render_template("emigrants/programme_item.html", form=form, application=application,
+                                   item=None, conflicts=exc.conflicts)
         except DomainError as exc:
             flash(str(exc.message), "danger")
         else:
@@ -81,15 +87,20 @@ def programme_edit(reference: str, item_id: int):
     form.interpreter_mode.data = form.interpreter_mode.data or ""  # no interpreter: None in the record
     if request.method == "GET":
         form.starts_at.data, form.ends_at.data = utc_to_local(item.starts_at), utc_to_local(item.ends_at)
+    conflicts = []
     if form.validate_on_submit():
         try:
             _save(application, form, item)
+        except ConflictsFound as exc:
+            conflicts = exc.conflicts
+            apply_domain_error(form, exc)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
             flash(_("The programme item has been saved."), "success")
             return _detail(application, "programme")
-    return render_template("emigrants/programme_item.html", form=form, application=application, item=item)
+    return render_template("emigrants/programme_item.html", form=form, application=application, item=item,
+                           conflicts=conflicts)
 
 
 def _save(application, form: StayItemForm, item: StayProgrammeItem | None = None) -> StayProgrammeItem:
@@ -97,7 +108,8 @@ def _save(application, form: StayItemForm, item: StayProgrammeItem | None = None
                                starts_at=local_to_utc(form.starts_at.data, "Europe/Berlin"),
                                ends_at=local_to_utc(form.ends_at.data, "Europe/Berlin"),
                                location=form.location.data, interpreter_language=form.interpreter_language.data,
-                               interpreter_mode=form.interpreter_mode.data or None, item=item)
+                               interpreter_mode=form.interpreter_mode.data or None, venue_id=form.venue_id.data,
+                               conflict_reason=form.conflict_reason.data, item=item)
 
 
 @bp.route("/<reference>/programme/<int:item_id>/delete", methods=["POST"])

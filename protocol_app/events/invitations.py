@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..core import workflow
 from ..core.audit import record_event
-from ..core.db import transactional
+from ..core.db import lock_for_update, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.link_tokens import hash_token, new_token
 from ..core.notifications.services import queue_mail
@@ -77,9 +77,13 @@ def send_invitations(event: Event, *, actor) -> dict[int, str]:
     Returns {guest id: token} for the caller that prints letters; tokens are
     stored only as hashes.
     """
+    # Two clicks on "send" (or two officers) must not invite anyone twice: the second
+    # waits here and then finds the guests invited already.
+    event = lock_for_update(event)
     require_open(event)
     guests = db.session.scalars(
         sa.select(Guest).where(Guest.event_id == event.id, Guest.status == GuestStatus.LISTED.value)
+        .execution_options(populate_existing=True)
         .order_by(*precedence_order())
     ).all()
     if not guests and event.state == "planning":
@@ -130,7 +134,10 @@ def record_reply(guest: Guest, *, accept: bool, companion: str | None = None, ch
     An acceptance beyond the capacity goes to the waiting list; a cancellation
     moves the first waiting guest up if their party now fits.
     """
-    event = guest.event
+    # Places are decided one reply at a time per event: the event row is the lock, and
+    # the guest is read again after it, as the previous reply left it.
+    event = lock_for_update(guest.event)
+    guest = lock_for_update(guest)
     if channel == "online" and _deadline_passed(event):
         raise DomainError(_l("The reply period has ended. Please contact the protocol office."))
     companion = (companion or "").strip() or None
@@ -163,9 +170,10 @@ def record_reply(guest: Guest, *, accept: bool, companion: str | None = None, ch
 
 def _move_up_waiting(event: Event, *, actor) -> None:
     """Give freed places to waiting guests in the order they answered."""
+    # Called with the event locked (record_reply), so no other reply moves anyone meanwhile.
     waiting = db.session.scalars(
         sa.select(Guest).where(Guest.event_id == event.id, Guest.status == GuestStatus.WAITING.value)
-        .order_by(Guest.replied_at, Guest.id)
+        .order_by(Guest.replied_at, Guest.id).execution_options(populate_existing=True)
     ).all()
     for guest in waiting:
         if not _fits(event, 1 + (1 if guest.companion_name else 0)):

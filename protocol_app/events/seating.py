@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..core.audit import record_event
-from ..core.db import transactional
+from ..core.db import lock_for_update, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..extensions import db
 from .guests import precedence_order
@@ -35,6 +35,7 @@ def set_tables(event: Event, *, count: int, seats: int, actor) -> None:
     """Lay out `count` tables of `seats` seats (only before anyone is seated)."""
     if not 1 <= count <= 300 or not 1 <= seats <= 30:
         raise ValidationFailed(_l("Please give 1 to 300 tables with 1 to 30 seats each."))
+    event = lock_for_update(event)  # seating is planned one change at a time per event
     existing = db.session.scalars(sa.select(EventTable).where(EventTable.event_id == event.id)).all()
     if any(table.assignments for table in existing):
         raise DomainError(_l("Guests are already seated; clear the seating before changing the tables."))
@@ -80,6 +81,7 @@ def propose(event: Event, *, actor) -> int:
     A guest who named a companion and wishes to sit together gets two neighbouring seats;
     when no such pair is left, the guest is seated alone and the companion where a seat is free.
     """
+    event = lock_for_update(event)  # one plan at a time, on the replies committed so far
     tables = tables_of(event)
     if not tables:
         raise DomainError(_l("Please lay out the tables first."))
@@ -138,6 +140,8 @@ def propose(event: Event, *, actor) -> int:
 def move_guest(event: Event, guest: Guest, *, table_number: int, seat: int, lock: bool, actor,
                companion: bool = False) -> None:
     """Put a guest (or the guest's companion) on a given seat (refused if the seat is taken)."""
+    event = lock_for_update(event)
+    guest = lock_for_update(guest)
     table = db.session.scalar(sa.select(EventTable).where(EventTable.event_id == event.id,
                                                           EventTable.number == table_number))
     if table is None or not 1 <= seat <= table.seats:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import workflow
 from ..core.audit import record_event
-from ..core.db import transactional
+from ..core.db import advisory_lock, transactional
 from ..core.errors import DomainError, NotAllowed, ValidationFailed
 from ..core.notifications.services import notify
 from ..core.time import now_utc
@@ -52,6 +52,9 @@ def make_offers(assignment: Assignment, profile_ids: list[int], *, actor) -> lis
         raise DomainError(_l("The assignment lies in the past."))
     if not profile_ids:
         raise ValidationFailed(_l("Please choose at least one candidate."))
+    # Two officers offering overlapping assignments to one translator at once: the second
+    # ranks after the first has committed, so the translator is no longer free for it.
+    advisory_lock(*(f"translator:{pid}" for pid in profile_ids))
     eligible = {c.profile.id: c.profile for c in candidates.rank(assignment)[0]}
     unknown = [pid for pid in profile_ids if pid not in eligible]
     if unknown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -37,6 +38,19 @@ class MailStatus(LabelledEnum):
     SENDING = "sending", _l("Being sent")
     SENT = "sent", _l("Sent")
     FAILED = "failed", _l("Failed")
+    #: The whole message went out but the server's answer never came: it may have been
+    #: delivered. Never re-sent automatically (that is how mails arrive twice); an admin decides.
+    UNCERTAIN = "uncertain", _l("Delivery not confirmed")
+
+
+def new_message_id() -> str:
+    """A Message-ID for a new outbox mail, on the sender's domain; kept for every attempt."""
+    from email.utils import parseaddr
+
+    from flask import current_app
+
+    domain = parseaddr(current_app.config["MAIL_SENDER"])[1].rpartition("@")[2] or "localhost"
+    return f"<{uuid.uuid4().hex}@{domain}>"
 
 
 class OutboxMail(db.Model):
@@ -56,6 +70,11 @@ class OutboxMail(db.Model):
     status: Mapped[str] = mapped_column(
         sa.String(10), default=MailStatus.PENDING.value, nullable=False
     )
+    #: The same on every attempt, so that receiving servers and mail clients drop a repeat.
+    message_id: Mapped[str] = mapped_column(sa.String(250), default=new_message_id, nullable=False,
+                                            unique=True)
+    #: Set just before the final "." of SMTP DATA: from then on a resend could deliver twice.
+    data_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, nullable=False)
@@ -64,6 +83,10 @@ class OutboxMail(db.Model):
     )
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def status_label(self):
+        return MailStatus(self.status).label
 
     __table_args__ = (
         enum_check("status", MailStatus),

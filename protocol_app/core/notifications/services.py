@@ -4,10 +4,11 @@ only after the transaction that wrote them has committed."""
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -51,8 +52,13 @@ def queue_mail(recipient: str, subject: str, body_text: str) -> OutboxMail:
     mail = OutboxMail(recipient=recipient, subject=subject, body_text=body_text)
     db.session.add(mail)
     db.session.flush()
-    db.session.info.setdefault(_PENDING_KEY, set()).add(mail.id)
+    mark_for_publishing(mail.id)
     return mail
+
+
+def mark_for_publishing(mail_id: int) -> None:
+    """Hand the mail to the worker once the surrounding transaction has committed."""
+    db.session.info.setdefault(_PENDING_KEY, set()).add(mail_id)
 
 
 def unread_count(user) -> int:
@@ -100,6 +106,7 @@ def due_mail_ids(limit: int = 500) -> list[int]:
                     sa.and_(
                         OutboxMail.status == MailStatus.SENDING.value,
                         OutboxMail.claimed_at < stale,
+                        OutboxMail.data_sent_at.is_(None),
                     ),
                 )
             )
@@ -109,22 +116,38 @@ def due_mail_ids(limit: int = 500) -> list[int]:
     )
 
 
-def enqueue_delivery(mail_ids) -> int:
+#: After a failed publish, this process leaves publishing to the beat sweep for a while:
+#: a request must not pay a connection attempt to a broker that was just found down.
+#: Per process on purpose — no other process needs it, and each finds out for itself.
+_broker_down_until = 0.0
+
+
+def enqueue_delivery(mail_ids, *, in_request: bool = False) -> int:
     """Hand mails to the worker; return how many were published.
 
-    A broker that is down is logged, not raised: the mails stay pending and the
-    beat sweep publishes them again later.
+    A broker that is down is logged, not raised: the mails stay pending and the beat
+    sweep publishes them later. Publishing is one attempt without retries, bounded by
+    REDIS_CONNECT_TIMEOUT; in a request (`in_request`) it is skipped altogether for
+    OUTBOX_BROKER_BACKOFF_SECONDS after a failure, so that requests take as long with
+    Redis down (or unreachable) as with Redis up.
     """
+    global _broker_down_until
     from .tasks import deliver_mail
 
+    if in_request and time.monotonic() < _broker_down_until:
+        return 0
     published = 0
     for mail_id in mail_ids:
         try:
+            # One attempt, bounded by REDIS_CONNECT_TIMEOUT (see core.broker and config).
             deliver_mail.apply_async(args=[mail_id], retry=False)
             published += 1
         except Exception as exc:  # broker unreachable: the sweep will retry
+            _broker_down_until = time.monotonic() + current_app.config["OUTBOX_BROKER_BACKOFF_SECONDS"]
             log.warning("could not publish outbox mail %s: %s", mail_id, exc.__class__.__name__)
             break
+    else:
+        _broker_down_until = 0.0
     return published
 
 
@@ -132,7 +155,7 @@ def enqueue_delivery(mail_ids) -> int:
 def _publish_after_commit(session):
     ids = session.info.pop(_PENDING_KEY, None)
     if ids and current_app and not current_app.config.get("OUTBOX_PUBLISH_DISABLED"):
-        enqueue_delivery(sorted(ids))
+        enqueue_delivery(sorted(ids), in_request=has_request_context())
 
 
 @event.listens_for(Session, "after_rollback")

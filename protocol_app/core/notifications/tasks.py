@@ -8,18 +8,19 @@ from . import delivery
 from .services import due_mail_ids, enqueue_delivery
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None)
-def deliver_mail(self, mail_id: int) -> str:
-    """Deliver outbox mail `mail_id`; on SMTP failure retry with backoff."""
-    result = delivery.deliver(mail_id)
-    if result.status == "retry":
-        # The row is pending again with next_attempt_at set; the sweep would find
-        # it too, and the claim makes sure only one of them sends it.
-        raise self.retry(countdown=result.retry_in)
-    return result.status
+@shared_task(acks_late=True)
+def deliver_mail(mail_id: int) -> str:
+    """Deliver outbox mail `mail_id` once; a failure is rescheduled in the row, not in Celery.
+
+    The retry time lives in `next_attempt_at` and the beat sweep publishes the mail
+    again when it is due: a countdown of hours in the broker would outlive Redis'
+    visibility timeout and a Redis restart, the row does not.
+    """
+    return delivery.deliver(mail_id).status
 
 
 @shared_task(acks_late=True)
 def sweep_outbox() -> int:
-    """Publish every mail that is due but was never or not successfully published."""
+    """Settle claims of workers that died, then publish every mail that is due."""
+    delivery.settle_stale_claims()
     return enqueue_delivery(due_mail_ids())

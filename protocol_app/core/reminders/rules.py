@@ -13,12 +13,12 @@ from .services import create_once, reminder_rule
 
 @reminder_rule("outbox-failed")
 def remind_admins_of_failed_mail() -> int:
-    """Tell every admin, once per mail, that an e-mail could not be delivered."""
+    """Tell every admin, once per mail, that an e-mail could not be delivered (or its delivery is unconfirmed)."""
     from ...auth.services import users_with_role
     from ..permissions import Role
 
     failed = db.session.scalars(
-        sa.select(OutboxMail).where(OutboxMail.status == MailStatus.FAILED.value)
+        sa.select(OutboxMail).where(OutboxMail.status.in_([MailStatus.FAILED.value, MailStatus.UNCERTAIN.value]))
     ).all()
     created = 0
     admins = users_with_role(Role.ADMIN)

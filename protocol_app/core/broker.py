@@ -1,0 +1,29 @@
+"""The Redis transport for Celery, without redis-py's own retries.
+
+redis-py retries a refused connection three times with backoff (about 4 s) before
+kombu even sees the error, so a web request that publishes a mail while Redis is down
+would wait that long. Celery and kombu have their own reconnection logic for the
+worker, and the outbox sweep re-publishes whatever a request could not: one attempt
+is all a publisher should make.
+"""
+
+from __future__ import annotations
+
+from kombu.transport import redis as kombu_redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+
+class Channel(kombu_redis.Channel):
+    def _connparams(self, asynchronous=False):
+        params = super()._connparams(asynchronous=asynchronous)
+        params["retry"] = Retry(NoBackoff(), 0)
+        return params
+
+
+class Transport(kombu_redis.Transport):
+    Channel = Channel
+
+
+#: The value of Celery's `broker_transport` that selects this transport.
+TRANSPORT = f"{__name__}:Transport"

@@ -100,6 +100,53 @@ def register_cli(app) -> None:
         db.session.commit()
         click.echo(f"bulk data added: {counts}")
 
+    @app.cli.command("backup")
+    @click.option("--output", type=click.Path(dir_okay=False), default=None,
+                  help="Archive to write (default: instance/backups/protokoll-<time>.tar.gz).")
+    def backup_command(output):
+        """Write the database and the uploaded files into one archive with a manifest."""
+        from pathlib import Path
+
+        from .core.backup import BackupError, create_backup
+        from .core.time import now_utc
+
+        if output is None:
+            stamp = now_utc().strftime("%Y%m%d-%H%M%S")
+            output = Path(current_app.instance_path) / "backups" / f"protokoll-{stamp}.tar.gz"
+        try:
+            manifest = create_backup(output)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        rows = sum(manifest["tables"].values())
+        click.echo(f"backup written: {output} ({len(manifest['tables'])} tables, {rows} rows, "
+                   f"{len(manifest['files'])} files, revision {manifest['revision']})")
+
+    @app.cli.command("restore")
+    @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+    def restore_command(archive):
+        """Load a backup archive into an empty database and upload folder, then verify it."""
+        from .core.backup import BackupError, restore_backup
+
+        try:
+            report = restore_backup(archive)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"restored and verified: {report.tables} tables, {report.rows} rows, {report.files} files")
+
+    @app.cli.command("outbox-resend")
+    @click.option("--id", "mail_ids", type=int, multiple=True, help="Only these mails (repeatable).")
+    def outbox_resend(mail_ids):
+        """Queue failed and unconfirmed mails again (all of them, or those given by --id)."""
+        from .core.notifications.delivery import resend
+        from .core.notifications.models import MailStatus, OutboxMail
+
+        if not mail_ids:
+            mail_ids = list(db.session.scalars(sa.select(OutboxMail.id).where(
+                OutboxMail.status.in_([MailStatus.FAILED.value, MailStatus.UNCERTAIN.value]))))
+        count = resend(mail_ids, actor=None)
+        db.session.commit()
+        click.echo(f"{count} mail(s) queued again")
+
     @app.cli.command("create-admin")
     @click.option("--email", required=True)
     @click.option("--name", required=True)

@@ -1,0 +1,60 @@
+"""Fault drills: the app served for real (PostgreSQL, threads), people as HTTP sessions
+(`requests`), and requests released at the same instant."""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from tests.browser import LiveServer
+from tests.support import PASSWORD
+
+_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+class Person:
+    """One browser: its own cookies and CSRF token, as a person at a desk has."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.http = requests.Session()
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.http.get(self.base_url + path, allow_redirects=False, timeout=60, **kwargs)
+
+    def token(self, path: str) -> str:
+        html = self.get(path).text
+        match = _TOKEN.search(html)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1) or match.group(2)
+
+    def post(self, path: str, data: dict, *, token: str) -> requests.Response:
+        return self.http.post(self.base_url + path, data={**data, "csrf_token": token}, allow_redirects=False,
+                              timeout=120)
+
+    def log_in(self, email: str, password: str = PASSWORD) -> Person:
+        response = self.post("/auth/login", {"email": email, "password": password},
+                             token=self.token("/auth/login"))
+        assert response.status_code == 302, f"login of {email} failed: {response.status_code}"
+        return self
+
+
+def all_at_once(calls) -> list:
+    """Run the calls in threads released together; return their results in order."""
+    calls = list(calls)
+    gate = threading.Barrier(len(calls))
+
+    def run(call):
+        gate.wait()
+        return call()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def serve(app) -> LiveServer:
+    """Serve `app` on a free port in threads (one per request), as a small gunicorn would."""
+    return LiveServer(app).start()

@@ -63,7 +63,9 @@ def _table_names() -> list[str]:
 
 
 def _count(conn, names) -> dict[str, int]:
-    return {name: conn.execute(sa.text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one() for name in names}
+    # Table names come from the app's own metadata, never from input.
+    return {name: conn.execute(sa.text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one()  # noqa: S608
+            for name in names}
 
 
 def row_counts() -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from email import message_from_bytes
 
@@ -15,20 +16,26 @@ def free_port() -> int:
 
 
 class Collector:
-    def __init__(self):
+    """Keeps every message it accepted; with `delay`, answers that long after taking it
+    (as a busy or slow server does: the message is in, the "250" not yet out)."""
+
+    def __init__(self, delay: float = 0.0):
         self.messages = []
+        self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 OK"
 
 
 class SMTPServer:
     """Start and stop a real SMTP server on a fixed port (so it can be 'down')."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, *, delay: float = 0.0):
         self.port = port or free_port()
-        self.collector = Collector()
+        self.collector = Collector(delay)
         self._controller = None
 
     @property

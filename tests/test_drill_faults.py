@@ -197,7 +197,7 @@ def test_workers_killed_during_delivery_send_no_mail_twice(committing_app, tmp_p
         _queued(app, 150)
         kills = 0
         for round_ in range(3):
-            assert wait_for(lambda: len(smtp.messages) >= 25 * (round_ + 1), timeout=60), steady.tail()
+            assert wait_for(lambda r=round_: len(smtp.messages) >= 25 * (r + 1), timeout=60), steady.tail()
             victim.kill()
             kills += 1
             victim = Worker(broker.url, smtp.port, tmp_path, beat=False, name=f"victim-{round_ + 1}",

@@ -18,10 +18,9 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from support import ROOT, migrated_app, reset_schema
-
 import redis
 import sqlalchemy as sa
+from support import ROOT, migrated_app, reset_schema
 
 SCHEMA = "bench_faults"
 ROUNDS = 40
@@ -129,7 +128,6 @@ def main() -> None:
     # The same settings a web process gets: publishing, rate limits (generous, so the
     # benchmark measures the lookup rather than 429s), limiter and broker on Redis.
     from config import Config
-
     from protocol_app import create_app
 
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=url,

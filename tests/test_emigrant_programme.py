@@ -385,3 +385,52 @@ def test_a_programme_item_is_changed_on_its_own_page_with_clear_errors(app, team
     viewer = app.test_client()
     login(viewer, "viewer@example.org")
     assert viewer.get(edit).status_code == 403
+
+
+def test_the_reception_room_joins_the_office_wide_double_booking_search_without_the_guests_name(app, team):
+    from protocol_app.core.programme import ConflictsFound
+    from protocol_app.directory.models import Venue
+    from protocol_app.visits import services as visit_services
+    from protocol_app.visits.models import VisitProgrammeItem
+    from tests.visit_support import make_visit
+
+    reference = _invited(app)
+    page = f"/emigrants/{reference}"
+    with app.app_context():
+        venue_id = db.session.scalar(sa.select(Venue.id).where(Venue.name == "Wappensaal"))
+    saved = post(team, f"{page}/programme", {"kind": "reception", "starts_at": "2027-02-16T11:00",
+                                             "ends_at": "2027-02-16T12:30", "venue_id": str(venue_id)},
+                 token_from=page, follow_redirects=True).get_data(as_text=True)
+    assert "Der Programmpunkt wurde hinzugefügt." in saved
+    with app.app_context():
+        from protocol_app.auth.services import users_with_role
+        from protocol_app.core.permissions import Role
+
+        officer = users_with_role(Role.OFFICER)[0]
+        officer_id = officer.id
+    visit_ref = make_visit(app, officer_id, arrival_at=datetime(2027, 2, 16, 8, tzinfo=UTC),
+                           departure_at=datetime(2027, 2, 16, 18, tzinfo=UTC))
+    with app.app_context():
+        from protocol_app.visits.models import Visit
+
+        visit = db.session.scalar(sa.select(Visit).where(Visit.number == int(visit_ref[-4:])))
+        values = {"title": "Gespräch", "starts_at": _berlin(16, 12), "ends_at": _berlin(16, 13),
+                  "venue_id": venue_id, "dress_code": "business", "press": "open"}
+        with pytest.raises(ConflictsFound) as found:
+            visit_services.save_programme_item(visit, None, actor=db.session.get(type(officer), officer_id),
+                                               values=values)
+        (conflict,) = found.value.conflicts
+        # The officer learns that the room is taken and by which kind of item — not by whom.
+        assert conflict.other_title == "Emigrantenprogramm · Empfang beim Regierenden Bürgermeister"
+        assert conflict.link == "" and "Schwarz" not in conflict.other_title and reference not in conflict.other_title
+        visit_services.save_programme_item(visit, None, actor=db.session.get(type(officer), officer_id),
+                                           values=values, conflict_reason="Empfang im Anschluss, abgestimmt")
+        db.session.commit()
+        assert db.session.scalar(sa.select(VisitProgrammeItem.conflict_reason)) == "Empfang im Anschluss, abgestimmt"
+    # The team, in turn, learns only that an appointment of the protocol office uses the room.
+    warned = post(team, f"{page}/programme", {"kind": "former_home", "starts_at": "2027-02-16T12:00",
+                                              "ends_at": "2027-02-16T12:45", "venue_id": str(venue_id)},
+                  token_from=page).get_data(as_text=True)
+    assert "Termin des Protokolls" in warned and "Gespräch" not in warned and visit_ref not in warned
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(StayProgrammeItem.id))) == 1

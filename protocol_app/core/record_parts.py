@@ -37,6 +37,7 @@ from .forms import (
     optional_id,
 )
 from .permissions import Permission, permission_required
+from .time import BERLIN, now_utc
 
 # --- the description a domain gives ---------------------------------------------------
 
@@ -152,6 +153,8 @@ def page_context(parts: RecordParts, record, *, editable: bool) -> dict:
         "checklist_templates": parts.templates_for(record) if editable else [],
         "attachment_form": AttachmentForm(),
         "task_form": TaskForm(),
+        # The checklist marks overdue tasks against the day in Berlin.
+        "today": now_utc().astimezone(BERLIN).date(),
     }
 
 

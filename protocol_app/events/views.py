@@ -21,7 +21,7 @@ from ..core.permissions import Permission, permission_required, public, user_has
 from ..core.programme import ConflictsFound
 from ..core.references import find_by_reference
 from ..core.tabular_import import template_rows
-from ..core.time import BERLIN, now_utc
+from ..core.time import now_utc
 from ..extensions import db, limiter
 from . import checkin, guest_import, guests, invitations, seating, services
 from .forms import (
@@ -125,7 +125,6 @@ def detail(reference: str):
         reply_form=StaffReplyForm(), seats=invitations.seats_taken(event),
         state_labels={state.value: state.label for state in EventState},
         usual_form=UsualCategoriesForm(), import_form=GuestImportForm(),
-        today=now_utc().astimezone(BERLIN).date(),
         **record_parts.page_context(services.EVENT_PARTS, event, editable=editable),
     )
 

@@ -193,7 +193,6 @@ def detail(reference: str):
         annotations=item_annotations(item.id for item in visit.programme),
         can_book_interpreters=user_has(current_user, Permission.ASSIGNMENT_MANAGE),
         **record_parts.page_context(services.VISIT_PARTS, visit, editable=editable),
-        today=now_utc().astimezone(BERLIN).date(),
     )
 
 

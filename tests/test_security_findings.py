@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from protocol_app.core.checklists import services as checklists
 from protocol_app.extensions import db
 from protocol_app.honours import services as honours
 from tests.honours_support import case_values, setup_people, user
-from tests.support import login
+from tests.support import PASSWORD, login
 
 
 def test_an_honours_case_with_a_checklist_task_opens(app):
@@ -26,3 +27,41 @@ def test_an_honours_case_with_a_checklist_task_opens(app):
     page = client.get(f"/honours/{reference}")
     assert page.status_code == 200
     assert "Akte anlegen" in page.get_data(as_text=True)
+
+
+@pytest.mark.postgres_only
+def test_sixteen_parallel_wrong_guesses_lock_the_account_across_gunicorn_workers(committing_app, tmp_path):
+    from protocol_app.auth.models import User
+    from protocol_app.core.audit import AuditEvent
+    from tests.drill_support import Person, all_at_once
+    from tests.support import make_user
+    from tests.worker_support import Gunicorn
+
+    make_user(committing_app, "ziel@example.org", roles=["officer"])
+    # Rate limits out of the way: what is tested is the lockout counter itself.
+    server = Gunicorn(tmp_path, overrides={"LOGIN_RATE_LIMIT_IP": "1000 per minute",
+                                           "LOGIN_RATE_LIMIT_ACCOUNT": "1000 per minute"})
+    try:
+        guessers = [Person(server.url) for _ in range(16)]
+        tokens = [g.token("/auth/login") for g in guessers]
+        responses = all_at_once(
+            (lambda g=g, t=t, n=n: g.post("/auth/login", {"email": "ziel@example.org", "password": f"falsch-{n}"},
+                                          token=t)) for n, (g, t) in enumerate(zip(guessers, tokens, strict=True)))
+        assert [r.status_code for r in responses] == [200] * 16  # the form again, never a 500
+        with committing_app.app_context():
+            user = db.session.scalar(sa.select(User).where(User.email == "ziel@example.org"))
+            assert user.locked_until is not None
+            failures = db.session.scalars(sa.select(AuditEvent.summary).where(
+                AuditEvent.action == "auth.login_failed")).all()
+            refused = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+                AuditEvent.action == "auth.login_refused"))
+            # Every guess is counted once; the fifth locks; later ones count on against the lock.
+            assert len(failures) + refused == 16
+            assert sum("account locked" in s for s in failures) >= 1
+            assert {f"failure {n}" for n in range(1, 5)} <= set(failures)
+        owner = Person(server.url)
+        right = owner.post("/auth/login", {"email": "ziel@example.org", "password": PASSWORD},
+                           token=owner.token("/auth/login"))
+        assert right.status_code == 200  # locked: even the right password does not get in
+    finally:
+        server.stop()

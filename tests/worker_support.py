@@ -116,3 +116,39 @@ def _pings(client) -> bool:
         return False
 
 
+
+
+class Gunicorn:
+    """The app under gunicorn (several worker processes), as in production, on the committing schema."""
+
+    def __init__(self, tmp: Path, *, workers: int = 2, threads: int = 8, overrides: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tmp / "gunicorn.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PROTOKOLL_")}
+        env.update(PROTOKOLL_ENV="development", PROTOKOLL_INSTANCE_DIR=str(tmp / "instance"),
+                   DATABASE_URL=services.pg_url("protokoll_commit"), SECRET_KEY="gunicorn-test-secret",
+                   **(overrides or {}))
+        env.pop("REDIS_URL", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+             "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        import urllib.request
+
+        def up():
+            try:
+                return urllib.request.urlopen(f"{self.url}/healthz", timeout=2).status in (200, 503)  # noqa: S310
+            except OSError:
+                return False
+
+        if not wait_for(up, timeout=60):
+            self.stop()
+            pytest.fail(f"gunicorn did not start:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()

@@ -43,13 +43,45 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
+def _count_failure(user: User, now) -> tuple[int, bool]:
+    """Count a wrong password in one conditional UPDATE; return (count, whether it locked now).
+
+    Parallel guesses (threads, gunicorn workers, hosts) each add one under the row lock
+    the UPDATE takes, so the account locks after exactly LOGIN_MAX_FAILURES of them.
+    """
+    cfg = current_app.config
+    reaches = User.failed_logins + 1 >= cfg["LOGIN_MAX_FAILURES"]
+    count = db.session.execute(
+        sa.update(User).where(User.id == user.id)
+        .values(failed_logins=sa.case((reaches, 0), else_=User.failed_logins + 1),
+                locked_until=sa.case((reaches, now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])),
+                                     else_=User.locked_until))
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    db.session.expire(user, ["failed_logins", "locked_until"])
+    locked = count == 0
+    return (cfg["LOGIN_MAX_FAILURES"] if locked else count), locked
+
+
+def _clear_failures_unless_locked(user: User, now) -> bool:
+    """Reset the failure count of a correct login — unless the account got locked meanwhile."""
+    result = db.session.execute(
+        sa.update(User).where(User.id == user.id,
+                              sa.or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(user, ["failed_logins", "locked_until"])
+    return result.rowcount == 1
+
+
 def authenticate(email: str, password: str, *, user_agent: str | None = None):
     """Check the credentials and open a server-side session; return (user, session).
 
     Counts failures per account and locks it for LOGIN_LOCK_MINUTES after
     LOGIN_MAX_FAILURES; raises LoginFailed with the same message in every case.
     """
-    cfg = current_app.config
     user = find_user_by_email(email)
     now = now_utc()
     if user is None:
@@ -65,18 +97,16 @@ def authenticate(email: str, password: str, *, user_agent: str | None = None):
         )
         raise LoginFailed(LOGIN_FAILED)
     if not passwords.verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        summary = f"failure {user.failed_logins}"
-        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-            summary += ", account locked"
+        failures, locked = _count_failure(user, now)
+        summary = f"failure {failures}" + (", account locked" if locked else "")
         record_event("auth.login_failed", target=user, summary=summary)
+        raise LoginFailed(LOGIN_FAILED)
+    if not _clear_failures_unless_locked(user, now):
+        # A parallel wrong guess locked the account while this password was being checked.
+        record_event("auth.login_refused", target=user, summary="locked")
         raise LoginFailed(LOGIN_FAILED)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
     row = start_session(user, user_agent=user_agent)
     record_event("auth.login", actor=user, target=user)

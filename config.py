@@ -73,6 +73,10 @@ class Config:
     LOGIN_RATE_LIMIT_IP = os.environ.get("LOGIN_RATE_LIMIT_IP", "30 per 5 minutes")
     LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per 5 minutes")
     RATELIMIT_HEADERS_ENABLED = False
+    #: Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none).
+    #: Only with this set does the app see (and rate-limit) the real client address; never
+    #: set it higher than the proxies really there, or clients can forge their address.
+    TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
     # With Redis down, limits are counted per process in memory instead of failing the
     # request (login, reply links and feeds keep working); Redis is tried again later.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

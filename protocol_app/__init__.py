@@ -30,6 +30,12 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", _redis_client_options(app.config))
     app.config["CELERY"] = Config.celery_settings(app.config)
     _prepare_folders(app)
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The TLS proxy's X-Forwarded-* headers, from exactly `hops` proxies, name the client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     for chatty in ("weasyprint", "fontTools"):  # progress lines for every PDF
         logging.getLogger(chatty).setLevel(logging.WARNING)

@@ -65,3 +65,32 @@ def test_sixteen_parallel_wrong_guesses_lock_the_account_across_gunicorn_workers
         assert right.status_code == 200  # locked: even the right password does not get in
     finally:
         server.stop()
+
+
+def _wrong_login(client, address_header: str | None):
+    from tests.support import csrf_token
+
+    headers = {"X-Forwarded-For": address_header} if address_header else {}
+    token = csrf_token(client, "/auth/login")
+    return client.post("/auth/login", data={"email": "a@example.org", "password": "falsch", "csrf_token": token},
+                       headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code
+
+
+def test_behind_the_tls_proxy_limits_count_each_client_not_the_whole_office(tmp_path):
+    from tests.conftest import build_app, migrate
+
+    def office_app(hops):
+        app = build_app(f"sqlite:///{tmp_path / f'proxy{hops}.sqlite'}", RATELIMIT_ENABLED=True,
+                        LOGIN_RATE_LIMIT_IP="3 per minute", LOGIN_RATE_LIMIT_ACCOUNT="1000 per minute",
+                        TRUSTED_PROXY_HOPS=hops, UPLOAD_DIR=str(tmp_path / "u"))
+        migrate(app)
+        return app
+
+    behind = office_app(1).test_client()
+    # Two colleagues behind the one proxy address 10.0.0.1: each has their own three attempts.
+    assert [_wrong_login(behind, "192.0.2.10") for _ in range(3)] == [200] * 3
+    assert _wrong_login(behind, "192.0.2.10") == 429
+    assert _wrong_login(behind, "192.0.2.20") == 200
+    # Without a configured proxy, a forged header is ignored: the peer address counts.
+    direct = office_app(0).test_client()
+    assert [_wrong_login(direct, f"198.51.100.{n}") for n in range(4)] == [200, 200, 200, 429]

@@ -175,3 +175,35 @@ def test_translators_see_their_assignments_in_their_calendar_and_feed(office):
         url = re.search(r"/calendar/feed/[A-Za-z0-9_\-]+\.ics", created.get_data(as_text=True)).group(0)
         feed = office.test_client().get(url).get_data(as_text=True)
         assert "Mittagessen mit der Delegation" in feed and "Anderer Einsatz" not in feed
+
+
+def test_a_translator_loses_the_source_when_the_offer_is_declined_withdrawn_or_expired(office):
+    from protocol_app.core import workflow
+
+    with time_machine.travel(NOW, tick=False), office.app_context():
+        officer = user_by_name("Rainer Referent")
+        assignments = {}
+        for case in ("declined", "withdrawn", "expired", "accepted"):
+            assignment = _written(officer)
+            delivery.attach_source(assignment, actor=officer, filename="rede.pdf", data=PDF)
+            offer = offers.make_offers(assignment, [_profile_id("Dora Französisch")], actor=officer)[0]
+            if case == "declined":
+                offers.answer(offer, actor=user_by_name("Dora Französisch"), accept=False, reason="Urlaub")
+            elif case == "withdrawn":
+                workflow.apply(offer, "withdraw", actor=officer, comment="anders vergeben")
+            elif case == "accepted":
+                offers.answer(offer, actor=user_by_name("Dora Französisch"), accept=True)
+            assignments[case] = (assignment.reference, offer.id)
+        db.session.commit()
+    client = office.test_client()
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        login(client, "dora@example.org")
+        ref, offer_id = assignments["expired"]
+        assert client.get(f"/translations/{ref}/file/source").status_code == 200  # still open: may look
+    with time_machine.travel(NOW + timedelta(days=6), tick=False):  # after the deadline
+        login(client, "dora@example.org")
+        codes = {case: client.get(f"/translations/{ref}/file/source").status_code
+                 for case, (ref, _) in assignments.items()}
+        assert codes == {"declined": 404, "withdrawn": 404, "expired": 404, "accepted": 200}
+        page = client.get(f"/translations/offers/{assignments['declined'][1]}").get_data(as_text=True)
+        assert "/file/source" not in page

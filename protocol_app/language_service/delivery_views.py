@@ -11,11 +11,10 @@ from flask_login import current_user
 from ..core.errors import DomainError
 from ..core.exports import FORMATS, table_response
 from ..core.forms import ConfirmForm, flash_form_errors
-from ..core.permissions import permission_required, user_has
+from ..core.permissions import permission_required
 from ..core.time import BERLIN, now_utc
-from . import delivery
+from . import delivery, permissions
 from .forms import ConfirmationForm, DeliveryForm, SourceForm
-from .offers import offers_of
 from .views import MANAGE, OWN, _assignment, _own_offer, bp
 
 
@@ -43,10 +42,8 @@ def source_upload(reference: str):
 def file_download(reference: str, which: str):
     """The source or the translation: for officers, and for the translators it was offered to."""
     assignment = _assignment(reference)
-    if not user_has(current_user, MANAGE):
-        offered = [o for o in offers_of(assignment) if o.profile.user_id == current_user.id and o.state != "withdrawn"]
-        if not offered or which != "source":
-            abort(404)
+    if not permissions.can_read_file(current_user, assignment, which):
+        abort(404)  # declined, withdrawn or expired: the file is gone for this translator
     stored = {"source": assignment.source_file, "translation": assignment.translation_file}.get(which)
     if stored is None:
         abort(404)

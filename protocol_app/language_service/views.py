@@ -32,6 +32,7 @@ from .forms import (
     WindowForm,
 )
 from .models import Absence, Assignment, AvailabilityWindow, LanguageSkill, Offer, TranslatorProfile
+from .permissions import offer_is_live
 
 bp = Blueprint("translations", __name__, url_prefix="/translations", template_folder="templates")
 
@@ -153,7 +154,8 @@ def offer(offer_id: int):
             flash(_("Thank you, your answer has been recorded."), "success")
         return redirect(url_for("translations.offer", offer_id=offer.id))
     return render_template("language_service/offer.html", offer=offer, assignment=offer.assignment, form=form,
-                           language=language_name, delivery_form=DeliveryForm())
+                           language=language_name, delivery_form=DeliveryForm(),
+                           can_read_source=offer_is_live(offer))
 
 
 def _own_profile() -> TranslatorProfile | None:

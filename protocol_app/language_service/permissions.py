@@ -1,0 +1,27 @@
+"""Who may see what of an assignment, used by views and templates alike."""
+
+from __future__ import annotations
+
+from ..core.permissions import Permission, user_has
+from ..core.time import now_utc
+from .models import Assignment, Offer
+from .offers import offers_of
+
+
+def offer_is_live(offer: Offer) -> bool:
+    """An offer still to be answered (before the assignment begins) or accepted."""
+    if offer.state == "accepted":
+        return True
+    if offer.state != "offered":
+        return False  # declined or withdrawn: the translator is out of this assignment
+    begins = offer.assignment.starts_at or offer.assignment.deadline
+    return begins is None or begins > now_utc()  # unanswered until it began: expired
+
+
+def can_read_file(user, assignment: Assignment, which: str) -> bool:
+    """Officers read source and translation; a translator the source while their offer is live."""
+    if user_has(user, Permission.ASSIGNMENT_MANAGE):
+        return True
+    if which != "source":
+        return False
+    return any(o.profile.user_id == user.id and offer_is_live(o) for o in offers_of(assignment))

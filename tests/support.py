@@ -58,3 +58,19 @@ def sweep_reminders_twice(app, when) -> None:
         for _ in range(2):
             run_all_rules()
             db.session.commit()
+
+
+def _blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+#: A real one-page PDF (uploads are parsed, so a few magic bytes are not enough).
+PDF = _blank_pdf()

@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import log_in, new_logged_in_page
+from tests.support import PDF
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _step(page, button: str, state: str):

@@ -23,11 +23,10 @@ from protocol_app.extensions import db
 from protocol_app.language_service import offers
 from protocol_app.language_service.models import Assignment, TranslatorProfile
 from tests.language_support import setup_translators, user_by_name
-from tests.support import login, make_user, post, sweep_reminders_twice
+from tests.support import PDF, login, make_user, post, sweep_reminders_twice
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 ARRIVAL = date(2027, 2, 15)  # a Monday; the week ends on 22 February
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture

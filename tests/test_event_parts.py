@@ -11,10 +11,9 @@ from protocol_app.core.checklists.models import ChecklistTemplate, Task
 from protocol_app.events.models import Event, Guest
 from protocol_app.extensions import db
 from tests.event_support import event_form, officer_client, seat_of
-from tests.support import login, make_user, post
+from tests.support import PDF, login, make_user, post
 
 DETAIL = "/events/E-2027-0001"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _upload(client, data, name):

@@ -18,10 +18,9 @@ from protocol_app.extensions import db
 from protocol_app.language_service import delivery, offers, services
 from protocol_app.language_service.models import Assignment, TranslatorProfile
 from tests.language_support import START, interpreting, setup_translators, user_by_name
-from tests.support import login, post, sweep_reminders_twice
+from tests.support import PDF, login, post, sweep_reminders_twice
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture

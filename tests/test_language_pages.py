@@ -14,7 +14,7 @@ from protocol_app.language_service.models import Assignment, Offer, TranslatorPr
 from protocol_app.visits import services as visit_services
 from protocol_app.visits.models import Visit
 from tests.language_support import START, setup_translators, user_by_name
-from tests.support import login, post
+from tests.support import PDF, login, post
 from tests.visit_support import make_visit
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
@@ -149,7 +149,7 @@ def test_a_standalone_written_translation_is_booked_with_checked_input_and_its_s
         import io
 
         page = f"/translations/{reference}"
-        post(officer, f"{page}/source", {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "grusswort.pdf")},
+        post(officer, f"{page}/source", {"file": (io.BytesIO(PDF), "grusswort.pdf")},
              token_from=page, content_type="multipart/form-data")
         assert officer.get(f"{page}/file/source").status_code == 200
         stranger = _client(office, "anna@example.org")

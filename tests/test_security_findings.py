@@ -94,3 +94,46 @@ def test_behind_the_tls_proxy_limits_count_each_client_not_the_whole_office(tmp_
     # Without a configured proxy, a forged header is ignored: the peer address counts.
     direct = office_app(0).test_client()
     assert [_wrong_login(direct, f"198.51.100.{n}") for n in range(4)] == [200, 200, 200, 429]
+
+
+def _upload(client, ref, name, data):
+    import io
+
+    from tests.support import post
+
+    return post(client, f"/visits/{ref}/attachments", {"file": (io.BytesIO(data), name), "description": "x"},
+                token_from=f"/visits/{ref}", content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_uploads_are_parsed_and_served_as_what_they_are(app):
+    import io
+
+    from PIL import Image
+
+    from protocol_app.visits.models import Visit
+    from tests.support import PDF, make_user
+    from tests.visit_support import make_visit, reference_data
+
+    reference_data(app)
+    officer_id = make_user(app, "referent@example.org", roles=["officer"])
+    ref = make_visit(app, officer_id)
+    client = app.test_client()
+    login(client, "referent@example.org")
+    refused = "Es werden nur PDF-, Word- (DOCX), PNG- und JPEG-Dateien angenommen"
+    # Magic bytes alone no longer pass: a "PDF" that is HTML, a PNG header with nothing behind it.
+    assert refused in _upload(client, ref, "x.html", b"%PDF-1.4\n<html><script>alert(1)</script></html>").text
+    assert refused in _upload(client, ref, "bild.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64).text
+    assert refused in _upload(client, ref, "brief.docx", b"PK\x03\x04" + b"\0" * 64).text
+    # A real PDF with HTML appended is a PDF: kept, and served as one, as a download.
+    assert "Die Datei wurde angehängt." in _upload(client, ref, "x.html", PDF + b"<html><script>1</script>").text
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(png, "PNG")
+    assert "Die Datei wurde angehängt." in _upload(client, ref, "foto.jpeg", png.getvalue()).text
+    with app.app_context():
+        files = {a.file.original_name: a.id for a in db.session.scalar(sa.select(Visit)).attachments}
+    assert sorted(files) == ["foto.png", "x.pdf"]
+    download = client.get(f"/visits/{ref}/attachments/{files['x.pdf']}")
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment;") and "x.pdf" in download.headers[
+        "Content-Disposition"]
+    assert download.headers["X-Content-Type-Options"] == "nosniff"

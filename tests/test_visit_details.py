@@ -13,7 +13,7 @@ from protocol_app.core.checklists.models import ChecklistTemplate, Task
 from protocol_app.directory.models import Venue
 from protocol_app.extensions import db
 from protocol_app.visits.models import Visit, VisitProgrammeItem
-from tests.support import login, make_user, post
+from tests.support import PDF, login, make_user, post
 from tests.visit_support import make_visit, reference_data
 
 
@@ -184,14 +184,14 @@ def test_gifts_and_the_yearly_register(app):
     assert "keine Geschenke erfasst" in client.get("/visits/gifts?year=2026").get_data(as_text=True)
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _docx() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
-        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("[Content_Types].xml", '<Types><Override PartName="/word/document.xml" ContentType='
+                         '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
     return buffer.getvalue()
 
 

@@ -63,27 +63,88 @@ class AttachmentMixin:
         return relationship("StoredFile", lazy="joined")
 
 
+#: Images larger than this (pixels) are refused before they are decoded (decompression bombs).
+MAX_IMAGE_PIXELS = 40_000_000
+#: A DOCX whose parts unpack to more than this is refused (zip bombs).
+MAX_DOCX_UNPACKED = 200 * 1024 * 1024
+
+
+def _is_pdf(data: bytes) -> bool:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        return len(reader.pages) >= 1
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
+        return False
+
+
+def _is_image(data: bytes, kind: str) -> bool:
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != kind or image.width * image.height > MAX_IMAGE_PIXELS:
+                    return False
+                image.verify()  # structure and checksums
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()  # and the pixels really decode
+        return True
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return False
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if not {"[Content_Types].xml", "word/document.xml"} <= names:
+                return False
+            if sum(info.file_size for info in archive.infolist()) > MAX_DOCX_UNPACKED:
+                return False
+            types = archive.read("[Content_Types].xml")
+            return b"wordprocessingml.document.main+xml" in types and archive.testzip() is None
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
+        return False
+
+
 def detect_content_type(data: bytes) -> str | None:
-    """Tell the real type of an upload from its bytes, or None if not accepted."""
+    """Tell the real type of an upload by parsing it, or None if it is not an accepted one.
+
+    The first bytes only choose which parser to try: a PDF must open with pypdf and have
+    a page, an image must decode with Pillow, a DOCX must be a Word package.
+    """
     if data.startswith(b"%PDF-"):
-        return "application/pdf"
+        return "application/pdf" if _is_pdf(data) else None
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
+        return "image/png" if _is_image(data, "PNG") else None
     if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
+        return "image/jpeg" if _is_image(data, "JPEG") else None
     if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        except zipfile.BadZipFile:
-            return None
+        return ACCEPTED_DOCX if _is_docx(data) else None
     return None
 
 
-def _safe_display_name(name: str) -> str:
-    name = Path(name or "datei").name.replace("\x00", "")
-    return name[:200] or "datei"
+ACCEPTED_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _safe_display_name(name: str, content_type: str) -> str:
+    """The uploaded name with the extension of what the file really is (x.html → x.pdf)."""
+    stem = Path(Path(name or "datei").name.replace("\x00", "")).stem.strip(". ")[:190] or "datei"
+    return f"{stem}.{ACCEPTED[content_type]}"
+
+
+def send_stored(stored: StoredFile, *, download_name: str | None = None):
+    """Serve a stored file as a download (never inline), typed by its checked content."""
+    from flask import send_file
+
+    return send_file(stored.path, mimetype=stored.content_type, as_attachment=True,
+                     download_name=download_name or stored.original_name)
 
 
 def store_upload(filename: str, data: bytes, *, actor) -> StoredFile:
@@ -108,7 +169,7 @@ def store_upload(filename: str, data: bytes, *, actor) -> StoredFile:
     (folder / storage_name).write_bytes(data)
     record = StoredFile(
         storage_name=storage_name,
-        original_name=_safe_display_name(filename),
+        original_name=_safe_display_name(filename, content_type),
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,7 +27,7 @@ from .checklists import services as checklists
 from .checklists.models import ChecklistTemplate, Task
 from .db import transactional
 from .errors import DomainError
-from .files import AttachmentMixin, erase_file, store_upload  # noqa: F401 (AttachmentMixin: for domains)
+from .files import AttachmentMixin, erase_file, send_stored, store_upload  # noqa: F401 (AttachmentMixin: for domains)
 from .forms import (
     ConfirmForm,
     PlainTextField,
@@ -204,8 +204,7 @@ def register_record_parts(bp, parts: RecordParts, *, load: Callable, load_editab
     @permission_required(parts.read_permission)
     def attachment_download(reference: str, attachment_id: int):
         stored = attachment_of(load(reference), attachment_id).file
-        return send_file(stored.path, mimetype=stored.content_type, as_attachment=True,
-                         download_name=stored.original_name)
+        return send_stored(stored)
 
     @permission_required(parts.edit_permission)
     def attachment_delete(reference: str, attachment_id: int):

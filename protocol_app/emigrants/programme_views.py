@@ -4,11 +4,12 @@ page is public, its secret link being the credential."""
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, send_file
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.errors import DomainError
+from ..core.files import send_stored
 from ..core.forms import (
     ConfirmForm,
     apply_domain_error,
@@ -173,8 +174,7 @@ def document_download(reference: str, document_id: int):
     application = _load(reference)
     document = _document(application, document_id)
     documents.log_document_read(application, document, actor=current_user)
-    return send_file(document.file.path, mimetype=document.file.content_type, as_attachment=True,
-                     download_name=document.file.original_name)
+    return send_stored(document.file)
 
 
 @bp.route("/<reference>/documents/<int:document_id>/delete", methods=["POST"])

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import force_locale
@@ -25,6 +24,7 @@ from ..core.audit import record_event
 from ..core.crud import Column, CrudSpec, register_crud
 from ..core.errors import DomainError
 from ..core.exports import FORMATS, table_response
+from ..core.files import send_stored
 from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors, local_to_utc
 from ..core.listing import paginate, year_range
 from ..core.navigation import register_nav
@@ -354,7 +354,7 @@ def letter_download(reference: str, letter_id: int):
     if letter is None or letter.application_id != application.id:
         abort(404)
     record_event("application.letter_read", actor=current_user, target=application)
-    return send_file(letter.file.path, mimetype="application/pdf", download_name=letter.file.original_name)
+    return send_stored(letter.file)
 
 
 register_crud(bp, CrudSpec(

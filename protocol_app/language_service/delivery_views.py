@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.errors import DomainError
 from ..core.exports import FORMATS, table_response
+from ..core.files import send_stored
 from ..core.forms import ConfirmForm, flash_form_errors
 from ..core.permissions import permission_required
 from ..core.time import BERLIN, now_utc
@@ -47,8 +48,7 @@ def file_download(reference: str, which: str):
     stored = {"source": assignment.source_file, "translation": assignment.translation_file}.get(which)
     if stored is None:
         abort(404)
-    return send_file(stored.path, mimetype=stored.content_type, as_attachment=True,
-                     download_name=stored.original_name)
+    return send_stored(stored)
 
 
 @bp.route("/offers/<int:offer_id>/deliver", methods=["POST"])

@@ -137,3 +137,52 @@ def test_uploads_are_parsed_and_served_as_what_they_are(app):
     assert download.headers["Content-Disposition"].startswith("attachment;") and "x.pdf" in download.headers[
         "Content-Disposition"]
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def _crafted_xlsx(rows: int, columns: int) -> bytes:
+    """A workbook whose sheet XML is written by hand: tiny on disk, huge once unpacked."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    template = io.BytesIO()
+    Workbook().save(template)
+    out = io.BytesIO()
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(item, src.read(item))
+        with dst.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            cells = b"".join(b'<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(columns))
+            for n in range(1, rows + 1):
+                sheet.write(b'<row r="%d">' % n + cells + b"</row>")
+            sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("rows, columns", [(60_000, 30), (25_000, 2)])
+def test_a_crafted_spreadsheet_gets_a_german_message_within_a_second_and_bounded_memory(app, rows, columns):
+    import time
+    import tracemalloc
+
+    from protocol_app.core.errors import ValidationFailed
+    from protocol_app.core.tabular_import import ImportColumn, parse_upload
+
+    data = _crafted_xlsx(rows, columns)
+    assert len(data) < 1024 * 1024  # small enough to upload
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "de"}):
+        tracemalloc.start()
+        started = time.monotonic()
+        with pytest.raises(ValidationFailed) as refused:
+            parse_upload("gaeste.xlsx", data, [ImportColumn("name", "Name", required=True)])
+        elapsed = time.monotonic() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("de"):
+        assert "Die Datei ist zu groß für einen Import" in str(refused.value.message)
+    assert elapsed < 1.0, elapsed
+    assert peak < 64 * 1024 * 1024, peak

@@ -27,6 +27,39 @@ from .errors import ValidationFailed
 
 #: More rows than this in one upload is a mistake, not a guest list.
 MAX_ROWS = 20000
+#: Limits that keep a crafted file from holding a worker: upload size, what an XLSX may
+#: unpack to (its XML compresses a thousandfold), columns read per row, reading time.
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_COLUMNS = 60
+MAX_SECONDS = 10.0
+
+
+def _too_large():
+    return ValidationFailed(_l("The file is too large for an import (at most %(mb)s MB and %(n)s rows); "
+                               "please split it.", mb=MAX_IMPORT_BYTES // (1024 * 1024), n=MAX_ROWS), field="file")
+
+
+def _too_slow():
+    return ValidationFailed(_l("The file takes too long to read; please save it again as a plain table "
+                               "(one sheet, no formatting) or as CSV."), field="file")
+
+
+def _bounded_rows(rows, started: float):
+    """At most MAX_ROWS data rows (+ header) of at most MAX_COLUMNS cells, within MAX_SECONDS.
+
+    Blank rows are passed on (row numbers stay those of the file) but count towards a
+    ceiling too, so a sheet formatted down to row 1,048,576 cannot keep a worker busy.
+    """
+    filled = 0
+    for seen, row in enumerate(rows, start=1):
+        cells = [_cell_text(v) for v in row[:MAX_COLUMNS]]
+        filled += any(cells)
+        if filled > MAX_ROWS + 1 or seen > 5 * MAX_ROWS:
+            raise _too_large()
+        if seen % 500 == 0 and time.monotonic() - started > MAX_SECONDS:
+            raise _too_slow()
+        yield cells
 
 
 class CellError(ValueError):
@@ -74,14 +107,51 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+#: A row that holds something (Excel writes formatted empty rows as `<row …/>`).
+_FILLED_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?<!/)>")
+
+
+def _filled_rows_in_sheets(archive: zipfile.ZipFile) -> int:
+    """The largest number of non-empty rows in a worksheet, counted in the raw XML.
+
+    A regular expression over the unpacked stream is a hundred times faster than
+    parsing it, so an oversized sheet is refused before openpyxl starts on it.
+    """
+    most = 0
+    for info in archive.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        count, tail = 0, b""
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                block = tail + chunk
+                cut = max(0, block.rfind(b"<"))  # a tag cut in two is counted with the next chunk
+                count += len(_FILLED_ROW.findall(block, 0, cut))
+                tail = block[cut:]
+        count += len(_FILLED_ROW.findall(tail))
+        most = max(most, count)
+    return most
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
+    unreadable = ValidationFailed(_l("The file could not be read as an Excel workbook (XLSX)."), field="file")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise _too_large()
+            if _filled_rows_in_sheets(archive) > MAX_ROWS + 1:
+                raise _too_large()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise unreadable
+    started = time.monotonic()
+    try:
+        # Streaming (read_only): rows are parsed as they are read, and reading stops at the caps.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-        raise ValidationFailed(_l("The file could not be read as an Excel workbook (XLSX)."), field="file")
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+        sheet = workbook.worksheets[0]
+        rows = list(_bounded_rows(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), started))
+        workbook.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError):
+        raise unreadable
     return rows
 
 
@@ -99,13 +169,19 @@ def _read_csv(data: bytes) -> list[list[str]]:
         raise ValidationFailed(_l("This is not a text (CSV) file."), field="file")
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        return list(_bounded_rows(csv.reader(io.StringIO(text), delimiter=delimiter), time.monotonic()))
+    except csv.Error:
+        raise ValidationFailed(_l("The CSV file could not be read; please save it again from the template."),
+                               field="file")
 
 
 def read_table(filename: str, data: bytes) -> list[list[str]]:
     """The upload's rows as lists of text (XLSX by content, otherwise CSV)."""
     if not data:
         raise ValidationFailed(_l("The file is empty."), field="file")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise _too_large()
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data)
     if (filename or "").lower().endswith((".xlsx", ".xls")):

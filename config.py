@@ -122,6 +122,8 @@ class Config:
     #: sweep for this long (the sweep delivers what was not published).
     OUTBOX_BROKER_BACKOFF_SECONDS = _env_int("OUTBOX_BROKER_BACKOFF_SECONDS", 30)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    #: Key for the outbox's encrypted mail bodies (default: derived from SECRET_KEY).
+    OUTBOX_KEY = os.environ.get("OUTBOX_KEY") or None
 
     # Background work
     OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 60)

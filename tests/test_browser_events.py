@@ -19,8 +19,8 @@ def _reply_link(live_server, email: str) -> str:
     from protocol_app.extensions import db
 
     with live_server.app.app_context():
-        body = db.session.scalars(sa.select(OutboxMail.body_text).where(OutboxMail.recipient == email)
-                                  .order_by(OutboxMail.id.desc())).first()
+        body = db.session.scalars(sa.select(OutboxMail).where(OutboxMail.recipient == email)
+                                  .order_by(OutboxMail.id.desc())).first().body_text
     return re.search(r"/events/reply/\S+", body).group(0)
 
 

@@ -186,3 +186,36 @@ def test_a_crafted_spreadsheet_gets_a_german_message_within_a_second_and_bounded
         assert "Die Datei ist zu groß für einen Import" in str(refused.value.message)
     assert elapsed < 1.0, elapsed
     assert peak < 64 * 1024 * 1024, peak
+
+
+def test_no_working_reply_or_volunteer_link_is_readable_in_the_database(app):
+    """Scan every text column of the outbox and the audit log for a token that opens something."""
+    import re
+
+    from protocol_app.core.notifications.models import OutboxMail
+    from protocol_app.emigrants.volunteer import stay_for_token
+    from protocol_app.events import invitations
+    from protocol_app.events.guests import add_adhoc
+    from tests.event_support import event_form, officer_client
+    from tests.support import post
+
+    _, client = officer_client(app)
+    post(client, "/events/new", event_form(), token_from="/events/new")
+    with app.app_context():
+        from protocol_app.auth.models import User
+        from protocol_app.events.models import Event
+
+        event, actor = db.session.scalar(sa.select(Event)), db.session.scalar(sa.select(User))
+        add_adhoc(event, actor=actor, name="Mit Mail").email = "gast@example.org"
+        tokens = invitations.send_invitations(event, actor=actor)
+        db.session.commit()
+        (token,) = tokens.values()
+        assert invitations.guest_for_token(token) is not None  # the mailed link works
+        mail = db.session.scalar(sa.select(OutboxMail))
+        assert token in mail.body_text  # the worker can still build the mail …
+        raw = db.session.execute(sa.text("SELECT * FROM outbox_mails")).mappings().all()
+        raw += db.session.execute(sa.text("SELECT * FROM audit_events")).mappings().all()
+        words = {w for row in raw for value in row.values() if isinstance(value, str)
+                 for w in re.findall(r"[\w-]{20,}", value)}
+        assert token not in words  # … but the database holds it only encrypted
+        assert all(invitations.guest_for_token(w) is None and stay_for_token(w) is None for w in words)

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ...extensions import db
+from ..sealing import Unreadable
 from ..time import now_utc
 from .models import MailStatus, OutboxMail
 
@@ -184,7 +185,15 @@ def deliver(mail_id: int) -> DeliveryResult:
     mail = db.session.get(OutboxMail, mail_id)
     mail.attempts += 1
     try:
-        _transmit(mail, build_message(mail))
+        message = build_message(mail)
+    except Unreadable:
+        mail.status = MailStatus.FAILED.value
+        mail.last_error = "body cannot be decrypted: SECRET_KEY or OUTBOX_KEY changed since it was written"
+        db.session.commit()
+        log.error("outbox mail %s cannot be decrypted with the current key", mail_id)
+        return DeliveryResult("failed")
+    try:
+        _transmit(mail, message)
     except _NoFinalReply as exc:
         mail.status = MailStatus.UNCERTAIN.value
         mail.last_error = f"no answer after the message was sent: {str(exc)[:250]}"

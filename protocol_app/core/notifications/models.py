@@ -66,7 +66,8 @@ class OutboxMail(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254), nullable=False)
     #: Subjects never name a person; see DESIGN.md section 6.
     subject: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    body_text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: The body, encrypted (core.sealing): it may hold reply links, which are credentials.
+    body_sealed: Mapped[str] = mapped_column(sa.Text, nullable=False)
     status: Mapped[str] = mapped_column(
         sa.String(10), default=MailStatus.PENDING.value, nullable=False
     )
@@ -83,6 +84,18 @@ class OutboxMail(db.Model):
     )
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def body_text(self) -> str:
+        from ..sealing import unseal
+
+        return unseal(self.body_sealed)
+
+    @body_text.setter
+    def body_text(self, text: str) -> None:
+        from ..sealing import seal
+
+        self.body_sealed = seal(text)
 
     @property
     def status_label(self):

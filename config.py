@@ -128,6 +128,8 @@ class Config:
     # Background work
     OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 60)
     REMINDER_SWEEP_SECONDS = _env_int("REMINDER_SWEEP_SECONDS", 300)
+    #: How often new audit events are sealed into the hash chain.
+    AUDIT_SEAL_SECONDS = _env_int("AUDIT_SEAL_SECONDS", 60)
 
     ALLOW_SQLITE_IN_PRODUCTION = _env_bool("ALLOW_SQLITE_IN_PRODUCTION", False)
     IS_PRODUCTION = False
@@ -158,6 +160,10 @@ class Config:
                 "outbox-sweep": {
                     "task": "protocol_app.core.notifications.tasks.sweep_outbox",
                     "schedule": float(config["OUTBOX_SWEEP_SECONDS"]),
+                },
+                "audit-seal": {
+                    "task": "protocol_app.core.audit.tasks.seal_audit",
+                    "schedule": float(config["AUDIT_SEAL_SECONDS"]),
                 },
                 "reminder-rules": {
                     "task": "protocol_app.core.reminders.tasks.run_reminder_rules",

@@ -101,6 +101,7 @@ def _import_models() -> None:
     from .core import files as _files  # noqa: F401
     from .core import references as _references  # noqa: F401
     from .core import workflow as _workflow  # noqa: F401
+    from .core.audit import chain as _audit_chain  # noqa: F401
     from .core.audit import models as _audit  # noqa: F401
     from .core.checklists import models as _checklists  # noqa: F401
     from .core.notifications import models as _notifications  # noqa: F401

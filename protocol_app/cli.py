@@ -147,6 +147,46 @@ def register_cli(app) -> None:
         db.session.commit()
         click.echo(f"{count} mail(s) queued again")
 
+    @app.cli.group("audit")
+    def audit_group():
+        """The audit log's hash chain."""
+
+    @audit_group.command("seal")
+    def audit_seal():
+        """Seal the audit events not yet in the chain (the beat does this every minute)."""
+        from .core.audit.chain import seal_audit_log
+
+        count = seal_audit_log()
+        db.session.commit()
+        click.echo(f"{count} audit event(s) sealed")
+
+    @audit_group.command("verify")
+    def audit_verify():
+        """Recompute the chain; name the first broken or missing link (exit 1 if any)."""
+        from .core.audit.chain import verify_chain
+
+        report = verify_chain()
+        if report.unsealed_overdue:
+            click.echo(f"warning: {report.unsealed_overdue} event(s) older than 10 minutes not sealed "
+                       "(is the beat running?)")
+        if report.ok:
+            click.echo(f"audit chain intact: {report.sealed} links")
+            return
+        click.echo(f"audit chain BROKEN: {len(report.problems)} problem(s) in {report.sealed} links; first: "
+                   f"{report.problems[0]}")
+        for problem in report.problems[1:20]:
+            click.echo(f"  also: {problem}")
+        raise SystemExit(1)
+
+    @app.cli.command("grants")
+    @click.option("--role", default="protokoll_app", show_default=True, help="The app's database role.")
+    @click.option("--schema", default="public", show_default=True)
+    def grants(role, schema):
+        """Print the GRANTs that let the app's role work without owning (or erasing) anything."""
+        from .core.audit.chain import grants_sql
+
+        click.echo(grants_sql(role, schema), nl=False)
+
     @app.cli.command("create-admin")
     @click.option("--email", required=True)
     @click.option("--name", required=True)

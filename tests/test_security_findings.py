@@ -219,3 +219,114 @@ def test_no_working_reply_or_volunteer_link_is_readable_in_the_database(app):
                  for w in re.findall(r"[\w-]{20,}", value)}
         assert token not in words  # … but the database holds it only encrypted
         assert all(invitations.guest_for_token(w) is None and stay_for_token(w) is None for w in words)
+
+
+#: Routes of the honours area that show no case (award types, registers of holders, quotas, figures).
+HONOURS_ROUTES_WITHOUT_CASES = {
+    "honours.award_types_list", "honours.award_types_new", "honours.award_types_edit", "honours.new",
+    "honours.quotas", "honours.holders", "honours.holders_import", "honours.holders_template", "honours.report",
+    "honours.report_export", "honours.award_type_steps",
+}
+
+
+def _audit_since(app, last_id):
+    from protocol_app.core.audit import AuditEvent
+
+    with app.app_context():
+        return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.id > last_id)).all()
+
+
+def _last_audit_id(app):
+    from protocol_app.core.audit import AuditEvent
+
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+
+
+def _walk_and_assert_logged(app, client, prefix, params, record_id, reference, skip):
+    walked = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(prefix) or "GET" not in rule.methods or rule.endpoint in skip:
+            continue
+        assert set(rule.arguments) <= set(params), f"{rule.endpoint}: give the walk a value for {rule.arguments}"
+        url = rule.build({k: params[k] for k in rule.arguments}, append_unknown=False)[1]
+        before = _last_audit_id(app)
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403), (url, response.status_code)
+        if response.status_code != 200:
+            continue  # nothing of the record was shown (refused or sent elsewhere)
+        entries = _audit_since(app, before)
+        assert any((e.object_id == str(record_id) and e.action.endswith(".read"))
+                   or (e.summary and reference in e.summary and e.action.endswith(("list_read", "export")))
+                   for e in entries), f"{url} showed {reference} without logging it"
+        walked.append(rule.endpoint)
+    return walked
+
+
+def _case_for_the_walk(suggester: str, *, approved: bool):
+    from protocol_app.core.record_parts import attach_file
+    from tests.support import PDF
+
+    author = user("autorin@example.org")
+    case = honours.create_case(actor=author, values=case_values(suggested_by=suggester))
+    attachment = attach_file(honours.NOMINATION_PARTS, case, actor=author, filename="lebenslauf.pdf", data=PDF)
+    task = checklists.add_task(scope=honours.NOMINATION_PARTS.scope, subject_id=case.id, title="Akte",
+                               due_on=date(2027, 1, 1), owner_id=None, actor=author)
+    honours.add_merit(case, actor=author, description="Ausstellung", date_from=date(2023, 3, 1),
+                      date_to=date(2024, 6, 30))
+    honours.submit(case, actor=author)
+    honours.start_review(case, actor=user("pruefer@example.org"))
+    honours.forward(case, actor=user("pruefer@example.org"))
+    honours.approve_step(case, actor=user("referatsleitung@example.org"))
+    if approved:
+        honours.approve_step(case, actor=user("abteilungsleitung@example.org"))
+        honours.record_decision(case, actor=user("pruefer@example.org"), approved=True,
+                                decision_date=date(2026, 11, 3), decision_reference="S-1/2026")
+    db.session.flush()
+    return {"reference": case.reference, "attachment_id": attachment.id, "task_id": task.id,
+            "award_type_id": case.award_type_id, "day": case.award_date.isoformat(), "fmt": "csv"}, case.id
+
+
+def test_every_route_that_shows_an_honours_case_logs_the_read(app):
+    from protocol_app.core.audit import AuditEvent
+    from tests.support import make_user
+
+    setup_people(app)
+    make_user(app, "leserin@example.org", roles=["officer", "manager"])
+    with app.app_context():
+        waiting = _case_for_the_walk("Senatorin Dr. Erika Vorschlag", approved=False)
+        decided = _case_for_the_walk("Senator Max Anreger", approved=True)
+        db.session.commit()
+    client = app.test_client()
+    login(client, "leserin@example.org")
+    ceremony = {"honours.ceremony_page", "honours.ceremony_booklet", "honours.certificate"}
+    desk = {"honours.desk", "honours.desk_export"}
+    walked = set()
+    for (params, case_id), not_shown in ((waiting, ceremony), (decided, desk)):
+        walked |= set(_walk_and_assert_logged(app, client, "honours.", params, case_id, params["reference"],
+                                              HONOURS_ROUTES_WITHOUT_CASES | not_shown))
+    assert {"honours.detail", "honours.index", "honours.attachment_download"} | ceremony | desk <= walked
+    with app.app_context():  # and the log names fields, never people — the suggesters included
+        texts = [f"{e.summary} {e.changes}" for e in db.session.scalars(sa.select(AuditEvent))]
+    assert not any(word in t for t in texts for word in ("Vorschlag", "Anreger", "Beispiel", "Stadthistorikerin"))
+
+
+def test_every_route_that_shows_a_confidential_visit_logs_the_read(app):
+    from protocol_app.visits.models import Visit
+    from tests.support import make_user
+    from tests.visit_support import make_visit, reference_data
+
+    reference_data(app)
+    officer_id = make_user(app, "referent@example.org", roles=["officer"])
+    ref = make_visit(app, officer_id, is_confidential=True, title="Vertraulicher Besuch")
+    with app.app_context():
+        visit = db.session.scalar(sa.select(Visit))
+        visit_id = visit.id
+    client = app.test_client()
+    login(client, "referent@example.org")
+    skip = {"visits.new", "visits.gifts_year", "visits.report", "visits.report_export",
+            # parts of a visit that need an id of their own; their loader is the same `_load`
+            "visits.attachment_download", "visits.task", "visits.programme_item", "visits.gift"}
+    walked = _walk_and_assert_logged(app, client, "visits.", {"reference": ref}, visit_id, ref, skip)
+    assert {"visits.detail", "visits.edit", "visits.index", "visits.programme_print", "visits.programme_pdf",
+            "visits.list_export"} <= set(walked)

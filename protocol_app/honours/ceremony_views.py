@@ -15,7 +15,7 @@ from ..core.permissions import permission_required, user_has
 from ..extensions import db
 from . import ceremony
 from .models import AwardType
-from .views import PREPARE, READ, _load, bp
+from .views import PREPARE, READ, _load, bp, log_cases_shown
 
 
 def _ceremony(award_type_id: int, day: str) -> tuple[AwardType, date]:
@@ -34,6 +34,7 @@ def _ceremony(award_type_id: int, day: str) -> tuple[AwardType, date]:
 def ceremony_page(award_type_id: int, day: str):
     award_type, award_date = _ceremony(award_type_id, day)
     cases = ceremony.cases_for(award_type, award_date)
+    log_cases_shown(cases)
     event = ceremony.ceremony_event(award_type, award_date)
     return render_template("honours/ceremony.html", award_type=award_type, award_date=award_date, cases=cases,
                            event=event, invitations=ceremony.guest_status(event, cases), confirm=ConfirmForm(),
@@ -84,6 +85,7 @@ def ceremony_action(award_type_id: int, day: str, action: str):
 @permission_required(READ)
 def ceremony_booklet(award_type_id: int, day: str):
     award_type, award_date = _ceremony(award_type_id, day)
+    log_cases_shown(ceremony.cases_for(award_type, award_date), how="export")
     return pdf_response(ceremony.booklet_pdf(award_type, award_date), f"programmheft-{award_date.isoformat()}")
 
 

@@ -47,17 +47,20 @@ CASE_FIELDS = ("award_type_id", "nominee_name", "nominee_birth_name", "birth_dat
                "address", "occupation", "gender", "died_on", "suggested_by", "suggester_kind",
                "suggester_entitlement", "justification", "existing_honours")
 #: Personal data of the nominee: the audit log says that they changed, not what they are.
-PERSONAL_FIELDS = frozenset({"nominee_name", "nominee_birth_name", "birth_date", "birth_place", "nationality",
-                             "address", "occupation", "gender", "died_on", "justification", "existing_honours"})
-
 
 def today() -> date:
     return now_utc().astimezone(BERLIN).date()
 
 
+#: Fields whose values the audit log may hold: none of them names or describes a person.
+AUDIT_VALUE_FIELDS = frozenset({"award_type_id", "award_date", "year", "number", "state", "step_position",
+                                "suggester_kind", "created_by_id", "reviewed_by_id"})
+
+
 def _audit_changes(case: Nomination) -> dict:
-    changes = changes_of(case)
-    return {key: (["…", "…"] if key in PERSONAL_FIELDS else value) for key, value in changes.items()}
+    """Which fields changed — their values only where they name nobody (admins read the log,
+    and have no access to honours: not the nominee, not the suggester, not the justification)."""
+    return {key: (value if key in AUDIT_VALUE_FIELDS else ["…", "…"]) for key, value in changes_of(case).items()}
 
 
 def _validate(values: dict) -> AwardType:
@@ -439,7 +442,7 @@ def revoke(holder: Holder, *, actor, revoked_on: date, reason: str) -> None:
         raise ValidationFailed(_l("The revocation date must lie between the award and today."), field="revoked_on")
     holder.revoked_on, holder.revoked_reason = revoked_on, reason.strip()
     db.session.flush()
-    record_event("holder.revoked", actor=actor, target=holder, summary=reason.strip()[:200])
+    record_event("holder.revoked", actor=actor, target=holder)  # the reason stays in the register
 
 
 def editable(case: Nomination) -> bool:

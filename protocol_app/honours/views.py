@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core import record_parts, workflow
+from ..core.audit import record_read
 from ..core.crud import Column, CrudSpec, register_crud
 from ..core.errors import DomainError
 from ..core.exports import FORMATS, table_response
@@ -42,10 +43,17 @@ READ, PREPARE, DECIDE = Permission.HONOURS_READ, Permission.HONOURS_PREPARE, Per
 
 
 def _load(reference: str) -> Nomination:
+    """The case behind a reference, or 404; every route that loads a case logs the read here."""
     case = find_by_reference(Nomination, reference)
     if case is None:
         abort(404)
+    services.log_read(case, current_user)
     return case
+
+
+def log_cases_shown(cases, how: str = "list_read") -> None:
+    """Lists, desks, exports and booklets log which cases they showed (references only)."""
+    record_read(current_user, scope="nomination", references=[c.reference for c in cases], how=how)
 
 
 def _load_editable(reference: str) -> Nomination:
@@ -84,6 +92,7 @@ def index():
                        default_sort="reference", default_direction="desc",
                        searchable=(Nomination.nominee_name, Nomination.suggested_by))
     awards = db.session.scalars(sa.select(AwardType).order_by(AwardType.name)).all()
+    log_cases_shown(listing.items)
     return render_template("honours/index.html", listing=listing, states=NominationState, awards=awards,
                            can_create=user_has(current_user, PREPARE))
 
@@ -107,7 +116,6 @@ def new():
 @permission_required(READ)
 def detail(reference: str):
     case = _load(reference)
-    services.log_read(case, current_user)
     editable = user_has(current_user, PREPARE) and services.editable(case)
     transitions = NOMINATION_WORKFLOW.available(case, current_user)
     return render_template(
@@ -302,7 +310,9 @@ def _desk_rows(user) -> list[tuple[Nomination, int]]:
 @permission_required(DECIDE)
 def desk():
     """Everything waiting for this manager's decision, with its age in the step."""
-    return render_template("honours/desk.html", rows=_desk_rows(current_user))
+    rows = _desk_rows(current_user)
+    log_cases_shown(case for case, _days in rows)
+    return render_template("honours/desk.html", rows=rows)
 
 
 @bp.route("/desk.<fmt>")
@@ -310,8 +320,10 @@ def desk():
 def desk_export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
+    desk_rows = _desk_rows(current_user)
+    log_cases_shown((case for case, _days in desk_rows), how="export")
     rows = [(case.reference, case.award_type.name, case.current_step.name, case.step_entered_at, days)
-            for case, days in _desk_rows(current_user)]
+            for case, days in desk_rows]
     return table_response([_("Reference"), _("Award"), _("Step"), _("In the step since"), _("Days in the step")],
                           rows, filename="schreibtisch", fmt=fmt)
 

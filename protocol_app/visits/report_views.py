@@ -13,7 +13,7 @@ from ..core.time import now_utc
 from ..extensions import db
 from . import reports
 from .models import Visit
-from .views import bp, filtered_visits_stmt
+from .views import bp, filtered_visits_stmt, log_confidential_shown
 
 REPORTERS = (Permission.REPORTS_VISITS,)
 
@@ -55,6 +55,7 @@ def list_export():
     visits = db.session.scalars(
         filtered_visits_stmt(request.args).options(noload(Visit.hosts)).order_by(Visit.arrival_at)
     ).all()
+    log_confidential_shown(visits, how="export")
     headers = [_("Reference"), _("Title"), _("Kind"), _("Guest of honour"), _("Country"), _("Partner city"),
                _("Arrival"), _("Departure"), _("Status"), _("Responsible officer")]
     rows = (

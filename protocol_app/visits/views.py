@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ..auth.forms import officer_choices
 from ..core import record_parts, workflow
+from ..core.audit import record_read
 from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
 from ..core.listing import paginate, search_clause, search_query
@@ -55,7 +56,15 @@ def _load(reference: str) -> Visit:
     visit = find_by_reference(Visit, reference)
     if visit is None or not permissions.can_read(current_user, visit):
         abort(404)
+    if visit.is_confidential:  # every route that loads a confidential visit logs the read here
+        record_read(current_user, target=visit)
     return visit
+
+
+def log_confidential_shown(visits, how: str = "list_read") -> None:
+    """Lists and exports log which confidential visits they showed (references only)."""
+    record_read(current_user, scope="visit", references=[v.reference for v in visits if v.is_confidential],
+                how=how)
 
 
 def _load_editable(reference: str) -> Visit:
@@ -145,6 +154,7 @@ def index():
         default_sort="arrival",
         default_direction="desc",
     )
+    log_confidential_shown(listing.items)
     return render_template(
         "visits/index.html", listing=listing, kinds=VisitKind, states=VisitState,
         countries=db.session.scalars(

@@ -79,3 +79,17 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+def record_read(actor, *, target=None, scope: str | None = None, references=(), how: str = "read") -> None:
+    """Log that `actor` saw a confidential record, or (lists, exports, booklets) which ones.
+
+    The entry names the record or the references shown, never their content: the log
+    proves who saw what without becoming a copy of it.
+    """
+    if target is not None:
+        record_event(f"{target.__tablename__.rstrip('s')}.{how}", actor=actor, target=target)
+        return
+    refs = sorted(set(references))
+    if refs:
+        record_event(f"{scope}.{how}", actor=actor, object_type=scope, summary=", ".join(refs)[:500])

@@ -141,3 +141,44 @@ def test_a_report_range_the_wrong_way_round_falls_back_with_a_message(app):
     login(client, "referatsleitung@example.org")
     page = client.get("/honours/report?from=2030&to=2020", follow_redirects=True).get_data(as_text=True)
     assert "Bitte einen Zeitraum von 1900 bis 2100 angeben, das erste Jahr nicht nach dem letzten." in page
+
+
+def test_awardees_stay_with_the_honours_team_until_the_announcement(app):
+    from protocol_app.events.models import Event
+    from tests.support import make_user
+
+    setup_people(app)
+    order_id = _approved_cases(app)
+    for email, roles in (("leser@example.org", ["viewer"]), ("admin@example.org", ["admin"]),
+                         ("dolmetscher@example.org", ["translator"])):
+        make_user(app, email, roles=roles)
+    with time_machine.travel(NOW, tick=False):
+        officer = app.test_client()
+        login(officer, "autorin@example.org")
+        page = f"/honours/ceremony/{order_id}/2026-10-01"
+        post(officer, f"{page}/event", {}, token_from=page)
+        post(officer, f"{page}/guests", {"family_guests": "1"}, token_from=page)
+        announced = post(officer, f"{page}/announce", {"announced_on": "2026-09-15"}, token_from=page,
+                         follow_redirects=True).get_data(as_text=True)
+        assert "bis 15.09.2026" in announced
+        with app.app_context():
+            event = db.session.scalar(sa.select(Event))
+            reference, guest_id = event.reference, db.session.scalar(
+                sa.select(Guest.id).where(Guest.name == "Anna Erste"))
+        guest_routes = [f"/events/{reference}/guests/{guest_id}/invitation.pdf", f"/events/{reference}/seating",
+                        f"/events/{reference}/checkin", f"/events/{reference}/attendance",
+                        f"/events/{reference}/guests/new", f"/events/{reference}/seating/place-cards.pdf"]
+        assert "Anna Erste" in officer.get(f"/events/{reference}").get_data(as_text=True)
+        for email in ("leser@example.org", "admin@example.org", "dolmetscher@example.org"):
+            other = app.test_client()
+            login(other, email)
+            detail = other.get(f"/events/{reference}")
+            assert detail.status_code in (200, 403), email
+            assert "Anna Erste" not in detail.get_data(as_text=True) and "Berta Zweite" not in detail.get_data(
+                as_text=True)
+            for url in guest_routes:
+                assert other.get(url).status_code in (403, 404), (email, url)
+    with time_machine.travel(datetime(2026, 9, 15, 8, tzinfo=UTC), tick=False):  # announced: the list opens
+        viewer = app.test_client()
+        login(viewer, "leser@example.org")
+        assert "Anna Erste" in viewer.get(f"/events/{reference}").get_data(as_text=True)

@@ -110,6 +110,9 @@ class Event(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     occasion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("occasion_templates.id"))
     #: Last day on which guests can answer through their reply link.
     reply_by: Mapped[date | None] = mapped_column(sa.Date)
+    #: Until this day (Berlin) only honours roles see who is on the guest list: an award
+    #: ceremony's awardees are confidential until the award is announced.
+    embargo_until: Mapped[date | None] = mapped_column(sa.Date)
 
     venue = relationship("Venue", lazy="joined")
     host = relationship("Host", lazy="joined")

@@ -79,6 +79,20 @@ def create_event(*, actor, values: dict, occasion: OccasionTemplate | None = Non
 
 
 @transactional
+def set_embargo(event: Event, until, *, actor) -> None:
+    """Keep the guest list to honours roles until `until` (None lifts the embargo)."""
+    if event.embargo_until != until:
+        record_event("event.embargo", actor=actor, target=event,
+                     changes={"embargo_until": [_iso(event.embargo_until), _iso(until)]})
+        event.embargo_until = until
+        db.session.flush()
+
+
+def _iso(day):
+    return day.isoformat() if day else None
+
+
+@transactional
 def update_event(event: Event, *, actor, values: dict, expected_version=None) -> None:
     """Change an open event; refused when it was changed meanwhile."""
     if expected_version is not None and event.version != expected_version:

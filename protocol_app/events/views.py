@@ -23,7 +23,7 @@ from ..core.references import find_by_reference
 from ..core.tabular_import import template_rows
 from ..core.time import now_utc
 from ..extensions import db, limiter
-from . import checkin, guest_import, guests, invitations, seating, services
+from . import checkin, guest_import, guests, invitations, permissions, seating, services
 from .forms import (
     AdhocGuestForm,
     CategoryForm,
@@ -46,10 +46,16 @@ register_nav("events.index", _l("Events"), Permission.EVENT_READ, order=15)
 READ, EDIT = Permission.EVENT_READ, Permission.EVENT_EDIT
 
 
+#: The only page of an embargoed event that others may open (it then shows no guests).
+_EMBARGO_OPEN = frozenset({"events.detail"})
+
+
 def _load(reference: str) -> Event:
     event = find_by_reference(Event, reference)
     if event is None:
         abort(404)
+    if request.endpoint not in _EMBARGO_OPEN and not permissions.can_see_guests(current_user, event):
+        abort(404)  # guest list, seating, letters, attachments, check-in: not before the announcement
     return event
 
 
@@ -112,13 +118,14 @@ def detail(reference: str):
     event = _load(reference)
     can_edit = user_has(current_user, EDIT)
     editable = can_edit and event.state in OPEN_STATES
+    can_see_guests = permissions.can_see_guests(current_user, event)
     return render_template(
-        "events/detail.html", event=event, editable=editable,
+        "events/detail.html", event=event, editable=editable, can_see_guests=can_see_guests,
         # Invitations are sent with their own button, which takes that step itself.
         transitions=[t for t in EVENT_WORKFLOW.available(event, current_user) if t.action != "send_invitations"]
         if can_edit else [],
         history=workflow.history(EVENT_WORKFLOW, event.id), confirm=ConfirmForm(),
-        guests=guests.guest_listing(event), guest_states=GuestStatus,
+        guests=guests.guest_listing(event) if can_see_guests else None, guest_states=GuestStatus,
         guest_total=db.session.scalar(sa.select(sa.func.count(Guest.id)).where(Guest.event_id == event.id)),
         category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),
         contact_form=ContactGuestForm() if can_edit else None,

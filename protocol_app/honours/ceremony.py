@@ -49,7 +49,21 @@ def make_event(award_type: AwardType, award_date: date, *, actor) -> Event:
     occasion = db.session.get(OccasionTemplate, award_type.occasion_id) if award_type.occasion_id else None
     if occasion is None:
         raise DomainError(_l("This award has no ceremony occasion; an admin links one under Awards."))
-    return event_services.create_from_occasion(occasion, award_date.year, actor=actor)
+    event = event_services.create_from_occasion(occasion, award_date.year, actor=actor)
+    # Who is honoured stays with the honours team until the award is announced (by default: on the day).
+    event_services.set_embargo(event, award_date, actor=actor)
+    return event
+
+
+@transactional
+def set_announcement(award_type: AwardType, award_date: date, announced_on: date, *, actor) -> None:
+    """The day the awardees are announced: until then the ceremony's guest list stays embargoed."""
+    event = ceremony_event(award_type, award_date)
+    if event is None:
+        raise DomainError(_l("Please make the ceremony's event first."))
+    if announced_on > award_date:
+        raise ValidationFailed(_l("The announcement cannot come after the ceremony."), field="announced_on")
+    event_services.set_embargo(event, announced_on, actor=actor)
 
 
 @transactional

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..core.errors import DomainError
+from ..core.errors import DomainError, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.pdf import pdf_response
 from ..core.permissions import permission_required, user_has
@@ -71,6 +73,15 @@ def ceremony_action(award_type_id: int, day: str, action: str):
         elif action == "schedule":
             flash(_("%(n)s cases scheduled for the ceremony.",
                     n=ceremony.schedule_all(award_type, award_date, actor=current_user)), "success")
+        elif action == "announce":
+            raw = request.form.get("announced_on", "")
+            try:
+                announced_on = date.fromisoformat(raw)
+            except ValueError:
+                raise ValidationFailed(_l("Please enter the day of the announcement.")) from None
+            ceremony.set_announcement(award_type, award_date, announced_on, actor=current_user)
+            flash(_("The guest list stays with the honours team until %(date)s.",
+                    date=format_date(announced_on)), "success")
         elif action == "order":
             ceremony.set_order(award_type, award_date, _positions(), actor=current_user)
             flash(_("The order of presentation has been saved."), "success")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from config import TestingConfig
 from tests import services
 from tests.smtp import free_port
 
@@ -45,7 +46,8 @@ class Worker:
             OUTBOX_RETRY_DELAYS="1,1,2,2,4,4,8",
             OUTBOX_SWEEP_SECONDS="1",
             REMINDER_SWEEP_SECONDS="2",
-            SECRET_KEY="worker-test-secret",
+            # The same key as the tests' app: outbox bodies are encrypted with it.
+            SECRET_KEY=TestingConfig.SECRET_KEY,
         )
         env.update(overrides or {})
         if command == "beat":
@@ -127,7 +129,7 @@ class Gunicorn:
         self.log = tmp / "gunicorn.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("PROTOKOLL_")}
         env.update(PROTOKOLL_ENV="development", PROTOKOLL_INSTANCE_DIR=str(tmp / "instance"),
-                   DATABASE_URL=services.pg_url("protokoll_commit"), SECRET_KEY="gunicorn-test-secret",
+                   DATABASE_URL=services.pg_url("protokoll_commit"), SECRET_KEY=TestingConfig.SECRET_KEY,
                    **(overrides or {}))
         env.pop("REDIS_URL", None)
         self.process = subprocess.Popen(

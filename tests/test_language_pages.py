@@ -156,13 +156,20 @@ def test_a_standalone_written_translation_is_booked_with_checked_input_and_its_s
         assert stranger.get(f"{page}/file/source").status_code == 404  # not offered to her
 
 
-def test_the_assignment_warns_when_its_programme_item_moved(office):
+def test_the_assignment_follows_its_programme_item_and_the_booked_interpreter_is_told(office):
+    from protocol_app.core.notifications.models import Notification
+    from protocol_app.language_service import offers
+
     with time_machine.travel(NOW, tick=False):
         reference, item_id = _visit_with_interpreter_need(office)
         officer = _client(office, "referent@example.org")
         post(officer, f"/translations/from-programme-item/{item_id}", {}, token_from=f"/visits/{reference}")
         with office.app_context():
-            assignment_reference = db.session.scalar(sa.select(Assignment)).reference
+            assignment = db.session.scalar(sa.select(Assignment))
+            anna = user_by_name("Anna Englisch")
+            profile = db.session.scalar(sa.select(TranslatorProfile).where(TranslatorProfile.user_id == anna.id))
+            (offer,) = offers.make_offers(assignment, [profile.id], actor=user_by_name("Rainer Referent"))
+            offers.answer(offer, actor=anna, accept=True)
             item = db.session.get(visit_services.VisitProgrammeItem, item_id)
             visit_services.save_programme_item(item.visit, item, actor=user_by_name("Rainer Referent"), values={
                 "title": item.title, "starts_at": START + timedelta(hours=1), "ends_at": START + timedelta(hours=3),
@@ -170,5 +177,8 @@ def test_the_assignment_warns_when_its_programme_item_moved(office):
                 "interpreter_mode": "consecutive", "golden_book": False, "gift_exchange": False,
                 "location": "Rotes Rathaus"}, conflict_reason="Test")
             db.session.commit()
-        page = officer.get(f"/translations/{assignment_reference}").get_data(as_text=True)
-        assert 'data-testid="item-moved"' in page and "Bitte informieren Sie" in page
+            moved = db.session.scalar(sa.select(Assignment))
+            assert (moved.starts_at, moved.ends_at, moved.location) == (
+                START + timedelta(hours=1), START + timedelta(hours=3), "Rotes Rathaus")
+            told = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == anna.id)).all()
+            assert any(f"{moved.reference} wurde geändert" in m and "Rotes Rathaus" in m for m in told), told

@@ -133,6 +133,17 @@ def history(workflow: Workflow, object_id: int) -> list[TransitionLog]:
     )
 
 
+def start(obj, *, actor, comment: str | None = None) -> TransitionLog:
+    """Log a new record's initial state, so that its history begins with its creation."""
+    wf: Workflow = type(obj).__workflow__
+    if obj.id is None:
+        db.session.flush()
+    entry = TransitionLog(workflow=wf.name, object_id=obj.id, action="create", from_state="-",
+                          to_state=obj.state, actor_id=getattr(actor, "id", None), comment=comment)
+    db.session.add(entry)
+    return entry
+
+
 def apply(
     obj,
     action: str,

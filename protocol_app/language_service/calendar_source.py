@@ -21,7 +21,7 @@ def assignment_entries(user, start, end) -> list[CalendarEntry]:
         sa.select(Offer, Assignment).join(Assignment, Assignment.id == Offer.assignment_id)
         .join(TranslatorProfile, TranslatorProfile.id == Offer.profile_id)
         .where(TranslatorProfile.user_id == user.id, Offer.state.in_(BINDING_STATES),
-               Assignment.is_cancelled.is_(False), when_start < end, when_end >= start)
+               Assignment.state != "cancelled", when_start < end, when_end >= start)
     ).all()
     return [
         CalendarEntry(

@@ -91,7 +91,7 @@ def _bookings(assignment: Assignment) -> dict[int, list[Assignment]]:
     rows = db.session.execute(
         sa.select(Offer.profile_id, Assignment)
         .join(Assignment, Assignment.id == Offer.assignment_id)
-        .where(Offer.state.in_(BINDING_STATES), Assignment.id != assignment.id, Assignment.is_cancelled.is_(False),
+        .where(Offer.state.in_(BINDING_STATES), Assignment.id != assignment.id, Assignment.state != "cancelled",
                Assignment.starts_at < assignment.ends_at + TRAVEL_BUFFER,
                # A lower bound on the start too, so the index on starts_at serves the range.
                Assignment.starts_at > assignment.starts_at - TRAVEL_BUFFER - LONGEST_ASSIGNMENT,

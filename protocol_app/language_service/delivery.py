@@ -11,6 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, NotAllowed, ValidationFailed
@@ -87,6 +88,7 @@ def confirm(assignment: Assignment, *, actor, hours: Decimal | None = None, line
             raise ValidationFailed(_l("Please enter the number of standard lines."), field="lines")
         assignment.lines = lines
     assignment.confirmed_at = now_utc()
+    workflow.apply(assignment, "confirm", actor=actor)
     db.session.flush()
     record_event("assignment.confirmed", actor=actor, target=assignment,
                  summary=f"{assignment.actual_hours or ''} h {assignment.lines or ''} lines")

@@ -21,6 +21,7 @@ from ..core.forms import (
     DATETIME_FORMAT,
     PlainTextAreaField,
     PlainTextField,
+    VersionedForm,
     local_to_utc,
     optional_id,
 )
@@ -56,6 +57,16 @@ class AssignmentForm(FlaskForm):
         for name in ("starts_at", "ends_at", "deadline"):
             values[name] = local_to_utc(values[name], "Europe/Berlin")
         return values
+
+
+class CancelForm(VersionedForm):
+    reason = PlainTextField(_l("Reason for cancelling (the translators are told)"), validators=[
+        DataRequired(_l("Please give the reason for cancelling.")), Length(max=500)])
+
+
+class HandBackForm(FlaskForm):
+    reason = PlainTextField(_l("Why you hand the assignment back (the Sprachendienst is told)"), validators=[
+        DataRequired(_l("Please give the reason for handing the assignment back.")), Length(max=500)])
 
 
 class ProfileForm(FlaskForm):

@@ -15,7 +15,7 @@ from ..core.enums import LabelledEnum
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
-from .workflow import OFFER_WORKFLOW, OfferState
+from .workflow import ASSIGNMENT_WORKFLOW, OFFER_WORKFLOW, AssignmentState, OfferState
 
 REFERENCE_PREFIX = "S"
 
@@ -176,10 +176,11 @@ class AssignmentKind(LabelledEnum):
     WRITTEN = "written", _l("Written translation")
 
 
-class Assignment(ReferencedMixin, TimestampMixin, db.Model):
+class Assignment(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     """Interpreting at a time and place, or a written translation with a deadline."""
 
     __tablename__ = "assignments"
+    __workflow__ = ASSIGNMENT_WORKFLOW
 
     REFERENCE_PREFIX = REFERENCE_PREFIX
 
@@ -203,7 +204,8 @@ class Assignment(ReferencedMixin, TimestampMixin, db.Model):
     officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     source_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"))
     notes: Mapped[str | None] = mapped_column(sa.Text)
-    is_cancelled: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    #: Why the officer cancelled it (the translators are told).
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(500))
     #: Written translations: the delivered file, when it came, when the officer received it.
     translation_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -229,7 +231,16 @@ class Assignment(ReferencedMixin, TimestampMixin, db.Model):
         sa.CheckConstraint("kind = 'interpreting' OR deadline IS NOT NULL", name="written_has_deadline"),
         sa.CheckConstraint("actual_hours IS NULL OR actual_hours > 0", name="hours_positive"),
         sa.CheckConstraint("lines IS NULL OR lines > 0", name="lines_positive"),
+        enum_check("state", AssignmentState),
     )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == AssignmentState.CANCELLED.value
+
+    @property
+    def state_label(self):
+        return AssignmentState(self.state).label
 
     @property
     def kind_label(self):

@@ -7,21 +7,24 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..auth.services import users_with_role
 from ..core import workflow
 from ..core.audit import record_event
-from ..core.db import advisory_lock, transactional
+from ..core.db import advisory_lock, lock_for_update, transactional
 from ..core.errors import DomainError, NotAllowed, ValidationFailed
 from ..core.notifications.services import notify
+from ..core.permissions import Role
 from ..core.time import now_utc
 from ..core.urls import path_for
 from ..extensions import db
 from . import candidates
 from .models import Assignment, Offer, TranslatorProfile
-from .workflow import GUARDS
+from .workflow import GUARDS, STAFFING_STATES
 
 
 def staffing(assignment: Assignment, offers: list[Offer]) -> str:
-    """open, offered, partly staffed or staffed — from the offers, never stored twice."""
+    """open, offered, partly staffed or staffed, as the offers give it (`sync_staffing` keeps the
+    assignment's state in step through the engine)."""
     accepted = sum(1 for o in offers if o.state == "accepted")
     if accepted >= assignment.needed:
         return "staffed"
@@ -46,8 +49,8 @@ def _offer_link(offer: Offer) -> str:
 @transactional
 def make_offers(assignment: Assignment, profile_ids: list[int], *, actor) -> list[Offer]:
     """Offer the assignment to some of its candidates; each is notified in-app and by e-mail."""
-    if assignment.is_cancelled:
-        raise DomainError(_l("The assignment is cancelled."))
+    if assignment.state not in STAFFING_STATES:
+        raise DomainError(_l("The assignment is cancelled or completed."))
     if (assignment.starts_at or assignment.deadline) <= now_utc():
         raise DomainError(_l("The assignment lies in the past."))
     if not profile_ids:
@@ -69,12 +72,28 @@ def make_offers(assignment: Assignment, profile_ids: list[int], *, actor) -> lis
             "New offer %(reference)s: %(title)s. Please accept or decline.", reference=a.reference, title=a.title),
             link=_offer_link(offer))
         made.append(offer)
+    sync_staffing(assignment, actor=actor)
     return made
 
 
-def _lock(assignment: Assignment) -> None:
-    """Serialise answers to one assignment, so the last place is given once."""
-    db.session.execute(sa.select(Assignment.id).where(Assignment.id == assignment.id).with_for_update())
+def lock(assignment: Assignment) -> Assignment:
+    """Serialise everything that changes one assignment's places (answers, hand-backs,
+    cancelling, editing), so the last place is given once and nothing is decided on stale rows."""
+    return lock_for_update(assignment)
+
+
+def live_offers(assignment: Assignment) -> list[Offer]:
+    """Offers still open or accepted: the translators who must hear about a change."""
+    return [o for o in offers_of(assignment) if o.state in ("offered", "accepted")]
+
+
+def sync_staffing(assignment: Assignment, *, actor) -> None:
+    """Move the assignment to the staffing state its offers now give (through the engine)."""
+    if assignment.state not in STAFFING_STATES:
+        return
+    target = staffing(assignment, offers_of(assignment))
+    if target != assignment.state:
+        workflow.apply(assignment, f"staffing_{target}", actor=actor)
 
 
 @transactional
@@ -83,7 +102,7 @@ def answer(offer: Offer, *, actor, accept: bool, reason: str | None = None) -> O
     if offer.profile.user_id != actor.id:
         raise NotAllowed(_l("This offer is not addressed to you."))
     assignment = offer.assignment
-    _lock(assignment)
+    lock(assignment)
     db.session.refresh(offer)  # read the offer after the lock: someone may have filled the last place
     if offer.state == "withdrawn":
         raise DomainError(_l("Thank you — all places of this assignment have been taken meanwhile, "
@@ -105,6 +124,27 @@ def answer(offer: Offer, *, actor, accept: bool, reason: str | None = None) -> O
             link=path_for("translations.assignment", reference=assignment.reference))
     if accept:
         _withdraw_when_staffed(assignment, actor=actor)
+    sync_staffing(assignment, actor=actor)
+    return offer
+
+
+@transactional
+def hand_back(offer: Offer, *, actor, reason: str) -> Offer:
+    """The translator gives back an accepted assignment, with a reason; the officer is told."""
+    if offer.profile.user_id != actor.id:
+        raise NotAllowed(_l("This offer is not addressed to you."))
+    assignment = lock(offer.assignment)
+    offer = lock_for_update(offer)
+    if assignment.state not in STAFFING_STATES:
+        raise DomainError(_l("This assignment is cancelled or completed."))
+    workflow.apply(offer, "hand_back", actor=actor, comment=reason)
+    offer.reason = (reason or "").strip()[:500]
+    officers = [assignment.officer] if assignment.officer else users_with_role(Role.OFFICER)
+    for officer in officers:
+        notify(officer, lambda a=assignment, o=offer: _l(
+            "%(name)s handed back %(reference)s: %(reason)s", name=o.profile.name, reference=a.reference,
+            reason=o.reason), link=path_for("translations.assignment", reference=assignment.reference))
+    sync_staffing(assignment, actor=actor)
     return offer
 
 

@@ -52,7 +52,7 @@ def warn_understaffed() -> int:
     now = now_utc()
     created = 0
     soon = db.session.scalars(sa.select(Assignment).where(
-        Assignment.is_cancelled.is_(False), Assignment.kind == "interpreting", Assignment.starts_at > now,
+        Assignment.state != "cancelled", Assignment.kind == "interpreting", Assignment.starts_at > now,
         Assignment.starts_at <= now + STAFFING_WARNING)).all()
     managers = users_with_role(Role.MANAGER)
     for assignment in soon:
@@ -77,7 +77,7 @@ def remind_deadline() -> int:
     rows = db.session.execute(
         sa.select(Offer, Assignment).join(Assignment, Assignment.id == Offer.assignment_id).where(
             Offer.state == "accepted", Assignment.kind == "written", Assignment.delivered_at.is_(None),
-            Assignment.is_cancelled.is_(False), Assignment.deadline > now,
+            Assignment.state != "cancelled", Assignment.deadline > now,
             Assignment.deadline <= now + DEADLINE_WARNING)).all()
     for offer, assignment in rows:
         if create_once(f"translation-deadline:{assignment.id}:{offer.id}", rule="translation-deadline",

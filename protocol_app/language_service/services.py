@@ -12,14 +12,17 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import transactional
-from ..core.errors import DomainError, NotAllowed, ValidationFailed
+from ..core.errors import ConcurrentChangeError, DomainError, NotAllowed, ValidationFailed
 from ..core.languages import check_language
+from ..core.notifications.services import notify
 from ..core.permissions import Permission, Role, user_has
 from ..core.programme import register_item_annotator
 from ..core.references import next_number
 from ..core.time import BERLIN, now_utc
+from ..core.urls import path_for
 from ..directory.models import Venue
 from ..extensions import db
 from .models import (
@@ -35,6 +38,7 @@ from .models import (
     ServiceMode,
     TranslatorProfile,
 )
+from .workflow import STAFFING_STATES
 
 # --- languages and team sizes ----------------------------------------------------------
 
@@ -234,14 +238,97 @@ def create_assignment(*, actor, values: dict, needed: int | None = None, team_re
     needed, proposed, team_reason = _team(values, needed, team_reason)
     year = (values["starts_at"] or values["deadline"]).astimezone(BERLIN).year
     assignment = Assignment(year=year, number=next_number(REFERENCE_PREFIX, year), needed=needed,
-                            proposed_team=proposed, team_reason=team_reason,
+                            proposed_team=proposed, team_reason=team_reason, state="open",
                             officer_id=None if without_officer else actor.id,
                             programme_item_id=programme_item.id if programme_item else None, **values)
     db.session.add(assignment)
     db.session.flush()
+    workflow.start(assignment, actor=actor)
     record_event("assignment.create", actor=actor, target=assignment, summary=assignment.reference,
                  changes=changes_of(assignment) or None)
     return assignment
+
+
+#: What an officer may change on an assignment after it was recorded.
+EDITABLE_FIELDS = ("title", "starts_at", "ends_at", "deadline", "venue_id", "location", "notes")
+#: Changes the booked or asked translators must hear about.
+TOLD_FIELDS = ("starts_at", "ends_at", "deadline", "venue_id", "location")
+
+
+@transactional
+def update_assignment(assignment: Assignment, *, actor, values: dict, expected_version=None) -> list[str]:
+    """Change time, place, title or notes; the translators holding an offer are told what moved.
+
+    Returns the changed fields. Refused once the assignment is done or cancelled.
+    """
+    from .offers import live_offers, lock
+
+    lock(assignment)
+    if expected_version is not None and assignment.version != expected_version:
+        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+    if assignment.state not in STAFFING_STATES:
+        raise DomainError(_l("A cancelled or completed assignment cannot be changed."))
+    check = {key: getattr(assignment, key) for key in ASSIGNMENT_FIELDS}
+    check.update({key: values[key] for key in EDITABLE_FIELDS if key in values})
+    _validate_assignment(check)  # the same rules as at creation (times, the past, the venue)
+    for key in EDITABLE_FIELDS:
+        if key in values:
+            setattr(assignment, key, check[key])
+    changes = changes_of(assignment)
+    if not changes:
+        return []
+    db.session.flush()
+    record_event("assignment.update", actor=actor, target=assignment, changes=changes)
+    if any(key in changes for key in TOLD_FIELDS):
+        for offer in live_offers(assignment):
+            notify(offer.profile.user, lambda a=assignment: _l(
+                "Assignment %(reference)s has changed: %(when)s, %(place)s. Please check it.",
+                reference=a.reference, when=format_when(a), place=a.place or "—"),
+                link=path_for("translations.offer", offer_id=offer.id))
+    return list(changes)
+
+
+def format_when(assignment: Assignment) -> str:
+    """The time of an assignment as people read it (Berlin time, German formats)."""
+    moment = assignment.starts_at or assignment.deadline
+    text = moment.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+    if assignment.ends_at:
+        text += assignment.ends_at.astimezone(BERLIN).strftime("–%H:%M")
+    return text
+
+
+@transactional
+def update_from_programme_item(item, *, actor) -> Assignment | None:
+    """A visit's programme item moved: its assignment follows (time, place) and tells the translators."""
+    assignment = assignment_for_item(item.id)
+    if assignment is None or assignment.state not in STAFFING_STATES:
+        return None
+    update_assignment(assignment, actor=actor, values={
+        "starts_at": item.starts_at, "ends_at": item.ends_at, "venue_id": item.venue_id, "location": item.location})
+    return assignment
+
+
+@transactional
+def cancel_assignment(assignment: Assignment, *, actor, reason: str, expected_version=None) -> int:
+    """Cancel with a reason; every open or accepted offer is withdrawn and its translator told.
+
+    Returns how many translators were told.
+    """
+    from .offers import live_offers, lock
+
+    lock(assignment)
+    reason = (reason or "").strip()
+    workflow.apply(assignment, "cancel", actor=actor, comment=reason, expected_version=expected_version)
+    assignment.cancel_reason = reason[:500]
+    told = 0
+    for offer in live_offers(assignment):
+        workflow.apply(offer, "withdraw", actor=actor, comment="assignment cancelled")
+        notify(offer.profile.user, lambda a=assignment, r=reason: _l(
+            "Assignment %(reference)s has been cancelled: %(reason)s", reference=a.reference, reason=r),
+            link=path_for("translations.offer", offer_id=offer.id))
+        told += 1
+    db.session.flush()
+    return told
 
 
 def values_from_programme_item(item) -> dict:

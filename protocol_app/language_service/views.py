@@ -7,11 +7,12 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.models import User, UserRole
 from ..core.errors import DomainError
-from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors, utc_to_local
 from ..core.languages import language_name
 from ..core.navigation import register_nav
 from ..core.permissions import Permission, Role, permission_required
@@ -24,8 +25,10 @@ from .forms import (
     AbsenceForm,
     AnswerForm,
     AssignmentForm,
+    CancelForm,
     ConfirmationForm,
     DeliveryForm,
+    HandBackForm,
     LanguageForm,
     ProfileForm,
     SourceForm,
@@ -33,6 +36,7 @@ from .forms import (
 )
 from .models import Absence, Assignment, AvailabilityWindow, LanguageSkill, Offer, TranslatorProfile
 from .permissions import offer_is_live
+from .workflow import STAFFING_STATES
 
 bp = Blueprint("translations", __name__, url_prefix="/translations", template_folder="templates")
 
@@ -54,7 +58,7 @@ def _assignment(reference: str) -> Assignment:
 def index():
     """The coming assignments with their staffing state (open, offered, partly staffed, staffed)."""
     upcoming = db.session.scalars(
-        sa.select(Assignment).where(Assignment.is_cancelled.is_(False),
+        sa.select(Assignment).where(Assignment.state != "cancelled",
                                     sa.func.coalesce(Assignment.starts_at, Assignment.deadline) >= now_utc())
         .order_by(sa.func.coalesce(Assignment.starts_at, Assignment.deadline)).limit(200)).all()
     by_assignment: dict[int, list[Offer]] = {}
@@ -117,7 +121,49 @@ def assignment(reference: str):
     return render_template("language_service/assignment.html", assignment=assignment, offers=assignment_offers,
                            staffing=offers.staffing(assignment, assignment_offers), ranked=ranked,
                            excluded=excluded, confirm=ConfirmForm(), language=language_name,
-                           source_form=SourceForm(), confirmation_form=ConfirmationForm(), now=now_utc())
+                           source_form=SourceForm(), confirmation_form=ConfirmationForm(), now=now_utc(),
+                           cancel_form=CancelForm(version=assignment.version),
+                           can_change=assignment.state in STAFFING_STATES)
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def edit(reference: str):
+    """Change time, place, title or notes; the translators holding an offer are told."""
+    assignment = _assignment(reference)
+    form = AssignmentForm(obj=assignment)
+    if request.method == "GET":
+        for name in ("starts_at", "ends_at", "deadline"):
+            getattr(form, name).data = utc_to_local(getattr(assignment, name))
+    if form.validate_on_submit():
+        try:
+            changed = services.update_assignment(assignment, actor=current_user, values=form.service_values())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The assignment has been saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("translations.assignment", reference=assignment.reference))
+    return render_template("language_service/assignment_form.html", form=form, assignment=assignment)
+
+
+@bp.route("/<reference>/cancel", methods=["POST"])
+@permission_required(MANAGE)
+def cancel(reference: str):
+    """Cancel with a reason (asked for on the page); booked and asked translators are told."""
+    assignment = _assignment(reference)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("translations.assignment", reference=assignment.reference, _anchor="cancel"))
+    try:
+        told = services.cancel_assignment(assignment, actor=current_user, reason=form.reason.data,
+                                          expected_version=form.expected_version())
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(ngettext("The assignment has been cancelled; %(num)s translator has been told.",
+                       "The assignment has been cancelled; %(num)s translators have been told.", told), "success")
+    return redirect(url_for("translations.assignment", reference=assignment.reference))
 
 
 # --- translators' own pages -------------------------------------------------------------
@@ -155,7 +201,24 @@ def offer(offer_id: int):
         return redirect(url_for("translations.offer", offer_id=offer.id))
     return render_template("language_service/offer.html", offer=offer, assignment=offer.assignment, form=form,
                            language=language_name, delivery_form=DeliveryForm(),
-                           can_read_source=offer_is_live(offer))
+                           can_read_source=offer_is_live(offer), hand_back_form=HandBackForm())
+
+
+@bp.route("/offers/<int:offer_id>/hand-back", methods=["POST"])
+@permission_required(OWN)
+def hand_back(offer_id: int):
+    """The translator gives an accepted assignment back, with a reason; the officer is told."""
+    offer, form = _own_offer(offer_id), HandBackForm()
+    if form.validate_on_submit():
+        try:
+            offers.hand_back(offer, actor=current_user, reason=form.reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("You have handed the assignment back; the Sprachendienst has been told."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("translations.offer", offer_id=offer.id))
 
 
 def _own_profile() -> TranslatorProfile | None:

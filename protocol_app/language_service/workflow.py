@@ -1,5 +1,10 @@
-"""The offer of an assignment to one translator: offered → accepted / declined, or withdrawn
-when enough others accepted or the assignment was cancelled."""
+"""The two processes of the Sprachendienst, each one transition table:
+
+- the assignment: open → offered → partly staffed → staffed → done, and cancelled from any
+  open state; the staffing states follow the offers' answers (`offers.sync_staffing`);
+- the offer to one translator: offered → accepted / declined, withdrawn when enough others
+  accepted or the assignment was cancelled, and handed back (with a reason) after accepting.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,36 @@ from ..core.permissions import Role
 from ..core.workflow import Workflow, transition
 
 
+class AssignmentState(LabelledEnum):
+    OPEN = "open", _l("Open")
+    OFFERED = "offered", _l("Offered")
+    PARTLY_STAFFED = "partly_staffed", _l("Partly staffed")
+    STAFFED = "staffed", _l("Staffed")
+    DONE = "done", _l("Done")
+    CANCELLED = "cancelled", _l("Cancelled")
+
+
+#: States in which an assignment still needs or holds interpreters.
+STAFFING_STATES = ("open", "offered", "partly_staffed", "staffed")
+
+ASSIGNMENT_WORKFLOW = Workflow("assignment", AssignmentState, [
+    # Taken by whoever changed the staffing: the officer offering, the translator answering.
+    *(transition(set(STAFFING_STATES) - {target}, f"staffing_{target}", target,
+                 roles=[Role.OFFICER, Role.TRANSLATOR], label=_l("Staffing changed"))
+      for target in STAFFING_STATES),
+    transition(("partly_staffed", "staffed"), "confirm", "done", roles=[Role.OFFICER],
+               label=_l("Confirm hours or lines")),
+    transition(STAFFING_STATES, "cancel", "cancelled", roles=[Role.OFFICER], label=_l("Cancel"),
+               requires_comment=True),
+])
+
+
 class OfferState(LabelledEnum):
     OFFERED = "offered", _l("Offered")
     ACCEPTED = "accepted", _l("Accepted")
     DECLINED = "declined", _l("Declined")
     WITHDRAWN = "withdrawn", _l("Withdrawn")
+    HANDED_BACK = "handed_back", _l("Handed back")
 
 
 #: Guards filled in by `language_service.offers`, which knows how staffing is counted.
@@ -30,4 +60,6 @@ OFFER_WORKFLOW = Workflow("offer", OfferState, [
     # Taken on the acceptance that fills the last place, whoever accepted it.
     transition("offered", "withdraw_staffed", "withdrawn", roles=[Role.TRANSLATOR, Role.OFFICER],
                label=_l("Withdraw"), guard=lambda offer, actor: GUARDS["staffed"](offer, actor)),
+    transition("accepted", "hand_back", "handed_back", roles=[Role.TRANSLATOR], label=_l("Hand back"),
+               requires_comment=True),
 ])

@@ -224,11 +224,18 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
             raise ValidationFailed(_l("Please choose the interpreting mode."), field="interpreter_mode")
     else:
         values["interpreter_language"] = values["interpreter_mode"] = None
-    return save_item(
+    is_new = item is None
+    item = save_item(
         item if item is not None else VisitProgrammeItem(visit_id=visit.id), values=values,
         hosts=hosts_by_ids(host_ids), officer_id=visit.responsible_officer_id, kind=SCOPE, parent_id=visit.id,
         conflict_reason=conflict_reason, actor=actor, audit_prefix="visit",
     )
+    if not is_new:
+        # The Sprachendienst's booking follows the item and tells its translators (its own service).
+        from ..language_service.services import update_from_programme_item
+
+        update_from_programme_item(item, actor=actor)
+    return item
 
 
 @transactional

@@ -59,7 +59,7 @@ def test_officer_books_an_interpreter_for_a_programme_item(page, browser, live_s
     rows.nth(1).get_by_role("checkbox").check()
     page.get_by_role("button", name="Den gewählten Personen anbieten").click()
     expect(page.get_by_text("2 Personen angeboten.")).to_be_visible()
-    expect(page.get_by_test_id("staffing")).to_have_text("angeboten")
+    expect(page.get_by_test_id("staffing")).to_have_text("Angeboten")
 
     # One declines, one accepts, each from their own login.
     _answer_as(browser, live_server, "dolmetscherin@protokoll.example", reference, "Ablehnen")
@@ -72,3 +72,64 @@ def test_officer_books_an_interpreter_for_a_programme_item(page, browser, live_s
     board = page.get_by_test_id("staffing-board")
     expect(board.get_by_role("row", name=re.compile(reference))).to_contain_text("besetzt")
     expect(board.get_by_role("row", name=re.compile(reference))).to_have_attribute("data-staffing", "staffed")
+
+
+    # The programme item moves by half an hour: the assignment follows and Dora is told.
+    page.goto(visit_url)
+    page.get_by_role("link", name="Gespräch mit dem Regierenden Bürgermeister").click()
+    page.locator("#starts_at").fill("2027-03-16T10:30")
+    page.locator("#ends_at").fill("2027-03-16T12:00")
+    page.get_by_role("button", name="Speichern").click()
+    page.goto(f"/translations/{reference}")
+    expect(page.get_by_text("16.03.2027, 10:30")).to_be_visible()
+    _expect_told(browser, live_server, "dolmetscher@protokoll.example", f"{reference} wurde geändert")
+
+    # The officer cancels the booked assignment with a reason; Dora is told.
+    page.get_by_text("Einsatz absagen").first.click()
+    page.get_by_label("Grund der Absage").fill("Termin entfällt")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Einsatz absagen").click()
+    expect(page.get_by_text("1 Sprachmittler/in wurde benachrichtigt")).to_be_visible()
+    expect(page.get_by_test_id("staffing")).to_have_text("Abgesagt")
+    _expect_told(browser, live_server, "dolmetscher@protokoll.example", f"{reference} wurde abgesagt: Termin entfällt")
+
+
+def _expect_told(browser, live_server, email: str, text: str):
+    """The person finds the message in their notifications."""
+    context, page = new_logged_in_page(browser, live_server, email)
+    page.get_by_test_id("bell").click()
+    expect(page.get_by_text(text)).to_be_visible()
+    context.close()
+
+
+def test_a_translator_hands_back_an_accepted_assignment_and_the_officer_is_told(page, browser, live_server):
+    log_in(page, "referent@protokoll.example")
+    page.goto("/translations/new")
+    page.get_by_label("Titel").fill("Tischrede beim Partnerschaftsjubiläum")
+    page.locator("#language").fill("en")
+    page.locator("#kind").select_option("interpreting")
+    page.locator("#mode").select_option("consecutive")
+    page.locator("#starts_at").fill("2027-03-23T12:00")  # a Tuesday
+    page.locator("#ends_at").fill("2027-03-23T13:00")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("wurde erfasst")).to_be_visible()
+    reference = re.search(r"S-\d{4}-\d{4}", page.url).group(0)
+    page.get_by_test_id("candidates").get_by_role("checkbox", name="Jana Jansen").check()
+    page.get_by_role("button", name="Den gewählten Personen anbieten").click()
+    _answer_as(browser, live_server, "dolmetscherin@protokoll.example", reference, "Annehmen")
+
+    context, jana = new_logged_in_page(browser, live_server, "dolmetscherin@protokoll.example")
+    jana.get_by_role("link", name="Meine Einsätze").click()
+    jana.get_by_test_id("my-offers").get_by_role("link", name=re.compile(reference)).click()
+    jana.get_by_text("Einsatz zurückgeben", exact=True).click()
+    jana.get_by_label("Warum Sie den Einsatz zurückgeben").fill("Erkrankt")
+    jana.once("dialog", lambda dialog: dialog.accept())
+    jana.get_by_role("button", name="Zurückgeben").click()
+    expect(jana.get_by_text("Sie haben den Einsatz zurückgegeben")).to_be_visible()
+    expect(jana.get_by_test_id("offer-state")).to_have_text("Zurückgegeben")
+    context.close()
+
+    page.reload()
+    expect(page.get_by_test_id("staffing")).to_have_text("Offen")
+    page.get_by_test_id("bell").click()
+    expect(page.get_by_text(f"Jana Jansen hat {reference} zurückgegeben: Erkrankt")).to_be_visible()

@@ -16,7 +16,7 @@ from ..core.workflow import Workflow, transition
 
 
 class AssignmentState(LabelledEnum):
-    OPEN = "open", _l("Open")
+    OPEN = "open", _l("Open for staffing")
     OFFERED = "offered", _l("Offered")
     PARTLY_STAFFED = "partly_staffed", _l("Partly staffed")
     STAFFED = "staffed", _l("Staffed")

@@ -39,3 +39,27 @@ def test_concurrent_sweeps_create_a_reminder_once(committing_app):
     for t in threads:
         t.join(timeout=30)
     assert sorted(results) == [False, False, False, True]
+
+
+def test_a_failing_rule_does_not_keep_the_other_rules_from_running(app):
+    from protocol_app.core.reminders import services as reminders
+
+    ran = []
+
+    def broken():
+        raise RuntimeError("a bug in one rule")
+
+    def healthy():
+        ran.append("healthy")
+        return 0
+
+    saved = dict(reminders._RULES)
+    reminders._RULES.clear()
+    reminders._RULES.update({"broken": broken, "healthy": healthy})
+    try:
+        with app.app_context():
+            counts = reminders.run_all_rules()
+    finally:
+        reminders._RULES.clear()
+        reminders._RULES.update(saved)
+    assert ran == ["healthy"] and counts == {"broken": -1, "healthy": 0}

@@ -22,7 +22,7 @@ from flask_login import current_user
 from ..core.forms import ConfirmForm
 from ..core.navigation import register_nav
 from ..core.permissions import Permission, login_required_only, permission_required, public
-from ..core.time import BERLIN, now_utc
+from ..core.time import today_berlin
 from ..extensions import limiter
 from . import services
 
@@ -43,11 +43,11 @@ def index():
     try:
         anchor = datetime.strptime(request.args.get("date", ""), "%Y-%m-%d").date()
     except ValueError:
-        anchor = now_utc().astimezone(BERLIN).date()
+        anchor = today_berlin()
     first, last = services.window(view, anchor)
     days = services.days_with_entries(current_user, first, last)
     return render_template("calendar/index.html", view=view, anchor=anchor, days=days,
-                           first=first, last=last, today=now_utc().astimezone(BERLIN).date())
+                           first=first, last=last, today=today_berlin())
 
 
 @bp.route("/feed", methods=["GET", "POST"])

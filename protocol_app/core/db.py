@@ -55,6 +55,16 @@ class VersionedMixin:
         return {"version_id_col": cls.version}
 
 
+def check_version(record, expected_version: int | None) -> None:
+    """Refuse a form saved on an older version of `record` than the one in the database."""
+    from flask_babel import lazy_gettext as _l
+
+    from .errors import ConcurrentChangeError
+
+    if expected_version is not None and record.version != expected_version:
+        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+
+
 def enum_check(column: str, values) -> sa.CheckConstraint:
     """A CHECK constraint that keeps a string column within an enum's values."""
     allowed = ", ".join(f"'{v.value if hasattr(v, 'value') else v}'" for v in values)

@@ -37,7 +37,7 @@ from .forms import (
     optional_id,
 )
 from .permissions import Permission, permission_required
-from .time import BERLIN, now_utc
+from .time import today_berlin
 
 # --- the description a domain gives ---------------------------------------------------
 
@@ -154,7 +154,7 @@ def page_context(parts: RecordParts, record, *, editable: bool) -> dict:
         "attachment_form": AttachmentForm(),
         "task_form": TaskForm(),
         # The checklist marks overdue tasks against the day in Berlin.
-        "today": now_utc().astimezone(BERLIN).date(),
+        "today": today_berlin(),
     }
 
 

@@ -18,3 +18,8 @@ def as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def today_berlin():
+    """Today's date in Berlin: the office's day (deadlines, "overdue", "takes place")."""
+    return now_utc().astimezone(BERLIN).date()

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ..core.time import BERLIN, now_utc
+from ..core.time import BERLIN, today_berlin
 from ..extensions import db
 from . import planning, programme, services
 from .models import Application, HistoricalParticipant
@@ -40,7 +40,7 @@ def seed_demo_emigrants(team_member, admin) -> int:
         return 0
     for name, born, visited, country in PARTICIPANTS:
         db.session.add(HistoricalParticipant(name=name, birth_year=born, visit_year=visited, country_code=country))
-    today = now_utc().astimezone(BERLIN).date()
+    today = today_berlin()
     for year in (today.year, today.year + 1):
         planning.set_budget(year, Decimal("250000"), actor=admin)
     for name, born, country, language, state, companion, (ill, hardship) in APPLICATIONS:

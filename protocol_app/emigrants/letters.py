@@ -13,7 +13,7 @@ from ..core.db import transactional
 from ..core.errors import ValidationFailed
 from ..core.files import store_upload
 from ..core.pdf import render_pdf
-from ..core.time import BERLIN, now_utc
+from ..core.time import now_utc, today_berlin
 from ..extensions import db
 from .models import Application, GeneratedLetter, LetterKind, LetterTemplate
 from .planning import bookings_of, plan_of
@@ -97,7 +97,7 @@ def generate(application: Application, kind: str, *, actor) -> GeneratedLetter:
         raise ValidationFailed(_l("Unknown kind of letter."))
     template = _template(kind, application.language)
     programme = _programme(application) if kind == LetterKind.CONFIRMATION.value else None
-    today = now_utc().astimezone(BERLIN).date()
+    today = today_berlin()
     values = _Fill(name=application.name, reference=application.reference,
                    companion=application.companion_name or "", date=today.strftime("%d.%m.%Y"))
     body = template.body.format_map(values)

@@ -16,11 +16,11 @@ from rapidfuzz import fuzz
 
 from ..core import workflow
 from ..core.audit import changes_of, record_event
-from ..core.db import transactional
-from ..core.errors import ConcurrentChangeError, ValidationFailed
+from ..core.db import check_version, transactional
+from ..core.errors import ValidationFailed
 from ..core.languages import check_language
 from ..core.references import next_number
-from ..core.time import BERLIN, now_utc
+from ..core.time import now_utc, today_berlin
 from ..directory.models import Country
 from ..extensions import db
 from .models import (
@@ -44,7 +44,7 @@ FIELDS = ("category", "name", "birth_name", "birth_date", "birth_place", "addres
 
 
 def today() -> date:
-    return now_utc().astimezone(BERLIN).date()
+    return today_berlin()
 
 
 def _audit_changes(application: Application) -> dict:
@@ -104,8 +104,7 @@ def create_application(*, actor, values: dict) -> Application:
 
 @transactional
 def update_application(application: Application, *, actor, values: dict, expected_version=None) -> None:
-    if expected_version is not None and application.version != expected_version:
-        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+    check_version(application, expected_version)
     values = {key: values.get(key) for key in FIELDS}
     _validate(values)
     plan = plan_of(application)

@@ -22,7 +22,7 @@ from ..core.errors import DomainError, ValidationFailed
 from ..core.link_tokens import hash_token, new_token
 from ..core.notifications.services import queue_mail
 from ..core.reminders import create_once, reminder_rule
-from ..core.time import BERLIN, now_utc
+from ..core.time import now_utc, today_berlin
 from ..extensions import db
 from .models import Application, StayPlan
 from .reminders import tell_team
@@ -63,7 +63,7 @@ def stay_for_token(token: str) -> tuple[Application, StayPlan] | None:
     if row is None:
         return None
     application, plan = row
-    if application.state not in LINK_STATES or now_utc().astimezone(BERLIN).date() > plan.departs_on:
+    if application.state not in LINK_STATES or today_berlin() > plan.departs_on:
         return None
     return application, plan
 
@@ -75,7 +75,7 @@ def log_volunteer_read(application: Application) -> None:
 @reminder_rule("emigrants-volunteer-programme")
 def send_due_programmes() -> int:
     """Arrival in three days: the programme to the volunteer, or the team told that no address is known."""
-    today = now_utc().astimezone(BERLIN).date()
+    today = today_berlin()
     rows = db.session.execute(sa.select(Application, StayPlan).join(StayPlan, StayPlan.application_id == Application.id)
                               .where(Application.state.in_(COMING_STATES), StayPlan.arrives_on >= today,
                                      StayPlan.arrives_on <= today + NOTICE)).all()

@@ -20,7 +20,7 @@ from ..core.link_tokens import hash_token, new_token
 from ..core.notifications.services import queue_mail
 from ..core.pdf import render_pdf
 from ..core.record_parts import attach_file
-from ..core.time import BERLIN, now_utc
+from ..core.time import BERLIN, now_utc, today_berlin
 from ..extensions import db
 from .guests import precedence_order
 from .models import Event, Guest, GuestStatus, SeatAssignment
@@ -57,7 +57,7 @@ def _invitation_mail(guest: Guest, event: Event, token: str) -> None:
 
 def letters_pdf(event: Event, guests_links: list[tuple[Guest, str | None]]) -> bytes:
     """Personalised invitation letters, one page each, each in its guest's language."""
-    today = now_utc().astimezone(BERLIN).date()
+    today = today_berlin()
     letters = []
     for guest, link in guests_links:
         with force_locale(guest.language or "de"):
@@ -123,7 +123,7 @@ def guest_for_token(token: str) -> Guest | None:
 
 
 def _deadline_passed(event: Event) -> bool:
-    return event.reply_by is not None and now_utc().astimezone(BERLIN).date() > event.reply_by
+    return event.reply_by is not None and today_berlin() > event.reply_by
 
 
 @transactional

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from ..core.permissions import Permission, user_has
-from ..core.time import BERLIN, now_utc
+from ..core.time import today_berlin
 from .models import Event
 
 
 def is_embargoed(event: Event) -> bool:
     """True while the event's guest list is under embargo (an award not yet announced)."""
-    return event.embargo_until is not None and now_utc().astimezone(BERLIN).date() < event.embargo_until
+    return event.embargo_until is not None and today_berlin() < event.embargo_until
 
 
 def can_see_guests(user, event: Event) -> bool:

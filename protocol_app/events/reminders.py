@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.checklists.models import Task
 from ..core.notifications.services import notify, queue_mail
 from ..core.reminders import create_once, reminder_rule
-from ..core.time import BERLIN, now_utc
+from ..core.time import now_utc, today_berlin
 from ..core.urls import path_for
 from ..extensions import db
 from .models import Event, Guest, GuestStatus
@@ -26,7 +26,7 @@ EVENT_SOON_DAYS = 7
 @reminder_rule("event-reply-deadline")
 def remind_open_replies() -> int:
     """A week before the reply deadline: remind guests who have not answered, and tell the officer."""
-    today = now_utc().astimezone(BERLIN).date()
+    today = today_berlin()
     events = db.session.scalars(
         sa.select(Event).where(Event.state == "invitations_sent", Event.reply_by.is_not(None),
                                Event.reply_by >= today, Event.reply_by <= today + timedelta(days=REPLY_REMINDER_DAYS))

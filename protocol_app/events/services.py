@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from ..auth.models import User
 from ..core import workflow
 from ..core.audit import changes_of, record_event
-from ..core.db import transactional
-from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
+from ..core.db import check_version, transactional
+from ..core.errors import DomainError, ValidationFailed
 from ..core.permissions import Permission, Role
 from ..core.programme import (
     ITEM_FIELDS,
@@ -95,8 +95,7 @@ def _iso(day):
 @transactional
 def update_event(event: Event, *, actor, values: dict, expected_version=None) -> None:
     """Change an open event; refused when it was changed meanwhile."""
-    if expected_version is not None and event.version != expected_version:
-        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+    check_version(event, expected_version)
     require_open(event)
     values = {k: values.get(k) for k in EVENT_FIELDS}
     _validate(values)
@@ -182,8 +181,8 @@ def save_programme_item(event: Event, item: EventProgrammeItem | None, *, actor,
                         conflict_reason=None, expected_version=None) -> EventProgrammeItem:
     """Create or change an item of the event's programme; double bookings need a reason."""
     require_open(event)
-    if item is not None and expected_version is not None and item.version != expected_version:
-        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+    if item is not None:
+        check_version(item, expected_version)
     values = {k: values.get(k) for k in ITEM_FIELDS}
     check_item_times(values, *event_dates(event))
     return save_item(item if item is not None else EventProgrammeItem(event_id=event.id), values=values,

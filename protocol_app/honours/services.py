@@ -15,12 +15,12 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import workflow
 from ..core.audit import changes_of, record_event
-from ..core.db import transactional
-from ..core.errors import ConcurrentChangeError, DomainError, NotAllowed, ValidationFailed
+from ..core.db import check_version, transactional
+from ..core.errors import DomainError, NotAllowed, ValidationFailed
 from ..core.permissions import Permission
 from ..core.record_parts import RecordParts
 from ..core.references import next_number
-from ..core.time import BERLIN, now_utc
+from ..core.time import now_utc, today_berlin
 from ..directory.models import Country
 from ..extensions import db
 from . import rules
@@ -49,7 +49,7 @@ CASE_FIELDS = ("award_type_id", "nominee_name", "nominee_birth_name", "birth_dat
 #: Personal data of the nominee: the audit log says that they changed, not what they are.
 
 def today() -> date:
-    return now_utc().astimezone(BERLIN).date()
+    return today_berlin()
 
 
 #: Fields whose values the audit log may hold: none of them names or describes a person.
@@ -108,8 +108,7 @@ def create_case(*, actor, values: dict) -> Nomination:
 @transactional
 def update_case(case: Nomination, *, actor, values: dict, expected_version=None) -> None:
     """Change the case while it is still being prepared."""
-    if expected_version is not None and case.version != expected_version:
-        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+    check_version(case, expected_version)
     require_editable(case)
     values = {key: values.get(key) for key in CASE_FIELDS}
     award_type = _validate(values)

@@ -13,7 +13,7 @@ from ..core.exports import FORMATS, table_response
 from ..core.files import send_stored
 from ..core.forms import ConfirmForm, flash_form_errors
 from ..core.permissions import permission_required
-from ..core.time import BERLIN, now_utc
+from ..core.time import today_berlin
 from . import delivery, permissions
 from .forms import ConfirmationForm, DeliveryForm, SourceForm
 from .views import MANAGE, OWN, _assignment, _own_offer, bp
@@ -104,7 +104,7 @@ def _month() -> tuple[int, int]:
         date(year, month, 1)
         return year, month
     except ValueError:
-        today = now_utc().astimezone(BERLIN).date()
+        today = today_berlin()
         return today.year, today.month
 
 

@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import workflow
 from ..core.audit import changes_of, record_event
-from ..core.db import transactional
-from ..core.errors import ConcurrentChangeError, DomainError, NotAllowed, ValidationFailed
+from ..core.db import check_version, transactional
+from ..core.errors import DomainError, NotAllowed, ValidationFailed
 from ..core.languages import check_language
 from ..core.notifications.services import notify
 from ..core.permissions import Permission, Role, user_has
@@ -264,8 +264,7 @@ def update_assignment(assignment: Assignment, *, actor, values: dict, expected_v
     from .offers import live_offers, lock
 
     lock(assignment)
-    if expected_version is not None and assignment.version != expected_version:
-        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
+    check_version(assignment, expected_version)
     if assignment.state not in STAFFING_STATES:
         raise DomainError(_l("A cancelled or completed assignment cannot be changed."))
     check = {key: getattr(assignment, key) for key in ASSIGNMENT_FIELDS}

@@ -8,7 +8,7 @@ from sqlalchemy.orm import noload
 from ..core.checklists.models import Task
 from ..core.dashboard import register_card
 from ..core.permissions import Permission
-from ..core.time import BERLIN, now_utc
+from ..core.time import now_utc, today_berlin
 from ..extensions import db
 from . import permissions
 from .models import Visit
@@ -29,7 +29,7 @@ def officer_card(user) -> dict:
     """My next visits, my overdue tasks, visits nobody is responsible for."""
     mine = _upcoming(sa.select(Visit).where(
         sa.or_(Visit.responsible_officer_id == user.id, Visit.deputy_officer_id == user.id)))
-    today = now_utc().astimezone(BERLIN).date()
+    today = today_berlin()
     overdue = db.session.execute(
         sa.select(Task, Visit)
         .join(Visit, sa.and_(Task.scope == SCOPE, Task.subject_id == Visit.id))

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..core import record_parts
 from ..core.checklists.services import templates_for
-from ..core.time import BERLIN, now_utc
+from ..core.time import BERLIN, today_berlin
 from ..directory.models import Host, PartnerCity, Venue
 from ..extensions import db
 from . import services
@@ -63,7 +63,7 @@ def seed_demo_visits(officer, manager) -> int:
         return 0
     venues = {v.name: v for v in db.session.scalars(sa.select(Venue))}
     cities = {c.name_de: c for c in db.session.scalars(sa.select(PartnerCity))}
-    today = now_utc().astimezone(BERLIN).date()
+    today = today_berlin()
     for offset, length, title, kind, guest, function, country, city, final in DEMO_VISITS:
         first = today + timedelta(days=offset)
         arrival = datetime.combine(first, time(9, 30), tzinfo=BERLIN)

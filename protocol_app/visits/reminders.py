@@ -13,7 +13,7 @@ from ..core.checklists.models import Task
 from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.reminders import create_once, reminder_rule
-from ..core.time import BERLIN, now_utc
+from ..core.time import BERLIN, now_utc, today_berlin
 from ..core.urls import path_for
 from ..extensions import db
 from .models import Visit
@@ -75,7 +75,7 @@ def remind_start_in_1_day() -> int:
 @reminder_rule("visit-task-overdue")
 def remind_overdue_tasks() -> int:
     """Remind task owners of overdue tasks; after two more days tell the responsible officer."""
-    today = now_utc().astimezone(BERLIN).date()
+    today = today_berlin()
     rows = db.session.execute(
         sa.select(Task, Visit)
         .join(Visit, sa.and_(Task.scope == SCOPE, Task.subject_id == Visit.id))

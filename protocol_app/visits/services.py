@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from ..auth.models import User
 from ..core import workflow
 from ..core.audit import changes_of, record_event
-from ..core.db import transactional
-from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
+from ..core.db import check_version, transactional
+from ..core.errors import DomainError, ValidationFailed
 from ..core.permissions import Permission, Role
 from ..core.programme import (
     ITEM_FIELDS,
@@ -52,11 +52,6 @@ VISIT_FIELDS = (
     "arrival_at", "arrival_place", "departure_at", "departure_place", "travel_timezone",
     "hotel", "responsible_officer_id", "deputy_officer_id", "languages", "is_confidential", "notes",
 )
-
-
-def _check_version(record, expected_version: int | None) -> None:
-    if expected_version is not None and record.version != expected_version:
-        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
 
 
 def normalise_languages(raw: str | None) -> str | None:
@@ -125,7 +120,7 @@ def create_visit(*, actor, values: dict, host_ids=()) -> Visit:
 @transactional
 def update_visit(visit: Visit, *, actor, values: dict, host_ids=(), expected_version=None) -> None:
     """Change a visit's record; refused once it is closed or when changed meanwhile."""
-    _check_version(visit, expected_version)
+    check_version(visit, expected_version)
     if visit.state not in OPEN_STATES:
         raise DomainError(_l("A closed visit can no longer be changed."))
     values = {k: values.get(k) for k in VISIT_FIELDS}
@@ -211,7 +206,7 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
     """Create or change a programme item; overlapping use needs a recorded reason."""
     require_open(visit)
     if item is not None:
-        _check_version(item, expected_version)
+        check_version(item, expected_version)
     values = {k: values.get(k) for k in (*ITEM_FIELDS, *VISIT_ITEM_FIELDS)}
     check_item_times(values, *visit_dates(visit))
     if values["interpreter_needed"]:

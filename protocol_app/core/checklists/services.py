@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
 from ..audit import record_event
-from ..db import transactional
-from ..errors import ConcurrentChangeError, ValidationFailed
+from ..db import check_version, transactional
+from ..errors import ValidationFailed
 from ..time import now_utc
 from .models import Anchor, ChecklistTemplate, ChecklistTemplateItem, Task
 
@@ -92,15 +92,10 @@ def add_task(*, scope, subject_id, title: str, due_on: date, owner_id, actor) ->
     return task
 
 
-def _check_version(task: Task, expected_version: int | None) -> None:
-    if expected_version is not None and task.version != expected_version:
-        raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
-
-
 @transactional
 def update_task(task: Task, *, owner_id, due_on: date, actor, expected_version=None) -> None:
     """Reassign a task or move its due date."""
-    _check_version(task, expected_version)
+    check_version(task, expected_version)
     changes = {}
     if task.owner_id != owner_id:
         changes["owner_id"] = [task.owner_id, owner_id]

@@ -61,8 +61,14 @@ def run_all_rules() -> dict[str, int]:
     """Run every registered rule; return how many reminders each created."""
     counts = {}
     for name, func in _RULES.items():
-        with db.session.begin_nested():
-            counts[name] = func()
+        # One broken rule must not keep every other reminder from going out: its savepoint
+        # is rolled back, the error logged with its traceback, and the sweep goes on.
+        try:
+            with db.session.begin_nested():
+                counts[name] = func()
+        except Exception:
+            log.exception("reminder rule %s failed; the other rules ran", name)
+            counts[name] = -1
     return counts
 
 

@@ -51,6 +51,7 @@ chromium:
 
 test: system-deps translations chromium
 	$(BIN)/ruff check protocol_app tests bench config.py wsgi.py celery_worker.py
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

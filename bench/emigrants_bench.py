@@ -34,10 +34,10 @@ LAST = ["Schwarz", "Shvarts", "Weiss", "Vais", "Rosenberg", "Rozenberg", "Cohen"
 def load(app, participants: int, applications: int) -> int:
     from protocol_app.auth.services import ensure_user
     from protocol_app.core.time import now_utc
-    from protocol_app.directory.reference_data import load_reference_data
     from protocol_app.emigrants import services
     from protocol_app.emigrants.models import Application, HistoricalParticipant
     from protocol_app.extensions import db
+    from protocol_app.reference_data import load_reference_data
 
     with app.app_context():
         load_reference_data()

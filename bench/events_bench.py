@@ -40,11 +40,11 @@ def _build_event(app, guests: int, number: int) -> str:
     """An accepted guest list of `guests` ambassadors and tables of ten for all of them."""
     from protocol_app.auth.services import ensure_user
     from protocol_app.directory.models import Contact
-    from protocol_app.directory.reference_data import load_reference_data
     from protocol_app.events import guests as guest_service
     from protocol_app.events import seating, services
     from protocol_app.events.models import Guest
     from protocol_app.extensions import db
+    from protocol_app.reference_data import load_reference_data
 
     with app.app_context():
         load_reference_data()

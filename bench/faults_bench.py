@@ -50,11 +50,11 @@ def start_redis(port: int) -> subprocess.Popen:
 
 def setup(app):
     from protocol_app.auth.services import ensure_user
-    from protocol_app.directory.reference_data import load_reference_data
     from protocol_app.events import invitations
     from protocol_app.events.guests import add_adhoc
     from protocol_app.events.services import create_event
     from protocol_app.extensions import db
+    from protocol_app.reference_data import load_reference_data
 
     with app.app_context():
         load_reference_data()

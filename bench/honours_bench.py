@@ -40,7 +40,6 @@ STATES = ["draft", "submitted", "in_review", "in_approval", "proposed", "approve
 def load(app, cases: int, holders: int) -> str:
     """Bulk-load cases and holders; return the reference of a case waiting in a step."""
     from protocol_app.auth.services import ensure_user
-    from protocol_app.directory.reference_data import load_reference_data
     from protocol_app.extensions import db
     from protocol_app.honours.models import (
         AwardType,
@@ -50,6 +49,7 @@ def load(app, cases: int, holders: int) -> str:
         Statement,
         StepDecision,
     )
+    from protocol_app.reference_data import load_reference_data
 
     with app.app_context():
         load_reference_data()

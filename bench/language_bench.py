@@ -41,7 +41,6 @@ def load(app, translators: int, assignments: int) -> str:
     from protocol_app.auth.models import User, UserRole
     from protocol_app.auth.services import ensure_user
     from protocol_app.core.time import now_utc
-    from protocol_app.directory.reference_data import load_reference_data
     from protocol_app.extensions import db
     from protocol_app.language_service import services
     from protocol_app.language_service.models import (
@@ -52,6 +51,7 @@ def load(app, translators: int, assignments: int) -> str:
         Offer,
         TranslatorProfile,
     )
+    from protocol_app.reference_data import load_reference_data
 
     with app.app_context():
         load_reference_data()

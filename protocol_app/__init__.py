@@ -96,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     # Every model module must be imported so that Alembic sees the whole schema.
+    from .admin import notices as _admin_notices  # noqa: F401 (admin card, outbox-failed rule)
     from .auth import models as _auth  # noqa: F401
     from .calendar import models as _calendar  # noqa: F401
     from .core import files as _files  # noqa: F401
@@ -106,7 +107,6 @@ def _import_models() -> None:
     from .core.checklists import models as _checklists  # noqa: F401
     from .core.notifications import models as _notifications  # noqa: F401
     from .core.reminders import models as _reminders  # noqa: F401
-    from .core.reminders import rules as _rules  # noqa: F401
     from .directory import models as _directory  # noqa: F401
     from .emigrants import models as _emigrants  # noqa: F401
     from .emigrants import reminders as _emigrant_reminders  # noqa: F401

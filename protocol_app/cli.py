@@ -28,11 +28,11 @@ DEMO_USERS = [
 def seed_demo_data() -> dict:
     """Create the demo users and reference data; safe to run repeatedly."""
     from .auth.services import ensure_user
-    from .directory.reference_data import load_reference_data
     from .emigrants.demo import seed_demo_emigrants
     from .events.demo import seed_demo_events
     from .honours.demo import seed_demo_honours
     from .language_service.demo import seed_demo_profiles
+    from .reference_data import load_reference_data
     from .visits.demo import seed_demo_visits
 
     counts = load_reference_data()
@@ -60,7 +60,7 @@ def register_cli(app) -> None:
     @app.cli.command("seed-reference")
     def seed_reference():
         """Load countries, partner cities and venues (idempotent, safe in production)."""
-        from .directory.reference_data import load_reference_data
+        from .reference_data import load_reference_data
 
         counts = load_reference_data()
         db.session.commit()

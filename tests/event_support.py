@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.events.models import Event
 from protocol_app.extensions import db
+from protocol_app.reference_data import load_reference_data
 from tests.support import login, make_user, post
 
 

@@ -7,10 +7,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from protocol_app.auth.models import User
-from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.extensions import db
 from protocol_app.honours import services
 from protocol_app.honours.models import AwardType, Nomination
+from protocol_app.reference_data import load_reference_data
 from tests.support import make_user
 
 ORDER = "Verdienstorden des Landes Berlin"

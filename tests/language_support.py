@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from protocol_app.auth.models import User
-from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.extensions import db
 from protocol_app.language_service import services
+from protocol_app.reference_data import load_reference_data
 from tests.support import make_user
 
 #: A Tuesday in the future, 10:00–13:00 Berlin time (09:00–12:00 UTC in winter).

@@ -72,7 +72,9 @@ def test_permission_protected_pages_follow_the_role_matrix(app, role):
         needed = declaration[1]
         status = client.get(_url_for_rule(rule)).status_code
         if granted & needed:
-            assert status != 403, (role, rule.endpoint)
+            # Allowed: the page, a redirect, or 404/400 for the placeholder ids and formats of
+            # the walk; never a refusal and never a server error.
+            assert status in (200, 302, 400, 404), (role, rule.endpoint, status)
         else:
             assert status == 403, (role, rule.endpoint, status)
 

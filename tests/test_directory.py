@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from protocol_app.core.audit import AuditEvent
 from protocol_app.directory.models import Contact, Mission, Venue
-from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.extensions import db
+from protocol_app.reference_data import load_reference_data
 from tests.support import login, make_user, post
 
 

@@ -15,12 +15,12 @@ from protocol_app.auth.models import User
 from protocol_app.core.notifications.models import OutboxMail
 from protocol_app.core.workflow import TransitionLog
 from protocol_app.directory.models import Venue
-from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.events import invitations
 from protocol_app.events.guests import add_adhoc
 from protocol_app.events.models import Event, Guest
 from protocol_app.events.services import create_event
 from protocol_app.extensions import db
+from protocol_app.reference_data import load_reference_data
 from protocol_app.visits.models import VisitProgrammeItem
 from tests.drill_support import Person, all_at_once, serve
 from tests.support import make_user

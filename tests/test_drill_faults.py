@@ -19,11 +19,11 @@ from protocol_app.core.notifications import delivery
 from protocol_app.core.notifications.models import OutboxMail
 from protocol_app.core.notifications.services import due_mail_ids, queue_mail
 from protocol_app.core.time import now_utc
-from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.events import invitations
 from protocol_app.events.guests import add_adhoc
 from protocol_app.events.services import create_event
 from protocol_app.extensions import db
+from protocol_app.reference_data import load_reference_data
 from protocol_app.visits.models import Visit
 from tests import services
 from tests.conftest import build_app, migrate

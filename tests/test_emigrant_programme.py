@@ -387,8 +387,8 @@ def test_a_programme_item_is_changed_on_its_own_page_with_clear_errors(app, team
 
 
 def test_the_reception_room_joins_the_office_wide_double_booking_search_without_the_guests_name(app, team):
-    from protocol_app.core.programme import ConflictsFound
     from protocol_app.directory.models import Venue
+    from protocol_app.programme import ConflictsFound
     from protocol_app.visits import services as visit_services
     from protocol_app.visits.models import VisitProgrammeItem
     from tests.visit_support import make_visit

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 import time_machine
 
 from protocol_app.core.errors import DomainError, ValidationFailed
-from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.emigrants import services
 from protocol_app.emigrants.models import Application, HistoricalParticipant
 from protocol_app.extensions import db
+from protocol_app.reference_data import load_reference_data
 from tests.support import login, make_user, post, sweep_reminders_twice
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

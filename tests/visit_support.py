@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from protocol_app.auth.models import User
 from protocol_app.directory.models import Host
-from protocol_app.directory.reference_data import load_reference_data
 from protocol_app.extensions import db
+from protocol_app.reference_data import load_reference_data
 from protocol_app.visits import services
 
 ARRIVAL = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)

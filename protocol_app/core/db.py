@@ -65,6 +65,18 @@ def check_version(record, expected_version: int | None) -> None:
         raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
 
 
+def insert_missing(model, key: str, rows: list[dict]) -> int:
+    """Insert the reference rows whose `key` value is not in the table yet; return the count.
+
+    Rows already there are left as the admins edited them.
+    """
+    existing = set(db.session.scalars(sa.select(getattr(model, key))))
+    new = [row for row in rows if row[key] not in existing]
+    db.session.add_all(model(**row) for row in new)
+    db.session.flush()
+    return len(new)
+
+
 def enum_check(column: str, values) -> sa.CheckConstraint:
     """A CHECK constraint that keeps a string column within an enum's values."""
     allowed = ", ".join(f"'{v.value if hasattr(v, 'value') else v}'" for v in values)

@@ -59,6 +59,8 @@ class RecordParts:
     require_open: Callable
     read_permission: Permission
     edit_permission: Permission
+    #: () → [(user id, name)] of who may own a task (given by the domain: core knows no users).
+    owner_choices: Callable
 
     def attachments_of(self, record) -> list:
         model = self.attachment_model
@@ -137,11 +139,9 @@ class TaskForm(VersionedForm):
     owner_id = SelectField(_l("Owner"), coerce=optional_id, default=0)
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, owner_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from ..auth.forms import officer_choices  # auth builds on core, not the other way round
-
-        self.owner_id.choices = officer_choices()
+        self.owner_id.choices = list(owner_choices)
 
 
 def page_context(parts: RecordParts, record, *, editable: bool) -> dict:
@@ -152,7 +152,7 @@ def page_context(parts: RecordParts, record, *, editable: bool) -> dict:
         "tasks": parts.tasks_of(record),
         "checklist_templates": parts.templates_for(record) if editable else [],
         "attachment_form": AttachmentForm(),
-        "task_form": TaskForm(),
+        "task_form": TaskForm(owner_choices=parts.owner_choices()),
         # The checklist marks overdue tasks against the day in Berlin.
         "today": today_berlin(),
     }
@@ -237,7 +237,7 @@ def register_record_parts(bp, parts: RecordParts, *, load: Callable, load_editab
     def task(reference: str, task_id: int | None = None):
         record = load_editable(reference)
         existing = task_of(record, task_id) if task_id else None
-        form = TaskForm(obj=existing)
+        form = TaskForm(obj=existing, owner_choices=parts.owner_choices())
         if request.method == "GET" and existing is not None:
             form.version.data = existing.version
         if form.validate_on_submit():

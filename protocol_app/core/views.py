@@ -14,7 +14,7 @@ from .health import health_report
 from .listing import paginate
 from .notifications.models import Notification
 from .notifications.services import mark_read
-from .permissions import Permission, login_required_only, public
+from .permissions import login_required_only, public
 from .urls import safe_next_url
 
 bp = Blueprint("core", __name__, template_folder="templates")
@@ -75,19 +75,4 @@ def _notifications_card(user) -> dict:
     return {"latest": latest}
 
 
-def _admin_card(user) -> dict:
-    from ..auth.models import User
-    from .notifications.services import outbox_backlog
-
-    backlog = outbox_backlog()
-    return {
-        "active_users": db.session.scalar(
-            sa.select(sa.func.count(User.id)).where(User.is_active_account.is_(True))
-        ),
-        "outbox_pending": backlog.get("pending", 0) + backlog.get("sending", 0),
-        "outbox_failed": backlog.get("failed", 0) + backlog.get("uncertain", 0),
-    }
-
-
 register_card("notifications", "core/card_notifications.html", None, _notifications_card, 10)
-register_card("admin", "core/card_admin.html", Permission.ADMIN_USERS, _admin_card, 20)

@@ -8,7 +8,7 @@ import gettext
 import pycountry
 import sqlalchemy as sa
 
-from ..core.audit import record_event
+from ..core.db import insert_missing
 from ..extensions import db
 from .models import Country, PartnerCity, PartnershipStatus, Venue
 
@@ -66,22 +66,13 @@ def load_countries() -> int:
     return added
 
 
-def _insert_missing(model, key: str, rows: list[dict]) -> int:
-    """Insert the rows whose `key` value is not in the table yet; return the count."""
-    existing = set(db.session.scalars(sa.select(getattr(model, key))))
-    new = [row for row in rows if row[key] not in existing]
-    db.session.add_all(model(**row) for row in new)
-    db.session.flush()
-    return len(new)
-
-
 def load_partner_cities() -> int:
     rows = [
         {"name_de": de, "name_en": en, "country_code": country, "since_year": year,
          "status": status.value}
         for de, en, country, year, status in PARTNER_CITIES
     ]
-    return _insert_missing(PartnerCity, "name_de", rows)
+    return insert_missing(PartnerCity, "name_de", rows)
 
 
 def load_venues() -> int:
@@ -89,7 +80,7 @@ def load_venues() -> int:
         {"name": name, "building": "Rotes Rathaus", "address": ROTES_RATHAUS, "capacity": capacity}
         for name, capacity in VENUES
     ]
-    return _insert_missing(Venue, "name", rows)
+    return insert_missing(Venue, "name", rows)
 
 
 #: Checklist templates an installation starts with; admins edit them afterwards.
@@ -139,23 +130,6 @@ def load_checklist_templates() -> int:
     return added
 
 
-#: The Land's yearly occasions:
-#: (name, kind, month, day, start hh, mm, minutes, venue, usual guest categories, checklist template)
-OCCASIONS = [
-    ("Gedenken an die Opfer des Nationalsozialismus", "commemoration", 1, 27, 11, 0, 90, None,
-     "senate,parliament,diplomatic_corps", "Veranstaltung – Standard"),
-    ("Gedenken an den Volksaufstand vom 17. Juni 1953", "wreath_laying", 6, 17, 10, 0, 60, None,
-     "senate,parliament", "Kranzniederlegung"),
-    ("Flaggentag der Mayors for Peace", "ceremony", 7, 8, 10, 0, 60, None, "senate,press",
-     "Veranstaltung – Standard"),
-    ("Gedenken an den Bau der Berliner Mauer", "commemoration", 8, 13, 11, 0, 90, None,
-     "senate,parliament,diplomatic_corps", "Veranstaltung – Standard"),
-    ("Verleihung des Verdienstordens des Landes Berlin", "award_ceremony", 10, 1, 17, 0, 150,
-     "Großer Festsaal", "honour_holders,honorary_citizens,senate", "Veranstaltung – Standard"),
-    ("Gedenken an den 9. November", "commemoration", 11, 9, 11, 0, 90, None, "senate,parliament",
-     "Veranstaltung – Standard"),
-]
-
 #: Forms of address an installation starts with: (name, line DE, line EN, salutation DE, salutation EN, order)
 ADDRESS_FORMS = [
     ("Botschafterin", "Ihre Exzellenz", "Her Excellency", "Sehr geehrte Frau Botschafterin",
@@ -191,42 +165,15 @@ def load_address_forms() -> int:
          "salutation_en": sal_en, "sort_order": order}
         for name, line_de, line_en, sal_de, sal_en, order in ADDRESS_FORMS
     ]
-    return _insert_missing(AddressForm, "name", rows)
+    return insert_missing(AddressForm, "name", rows)
 
 
-def load_occasions() -> int:
-    from datetime import time
-
-    from ..core.checklists.models import ChecklistTemplate
-    from ..events.models import OccasionTemplate
-
-    venues = {v.name: v.id for v in db.session.scalars(sa.select(Venue))}
-    checklists = {t.name: t.id for t in db.session.scalars(sa.select(ChecklistTemplate))}
-    rows = [
-        {"name": name, "kind": kind, "month": month, "day": day, "start_time": time(hour, minute),
-         "duration_minutes": minutes, "venue_id": venues.get(venue), "guest_categories": categories,
-         "checklist_template_id": checklists.get(checklist)}
-        for name, kind, month, day, hour, minute, minutes, venue, categories, checklist in OCCASIONS
-    ]
-    return _insert_missing(OccasionTemplate, "name", rows)
-
-
-def load_reference_data() -> dict[str, int]:
-    """Load countries, partner cities, venues and checklist templates; return the counts added."""
-    counts = {
+def load_directory_data() -> dict[str, int]:
+    """Load countries, partner cities, venues, checklist templates and forms of address."""
+    return {
         "countries": load_countries(),
         "partner_cities": load_partner_cities(),
         "venues": load_venues(),
         "checklist_templates": load_checklist_templates(),
         "address_forms": load_address_forms(),
     }
-    counts["occasions"] = load_occasions()
-    from ..honours.reference_data import load_award_types
-
-    counts["award_types"] = load_award_types()
-    from ..emigrants.letters import load_default_templates
-
-    counts["letter_templates"] = load_default_templates()
-    if any(counts.values()):
-        record_event("reference_data.load", summary=str(counts))
-    return counts

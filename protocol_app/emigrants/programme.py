@@ -22,7 +22,12 @@ from ..core.errors import DomainError, ValidationFailed
 from ..core.languages import check_language
 from ..core.notifications.services import notify
 from ..core.permissions import Role
-from ..core.programme import (
+from ..core.urls import path_for
+from ..directory.models import Venue
+from ..extensions import db
+from ..language_service import services as language_service
+from ..language_service.models import Assignment, AssignmentKind, ServiceMode
+from ..programme import (
     Conflict,
     ConflictsFound,
     check_double_booking,
@@ -30,11 +35,6 @@ from ..core.programme import (
     overlaps,
     register_occupancy,
 )
-from ..core.urls import path_for
-from ..directory.models import Venue
-from ..extensions import db
-from ..language_service import services as language_service
-from ..language_service.models import Assignment, AssignmentKind, ServiceMode
 from .models import Application, ProgrammeKind, StayProgrammeItem
 from .planning import plan_of, require_plannable
 
@@ -177,8 +177,8 @@ def interpreting_of(items: list[StayProgrammeItem]) -> dict[int, dict]:
 
 def forget_in_bookings(application: Application) -> None:
     """On erasure: the Sprachendienst's bookings keep their hours for billing, but lose the place
-    (a former home is an address of the person) and any pointer to the case."""
+    (a former home is an address of the person) and any pointer to the case — through the
+    Sprachendienst's own interface, not its tables."""
     ids = [i.assignment_id for i in items_of(application) if i.assignment_id]
     if ids:
-        db.session.execute(sa.update(Assignment).where(Assignment.id.in_(ids)).values(
-            title="Emigrantenprogramm", location=None, notes=None).execution_options(synchronize_session=False))
+        language_service.anonymise_assignments(ids, title="Emigrantenprogramm")

@@ -18,8 +18,8 @@ from ..core.forms import (
     utc_to_local,
 )
 from ..core.permissions import permission_required, public
-from ..core.programme import ConflictsFound
 from ..extensions import db, limiter
+from ..programme import ConflictsFound
 from . import documents, programme, volunteer
 from .forms import DocumentForm, StayItemForm
 from .models import ApplicationDocument, StayProgrammeItem

@@ -34,11 +34,11 @@ from ..core.forms import (
     optional_id,
     utc_to_local,
 )
-from ..core.programme import DressCode, PressAccess
 from ..directory.forms import address_form_choices, contact_choices, host_choices, venue_choices
 from ..directory.models import GuestCategory
-from ..directory.programme_forms import ProgrammeItemFormBase
 from ..extensions import db
+from ..programme import DressCode, PressAccess
+from ..programme.forms import ProgrammeItemFormBase
 from .guests import MAX_COMPANIONS
 from .models import EventKind
 

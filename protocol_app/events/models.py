@@ -11,11 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
 from ..core.files import AttachmentMixin
-from ..core.programme import DressCode, PressAccess, ProgrammeItemMixin
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..directory.models import NEUTRAL_SALUTATION, GuestCategory
 from ..extensions import db
+from ..programme import DressCode, PressAccess, ProgrammeItemMixin
 from .workflow import EVENT_WORKFLOW, EventState
 
 REFERENCE_PREFIX = "E"

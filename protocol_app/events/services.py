@@ -11,13 +11,19 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..auth.forms import officer_choices
 from ..auth.models import User
 from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.permissions import Permission, Role
-from ..core.programme import (
+from ..core.record_parts import RecordParts, apply_checklist
+from ..core.references import next_number
+from ..core.time import BERLIN
+from ..directory.models import Host, Venue
+from ..extensions import db
+from ..programme import (
     ITEM_FIELDS,
     check_item_times,
     hosts_by_ids,
@@ -25,11 +31,6 @@ from ..core.programme import (
     register_occupancy,
     save_item,
 )
-from ..core.record_parts import RecordParts, apply_checklist
-from ..core.references import next_number
-from ..core.time import BERLIN
-from ..directory.models import Host, Venue
-from ..extensions import db
 from .models import (
     REFERENCE_PREFIX,
     Event,
@@ -149,7 +150,7 @@ def create_from_occasion(occasion: OccasionTemplate, year: int, *, actor) -> Eve
     return event
 
 
-# --- programme (the shared component of core.programme) ------------------------------
+# --- programme (the shared component of protocol_app.programme) ------------------------------
 
 SCOPE = "event"
 ACTIVE_STATES = ("planning", "invitations_sent", "held")
@@ -173,6 +174,7 @@ def event_owners(event: Event) -> dict:
 EVENT_PARTS = RecordParts(
     scope=SCOPE, attachment_model=EventAttachment, parent_key="event_id", dates=event_dates, owners=event_owners,
     require_open=require_open, read_permission=Permission.EVENT_READ, edit_permission=Permission.EVENT_EDIT,
+    owner_choices=officer_choices,
 )
 
 

@@ -18,11 +18,11 @@ from ..core.listing import paginate
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import Permission, permission_required, public, user_has
-from ..core.programme import ConflictsFound
 from ..core.references import find_by_reference
 from ..core.tabular_import import template_rows
 from ..core.time import now_utc
 from ..extensions import db, limiter
+from ..programme import ConflictsFound
 from . import checkin, guest_import, guests, invitations, permissions, seating, services
 from .forms import (
     AdhocGuestForm,

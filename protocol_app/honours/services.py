@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..auth.forms import officer_choices
 from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import check_version, transactional
@@ -226,6 +227,7 @@ NOMINATION_PARTS = RecordParts(
     owners=lambda case: {"responsible": case.created_by_id, "deputy": case.reviewed_by_id or case.created_by_id},
     require_open=require_editable, read_permission=Permission.HONOURS_READ,
     edit_permission=Permission.HONOURS_PREPARE,
+    owner_choices=officer_choices,
 )
 
 

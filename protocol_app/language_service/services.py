@@ -19,12 +19,12 @@ from ..core.errors import DomainError, NotAllowed, ValidationFailed
 from ..core.languages import check_language
 from ..core.notifications.services import notify
 from ..core.permissions import Permission, Role, user_has
-from ..core.programme import register_item_annotator
 from ..core.references import next_number
 from ..core.time import BERLIN, now_utc
 from ..core.urls import path_for
 from ..directory.models import Venue
 from ..extensions import db
+from ..programme import register_item_annotator
 from .models import (
     REFERENCE_PREFIX,
     Absence,
@@ -379,6 +379,12 @@ def summaries_for_assignments(assignment_ids) -> dict[int, dict]:
     if not ids:
         return {}
     return booking_summaries(list(db.session.scalars(sa.select(Assignment).where(Assignment.id.in_(ids)))))
+
+
+def anonymise_assignments(assignment_ids, *, title: str) -> None:
+    """Keep the bookings (hours, fees) but drop what could name a person: place, notes, title."""
+    db.session.execute(sa.update(Assignment).where(Assignment.id.in_(list(assignment_ids))).values(
+        title=title, location=None, notes=None).execution_options(synchronize_session=False))
 
 
 register_item_annotator("interpreting", interpreting_for_items)

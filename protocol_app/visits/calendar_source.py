@@ -7,9 +7,9 @@ from sqlalchemy.orm import noload
 
 from ..calendar.sources import CalendarEntry, register_source
 from ..core.permissions import Permission, user_has
-from ..core.programme import overlaps
 from ..core.urls import path_for
 from ..extensions import db
+from ..programme import overlaps
 from . import permissions
 from .models import Visit, VisitProgrammeItem
 from .workflow import ACTIVE_STATES

@@ -41,7 +41,7 @@ from ..directory.forms import (
     host_choices,
     partner_city_choices,
 )
-from ..directory.programme_forms import ProgrammeItemFormBase
+from ..programme.forms import ProgrammeItemFormBase
 from .models import GiftDirection, InterpretingMode, VisitKind
 
 COMMON_ZONES = ["Europe/Berlin"] + sorted(zoneinfo.available_timezones() - {"Europe/Berlin"})

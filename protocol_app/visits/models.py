@@ -12,10 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
 from ..core.files import AttachmentMixin
-from ..core.programme import DressCode, PressAccess, ProgrammeItemMixin
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
+from ..programme import DressCode, PressAccess, ProgrammeItemMixin
 from .workflow import VISIT_WORKFLOW, VisitState
 
 REFERENCE_PREFIX = "V"

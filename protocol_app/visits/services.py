@@ -13,13 +13,19 @@ import pycountry
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..auth.forms import officer_choices
 from ..auth.models import User
 from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.permissions import Permission, Role
-from ..core.programme import (
+from ..core.record_parts import RecordParts
+from ..core.references import next_number
+from ..core.time import BERLIN
+from ..directory.models import Country, PartnerCity
+from ..extensions import db
+from ..programme import (
     ITEM_FIELDS,
     ConflictsFound,  # noqa: F401 (views catch it from here)
     check_item_times,
@@ -28,11 +34,6 @@ from ..core.programme import (
     register_occupancy,
     save_item,
 )
-from ..core.record_parts import RecordParts
-from ..core.references import next_number
-from ..core.time import BERLIN
-from ..directory.models import Country, PartnerCity
-from ..extensions import db
 from .models import (
     REFERENCE_PREFIX,
     DelegationMember,
@@ -183,6 +184,7 @@ VISIT_PARTS = RecordParts(
     owners=lambda visit: {"responsible": visit.responsible_officer_id,
                           "deputy": visit.deputy_officer_id or visit.responsible_officer_id},
     require_open=require_open, read_permission=Permission.VISIT_READ, edit_permission=Permission.VISIT_EDIT,
+    owner_choices=officer_choices,
 )
 
 

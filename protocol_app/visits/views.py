@@ -20,11 +20,11 @@ from ..core.listing import paginate, search_clause, search_query
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import Permission, permission_required, user_has
-from ..core.programme import item_annotations
 from ..core.references import find_by_reference
 from ..core.time import BERLIN, now_utc
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
+from ..programme import item_annotations
 from . import cards as _cards  # noqa: F401 (registers the start-page cards)
 from . import permissions, services
 from .forms import (

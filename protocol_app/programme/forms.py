@@ -1,5 +1,5 @@
-"""The programme-item form shared by visits and events (venues and hosts come
-from the directory, hence its place here)."""
+"""The programme-item form shared by the domains (venues and hosts come from the directory,
+the layer below)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from ..core.forms import (
     optional_id,
     utc_to_local,
 )
-from ..core.programme import DressCode, PressAccess
-from .forms import host_choices, venue_choices
+from ..directory.forms import host_choices, venue_choices
+from . import DressCode, PressAccess
 
 
 class ProgrammeItemFormBase(VersionedForm):

@@ -1,5 +1,6 @@
-"""Timed programme items, shared by visits and events: the columns every item
-has and the search for overlapping use of a venue, a host or a person."""
+"""Timed programme items, shared by every domain that schedules something (layer 3, between
+the shared kernel and the domains): the columns every item has, the search for overlapping
+use of a venue, a host or a person, and the locks that make double booking a guarantee."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from ..core.audit import changes_of, record_event
+from ..core.db import UTCDateTime, VersionedMixin, advisory_lock
+from ..core.enums import LabelledEnum
+from ..core.errors import DomainError, ValidationFailed
+from ..core.time import BERLIN
 from ..extensions import db
-from .audit import changes_of, record_event
-from .db import UTCDateTime, VersionedMixin, advisory_lock
-from .enums import LabelledEnum
-from .errors import DomainError, ValidationFailed
-from .time import BERLIN
 
 
 class DressCode(LabelledEnum):
@@ -102,7 +103,7 @@ def occupancy_source(*, kind: str, item_model, parent_model, parent_fk, hosts_ta
     The parent (visit, event) carries `reference`, `state` and `responsible_officer_id`;
     `hosts_table` links items to hosts by (item_id, host_id).
     """
-    from .urls import path_for
+    from ..core.urls import path_for
 
     def source(starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item, own_parent):
         item, parent = item_model, parent_model

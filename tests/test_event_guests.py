@@ -303,3 +303,23 @@ def test_a_long_guest_list_pages_by_precedence_and_can_be_searched_and_filtered(
     declined = client.get(f"{DETAIL}?status=declined").get_data(as_text=True).split('data-testid="guest-list"')[1]
     assert [n for n in ("Gast 00", "Gast 10", "Gast 20", "Gast 01") if n in declined] == ["Gast 00", "Gast 10",
                                                                                              "Gast 20"]
+
+
+def test_a_guests_replies_are_steps_of_its_process_with_the_history_to_show(app):
+    from protocol_app.core import workflow
+    from protocol_app.events.workflow import GUEST_WORKFLOW
+    from tests.event_support import answer_invitation, invited_guests
+
+    _, client = officer_client(app)
+    tokens = invited_guests(app, client, capacity="2")  # "Erste Person" may bring a companion
+    answer_invitation(app, tokens["Erste Person"], "accept", companion="Begleitung")
+    answer_invitation(app, tokens["Zweite Person"], "accept")  # full: waiting list
+    answer_invitation(app, tokens["Erste Person"], "decline")  # frees two places: the second moves up
+    with app.app_context():
+        guests = {g.name: g for g in db.session.scalars(sa.select(Guest))}
+        second = [(h.action, h.to_state, h.actor_id) for h in workflow.history(GUEST_WORKFLOW, guests["Zweite Person"].id)]
+        first = [(h.action, h.to_state) for h in workflow.history(GUEST_WORKFLOW, guests["Erste Person"].id)]
+    assert first == [("create", "listed"), ("invite", "invited"), ("accept", "accepted"), ("decline", "declined")]
+    assert [(a, s) for a, s, _ in second] == [("create", "listed"), ("invite", "invited"), ("wait", "waiting"),
+                                              ("move_up", "accepted")]
+    assert second[2][2] is None  # answered through the personal link, by no account

@@ -38,6 +38,9 @@ class Transition:
     label: object = None
     guard: Guard | None = None
     requires_comment: bool = False
+    #: Taken without an account by someone holding a personal link (a guest replying);
+    #: the service has checked the link before it calls the engine.
+    by_link: bool = False
 
 
 def transition(
@@ -49,11 +52,12 @@ def transition(
     label=None,
     guard: Guard | None = None,
     requires_comment: bool = False,
+    by_link: bool = False,
 ) -> Transition:
     """Declare one row of a transition table."""
     sources = frozenset([sources] if isinstance(sources, str) else sources)
     return Transition(
-        sources, action, target, frozenset(roles), label or action, guard, requires_comment
+        sources, action, target, frozenset(roles), label or action, guard, requires_comment, by_link
     )
 
 
@@ -64,6 +68,8 @@ class Workflow:
     name: str
     states: type
     transitions: list[Transition] = field(default_factory=list)
+    #: The record's column that holds the state ("status" for a guest's reply).
+    state_attr: str = "state"
 
     def __post_init__(self):
         valid = {s.value for s in self.states}
@@ -78,9 +84,15 @@ class Workflow:
                 return t
         return None
 
+    def state_of(self, obj) -> str:
+        return getattr(obj, self.state_attr)
+
     def refusal(self, obj, t: Transition, actor) -> str | None:
         """Return why `actor` may not take transition `t` on `obj`, or None."""
-        if not (actor.roles & t.roles):
+        if actor is None:
+            if not t.by_link:
+                return _l("Your role does not allow this step.")
+        elif not (actor.roles & t.roles):
             return _l("Your role does not allow this step.")
         if t.guard is not None:
             return t.guard(obj, actor)
@@ -91,7 +103,7 @@ class Workflow:
         return [
             t
             for t in self.transitions
-            if obj.state in t.sources and self.refusal(obj, t, actor) is None
+            if self.state_of(obj) in t.sources and self.refusal(obj, t, actor) is None
         ]
 
 
@@ -139,7 +151,7 @@ def start(obj, *, actor, comment: str | None = None) -> TransitionLog:
     if obj.id is None:
         db.session.flush()
     entry = TransitionLog(workflow=wf.name, object_id=obj.id, action="create", from_state="-",
-                          to_state=obj.state, actor_id=getattr(actor, "id", None), comment=comment)
+                          to_state=wf.state_of(obj), actor_id=getattr(actor, "id", None), comment=comment)
     db.session.add(entry)
     return entry
 
@@ -160,7 +172,7 @@ def apply(
     wf: Workflow = type(obj).__workflow__
     if expected_version is not None and obj.version != expected_version:
         raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
-    t = wf.find(obj.state, action)
+    t = wf.find(wf.state_of(obj), action)
     if t is None:
         raise DomainError(_l("This step is not possible in the current state."))
     reason = wf.refusal(obj, t, actor)
@@ -170,8 +182,8 @@ def apply(
     if t.requires_comment and not comment:
         raise DomainError(_l("Please give a reason for this step."), field="comment")
 
-    from_state = obj.state
-    obj.state = t.target
+    from_state = wf.state_of(obj)
+    setattr(obj, wf.state_attr, t.target)
     entry = TransitionLog(
         workflow=wf.name,
         object_id=obj.id,

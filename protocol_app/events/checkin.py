@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError
@@ -49,6 +50,7 @@ def add_walk_in(event: Event, *, name: str, organisation=None, actor) -> Guest:
                   status=GuestStatus.ACCEPTED.value, is_walk_in=True, arrived_at=now_utc())
     db.session.add(guest)
     db.session.flush()
+    workflow.start(guest, actor=actor, comment="walk-in")
     record_event("event.walk_in", actor=actor, target=guest, changes={"name": [None, guest.name]})
     return guest
 

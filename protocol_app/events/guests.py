@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
@@ -55,12 +56,12 @@ def add_category(event: Event, category: str, *, companions: int = 0, actor) -> 
         raise ValidationFailed(_l("Unknown guest category."), field="category")
     listed = set(db.session.scalars(sa.select(Guest.contact_id).where(Guest.event_id == event.id)))
     contacts = db.session.scalars(sa.select(Contact).where(Contact.category == category)).all()
-    added = 0
-    for contact in contacts:
-        if contact.id not in listed:
-            db.session.add(_from_contact(event, contact, companions))
-            added += 1
+    new = [_from_contact(event, contact, companions) for contact in contacts if contact.id not in listed]
+    db.session.add_all(new)
     db.session.flush()
+    for guest in new:
+        workflow.start(guest, actor=actor)
+    added = len(new)
     record_event("event.guests_add_category", actor=actor, target=event,
                  summary=f"{category}: {added} added, {len(contacts) - added} already listed")
     return added, len(contacts) - added
@@ -94,6 +95,7 @@ def add_contact(event: Event, contact_id: int, *, companions: int = 0, actor) ->
     guest = _from_contact(event, contact, companions)
     db.session.add(guest)
     db.session.flush()
+    workflow.start(guest, actor=actor)
     record_event("event.guest_add", actor=actor, target=guest, changes={"contact_id": [None, contact_id]})
     return guest
 
@@ -122,6 +124,7 @@ def add_adhoc(event: Event, *, actor, name: str, function=None, organisation=Non
                   address_form_id=address_form_id or None, in_office_since=in_office_since)
     db.session.add(guest)
     db.session.flush()
+    workflow.start(guest, actor=actor)
     record_event("event.guest_add", actor=actor, target=guest, changes={"name": [None, guest.name]})
     return guest
 

@@ -92,7 +92,7 @@ def send_invitations(event: Event, *, actor) -> dict[int, str]:
     by_post = []
     for guest in guests:
         token, guest.reply_token_hash = new_token()
-        guest.status = GuestStatus.INVITED.value
+        workflow.apply(guest, "invite", actor=actor)
         guest.invited_at = now_utc()
         if guest.email:
             _invitation_mail(guest, event, token)
@@ -144,6 +144,9 @@ def record_reply(guest: Guest, *, accept: bool, companion: str | None = None, ch
     if companion and guest.companions_allowed < 1:
         raise ValidationFailed(_l("This invitation is for one person only."))
     was_accepted = guest.status == GuestStatus.ACCEPTED.value
+    # The places the others hold, counted before anything of this reply changes.
+    own_party = (1 + (1 if guest.companion_name else 0)) if was_accepted else 0
+    others = seats_taken(event) - own_party
     guest.replied_at = now_utc()
     guest.reply_channel = channel
     if accept:
@@ -151,19 +154,17 @@ def record_reply(guest: Guest, *, accept: bool, companion: str | None = None, ch
             db.session.execute(sa.delete(SeatAssignment).where(SeatAssignment.guest_id == guest.id,
                                                                SeatAssignment.is_companion.is_(True)))
         guest.companion_name = companion
-        if was_accepted:  # a changed companion: count this party anew
-            guest.status = GuestStatus.INVITED.value
-            db.session.flush()
-        guest.status = (GuestStatus.ACCEPTED.value if _fits(event, 1 + (1 if companion else 0))
-                        else GuestStatus.WAITING.value)
+        party = 1 + (1 if companion else 0)
+        fits = event.capacity is None or others + party <= event.capacity
+        action = "accept" if fits else "wait"
     else:
-        guest.status = GuestStatus.DECLINED.value
         guest.companion_name = None
         # A declined guest drops out of the seating.
         db.session.execute(sa.delete(SeatAssignment).where(SeatAssignment.guest_id == guest.id))
-    db.session.flush()
+        action = "decline"
+    workflow.apply(guest, action, actor=actor, comment=channel)
     record_event("event.reply", actor=actor, target=guest, summary=f"{channel}: {guest.status}")
-    if was_accepted and not accept:
+    if was_accepted and guest.status != GuestStatus.ACCEPTED.value:
         _move_up_waiting(event, actor=actor)
     return guest.status
 
@@ -178,8 +179,7 @@ def _move_up_waiting(event: Event, *, actor) -> None:
     for guest in waiting:
         if not _fits(event, 1 + (1 if guest.companion_name else 0)):
             break
-        guest.status = GuestStatus.ACCEPTED.value
-        db.session.flush()
+        workflow.apply(guest, "move_up", actor=actor)
         record_event("event.waiting_list_moved_up", actor=actor, target=guest)
         if guest.email:
             with force_locale(guest.language or "de"):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import TimestampMixin, UTCDateTime, enum_check
+from ..core.db import TimestampMixin, UTCDateTime, VersionedMixin, enum_check
 from ..core.enums import LabelledEnum
 from ..core.files import AttachmentMixin
 from ..core.references import ReferencedMixin
@@ -16,7 +16,7 @@ from ..core.workflow import WorkflowMixin
 from ..directory.models import NEUTRAL_SALUTATION, GuestCategory
 from ..extensions import db
 from ..programme import DressCode, PressAccess, ProgrammeItemMixin
-from .workflow import EVENT_WORKFLOW, EventState
+from .workflow import EVENT_WORKFLOW, GUEST_WORKFLOW, EventState, GuestStatus  # noqa: F401 (GuestStatus: the area's name for it)
 
 REFERENCE_PREFIX = "E"
 
@@ -170,18 +170,11 @@ class EventProgrammeItem(ProgrammeItemMixin, TimestampMixin, db.Model):
     )
 
 
-class GuestStatus(LabelledEnum):
-    LISTED = "listed", _l("On the list")
-    INVITED = "invited", _l("Invited")
-    ACCEPTED = "accepted", _l("Accepted")
-    DECLINED = "declined", _l("Regrets")  # RSVP wording; "Declined" is a visit request turned down
-    WAITING = "waiting", _l("Waiting list")
-
-
-class Guest(TimestampMixin, db.Model):
+class Guest(VersionedMixin, TimestampMixin, db.Model):
     """A person on an event's guest list, copied from the directory or entered ad hoc."""
 
     __tablename__ = "event_guests"
+    __workflow__ = GUEST_WORKFLOW
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)

@@ -47,3 +47,24 @@ EVENT_WORKFLOW = Workflow(
                    requires_comment=True),
     ],
 )
+
+
+class GuestStatus(LabelledEnum):
+    LISTED = "listed", _l("On the list")
+    INVITED = "invited", _l("Invited")
+    ACCEPTED = "accepted", _l("Accepted")
+    DECLINED = "declined", _l("Regrets")  # RSVP wording; "Declined" is a visit request turned down
+    WAITING = "waiting", _l("Waiting list")
+
+
+#: A guest's reply: answered by the guest's personal link (no account) or entered by an officer
+#: from a phone call or a letter; a waiting guest moves up when a place is freed.
+_REPLIED = ("invited", "accepted", "waiting", "declined")
+GUEST_WORKFLOW = Workflow("guest", GuestStatus, [
+    transition("listed", "invite", "invited", roles=[Role.OFFICER], label=_l("Invite")),
+    transition(_REPLIED, "accept", "accepted", roles=[Role.OFFICER], by_link=True, label=_l("Accepted")),
+    transition(_REPLIED, "wait", "waiting", roles=[Role.OFFICER], by_link=True, label=_l("Waiting list")),
+    transition(_REPLIED, "decline", "declined", roles=[Role.OFFICER], by_link=True, label=_l("Regrets")),
+    # Taken by whoever's reply freed the place (the guest by link, or an officer).
+    transition("waiting", "move_up", "accepted", roles=[Role.OFFICER], by_link=True, label=_l("Moved up")),
+], state_attr="status")

@@ -142,15 +142,25 @@ def test_an_interpreter_need_goes_to_the_sprachendienst_by_reference_only_and_sh
     booking_page = officer_client.get(f"/translations/{reference_s}").get_data(as_text=True)
     assert "Emigrantenprogramm · Besuch des früheren Wohnhauses" in booking_page
     assert "Ruth" not in booking_page and reference not in booking_page
-    # The booked item cannot be moved or removed behind the Sprachendienst's back.
-    with app.app_context():
+    # The booked item cannot be removed or change its language behind the Sprachendienst's back;
+    # moved, it moves its booking and the interpreter is told.
+    with time_machine.travel(NOW, tick=False), app.app_context():
         application, item = _application(reference), db.session.get(StayProgrammeItem, item_id)
         with pytest.raises(DomainError, match="Sprachendienst"):
             programme.delete_item(application, item, actor=user_by_name("Emil Team"))
         with pytest.raises(DomainError, match="Sprachendienst"):
             programme.save_item(application, actor=user_by_name("Emil Team"), kind="former_home",
-                                starts_at=_berlin(17, 10), ends_at=_berlin(17, 12), interpreter_language="en",
+                                starts_at=item.starts_at, ends_at=item.ends_at, interpreter_language="fr",
                                 interpreter_mode="consecutive", item=item)
+        programme.save_item(application, actor=user_by_name("Emil Team"), kind="former_home",
+                            starts_at=_berlin(17, 10), ends_at=_berlin(17, 12), interpreter_language="en",
+                            interpreter_mode="consecutive", location="Grolmanstraße 12", item=item)
+        db.session.commit()
+        booking = db.session.get(Assignment, item.assignment_id)
+        assert (booking.starts_at, booking.ends_at) == (_berlin(17, 10), _berlin(17, 12))
+        told = db.session.scalars(sa.select(Notification.message).where(
+            Notification.user_id == user_by_name("Bruno Bilingual").id)).all()
+        assert any(f"{reference_s} wurde geändert" in m for m in told)
 
 
 def test_the_companion_cannot_be_born_after_the_return_date(app, team):

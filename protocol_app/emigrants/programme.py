@@ -103,10 +103,11 @@ def save_item(application: Application, *, actor, kind: str, starts_at: datetime
     language, mode = _check(application, kind, starts_at, ends_at, interpreter_language, interpreter_mode)
     if venue_id and db.session.get(Venue, venue_id) is None:
         raise ValidationFailed(_l("Unknown venue."), field="venue_id")
-    if item is not None and item.assignment_id and (
-            (item.starts_at, item.ends_at, item.interpreter_language) != (starts_at, ends_at, language)):
-        raise DomainError(_l("The Sprachendienst has booked this item; ask it to cancel the booking before "
-                             "changing time or language."))
+    if item is not None and item.assignment_id and item.interpreter_language != language:
+        raise DomainError(_l("The Sprachendienst has booked this item for its language; ask it to cancel the "
+                             "booking before changing the language."))
+    moves_booking = item is not None and item.assignment_id and (
+        (item.starts_at, item.ends_at, item.location) != (starts_at, ends_at, (location or "").strip() or None))
     try:
         conflicts, reason = check_double_booking(
             starts_at=starts_at, ends_at=ends_at, venue_id=venue_id or None,
@@ -123,6 +124,10 @@ def save_item(application: Application, *, actor, kind: str, starts_at: datetime
     db.session.add(item)
     db.session.flush()
     record_event("application.programme_item", actor=actor, target=application, summary=kind)
+    if moves_booking:
+        # The booking follows the item (the Sprachendienst's interface; its translators are told).
+        language_service.update_booking(item.assignment_id, actor=actor, starts_at=starts_at, ends_at=ends_at,
+                                        location=item.location)
     return item
 
 

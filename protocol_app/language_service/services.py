@@ -381,6 +381,17 @@ def summaries_for_assignments(assignment_ids) -> dict[int, dict]:
     return booking_summaries(list(db.session.scalars(sa.select(Assignment).where(Assignment.id.in_(ids)))))
 
 
+@transactional
+def update_booking(assignment_id: int, *, actor, starts_at, ends_at, location=None) -> Assignment | None:
+    """Another area's item moved: its booking follows (time, place) and the translators are told."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.state not in STAFFING_STATES:
+        return None
+    update_assignment(assignment, actor=actor, values={"starts_at": starts_at, "ends_at": ends_at,
+                                                        "location": location})
+    return assignment
+
+
 def anonymise_assignments(assignment_ids, *, title: str) -> None:
     """Keep the bookings (hours, fees) but drop what could name a person: place, notes, title."""
     db.session.execute(sa.update(Assignment).where(Assignment.id.in_(list(assignment_ids))).values(

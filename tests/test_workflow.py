@@ -163,3 +163,15 @@ def test_two_concurrent_decisions_exactly_one_applies(committing_app):
         assert len(workflow.history(DOC_WORKFLOW, doc_id)) == 2
         db.session.close()  # release its locks before the DDL below
         ScratchBase.metadata.drop_all(db.engine)
+
+
+def test_every_process_of_the_app_is_authorised_by_permissions_and_has_a_table(app):
+    """Each record with a life cycle names its table; each step says which permission takes it."""
+    workflows = {mapper.class_.__workflow__.name: mapper.class_.__workflow__
+                 for mapper in db.Model.registry.mappers if hasattr(mapper.class_, "__workflow__")}
+    assert {"visit", "event", "guest", "nomination", "assignment", "offer", "application"} <= set(workflows)
+    for name, table in workflows.items():
+        if name == "doc":  # the scratch process of these tests
+            continue
+        for step in table.transitions:
+            assert step.permissions and not step.roles, (name, step.action)

@@ -22,7 +22,7 @@ from ..extensions import db
 from .audit import record_event
 from .db import UTCDateTime, VersionedMixin
 from .errors import ConcurrentChangeError, DomainError, NotAllowed
-from .permissions import Role
+from .permissions import Role, user_has
 from .time import now_utc
 
 #: A guard returns None when the transition may happen, else a user-facing reason.
@@ -41,6 +41,8 @@ class Transition:
     #: Taken without an account by someone holding a personal link (a guest replying);
     #: the service has checked the link before it calls the engine.
     by_link: bool = False
+    #: Who may take it: any of these permissions (the role → permission map decides).
+    permissions: frozenset = frozenset()
 
 
 def transition(
@@ -48,16 +50,25 @@ def transition(
     action: str,
     target: str,
     *,
-    roles: Iterable[Role],
+    permission=None,
+    roles: Iterable[Role] = (),
     label=None,
     guard: Guard | None = None,
     requires_comment: bool = False,
     by_link: bool = False,
 ) -> Transition:
-    """Declare one row of a transition table."""
+    """Declare one row of a transition table.
+
+    `permission` (one Permission or a tuple of them, any of which suffices) says who may take
+    it; `roles` remains for tables that name roles directly.
+    """
     sources = frozenset([sources] if isinstance(sources, str) else sources)
+    permissions = frozenset(permission if isinstance(permission, tuple | list | set | frozenset)
+                            else ([permission] if permission is not None else []))
+    if not permissions and not roles and not by_link:
+        raise ValueError(f"transition {action}: say who may take it (permission=…)")
     return Transition(
-        sources, action, target, frozenset(roles), label or action, guard, requires_comment, by_link
+        sources, action, target, frozenset(roles), label or action, guard, requires_comment, by_link, permissions
     )
 
 
@@ -92,7 +103,7 @@ class Workflow:
         if actor is None:
             if not t.by_link:
                 return _l("Your role does not allow this step.")
-        elif not (actor.roles & t.roles):
+        elif not (any(user_has(actor, p) for p in t.permissions) or actor.roles & t.roles):
             return _l("Your role does not allow this step.")
         if t.guard is not None:
             return t.guard(obj, actor)

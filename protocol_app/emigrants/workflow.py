@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..core.enums import LabelledEnum
-from ..core.permissions import Role
+from ..core.permissions import Permission
 from ..core.workflow import Workflow, transition
 
 
@@ -24,22 +24,22 @@ class ApplicationState(LabelledEnum):
 
 
 OPEN_STATES = ("received", "checked", "waiting", "invited", "confirmed", "travel_booked")
-TEAM = [Role.EMIGRATION]
+TEAM = Permission.EMIGRANTS_ACCESS
 
 #: Guards filled in by `emigrants.services` (the duplicate check must be settled before "checked").
 GUARDS: dict = {}
 
 APPLICATION_WORKFLOW = Workflow("application", ApplicationState, [
-    transition("received", "check", "checked", roles=TEAM, label=_l("Checked: eligible"),
+    transition("received", "check", "checked", permission=TEAM, label=_l("Checked: eligible"),
                guard=lambda a, actor: GUARDS["check"](a, actor)),
-    transition("checked", "wait", "waiting", roles=TEAM, label=_l("Place on the waiting list")),
-    transition("waiting", "invite", "invited", roles=TEAM, label=_l("Invite")),
-    transition("invited", "confirm", "confirmed", roles=TEAM, label=_l("Invitation accepted")),
-    transition("confirmed", "book_travel", "travel_booked", roles=TEAM, label=_l("Travel booked")),
-    transition("travel_booked", "mark_visited", "visited", roles=TEAM, label=_l("Visit took place")),
-    transition("visited", "close", "closed", roles=TEAM, label=_l("Close")),
-    transition(("received", "checked", "waiting"), "reject", "rejected", roles=TEAM, label=_l("Reject"),
+    transition("checked", "wait", "waiting", permission=TEAM, label=_l("Place on the waiting list")),
+    transition("waiting", "invite", "invited", permission=TEAM, label=_l("Invite")),
+    transition("invited", "confirm", "confirmed", permission=TEAM, label=_l("Invitation accepted")),
+    transition("confirmed", "book_travel", "travel_booked", permission=TEAM, label=_l("Travel booked")),
+    transition("travel_booked", "mark_visited", "visited", permission=TEAM, label=_l("Visit took place")),
+    transition("visited", "close", "closed", permission=TEAM, label=_l("Close")),
+    transition(("received", "checked", "waiting"), "reject", "rejected", permission=TEAM, label=_l("Reject"),
                requires_comment=True),
-    transition(OPEN_STATES, "withdraw", "withdrawn", roles=TEAM, label=_l("Withdrawn by the applicant"),
+    transition(OPEN_STATES, "withdraw", "withdrawn", permission=TEAM, label=_l("Withdrawn by the applicant"),
                requires_comment=True),
 ])

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.enums import LabelledEnum
 from ..core.errors import DomainError
-from ..core.permissions import Role
+from ..core.permissions import Permission
 from ..core.time import now_utc
 from ..core.workflow import Workflow, transition
 
@@ -38,12 +38,12 @@ EVENT_WORKFLOW = Workflow(
     "event",
     EventState,
     [
-        transition("planning", "send_invitations", "invitations_sent", roles=[Role.OFFICER],
+        transition("planning", "send_invitations", "invitations_sent", permission=Permission.EVENT_EDIT,
                    label=_l("Invitations sent")),
-        transition("invitations_sent", "mark_held", "held", roles=[Role.OFFICER], label=_l("Mark as held"),
+        transition("invitations_sent", "mark_held", "held", permission=Permission.EVENT_EDIT, label=_l("Mark as held"),
                    guard=_has_begun),
-        transition("held", "close", "closed", roles=[Role.OFFICER], label=_l("Close")),
-        transition(OPEN_STATES, "cancel", "cancelled", roles=[Role.OFFICER], label=_l("Cancel"),
+        transition("held", "close", "closed", permission=Permission.EVENT_EDIT, label=_l("Close")),
+        transition(OPEN_STATES, "cancel", "cancelled", permission=Permission.EVENT_EDIT, label=_l("Cancel"),
                    requires_comment=True),
     ],
 )
@@ -61,10 +61,10 @@ class GuestStatus(LabelledEnum):
 #: from a phone call or a letter; a waiting guest moves up when a place is freed.
 _REPLIED = ("invited", "accepted", "waiting", "declined")
 GUEST_WORKFLOW = Workflow("guest", GuestStatus, [
-    transition("listed", "invite", "invited", roles=[Role.OFFICER], label=_l("Invite")),
-    transition(_REPLIED, "accept", "accepted", roles=[Role.OFFICER], by_link=True, label=_l("Accepted")),
-    transition(_REPLIED, "wait", "waiting", roles=[Role.OFFICER], by_link=True, label=_l("Waiting list")),
-    transition(_REPLIED, "decline", "declined", roles=[Role.OFFICER], by_link=True, label=_l("Regrets")),
+    transition("listed", "invite", "invited", permission=Permission.EVENT_EDIT, label=_l("Invite")),
+    transition(_REPLIED, "accept", "accepted", permission=Permission.EVENT_EDIT, by_link=True, label=_l("Accepted")),
+    transition(_REPLIED, "wait", "waiting", permission=Permission.EVENT_EDIT, by_link=True, label=_l("Waiting list")),
+    transition(_REPLIED, "decline", "declined", permission=Permission.EVENT_EDIT, by_link=True, label=_l("Regrets")),
     # Taken by whoever's reply freed the place (the guest by link, or an officer).
-    transition("waiting", "move_up", "accepted", roles=[Role.OFFICER], by_link=True, label=_l("Moved up")),
+    transition("waiting", "move_up", "accepted", permission=Permission.EVENT_EDIT, by_link=True, label=_l("Moved up")),
 ], state_attr="status")

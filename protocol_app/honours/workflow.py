@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.enums import LabelledEnum
 from ..core.errors import DomainError
-from ..core.permissions import Role
+from ..core.permissions import Permission
 from ..core.workflow import Workflow, transition
 
 
@@ -54,35 +54,35 @@ def _guard(name):
     return check
 
 
-OFFICER, MANAGER = [Role.OFFICER], [Role.MANAGER]
+PREPARE, DECIDE = Permission.HONOURS_PREPARE, Permission.HONOURS_DECIDE
 
 NOMINATION_WORKFLOW = Workflow(
     "nomination",
     NominationState,
     [
-        transition("draft", "submit", "submitted", roles=OFFICER, label=_l("Submit")),
-        transition("submitted", "start_review", "in_review", roles=OFFICER, label=_l("Start review")),
-        transition("in_review", "return_to_draft", "draft", roles=OFFICER, label=_l("Return to the author"),
+        transition("draft", "submit", "submitted", permission=PREPARE, label=_l("Submit")),
+        transition("submitted", "start_review", "in_review", permission=PREPARE, label=_l("Start review")),
+        transition("in_review", "return_to_draft", "draft", permission=PREPARE, label=_l("Return to the author"),
                    requires_comment=True),
-        transition("in_review", "forward", "in_approval", roles=OFFICER, label=_l("Review done: forward for approval"),
+        transition("in_review", "forward", "in_approval", permission=PREPARE, label=_l("Review done: forward for approval"),
                    guard=_guard("forward")),
         # The step's own role and the four-eyes rule are checked by the guards.
-        transition("in_approval", "approve_step", "in_approval", roles=MANAGER, label=_l("Approve this step"),
+        transition("in_approval", "approve_step", "in_approval", permission=DECIDE, label=_l("Approve this step"),
                    guard=_guard("approve_step")),
-        transition("in_approval", "approve_last_step", "proposed", roles=MANAGER, label=_l("Approve this step"),
+        transition("in_approval", "approve_last_step", "proposed", permission=DECIDE, label=_l("Approve this step"),
                    guard=_guard("approve_last_step")),
-        transition("in_approval", "return_step", "in_approval", roles=MANAGER, label=_l("Return to the previous step"),
+        transition("in_approval", "return_step", "in_approval", permission=DECIDE, label=_l("Return to the previous step"),
                    requires_comment=True, guard=_guard("return_step")),
-        transition("in_approval", "return_to_review", "in_review", roles=MANAGER,
+        transition("in_approval", "return_to_review", "in_review", permission=DECIDE,
                    label=_l("Return to the previous step"), requires_comment=True, guard=_guard("return_to_review")),
-        transition("proposed", "record_approval", "approved", roles=[Role.OFFICER, Role.MANAGER],
+        transition("proposed", "record_approval", "approved", permission=Permission.HONOURS_READ,
                    label=_l("Record the Senate's approval"), guard=_guard("record_approval")),
-        transition("proposed", "record_rejection", "rejected", roles=[Role.OFFICER, Role.MANAGER],
+        transition("proposed", "record_rejection", "rejected", permission=Permission.HONOURS_READ,
                    label=_l("Record the rejection"), requires_comment=True),
-        transition("approved", "schedule_ceremony", "ceremony_scheduled", roles=OFFICER,
+        transition("approved", "schedule_ceremony", "ceremony_scheduled", permission=PREPARE,
                    label=_l("Ceremony scheduled")),
-        transition("ceremony_scheduled", "mark_awarded", "awarded", roles=OFFICER, label=_l("Awarded")),
-        transition(PENDING_STATES, "withdraw", "withdrawn", roles=OFFICER, label=_l("Withdraw"),
+        transition("ceremony_scheduled", "mark_awarded", "awarded", permission=PREPARE, label=_l("Awarded")),
+        transition(PENDING_STATES, "withdraw", "withdrawn", permission=PREPARE, label=_l("Withdraw"),
                    requires_comment=True),
     ],
 )

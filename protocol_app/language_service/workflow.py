@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..core.enums import LabelledEnum
-from ..core.permissions import Role
+from ..core.permissions import Permission
 from ..core.workflow import Workflow, transition
 
 
@@ -30,11 +30,11 @@ STAFFING_STATES = ("open", "offered", "partly_staffed", "staffed")
 ASSIGNMENT_WORKFLOW = Workflow("assignment", AssignmentState, [
     # Taken by whoever changed the staffing: the officer offering, the translator answering.
     *(transition(set(STAFFING_STATES) - {target}, f"staffing_{target}", target,
-                 roles=[Role.OFFICER, Role.TRANSLATOR], label=_l("Staffing changed"))
+                 permission=(Permission.ASSIGNMENT_MANAGE, Permission.ASSIGNMENT_ANSWER_OWN), label=_l("Staffing changed"))
       for target in STAFFING_STATES),
-    transition(("partly_staffed", "staffed"), "confirm", "done", roles=[Role.OFFICER],
+    transition(("partly_staffed", "staffed"), "confirm", "done", permission=Permission.ASSIGNMENT_MANAGE,
                label=_l("Confirm hours or lines")),
-    transition(STAFFING_STATES, "cancel", "cancelled", roles=[Role.OFFICER], label=_l("Cancel"),
+    transition(STAFFING_STATES, "cancel", "cancelled", permission=Permission.ASSIGNMENT_MANAGE, label=_l("Cancel"),
                requires_comment=True),
 ])
 
@@ -54,12 +54,12 @@ GUARDS: dict = {}
 BINDING_STATES = ("offered", "accepted")
 
 OFFER_WORKFLOW = Workflow("offer", OfferState, [
-    transition("offered", "accept", "accepted", roles=[Role.TRANSLATOR], label=_l("Accept")),
-    transition("offered", "decline", "declined", roles=[Role.TRANSLATOR], label=_l("Decline")),
-    transition(BINDING_STATES, "withdraw", "withdrawn", roles=[Role.OFFICER], label=_l("Withdraw")),
+    transition("offered", "accept", "accepted", permission=Permission.ASSIGNMENT_ANSWER_OWN, label=_l("Accept")),
+    transition("offered", "decline", "declined", permission=Permission.ASSIGNMENT_ANSWER_OWN, label=_l("Decline")),
+    transition(BINDING_STATES, "withdraw", "withdrawn", permission=Permission.ASSIGNMENT_MANAGE, label=_l("Withdraw")),
     # Taken on the acceptance that fills the last place, whoever accepted it.
-    transition("offered", "withdraw_staffed", "withdrawn", roles=[Role.TRANSLATOR, Role.OFFICER],
+    transition("offered", "withdraw_staffed", "withdrawn", permission=(Permission.ASSIGNMENT_MANAGE, Permission.ASSIGNMENT_ANSWER_OWN),
                label=_l("Withdraw"), guard=lambda offer, actor: GUARDS["staffed"](offer, actor)),
-    transition("accepted", "hand_back", "handed_back", roles=[Role.TRANSLATOR], label=_l("Hand back"),
+    transition("accepted", "hand_back", "handed_back", permission=Permission.ASSIGNMENT_ANSWER_OWN, label=_l("Hand back"),
                requires_comment=True),
 ])

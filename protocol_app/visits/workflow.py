@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..core.enums import LabelledEnum
-from ..core.permissions import Role
+from ..core.permissions import Permission
 from ..core.workflow import Workflow, transition
 
 
@@ -23,7 +23,6 @@ OPEN_STATES = ("requested", "planning", "confirmed")
 #: States in which a visit still occupies venues, hosts and officers.
 ACTIVE_STATES = ("requested", "planning", "confirmed", "completed")
 
-MOVERS = [Role.OFFICER, Role.MANAGER]
 
 
 def _departed(visit, actor):
@@ -37,15 +36,15 @@ VISIT_WORKFLOW = Workflow(
     "visit",
     VisitState,
     [
-        transition("requested", "start_planning", "planning", roles=MOVERS, label=_l("Start planning")),
-        transition("requested", "decline", "declined", roles=MOVERS, label=_l("Decline"),
+        transition("requested", "start_planning", "planning", permission=Permission.VISIT_TRANSITION, label=_l("Start planning")),
+        transition("requested", "decline", "declined", permission=Permission.VISIT_TRANSITION, label=_l("Decline"),
                    requires_comment=True),
-        transition("planning", "confirm", "confirmed", roles=MOVERS, label=_l("Confirm")),
-        transition("confirmed", "reopen", "planning", roles=MOVERS, label=_l("Back to planning"),
+        transition("planning", "confirm", "confirmed", permission=Permission.VISIT_TRANSITION, label=_l("Confirm")),
+        transition("confirmed", "reopen", "planning", permission=Permission.VISIT_TRANSITION, label=_l("Back to planning"),
                    requires_comment=True),
-        transition("confirmed", "complete", "completed", roles=MOVERS, label=_l("Mark as completed"),
+        transition("confirmed", "complete", "completed", permission=Permission.VISIT_TRANSITION, label=_l("Mark as completed"),
                    guard=_departed),
-        transition(OPEN_STATES, "cancel", "cancelled", roles=MOVERS, label=_l("Cancel"),
+        transition(OPEN_STATES, "cancel", "cancelled", permission=Permission.VISIT_TRANSITION, label=_l("Cancel"),
                    requires_comment=True),
     ],
 )

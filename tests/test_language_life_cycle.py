@@ -114,7 +114,10 @@ def test_a_translator_hands_back_an_accepted_assignment_and_the_officer_is_told(
             offer_id = db.session.scalar(sa.select(Offer.id).where(
                 Offer.profile_id == _profile_id("Anna Englisch")))
         page = f"/translations/offers/{offer_id}"
-        assert "Einsatz zurückgeben" in anna.get(page).get_data(as_text=True)
+        html = anna.get(page).get_data(as_text=True)
+        assert "Einsatz zurückgeben" in html
+        assert html.split("<title>")[1].split("</title>")[0].strip().startswith(reference)
+        assert "<" not in html.split("<title>")[1].split("</title>")[0]  # the form is on the page, not in the title
         refused = post(anna, f"{page}/hand-back", {"reason": " "}, token_from=page, follow_redirects=True)
         assert "Bitte geben Sie den Grund für die Rückgabe an." in refused.get_data(as_text=True)
         done = post(anna, f"{page}/hand-back", {"reason": "Erkrankt"}, token_from=page, follow_redirects=True)

@@ -43,6 +43,9 @@ class Transition:
     by_link: bool = False
     #: Who may take it: any of these permissions (the role → permission map decides).
     permissions: frozenset = frozenset()
+    #: What the step does to the record besides its state (e.g. the next approval step),
+    #: applied by the engine in the same transaction: effect(record, actor).
+    effect: Callable | None = None
 
 
 def transition(
@@ -56,6 +59,7 @@ def transition(
     guard: Guard | None = None,
     requires_comment: bool = False,
     by_link: bool = False,
+    effect: Callable | None = None,
 ) -> Transition:
     """Declare one row of a transition table.
 
@@ -68,7 +72,8 @@ def transition(
     if not permissions and not roles and not by_link:
         raise ValueError(f"transition {action}: say who may take it (permission=…)")
     return Transition(
-        sources, action, target, frozenset(roles), label or action, guard, requires_comment, by_link, permissions
+        sources, action, target, frozenset(roles), label or action, guard, requires_comment, by_link, permissions,
+        effect,
     )
 
 
@@ -195,6 +200,8 @@ def apply(
 
     from_state = wf.state_of(obj)
     setattr(obj, wf.state_attr, t.target)
+    if t.effect is not None:
+        t.effect(obj, actor)
     entry = TransitionLog(
         workflow=wf.name,
         object_id=obj.id,

@@ -305,8 +305,7 @@ def start_review(case: Nomination, *, actor, expected_version=None) -> None:
 @transactional
 def forward(case: Nomination, *, actor, expected_version=None) -> None:
     """Review done: the case goes to the first approval step."""
-    _apply(case, "forward", actor=actor, expected_version=expected_version)
-    case.step_position = 1
+    _apply(case, "forward", actor=actor, expected_version=expected_version)  # the effect: step 1
     db.session.flush()
 
 
@@ -326,7 +325,6 @@ def approve_step(case: Nomination, *, actor, comment=None, expected_version=None
     last = _is_last(case)
     _apply(case, "approve_last_step" if last else "approve_step", actor=actor, comment=comment,
            expected_version=expected_version)
-    case.step_position = None if last else case.step_position + 1
     db.session.flush()
 
 
@@ -344,7 +342,6 @@ def return_step(case: Nomination, *, actor, comment: str, expected_version=None)
     _step_decision(case, StepOutcome.RETURNED, actor, comment)
     _apply(case, "return_to_review" if first else "return_step", actor=actor, comment=comment,
            expected_version=expected_version)
-    case.step_position = None if first else case.step_position - 1
     db.session.flush()
 
 
@@ -402,7 +399,6 @@ def mark_awarded(case: Nomination, *, actor, awarded_on: date | None = None, exp
 @transactional
 def withdraw(case: Nomination, *, actor, comment: str, expected_version=None) -> None:
     _apply(case, "withdraw", actor=actor, comment=comment, expected_version=expected_version)
-    case.step_position = None
     db.session.flush()
 
 

@@ -56,6 +56,19 @@ def _guard(name):
 
 PREPARE, DECIDE = Permission.HONOURS_PREPARE, Permission.HONOURS_DECIDE
 
+
+def _to_step(delta: int | None):
+    """The effect of a step decision on the case's position in its award's approval chain:
+    +1 / -1 moves along it, 0 starts at the first step, None leaves the chain."""
+    def effect(case, actor):
+        if delta is None:
+            case.step_position = None
+        elif delta == 0:
+            case.step_position = 1
+        else:
+            case.step_position += delta
+    return effect
+
 NOMINATION_WORKFLOW = Workflow(
     "nomination",
     NominationState,
@@ -65,16 +78,17 @@ NOMINATION_WORKFLOW = Workflow(
         transition("in_review", "return_to_draft", "draft", permission=PREPARE, label=_l("Return to the author"),
                    requires_comment=True),
         transition("in_review", "forward", "in_approval", permission=PREPARE, label=_l("Review done: forward for approval"),
-                   guard=_guard("forward")),
+                   guard=_guard("forward"), effect=_to_step(0)),
         # The step's own role and the four-eyes rule are checked by the guards.
         transition("in_approval", "approve_step", "in_approval", permission=DECIDE, label=_l("Approve this step"),
-                   guard=_guard("approve_step")),
+                   guard=_guard("approve_step"), effect=_to_step(+1)),
         transition("in_approval", "approve_last_step", "proposed", permission=DECIDE, label=_l("Approve this step"),
-                   guard=_guard("approve_last_step")),
+                   guard=_guard("approve_last_step"), effect=_to_step(None)),
         transition("in_approval", "return_step", "in_approval", permission=DECIDE, label=_l("Return to the previous step"),
-                   requires_comment=True, guard=_guard("return_step")),
+                   requires_comment=True, guard=_guard("return_step"), effect=_to_step(-1)),
         transition("in_approval", "return_to_review", "in_review", permission=DECIDE,
-                   label=_l("Return to the previous step"), requires_comment=True, guard=_guard("return_to_review")),
+                   label=_l("Return to the previous step"), requires_comment=True, guard=_guard("return_to_review"),
+                   effect=_to_step(None)),
         transition("proposed", "record_approval", "approved", permission=Permission.HONOURS_READ,
                    label=_l("Record the Senate's approval"), guard=_guard("record_approval")),
         transition("proposed", "record_rejection", "rejected", permission=Permission.HONOURS_READ,
@@ -83,6 +97,6 @@ NOMINATION_WORKFLOW = Workflow(
                    label=_l("Ceremony scheduled")),
         transition("ceremony_scheduled", "mark_awarded", "awarded", permission=PREPARE, label=_l("Awarded")),
         transition(PENDING_STATES, "withdraw", "withdrawn", permission=PREPARE, label=_l("Withdraw"),
-                   requires_comment=True),
+                   requires_comment=True, effect=_to_step(None)),
     ],
 )

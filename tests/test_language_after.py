@@ -143,7 +143,7 @@ def test_reminders_for_silent_offers_understaffed_assignments_and_deadlines(offi
     assert len(messages("Rainer Referent", "seit drei Tagen")) == 1
     assert messages("Lena Leitung", "nicht vollständig besetzt") == []  # six days ahead: not yet
     # The written translation is due within two days and not delivered: the translator, in Berlin time.
-    assert messages("Dora Französisch", "ist fällig am") == ["Die Übersetzung S-2027-0002 ist fällig am 15.01.2027 10:00."]
+    assert messages("Dora Französisch", "ist fällig am") == ["Die Übersetzung S-2027-0002 ist fällig am 15.01.2027, 10:00."]
     # Five days before the interpreting, still not staffed: officer and manager, once.
     sweep_reminders_twice(office, datetime(2027, 1, 14, 9, 30, tzinfo=UTC))
     sweep_reminders_twice(office, datetime(2027, 1, 14, 10, 30, tzinfo=UTC))

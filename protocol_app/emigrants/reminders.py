@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
+from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import create_once, reminder_rule
@@ -65,5 +66,5 @@ def remind_missing_bookings() -> int:
             told += tell_team(f"emigrants-travel-missing:{application.id}:{plan.arrives_on}", application,
                                lambda a=application, p=plan: _l(
                                    "Application %(reference)s: arrival on %(date)s, travel not fully booked.",
-                                   reference=a.reference, date=p.arrives_on.strftime("%d.%m.%Y")))
+                                   reference=a.reference, date=format_d(p.arrives_on)))
     return told

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
+from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.references import format_reference
@@ -73,7 +74,7 @@ def remind_overdue_statements() -> int:
                                    rule="nomination-statement-overdue", recipient=officer, target=case):
             notify(officer, lambda c=case, s=statement: _l(
                 "The statement from %(source)s for case %(reference)s, requested on %(date)s, has not arrived.",
-                source=s.from_whom, reference=c.reference, date=s.requested_on.strftime("%d.%m.%Y")),
+                source=s.from_whom, reference=c.reference, date=format_d(s.requested_on)),
                 link=_case_link(case))
             created += 1
     return created
@@ -101,7 +102,7 @@ def remind_cycle_deadline() -> int:
                            rule="nomination-deadline", recipient=officer):
                 notify(officer, lambda a=award_type, d=deadline, r=references: _l(
                     "The nomination deadline for %(award)s is %(date)s. Cases not yet forwarded: %(cases)s.",
-                    award=a.name, date=d.strftime("%d.%m.%Y"), cases=r), link=path_for("honours.index"))
+                    award=a.name, date=format_d(d), cases=r), link=path_for("honours.index"))
                 created += 1
     return created
 

@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
+from ..core.i18n import format_dt
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import create_once, reminder_rule
-from ..core.time import BERLIN, now_utc
+from ..core.time import now_utc
 from ..core.urls import path_for
 from ..extensions import db
 from .models import Assignment, Offer
@@ -84,6 +85,6 @@ def remind_deadline() -> int:
                        recipient=offer.profile.user, target=assignment):
             notify(offer.profile.user, lambda a=assignment: _l(
                 "The translation %(reference)s is due on %(deadline)s.", reference=a.reference,
-                deadline=a.deadline.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")), link=path_for("translations.offer", offer_id=offer.id))
+                deadline=format_dt(a.deadline)), link=path_for("translations.offer", offer_id=offer.id))
             created += 1
     return created

@@ -33,7 +33,7 @@ from .models import (
 )
 from .planning import check_companion_born_before, plan_of
 from .retention import mark_ended
-from .workflow import GUARDS
+from .workflow import GUARDS, ApplicationState
 
 FIELDS = ("category", "name", "birth_name", "birth_date", "birth_place", "address", "country_code", "language",
           "berlin_connection", "emigration", "declaration_signed", "contact_name", "contact_relation",
@@ -256,7 +256,7 @@ def waiting_list(on: date | None = None) -> list[tuple[Application, int, list]]:
     on = on or today()
     rule = weights()
     rows = []
-    for application in db.session.scalars(sa.select(Application).where(Application.state == "waiting")):
+    for application in db.session.scalars(sa.select(Application).where(Application.state == ApplicationState.WAITING.value)):
         score, reasons = priority(application, rule, on)
         if application.priority_override is not None:
             score = application.priority_override

@@ -441,7 +441,7 @@ def seating_page(reference: str):
         except DomainError as exc:
             flash(str(exc.message), "danger")
         return redirect(url_for("events.seating_page", reference=event.reference))
-    accepted = [g for g in guests.guest_list(event) if g.status == "accepted"]
+    accepted = [g for g in guests.guest_list(event) if g.status == GuestStatus.ACCEPTED.value]
     return render_template("events/seating.html", event=event, tables=seating.tables_of(event),
                            accepted=accepted, confirm=ConfirmForm(), honour_order=seating.honour_order)
 

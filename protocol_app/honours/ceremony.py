@@ -19,6 +19,7 @@ from ..events.models import Event, Guest, OccasionTemplate
 from ..extensions import db
 from . import services
 from .models import AwardType, Holder, Nomination, living_holders_clause
+from .workflow import NominationState
 
 #: Cases that stand at the ceremony.
 CEREMONY_STATES = ("approved", "ceremony_scheduled", "awarded")
@@ -127,7 +128,7 @@ def schedule_all(award_type: AwardType, award_date: date, *, actor) -> int:
         raise DomainError(_l("Please make the ceremony's event first."))
     scheduled = 0
     for case in cases_for(award_type, award_date):
-        if case.state == "approved":
+        if case.state == NominationState.APPROVED.value:
             services.schedule_ceremony(case, actor=actor)
             scheduled += 1
     return scheduled

@@ -9,7 +9,7 @@ from ..core.permissions import Permission, user_has
 from ..core.urls import path_for
 from ..extensions import db
 from .models import Assignment, Offer, TranslatorProfile
-from .workflow import BINDING_STATES
+from .workflow import BINDING_STATES, AssignmentState
 
 
 def assignment_entries(user, start, end) -> list[CalendarEntry]:
@@ -21,7 +21,7 @@ def assignment_entries(user, start, end) -> list[CalendarEntry]:
         sa.select(Offer, Assignment).join(Assignment, Assignment.id == Offer.assignment_id)
         .join(TranslatorProfile, TranslatorProfile.id == Offer.profile_id)
         .where(TranslatorProfile.user_id == user.id, Offer.state.in_(BINDING_STATES),
-               Assignment.state != "cancelled", when_start < end, when_end >= start)
+               Assignment.state != AssignmentState.CANCELLED.value, when_start < end, when_end >= start)
     ).all()
     return [
         CalendarEntry(

@@ -25,7 +25,7 @@ from .models import (
     ServiceMode,
     TranslatorProfile,
 )
-from .workflow import BINDING_STATES
+from .workflow import BINDING_STATES, AssignmentState
 
 #: Time to get from one venue to another between two bookings.
 TRAVEL_BUFFER = timedelta(minutes=45)
@@ -91,7 +91,7 @@ def _bookings(assignment: Assignment) -> dict[int, list[Assignment]]:
     rows = db.session.execute(
         sa.select(Offer.profile_id, Assignment)
         .join(Assignment, Assignment.id == Offer.assignment_id)
-        .where(Offer.state.in_(BINDING_STATES), Assignment.id != assignment.id, Assignment.state != "cancelled",
+        .where(Offer.state.in_(BINDING_STATES), Assignment.id != assignment.id, Assignment.state != AssignmentState.CANCELLED.value,
                Assignment.starts_at < assignment.ends_at + TRAVEL_BUFFER,
                # A lower bound on the start too, so the index on starts_at serves the range.
                Assignment.starts_at > assignment.starts_at - TRAVEL_BUFFER - LONGEST_ASSIGNMENT,

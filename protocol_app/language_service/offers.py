@@ -19,7 +19,7 @@ from ..core.urls import path_for
 from ..extensions import db
 from . import candidates
 from .models import Assignment, Offer, TranslatorProfile
-from .workflow import GUARDS, STAFFING_STATES
+from .workflow import BINDING_STATES, GUARDS, STAFFING_STATES
 
 
 def staffing(assignment: Assignment, offers: list[Offer]) -> str:
@@ -84,7 +84,7 @@ def lock(assignment: Assignment) -> Assignment:
 
 def live_offers(assignment: Assignment) -> list[Offer]:
     """Offers still open or accepted: the translators who must hear about a change."""
-    return [o for o in offers_of(assignment) if o.state in ("offered", "accepted")]
+    return [o for o in offers_of(assignment) if o.state in BINDING_STATES]
 
 
 def sync_staffing(assignment: Assignment, *, actor) -> None:

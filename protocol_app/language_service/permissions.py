@@ -6,13 +6,14 @@ from ..core.permissions import Permission, user_has
 from ..core.time import now_utc
 from .models import Assignment, Offer
 from .offers import offers_of
+from .workflow import OfferState
 
 
 def offer_is_live(offer: Offer) -> bool:
     """An offer still to be answered (before the assignment begins) or accepted."""
-    if offer.state == "accepted":
+    if offer.state == OfferState.ACCEPTED.value:
         return True
-    if offer.state != "offered":
+    if offer.state != OfferState.OFFERED.value:
         return False  # declined or withdrawn: the translator is out of this assignment
     begins = offer.assignment.starts_at or offer.assignment.deadline
     return begins is None or begins > now_utc()  # unanswered until it began: expired

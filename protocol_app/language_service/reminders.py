@@ -17,6 +17,7 @@ from ..core.urls import path_for
 from ..extensions import db
 from .models import Assignment, Offer
 from .offers import offers_of, staffing
+from .workflow import AssignmentState
 
 OFFER_REMINDER = timedelta(hours=48)
 OFFER_ESCALATION = timedelta(hours=72)
@@ -53,7 +54,7 @@ def warn_understaffed() -> int:
     now = now_utc()
     created = 0
     soon = db.session.scalars(sa.select(Assignment).where(
-        Assignment.state != "cancelled", Assignment.kind == "interpreting", Assignment.starts_at > now,
+        Assignment.state != AssignmentState.CANCELLED.value, Assignment.kind == "interpreting", Assignment.starts_at > now,
         Assignment.starts_at <= now + STAFFING_WARNING)).all()
     managers = users_with_role(Role.MANAGER)
     for assignment in soon:
@@ -78,7 +79,7 @@ def remind_deadline() -> int:
     rows = db.session.execute(
         sa.select(Offer, Assignment).join(Assignment, Assignment.id == Offer.assignment_id).where(
             Offer.state == "accepted", Assignment.kind == "written", Assignment.delivered_at.is_(None),
-            Assignment.state != "cancelled", Assignment.deadline > now,
+            Assignment.state != AssignmentState.CANCELLED.value, Assignment.deadline > now,
             Assignment.deadline <= now + DEADLINE_WARNING)).all()
     for offer, assignment in rows:
         if create_once(f"translation-deadline:{assignment.id}:{offer.id}", rule="translation-deadline",

@@ -300,11 +300,10 @@ def format_when(assignment: Assignment) -> str:
 def update_from_programme_item(item, *, actor) -> Assignment | None:
     """A visit's programme item moved: its assignment follows (time, place) and tells the translators."""
     assignment = assignment_for_item(item.id)
-    if assignment is None or assignment.state not in STAFFING_STATES:
+    if assignment is None:
         return None
-    update_assignment(assignment, actor=actor, values={
-        "starts_at": item.starts_at, "ends_at": item.ends_at, "venue_id": item.venue_id, "location": item.location})
-    return assignment
+    return update_booking(assignment.id, actor=actor, starts_at=item.starts_at, ends_at=item.ends_at,
+                          location=item.location, venue_id=item.venue_id)
 
 
 @transactional
@@ -382,13 +381,14 @@ def summaries_for_assignments(assignment_ids) -> dict[int, dict]:
 
 
 @transactional
-def update_booking(assignment_id: int, *, actor, starts_at, ends_at, location=None) -> Assignment | None:
+def update_booking(assignment_id: int, *, actor, starts_at, ends_at, location=None,
+                   venue_id=None) -> Assignment | None:
     """Another area's item moved: its booking follows (time, place) and the translators are told."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or assignment.state not in STAFFING_STATES:
         return None
     update_assignment(assignment, actor=actor, values={"starts_at": starts_at, "ends_at": ends_at,
-                                                        "location": location})
+                                                        "location": location, "venue_id": venue_id})
     return assignment
 
 

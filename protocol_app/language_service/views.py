@@ -36,7 +36,7 @@ from .forms import (
 )
 from .models import Absence, Assignment, AvailabilityWindow, LanguageSkill, Offer, TranslatorProfile
 from .permissions import offer_is_live
-from .workflow import STAFFING_STATES
+from .workflow import STAFFING_STATES, AssignmentState
 
 bp = Blueprint("translations", __name__, url_prefix="/translations", template_folder="templates")
 
@@ -58,7 +58,7 @@ def _assignment(reference: str) -> Assignment:
 def index():
     """The coming assignments with their staffing state (open, offered, partly staffed, staffed)."""
     upcoming = db.session.scalars(
-        sa.select(Assignment).where(Assignment.state != "cancelled",
+        sa.select(Assignment).where(Assignment.state != AssignmentState.CANCELLED.value,
                                     sa.func.coalesce(Assignment.starts_at, Assignment.deadline) >= now_utc())
         .order_by(sa.func.coalesce(Assignment.starts_at, Assignment.deadline)).limit(200)).all()
     by_assignment: dict[int, list[Offer]] = {}

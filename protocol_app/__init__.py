@@ -42,6 +42,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _register_policies(app)
     _register_request_hooks(app)
 
     from .cli import register_cli
@@ -121,6 +122,21 @@ def _import_models() -> None:
     from .language_service import reminders as _language_reminders  # noqa: F401
     from .visits import models as _visits  # noqa: F401
     from .visits import reminders as _visit_reminders  # noqa: F401
+
+
+def _register_policies(app: Flask) -> None:
+    """Each domain's `permissions` module for templates, so that a page asks the same policy as
+    its view: ``{% if policies.honours.can_edit(current_user, case) %}``."""
+    from types import SimpleNamespace
+
+    from .emigrants import permissions as emigrants
+    from .events import permissions as events
+    from .honours import permissions as honours
+    from .language_service import permissions as language_service
+    from .visits import permissions as visits
+
+    app.jinja_env.globals["policies"] = SimpleNamespace(
+        visits=visits, events=events, honours=honours, language_service=language_service, emigrants=emigrants)
 
 
 def _register_blueprints(app: Flask) -> None:

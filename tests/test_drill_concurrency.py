@@ -220,8 +220,8 @@ def test_two_managers_deciding_one_honours_step_at_once(committing_app, server):
         db.session.remove()
     people = [Person(server.url).log_in(e) for e in ("referatsleitung@example.org", "abteilungsleitung@example.org")]
     codes = _race(server, people, f"/honours/{reference}/decide",
-                  [{"action": "approve_step", "version": version},
-                   {"action": "return_step", "version": version, "comment": "Bitte ergänzen"}],
+                  [{"action": "approve", "version": version},
+                   {"action": "return", "version": version, "comment": "Bitte ergänzen"}],
                   token_from=f"/honours/{reference}")
     assert codes in ([200, 409], [302, 409])
     assert _log_count(committing_app, "nomination", "approve") + _log_count(

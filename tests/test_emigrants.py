@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import time_machine
 
 from protocol_app.core.errors import DomainError, ValidationFailed
-from protocol_app.emigrants import services
+from protocol_app.emigrants import duplicates, services, waiting_list
 from protocol_app.emigrants.models import Application, HistoricalParticipant
 from protocol_app.extensions import db
 from protocol_app.reference_data import load_reference_data
@@ -126,12 +126,12 @@ def test_the_duplicate_check_finds_transliterated_names_and_needs_reasoned_decis
         actor = _user("team@example.org")
         earlier = services.create_application(actor=actor, values=_values(name="Ruth Schwartz", birth_name=None))
         application = services.create_application(actor=actor, values=_values())
-        matches = services.possible_duplicates(application)
+        matches = duplicates.possible_duplicates(application)
         found = {(m.kind, m.name) for m in matches}
         assert ("participant", "Ruth Shvarts") in found and ("application", "Ruth Schwartz") in found
         assert not any(m.name == "Miriam Cohen" for m in matches)
         with pytest.raises(ValidationFailed, match="Grund"):
-            services.decide_duplicate(application, actor=actor, kind="participant", match_id=matches[0].id,
+            duplicates.decide_duplicate(application, actor=actor, kind="participant", match_id=matches[0].id,
                                       same_person=False, reason=" ")
         application.berlin_born_or_resident = application.persecuted_or_forced_labour = True
         application.not_visited_before = True
@@ -140,7 +140,7 @@ def test_the_duplicate_check_finds_transliterated_names_and_needs_reasoned_decis
         with pytest.raises(NotAllowed, match="Duplikat"):
             services.move(application, "check", actor=actor)
         for match in matches:
-            services.decide_duplicate(application, actor=actor, kind=match.kind, match_id=match.id,
+            duplicates.decide_duplicate(application, actor=actor, kind=match.kind, match_id=match.id,
                                       same_person=False, reason="Anderer Geburtsort laut Urkunde")
         services.move(application, "check", actor=actor)
         assert application.state == "checked" and earlier.state == "received"
@@ -159,12 +159,12 @@ def test_the_waiting_list_puts_the_oldest_ill_and_hardship_cases_first_with_reas
             application.state = "waiting"  # the process itself is tested above
             made[name] = application
         db.session.flush()
-        order = [a.name for a, _score, _why in services.waiting_list()]
+        order = [a.name for a, _score, _why in waiting_list.waiting_list()]
         assert order == ["Alt", "Krank", "Härtefall", "Jung"]  # 99 y: 38 points; 86 y ill: 12+20; hardship 15
         with pytest.raises(ValidationFailed, match="Grund"):
-            services.set_override(made["Jung"], actor=actor, points=100, reason="")
-        services.set_override(made["Jung"], actor=actor, points=100, reason="Letzte Gelegenheit vor Umzug ins Heim")
-        rows = services.waiting_list()
+            waiting_list.set_override(made["Jung"], actor=actor, points=100, reason="")
+        waiting_list.set_override(made["Jung"], actor=actor, points=100, reason="Letzte Gelegenheit vor Umzug ins Heim")
+        rows = waiting_list.waiting_list()
         assert rows[0][0].name == "Jung" and "Letzte Gelegenheit" in str(rows[0][2][0])
         db.session.commit()
     table = team.get("/emigrants/waiting-list").get_data(as_text=True).split('data-testid="waiting-list"')[1]
@@ -191,7 +191,7 @@ def test_the_duplicate_check_keeps_its_query_count_as_the_participants_grow(app,
         with app.app_context():
             application = db.session.get(Application, application_id)
             with count_queries() as statements:
-                services.possible_duplicates(application)
+                duplicates.possible_duplicates(application)
             return len(statements)
 
     assert measure(grow(5)) == measure(grow(300))
@@ -208,7 +208,7 @@ def test_the_subject_access_export_holds_every_piece_and_no_table_is_forgotten(a
                                        companion_name="David Schwarz"), token_from="/emigrants/new")
     with app.app_context():
         application = db.session.scalar(sa.select(Application))
-        reference, match = application.reference, services.possible_duplicates(application)[0]
+        reference, match = application.reference, duplicates.possible_duplicates(application)[0]
     page = f"/emigrants/{reference}"
     post(team, f"{page}/duplicates/{match.kind}/{match.id}", {"verdict": "different", "reason": "Andere Eltern"},
          token_from=page)

@@ -101,14 +101,14 @@ def test_the_decision_panel_walks_the_chain_with_the_four_eyes_rule(people):
         page = head_of_unit.get(f"/honours/{reference}").get_data(as_text=True)
         assert 'data-rule="cap" data-passed="yes"' in page and "Diesen Schritt befürworten" in page
         assert "Diesen Schritt befürworten" not in reviewer.get(f"/honours/{reference}").get_data(as_text=True)
-        returned = _decide(head_of_unit, reference, "return_to_review", comment="")
+        returned = _decide(head_of_unit, reference, "return", comment="")
         assert "Bitte begründen Sie diesen Schritt." in returned
-        _decide(head_of_unit, reference, "approve_step", comment="Einverstanden")
+        _decide(head_of_unit, reference, "approve", comment="Einverstanden")
         page = head_of_unit.get(f"/honours/{reference}").get_data(as_text=True)
         assert "Vier-Augen-Prinzip: Sie haben bereits einen anderen Schritt" in page
-        refused = _decide(head_of_unit, reference, "approve_step")  # forged: the button is not even shown
+        refused = _decide(head_of_unit, reference, "approve")  # forged: the button is not even shown
         assert "Vier-Augen-Prinzip" in refused
-        assert "Dem Senat vorgeschlagen" in _decide(head_of_department, reference, "approve_step")
+        assert "Dem Senat vorgeschlagen" in _decide(head_of_department, reference, "approve")
         missing = _decide(reviewer, reference, "record_approval")
         assert "Bitte Datum und Aktenzeichen des Senatsbeschlusses eingeben." in missing
         done = _decide(reviewer, reference, "record_approval", decision_date="2026-03-01",

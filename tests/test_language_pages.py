@@ -182,3 +182,26 @@ def test_the_assignment_follows_its_programme_item_and_the_booked_interpreter_is
                 START + timedelta(hours=1), START + timedelta(hours=3), "Rotes Rathaus")
             told = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == anna.id)).all()
             assert any(f"{moved.reference} wurde geändert" in m and "Rotes Rathaus" in m for m in told), told
+
+
+def test_a_removed_visit_item_cancels_its_booking_and_the_interpreter_is_told(office):
+    from protocol_app.core.notifications.models import Notification
+    from protocol_app.language_service import offers
+
+    with time_machine.travel(NOW, tick=False):
+        reference, item_id = _visit_with_interpreter_need(office)
+        officer = _client(office, "referent@example.org")
+        post(officer, f"/translations/from-programme-item/{item_id}", {}, token_from=f"/visits/{reference}")
+        with office.app_context():
+            assignment = db.session.scalar(sa.select(Assignment))
+            anna = user_by_name("Anna Englisch")
+            profile = db.session.scalar(sa.select(TranslatorProfile).where(TranslatorProfile.user_id == anna.id))
+            (offer,) = offers.make_offers(assignment, [profile.id], actor=user_by_name("Rainer Referent"))
+            offers.answer(offer, actor=anna, accept=True)
+            item = db.session.get(visit_services.VisitProgrammeItem, item_id)
+            visit_services.delete_programme_item(item, actor=user_by_name("Rainer Referent"))
+            db.session.commit()
+            gone = db.session.scalar(sa.select(Assignment))
+            assert gone.state == "cancelled" and "Mittagessen mit Tischrede" in gone.cancel_reason
+            told = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == anna.id)).all()
+            assert any(f"{gone.reference} wurde abgesagt" in m for m in told), told

@@ -46,6 +46,10 @@ class Transition:
     #: What the step does to the record besides its state (e.g. the next approval step),
     #: applied by the engine in the same transaction: effect(record, actor).
     effect: Callable | None = None
+    #: For one decision with several outcomes (approving the last step proposes the case):
+    #: rows of the same action are tried in order and the first whose `when(record)` holds is
+    #: taken. A condition on the record, never on the actor (that is the guard's job).
+    when: Callable | None = None
 
 
 def transition(
@@ -60,6 +64,7 @@ def transition(
     requires_comment: bool = False,
     by_link: bool = False,
     effect: Callable | None = None,
+    when: Callable | None = None,
 ) -> Transition:
     """Declare one row of a transition table.
 
@@ -73,7 +78,7 @@ def transition(
         raise ValueError(f"transition {action}: say who may take it (permission=…)")
     return Transition(
         sources, action, target, frozenset(roles), label or action, guard, requires_comment, by_link, permissions,
-        effect,
+        effect, when,
     )
 
 
@@ -93,12 +98,22 @@ class Workflow:
             unknown = (t.sources | {t.target}) - valid
             if unknown:
                 raise ValueError(f"{self.name}: unknown states {sorted(unknown)} in {t.action}")
+        for i, t in enumerate(self.transitions):
+            later = [u for u in self.transitions[i + 1:] if u.action == t.action and u.sources & t.sources]
+            if later and t.when is None:
+                raise ValueError(f"{self.name}: {t.action} has a later row that can never be reached")
 
-    def find(self, state: str, action: str) -> Transition | None:
+    def find(self, obj, action: str) -> Transition | None:
+        """The row `action` takes from the record's state (the first whose condition holds)."""
+        state = self.state_of(obj)
         for t in self.transitions:
-            if t.action == action and state in t.sources:
+            if t.action == action and state in t.sources and (t.when is None or t.when(obj)):
                 return t
         return None
+
+    def actions(self) -> list[str]:
+        """Every action of the table once, in table order (the decisions a view can offer)."""
+        return list(dict.fromkeys(t.action for t in self.transitions))
 
     def state_of(self, obj) -> str:
         return getattr(obj, self.state_attr)
@@ -114,13 +129,14 @@ class Workflow:
             return t.guard(obj, actor)
         return None
 
+    def candidates(self, obj) -> list[Transition]:
+        """One row per action possible from the record's state, whoever acts."""
+        found = (self.find(obj, action) for action in self.actions())
+        return [t for t in found if t is not None]
+
     def available(self, obj, actor) -> list[Transition]:
-        """Return the transitions `actor` may take from the object's current state."""
-        return [
-            t
-            for t in self.transitions
-            if self.state_of(obj) in t.sources and self.refusal(obj, t, actor) is None
-        ]
+        """Return the transitions `actor` may take from the object's current state (one per action)."""
+        return [t for t in self.candidates(obj) if self.refusal(obj, t, actor) is None]
 
 
 class WorkflowMixin(VersionedMixin):
@@ -188,7 +204,7 @@ def apply(
     wf: Workflow = type(obj).__workflow__
     if expected_version is not None and obj.version != expected_version:
         raise ConcurrentChangeError(_l("This record was changed meanwhile. Please reload it."))
-    t = wf.find(wf.state_of(obj), action)
+    t = wf.find(obj, action)
     if t is None:
         raise DomainError(_l("This step is not possible in the current state."))
     reason = wf.refusal(obj, t, actor)

@@ -26,6 +26,7 @@ from ..core.forms import (
     optional_id,
 )
 from ..directory.forms import country_choices, venue_choices
+from ..programme.forms import InterpreterNeedFields
 from .models import ApplicantCategory, DocumentKind, LetterKind, ProgrammeKind
 
 YES_NO = [("", "—"), ("yes", _l("yes")), ("no", _l("no"))]
@@ -164,11 +165,9 @@ class BudgetForm(FlaskForm):
     submit = SubmitField(_l("Set budget"))
 
 
-INTERPRETING_MODE_CHOICES = [("", "—"), ("consecutive", _l("Consecutive")), ("whispered", _l("Whispered")),
-                             ("simultaneous", _l("Simultaneous"))]
 
 
-class StayItemForm(FlaskForm):
+class StayItemForm(InterpreterNeedFields, FlaskForm):
     kind = SelectField(_l("Kind of item"), choices=ProgrammeKind.choices())
     title = PlainTextField(_l("Title (empty: the kind)"), validators=[Optional(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[
@@ -177,9 +176,6 @@ class StayItemForm(FlaskForm):
         DataRequired(_l("Please enter the end as date and time."))])
     location = PlainTextField(_l("Place"), validators=[Optional(), Length(max=300)])
     venue_id = SelectField(_l("Room of the office (checked for double booking)"), coerce=optional_id, default=0)
-    interpreter_language = PlainTextField(_l("Interpreter for (ISO code, empty: none)"),
-                                          validators=[Optional(), Length(max=3)])
-    interpreter_mode = SelectField(_l("Interpreting mode"), choices=INTERPRETING_MODE_CHOICES, default="")
     conflict_reason = PlainTextField(_l("Reason for saving despite a double booking"),
                                      validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Add to the programme"))

@@ -20,6 +20,7 @@ from ..core.files import AttachmentMixin
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
+from ..programme import InterpreterNeedMixin, interpreter_need_complete
 from .workflow import APPLICATION_WORKFLOW, ApplicationState
 
 REFERENCE_PREFIX = "EP"
@@ -314,7 +315,7 @@ class ProgrammeKind(LabelledEnum):
     OTHER = "other", _l("Other")
 
 
-class StayProgrammeItem(db.Model):
+class StayProgrammeItem(InterpreterNeedMixin, db.Model):
     """One item of the week in Berlin; an interpreter need is handed to the Sprachendienst."""
 
     __tablename__ = "emigrant_programme_items"
@@ -331,17 +332,11 @@ class StayProgrammeItem(db.Model):
     venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"), index=True)
     #: Why the item was saved despite a double booking (None: no conflict).
     conflict_reason: Mapped[str | None] = mapped_column(sa.Text)
-    #: ISO 639-1 code of the language to interpret from German, if an interpreter is needed.
-    interpreter_language: Mapped[str | None] = mapped_column(sa.String(3))
-    interpreter_mode: Mapped[str | None] = mapped_column(sa.String(15))
-    #: The Sprachendienst's booking for the need, once handed over.
-    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignments.id", ondelete="SET NULL"),
-                                                      unique=True)
 
     __table_args__ = (
         enum_check("kind", ProgrammeKind),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        sa.CheckConstraint("(interpreter_language IS NULL) = (interpreter_mode IS NULL)", name="interpreter_complete"),
+        interpreter_need_complete(),
     )
 
     @property

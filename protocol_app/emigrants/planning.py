@@ -17,10 +17,11 @@ from ..core.errors import DomainError, ValidationFailed
 from ..core.time import BERLIN
 from ..extensions import db
 from .models import Application, StayPlan, StayProgrammeItem, TravelBooking, YearBudget
+from .workflow import ApplicationState
 
 #: A visit lasts a week.
 USUAL_LENGTH = timedelta(days=7)
-PLANNABLE_STATES = ("invited", "confirmed", "travel_booked")
+PLANNABLE_STATES = (ApplicationState.INVITED, ApplicationState.CONFIRMED, ApplicationState.TRAVEL_BOOKED)
 
 
 @dataclass(frozen=True)

@@ -15,31 +15,27 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from ..auth.services import users_with_role
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
-from ..core.languages import check_language
-from ..core.notifications.services import notify
-from ..core.permissions import Role
-from ..core.urls import path_for
 from ..directory.models import Venue
 from ..extensions import db
-from ..language_service import services as language_service
-from ..language_service.models import Assignment, AssignmentKind, ServiceMode
+from ..language_service import interpreting
+from ..language_service.models import Assignment
 from ..programme import (
     Conflict,
     ConflictsFound,
     check_double_booking,
+    check_interpreter_need,
     check_item_times,
     overlaps,
     register_occupancy,
 )
 from .models import Application, ProgrammeKind, StayProgrammeItem
 from .planning import plan_of, require_plannable
+from .workflow import ApplicationState
 
 #: Interpreting modes the team can ask for (a written translation is not a programme item).
-INTERPRETING_MODES = (ServiceMode.CONSECUTIVE.value, ServiceMode.WHISPERED.value, ServiceMode.SIMULTANEOUS.value)
 
 
 def items_of(application: Application) -> list[StayProgrammeItem]:
@@ -57,21 +53,11 @@ def _check(application: Application, kind: str, starts_at: datetime, ends_at: da
     if kind not in {k.value for k in ProgrammeKind}:
         raise ValidationFailed(_l("Please choose the kind of programme item."), field="kind")
     check_item_times({"starts_at": starts_at, "ends_at": ends_at}, plan.arrives_on, plan.departs_on)
-    if not (interpreter_language or "").strip():
-        if interpreter_mode:
-            raise ValidationFailed(_l("Please give the language to interpret."), field="interpreter_language")
-        return None, None
-    language = check_language(interpreter_language, field="interpreter_language")
-    if language == "de":
-        raise ValidationFailed(_l("The programme is in German; please give the guest's language."),
-                               field="interpreter_language")
-    if interpreter_mode not in INTERPRETING_MODES:
-        raise ValidationFailed(_l("Please choose simultaneous, consecutive or whispered."), field="interpreter_mode")
-    return language, interpreter_mode
+    return check_interpreter_need(interpreter_language, interpreter_mode)
 
 
 #: Cases whose week still takes place: their items occupy venues.
-OCCUPYING_STATES = ("invited", "confirmed", "travel_booked")
+OCCUPYING_STATES = (ApplicationState.INVITED, ApplicationState.CONFIRMED, ApplicationState.TRAVEL_BOOKED)
 SCOPE = "emigrant"
 
 
@@ -103,9 +89,8 @@ def save_item(application: Application, *, actor, kind: str, starts_at: datetime
     language, mode = _check(application, kind, starts_at, ends_at, interpreter_language, interpreter_mode)
     if venue_id and db.session.get(Venue, venue_id) is None:
         raise ValidationFailed(_l("Unknown venue."), field="venue_id")
-    if item is not None and item.assignment_id and item.interpreter_language != language:
-        raise DomainError(_l("The Sprachendienst has booked this item for its language; ask it to cancel the "
-                             "booking before changing the language."))
+    if item is not None:
+        interpreting.require_unbooked_language(item.assignment_id, item.interpreter_language, language)
     moves_booking = item is not None and item.assignment_id and (
         (item.starts_at, item.ends_at, item.location) != (starts_at, ends_at, (location or "").strip() or None))
     try:
@@ -126,7 +111,7 @@ def save_item(application: Application, *, actor, kind: str, starts_at: datetime
     record_event("application.programme_item", actor=actor, target=application, summary=kind)
     if moves_booking:
         # The booking follows the item (the Sprachendienst's interface; its translators are told).
-        language_service.update_booking(item.assignment_id, actor=actor, starts_at=starts_at, ends_at=ends_at,
+        interpreting.update_booking(item.assignment_id, actor=actor, starts_at=starts_at, ends_at=ends_at,
                                         location=item.location)
     return item
 
@@ -143,13 +128,12 @@ def delete_item(application: Application, item: StayProgrammeItem, *, actor) -> 
 
 
 def assignment_values(application: Application, item: StayProgrammeItem) -> dict:
-    """What the Sprachendienst is told: kind, time, place, language and mode — nothing more."""
+    """What the Sprachendienst is told: time, place, language and mode — nothing more."""
     # Not even the case's reference: the Sprachendienst is not of the team and cannot open it.
     with force_locale("de"):  # the Sprachendienst works in German
         title = f"Emigrantenprogramm · {item.kind_label}"
-    return {"kind": AssignmentKind.INTERPRETING.value, "title": title, "language": item.interpreter_language,
-            "mode": item.interpreter_mode, "starts_at": item.starts_at, "ends_at": item.ends_at,
-            "location": item.location,
+    return {"title": title, "language": item.interpreter_language, "mode": item.interpreter_mode,
+            "starts_at": item.starts_at, "ends_at": item.ends_at, "location": item.location,
             "notes": "Angefragt vom Team Emigrantenprogramm; Rückfragen bitte an das Team."}
 
 
@@ -161,22 +145,18 @@ def request_interpreting(application: Application, item: StayProgrammeItem, *, a
         raise DomainError(_l("This programme item does not ask for an interpreter."))
     if item.assignment_id:
         raise DomainError(_l("The interpreter for this item has been requested already."))
-    assignment = language_service.create_assignment(actor=actor, values=assignment_values(application, item),
-                                                    without_officer=True)
+    assignment = interpreting.request(actor=actor, for_other_team=_l("The emigrant programme"),
+                                      **assignment_values(application, item))
     item.assignment_id = assignment.id
     db.session.flush()
     record_event("application.interpreting_requested", actor=actor, target=application,
                  summary=assignment.reference)
-    for officer in users_with_role(Role.OFFICER):
-        notify(officer, lambda a=assignment: _l("The emigrant programme asks for interpreting: %(reference)s.",
-                                                reference=a.reference),
-               link=path_for("translations.assignment", reference=assignment.reference))
     return assignment
 
 
 def interpreting_of(items: list[StayProgrammeItem]) -> dict[int, dict]:
     """{item id: the Sprachendienst's staffing and accepted interpreters} for the case page."""
-    summaries = language_service.summaries_for_assignments([i.assignment_id for i in items])
+    summaries = interpreting.summaries([i.assignment_id for i in items])
     return {i.id: summaries[i.assignment_id] for i in items if i.assignment_id in summaries}
 
 
@@ -186,4 +166,4 @@ def forget_in_bookings(application: Application) -> None:
     Sprachendienst's own interface, not its tables."""
     ids = [i.assignment_id for i in items_of(application) if i.assignment_id]
     if ids:
-        language_service.anonymise_assignments(ids, title="Emigrantenprogramm")
+        interpreting.anonymise(ids, title="Emigrantenprogramm")

@@ -18,7 +18,7 @@ from ..core.urls import path_for
 from ..core.workflow import TransitionLog
 from ..extensions import db
 from .models import Application, StayPlan, TravelBooking
-from .workflow import APPLICATION_WORKFLOW
+from .workflow import APPLICATION_WORKFLOW, ApplicationState
 
 SILENCE = timedelta(days=30)
 TRAVEL_CHECK = timedelta(days=21)
@@ -42,7 +42,7 @@ def remind_unanswered_invitations() -> int:
                   .where(TransitionLog.workflow == APPLICATION_WORKFLOW.name, TransitionLog.action == "invite")
                   .group_by(TransitionLog.object_id).subquery())
     rows = db.session.scalars(sa.select(Application).join(invited_at, invited_at.c.object_id == Application.id)
-                              .where(Application.state == "invited", invited_at.c.at <= cutoff)).all()
+                              .where(Application.state == ApplicationState.INVITED, invited_at.c.at <= cutoff)).all()
     return sum(tell_team(f"emigrants-invitation-unanswered:{a.id}", a, lambda a=a: _l(
         "Application %(reference)s: no answer to the invitation for 30 days.", reference=a.reference))
         for a in rows)
@@ -53,7 +53,7 @@ def remind_missing_bookings() -> int:
     """Travel in 21 days or less with a traveller not yet booked: the team."""
     today = now_utc().date()
     rows = db.session.execute(sa.select(Application, StayPlan).join(StayPlan, StayPlan.application_id == Application.id)
-                              .where(Application.state.in_(("confirmed", "travel_booked")),
+                              .where(Application.state.in_((ApplicationState.CONFIRMED, ApplicationState.TRAVEL_BOOKED)),
                                      StayPlan.arrives_on >= today, StayPlan.arrives_on <= today + TRAVEL_CHECK)).all()
     booked: dict[int, set[str]] = {}
     for application_id, traveller in db.session.execute(sa.select(TravelBooking.application_id, TravelBooking.traveller)

@@ -23,9 +23,9 @@ from .documents import erase_documents
 from .letters import letters_of
 from .models import AnonymousStatistic, Application, GeneratedLetter, RetentionSettings
 from .programme import forget_in_bookings
-from .workflow import APPLICATION_WORKFLOW
+from .workflow import APPLICATION_WORKFLOW, ApplicationState
 
-ENDED_STATES = ("closed", "rejected", "withdrawn")
+ENDED_STATES = (ApplicationState.CLOSED, ApplicationState.REJECTED, ApplicationState.WITHDRAWN)
 
 
 def years_before(moment, years: int):
@@ -54,7 +54,7 @@ def mailing_list() -> list[Application]:
     """Participants who agreed to receive the magazine and have not withdrawn."""
     return list(db.session.scalars(sa.select(Application).where(
         Application.mailing_consent_at.is_not(None), Application.mailing_withdrawn_at.is_(None),
-        Application.state.in_(("visited", "closed"))).order_by(Application.country_code, Application.name)))
+        Application.state.in_((ApplicationState.VISITED, ApplicationState.CLOSED))).order_by(Application.country_code, Application.name)))
 
 
 def settings() -> RetentionSettings:

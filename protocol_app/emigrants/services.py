@@ -1,18 +1,14 @@
-"""Rules of the emigrant programme: applications, the duplicate and eligibility check, the
-waiting list's priority, and the import of historical participants.
+"""Rules of the emigrant programme's applications: recording, changing and moving a case
+(the duplicate check is `duplicates`, the waiting list `waiting_list`).
 
 Every function takes the acting user, runs in one SAVEPOINT and is audited; audit entries
 name the application by reference only, never the person or their health."""
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from rapidfuzz import fuzz
 
 from ..core import workflow
 from ..core.audit import changes_of, record_event
@@ -20,20 +16,16 @@ from ..core.db import check_version, transactional
 from ..core.errors import ValidationFailed
 from ..core.languages import check_language
 from ..core.references import next_number
-from ..core.time import now_utc, today_berlin
+from ..core.time import today_berlin
 from ..directory.models import Country
 from ..extensions import db
 from .models import (
     REFERENCE_PREFIX,
     ApplicantCategory,
     Application,
-    DuplicateDecision,
-    HistoricalParticipant,
-    PriorityWeights,
 )
 from .planning import check_companion_born_before, plan_of
 from .retention import mark_ended
-from .workflow import GUARDS, ApplicationState
 
 FIELDS = ("category", "name", "birth_name", "birth_date", "birth_place", "address", "country_code", "language",
           "berlin_connection", "emigration", "declaration_signed", "contact_name", "contact_relation",
@@ -124,172 +116,3 @@ def move(application: Application, action: str, *, actor, comment=None, expected
     workflow.apply(application, action, actor=actor, comment=comment, expected_version=expected_version)
     mark_ended(application)
     db.session.flush()
-
-
-# --- the duplicate check ----------------------------------------------------------------
-
-#: Name similarity (0–100) from which a record counts as a possible match.
-MATCH_SAME_DAY = 75
-MATCH_SAME_YEAR = 88
-
-
-def normalise(name: str | None) -> str:
-    """A name as the check compares it: no accents, lower case, common transliterations folded."""
-    text = unicodedata.normalize("NFKD", (name or "").replace("ß", "ss")).encode("ascii", "ignore").decode()
-    text = text.lower()
-    for written, said in (("sch", "sh"), ("tz", "z"), ("ph", "f"), ("ck", "k"), ("w", "v"), ("y", "i"),
-                          ("j", "i"), ("th", "t"), ("ae", "a"), ("oe", "o"), ("ue", "u")):
-        text = text.replace(written, said)
-    return " ".join(text.replace("-", " ").split())
-
-
-def _similarity(names_a: list[str], names_b: list[str]) -> int:
-    return int(max((fuzz.token_sort_ratio(a, b) for a in names_a if a for b in names_b if b), default=0))
-
-
-@dataclass
-class Match:
-    kind: str
-    id: int
-    name: str
-    birth_date: date | None
-    detail: str
-    score: int
-    decision: DuplicateDecision | None = None
-
-
-def possible_duplicates(application: Application) -> list[Match]:
-    """Earlier applicants and historical participants who may be this person, in three queries.
-
-    Candidates are found by date of birth (or birth year for old records), then compared by
-    name and birth name with transliterations folded, so "Schwarz" meets "Shvarts".
-    """
-    mine = [normalise(application.name), normalise(application.birth_name)]
-    born = application.birth_date
-    matches = []
-    for other in db.session.scalars(sa.select(Application).where(
-            Application.id != application.id, Application.birth_date == born)):
-        score = _similarity(mine, [normalise(other.name), normalise(other.birth_name)])
-        if score >= MATCH_SAME_DAY:
-            matches.append(Match("application", other.id, other.name, other.birth_date,
-                                 f"{other.reference} · {other.state_label}", score))
-    for person in db.session.scalars(sa.select(HistoricalParticipant).where(
-            HistoricalParticipant.birth_year == born.year)):
-        same_day = person.birth_date == born
-        score = _similarity(mine, [normalise(person.name), normalise(person.birth_name)])
-        if score >= (MATCH_SAME_DAY if same_day else MATCH_SAME_YEAR):
-            matches.append(Match("participant", person.id, person.name, person.birth_date,
-                                 str(_l("visited in %(year)s", year=person.visit_year or "?")), score))
-    decisions = {(d.match_kind, d.match_id): d for d in db.session.scalars(
-        sa.select(DuplicateDecision).where(DuplicateDecision.application_id == application.id))}
-    for match in matches:
-        match.decision = decisions.get((match.kind, match.id))
-    return sorted(matches, key=lambda m: -m.score)
-
-
-@transactional
-def decide_duplicate(application: Application, *, actor, kind: str, match_id: int, same_person: bool,
-                     reason: str) -> DuplicateDecision:
-    """Confirm or dismiss a possible match; either way with a reason."""
-    if not (reason or "").strip():
-        raise ValidationFailed(_l("Please give the reason for your decision."), field="reason")
-    if (kind, match_id) not in {(m.kind, m.id) for m in possible_duplicates(application)}:
-        raise ValidationFailed(_l("This record is not among the possible matches."))
-    decision = db.session.scalar(sa.select(DuplicateDecision).where(
-        DuplicateDecision.application_id == application.id, DuplicateDecision.match_kind == kind,
-        DuplicateDecision.match_id == match_id))
-    if decision is None:
-        decision = DuplicateDecision(application_id=application.id, match_kind=kind, match_id=match_id)
-        db.session.add(decision)
-    decision.verdict = "same_person" if same_person else "different"
-    decision.reason = reason.strip()[:500]
-    decision.decided_by_id, decision.decided_at = actor.id, now_utc()
-    db.session.flush()
-    record_event("application.duplicate_decision", actor=actor, target=application,
-                 summary=f"{kind} {match_id}: {decision.verdict}")
-    return decision
-
-
-def _check_guard(application: Application, actor):
-    """An application is "checked" when every possible match is settled and eligibility is answered yes."""
-    open_matches = [m for m in possible_duplicates(application) if m.decision is None]
-    if open_matches:
-        return _l("Please decide on every possible duplicate first (%(n)s open).", n=len(open_matches))
-    if any(m.decision.verdict == "same_person" for m in possible_duplicates(application)):
-        return _l("The applicant is the same person as an earlier applicant or participant.")
-    if not (application.berlin_born_or_resident and application.persecuted_or_forced_labour
-            and application.not_visited_before):
-        return _l("Please record the eligibility questions with their evidence first.")
-    return None
-
-
-GUARDS["check"] = _check_guard
-
-
-# --- the waiting list ---------------------------------------------------------------------
-
-
-def weights() -> PriorityWeights:
-    return db.session.scalar(sa.select(PriorityWeights)) or PriorityWeights(per_year=2, age_from=80, health=20,
-                                                                            hardship=15)
-
-
-def priority(application: Application, rule: PriorityWeights, on: date) -> tuple[int, list]:
-    """The priority score from age, health and hardship, with its reasons."""
-    born = application.birth_date
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    reasons, score = [], 0
-    if age > rule.age_from:
-        score += (age - rule.age_from) * rule.per_year
-        reasons.append(_l("age %(age)s: %(points)s points", age=age, points=(age - rule.age_from) * rule.per_year))
-    if application.health_flag:
-        score += rule.health
-        reasons.append(_l("health: %(points)s points", points=rule.health))
-    if application.hardship_flag:
-        score += rule.hardship
-        reasons.append(_l("hardship: %(points)s points", points=rule.hardship))
-    return score, reasons
-
-
-def waiting_list(on: date | None = None) -> list[tuple[Application, int, list]]:
-    """The waiting list, highest priority first; an override replaces the score, with its reason."""
-    on = on or today()
-    rule = weights()
-    rows = []
-    for application in db.session.scalars(sa.select(Application).where(Application.state == ApplicationState.WAITING.value)):
-        score, reasons = priority(application, rule, on)
-        if application.priority_override is not None:
-            score = application.priority_override
-            reasons = [_l("set to %(points)s by the team: %(reason)s", points=score,
-                          reason=application.override_reason)]
-        rows.append((application, score, reasons))
-    return sorted(rows, key=lambda row: (-row[1], row[0].birth_date))
-
-
-@transactional
-def set_override(application: Application, *, actor, points: int | None, reason: str | None) -> None:
-    """Place an applicant by hand (audited); clearing the override needs no reason."""
-    if points is not None and not (reason or "").strip():
-        raise ValidationFailed(_l("Please give the reason for placing the applicant by hand."), field="reason")
-    if points is not None and not 0 <= points <= 1000:
-        raise ValidationFailed(_l("Please enter 0 to 1000 points."), field="points")
-    application.priority_override = points
-    application.override_reason = reason.strip()[:500] if points is not None else None
-    db.session.flush()
-    record_event("application.priority_override", actor=actor, target=application,
-                 summary=f"{points}" if points is not None else "cleared")
-
-
-@transactional
-def set_weights(*, actor, per_year: int, age_from: int, health: int, hardship: int) -> PriorityWeights:
-    """Admins adjust the weights of the priority score."""
-    if min(per_year, health, hardship) < 0 or not 0 <= age_from <= 120:
-        raise ValidationFailed(_l("Weights cannot be negative; the age threshold lies between 0 and 120."))
-    rule = db.session.scalar(sa.select(PriorityWeights))
-    if rule is None:
-        rule = PriorityWeights()
-        db.session.add(rule)
-    rule.per_year, rule.age_from, rule.health, rule.hardship = per_year, age_from, health, hardship
-    db.session.flush()
-    record_event("emigrants.weights", actor=actor, summary=f"{per_year}/{age_from}/{health}/{hardship}")
-    return rule

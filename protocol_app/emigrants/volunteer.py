@@ -26,11 +26,12 @@ from ..core.time import now_utc, today_berlin
 from ..extensions import db
 from .models import Application, StayPlan
 from .reminders import tell_team
+from .workflow import ApplicationState
 
 #: The programme goes to the volunteer this many days before arrival.
 NOTICE = timedelta(days=3)
 #: States in which the guest is coming (or, for the link, is here).
-COMING_STATES = ("confirmed", "travel_booked")
+COMING_STATES = (ApplicationState.CONFIRMED, ApplicationState.TRAVEL_BOOKED)
 LINK_STATES = (*COMING_STATES, "visited")
 
 

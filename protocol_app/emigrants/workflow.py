@@ -26,12 +26,20 @@ class ApplicationState(LabelledEnum):
 OPEN_STATES = ("received", "checked", "waiting", "invited", "confirmed", "travel_booked")
 TEAM = Permission.EMIGRANTS_ACCESS
 
-#: Guards filled in by `emigrants.services` (the duplicate check must be settled before "checked").
-GUARDS: dict = {}
+
+
+def duplicates_settled(application, actor):
+    """Guard of "checked": every possible duplicate decided, none the same person, eligibility answered."""
+    from .duplicates import (
+        check_settled,  # the check queries the registers (models, which import this table)
+    )
+
+    return check_settled(application, actor)
+
 
 APPLICATION_WORKFLOW = Workflow("application", ApplicationState, [
     transition("received", "check", "checked", permission=TEAM, label=_l("Checked: eligible"),
-               guard=lambda a, actor: GUARDS["check"](a, actor)),
+               guard=duplicates_settled),
     transition("checked", "wait", "waiting", permission=TEAM, label=_l("Place on the waiting list")),
     transition("waiting", "invite", "invited", permission=TEAM, label=_l("Invite")),
     transition("invited", "confirm", "confirmed", permission=TEAM, label=_l("Invitation accepted")),

@@ -14,6 +14,7 @@ from ..core.time import now_utc
 from ..extensions import db
 from .guests import precedence_order
 from .models import Event, Guest, GuestStatus
+from .workflow import EventState
 
 #: Who is expected at the door.
 EXPECTED = (GuestStatus.ACCEPTED.value, GuestStatus.INVITED.value)
@@ -29,7 +30,7 @@ def search(event: Event, query: str, limit: int = 30) -> list[Guest]:
 
 
 def _require_day(event: Event) -> None:
-    if event.state not in ("invitations_sent", "held"):
+    if event.state not in (EventState.INVITATIONS_SENT, EventState.HELD):
         raise DomainError(_l("Check-in is open once the invitations have been sent."))
 
 

@@ -38,7 +38,7 @@ from ..directory.forms import address_form_choices, contact_choices, host_choice
 from ..directory.models import GuestCategory
 from ..extensions import db
 from ..programme import DressCode, PressAccess
-from ..programme.forms import ProgrammeItemFormBase
+from ..programme.forms import InterpreterNeedFields, ProgrammeItemFormBase
 from .guests import MAX_COMPANIONS
 from .models import EventKind
 
@@ -77,8 +77,8 @@ class EventForm(VersionedForm):
         self.version.data = event.version
 
 
-class EventProgrammeItemForm(ProgrammeItemFormBase):
-    """An item of an event's programme: the fields every programme item has."""
+class EventProgrammeItemForm(InterpreterNeedFields, ProgrammeItemFormBase):
+    """An item of an event's programme: the fields every programme item has, and an interpreter need."""
 
 
 class CategoryForm(FlaskForm):

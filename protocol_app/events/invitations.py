@@ -25,7 +25,7 @@ from ..extensions import db
 from .guests import precedence_order
 from .models import Event, Guest, GuestStatus, SeatAssignment
 from .services import EVENT_PARTS
-from .workflow import OPEN_STATES, require_open
+from .workflow import OPEN_STATES, EventState, require_open
 
 #: A reply link works until this long after the event has ended.
 LINK_GRACE = timedelta(days=1)
@@ -86,7 +86,7 @@ def send_invitations(event: Event, *, actor) -> dict[int, str]:
         .execution_options(populate_existing=True)
         .order_by(*precedence_order())
     ).all()
-    if not guests and event.state == "planning":
+    if not guests and event.state == EventState.PLANNING:
         raise DomainError(_l("There is nobody on the guest list to invite."))
     tokens = {}
     by_post = []
@@ -106,7 +106,7 @@ def send_invitations(event: Event, *, actor) -> dict[int, str]:
         attach_file(EVENT_PARTS, event, actor=actor, filename=f"einladungen-post-{event.reference}-{stamp}.pdf",
                     data=letters_pdf(event, by_post),
                     description=str(_l("Invitation letters to post (%(n)s)", n=len(by_post))))
-    if event.state == "planning":
+    if event.state == EventState.PLANNING:
         workflow.apply(event, "send_invitations", actor=actor)
     record_event("event.invitations_send", actor=actor, target=event, summary=f"{len(tokens)} invited")
     return tokens

@@ -15,7 +15,13 @@ from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..directory.models import NEUTRAL_SALUTATION, GuestCategory
 from ..extensions import db
-from ..programme import DressCode, PressAccess, ProgrammeItemMixin
+from ..programme import (
+    DressCode,
+    InterpreterNeedMixin,
+    PressAccess,
+    ProgrammeItemMixin,
+    interpreter_need_complete,
+)
 from .workflow import EVENT_WORKFLOW, GUEST_WORKFLOW, EventState, GuestStatus  # noqa: F401 (GuestStatus: the area's name for it)
 
 REFERENCE_PREFIX = "E"
@@ -153,8 +159,9 @@ class EventAttachment(AttachmentMixin, db.Model):
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
 
 
-class EventProgrammeItem(ProgrammeItemMixin, TimestampMixin, db.Model):
-    """A timed item of an event's programme (the same component as a visit's)."""
+class EventProgrammeItem(InterpreterNeedMixin, ProgrammeItemMixin, TimestampMixin, db.Model):
+    """A timed item of an event's programme (the same component as a visit's); an interpreter
+    need is handed to the Sprachendienst."""
 
     __tablename__ = "event_programme_items"
 
@@ -165,6 +172,7 @@ class EventProgrammeItem(ProgrammeItemMixin, TimestampMixin, db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        interpreter_need_complete(),
         enum_check("dress_code", DressCode),
         enum_check("press", PressAccess),
     )

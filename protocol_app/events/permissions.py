@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..core.permissions import Permission, user_has
 from ..core.time import today_berlin
 from .models import Event
+from .workflow import OPEN_STATES
 
 
 def is_embargoed(event: Event) -> bool:
@@ -15,3 +16,23 @@ def is_embargoed(event: Event) -> bool:
 def can_see_guests(user, event: Event) -> bool:
     """Guest lists, seating, letters and attachments: honours roles only during an embargo."""
     return not is_embargoed(event) or user_has(user, Permission.HONOURS_READ)
+
+
+def can_read(user) -> bool:
+    return user_has(user, Permission.EVENT_READ)
+
+
+def can_edit(user, event: Event | None = None) -> bool:
+    """Officers change events still being planned or invited to."""
+    return user_has(user, Permission.EVENT_EDIT) and (event is None or event.state in OPEN_STATES)
+
+
+def can_maintain_occasions(user) -> bool:
+    """The recurring occasions are reference data kept by admins."""
+    return user_has(user, Permission.ADMIN_TEMPLATES)
+
+
+def can_request_interpreting(user, event: Event) -> bool:
+    """Booking interpreters is the Sprachendienst's work: officers who may book it do so from the
+    event page while the event is open."""
+    return can_edit(user, event) and user_has(user, Permission.ASSIGNMENT_MANAGE)

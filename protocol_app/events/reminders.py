@@ -17,7 +17,7 @@ from ..core.time import now_utc, today_berlin
 from ..core.urls import path_for
 from ..extensions import db
 from .models import Event, Guest, GuestStatus
-from .workflow import OPEN_STATES
+from .workflow import OPEN_STATES, EventState
 
 REPLY_REMINDER_DAYS = 7
 EVENT_SOON_DAYS = 7
@@ -28,7 +28,7 @@ def remind_open_replies() -> int:
     """A week before the reply deadline: remind guests who have not answered, and tell the officer."""
     today = today_berlin()
     events = db.session.scalars(
-        sa.select(Event).where(Event.state == "invitations_sent", Event.reply_by.is_not(None),
+        sa.select(Event).where(Event.state == EventState.INVITATIONS_SENT, Event.reply_by.is_not(None),
                                Event.reply_by >= today, Event.reply_by <= today + timedelta(days=REPLY_REMINDER_DAYS))
     ).all()
     created = 0

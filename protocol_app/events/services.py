@@ -23,8 +23,10 @@ from ..core.references import next_number
 from ..core.time import BERLIN
 from ..directory.models import Host, Venue
 from ..extensions import db
+from ..language_service import interpreting
 from ..programme import (
     ITEM_FIELDS,
+    check_interpreter_need,
     check_item_times,
     hosts_by_ids,
     occupancy_source,
@@ -39,7 +41,7 @@ from .models import (
     OccasionTemplate,
     event_programme_item_hosts,
 )
-from .workflow import require_open
+from .workflow import EventState, require_open
 
 EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "venue_id", "host_id", "responsible_officer_id",
                 "capacity", "dress_code", "press", "reply_by", "notes")
@@ -110,8 +112,15 @@ def update_event(event: Event, *, actor, values: dict, expected_version=None) ->
 
 @transactional
 def move_event(event: Event, action: str, *, actor, comment=None, expected_version=None):
-    """Take a step of the event process."""
-    return workflow.apply(event, action, actor=actor, comment=comment, expected_version=expected_version)
+    """Take a step of the event process; a cancelled event cancels its interpreter bookings
+    (the translators are told)."""
+    entry = workflow.apply(event, action, actor=actor, comment=comment, expected_version=expected_version)
+    if event.state == EventState.CANCELLED:
+        for item in event.programme:
+            if item.assignment_id:
+                interpreting.cancel_booking(item.assignment_id, actor=actor,
+                                            reason=f"Veranstaltung abgesagt: {event.title}")
+    return entry
 
 
 def occasion_date(occasion: OccasionTemplate, year: int) -> date:
@@ -153,7 +162,7 @@ def create_from_occasion(occasion: OccasionTemplate, year: int, *, actor) -> Eve
 # --- programme (the shared component of protocol_app.programme) ------------------------------
 
 SCOPE = "event"
-ACTIVE_STATES = ("planning", "invitations_sent", "held")
+ACTIVE_STATES = (EventState.PLANNING, EventState.INVITATIONS_SENT, EventState.HELD)
 
 
 register_occupancy(SCOPE, occupancy_source(
@@ -185,8 +194,42 @@ def save_programme_item(event: Event, item: EventProgrammeItem | None, *, actor,
     require_open(event)
     if item is not None:
         check_version(item, expected_version)
-    values = {k: values.get(k) for k in ITEM_FIELDS}
+    values = {k: values.get(k) for k in (*ITEM_FIELDS, "interpreter_language", "interpreter_mode")}
     check_item_times(values, *event_dates(event))
-    return save_item(item if item is not None else EventProgrammeItem(event_id=event.id), values=values,
-                     hosts=hosts_by_ids(host_ids), officer_id=event.responsible_officer_id, kind=SCOPE, parent_id=event.id,
-                     conflict_reason=conflict_reason, actor=actor, audit_prefix="event")
+    values["interpreter_language"], values["interpreter_mode"] = check_interpreter_need(
+        values["interpreter_language"], values["interpreter_mode"])
+    booked = item.assignment_id if item is not None else None
+    if item is not None:
+        interpreting.require_unbooked_language(booked, item.interpreter_language, values["interpreter_language"])
+    item = save_item(item if item is not None else EventProgrammeItem(event_id=event.id), values=values,
+                     hosts=hosts_by_ids(host_ids), officer_id=event.responsible_officer_id, kind=SCOPE,
+                     parent_id=event.id, conflict_reason=conflict_reason, actor=actor, audit_prefix="event")
+    if booked:
+        # The booking follows the item (time, place) and its translators are told.
+        interpreting.update_booking(booked, actor=actor, starts_at=item.starts_at, ends_at=item.ends_at,
+                                    location=item.location, venue_id=item.venue_id)
+    return item
+
+
+@transactional
+def request_interpreting(event: Event, item: EventProgrammeItem, *, actor) -> int:
+    """Hand the item's interpreter need to the Sprachendienst (once); returns the booking's id."""
+    require_open(event)
+    if not item.interpreter_language:
+        raise DomainError(_l("This programme item does not ask for an interpreter."))
+    if item.assignment_id:
+        raise DomainError(_l("The interpreter for this item has been requested already."))
+    assignment = interpreting.request(actor=actor, title=f"{event.reference} · {item.title}",
+                                      language=item.interpreter_language, mode=item.interpreter_mode,
+                                      starts_at=item.starts_at, ends_at=item.ends_at, location=item.location,
+                                      venue_id=item.venue_id)
+    item.assignment_id = assignment.id
+    db.session.flush()
+    record_event("event.interpreting_requested", actor=actor, target=event, summary=assignment.reference)
+    return assignment.id
+
+
+def interpreting_of(event: Event) -> dict[int, dict]:
+    """{item id: the Sprachendienst's staffing and accepted interpreters} for the event page."""
+    summaries = interpreting.summaries([i.assignment_id for i in event.programme])
+    return {i.id: summaries[i.assignment_id] for i in event.programme if i.assignment_id in summaries}

@@ -19,7 +19,7 @@ class EventState(LabelledEnum):
     CANCELLED = "cancelled", _l("Cancelled")
 
 
-OPEN_STATES = ("planning", "invitations_sent")
+OPEN_STATES = (EventState.PLANNING, EventState.INVITATIONS_SENT)
 
 
 def require_open(event) -> None:

@@ -22,7 +22,7 @@ from .models import AwardType, Holder, Nomination, living_holders_clause
 from .workflow import NominationState
 
 #: Cases that stand at the ceremony.
-CEREMONY_STATES = ("approved", "ceremony_scheduled", "awarded")
+CEREMONY_STATES = (NominationState.APPROVED, NominationState.CEREMONY_SCHEDULED, NominationState.AWARDED)
 #: Precedence of the groups on the guest list (lower is higher); awardees come first.
 AWARDEE_RANK, HOLDER_RANK = 50, 300
 

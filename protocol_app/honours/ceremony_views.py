@@ -13,9 +13,9 @@ from flask_login import current_user
 from ..core.errors import DomainError, ValidationFailed
 from ..core.forms import ConfirmForm
 from ..core.pdf import pdf_response
-from ..core.permissions import permission_required, user_has
+from ..core.permissions import permission_required
 from ..extensions import db
-from . import ceremony
+from . import ceremony, permissions
 from .models import AwardType
 from .views import PREPARE, READ, _load, bp, log_cases_shown
 
@@ -40,7 +40,7 @@ def ceremony_page(award_type_id: int, day: str):
     event = ceremony.ceremony_event(award_type, award_date)
     return render_template("honours/ceremony.html", award_type=award_type, award_date=award_date, cases=cases,
                            event=event, invitations=ceremony.guest_status(event, cases), confirm=ConfirmForm(),
-                           can_prepare=user_has(current_user, PREPARE))
+                           can_prepare=permissions.can_prepare(current_user))
 
 
 def _positions() -> list[int]:

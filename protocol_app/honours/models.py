@@ -16,7 +16,7 @@ from ..core.permissions import Role
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
-from .workflow import NOMINATION_WORKFLOW, NominationState
+from .workflow import NOMINATION_WORKFLOW, NominationState, StepOutcome
 
 REFERENCE_PREFIX = "N"
 
@@ -262,11 +262,6 @@ class NominationAttachment(AttachmentMixin, db.Model):
 
     nomination_id: Mapped[int] = mapped_column(sa.ForeignKey("nominations.id", ondelete="CASCADE"), nullable=False,
                                                index=True)
-
-
-class StepOutcome(LabelledEnum):
-    APPROVED = "approved", _l("approved")
-    RETURNED = "returned", _l("returned")
 
 
 class StepDecision(db.Model):

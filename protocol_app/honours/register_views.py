@@ -12,10 +12,10 @@ from ..core.errors import DomainError
 from ..core.exports import FORMATS, table_response
 from ..core.forms import ConfirmForm, apply_domain_error
 from ..core.listing import paginate, year_range
-from ..core.permissions import Permission, permission_required, user_has
+from ..core.permissions import Permission, permission_required
 from ..core.tabular_import import stash_upload, take_stash, template_rows
 from ..extensions import db
-from . import register, reports, services
+from . import permissions, register, reports, services
 from .forms import HolderDeathForm, HolderImportForm, RevocationForm, StepForm
 from .models import AwardType, Holder
 from .views import PREPARE, READ, bp
@@ -44,7 +44,7 @@ def holders(award_type_id: int):
     listing = paginate(stmt, sortable={"number": Holder.number, "name": Holder.name, "awarded": Holder.awarded_on},
                        default_sort="number", default_direction="desc", searchable=(Holder.name,))
     return render_template("honours/holders.html", award_type=award_type, listing=listing,
-                           can_prepare=user_has(current_user, PREPARE), death_form=HolderDeathForm(),
+                           can_prepare=permissions.can_prepare(current_user), death_form=HolderDeathForm(),
                            revocation_form=RevocationForm())
 
 

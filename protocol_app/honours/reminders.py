@@ -22,6 +22,7 @@ from ..core.urls import path_for
 from ..extensions import db
 from . import services
 from .models import REFERENCE_PREFIX, AwardType, Nomination, Statement
+from .workflow import NominationState
 
 STEP_WAITING_DAYS = 14
 STEP_REPEAT_DAYS = 7
@@ -38,7 +39,7 @@ def remind_waiting_steps() -> int:
     """A case waiting in a step for more than 14 days: its deciders, again every 7 days."""
     now = now_utc()
     cases = db.session.scalars(sa.select(Nomination).where(
-        Nomination.state == "in_approval", Nomination.step_entered_at <= now - timedelta(days=STEP_WAITING_DAYS)))
+        Nomination.state == NominationState.IN_APPROVAL, Nomination.step_entered_at <= now - timedelta(days=STEP_WAITING_DAYS)))
     created = 0
     for case in cases:
         step = case.current_step
@@ -65,7 +66,7 @@ def remind_overdue_statements() -> int:
     today = services.today()
     statements = db.session.scalars(sa.select(Statement).join(Nomination).where(
         Statement.received_on.is_(None), Statement.requested_on <= today - timedelta(days=STATEMENT_OVERDUE_DAYS),
-        Nomination.state.in_(("draft", "submitted", "in_review", "in_approval", "proposed"))))
+        Nomination.state.in_((NominationState.DRAFT, NominationState.SUBMITTED, NominationState.IN_REVIEW, NominationState.IN_APPROVAL, NominationState.PROPOSED))))
     created = 0
     for statement in statements:
         case = statement.nomination
@@ -95,7 +96,7 @@ def remind_cycle_deadline() -> int:
             continue
         open_cases = db.session.execute(sa.select(Nomination.year, Nomination.number).where(
             Nomination.award_type_id == award_type.id, Nomination.award_date == award_date,
-            Nomination.state.in_(("draft", "submitted", "in_review")))).all()
+            Nomination.state.in_((NominationState.DRAFT, NominationState.SUBMITTED, NominationState.IN_REVIEW)))).all()
         references = ", ".join(format_reference(REFERENCE_PREFIX, year, number) for year, number in open_cases) or "—"
         for officer in users_with_role(Role.OFFICER):
             if create_once(f"nomination-deadline:{award_type.id}:{deadline}:{notice}:user:{officer.id}",

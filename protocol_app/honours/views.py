@@ -17,11 +17,11 @@ from ..core.exports import FORMATS, table_response
 from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
 from ..core.listing import paginate
 from ..core.navigation import register_nav
-from ..core.permissions import Permission, permission_required, user_has
+from ..core.permissions import Permission, permission_required
 from ..core.references import find_by_reference
 from ..core.time import now_utc
 from ..extensions import db
-from . import rules, services
+from . import permissions, rules, services
 from .forms import (
     AwardTypeForm,
     CaseForm,
@@ -58,7 +58,7 @@ def log_cases_shown(cases, how: str = "list_read") -> None:
 
 def _load_editable(reference: str) -> Nomination:
     case = _load(reference)
-    if not services.editable(case):
+    if not permissions.can_edit(current_user, case):
         abort(403)
     return case
 
@@ -94,7 +94,7 @@ def index():
     awards = db.session.scalars(sa.select(AwardType).order_by(AwardType.name)).all()
     log_cases_shown(listing.items)
     return render_template("honours/index.html", listing=listing, states=NominationState, awards=awards,
-                           can_create=user_has(current_user, PREPARE))
+                           can_create=permissions.can_prepare(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -116,7 +116,7 @@ def new():
 @permission_required(READ)
 def detail(reference: str):
     case = _load(reference)
-    editable = user_has(current_user, PREPARE) and services.editable(case)
+    editable = permissions.can_edit(current_user, case)
     transitions = NOMINATION_WORKFLOW.available(case, current_user)
     return render_template(
         "honours/detail.html", case=case, editable=editable, transitions=transitions,
@@ -124,7 +124,7 @@ def detail(reference: str):
         state_labels={s.value: s.label for s in NominationState}, decision_form=DecisionForm(version=case.version),
         merit_form=MeritForm(), statement_form=StatementForm(), received_form=StatementReceivedForm(),
         disclosure_form=DisclosureForm(), confirm=ConfirmForm(), four_eyes=services.involvement(case, current_user),
-        can_prepare=user_has(current_user, PREPARE), death_form=HolderDeathForm(),
+        can_prepare=permissions.can_prepare(current_user), death_form=HolderDeathForm(),
         **record_parts.page_context(services.NOMINATION_PARTS, case, editable=editable),
     )
 
@@ -156,9 +156,9 @@ STEPS = {
     "forward": lambda case, form: services.forward(case, actor=current_user, expected_version=form.expected_version()),
     "return_to_draft": lambda case, form: services.return_to_draft(
         case, actor=current_user, comment=form.comment.data, expected_version=form.expected_version()),
-    "approve_step": lambda case, form: services.approve_step(
+    "approve": lambda case, form: services.approve_step(
         case, actor=current_user, comment=form.comment.data, expected_version=form.expected_version()),
-    "return_step": lambda case, form: services.return_step(
+    "return": lambda case, form: services.return_step(
         case, actor=current_user, comment=form.comment.data, expected_version=form.expected_version()),
     "record_approval": lambda case, form: services.record_decision(
         case, actor=current_user, approved=True, decision_date=form.decision_date.data,
@@ -175,9 +175,6 @@ STEPS = {
     "withdraw": lambda case, form: services.withdraw(case, actor=current_user, comment=form.comment.data,
                                                      expected_version=form.expected_version()),
 }
-#: Buttons that stand for one service step whichever transition it takes.
-STEPS["approve_last_step"] = STEPS["approve_step"]
-STEPS["return_to_review"] = STEPS["return_step"]
 
 
 @bp.route("/<reference>/decide", methods=["POST"])

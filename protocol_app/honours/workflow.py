@@ -3,8 +3,8 @@ step → proposed → approved / rejected → ceremony scheduled → awarded; wi
 
 The approval steps are data (`ApprovalStep` rows per award type); a case stays in
 `in_approval` while `step_position` walks through them. Who may decide a step, the
-four-eyes rule and the rules of the award type are checked by the guards below,
-which `honours.services` fills in.
+four-eyes rule and the rules of the award type are the guards declared in the table
+below; the effects move the case along the chain.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.enums import LabelledEnum
 from ..core.errors import DomainError
 from ..core.permissions import Permission
+from ..core.time import today_berlin
 from ..core.workflow import Workflow, transition
 
 
@@ -31,11 +32,11 @@ class NominationState(LabelledEnum):
 
 
 #: Cases whose content may still be changed by officers.
-EDITABLE_STATES = ("draft", "submitted", "in_review")
+EDITABLE_STATES = (NominationState.DRAFT, NominationState.SUBMITTED, NominationState.IN_REVIEW)
 #: Cases still on their way (for the desk, reminders and the quota's "pending").
-PENDING_STATES = ("draft", "submitted", "in_review", "in_approval", "proposed")
+PENDING_STATES = (NominationState.DRAFT, NominationState.SUBMITTED, NominationState.IN_REVIEW, NominationState.IN_APPROVAL, NominationState.PROPOSED)
 #: Cases that count against a cap before they become holders.
-APPROVED_STATES = ("approved", "ceremony_scheduled")
+APPROVED_STATES = (NominationState.APPROVED, NominationState.CEREMONY_SCHEDULED)
 
 
 def require_editable(case) -> None:
@@ -43,18 +44,66 @@ def require_editable(case) -> None:
         raise DomainError(_l("The case is in approval or decided and can no longer be changed."))
 
 
-#: Guards are looked up at call time so that services can hold the rules.
-GUARDS: dict = {}
-
-
-def _guard(name):
-    def check(case, actor):
-        return GUARDS[name](case, actor)
-
-    return check
+class StepOutcome(LabelledEnum):
+    APPROVED = "approved", _l("approved")
+    RETURNED = "returned", _l("returned")
 
 
 PREPARE, DECIDE = Permission.HONOURS_PREPARE, Permission.HONOURS_DECIDE
+
+
+# --- guards: why an actor may not take a step (None: they may) ---------------------------
+
+
+def involvement(case, actor) -> object | None:
+    """Why `actor` may not decide a step of this case (four-eyes rule), or None."""
+    if actor.id in {case.created_by_id, case.reviewed_by_id, case.suggested_by_user_id}:
+        return _l("Four-eyes rule: you created, suggested or reviewed this case, so you cannot decide it.")
+    other_steps = {d.position for d in case.decisions
+                   if d.decided_by_id == actor.id and d.outcome == StepOutcome.APPROVED.value
+                   and d.position != case.step_position}
+    if other_steps:
+        return _l("Four-eyes rule: you have approved another step of this case already.")
+    return None
+
+
+def may_decide_step(case, actor) -> object | None:
+    """The current step's own role decides it, and never someone involved in the case."""
+    step = case.current_step
+    if step is None:
+        return _l("This case waits in no approval step.")
+    if step.role not in actor.roles:
+        return _l("Your role does not decide the step “%(step)s”.", step=step.name)
+    return involvement(case, actor)
+
+
+def rules_hold(case) -> object | None:
+    """An approval is refused while a rule of the award type fails (the reasons named)."""
+    from . import rules  # the rules read the register (models, which import this table)
+
+    broken = rules.failed(rules.check_rules(case, today_berlin()))
+    if broken:
+        return _l("The case cannot be approved: %(reasons)s", reasons=" ".join(str(r.message) for r in broken))
+    return None
+
+
+def may_approve(case, actor) -> object | None:
+    return may_decide_step(case, actor) or rules_hold(case)
+
+
+def has_steps(case, actor) -> object | None:
+    return None if case.award_type.steps else _l("This award has no approval steps.")
+
+
+def at_last_step(case) -> bool:
+    return case.step_position == len(case.award_type.steps)
+
+
+def at_first_step(case) -> bool:
+    return case.step_position == 1
+
+
+# --- effects: what a step does to the case besides its state ---------------------------
 
 
 def _to_step(delta: int | None):
@@ -78,19 +127,19 @@ NOMINATION_WORKFLOW = Workflow(
         transition("in_review", "return_to_draft", "draft", permission=PREPARE, label=_l("Return to the author"),
                    requires_comment=True),
         transition("in_review", "forward", "in_approval", permission=PREPARE, label=_l("Review done: forward for approval"),
-                   guard=_guard("forward"), effect=_to_step(0)),
-        # The step's own role and the four-eyes rule are checked by the guards.
-        transition("in_approval", "approve_step", "in_approval", permission=DECIDE, label=_l("Approve this step"),
-                   guard=_guard("approve_step"), effect=_to_step(+1)),
-        transition("in_approval", "approve_last_step", "proposed", permission=DECIDE, label=_l("Approve this step"),
-                   guard=_guard("approve_last_step"), effect=_to_step(None)),
-        transition("in_approval", "return_step", "in_approval", permission=DECIDE, label=_l("Return to the previous step"),
-                   requires_comment=True, guard=_guard("return_step"), effect=_to_step(-1)),
-        transition("in_approval", "return_to_review", "in_review", permission=DECIDE,
-                   label=_l("Return to the previous step"), requires_comment=True, guard=_guard("return_to_review"),
+                   guard=has_steps, effect=_to_step(0)),
+        # One decision each, "approve" and "return": where it leads depends on the step the case is at.
+        transition("in_approval", "approve", "proposed", when=at_last_step, permission=DECIDE,
+                   label=_l("Approve this step"), guard=may_approve, effect=_to_step(None)),
+        transition("in_approval", "approve", "in_approval", permission=DECIDE, label=_l("Approve this step"),
+                   guard=may_approve, effect=_to_step(+1)),
+        transition("in_approval", "return", "in_review", when=at_first_step, permission=DECIDE,
+                   label=_l("Return to the previous step"), requires_comment=True, guard=may_decide_step,
                    effect=_to_step(None)),
+        transition("in_approval", "return", "in_approval", permission=DECIDE, label=_l("Return to the previous step"),
+                   requires_comment=True, guard=may_decide_step, effect=_to_step(-1)),
         transition("proposed", "record_approval", "approved", permission=Permission.HONOURS_READ,
-                   label=_l("Record the Senate's approval"), guard=_guard("record_approval")),
+                   label=_l("Record the Senate's approval")),
         transition("proposed", "record_rejection", "rejected", permission=Permission.HONOURS_READ,
                    label=_l("Record the rejection"), requires_comment=True),
         transition("approved", "schedule_ceremony", "ceremony_scheduled", permission=PREPARE,

@@ -25,7 +25,7 @@ from .models import (
     ServiceMode,
     TranslatorProfile,
 )
-from .workflow import BINDING_STATES, AssignmentState
+from .workflow import BINDING_STATES, AssignmentState, OfferState
 
 #: Time to get from one venue to another between two bookings.
 TRAVEL_BUFFER = timedelta(minutes=45)
@@ -123,7 +123,7 @@ def _month_counts(assignment: Assignment) -> Counter:
     rows = db.session.execute(
         sa.select(Offer.profile_id, sa.func.count())
         .join(Assignment, Assignment.id == Offer.assignment_id)
-        .where(Offer.state == "accepted", in_month)
+        .where(Offer.state == OfferState.ACCEPTED, in_month)
         .group_by(Offer.profile_id)
     ).all()
     return Counter(dict(rows))

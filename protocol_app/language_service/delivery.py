@@ -21,6 +21,7 @@ from ..core.time import BERLIN, now_utc
 from ..core.urls import path_for
 from ..extensions import db
 from .models import Assignment, Employment, Offer, TranslatorProfile
+from .workflow import OfferState
 
 #: Interpreting up to this long is paid as a half day.
 HALF_DAY_HOURS = Decimal("4")
@@ -28,7 +29,7 @@ HALF_DAY_HOURS = Decimal("4")
 
 def accepted_offers(assignment: Assignment) -> list[Offer]:
     return list(db.session.scalars(sa.select(Offer).where(Offer.assignment_id == assignment.id,
-                                                          Offer.state == "accepted")))
+                                                          Offer.state == OfferState.ACCEPTED)))
 
 
 @transactional
@@ -119,7 +120,7 @@ def month_report(year: int, month: int) -> list[MonthRow]:
     when = sa.func.coalesce(Assignment.starts_at, Assignment.deadline)
     rows = db.session.execute(
         sa.select(Offer.profile_id, Assignment).join(Assignment, Assignment.id == Offer.assignment_id)
-        .where(Offer.state == "accepted", Assignment.confirmed_at.is_not(None), when >= first, when < following)
+        .where(Offer.state == OfferState.ACCEPTED, Assignment.confirmed_at.is_not(None), when >= first, when < following)
     ).all()
     profiles = {p.id: p for p in db.session.scalars(sa.select(TranslatorProfile).where(
         TranslatorProfile.id.in_({pid for pid, _a in rows})))}

@@ -19,23 +19,25 @@ from ..core.urls import path_for
 from ..extensions import db
 from . import candidates
 from .models import Assignment, Offer, TranslatorProfile
-from .workflow import BINDING_STATES, GUARDS, STAFFING_STATES
+from .workflow import BINDING_STATES, STAFFING_STATES, AssignmentState, OfferState
 
 
 def staffing(assignment: Assignment, offers: list[Offer]) -> str:
     """open, offered, partly staffed or staffed, as the offers give it (`sync_staffing` keeps the
     assignment's state in step through the engine)."""
-    accepted = sum(1 for o in offers if o.state == "accepted")
+    accepted = sum(1 for o in offers if o.state == OfferState.ACCEPTED)
     if accepted >= assignment.needed:
-        return "staffed"
+        return AssignmentState.STAFFED
     if accepted:
-        return "partly_staffed"
-    return "offered" if any(o.state == "offered" for o in offers) else "open"
+        return AssignmentState.PARTLY_STAFFED
+    return AssignmentState.OFFERED if any(o.state == OfferState.OFFERED for o in offers) else AssignmentState.OPEN
 
 
-GUARDS["staffed"] = lambda offer, actor: (
-    None if staffing(offer.assignment, offers_of(offer.assignment)) == "staffed"
-    else _l("The assignment still has open places."))
+def places_filled(offer: Offer, actor) -> object | None:
+    """Guard of withdrawing the offers left open once the last place is taken."""
+    if staffing(offer.assignment, offers_of(offer.assignment)) == AssignmentState.STAFFED:
+        return None
+    return _l("The assignment still has open places.")
 
 
 def offers_of(assignment: Assignment) -> list[Offer]:
@@ -104,14 +106,14 @@ def answer(offer: Offer, *, actor, accept: bool, reason: str | None = None) -> O
     assignment = offer.assignment
     lock(assignment)
     db.session.refresh(offer)  # read the offer after the lock: someone may have filled the last place
-    if offer.state == "withdrawn":
+    if offer.state == OfferState.WITHDRAWN:
         raise DomainError(_l("Thank you — all places of this assignment have been taken meanwhile, "
                              "so the offer was withdrawn."))
-    if offer.state != "offered":
+    if offer.state != OfferState.OFFERED:
         raise DomainError(_l("You have answered this offer already."))
     if accept:
         accepted = db.session.scalar(sa.select(sa.func.count(Offer.id)).where(
-            Offer.assignment_id == assignment.id, Offer.state == "accepted"))
+            Offer.assignment_id == assignment.id, Offer.state == OfferState.ACCEPTED))
         if accepted >= assignment.needed:
             raise DomainError(_l("Thank you — all places of this assignment have been taken meanwhile."))
     offer.answered_at = now_utc()
@@ -153,7 +155,7 @@ def _withdraw_when_staffed(assignment: Assignment, *, actor) -> None:
     if staffing(assignment, offers) != "staffed":
         return
     for other in offers:
-        if other.state == "offered":
+        if other.state == OfferState.OFFERED:
             workflow.apply(other, "withdraw_staffed", actor=actor, comment="staffed")
             record_event("offer.withdrawn_staffed", actor=actor, target=other)
             notify(other.profile.user, lambda a=assignment: _l(
@@ -165,5 +167,5 @@ def my_offers(user) -> list[Offer]:
     """A translator's own offers, newest assignment first — never anyone else's."""
     return list(db.session.scalars(
         sa.select(Offer).join(TranslatorProfile).where(TranslatorProfile.user_id == user.id)
-        .order_by(Offer.state != "offered", Offer.id.desc())))
+        .order_by(Offer.state != OfferState.OFFERED, Offer.id.desc())))
 

@@ -6,7 +6,7 @@ from ..core.permissions import Permission, user_has
 from ..core.time import now_utc
 from .models import Assignment, Offer
 from .offers import offers_of
-from .workflow import OfferState
+from .workflow import STAFFING_STATES, OfferState
 
 
 def offer_is_live(offer: Offer) -> bool:
@@ -26,3 +26,19 @@ def can_read_file(user, assignment: Assignment, which: str) -> bool:
     if which != "source":
         return False
     return any(o.profile.user_id == user.id and offer_is_live(o) for o in offers_of(assignment))
+
+
+def can_manage(user) -> bool:
+    """Officers of the Sprachendienst book, change and cancel assignments."""
+    return user_has(user, Permission.ASSIGNMENT_MANAGE)
+
+
+def can_answer(user, offer: Offer) -> bool:
+    """The translator an open offer is addressed to accepts or declines it."""
+    return offer.profile.user_id == user.id and offer.state == OfferState.OFFERED
+
+
+def can_hand_back(user, offer: Offer) -> bool:
+    """The translator gives back an accepted job while the assignment is still being staffed."""
+    return (offer.profile.user_id == user.id and offer.state == OfferState.ACCEPTED
+            and offer.assignment.state in STAFFING_STATES)

@@ -15,9 +15,9 @@ from ..core.reminders import create_once, reminder_rule
 from ..core.time import now_utc
 from ..core.urls import path_for
 from ..extensions import db
-from .models import Assignment, Offer
+from .models import Assignment, AssignmentKind, Offer
 from .offers import offers_of, staffing
-from .workflow import AssignmentState
+from .workflow import AssignmentState, OfferState
 
 OFFER_REMINDER = timedelta(hours=48)
 OFFER_ESCALATION = timedelta(hours=72)
@@ -30,7 +30,7 @@ def remind_unanswered_offers() -> int:
     """An offer unanswered after 48 hours: the translator; after 72 hours: the officer."""
     now = now_utc()
     created = 0
-    for offer in db.session.scalars(sa.select(Offer).where(Offer.state == "offered",
+    for offer in db.session.scalars(sa.select(Offer).where(Offer.state == OfferState.OFFERED,
                                                            Offer.created_at <= now - OFFER_REMINDER)):
         assignment = offer.assignment
         if create_once(f"offer-unanswered:{offer.id}", rule="offer-unanswered", recipient=offer.profile.user,
@@ -58,7 +58,7 @@ def warn_understaffed() -> int:
         Assignment.starts_at <= now + STAFFING_WARNING)).all()
     managers = users_with_role(Role.MANAGER)
     for assignment in soon:
-        if staffing(assignment, offers_of(assignment)) == "staffed":
+        if staffing(assignment, offers_of(assignment)) == AssignmentState.STAFFED:
             continue
         for user in ([assignment.officer] if assignment.officer else []) + managers:
             if create_once(f"assignment-understaffed:{assignment.id}:user:{user.id}", rule="assignment-understaffed",
@@ -78,7 +78,7 @@ def remind_deadline() -> int:
     created = 0
     rows = db.session.execute(
         sa.select(Offer, Assignment).join(Assignment, Assignment.id == Offer.assignment_id).where(
-            Offer.state == "accepted", Assignment.kind == "written", Assignment.delivered_at.is_(None),
+            Offer.state == OfferState.ACCEPTED, Assignment.kind == AssignmentKind.WRITTEN, Assignment.delivered_at.is_(None),
             Assignment.state != AssignmentState.CANCELLED.value, Assignment.deadline > now,
             Assignment.deadline <= now + DEADLINE_WARNING)).all()
     for offer, assignment in rows:

@@ -38,7 +38,7 @@ from .models import (
     ServiceMode,
     TranslatorProfile,
 )
-from .workflow import STAFFING_STATES
+from .workflow import STAFFING_STATES, OfferState
 
 # --- languages and team sizes ----------------------------------------------------------
 
@@ -297,16 +297,6 @@ def format_when(assignment: Assignment) -> str:
 
 
 @transactional
-def update_from_programme_item(item, *, actor) -> Assignment | None:
-    """A visit's programme item moved: its assignment follows (time, place) and tells the translators."""
-    assignment = assignment_for_item(item.id)
-    if assignment is None:
-        return None
-    return update_booking(assignment.id, actor=actor, starts_at=item.starts_at, ends_at=item.ends_at,
-                          location=item.location, venue_id=item.venue_id)
-
-
-@transactional
 def cancel_assignment(assignment: Assignment, *, actor, reason: str, expected_version=None) -> int:
     """Cancel with a reason; every open or accepted offer is withdrawn and its translator told.
 
@@ -361,7 +351,7 @@ def booking_summaries(assignments) -> dict[int, dict]:
     for offer in db.session.scalars(sa.select(Offer).where(Offer.assignment_id.in_([a.id for a in assignments]))):
         by_assignment.setdefault(offer.assignment_id, []).append(offer)
     return {a.id: {"assignment": a, "staffing": staffing(a, by_assignment.get(a.id, [])),
-                   "interpreters": [o.profile.name for o in by_assignment.get(a.id, []) if o.state == "accepted"]}
+                   "interpreters": [o.profile.name for o in by_assignment.get(a.id, []) if o.state == OfferState.ACCEPTED]}
             for a in assignments}
 
 
@@ -370,32 +360,6 @@ def interpreting_for_items(item_ids) -> dict:
     found = list(db.session.scalars(sa.select(Assignment).where(Assignment.programme_item_id.in_(item_ids))))
     summaries = booking_summaries(found)
     return {a.programme_item_id: summaries[a.id] for a in found}
-
-
-def summaries_for_assignments(assignment_ids) -> dict[int, dict]:
-    """{assignment id: staffing and interpreters} for assignments another area keeps the ids of."""
-    ids = [i for i in assignment_ids if i]
-    if not ids:
-        return {}
-    return booking_summaries(list(db.session.scalars(sa.select(Assignment).where(Assignment.id.in_(ids)))))
-
-
-@transactional
-def update_booking(assignment_id: int, *, actor, starts_at, ends_at, location=None,
-                   venue_id=None) -> Assignment | None:
-    """Another area's item moved: its booking follows (time, place) and the translators are told."""
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.state not in STAFFING_STATES:
-        return None
-    update_assignment(assignment, actor=actor, values={"starts_at": starts_at, "ends_at": ends_at,
-                                                        "location": location, "venue_id": venue_id})
-    return assignment
-
-
-def anonymise_assignments(assignment_ids, *, title: str) -> None:
-    """Keep the bookings (hours, fees) but drop what could name a person: place, notes, title."""
-    db.session.execute(sa.update(Assignment).where(Assignment.id.in_(list(assignment_ids))).values(
-        title=title, location=None, notes=None).execution_options(synchronize_session=False))
 
 
 register_item_annotator("interpreting", interpreting_for_items)

@@ -25,7 +25,7 @@ class AssignmentState(LabelledEnum):
 
 
 #: States in which an assignment still needs or holds interpreters.
-STAFFING_STATES = ("open", "offered", "partly_staffed", "staffed")
+STAFFING_STATES = (AssignmentState.OPEN, AssignmentState.OFFERED, AssignmentState.PARTLY_STAFFED, AssignmentState.STAFFED)
 
 ASSIGNMENT_WORKFLOW = Workflow("assignment", AssignmentState, [
     # Taken by whoever changed the staffing: the officer offering, the translator answering.
@@ -47,11 +47,17 @@ class OfferState(LabelledEnum):
     HANDED_BACK = "handed_back", _l("Handed back")
 
 
-#: Guards filled in by `language_service.offers`, which knows how staffing is counted.
-GUARDS: dict = {}
+
+
+def places_filled(offer, actor):
+    """Guard: the assignment's places are all taken (counted by `offers`, which knows how)."""
+    from .offers import places_filled as filled  # offers reads the models, which import this table
+
+    return filled(offer, actor)
+
 
 #: Offers that hold the translator's time.
-BINDING_STATES = ("offered", "accepted")
+BINDING_STATES = (OfferState.OFFERED, OfferState.ACCEPTED)
 
 OFFER_WORKFLOW = Workflow("offer", OfferState, [
     transition("offered", "accept", "accepted", permission=Permission.ASSIGNMENT_ANSWER_OWN, label=_l("Accept")),
@@ -59,7 +65,7 @@ OFFER_WORKFLOW = Workflow("offer", OfferState, [
     transition(BINDING_STATES, "withdraw", "withdrawn", permission=Permission.ASSIGNMENT_MANAGE, label=_l("Withdraw")),
     # Taken on the acceptance that fills the last place, whoever accepted it.
     transition("offered", "withdraw_staffed", "withdrawn", permission=(Permission.ASSIGNMENT_MANAGE, Permission.ASSIGNMENT_ANSWER_OWN),
-               label=_l("Withdraw"), guard=lambda offer, actor: GUARDS["staffed"](offer, actor)),
+               label=_l("Withdraw"), guard=places_filled),
     transition("accepted", "hand_back", "handed_back", permission=Permission.ASSIGNMENT_ANSWER_OWN, label=_l("Hand back"),
                requires_comment=True),
 ])

@@ -16,6 +16,7 @@ from ..core.audit import changes_of, record_event
 from ..core.db import UTCDateTime, VersionedMixin, advisory_lock
 from ..core.enums import LabelledEnum
 from ..core.errors import DomainError, ValidationFailed
+from ..core.languages import check_language
 from ..core.time import BERLIN
 from ..extensions import db
 
@@ -32,6 +33,53 @@ class PressAccess(LabelledEnum):
     NONE = "none", _l("No press")
     OPEN = "open", _l("Open to the press")
     CLOSED = "closed", _l("Closed (photo opportunity only)")
+
+
+class InterpretingMode(LabelledEnum):
+    CONSECUTIVE = "consecutive", _l("Consecutive")
+    SIMULTANEOUS = "simultaneous", _l("Simultaneous")
+    WHISPERED = "whispered", _l("Whispered (chuchotage)")
+
+
+class InterpreterNeedMixin:
+    """An item's interpreter need and the Sprachendienst's booking for it, once handed over.
+
+    The booking is the Sprachendienst's record; the item keeps only its id and changes it only
+    through `language_service.interpreting`."""
+
+    #: ISO 639-1 code of the language to interpret from German, if an interpreter is needed.
+    interpreter_language: Mapped[str | None] = mapped_column(sa.String(3))
+    interpreter_mode: Mapped[str | None] = mapped_column(sa.String(15))
+
+    @declared_attr
+    def assignment_id(cls) -> Mapped[int | None]:
+        return mapped_column(sa.ForeignKey("assignments.id", ondelete="SET NULL"), unique=True)
+
+    @property
+    def interpreter_mode_label(self):
+        return InterpretingMode(self.interpreter_mode).label if self.interpreter_mode else ""
+
+
+def interpreter_need_complete():
+    """The table constraint that a language comes with its mode."""
+    return sa.CheckConstraint("(interpreter_language IS NULL) = (interpreter_mode IS NULL)",
+                              name="interpreter_complete")
+
+
+def check_interpreter_need(language: str | None, mode: str | None) -> tuple[str | None, str | None]:
+    """The (language, mode) of an item's interpreter need, or (None, None) for none; German is
+    the office's own language and needs no interpreter."""
+    if not (language or "").strip():
+        if mode:
+            raise ValidationFailed(_l("Please give the language to interpret."), field="interpreter_language")
+        return None, None
+    language = check_language(language, field="interpreter_language")
+    if language == "de":
+        raise ValidationFailed(_l("The programme is in German; please give the guest's language."),
+                               field="interpreter_language")
+    if mode not in {m.value for m in InterpretingMode}:
+        raise ValidationFailed(_l("Please choose simultaneous, consecutive or whispered."), field="interpreter_mode")
+    return language, mode
 
 
 class ProgrammeItemMixin(VersionedMixin):

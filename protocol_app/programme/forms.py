@@ -17,7 +17,16 @@ from ..core.forms import (
     utc_to_local,
 )
 from ..directory.forms import host_choices, venue_choices
-from . import DressCode, PressAccess
+from . import DressCode, InterpretingMode, PressAccess
+
+
+class InterpreterNeedFields:
+    """The interpreter need of an item (empty language: none), mixed into a domain's item form."""
+
+    interpreter_language = PlainTextField(_l("Interpreter for (ISO code, empty: none)"),
+                                          validators=[Optional(), Length(max=3)])
+    interpreter_mode = SelectField(_l("Interpreting mode"), choices=[("", "—"), *InterpretingMode.choices()],
+                                   default="")
 
 
 class ProgrammeItemFormBase(VersionedForm):

@@ -14,6 +14,7 @@ from ..core.time import BERLIN, now_utc
 from ..directory.models import Venue
 from ..extensions import db
 from .models import REFERENCE_PREFIX, Visit, VisitKind, VisitProgrammeItem
+from .workflow import VisitState
 
 BATCH = 5000
 STATES = ["completed"] * 6 + ["cancelled", "declined", "requested", "planning", "confirmed"]
@@ -46,7 +47,7 @@ def seed_bulk(*, visits: int, items: int, tasks: int, officer_ids: list[int], se
         per_year[year] = per_year.get(year, 0) + 1
         length = rng.randrange(1, 4)
         state = "requested" if arrival > now + timedelta(days=60) else rng.choice(STATES)
-        if arrival > now and state == "completed":
+        if arrival > now and state == VisitState.COMPLETED:
             state = "confirmed"
         visit_rows.append({
             "year": year, "number": per_year[year],

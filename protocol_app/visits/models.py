@@ -15,7 +15,7 @@ from ..core.files import AttachmentMixin
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
-from ..programme import DressCode, PressAccess, ProgrammeItemMixin
+from ..programme import DressCode, InterpretingMode, PressAccess, ProgrammeItemMixin
 from .workflow import VISIT_WORKFLOW, VisitState
 
 REFERENCE_PREFIX = "V"
@@ -29,12 +29,6 @@ class VisitKind(LabelledEnum):
     FIRST_CALL = "first_call", _l("Ambassador's first call")
     PARTNER_CITY = "partner_city", _l("Partner-city delegation")
     OTHER = "other", _l("Other")
-
-
-class InterpretingMode(LabelledEnum):
-    CONSECUTIVE = "consecutive", _l("Consecutive")
-    SIMULTANEOUS = "simultaneous", _l("Simultaneous")
-    WHISPERED = "whispered", _l("Whispered (chuchotage)")
 
 
 visit_hosts = sa.Table(

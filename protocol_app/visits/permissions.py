@@ -32,3 +32,7 @@ def readable_filter(user):
     if user_has(user, Permission.VISIT_READ_CONFIDENTIAL):
         return sa.true()
     return Visit.is_confidential.is_(False)
+
+
+def can_report(user) -> bool:
+    return user_has(user, Permission.REPORTS_VISITS)

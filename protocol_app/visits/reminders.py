@@ -18,7 +18,7 @@ from ..core.urls import path_for
 from ..extensions import db
 from .models import Visit
 from .services import SCOPE
-from .workflow import OPEN_STATES
+from .workflow import OPEN_STATES, VisitState
 
 #: (rule name, days ahead)
 START_REMINDERS = (("visit-starts-7d", 7), ("visit-starts-1d", 1))
@@ -110,7 +110,7 @@ def remind_requested_too_long() -> int:
     limit = now_utc() - timedelta(days=REQUESTED_TOO_LONG_DAYS)
     visits = db.session.scalars(
         sa.select(Visit)
-        .where(Visit.state == "requested", Visit.created_at < limit, Visit.responsible_officer_id.is_not(None))
+        .where(Visit.state == VisitState.REQUESTED, Visit.created_at < limit, Visit.responsible_officer_id.is_not(None))
         .options(noload(Visit.hosts))
     ).all()
     created = 0

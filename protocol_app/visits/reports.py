@@ -11,9 +11,10 @@ from ..directory.models import Country, PartnerCity
 from ..extensions import db
 from . import permissions
 from .models import Visit, VisitKind
+from .workflow import VisitState
 
 #: Visits that did not take place are not counted.
-COUNTED_STATES = ("requested", "planning", "confirmed", "completed")
+COUNTED_STATES = (VisitState.REQUESTED, VisitState.PLANNING, VisitState.CONFIRMED, VisitState.COMPLETED)
 DIMENSIONS = ("country", "kind", "partner_city")
 
 

@@ -25,6 +25,7 @@ from ..core.references import next_number
 from ..core.time import BERLIN
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
+from ..language_service import interpreting
 from ..programme import (
     ITEM_FIELDS,
     ConflictsFound,  # noqa: F401 (views catch it from here)
@@ -227,11 +228,11 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
         hosts=hosts_by_ids(host_ids), officer_id=visit.responsible_officer_id, kind=SCOPE, parent_id=visit.id,
         conflict_reason=conflict_reason, actor=actor, audit_prefix="visit",
     )
-    if not is_new:
-        # The Sprachendienst's booking follows the item and tells its translators (its own service).
-        from ..language_service.services import update_from_programme_item
-
-        update_from_programme_item(item, actor=actor)
+    booking = None if is_new else interpreting.booking_for_visit_item(item.id)
+    if booking:
+        # The Sprachendienst's booking follows the item and tells its translators.
+        interpreting.update_booking(booking, actor=actor, starts_at=item.starts_at, ends_at=item.ends_at,
+                                    location=item.location, venue_id=item.venue_id)
     return item
 
 
@@ -239,6 +240,10 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
 def delete_programme_item(item: VisitProgrammeItem, *, actor) -> None:
     """Remove a programme item."""
     require_open(item.visit)
+    booking = interpreting.booking_for_visit_item(item.id)
+    if booking:
+        # Its interpreters must not turn up for an item that no longer exists.
+        interpreting.cancel_booking(booking, actor=actor, reason=f"Programmpunkt entfernt: {item.title}")
     record_event("visit.programme_delete", actor=actor, target=item,
                  changes={"title": [item.title, None]})
     db.session.delete(item)

@@ -19,11 +19,12 @@ from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
 from ..core.listing import paginate, search_clause, search_query
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
-from ..core.permissions import Permission, permission_required, user_has
+from ..core.permissions import Permission, permission_required
 from ..core.references import find_by_reference
 from ..core.time import BERLIN, now_utc
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
+from ..language_service import permissions as interpreting
 from ..programme import item_annotations
 from . import cards as _cards  # noqa: F401 (registers the start-page cards)
 from . import permissions, services
@@ -201,7 +202,7 @@ def detail(reference: str):
         member_form=DelegationMemberForm(),
         confirm=ConfirmForm(),
         annotations=item_annotations(item.id for item in visit.programme),
-        can_book_interpreters=user_has(current_user, Permission.ASSIGNMENT_MANAGE),
+        can_book_interpreters=interpreting.can_manage(current_user),
         **record_parts.page_context(services.VISIT_PARTS, visit, editable=editable),
     )
 

@@ -19,9 +19,9 @@ class VisitState(LabelledEnum):
     DECLINED = "declined", _l("Declined")
 
 
-OPEN_STATES = ("requested", "planning", "confirmed")
+OPEN_STATES = (VisitState.REQUESTED, VisitState.PLANNING, VisitState.CONFIRMED)
 #: States in which a visit still occupies venues, hosts and officers.
-ACTIVE_STATES = ("requested", "planning", "confirmed", "completed")
+ACTIVE_STATES = (VisitState.REQUESTED, VisitState.PLANNING, VisitState.CONFIRMED, VisitState.COMPLETED)
 
 
 

@@ -8,23 +8,23 @@ from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.errors import DomainError
-from ..core.files import send_stored
-from ..core.forms import (
+from ...core.errors import DomainError
+from ...core.files import send_stored
+from ...core.forms import (
     ConfirmForm,
     apply_domain_error,
     flash_form_errors,
     local_to_utc,
     utc_to_local,
 )
-from ..core.permissions import permission_required, public
-from ..extensions import db, limiter
-from ..programme import ConflictsFound
-from . import documents, programme, volunteer
-from .forms import DocumentForm, StayItemForm
-from .models import ApplicationDocument, StayProgrammeItem
-from .planning import bookings_of, plan_of
-from .views import ACCESS, _detail, _load, bp
+from ...core.permissions import permission_required, public
+from ...extensions import db, limiter
+from ...programme import ConflictsFound
+from .. import documents, programme, volunteer
+from ..forms import DocumentForm, StayItemForm
+from ..models import ApplicationDocument, StayProgrammeItem
+from ..planning import bookings_of, plan_of
+from . import ACCESS, _detail, _load, bp
 
 
 def _item(application, item_id: int) -> StayProgrammeItem:

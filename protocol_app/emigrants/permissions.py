@@ -1,0 +1,29 @@
+"""Who may do what in the emigrant programme (used by views, templates and services).
+
+Everything of the programme is Art. 9 data: only the `emigration` role reaches it."""
+
+from __future__ import annotations
+
+from ..core.permissions import Permission, user_has
+from .models import Application
+from .planning import PLANNABLE_STATES
+from .volunteer import COMING_STATES
+
+
+def can_access(user) -> bool:
+    return user_has(user, Permission.EMIGRANTS_ACCESS)
+
+
+def can_set_rules(user) -> bool:
+    """Priority weights, retention periods and budgets are the admins' reference data."""
+    return user_has(user, Permission.ADMIN_REFERENCE)
+
+
+def can_plan(user, application: Application) -> bool:
+    """The week in Berlin is planned once the guest is invited, until they have travelled."""
+    return can_access(user) and application.state in PLANNABLE_STATES
+
+
+def can_send_to_volunteer(user, application: Application) -> bool:
+    """The volunteer gets the programme only for a guest who is coming."""
+    return can_access(user) and application.state in COMING_STATES

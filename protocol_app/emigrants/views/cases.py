@@ -1,0 +1,231 @@
+"""The applications: list, intake, the case page with its decisions, duplicates, waiting list, stay and travel."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    abort,
+    flash,
+    render_template,
+    request,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...core import workflow
+from ...core.errors import DomainError
+from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors, local_to_utc
+from ...core.listing import paginate
+from ...core.permissions import permission_required
+from .. import (
+    documents,
+    duplicates,
+    letters,
+    permissions,
+    planning,
+    programme,
+    services,
+    waiting_list,
+)
+from ..forms import (
+    ApplicationForm,
+    BookingForm,
+    DocumentForm,
+    DuplicateForm,
+    OverrideForm,
+    StayForm,
+    StayItemForm,
+)
+from ..models import (
+    ApplicantCategory,
+    Application,
+    LetterKind,
+)
+from ..workflow import APPLICATION_WORKFLOW, OPEN_STATES, ApplicationState
+from . import ACCESS, _detail, _load, bp
+
+
+@bp.route("/")
+@permission_required(ACCESS)
+def index():
+    stmt = sa.select(Application)
+    if request.args.get("state") in {s.value for s in ApplicationState}:
+        stmt = stmt.where(Application.state == request.args["state"])
+    if request.args.get("category") in {c.value for c in ApplicantCategory}:
+        stmt = stmt.where(Application.category == request.args["category"])
+    listing = paginate(stmt, sortable={"reference": (Application.year, Application.number), "name": Application.name,
+                                       "birth": Application.birth_date, "state": Application.state},
+                       default_sort="reference", default_direction="desc",
+                       searchable=(Application.name, Application.birth_name))
+    services.log_list_read(listing.items, current_user, page="list")
+    return render_template("emigrants/index.html", listing=listing, states=ApplicationState,
+                           categories=ApplicantCategory)
+
+
+@bp.route("/blank-form")
+@permission_required(ACCESS)
+def blank_form():
+    """The printable application form, in German or English (?lang=en)."""
+    language = "en" if request.args.get("lang") == "en" else "de"
+    with force_locale(language):
+        return render_template("emigrants/blank_form.html", language=language)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(ACCESS)
+def new():
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        try:
+            application = services.create_application(actor=current_user, values=form.service_values())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("Application %(reference)s has been recorded.", reference=application.reference), "success")
+            return _detail(application)
+    return render_template("emigrants/form.html", form=form, application=None)
+
+
+@bp.route("/<reference>")
+@permission_required(ACCESS)
+def detail(reference: str):
+    application = _load(reference)
+    services.log_read(application, current_user)
+    score, reasons = waiting_list.priority(application, waiting_list.weights(), services.today())
+    items = programme.items_of(application)
+    return render_template(
+        "emigrants/detail.html", application=application, matches=duplicates.possible_duplicates(application),
+        duplicate_form=DuplicateForm(), transitions=APPLICATION_WORKFLOW.available(application, current_user),
+        history=workflow.history(APPLICATION_WORKFLOW, application.id), confirm=ConfirmForm(),
+        state_labels={s.value: s.label for s in ApplicationState}, score=score, reasons=reasons,
+        override_form=OverrideForm(), editable=application.state in OPEN_STATES,
+        letters=letters.letters_of(application), letter_kinds=LetterKind,
+        plan=planning.plan_of(application), bookings=planning.bookings_of(application),
+        plannable=permissions.can_plan(current_user, application), stay_form=stay_form(application),
+        booking_form=BookingForm(), items=items, interpreting=programme.interpreting_of(items),
+        item_form=StayItemForm(), documents=documents.documents_of(application), document_form=DocumentForm(),
+    )
+
+
+def stay_form(application):
+    plan = planning.plan_of(application)
+    return StayForm(obj=plan) if plan else StayForm()
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@permission_required(ACCESS)
+def edit(reference: str):
+    application = _load(reference)
+    if application.state not in OPEN_STATES:
+        abort(403)
+    form = ApplicationForm(obj=application)
+    if request.method == "GET":
+        services.log_read(application, current_user)  # the form shows the whole record
+        form.load(application)
+    if form.validate_on_submit():
+        try:
+            services.update_application(application, actor=current_user, values=form.service_values(),
+                                        expected_version=form.expected_version())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The application has been saved."), "success")
+            return _detail(application)
+    return render_template("emigrants/form.html", form=form, application=application)
+
+
+@bp.route("/<reference>/duplicates/<kind>/<int:match_id>", methods=["POST"])
+@permission_required(ACCESS)
+def duplicate(reference: str, kind: str, match_id: int):
+    application = _load(reference)
+    form = DuplicateForm()
+    if form.validate_on_submit():
+        try:
+            duplicates.decide_duplicate(application, actor=current_user, kind=kind, match_id=match_id,
+                                      same_person=form.verdict.data == "same_person", reason=form.reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return _detail(application, "duplicates")
+
+
+@bp.route("/<reference>/transition", methods=["POST"])
+@permission_required(ACCESS)
+def transition(reference: str):
+    application = _load(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.move(application, request.form.get("action", ""), actor=current_user,
+                      comment=request.form.get("comment"), expected_version=request.form.get("version", type=int))
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("New status: %(state)s", state=application.state_label), "success")
+    return _detail(application)
+
+
+@bp.route("/<reference>/priority", methods=["POST"])
+@permission_required(ACCESS)
+def override(reference: str):
+    application = _load(reference)
+    form = OverrideForm()
+    if form.validate_on_submit():
+        try:
+            waiting_list.set_override(application, actor=current_user, points=form.points.data, reason=form.reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return _detail(application, "priority")
+
+
+@bp.route("/waiting-list")
+@permission_required(ACCESS)
+def waiting():
+    rows = waiting_list.waiting_list()
+    services.log_list_read([application for application, _score, _reasons in rows], current_user,
+                           page="waiting list")
+    return render_template("emigrants/waiting.html", rows=rows)
+
+
+@bp.route("/<reference>/stay", methods=["POST"])
+@permission_required(ACCESS)
+def stay(reference: str):
+    application, form = _load(reference), StayForm()
+    if form.validate_on_submit():
+        try:
+            planning.save_plan(application, actor=current_user, arrives_on=form.arrives_on.data,
+                               departs_on=form.departs_on.data, hotel=form.hotel.data, room_type=form.room_type.data,
+                               half_board=form.half_board.data, hotel_cost=form.hotel_cost.data,
+                               volunteer=form.volunteer.data, volunteer_email=form.volunteer_email.data,
+                               transfers=form.transfers.data,
+                               overrun_reason=form.overrun_reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return _detail(application, "planning")
+
+
+@bp.route("/<reference>/travel", methods=["POST"])
+@permission_required(ACCESS)
+def travel(reference: str):
+    application, form = _load(reference), BookingForm()
+    if form.validate_on_submit():
+        try:
+            planning.add_booking(application, actor=current_user, traveller=form.traveller.data, mode=form.mode.data,
+                                 carrier=form.carrier.data, number=form.number.data,
+                                 departs_at=local_to_utc(form.departs_at.data, "Europe/Berlin"),
+                                 arrives_at=local_to_utc(form.arrives_at.data, "Europe/Berlin"),
+                                 booking_code=form.booking_code.data, cost=form.cost.data,
+                                 overrun_reason=form.overrun_reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return _detail(application, "planning")
+
+

@@ -1,0 +1,66 @@
+"""The case's letters: generated from the office's templates, downloaded as PDF."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    flash,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ...core.audit import record_event
+from ...core.crud import Column, CrudSpec, register_crud
+from ...core.errors import DomainError
+from ...core.files import send_stored
+from ...core.forms import ConfirmForm
+from ...core.permissions import Permission, permission_required
+from ...extensions import db
+from .. import (
+    letters,
+)
+from ..forms import (
+    LetterTemplateForm,
+)
+from ..models import (
+    GeneratedLetter,
+    LetterTemplate,
+)
+from . import ACCESS, _detail, _load, bp
+
+
+@bp.route("/<reference>/letters/<kind>", methods=["POST"])
+@permission_required(ACCESS)
+def letter_generate(reference: str, kind: str):
+    application = _load(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        letter = letters.generate(application, kind, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("The letter has been generated (%(language)s).", language=letter.language), "success")
+    return _detail(application, "letters")
+
+
+@bp.route("/<reference>/letters/<int:letter_id>.pdf")
+@permission_required(ACCESS)
+def letter_download(reference: str, letter_id: int):
+    application = _load(reference)
+    letter = db.session.get(GeneratedLetter, letter_id)
+    if letter is None or letter.application_id != application.id:
+        abort(404)
+    record_event("application.letter_read", actor=current_user, target=application)
+    return send_stored(letter.file)
+
+
+register_crud(bp, CrudSpec(
+    "letter-templates", LetterTemplate, LetterTemplateForm, _l("Letter templates"), _l("Letter template"),
+    [Column("kind_label", _l("Letter")), Column("language", _l("Language"), LetterTemplate.language),
+     Column("subject", _l("Subject"), LetterTemplate.subject)],
+    (LetterTemplate.subject,), "language", (Permission.ADMIN_REFERENCE,), (Permission.ADMIN_REFERENCE,),
+))
+
+

@@ -1,0 +1,140 @@
+"""The team's registers and settings: priority weights, historical participants, alumni, budget, statistics."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...core.audit import record_event
+from ...core.errors import DomainError
+from ...core.exports import FORMATS, table_response
+from ...core.forms import apply_domain_error, flash_form_errors
+from ...core.listing import year_range
+from ...core.permissions import Permission, permission_required
+from ...extensions import db
+from .. import (
+    participant_import,
+    permissions,
+    planning,
+    retention,
+    services,
+    waiting_list,
+)
+from .. import statistics as statistics_data
+from ..forms import (
+    BudgetForm,
+    ImportForm,
+    WeightsForm,
+)
+from ..models import (
+    HistoricalParticipant,
+)
+from . import ACCESS, bp
+
+
+@bp.route("/weights", methods=["GET", "POST"])
+@permission_required(Permission.ADMIN_REFERENCE)
+def weights():
+    """Admins set the weights of the waiting list's priority score (and see no applicant)."""
+    rule = waiting_list.weights()
+    form = WeightsForm(obj=rule)
+    if form.validate_on_submit():
+        try:
+            waiting_list.set_weights(actor=current_user, per_year=form.per_year.data, age_from=form.age_from.data,
+                                 health=form.health.data, hardship=form.hardship.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The weights have been saved."), "success")
+            return redirect(url_for("emigrants.weights"))
+    return render_template("emigrants/weights.html", form=form)
+
+
+@bp.route("/participants/import", methods=["GET", "POST"])
+@permission_required(ACCESS)
+def participants_import():
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = participant_import.import_participants(upload.filename or "", upload.read(), actor=current_user)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            if result.ok:
+                flash(_("%(n)s historical participants imported.", n=len(result.rows)), "success")
+                return redirect(url_for("emigrants.index"))
+    count = db.session.scalar(sa.select(sa.func.count(HistoricalParticipant.id)))
+    return render_template("emigrants/participants_import.html", form=form, result=result,
+                           columns=participant_import.columns(), count=count)
+
+
+@bp.route("/alumni.<fmt>")
+@permission_required(ACCESS)
+def alumni(fmt: str):
+    """Postal addresses of participants who agreed to receive the magazine, for a mail merge."""
+    if fmt not in FORMATS:
+        abort(404)
+    rows = [(a.name, a.address, a.country.name if a.country else a.country_code, a.language)
+            for a in retention.mailing_list()]
+    record_event("emigrants.alumni_export", actor=current_user, summary=f"{len(rows)} addresses")
+    return table_response([_("Name"), _("Address"), _("Country"), _("Language")], rows,
+                          filename="alumni-versand", fmt=fmt)
+
+
+@bp.route("/budget", methods=["GET", "POST"])
+@permission_required(ACCESS, Permission.ADMIN_REFERENCE)
+def budget():
+    """Committed and spent against the year's budget (totals only); admins set the budget."""
+    form = BudgetForm()
+    can_set = permissions.can_set_rules(current_user)
+    if request.method == "POST":
+        if not can_set:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                planning.set_budget(form.year.data, form.amount.data, actor=current_user)
+            except DomainError as exc:
+                flash(str(exc.message), "danger")
+            else:
+                flash(_("The budget has been set."), "success")
+        else:
+            flash_form_errors(form)
+        return redirect(url_for("emigrants.budget"))
+    year = request.args.get("year", type=int) or services.today().year
+    return render_template("emigrants/budget.html", status=planning.budget_status(year), form=form,
+                           can_set=can_set)
+
+
+@bp.route("/statistics")
+@permission_required(ACCESS)
+def statistics():
+    year_from, year_to = year_range(1969)
+    table = statistics_data.rows(year_from, year_to)
+    chart = statistics_data.per_year(table)
+    peak = max([max(a, v) for _y, a, v in chart] + [1])
+    return render_template("emigrants/statistics.html", rows=table, chart=chart, peak=peak, year_from=year_from,
+                           year_to=year_to)
+
+
+@bp.route("/statistics.<fmt>")
+@permission_required(ACCESS)
+def statistics_export(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    year_from, year_to = year_range(1969)
+    data = [(r.year, r.category, r.country, r.applications, r.visits, r.costs) for r in statistics_data.rows(year_from, year_to)]
+    return table_response([_("Year"), _("Category"), _("Country"), _("Applications"), _("Visits"), _("Costs (EUR)")],
+                          data, filename=f"emigrantenprogramm-{year_from}-{year_to}", fmt=fmt)
+
+

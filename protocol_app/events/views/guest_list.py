@@ -1,0 +1,216 @@
+"""The guest list: adding guests, import, invitations and replies (staff and the guest's own link)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...core.errors import DomainError
+from ...core.exports import FORMATS, table_response
+from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ...core.pdf import pdf_response
+from ...core.permissions import permission_required, public
+from ...core.tabular_import import template_rows
+from ...extensions import db, limiter
+from .. import guest_import, guests, invitations
+from ..forms import (
+    AdhocGuestForm,
+    CategoryForm,
+    ContactGuestForm,
+    GuestImportForm,
+    ReplyForm,
+    StaffReplyForm,
+    UsualCategoriesForm,
+)
+from ..models import Guest
+from . import EDIT, READ, _detail, _load, _load_editable, bp
+
+
+@bp.route("/<reference>/guests/category", methods=["POST"])
+@permission_required(EDIT)
+def guests_add_category(reference: str):
+    event = _load(reference)
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            added, already = guests.add_category(event, form.category.data, companions=form.companions.data,
+                                                 actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("%(added)s guests added; %(already)s were on the list already.", added=added, already=already),
+                  "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+
+
+@bp.route("/<reference>/guests/new", methods=["GET", "POST"])
+@permission_required(EDIT)
+def guests_add(reference: str):
+    """A guest entered by hand: the quick form on the event page or the full form here."""
+    event = _load_editable(reference)
+    form = AdhocGuestForm()
+    if form.validate_on_submit():
+        try:
+            guests.add_adhoc(event, actor=current_user, name=form.name.data, function=form.function.data,
+                             organisation=form.organisation.data, rank=form.rank.data,
+                             companions=form.companions.data, email=form.email.data or None,
+                             language=form.language.data, address_form_id=form.address_form_id.data,
+                             category=form.category.data, in_office_since=form.in_office_since.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("%(name)s is on the guest list.", name=form.name.data), "success")
+            return _detail(event, "guests")
+    return render_template("events/guest_form.html", event=event, form=form)
+
+
+@bp.route("/<reference>/guests/usual", methods=["POST"])
+@permission_required(EDIT)
+def guests_add_usual(reference: str):
+    event = _load(reference)
+    form = UsualCategoriesForm()
+    if form.validate_on_submit():
+        try:
+            added, already = guests.add_usual_categories(event, companions=form.companions.data, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("%(added)s guests added; %(already)s were on the list already.", added=added, already=already),
+                  "success")
+    else:
+        flash_form_errors(form)
+    return _detail(event, "guests")
+
+
+@bp.route("/<reference>/guests/import", methods=["GET", "POST"])
+@permission_required(EDIT)
+def guests_import(reference: str):
+    """Import a guest list; a file with any broken row is refused as a whole, with every error listed."""
+    event = _load_editable(reference)
+    form = GuestImportForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = guest_import.import_guests(event, upload.filename or "", upload.read(), actor=current_user)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            if result.ok:
+                flash(_("%(n)s guests imported.", n=len(result.rows)), "success")
+                return _detail(event, "guests")
+    return render_template("events/guest_import.html", event=event, form=form, result=result,
+                           columns=guest_import.columns())
+
+
+@bp.route("/guest-import-template.<fmt>")
+@permission_required(EDIT)
+def guests_import_template(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    example = ["Dr. Erika Beispiel", "Frau", "Generalkonsulin", "Generalkonsulat Beispielland",
+               "Diplomatisches Korps", 120, "01.09.2024", "erika.beispiel@example.org", "de", 1]
+    return table_response(template_rows(guest_import.columns()), [example], filename="gaesteliste-vorlage",
+                          fmt=fmt)
+
+
+@bp.route("/<reference>/guests/<int:guest_id>/invitation.pdf")
+@permission_required(READ)
+def guest_invitation_pdf(reference: str, guest_id: int):
+    """A guest's personalised invitation to print (the reply link is only in the sent invitation)."""
+    event = _load(reference)
+    guest = db.session.get(Guest, guest_id)
+    if guest is None or guest.event_id != event.id:
+        abort(404)
+    return pdf_response(invitations.letters_pdf(event, [(guest, None)]), f"einladung-{event.reference}-{guest.id}")
+
+
+@bp.route("/<reference>/guests/<int:guest_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def guest_remove(reference: str, guest_id: int):
+    event = _load(reference)
+    guest = db.session.get(Guest, guest_id)
+    if guest is None or guest.event_id != event.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            guests.remove_guest(guest, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+
+
+@bp.route("/<reference>/invitations", methods=["POST"])
+@permission_required(EDIT)
+def invitations_send(reference: str):
+    event = _load(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        tokens = invitations.send_invitations(event, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("%(n)s invitations sent.", n=len(tokens)), "success")
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+
+
+@bp.route("/<reference>/guests/<int:guest_id>/reply", methods=["POST"])
+@permission_required(EDIT)
+def guest_reply(reference: str, guest_id: int):
+    event = _load(reference)
+    guest = db.session.get(Guest, guest_id)
+    if guest is None or guest.event_id != event.id:
+        abort(404)
+    form = StaffReplyForm()
+    if form.validate_on_submit():
+        try:
+            status = invitations.record_reply(guest, accept=form.answer.data == "accept",
+                                              companion=form.companion.data, channel=form.channel.data,
+                                              actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("Reply recorded: %(status)s", status=guest.status_label if status else ""), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+
+
+@bp.route("/reply/<token>", methods=["GET", "POST"])
+@public  # the invited guest has no account: the secret link is the credential
+@limiter.limit("20 per minute")
+def reply(token: str):
+    guest = invitations.guest_for_token(token)
+    if guest is None:
+        return render_template("events/reply_unknown.html"), 404
+    with force_locale(guest.language or "de"):  # the page speaks the invitation's language
+        form = ReplyForm()
+        done = None
+        if form.validate_on_submit():
+            try:
+                done = invitations.record_reply(guest, accept=form.answer.data == "accept",
+                                                companion=form.companion.data, channel="online")
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+        return render_template("events/reply.html", guest=guest, event=guest.event, form=form, done=done)
+
+
+
+@bp.route("/<reference>/guests/contact", methods=["POST"])
+@permission_required(EDIT)
+def guests_add_contact(reference: str):
+    event = _load(reference)
+    form = ContactGuestForm()
+    if form.validate_on_submit():
+        try:
+            guests.add_contact(event, form.contact_id.data, companions=form.companions.data, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))

@@ -1,0 +1,75 @@
+"""The event's programme items."""
+
+from __future__ import annotations
+
+from flask import abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...core.errors import DomainError
+from ...core.forms import ConfirmForm, apply_domain_error
+from ...core.permissions import permission_required
+from ...extensions import db
+from ...programme import ConflictsFound
+from .. import permissions, services
+from ..forms import (
+    EventProgrammeItemForm,
+)
+from ..models import EventProgrammeItem
+from . import EDIT, _detail, _load, bp
+
+
+@bp.route("/<reference>/programme/new", methods=["GET", "POST"])
+@bp.route("/<reference>/programme/<int:item_id>", methods=["GET", "POST"])
+@permission_required(EDIT)
+def programme_item(reference: str, item_id: int | None = None):
+    event = _load(reference)
+    if not permissions.can_edit(current_user, event):
+        abort(403)
+    item = None
+    if item_id is not None:
+        item = db.session.get(EventProgrammeItem, item_id)
+        if item is None or item.event_id != event.id:
+            abort(404)
+    form = EventProgrammeItemForm(obj=item)
+    if request.method == "GET" and item is not None:
+        form.load(item)
+    conflicts = []
+    if form.validate_on_submit():
+        try:
+            services.save_programme_item(event, item, actor=current_user, values=form.service_values(),
+                                         host_ids=form.host_ids.data, conflict_reason=form.conflict_reason.data,
+                                         expected_version=form.expected_version())
+        except ConflictsFound as exc:
+            conflicts = exc.conflicts
+            apply_domain_error(form, exc)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The programme item has been saved."), "success")
+            return _detail(event)
+    return render_template("events/programme_form.html", form=form, event=event, item=item, conflicts=conflicts)
+
+
+
+
+
+@bp.route("/<reference>/programme/<int:item_id>/interpreting", methods=["POST"])
+@permission_required(EDIT)
+def programme_interpreting(reference: str, item_id: int):
+    """Ask the Sprachendienst for the item's interpreter (it sizes the team and offers the job)."""
+    event = _load(reference)
+    if not permissions.can_request_interpreting(current_user, event):
+        abort(403)
+    item = db.session.get(EventProgrammeItem, item_id)
+    if item is None or item.event_id != event.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.request_interpreting(event, item, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("The Sprachendienst has the request; the interpreters are offered the job from its page."), "success")
+    return _detail(event, "programme")

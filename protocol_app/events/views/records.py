@@ -1,0 +1,157 @@
+"""Event pages: list, record, process, and the year's recurring occasions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...core import record_parts, workflow
+from ...core.errors import DomainError
+from ...core.forms import ConfirmForm, apply_domain_error
+from ...core.listing import paginate
+from ...core.permissions import permission_required
+from ...core.time import now_utc
+from ...extensions import db
+from .. import guests, invitations, permissions, services
+from ..forms import (
+    AdhocGuestForm,
+    CategoryForm,
+    ContactGuestForm,
+    EventForm,
+    GuestImportForm,
+    StaffReplyForm,
+    UsualCategoriesForm,
+)
+from ..models import Event, EventKind, Guest, GuestStatus, OccasionTemplate
+from ..workflow import EVENT_WORKFLOW, OPEN_STATES, EventState
+from . import EDIT, READ, _detail, _load, bp
+
+
+@bp.route("/")
+@permission_required(READ)
+def index():
+    stmt = sa.select(Event)
+    if request.args.get("kind") in {k.value for k in EventKind}:
+        stmt = stmt.where(Event.kind == request.args["kind"])
+    if request.args.get("state") in {s.value for s in EventState}:
+        stmt = stmt.where(Event.state == request.args["state"])
+    listing = paginate(stmt, sortable={"start": Event.starts_at, "title": Event.title},
+                       default_sort="start", default_direction="desc", searchable=(Event.title,))
+    return render_template("events/index.html", listing=listing, kinds=EventKind, states=EventState,
+                           can_create=permissions.can_edit(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(EDIT)
+def new():
+    form = EventForm()
+    if request.method == "GET":
+        form.responsible_officer_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(actor=current_user, values=form.service_values())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("Event %(reference)s has been recorded.", reference=event.reference), "success")
+            return _detail(event)
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/<reference>")
+@permission_required(READ)
+def detail(reference: str):
+    event = _load(reference)
+    can_edit = permissions.can_edit(current_user)
+    editable = permissions.can_edit(current_user, event)
+    can_see_guests = permissions.can_see_guests(current_user, event)
+    return render_template(
+        "events/detail.html", event=event, editable=editable, can_see_guests=can_see_guests,
+        # Invitations are sent with their own button, which takes that step itself.
+        transitions=[t for t in EVENT_WORKFLOW.available(event, current_user) if t.action != "send_invitations"]
+        if can_edit else [],
+        history=workflow.history(EVENT_WORKFLOW, event.id), confirm=ConfirmForm(),
+        interpreting=services.interpreting_of(event),
+        guests=guests.guest_listing(event) if can_see_guests else None, guest_states=GuestStatus,
+        guest_total=db.session.scalar(sa.select(sa.func.count(Guest.id)).where(Guest.event_id == event.id)),
+        category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),
+        contact_form=ContactGuestForm() if can_edit else None,
+        reply_form=StaffReplyForm(), seats=invitations.seats_taken(event),
+        state_labels={state.value: state.label for state in EventState},
+        usual_form=UsualCategoriesForm(), import_form=GuestImportForm(),
+        **record_parts.page_context(services.EVENT_PARTS, event, editable=editable),
+    )
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@permission_required(EDIT)
+def edit(reference: str):
+    event = _load(reference)
+    if event.state not in OPEN_STATES:
+        abort(403)
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        form.load(event)
+    if form.validate_on_submit():
+        try:
+            services.update_event(event, actor=current_user, values=form.service_values(),
+                                  expected_version=form.expected_version())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The event has been saved."), "success")
+            return _detail(event)
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.route("/<reference>/transition", methods=["POST"])
+@permission_required(EDIT)
+def transition(reference: str):
+    event = _load(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.move_event(event, request.form.get("action", ""), actor=current_user,
+                            comment=request.form.get("comment"),
+                            expected_version=request.form.get("version", type=int))
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("New status: %(state)s", state=event.state_label), "success")
+    return _detail(event)
+
+
+def _year_arg() -> int:
+    raw = request.args.get("year", "") or request.form.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else now_utc().year
+
+
+@bp.route("/occasions")
+@permission_required(READ)
+def occasions():
+    year = _year_arg()
+    return render_template("events/occasions.html", year=year, rows=services.occasions_of_year(year),
+                           confirm=ConfirmForm(), can_create=permissions.can_edit(current_user),
+                           can_maintain=permissions.can_maintain_occasions(current_user))
+
+
+@bp.route("/occasions/<int:occasion_id>/create", methods=["POST"])
+@permission_required(EDIT)
+def occasion_create(occasion_id: int):
+    occasion = db.session.get(OccasionTemplate, occasion_id)
+    if occasion is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    year = _year_arg()
+    try:
+        event = services.create_from_occasion(occasion, year, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for("events.occasions", year=year))
+    flash(_("Event %(reference)s has been recorded.", reference=event.reference), "success")
+    return _detail(event)
+
+

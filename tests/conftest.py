@@ -16,9 +16,33 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from config import TestingConfig
 from protocol_app import create_app
 from protocol_app.extensions import db
+from protocol_app.reference_data import load_reference_data
 from tests import services
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "one_backend: the test's behaviour cannot differ between the databases (pages, forms, texts); "
+        "it runs on SQLite only",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `one_backend` drop their PostgreSQL run: both databases only where the SQL,
+    locks or constraints could behave differently."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("migrated_app") == "postgresql" and item.get_closest_marker("one_backend"):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def build_app(url: str, **overrides):
@@ -54,6 +78,12 @@ def migrated_app(request, tmp_path_factory):
         EMBEDDED_BROKER_DIR=str(tmp / "broker"),
     )
     migrate(app)
+    with app.app_context():
+        # Once per session: every test's writes are rolled back, so this stays as loaded.
+        load_reference_data()
+        db.session.commit()
+        db.session.remove()
+    app.config["REFERENCE_DATA_PRELOADED"] = True
     app.config["TEST_BACKEND"] = backend
     return app
 

@@ -6,14 +6,11 @@ import sqlalchemy as sa
 
 from protocol_app.events.models import Event
 from protocol_app.extensions import db
-from protocol_app.reference_data import load_reference_data
-from tests.support import login, make_user, post
+from tests.support import ensure_reference_data, login, make_user, post
 
 
 def officer_client(app):
-    with app.app_context():
-        load_reference_data()
-        db.session.commit()
+    ensure_reference_data(app)
     uid = make_user(app, "referent@example.org", roles=["officer"])
     client = app.test_client()
     login(client, "referent@example.org")
@@ -36,7 +33,7 @@ def invited_guests(app, client, capacity="3"):
     from protocol_app.events.guests import add_adhoc
     from protocol_app.events.models import Guest
 
-    post(client, "/events/new", event_form(capacity=capacity, reply_by="2027-01-10"), token_from="/events/new")
+    post(client, "/events/new", event_form(capacity=capacity, reply_by="2027-01-10"))
     with app.app_context():
         event = db.session.scalar(sa.select(Event))
         actor = db.session.scalar(sa.select(User))
@@ -59,7 +56,7 @@ def guest_status(app, name):
 def answer_invitation(app, token, answer, companion=""):
     guest = app.test_client()
     url = f"/events/reply/{token}"
-    return post(guest, url, {"answer": answer, "companion": companion}, token_from=url)
+    return post(guest, url, {"answer": answer, "companion": companion})
 
 
 def seat_of(app, name, *, companion=False):

@@ -10,8 +10,7 @@ from protocol_app.auth.models import User
 from protocol_app.extensions import db
 from protocol_app.honours import services
 from protocol_app.honours.models import AwardType, Nomination
-from protocol_app.reference_data import load_reference_data
-from tests.support import make_user
+from tests.support import ensure_reference_data, make_user
 
 ORDER = "Verdienstorden des Landes Berlin"
 PLAQUE = "Ernst-Reuter-Plakette"
@@ -26,9 +25,7 @@ PEOPLE = {
 
 
 def setup_people(app) -> None:
-    with app.app_context():
-        load_reference_data()
-        db.session.commit()
+    ensure_reference_data(app)
     for email, roles in PEOPLE.items():
         make_user(app, email, roles=roles, name=email.split("@")[0].capitalize())
 

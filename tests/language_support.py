@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from protocol_app.auth.models import User
 from protocol_app.extensions import db
 from protocol_app.language_service import services
-from protocol_app.reference_data import load_reference_data
-from tests.support import make_user
+from tests.support import ensure_reference_data, make_user
 
 #: A Tuesday in the future, 10:00–13:00 Berlin time (09:00–12:00 UTC in winter).
 DAY = date(2027, 2, 16)
@@ -31,9 +30,7 @@ def user_by_name(name: str) -> User:
 
 
 def setup_translators(app) -> None:
-    with app.app_context():
-        load_reference_data()
-        db.session.commit()
+    ensure_reference_data(app)
     make_user(app, "referent@example.org", roles=["officer"], name="Rainer Referent")
     for name in TRANSLATORS:
         make_user(app, f"{name.split()[0].lower()}@example.org", roles=["translator"], name=name)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+
+from itsdangerous import URLSafeTimedSerializer
 
 from protocol_app.auth.services import ensure_user
 from protocol_app.extensions import db
@@ -10,6 +14,20 @@ from protocol_app.extensions import db
 PASSWORD = "Sicheres-Test-Passwort-2026"
 
 _TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def ensure_reference_data(app) -> None:
+    """The installation's reference data (countries, venues, occasions, award types, letters).
+
+    The rolled-back apps have it from the start of the session (conftest); an app whose
+    commits are real, and whose tables are emptied after each test, gets it here."""
+    if app.config.get("REFERENCE_DATA_PRELOADED"):
+        return
+    from protocol_app.reference_data import load_reference_data
+
+    with app.app_context():
+        load_reference_data()
+        db.session.commit()
 
 
 def make_user(app, email="user@example.org", roles=("officer",), *, name="Test User", locale="de",
@@ -24,27 +42,40 @@ def make_user(app, email="user@example.org", roles=("officer",), *, name="Test U
         return user.id
 
 
-def csrf_token(client, path="/auth/login") -> str:
-    """Return a CSRF token of the client's current session, read from a page."""
-    html = client.get(path).get_data(as_text=True)
-    match = _TOKEN.search(html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
+def csrf_token(client, path: str | None = None) -> str:
+    """A valid CSRF token of the client's session.
+
+    Signed the way Flask-WTF signs the token it renders into forms, so no page has to be
+    fetched for it; with `path`, read from that page instead (for tests of the page itself).
+    """
+    if path is not None:
+        html = client.get(path).get_data(as_text=True)
+        match = _TOKEN.search(html)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1) or match.group(2)
+    app = client.application
+    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    with client.session_transaction() as session:
+        if field not in session:
+            session[field] = hashlib.sha256(os.urandom(64)).hexdigest()  # an opaque random id, as Flask-WTF makes
+        raw = session[field]
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
 
 
 def login(client, email, password=PASSWORD, *, follow=False):
-    token = csrf_token(client, "/auth/login")
+    """Sign in through the login form (one request: the token comes from the session)."""
     return client.post(
         "/auth/login",
-        data={"email": email, "password": password, "csrf_token": token},
+        data={"email": email, "password": password, "csrf_token": csrf_token(client)},
         follow_redirects=follow,
     )
 
 
-def post(client, path, data=None, *, token_from="/", **kwargs):
+def post(client, path, data=None, **kwargs):
     """POST with a valid CSRF token of the logged-in session."""
     data = dict(data or {})
-    data["csrf_token"] = csrf_token(client, token_from)
+    data["csrf_token"] = csrf_token(client)
     return client.post(path, data=data, **kwargs)
 
 

@@ -122,7 +122,6 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app):
         first,
         "/auth/password",
         {"current_password": PASSWORD, "new_password": new, "confirm": new},
-        token_from="/auth/password",
     )
     assert response.status_code == 302
     assert _is_logged_in(first)
@@ -137,14 +136,12 @@ def test_password_change_rejects_wrong_current_and_weak_new(app, client):
         client,
         "/auth/password",
         {"current_password": "falsch", "new_password": "x" * 20, "confirm": "x" * 20},
-        token_from="/auth/password",
     ).get_data(as_text=True)
     assert "Das bisherige Passwort ist nicht korrekt." in page
     page = post(
         client,
         "/auth/password",
         {"current_password": PASSWORD, "new_password": "kurz", "confirm": "kurz"},
-        token_from="/auth/password",
     ).get_data(as_text=True)
     assert "mindestens 12 Zeichen" in page
     assert login(app.test_client(), "a@example.org").status_code == 302  # unchanged
@@ -216,7 +213,6 @@ def test_forced_password_change_blocks_other_pages(app, client):
         client,
         "/auth/password",
         {"current_password": PASSWORD, "new_password": new, "confirm": new},
-        token_from="/auth/password",
     )
     assert client.get("/notifications").status_code == 200
 

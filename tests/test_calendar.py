@@ -23,13 +23,12 @@ def _setup(app):
     secret = make_visit(app, uid, title="Geheimer Besuch", is_confidential=True)
     post(client, f"/visits/{ref}/programme/new",
          {"title": "Mittagessen", "starts_at": "2027-03-11T12:30", "ends_at": "2027-03-11T14:00",
-          "venue_id": "0", "location": "Rotes Rathaus", "dress_code": "none", "press": "none"},
-         token_from=f"/visits/{ref}/programme/new")
+          "venue_id": "0", "location": "Rotes Rathaus", "dress_code": "none", "press": "none"})
     return uid, client, ref, secret
 
 
 def _feed_url(client) -> str:
-    page = post(client, "/calendar/feed", {"action": "issue"}, token_from="/calendar/feed").get_data(as_text=True)
+    page = post(client, "/calendar/feed", {"action": "issue"}).get_data(as_text=True)
     url = re.search(r'data-testid="feed-url">([^<]+)<', page).group(1)
     return url.split("localhost", 1)[-1]
 
@@ -90,8 +89,7 @@ def test_uid_is_stable_and_sequence_rises_when_an_item_changes(app):
         item_id, version = item.id, item.version
     post(client, f"/visits/{ref}/programme/{item_id}",
          {"title": "Mittagessen", "starts_at": "2027-03-11T13:00", "ends_at": "2027-03-11T14:30",
-          "venue_id": "0", "dress_code": "none", "press": "none", "version": str(version)},
-         token_from=f"/visits/{ref}/programme/{item_id}")
+          "venue_id": "0", "dress_code": "none", "press": "none", "version": str(version)})
     after = lunch()
     assert str(after["UID"]) == str(before["UID"]) == f"visit-item-{item_id}@protokoll"
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
@@ -104,7 +102,7 @@ def test_feed_tokens_can_be_revoked_and_wrong_tokens_see_nothing(app):
     second = _feed_url(client)  # a new address revokes the old one
     assert app.test_client().get(first).status_code == 404
     assert app.test_client().get(second).status_code == 200
-    post(client, "/calendar/feed", {"action": "revoke"}, token_from="/calendar/feed")
+    post(client, "/calendar/feed", {"action": "revoke"})
     assert app.test_client().get(second).status_code == 404
     assert app.test_client().get("/calendar/feed/geraten.ics").status_code == 404
 

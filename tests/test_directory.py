@@ -7,14 +7,11 @@ import sqlalchemy as sa
 from protocol_app.core.audit import AuditEvent
 from protocol_app.directory.models import Contact, Mission, Venue
 from protocol_app.extensions import db
-from protocol_app.reference_data import load_reference_data
-from tests.support import login, make_user, post
+from tests.support import ensure_reference_data, login, make_user, post
 
 
 def _client(app, role):
-    with app.app_context():
-        load_reference_data()
-        db.session.commit()
+    ensure_reference_data(app)
     make_user(app, f"{role}@example.org", roles=[role])
     client = app.test_client()
     login(client, f"{role}@example.org")
@@ -25,8 +22,7 @@ def test_officer_adds_a_mission_and_a_contact(app):
     client = _client(app, "officer")
     response = post(client, "/directory/missions/new",
                     {"name": "Botschaft der Französischen Republik", "country_code": "FR", "kind": "embassy",
-                     "head_of_mission": "S. E. Herr Botschafter", "email": ""},
-                    token_from="/directory/missions/new")
+                     "head_of_mission": "S. E. Herr Botschafter", "email": ""})
     assert response.status_code == 302
     with app.app_context():
         mission = db.session.scalar(sa.select(Mission))
@@ -34,8 +30,7 @@ def test_officer_adds_a_mission_and_a_contact(app):
         assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "directory.missions.create"))
     post(client, "/directory/contacts/new",
          {"name": "Marie Dupont", "function": "Protokollchefin", "mission_id": str(mission.id), "language": "en",
-          "rank": "500", "category": "diplomatic_corps"},
-         token_from="/directory/contacts/new")
+          "rank": "500", "category": "diplomatic_corps"})
     with app.app_context():
         assert db.session.scalar(sa.select(Contact)).mission_id == mission.id
     listing = client.get("/directory/contacts?q=dupont").get_data(as_text=True)
@@ -44,14 +39,11 @@ def test_officer_adds_a_mission_and_a_contact(app):
 
 def test_directory_validation_messages(app):
     client = _client(app, "officer")
-    page = post(client, "/directory/venues/new", {"name": "Großer Festsaal", "capacity": "0"},
-                token_from="/directory/venues/new").get_data(as_text=True)
+    page = post(client, "/directory/venues/new", {"name": "Großer Festsaal", "capacity": "0"}).get_data(as_text=True)
     assert "Bitte geben Sie eine Zahl ab 1 ein." in page
-    page = post(client, "/directory/venues/new", {"name": "Großer Festsaal", "capacity": "10"},
-                token_from="/directory/venues/new").get_data(as_text=True)
+    page = post(client, "/directory/venues/new", {"name": "Großer Festsaal", "capacity": "10"}).get_data(as_text=True)
     assert "Ein Eintrag mit diesen Angaben existiert bereits." in page
-    page = post(client, "/directory/missions/new", {"name": "X", "country_code": "ZZ", "kind": "embassy"},
-                token_from="/directory/missions/new").get_data(as_text=True)
+    page = post(client, "/directory/missions/new", {"name": "X", "country_code": "ZZ", "kind": "embassy"}).get_data(as_text=True)
     assert "Keine gültige Auswahl" in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Venue.id))) == 6
@@ -67,7 +59,7 @@ def test_hosts_and_partner_cities_are_kept_by_admins_only(app):
     login(admin, "admin@example.org")
     assert post(admin, "/directory/hosts/new",
                 {"name": "Dr. Max Mustermann", "function": "Regierender Bürgermeister", "sort_order": "1",
-                 "is_active": "y"}, token_from="/directory/hosts/new").status_code == 302
+                 "is_active": "y"}).status_code == 302
     assert "Dr. Max Mustermann" in officer.get("/directory/hosts").get_data(as_text=True)
 
 

@@ -23,13 +23,12 @@ from protocol_app.events import invitations
 from protocol_app.events.guests import add_adhoc
 from protocol_app.events.services import create_event
 from protocol_app.extensions import db
-from protocol_app.reference_data import load_reference_data
 from protocol_app.visits.models import Visit
 from tests import services
 from tests.conftest import build_app, migrate
 from tests.drill_support import Person, all_at_once, serve
 from tests.smtp import SMTPServer, free_port
-from tests.support import login, make_user, post
+from tests.support import ensure_reference_data, login, make_user, post
 from tests.visit_support import visit_form
 from tests.worker_support import PrivateRedis, Worker, wait_for
 
@@ -50,9 +49,7 @@ def test_with_redis_down_login_replies_feeds_and_mail_keep_working_without_waiti
     app = build_app(services.pg_url("protokoll_commit"), REDIS_URL=dead, RATELIMIT_ENABLED=True,
                     OUTBOX_PUBLISH_DISABLED=False, UPLOAD_DIR=committing_app.config["UPLOAD_DIR"])
     assert app.config["RATELIMIT_STORAGE_URI"] == dead  # the limiter really points at the dead Redis
-    with app.app_context():
-        load_reference_data()
-        db.session.commit()
+    ensure_reference_data(app)
     make_user(app, "referent@example.org", roles=["officer"])
     client = app.test_client()
     started = time.monotonic()
@@ -71,7 +68,7 @@ def test_with_redis_down_login_replies_feeds_and_mail_keep_working_without_waiti
         db.session.remove()
     page = f"/events/{reference}"
     started = time.monotonic()
-    assert post(client, f"{page}/invitations", {}, token_from=page).status_code == 302
+    assert post(client, f"{page}/invitations", {}).status_code == 302
     timings = [time.monotonic() - started]  # the first request after the outage tries Redis once
     for _ in range(3):  # later ones leave publishing to the sweep at once
         with app.app_context():
@@ -80,7 +77,7 @@ def test_with_redis_down_login_replies_feeds_and_mail_keep_working_without_waiti
             db.session.commit()
             db.session.remove()
         started = time.monotonic()
-        assert post(client, f"{page}/invitations", {}, token_from=page).status_code == 302
+        assert post(client, f"{page}/invitations", {}).status_code == 302
         timings.append(time.monotonic() - started)
     assert max(timings) < 1.0, timings
     assert _statuses(app) == {"pending": 8}  # written, left for the sweep to publish
@@ -257,9 +254,7 @@ def test_sqlite_takes_twenty_simultaneous_form_posts(tmp_path):
     app = build_app(f"sqlite:///{tmp_path / 'embedded.sqlite'}", UPLOAD_DIR=str(tmp_path / "uploads"),
                     EMBEDDED_BROKER_DIR=str(tmp_path / "broker"))
     migrate(app)
-    with app.app_context():
-        load_reference_data()
-        db.session.commit()
+    ensure_reference_data(app)
     make_user(app, "referent@example.org", roles=["officer"])
     live = serve(app)
     try:

@@ -72,20 +72,18 @@ def test_programme_items_lie_within_the_stay_and_bad_input_is_refused_in_german(
     reference = _invited(app)
     page = f"/emigrants/{reference}"
     added = post(team, f"{page}/programme", {"kind": "reception", "starts_at": "2027-02-16T11:00",
-                                             "ends_at": "2027-02-16T12:30", "location": "Rotes Rathaus"},
-                 token_from=page, follow_redirects=True).get_data(as_text=True)
+                                             "ends_at": "2027-02-16T12:30", "location": "Rotes Rathaus"}, follow_redirects=True).get_data(as_text=True)
     assert "Der Programmpunkt wurde hinzugefügt." in added
     assert "Empfang beim Regierenden Bürgermeister" in added and "Rotes Rathaus" in added
     outside = post(team, f"{page}/programme", {"kind": "free", "starts_at": "2027-03-01T10:00",
-                                               "ends_at": "2027-03-01T18:00"}, token_from=page,
+                                               "ends_at": "2027-03-01T18:00"},
                    follow_redirects=True).get_data(as_text=True)
     assert "Der Programmpunkt muss zwischen dem 15.02.2027 und dem 22.02.2027 liegen." in outside
     no_mode = post(team, f"{page}/programme", {"kind": "former_home", "starts_at": "2027-02-17T10:00",
-                                               "ends_at": "2027-02-17T12:00", "interpreter_language": "he"},
-                   token_from=page, follow_redirects=True).get_data(as_text=True)
+                                               "ends_at": "2027-02-17T12:00", "interpreter_language": "he"}, follow_redirects=True).get_data(as_text=True)
     assert "Bitte simultan, konsekutiv oder Flüsterdolmetschen wählen." in no_mode
     backwards = post(team, f"{page}/programme", {"kind": "school", "starts_at": "2027-02-17T12:00",
-                                                 "ends_at": "2027-02-17T10:00"}, token_from=page,
+                                                 "ends_at": "2027-02-17T10:00"},
                      follow_redirects=True).get_data(as_text=True)
     assert "Das Ende muss nach dem Beginn liegen." in backwards
     with app.app_context():
@@ -103,11 +101,11 @@ def test_an_interpreter_need_goes_to_the_sprachendienst_by_reference_only_and_sh
     post(team, f"{page}/programme", {"kind": "former_home", "title": "Besuch in der Grolmanstraße 12",
                                      "starts_at": "2027-02-16T10:00", "ends_at": "2027-02-16T12:00",
                                      "location": "Grolmanstraße 12", "interpreter_language": "en",
-                                     "interpreter_mode": "consecutive"}, token_from=page)
+                                     "interpreter_mode": "consecutive"})
     with app.app_context():
         item_id = db.session.scalar(sa.select(StayProgrammeItem.id))
-    asked = post(team, f"{page}/programme/{item_id}/interpreting", {}, token_from=page, follow_redirects=True)
-    again = post(team, f"{page}/programme/{item_id}/interpreting", {}, token_from=page, follow_redirects=True)
+    asked = post(team, f"{page}/programme/{item_id}/interpreting", {}, follow_redirects=True)
+    again = post(team, f"{page}/programme/{item_id}/interpreting", {}, follow_redirects=True)
     assert "Der Sprachendienst wurde um eine Dolmetschung gebeten" in asked.get_data(as_text=True)
     assert "wurde bereits angefragt" in again.get_data(as_text=True)
     with app.app_context():
@@ -232,7 +230,7 @@ def test_the_volunteer_gets_the_programme_three_days_ahead_by_a_link_without_nam
         assert anonymous.get(path).status_code == 404  # after departure the link is dead
     assert anonymous.get("/emigrants/volunteer/guessed-token").status_code == 404
     # Sending again from the case page makes the old link stop working.
-    sent = post(team, f"/emigrants/{reference}/volunteer", {}, token_from=f"/emigrants/{reference}",
+    sent = post(team, f"/emigrants/{reference}/volunteer", {},
                 follow_redirects=True).get_data(as_text=True)
     assert "ein früherer Link gilt nicht mehr" in sent
     with time_machine.travel(datetime(2027, 2, 13, 9, 0, tzinfo=UTC), tick=False):
@@ -246,11 +244,9 @@ def test_proof_documents_are_read_by_the_team_only_exported_and_erased_with_the_
     reference = _invited(app)
     page = f"/emigrants/{reference}"
     uploaded = post(team, f"{page}/documents", {"kind": "birth_certificate",
-                                                "file": (io.BytesIO(PDF), "Geburtsurkunde Ruth Schwarz.pdf")},
-                    token_from=page, content_type="multipart/form-data", follow_redirects=True)
+                                                "file": (io.BytesIO(PDF), "Geburtsurkunde Ruth Schwarz.pdf")}, content_type="multipart/form-data", follow_redirects=True)
     assert "Das Dokument wurde beim Antrag abgelegt." in uploaded.get_data(as_text=True)
-    not_a_pdf = post(team, f"{page}/documents", {"kind": "other", "file": (io.BytesIO(b"MZ\x90"), "a.pdf")},
-                     token_from=page, content_type="multipart/form-data", follow_redirects=True)
+    not_a_pdf = post(team, f"{page}/documents", {"kind": "other", "file": (io.BytesIO(b"MZ\x90"), "a.pdf")}, content_type="multipart/form-data", follow_redirects=True)
     assert "Es werden nur PDF-, Word- (DOCX), PNG- und JPEG-Dateien angenommen" in not_a_pdf.get_data(as_text=True)
     with app.app_context():
         document = db.session.scalar(sa.select(ApplicationDocument))
@@ -329,7 +325,7 @@ def test_the_programme_goes_to_the_volunteer_only_for_a_guest_who_is_coming(app,
     reference = _invited(app)  # invited, not yet accepted
     page = team.get(f"/emigrants/{reference}").get_data(as_text=True)
     assert "Programm jetzt an die ehrenamtliche Begleitung senden" not in page
-    refused = post(team, f"/emigrants/{reference}/volunteer", {}, token_from=f"/emigrants/{reference}",
+    refused = post(team, f"/emigrants/{reference}/volunteer", {},
                    follow_redirects=True).get_data(as_text=True)
     assert "sobald der Gast die Einladung angenommen hat" in refused
     with app.app_context():
@@ -375,17 +371,16 @@ def test_a_programme_item_is_changed_on_its_own_page_with_clear_errors(app, team
     reference = _invited(app)
     page = f"/emigrants/{reference}"
     post(team, f"{page}/programme", {"kind": "school", "starts_at": "2027-02-17T10:00",
-                                     "ends_at": "2027-02-17T12:00"}, token_from=page)
+                                     "ends_at": "2027-02-17T12:00"})
     with app.app_context():
         item_id = db.session.scalar(sa.select(StayProgrammeItem.id))
     edit = f"{page}/programme/{item_id}"
     form = team.get(edit).get_data(as_text=True)
     assert 'value="2027-02-17T10:00"' in form  # Berlin time, as entered
-    wrong = post(team, edit, {"kind": "school", "starts_at": "2027-02-17T10:00", "ends_at": "2027-02-17T09:00"},
-                 token_from=edit).get_data(as_text=True)
+    wrong = post(team, edit, {"kind": "school", "starts_at": "2027-02-17T10:00", "ends_at": "2027-02-17T09:00"}).get_data(as_text=True)
     assert "Das Ende muss nach dem Beginn liegen." in wrong
     saved = post(team, edit, {"kind": "school", "title": "Goethe-Gymnasium", "starts_at": "2027-02-17T11:00",
-                              "ends_at": "2027-02-17T13:00"}, token_from=edit, follow_redirects=True)
+                              "ends_at": "2027-02-17T13:00"}, follow_redirects=True)
     assert "Der Programmpunkt wurde gespeichert." in saved.get_data(as_text=True)
     with app.app_context():
         item = db.session.get(StayProgrammeItem, item_id)
@@ -408,8 +403,7 @@ def test_the_reception_room_joins_the_office_wide_double_booking_search_without_
     with app.app_context():
         venue_id = db.session.scalar(sa.select(Venue.id).where(Venue.name == "Wappensaal"))
     saved = post(team, f"{page}/programme", {"kind": "reception", "starts_at": "2027-02-16T11:00",
-                                             "ends_at": "2027-02-16T12:30", "venue_id": str(venue_id)},
-                 token_from=page, follow_redirects=True).get_data(as_text=True)
+                                             "ends_at": "2027-02-16T12:30", "venue_id": str(venue_id)}, follow_redirects=True).get_data(as_text=True)
     assert "Der Programmpunkt wurde hinzugefügt." in saved
     with app.app_context():
         from protocol_app.auth.services import users_with_role
@@ -438,8 +432,7 @@ def test_the_reception_room_joins_the_office_wide_double_booking_search_without_
         assert db.session.scalar(sa.select(VisitProgrammeItem.conflict_reason)) == "Empfang im Anschluss, abgestimmt"
     # The team, in turn, learns only that an appointment of the protocol office uses the room.
     warned = post(team, f"{page}/programme", {"kind": "former_home", "starts_at": "2027-02-16T12:00",
-                                              "ends_at": "2027-02-16T12:45", "venue_id": str(venue_id)},
-                  token_from=page).get_data(as_text=True)
+                                              "ends_at": "2027-02-16T12:45", "venue_id": str(venue_id)}).get_data(as_text=True)
     assert "Termin des Protokolls" in warned and "Gespräch" not in warned and visit_ref not in warned
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(StayProgrammeItem.id))) == 1

@@ -30,7 +30,7 @@ def _address_form(app, name) -> int:
 
 
 def _new_event(client, **overrides):
-    post(client, "/events/new", event_form(**overrides), token_from="/events/new")
+    post(client, "/events/new", event_form(**overrides))
 
 
 def _guests(app) -> dict[str, Guest]:
@@ -52,9 +52,9 @@ def test_admins_maintain_the_forms_of_address_and_officers_only_read_them(app):
     page = "/directory/forms-of-address/new"
     post(admin, page, {"name": "Generalkonsulin", "address_de": "Frau Generalkonsulin",
                        "address_en": "Consul General", "salutation_de": "Sehr geehrte Frau Generalkonsulin",
-                       "salutation_en": "Dear Consul General", "sort_order": "15"}, token_from=page)
+                       "salutation_en": "Dear Consul General", "sort_order": "15"})
     missing = post(admin, page, {"name": "Ohne Anrede", "salutation_de": "", "salutation_en": "",
-                                 "sort_order": "1"}, token_from=page).get_data(as_text=True)
+                                 "sort_order": "1"}).get_data(as_text=True)
     assert "Dieses Feld wird benötigt." in missing
     with app.app_context():
         names = set(db.session.scalars(sa.select(AddressForm.name)))
@@ -75,11 +75,10 @@ def test_invitations_use_the_tables_salutation_in_the_guests_language(app):
             ])
             db.session.commit()
         _new_event(client)
-        post(client, f"{DETAIL}/guests/category", {"category": "diplomatic_corps", "companions": "0"},
-             token_from=DETAIL)
+        post(client, f"{DETAIL}/guests/category", {"category": "diplomatic_corps", "companions": "0"})
         page = client.get(DETAIL).get_data(as_text=True)
         assert "Ihre Exzellenz" in page  # the line above the name, from the table
-        post(client, f"{DETAIL}/invitations", {}, token_from=DETAIL)
+        post(client, f"{DETAIL}/invitations", {})
         from protocol_app.core.notifications.models import OutboxMail
 
         with app.app_context():
@@ -96,17 +95,15 @@ def test_guests_without_e_mail_get_a_printed_letter_kept_with_the_event(app):
         _new_event(client)
         post(client, f"{DETAIL}/guests/new", {"name": "Sir Peter Post", "rank": "10", "companions": "1",
                                               "language": "en", "category": "other",
-                                              "address_form_id": str(_address_form(app, "Herr"))},
-             token_from=f"{DETAIL}/guests/new")
+                                              "address_form_id": str(_address_form(app, "Herr"))})
         post(client, f"{DETAIL}/guests/new", {"name": "Mit Mail", "rank": "20", "companions": "0",
                                               "language": "de", "category": "other",
-                                              "email": "mit.mail@example.org"},
-             token_from=f"{DETAIL}/guests/new")
+                                              "email": "mit.mail@example.org"})
         guest_id = _guests(app)["Sir Peter Post"].id
         single = client.get(f"{DETAIL}/guests/{guest_id}/invitation.pdf")
         assert single.status_code == 200 and single.mimetype == "application/pdf"
         assert "Dear Mr Post" in _pdf_text(single.data)
-        post(client, f"{DETAIL}/invitations", {}, token_from=DETAIL)
+        post(client, f"{DETAIL}/invitations", {})
         page = client.get(DETAIL).get_data(as_text=True)
     assert "einladungen-post-E-2027-0001" in page
     from protocol_app.events.models import EventAttachment
@@ -135,8 +132,7 @@ def test_flag_day_from_its_occasion_gets_its_checklist_and_usual_guests_in_one_c
 
         flag_day = db.session.scalar(sa.select(OccasionTemplate).where(OccasionTemplate.name.like("Flaggentag%")))
         flag_day_id, items = flag_day.id, len(flag_day.checklist_template.items)
-    page = "/events/occasions?year=2027"
-    post(client, f"/events/occasions/{flag_day_id}/create", {"year": "2027"}, token_from=page)
+    post(client, f"/events/occasions/{flag_day_id}/create", {"year": "2027"})
     detail = client.get(DETAIL).get_data(as_text=True)
     assert "Flaggentag der Mayors for Peace 2027" in detail
     assert "Gästeliste abstimmen" in detail  # a task of the occasion's checklist
@@ -145,7 +141,7 @@ def test_flag_day_from_its_occasion_gets_its_checklist_and_usual_guests_in_one_c
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Task)) == items
     assert "Senat, Presse" in detail
-    done = post(client, f"{DETAIL}/guests/usual", {"companions": "0"}, token_from=DETAIL,
+    done = post(client, f"{DETAIL}/guests/usual", {"companions": "0"},
                 follow_redirects=True).get_data(as_text=True)
     assert "2 Gäste hinzugefügt" in done
     assert set(_guests(app)) == {"Senatorin Eins", "Pressevertreter"}
@@ -161,9 +157,9 @@ def test_admins_maintain_recurring_occasions_with_checked_dates(app):
     data = {"name": "Tag der Deutschen Einheit", "kind": "ceremony", "month": "2", "day": "30",
             "start_time": "11:00", "duration_minutes": "60", "venue_id": "0",
             "guest_categories": ["senate", "diplomatic_corps"], "checklist_template_id": "0", "is_active": "y"}
-    refused = post(admin, page, data, token_from=page).get_data(as_text=True)
+    refused = post(admin, page, data).get_data(as_text=True)
     assert "Diesen Tag gibt es in diesem Monat nicht." in refused
-    post(admin, page, {**data, "month": "10", "day": "3"}, token_from=page)
+    post(admin, page, {**data, "month": "10", "day": "3"})
     from protocol_app.events.models import OccasionTemplate
 
     with app.app_context():
@@ -183,7 +179,7 @@ def _csv(rows: list[str]) -> bytes:
 
 def _import(client, data: bytes, name: str):
     page = f"{DETAIL}/guests/import"
-    return post(client, page, {"file": (io.BytesIO(data), name)}, token_from=page,
+    return post(client, page, {"file": (io.BytesIO(data), name)},
                 content_type="multipart/form-data", follow_redirects=True)
 
 
@@ -215,8 +211,7 @@ def test_a_guest_list_with_broken_rows_stores_nothing_and_names_every_row(app):
     _, client = officer_client(app)
     _new_event(client)
     post(client, f"{DETAIL}/guests/new", {"name": "Schon Da", "rank": "5", "companions": "0",
-                                          "email": "da@example.org", "language": "de", "category": "other"},
-         token_from=f"{DETAIL}/guests/new")
+                                          "email": "da@example.org", "language": "de", "category": "other"})
     page = _import(client, _csv([
         HEADER,
         "Gute Zeile;;;;;100;;gut@example.org;de;0",

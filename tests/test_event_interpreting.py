@@ -30,8 +30,7 @@ def _officer(app):
     setup_translators(app)  # reference data, the officer Rainer Referent and five translators
     client = app.test_client()
     login(client, "referent@example.org")
-    post(client, "/events/new", event_form(starts_at="2027-02-16T09:00", ends_at="2027-02-16T14:00"),
-         token_from="/events/new")
+    post(client, "/events/new", event_form(starts_at="2027-02-16T09:00", ends_at="2027-02-16T14:00"))
     return client
 
 
@@ -56,18 +55,18 @@ def _staff(app, assignment_id):
 def test_the_need_is_checked_and_asked_for_once(app):
     client = _officer(app)
     new = f"{EVENT}/programme/new"
-    page = post(client, new, _item(interpreter_language="xx"), token_from=new).get_data(as_text=True)
+    page = post(client, new, _item(interpreter_language="xx")).get_data(as_text=True)
     assert "Sprache" in page
-    page = post(client, new, _item(interpreter_mode=""), token_from=new).get_data(as_text=True)
+    page = post(client, new, _item(interpreter_mode="")).get_data(as_text=True)
     assert "simultan, konsekutiv oder Flüsterdolmetschen" in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(EventProgrammeItem.id))) == 0  # nothing half-written
-    assert post(client, new, _item(), token_from=new).status_code == 302
+    assert post(client, new, _item()).status_code == 302
     with app.app_context():
         item_id = db.session.scalar(sa.select(EventProgrammeItem.id))
-    asked = post(client, f"{EVENT}/programme/{item_id}/interpreting", {}, token_from=EVENT, follow_redirects=True)
+    asked = post(client, f"{EVENT}/programme/{item_id}/interpreting", {}, follow_redirects=True)
     assert "Sprachendienst" in asked.get_data(as_text=True)
-    again = post(client, f"{EVENT}/programme/{item_id}/interpreting", {}, token_from=EVENT, follow_redirects=True)
+    again = post(client, f"{EVENT}/programme/{item_id}/interpreting", {}, follow_redirects=True)
     assert "bereits angefragt" in again.get_data(as_text=True)
     with app.app_context():
         assignment = db.session.scalar(sa.select(Assignment))
@@ -83,20 +82,19 @@ def test_the_need_is_checked_and_asked_for_once(app):
 def test_a_moved_item_moves_its_booking_and_a_cancelled_event_cancels_it(app):
     client = _officer(app)
     new = f"{EVENT}/programme/new"
-    post(client, new, _item(), token_from=new)
+    post(client, new, _item())
     with app.app_context():
         item_id = db.session.scalar(sa.select(EventProgrammeItem.id))
-    post(client, f"{EVENT}/programme/{item_id}/interpreting", {}, token_from=EVENT)
+    post(client, f"{EVENT}/programme/{item_id}/interpreting", {})
     with app.app_context():
         assignment_id = db.session.scalar(sa.select(Assignment.id))
     assert _staff(app, assignment_id) == "staffed"
     edit = f"{EVENT}/programme/{item_id}"
     with app.app_context():
         version = db.session.get(EventProgrammeItem, item_id).version
-    refused = post(client, edit, _item(interpreter_language="fr", version=str(version)), token_from=edit)
+    refused = post(client, edit, _item(interpreter_language="fr", version=str(version)))
     assert "Sprache" in refused.get_data(as_text=True) and refused.status_code == 200
-    moved = post(client, edit, _item(starts_at="2027-02-16T10:30", location="Wappensaal", version=str(version)),
-                 token_from=edit)
+    moved = post(client, edit, _item(starts_at="2027-02-16T10:30", location="Wappensaal", version=str(version)))
     assert moved.status_code == 302
     with app.app_context():
         assignment = db.session.get(Assignment, assignment_id)
@@ -109,7 +107,7 @@ def test_a_moved_item_moves_its_booking_and_a_cancelled_event_cancels_it(app):
 
         event_version = db.session.scalar(sa.select(Event.version))
     post(client, f"{EVENT}/transition", {"action": "cancel", "comment": "Terminverschiebung",
-                                         "version": str(event_version)}, token_from=EVENT)
+                                         "version": str(event_version)})
     with app.app_context():
         assignment = db.session.get(Assignment, assignment_id)
         assert assignment.state == "cancelled" and "abgesagt" in assignment.cancel_reason
@@ -120,13 +118,13 @@ def test_a_moved_item_moves_its_booking_and_a_cancelled_event_cancels_it(app):
 def test_only_officers_who_book_interpreters_may_ask(app):
     client = _officer(app)
     new = f"{EVENT}/programme/new"
-    post(client, new, _item(), token_from=new)
+    post(client, new, _item())
     with app.app_context():
         item_id = db.session.scalar(sa.select(EventProgrammeItem.id))
     make_user(app, "leitung@example.org", roles=["manager"])
     manager = app.test_client()
     login(manager, "leitung@example.org")
     assert "Beim Sprachendienst anfragen" not in manager.get(EVENT).get_data(as_text=True)
-    assert post(manager, f"{EVENT}/programme/{item_id}/interpreting", {}, token_from=EVENT).status_code == 403
+    assert post(manager, f"{EVENT}/programme/{item_id}/interpreting", {}).status_code == 403
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0

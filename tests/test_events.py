@@ -23,7 +23,7 @@ from tests.support import login, make_user, post
 
 def test_officer_records_an_event(app):
     _, client = officer_client(app)
-    response = post(client, "/events/new", event_form(), token_from="/events/new")
+    response = post(client, "/events/new", event_form())
     assert response.status_code == 302 and response.headers["Location"].endswith("/events/E-2027-0001")
     page = client.get("/events/E-2027-0001").get_data(as_text=True)
     assert "Empfang für das Diplomatische Korps" in page and "20.01.2027, 18:00" in page
@@ -36,21 +36,20 @@ def test_bad_event_input_is_refused_with_german_messages(app):
         (event_form(ends_at="2027-01-20T17:00"), "Das Ende muss nach dem Beginn liegen."),
         (event_form(title="<b>Fest</b>"), "Bitte geben Sie reinen Text ohne HTML-Tags ein."),
     ):
-        assert message in post(client, "/events/new", data, token_from="/events/new").get_data(as_text=True)
+        assert message in post(client, "/events/new", data).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
 
 
 def test_event_process_and_permissions(app):
     _, client = officer_client(app)
-    post(client, "/events/new", event_form(), token_from="/events/new")
+    post(client, "/events/new", event_form())
 
     def step(c, action, comment=""):
         with app.app_context():
             version = db.session.scalar(sa.select(Event.version))
         return post(c, "/events/E-2027-0001/transition", {"action": action, "comment": comment,
-                                                          "version": str(version)},
-                    token_from="/events/E-2027-0001", follow_redirects=True).get_data(as_text=True)
+                                                          "version": str(version)}, follow_redirects=True).get_data(as_text=True)
 
     assert "Neuer Status: Einladungen versandt" in step(client, "send_invitations")
     assert "erst nach ihrem Beginn" in step(client, "mark_held")
@@ -80,13 +79,11 @@ def test_next_years_event_is_created_from_its_occasion_once(app):
 
         flag_day = db.session.scalar(sa.select(OccasionTemplate).where(OccasionTemplate.month == 7))
         occasion_id = flag_day.id
-    response = post(client, f"/events/occasions/{occasion_id}/create", {"year": "2027"},
-                    token_from="/events/occasions?year=2027")
+    response = post(client, f"/events/occasions/{occasion_id}/create", {"year": "2027"})
     assert response.status_code == 302
     event_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Flaggentag der Mayors for Peace 2027" in event_page and "08.07.2027, 10:00" in event_page
-    again = post(client, f"/events/occasions/{occasion_id}/create", {"year": "2027"},
-                 token_from="/events/occasions?year=2027", follow_redirects=True).get_data(as_text=True)
+    again = post(client, f"/events/occasions/{occasion_id}/create", {"year": "2027"}, follow_redirects=True).get_data(as_text=True)
     assert "existiert für 2027 bereits" in again
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 1
@@ -104,17 +101,16 @@ def test_event_programme_warns_about_a_room_a_visit_uses_at_the_same_time(app):
                      departure_at=datetime(2027, 1, 20, 20, 0, tzinfo=UTC))
     post(client, f"/visits/{ref}/programme/new",
          {"title": "Abendessen", "starts_at": "2027-01-20T19:00", "ends_at": "2027-01-20T20:30",
-          "venue_id": str(hall), "dress_code": "none", "press": "none"}, token_from=f"/visits/{ref}/programme/new")
-    post(client, "/events/new", event_form(), token_from="/events/new")
+          "venue_id": str(hall), "dress_code": "none", "press": "none"})
+    post(client, "/events/new", event_form())
     url = "/events/E-2027-0001/programme/new"
     item = {"title": "Begrüßung", "starts_at": "2027-01-20T18:30", "ends_at": "2027-01-20T19:30",
             "venue_id": str(hall), "dress_code": "business", "press": "open"}
-    page = post(client, url, item, token_from=url).get_data(as_text=True)
+    page = post(client, url, item).get_data(as_text=True)
     assert "Mögliche Doppelbelegung" in page and f"/visits/{ref}#item-" in page
-    page = post(client, url, dict(item, starts_at="2027-01-21T18:30", ends_at="2027-01-21T19:00"),
-                token_from=url).get_data(as_text=True)
+    page = post(client, url, dict(item, starts_at="2027-01-21T18:30", ends_at="2027-01-21T19:00")).get_data(as_text=True)
     assert "muss zwischen dem 20.01.2027 und dem 20.01.2027 liegen" in page
-    assert post(client, url, dict(item, conflict_reason="Saal geteilt"), token_from=url).status_code == 302
+    assert post(client, url, dict(item, conflict_reason="Saal geteilt")).status_code == 302
     assert "Begrüßung" in client.get("/events/E-2027-0001").get_data(as_text=True)
 
 
@@ -138,15 +134,13 @@ def _contacts(app):
 def test_guest_list_from_two_categories_sorted_by_precedence_without_duplicates(app):
     _, client = officer_client(app)
     _contacts(app)
-    post(client, "/events/new", event_form(), token_from="/events/new")
+    post(client, "/events/new", event_form())
     detail = "/events/E-2027-0001"
     for category in ("diplomatic_corps", "senate"):
-        page = post(client, f"{detail}/guests/category", {"category": category, "companions": "1"},
-                    token_from=detail, follow_redirects=True).get_data(as_text=True)
-    again = post(client, f"{detail}/guests/category", {"category": "senate", "companions": "0"},
-                 token_from=detail, follow_redirects=True).get_data(as_text=True)
+        page = post(client, f"{detail}/guests/category", {"category": category, "companions": "1"}, follow_redirects=True).get_data(as_text=True)
+    again = post(client, f"{detail}/guests/category", {"category": "senate", "companions": "0"}, follow_redirects=True).get_data(as_text=True)
     assert "0 Gäste hinzugefügt; 2 standen schon auf der Liste." in again
-    post(client, f"{detail}/guests/new", {"name": "Ad-hoc-Gast", "rank": "50", "companions": "0"}, token_from=detail)
+    post(client, f"{detail}/guests/new", {"name": "Ad-hoc-Gast", "rank": "50", "companions": "0"})
     page = client.get(detail).get_data(as_text=True)
     listing = page.split('data-testid="guest-list"')[1]
     order = [listing.index(n) for n in ("Regierender Bürgermeister", "Senatorin C", "Ad-hoc-Gast",
@@ -157,12 +151,12 @@ def test_guest_list_from_two_categories_sorted_by_precedence_without_duplicates(
 
 def test_guest_input_is_checked(app):
     _, client = officer_client(app)
-    post(client, "/events/new", event_form(), token_from="/events/new")
+    post(client, "/events/new", event_form())
     detail = "/events/E-2027-0001"
-    page = post(client, f"{detail}/guests/new", {"name": "X", "rank": "1", "companions": "9"}, token_from=detail,
+    page = post(client, f"{detail}/guests/new", {"name": "X", "rank": "1", "companions": "9"},
                 follow_redirects=True).get_data(as_text=True)
     assert "Bitte geben Sie eine Zahl von 0 bis 5 ein." in page
-    page = post(client, f"{detail}/guests/category", {"category": "aliens", "companions": "0"}, token_from=detail,
+    page = post(client, f"{detail}/guests/category", {"category": "aliens", "companions": "0"},
                 follow_redirects=True).get_data(as_text=True)
     assert "Keine gültige Auswahl" in page
     with app.app_context():
@@ -225,7 +219,7 @@ def test_staff_record_a_reply_that_came_by_phone(app):
         with app.app_context():
             guest_id = db.session.scalar(sa.select(Guest.id).where(Guest.name == "Zweite Person"))
         detail = "/events/E-2027-0001"
-        post(client, f"{detail}/guests/{guest_id}/reply", {"answer": "decline", "channel": "phone"}, token_from=detail)
+        post(client, f"{detail}/guests/{guest_id}/reply", {"answer": "decline", "channel": "phone"})
         assert guest_status(app, "Zweite Person") == "declined"
 
 
@@ -241,7 +235,7 @@ def _seated_event(app, client):
     from protocol_app.auth.models import User
     from protocol_app.events.guests import add_adhoc
 
-    post(client, "/events/new", event_form(), token_from="/events/new")
+    post(client, "/events/new", event_form())
     with app.app_context():
         event = db.session.scalar(sa.select(Event))
         actor = db.session.scalar(sa.select(User))
@@ -249,8 +243,8 @@ def _seated_event(app, client):
             add_adhoc(event, actor=actor, name=name, rank=rank).status = "accepted"
         db.session.commit()
     detail = "/events/E-2027-0001/seating"
-    post(client, detail, {"action": "tables", "count": "2", "seats": "3"}, token_from=detail)
-    post(client, detail, {"action": "propose"}, token_from=detail)
+    post(client, detail, {"action": "tables", "count": "2", "seats": "3"})
+    post(client, detail, {"action": "propose"})
     return detail
 
 
@@ -274,8 +268,7 @@ def test_locked_seats_stay_seats_are_not_given_twice_and_declined_guests_drop_ou
     with app.app_context():
         ids = {g.name: g.id for g in db.session.scalars(sa.select(Guest))}
     before = seat_of(app, "Rang 5")
-    page = post(client, detail, {"action": "move", "guest_id": str(ids["Rang 5"]), "table": "1", "seat": "1"},
-                token_from=detail, follow_redirects=True).get_data(as_text=True)
+    page = post(client, detail, {"action": "move", "guest_id": str(ids["Rang 5"]), "table": "1", "seat": "1"}, follow_redirects=True).get_data(as_text=True)
     assert "Dieser Platz ist bereits vergeben." in page
     assert seat_of(app, "Rang 5") == before  # nothing changed
     # Rang 2 declines by phone; Rang 5 is then locked on the freed seat.
@@ -285,9 +278,8 @@ def test_locked_seats_stay_seats_are_not_given_twice_and_declined_guests_drop_ou
         record_reply(db.session.get(Guest, ids["Rang 2"]), accept=False, channel="phone")
         db.session.commit()
     assert seat_of(app, "Rang 2") is None  # declined: dropped out
-    post(client, detail, {"action": "move", "guest_id": str(ids["Rang 5"]), "table": "1", "seat": "3", "lock": "1"},
-         token_from=detail)
-    post(client, detail, {"action": "propose"}, token_from=detail)
+    post(client, detail, {"action": "move", "guest_id": str(ids["Rang 5"]), "table": "1", "seat": "3", "lock": "1"})
+    post(client, detail, {"action": "propose"})
     assert seat_of(app, "Rang 5") == (1, 3)  # locked seat kept through a new proposal
     assert seat_of(app, "Rang 1") == (1, 1)
 
@@ -312,7 +304,7 @@ def test_check_in_at_the_door_walk_ins_and_attendance_report(app):
     from protocol_app.events.models import Guest
 
     _, client = officer_client(app)
-    post(client, "/events/new", event_form(), token_from="/events/new")
+    post(client, "/events/new", event_form())
     url = "/events/E-2027-0001/checkin"
     with app.app_context():
         event = db.session.scalar(sa.select(Event))
@@ -322,7 +314,7 @@ def test_check_in_at_the_door_walk_ins_and_attendance_report(app):
         db.session.commit()
     with app.app_context():
         present_id = db.session.scalar(sa.select(Guest.id).where(Guest.name == "Frau Anwesend"))
-    closed = post(client, url, {"guest_id": str(present_id), "arrived": "1"}, token_from=url, follow_redirects=True)
+    closed = post(client, url, {"guest_id": str(present_id), "arrived": "1"}, follow_redirects=True)
     assert "erst nach dem Versand der Einladungen" in closed.get_data(as_text=True)
     with app.app_context():
         from protocol_app.events.services import move_event
@@ -331,9 +323,9 @@ def test_check_in_at_the_door_walk_ins_and_attendance_report(app):
         db.session.commit()
     page = client.get(f"{url}?q=anwes").get_data(as_text=True)
     assert "Frau Anwesend" in page and "Herr Fehlend" not in page
-    post(client, url, {"guest_id": str(present_id), "arrived": "1"}, token_from=url)
-    post(client, url, {"action": "walk_in", "name": "Spontaner Gast"}, token_from=url)
-    bad = post(client, url, {"action": "walk_in", "name": "<b>x</b>"}, token_from=url,
+    post(client, url, {"guest_id": str(present_id), "arrived": "1"})
+    post(client, url, {"action": "walk_in", "name": "Spontaner Gast"})
+    bad = post(client, url, {"action": "walk_in", "name": "<b>x</b>"},
                follow_redirects=True).get_data(as_text=True)
     assert "als reinen Text" in bad
     report = client.get("/events/E-2027-0001/attendance").get_data(as_text=True)
@@ -349,7 +341,7 @@ def test_reply_reminders_once_to_silent_guests_and_a_summary_to_the_officer(app)
         uid, client = officer_client(app)
         tokens = invited_guests(app, client)
         post(client, "/events/E-2027-0001/edit", event_form(capacity="3", reply_by="2027-01-10", responsible_officer_id=str(uid),
-                                                      version="2"), token_from="/events/E-2027-0001/edit")
+                                                      version="2"))
         answer_invitation(app, tokens["Erste Person"], "accept")
         with app.app_context():
             invitations_sent = db.session.scalar(sa.select(sa.func.count(OutboxMail.id)))
@@ -372,16 +364,15 @@ def test_single_directory_contact_is_added_once(app):
 
     _, client = officer_client(app)
     _contacts(app)
-    post(client, "/events/new", event_form(), token_from="/events/new")
+    post(client, "/events/new", event_form())
     with app.app_context():
         contact_id = db.session.scalar(sa.select(Contact.id).where(Contact.name == "Botschafterin B"))
     detail = "/events/E-2027-0001"
-    post(client, f"{detail}/guests/contact", {"contact_id": str(contact_id), "companions": "1"}, token_from=detail)
-    page = post(client, f"{detail}/guests/contact", {"contact_id": str(contact_id), "companions": "1"},
-                token_from=detail, follow_redirects=True).get_data(as_text=True)
+    post(client, f"{detail}/guests/contact", {"contact_id": str(contact_id), "companions": "1"})
+    page = post(client, f"{detail}/guests/contact", {"contact_id": str(contact_id), "companions": "1"}, follow_redirects=True).get_data(as_text=True)
     assert "steht bereits auf der Gästeliste" in page
     assert 'data-testid="guest-count">1<' in page
-    post(client, f"{detail}/guests/category", {"category": "diplomatic_corps", "companions": "0"}, token_from=detail)
+    post(client, f"{detail}/guests/category", {"category": "diplomatic_corps", "companions": "0"})
     assert 'data-testid="guest-count">2<' in client.get(detail).get_data(as_text=True)  # B not twice
 
 
@@ -391,7 +382,7 @@ def test_seating_page_queries_do_not_grow_with_the_tables(app, count_queries):
 
     _, client = officer_client(app)
     small = _seated_event(app, client)  # E-2027-0001: 2 tables of 3, 5 guests
-    post(client, "/events/new", event_form(title="Großer Empfang"), token_from="/events/new")
+    post(client, "/events/new", event_form(title="Großer Empfang"))
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.title == "Großer Empfang"))
         actor = db.session.scalar(sa.select(User))
@@ -399,8 +390,8 @@ def test_seating_page_queries_do_not_grow_with_the_tables(app, count_queries):
             add_adhoc(event, actor=actor, name=f"Gast {n}", rank=10 + n).status = "accepted"
         db.session.commit()
     large = "/events/E-2027-0002/seating"
-    post(client, large, {"action": "tables", "count": "12", "seats": "4"}, token_from=large)
-    post(client, large, {"action": "propose"}, token_from=large)
+    post(client, large, {"action": "tables", "count": "12", "seats": "4"})
+    post(client, large, {"action": "propose"})
     counts = []
     for url in (small, large):
         with count_queries() as statements:
@@ -411,9 +402,9 @@ def test_seating_page_queries_do_not_grow_with_the_tables(app, count_queries):
 
 def test_event_page_shows_category_names_and_no_manual_sent_step(app):
     _, client = officer_client(app)
-    post(client, "/events/new", event_form(), token_from="/events/new")
+    post(client, "/events/new", event_form())
     detail = "/events/E-2027-0001"
-    post(client, f"{detail}/guests/new", {"name": "Ad-hoc-Gast", "rank": "50", "companions": "0"}, token_from=detail)
+    post(client, f"{detail}/guests/new", {"name": "Ad-hoc-Gast", "rank": "50", "companions": "0"})
     page = client.get(detail).get_data(as_text=True)
     assert "<td>Weitere Gäste</td>" in page
     assert 'value="send_invitations"' not in page and "Einladungen versenden" in page

@@ -52,25 +52,24 @@ def test_the_ceremony_lists_approved_cases_builds_the_guest_list_and_orders_the_
     html = client.get(page).get_data(as_text=True)
     cases = html.split('data-testid="ceremony-cases"')[1]
     assert "Anna Erste" in cases and "Berta Zweite" in cases and "Noch Offen" not in cases
-    refused = post(client, f"{page}/guests", {"family_guests": "2"}, token_from=page,
+    refused = post(client, f"{page}/guests", {"family_guests": "2"},
                    follow_redirects=True).get_data(as_text=True)
     assert "Bitte legen Sie zuerst die Veranstaltung der Verleihung an." in refused
-    post(client, f"{page}/event", {}, token_from=page)
-    done = post(client, f"{page}/guests", {"family_guests": "2"}, token_from=page,
+    post(client, f"{page}/event", {})
+    done = post(client, f"{page}/guests", {"family_guests": "2"},
                 follow_redirects=True).get_data(as_text=True)
     assert "2 Ausgezeichnete, 1 frühere Trägerinnen und Träger, 1 Ehrenbürgerinnen und Ehrenbürger" in done
-    post(client, f"{page}/guests", {"family_guests": "2"}, token_from=page)  # again: nobody twice
+    post(client, f"{page}/guests", {"family_guests": "2"})  # again: nobody twice
     with app.app_context():
         guests = {g.name: g for g in db.session.scalars(sa.select(Guest))}
         ids = {c.nominee_name: c.id for c in db.session.scalars(sa.select(Nomination))}
     assert set(guests) == {"Anna Erste", "Berta Zweite", "Frühere Trägerin", "Ehrenbürgerin Eins"}
     assert guests["Anna Erste"].companions_allowed == 2 and guests["Anna Erste"].rank < guests["Frühere Trägerin"].rank
     assert "Auf der Liste" in client.get(page).get_data(as_text=True)  # the awardee's invitation status
-    post(client, f"{page}/order", {f"position-{ids['Berta Zweite']}": "1", f"position-{ids['Anna Erste']}": "2"},
-         token_from=page)
+    post(client, f"{page}/order", {f"position-{ids['Berta Zweite']}": "1", f"position-{ids['Anna Erste']}": "2"})
     cases = client.get(page).get_data(as_text=True).split('data-testid="ceremony-cases"')[1]
     assert cases.index("Berta Zweite") < cases.index("Anna Erste")
-    post(client, f"{page}/schedule", {}, token_from=page)
+    post(client, f"{page}/schedule", {})
     with app.app_context():
         states = {c.nominee_name: c.state for c in db.session.scalars(sa.select(Nomination))}
     assert states == {"Anna Erste": "ceremony_scheduled", "Berta Zweite": "ceremony_scheduled",
@@ -156,9 +155,9 @@ def test_awardees_stay_with_the_honours_team_until_the_announcement(app):
         officer = app.test_client()
         login(officer, "autorin@example.org")
         page = f"/honours/ceremony/{order_id}/2026-10-01"
-        post(officer, f"{page}/event", {}, token_from=page)
-        post(officer, f"{page}/guests", {"family_guests": "1"}, token_from=page)
-        announced = post(officer, f"{page}/announce", {"announced_on": "2026-09-15"}, token_from=page,
+        post(officer, f"{page}/event", {})
+        post(officer, f"{page}/guests", {"family_guests": "1"})
+        announced = post(officer, f"{page}/announce", {"announced_on": "2026-09-15"},
                          follow_redirects=True).get_data(as_text=True)
         assert "bis 15.09.2026" in announced
         with app.app_context():

@@ -15,6 +15,9 @@ from protocol_app.honours.models import AwardType, Nomination
 from tests.honours_support import award, case_values, setup_people, user
 from tests.support import login, make_user, post
 
+#: Pages, forms and texts: nothing here can behave differently on PostgreSQL.
+pytestmark = pytest.mark.one_backend
+
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -67,15 +70,13 @@ def test_a_suggestion_with_impossible_dates_is_refused_in_german_and_not_stored(
         order_id = award().id
     form = {"award_type_id": str(order_id), "nominee_name": "Zukunft", "birth_date": "2090-01-01",
             "nationality": "DE", "gender": "f", "suggested_by": "Senatorin", "suggester_kind": "person"}
-    future = post(client, "/honours/new", form, token_from="/honours/new").get_data(as_text=True)
+    future = post(client, "/honours/new", form).get_data(as_text=True)
     assert "Das Geburtsdatum liegt in der Zukunft." in future
-    death = post(client, "/honours/new", {**form, "birth_date": "1950-01-01", "died_on": "1940-01-01"},
-                 token_from="/honours/new").get_data(as_text=True)
+    death = post(client, "/honours/new", {**form, "birth_date": "1950-01-01", "died_on": "1940-01-01"}).get_data(as_text=True)
     assert "Das Sterbedatum liegt vor dem Geburtsdatum." in death
     with people.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Nomination.id))) == 0
-    created = post(client, "/honours/new", {**form, "birth_date": "1950-01-01", "nominee_name": "Dr. Helga Beispiel"},
-                   token_from="/honours/new", follow_redirects=True).get_data(as_text=True)
+    created = post(client, "/honours/new", {**form, "birth_date": "1950-01-01", "nominee_name": "Dr. Helga Beispiel"}, follow_redirects=True).get_data(as_text=True)
     assert "wurde erfasst" in created and "Regelprüfung" in created
 
 
@@ -85,7 +86,7 @@ def _decide(client, reference, action, **data):
     client.get(page)
     with client.application.app_context():
         version = db.session.scalar(sa.select(Nomination.version))
-    return post(client, f"{page}/decide", {"action": action, "version": str(version), **data}, token_from=page,
+    return post(client, f"{page}/decide", {"action": action, "version": str(version), **data},
                 follow_redirects=True).get_data(as_text=True)
 
 
@@ -122,7 +123,7 @@ def test_a_decision_on_a_case_that_moved_meanwhile_is_refused(people):
         reference = _case(people)
         author = _client(people, "autorin@example.org")
         page = f"/honours/{reference}"
-        stale = post(author, f"{page}/decide", {"action": "submit", "version": "0"}, token_from=page,
+        stale = post(author, f"{page}/decide", {"action": "submit", "version": "0"},
                      follow_redirects=True).get_data(as_text=True)
         assert "Dieser Datensatz wurde inzwischen geändert." in stale
         with people.app_context():
@@ -148,10 +149,9 @@ def test_admins_maintain_award_types_with_checked_dates(people):
     make_user(people, "admin@example.org", roles=["admin"])
     admin = _client(people, "admin@example.org")
     page = "/honours/award-types/new"
-    refused = post(admin, page, {"name": "Ehrengrab", "award_month": "5", "once_only": "y", "is_active": "y"},
-                   token_from=page).get_data(as_text=True)
+    refused = post(admin, page, {"name": "Ehrengrab", "award_month": "5", "once_only": "y", "is_active": "y"}).get_data(as_text=True)
     assert "Bitte Monat und Tag des Verleihungstags angeben oder beides leer lassen." in refused
-    post(admin, page, {"name": "Ehrengrab", "cap_living": "", "once_only": "y", "is_active": "y"}, token_from=page)
+    post(admin, page, {"name": "Ehrengrab", "cap_living": "", "once_only": "y", "is_active": "y"})
     with people.app_context():
         made = db.session.scalar(sa.select(AwardType).where(AwardType.name == "Ehrengrab"))
         assert made is not None and made.cap_living is None
@@ -165,7 +165,7 @@ def test_admins_maintain_the_approval_chain_but_not_under_a_waiting_case(people)
         plaque_id = award("Ernst-Reuter-Plakette").id
     page = f"/honours/award-types/{plaque_id}/steps"
     assert "Mitzeichnungsweg bearbeiten" in admin.get(f"/honours/award-types/{plaque_id}").get_data(as_text=True)
-    post(admin, page, {"name": "Chef der Senatskanzlei", "role": "manager"}, token_from=page)
+    post(admin, page, {"name": "Chef der Senatskanzlei", "role": "manager"})
     steps = admin.get(page).get_data(as_text=True).split('data-testid="steps"')[1]
     assert steps.index("Referatsleitung") < steps.index("Abteilungsleitung") < steps.index("Chef der Senatskanzlei")
     with time_machine.travel(NOW, tick=False), people.app_context():
@@ -179,7 +179,7 @@ def test_admins_maintain_the_approval_chain_but_not_under_a_waiting_case(people)
         services.approve_step(case, actor=user("abteilungsleitung@example.org"))
         assert (case.state, case.step_position) == ("in_approval", 3)  # the new third step
         db.session.commit()
-    refused = post(admin, page, {"action": "remove_last"}, token_from=page, follow_redirects=True).get_data(as_text=True)
+    refused = post(admin, page, {"action": "remove_last"}, follow_redirects=True).get_data(as_text=True)
     assert "1 Vorgänge warten in diesem Schritt" in refused
     assert _client(people, "autorin@example.org").get(page).status_code == 403
 
@@ -189,9 +189,9 @@ def test_a_death_during_the_procedure_shows_in_the_rule_check(people):
         reference = _case(people)
         author = _client(people, "autorin@example.org")
         page = f"/honours/{reference}"
-        wrong = post(author, f"{page}/death", {"died_on": "1940-01-01"}, token_from=page,
+        wrong = post(author, f"{page}/death", {"died_on": "1940-01-01"},
                      follow_redirects=True).get_data(as_text=True)
         assert "Bitte ein Sterbedatum zwischen Geburt und heute eingeben." in wrong
-        done = post(author, f"{page}/death", {"died_on": "2026-02-20"}, token_from=page,
+        done = post(author, f"{page}/death", {"died_on": "2026-02-20"},
                     follow_redirects=True).get_data(as_text=True)
         assert 'data-rule="alive" data-passed="no"' in done and "20.02.2026" in done

@@ -37,7 +37,7 @@ def _csv(rows) -> bytes:
 
 def _upload(client, data, name="register.csv"):
     page = f"/honours/award-types/{client.order_id}/holders/import"
-    return post(client, page, {"file": (io.BytesIO(data), name)}, token_from=page,
+    return post(client, page, {"file": (io.BytesIO(data), name)},
                 content_type="multipart/form-data").get_data(as_text=True)
 
 
@@ -56,13 +56,13 @@ def test_earlier_holders_are_previewed_then_imported_on_confirmation(app, office
     assert _holders(app) == {}  # nothing before the confirmation
     token = re.search(r'name="token" value="([0-9a-f]+)"', preview).group(1)
     page = f"/honours/award-types/{officer.order_id}/holders/import"
-    done = post(officer, page, {"token": token, "filename": "register.csv"}, token_from=page,
+    done = post(officer, page, {"token": token, "filename": "register.csv"},
                 follow_redirects=True).get_data(as_text=True)
     assert "3 Trägerinnen und Träger importiert." in done
     holders = _holders(app)
     assert (holders["Erika Erste"].number, holders["Erika Erste"].died_on) == (1, date(2010, 5, 4))
     assert holders["Ohne Nummer"].number == 3  # the next free number
-    again = post(officer, page, {"token": token, "filename": "register.csv"}, token_from=page,
+    again = post(officer, page, {"token": token, "filename": "register.csv"},
                  follow_redirects=True).get_data(as_text=True)
     assert "Die Vorschau ist abgelaufen" in again and len(_holders(app)) == 3
 
@@ -114,10 +114,8 @@ def test_deaths_and_revocations_change_the_living_count_on_the_quota_dashboard(a
         cells = re.findall(r'<td class="text-end[^"]*"[^>]*>(\d+)</td>', row.split("</tr>")[0])
         assert cells == ["4", "1", "2", "400", "395"]  # living, approved, pending, cap, room
         assert "50 %" in row  # two of the four awarded in the last ten years are women
-        holders_page = f"/honours/award-types/{officer.order_id}/holders"
-        post(officer, f"/honours/holders/{holder_id}/death", {"died_on": "2026-02-01"}, token_from=holders_page)
-        refused = post(officer, f"/honours/holders/{holder_id}/revoke", {"revoked_on": "2026-02-01", "reason": ""},
-                       token_from=holders_page, follow_redirects=True).get_data(as_text=True)
+        post(officer, f"/honours/holders/{holder_id}/death", {"died_on": "2026-02-01"})
+        refused = post(officer, f"/honours/holders/{holder_id}/revoke", {"revoked_on": "2026-02-01", "reason": ""}, follow_redirects=True).get_data(as_text=True)
         assert "Bitte Datum und Grund der Aberkennung angeben." in refused
         row = officer.get("/honours/quotas").get_data(as_text=True).split('data-award="Verdienstorden des Landes Berlin"')[1]
         assert re.findall(r'<td class="text-end[^"]*"[^>]*>(\d+)</td>', row.split("</tr>")[0])[0] == "3"

@@ -7,10 +7,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from protocol_app.core.i18n import format_dt
 from tests.support import login, make_user, post
+
+#: Pages, forms and texts: nothing here can behave differently on PostgreSQL.
+pytestmark = pytest.mark.one_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 

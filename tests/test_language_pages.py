@@ -17,6 +17,9 @@ from tests.language_support import START, setup_translators, user_by_name
 from tests.support import PDF, login, post
 from tests.visit_support import make_visit
 
+#: Pages, forms and texts: nothing here can behave differently on PostgreSQL.
+pytestmark = pytest.mark.one_backend
+
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 
 
@@ -53,7 +56,7 @@ def test_booking_from_the_visit_offering_and_answering_until_the_visit_shows_the
         officer = _client(office, "referent@example.org")
         visit_page = f"/visits/{reference}"
         assert "Dolmetschung buchen" in officer.get(visit_page).get_data(as_text=True)
-        booked = post(officer, f"/translations/from-programme-item/{item_id}", {}, token_from=visit_page,
+        booked = post(officer, f"/translations/from-programme-item/{item_id}", {},
                       follow_redirects=True).get_data(as_text=True)
         assert "Mittagessen mit Tischrede" in booked and "Konsekutiv" in booked
         with office.app_context():
@@ -64,8 +67,7 @@ def test_booking_from_the_visit_offering_and_answering_until_the_visit_shows_the
         page = f"/translations/{assignment.reference}"
         candidates = officer.get(page).get_data(as_text=True).split('data-testid="candidates"')[1]
         assert candidates.index("Bruno Bilingual") < candidates.index("Anna Englisch")
-        post(officer, page, {"profile_id": [str(profiles["Bruno Bilingual"]), str(profiles["Anna Englisch"])]},
-             token_from=page)
+        post(officer, page, {"profile_id": [str(profiles["Bruno Bilingual"]), str(profiles["Anna Englisch"])]})
         assert "nicht besetzt" in officer.get(visit_page).get_data(as_text=True)
         with office.app_context():
             offer_ids = {o.profile.name: o.id for o in db.session.scalars(sa.select(Offer))}
@@ -76,13 +78,12 @@ def test_booking_from_the_visit_offering_and_answering_until_the_visit_shows_the
         own = f"/translations/offers/{offer_ids['Bruno Bilingual']}"
         assert "Rotes Rathaus" in bruno.get(own).get_data(as_text=True)
         assert bruno.get(f"/translations/offers/{offer_ids['Anna Englisch']}").status_code == 404
-        forged = post(bruno, f"/translations/offers/{offer_ids['Anna Englisch']}", {"answer": "decline"},
-                      token_from=own)
+        forged = post(bruno, f"/translations/offers/{offer_ids['Anna Englisch']}", {"answer": "decline"})
         assert forged.status_code == 404
-        post(bruno, own, {"answer": "decline", "reason": "Bin verreist"}, token_from=own)
+        post(bruno, own, {"answer": "decline", "reason": "Bin verreist"})
         anna = _client(office, "anna@example.org")
         anna_offer = f"/translations/offers/{offer_ids['Anna Englisch']}"
-        post(anna, anna_offer, {"answer": "accept"}, token_from=anna_offer)
+        post(anna, anna_offer, {"answer": "accept"})
         assert "Zugesagt" in anna.get(anna_offer).get_data(as_text=True)
 
         visit = officer.get(visit_page).get_data(as_text=True)
@@ -109,19 +110,15 @@ def test_translators_keep_their_profile_with_checked_input(office):
     make_user(office, "neu@example.org", roles=["translator"], name="Nina Neu")
     nina = _client(office, "neu@example.org")
     assert "Mein Profil anlegen" in nina.get("/translations/profile").get_data(as_text=True)
-    post(nina, "/translations/profile", {}, token_from="/translations/profile")
-    bad = post(nina, "/translations/profile", {"part": "language", "language": "xx", "level": "B"},
-               token_from="/translations/profile", follow_redirects=True).get_data(as_text=True)
+    post(nina, "/translations/profile", {})
+    bad = post(nina, "/translations/profile", {"part": "language", "language": "xx", "level": "B"}, follow_redirects=True).get_data(as_text=True)
     assert "„xx“ ist kein Sprachcode" in bad
     backwards = post(nina, "/translations/profile", {"part": "window", "weekday": "2", "starts": "12:00",
-                                                     "ends": "09:00"},
-                     token_from="/translations/profile", follow_redirects=True).get_data(as_text=True)
+                                                     "ends": "09:00"}, follow_redirects=True).get_data(as_text=True)
     assert "Das Zeitfenster muss nach seinem Beginn enden." in backwards
-    post(nina, "/translations/profile", {"part": "language", "language": "PL", "level": "A"},
-         token_from="/translations/profile")
+    post(nina, "/translations/profile", {"part": "language", "language": "PL", "level": "A"})
     post(nina, "/translations/profile", {"modes": ["consecutive", "written"], "specialisations": "Recht",
-                                         "employment": "freelance", "rate_day": "650.00"},
-         token_from="/translations/profile")
+                                         "employment": "freelance", "rate_day": "650.00"})
     with office.app_context():
         profile = db.session.scalar(sa.select(TranslatorProfile).where(
             TranslatorProfile.user_id == user_by_name("Nina Neu").id))
@@ -135,13 +132,11 @@ def test_a_standalone_written_translation_is_booked_with_checked_input_and_its_s
         officer = _client(office, "referent@example.org")
         form = {"kind": "written", "title": "Grußwort zum Jubiläum", "language": "fr", "mode": "written",
                 "venue_id": "0"}
-        missing = post(officer, "/translations/new", form, token_from="/translations/new").get_data(as_text=True)
+        missing = post(officer, "/translations/new", form).get_data(as_text=True)
         assert "Eine schriftliche Übersetzung braucht eine Frist." in missing
-        wrong = post(officer, "/translations/new", {**form, "language": "zz", "deadline": "2027-01-20T12:00"},
-                     token_from="/translations/new").get_data(as_text=True)
+        wrong = post(officer, "/translations/new", {**form, "language": "zz", "deadline": "2027-01-20T12:00"}).get_data(as_text=True)
         assert "„zz“ ist kein Sprachcode" in wrong
-        created = post(officer, "/translations/new", {**form, "deadline": "2027-01-20T12:00"},
-                       token_from="/translations/new", follow_redirects=True).get_data(as_text=True)
+        created = post(officer, "/translations/new", {**form, "deadline": "2027-01-20T12:00"}, follow_redirects=True).get_data(as_text=True)
         assert "wurde erfasst" in created
         with office.app_context():
             assignment = db.session.scalar(sa.select(Assignment))
@@ -149,8 +144,7 @@ def test_a_standalone_written_translation_is_booked_with_checked_input_and_its_s
         import io
 
         page = f"/translations/{reference}"
-        post(officer, f"{page}/source", {"file": (io.BytesIO(PDF), "grusswort.pdf")},
-             token_from=page, content_type="multipart/form-data")
+        post(officer, f"{page}/source", {"file": (io.BytesIO(PDF), "grusswort.pdf")}, content_type="multipart/form-data")
         assert officer.get(f"{page}/file/source").status_code == 200
         stranger = _client(office, "anna@example.org")
         assert stranger.get(f"{page}/file/source").status_code == 404  # not offered to her
@@ -163,7 +157,7 @@ def test_the_assignment_follows_its_programme_item_and_the_booked_interpreter_is
     with time_machine.travel(NOW, tick=False):
         reference, item_id = _visit_with_interpreter_need(office)
         officer = _client(office, "referent@example.org")
-        post(officer, f"/translations/from-programme-item/{item_id}", {}, token_from=f"/visits/{reference}")
+        post(officer, f"/translations/from-programme-item/{item_id}", {})
         with office.app_context():
             assignment = db.session.scalar(sa.select(Assignment))
             anna = user_by_name("Anna Englisch")
@@ -191,7 +185,7 @@ def test_a_removed_visit_item_cancels_its_booking_and_the_interpreter_is_told(of
     with time_machine.travel(NOW, tick=False):
         reference, item_id = _visit_with_interpreter_need(office)
         officer = _client(office, "referent@example.org")
-        post(officer, f"/translations/from-programme-item/{item_id}", {}, token_from=f"/visits/{reference}")
+        post(officer, f"/translations/from-programme-item/{item_id}", {})
         with office.app_context():
             assignment = db.session.scalar(sa.select(Assignment))
             anna = user_by_name("Anna Englisch")

@@ -67,7 +67,7 @@ def test_bell_shows_unread_count_and_marking_read_clears_it(mail_app):
     assert 'data-testid="unread-count">1<' in client.get("/").get_data(as_text=True)
     from tests.support import post
 
-    post(client, "/notifications/read", {}, token_from="/notifications")
+    post(client, "/notifications/read", {})
     assert "unread-count" not in client.get("/").get_data(as_text=True)
 
 
@@ -194,7 +194,7 @@ def test_failed_and_unconfirmed_mails_are_resent_by_an_admin_once(mail_app, smtp
     assert "Zustellung nicht bestätigt" in page and "Erneut senden" in page
     from tests.support import post
 
-    response = post(client, "/admin/outbox/resend", {}, token_from="/admin/outbox", follow_redirects=True)
+    response = post(client, "/admin/outbox/resend", {}, follow_redirects=True)
     assert "2 E-Mails werden erneut gesendet." in response.get_data(as_text=True)
     with app.app_context():
         for mail_id in (failed_id, unconfirmed_id):
@@ -205,5 +205,5 @@ def test_failed_and_unconfirmed_mails_are_resent_by_an_admin_once(mail_app, smtp
         assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
             AuditEvent.action == "outbox.resend")) == 2
     assert len(smtp_server.messages) == 2
-    again = post(client, "/admin/outbox/resend", {}, token_from="/admin/outbox", follow_redirects=True)
+    again = post(client, "/admin/outbox/resend", {}, follow_redirects=True)
     assert "Es gab keine fehlgeschlagene E-Mail" in again.get_data(as_text=True)

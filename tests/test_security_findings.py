@@ -101,8 +101,7 @@ def _upload(client, ref, name, data):
 
     from tests.support import post
 
-    return post(client, f"/visits/{ref}/attachments", {"file": (io.BytesIO(data), name), "description": "x"},
-                token_from=f"/visits/{ref}", content_type="multipart/form-data", follow_redirects=True)
+    return post(client, f"/visits/{ref}/attachments", {"file": (io.BytesIO(data), name), "description": "x"}, content_type="multipart/form-data", follow_redirects=True)
 
 
 def test_uploads_are_parsed_and_served_as_what_they_are(app):
@@ -200,7 +199,7 @@ def test_no_working_reply_or_volunteer_link_is_readable_in_the_database(app):
     from tests.support import post
 
     _, client = officer_client(app)
-    post(client, "/events/new", event_form(), token_from="/events/new")
+    post(client, "/events/new", event_form())
     with app.app_context():
         from protocol_app.auth.models import User
         from protocol_app.events.models import Event

@@ -10,6 +10,9 @@ from tests import services
 from tests.conftest import build_app
 from tests.support import csrf_token, make_user
 
+#: Pages, forms and texts: nothing here can behave differently on PostgreSQL.
+pytestmark = pytest.mark.one_backend
+
 
 @pytest.fixture(autouse=True)
 def _restore_global_limiter():

@@ -6,6 +6,7 @@ import io
 import zipfile
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from protocol_app.core.audit import AuditEvent
@@ -15,6 +16,9 @@ from protocol_app.extensions import db
 from protocol_app.visits.models import Visit, VisitProgrammeItem
 from tests.support import PDF, login, make_user, post
 from tests.visit_support import make_visit, reference_data
+
+#: Pages, forms and texts: nothing here can behave differently on PostgreSQL.
+pytestmark = pytest.mark.one_backend
 
 
 def _setup(app):
@@ -36,8 +40,7 @@ def _item_form(**overrides):
 
 
 def _add_item(client, ref, **overrides):
-    return post(client, f"/visits/{ref}/programme/new", _item_form(**overrides),
-                token_from=f"/visits/{ref}/programme/new")
+    return post(client, f"/visits/{ref}/programme/new", _item_form(**overrides))
 
 
 def test_programme_item_is_saved_and_shown(app):
@@ -110,7 +113,7 @@ def test_changing_visit_dates_cannot_strand_programme_items(app):
     from tests.visit_support import visit_form
 
     data = visit_form(arrival_at="2027-03-11T09:00", departure_at="2027-03-12T17:00", version="1")
-    page = post(client, f"/visits/{ref}/edit", data, token_from=f"/visits/{ref}/edit").get_data(as_text=True)
+    page = post(client, f"/visits/{ref}/edit", data).get_data(as_text=True)
     assert "läge außerhalb der neuen Besuchsdaten" in page
     with app.app_context():
         assert db.session.scalar(sa.select(Visit.arrival_at)).day == 10
@@ -118,13 +121,12 @@ def test_changing_visit_dates_cannot_strand_programme_items(app):
 
 def test_delegation_members_are_listed_by_precedence(app):
     _, client, ref, _ = _setup(app)
-    post(client, f"/visits/{ref}/delegation", {"name": "Zweiter Gast", "precedence": "2"}, token_from=f"/visits/{ref}")
+    post(client, f"/visits/{ref}/delegation", {"name": "Zweiter Gast", "precedence": "2"})
     post(client, f"/visits/{ref}/delegation", {"name": "Delegationsleiterin", "precedence": "1",
-                                               "function": "Stellv. Bürgermeisterin"}, token_from=f"/visits/{ref}")
+                                               "function": "Stellv. Bürgermeisterin"})
     page = client.get(f"/visits/{ref}").get_data(as_text=True)
     assert page.index("Delegationsleiterin") < page.index("Zweiter Gast")
-    bad = post(client, f"/visits/{ref}/delegation", {"name": "X", "precedence": "0"},
-               token_from=f"/visits/{ref}", follow_redirects=True).get_data(as_text=True)
+    bad = post(client, f"/visits/{ref}/delegation", {"name": "X", "precedence": "0"}, follow_redirects=True).get_data(as_text=True)
     assert "Bitte geben Sie eine Zahl von 1 bis 999 ein." in bad
 
 
@@ -133,8 +135,8 @@ def test_checklist_creates_dated_tasks_once_and_tasks_can_be_ticked(app):
     with app.app_context():
         template = db.session.scalar(sa.select(ChecklistTemplate).where(ChecklistTemplate.name == "Besuch – Standard"))
         template_id = template.id
-    post(client, f"/visits/{ref}/checklist", {"template_id": str(template_id)}, token_from=f"/visits/{ref}")
-    post(client, f"/visits/{ref}/checklist", {"template_id": str(template_id)}, token_from=f"/visits/{ref}")
+    post(client, f"/visits/{ref}/checklist", {"template_id": str(template_id)})
+    post(client, f"/visits/{ref}/checklist", {"template_id": str(template_id)})
     with app.app_context():
         tasks = {t.title: t for t in db.session.scalars(sa.select(Task))}
         assert len(tasks) == 5
@@ -142,11 +144,10 @@ def test_checklist_creates_dated_tasks_once_and_tasks_can_be_ticked(app):
         assert tasks["Dankschreiben"].due_on == date(2027, 3, 15)  # 3 days after 12 March
         assert tasks["Flaggen bestellen"].owner_id == uid  # no deputy: the responsible officer
         flag_id = tasks["Flaggen bestellen"].id
-    post(client, f"/visits/{ref}/tasks/{flag_id}/done", {"done": "1"}, token_from=f"/visits/{ref}")
+    post(client, f"/visits/{ref}/tasks/{flag_id}/done", {"done": "1"})
     with app.app_context():
         assert db.session.get(Task, flag_id).done_at is not None
-    post(client, f"/visits/{ref}/tasks", {"title": "Blumenschmuck", "due_on": "2027-03-09", "owner_id": str(uid)},
-         token_from=f"/visits/{ref}")
+    post(client, f"/visits/{ref}/tasks", {"title": "Blumenschmuck", "due_on": "2027-03-09", "owner_id": str(uid)})
     page = client.get(f"/visits/{ref}").get_data(as_text=True)
     assert "Blumenschmuck" in page and "<s>Flaggen bestellen</s>" in page
 
@@ -154,15 +155,12 @@ def test_checklist_creates_dated_tasks_once_and_tasks_can_be_ticked(app):
 def test_task_reassignment_with_a_stale_form_is_refused(app):
     uid, client, ref, _ = _setup(app)
     other = make_user(app, "zweite@example.org", roles=["officer"], name="Zweite Referentin")
-    post(client, f"/visits/{ref}/tasks", {"title": "Blumen", "due_on": "2027-03-09", "owner_id": str(uid)},
-         token_from=f"/visits/{ref}")
+    post(client, f"/visits/{ref}/tasks", {"title": "Blumen", "due_on": "2027-03-09", "owner_id": str(uid)})
     with app.app_context():
         task_id = db.session.scalar(sa.select(Task.id))
     url = f"/visits/{ref}/tasks/{task_id}"
-    assert post(client, url, {"title": "Blumen", "due_on": "2027-03-08", "owner_id": str(other), "version": "1"},
-                token_from=url).status_code == 302
-    page = post(client, url, {"title": "Blumen", "due_on": "2027-03-07", "owner_id": str(uid), "version": "1"},
-                token_from=url).get_data(as_text=True)
+    assert post(client, url, {"title": "Blumen", "due_on": "2027-03-08", "owner_id": str(other), "version": "1"}).status_code == 302
+    page = post(client, url, {"title": "Blumen", "due_on": "2027-03-07", "owner_id": str(uid), "version": "1"}).get_data(as_text=True)
     assert "inzwischen geändert" in page
     with app.app_context():
         task = db.session.get(Task, task_id)
@@ -174,10 +172,9 @@ def test_gifts_and_the_yearly_register(app):
     for description, value in (("Porzellanvase KPM", "350.00"), ("Bildband Paris", "45.50")):
         post(client, f"/visits/{ref}/gifts/new",
              {"direction": "given", "description": description, "giver": "Regierender Bürgermeister",
-              "recipient": "Bürgermeisterin von Paris", "estimated_value": value}, token_from=f"/visits/{ref}/gifts/new")
+              "recipient": "Bürgermeisterin von Paris", "estimated_value": value})
     bad = post(client, f"/visits/{ref}/gifts/new",
-               {"direction": "given", "description": "X", "giver": "A", "recipient": "B", "estimated_value": "-5"},
-               token_from=f"/visits/{ref}/gifts/new").get_data(as_text=True)
+               {"direction": "given", "description": "X", "giver": "A", "recipient": "B", "estimated_value": "-5"}).get_data(as_text=True)
     assert "Bitte geben Sie einen Wert ab 0 ein." in bad
     page = client.get("/visits/gifts?year=2027").get_data(as_text=True)
     assert "Porzellanvase KPM" in page and 'data-testid="gift-total">395.50<' in page
@@ -197,8 +194,7 @@ def _docx() -> bytes:
 
 def _upload(client, ref, name, data):
     return post(client, f"/visits/{ref}/attachments",
-                {"file": (io.BytesIO(data), name), "description": "Einladung"},
-                token_from=f"/visits/{ref}", content_type="multipart/form-data", follow_redirects=True)
+                {"file": (io.BytesIO(data), name), "description": "Einladung"}, content_type="multipart/form-data", follow_redirects=True)
 
 
 def test_attachments_are_checked_by_content_and_served_only_to_readers(app):
@@ -219,15 +215,14 @@ def test_attachments_are_checked_by_content_and_served_only_to_readers(app):
     translator = app.test_client()
     login(translator, "t@example.org")
     assert translator.get(f"/visits/{ref}/attachments/{attachment_id}").status_code == 403
-    post(client, f"/visits/{ref}/attachments/{attachment_id}/delete", {}, token_from=f"/visits/{ref}")
+    post(client, f"/visits/{ref}/attachments/{attachment_id}/delete", {})
     assert not path.exists()
 
 
 def test_oversized_upload_gets_the_german_413_page_and_stores_nothing(app):
     _, client, ref, _ = _setup(app)
     big = PDF + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    response = post(client, f"/visits/{ref}/attachments", {"file": (io.BytesIO(big), "gross.pdf")},
-                    token_from=f"/visits/{ref}", content_type="multipart/form-data")
+    response = post(client, f"/visits/{ref}/attachments", {"file": (io.BytesIO(big), "gross.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 413
     assert "Datei zu groß" in response.get_data(as_text=True)
     limit = app.config["MAX_UPLOAD_FILE_MB"] * 1024 * 1024

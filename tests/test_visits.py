@@ -27,10 +27,10 @@ def _visit(app, reference) -> Visit:
 def test_officer_records_a_visit_with_a_yearly_reference(app):
     reference_data(app)
     uid, client = _officer(app)
-    response = post(client, "/visits/new", visit_form(responsible_officer_id=str(uid)), token_from="/visits/new")
+    response = post(client, "/visits/new", visit_form(responsible_officer_id=str(uid)))
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/visits/V-2027-0001")
-    second = post(client, "/visits/new", visit_form(title="Zweiter Besuch"), token_from="/visits/new")
+    second = post(client, "/visits/new", visit_form(title="Zweiter Besuch"))
     assert second.headers["Location"].startswith("/visits/V-2027-0002")
     visit = _visit(app, "V-2027-0001")
     assert visit.state == "requested" and visit.languages == "pl,en"
@@ -45,7 +45,7 @@ def test_travel_times_in_another_time_zone_are_converted(app):
     reference_data(app)
     _, client = _officer(app)
     post(client, "/visits/new", visit_form(travel_timezone="America/New_York",
-                                           arrival_at="2027-05-04T10:00"), token_from="/visits/new")
+                                           arrival_at="2027-05-04T10:00"))
     assert _visit(app, "V-2027-0001").arrival_at.hour == 14  # 10:00 EDT is 14:00 UTC
 
 
@@ -60,7 +60,7 @@ def test_bad_visit_input_gets_german_messages_and_stores_nothing(app):
         (visit_form(arrival_at="morgen"), "Kein gültiges Datum mit Zeit."),
     ]
     for data, message in cases:
-        page = post(client, "/visits/new", data, token_from="/visits/new").get_data(as_text=True)
+        page = post(client, "/visits/new", data).get_data(as_text=True)
         assert message in page, message
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Visit.id))) == 0
@@ -109,9 +109,9 @@ def test_stale_form_after_someone_else_changed_the_visit(app):
     old_version = _visit(app, ref).version
     data = visit_form(title="Erste Änderung", version=str(old_version), country_code="FR",
                       arrival_at="2027-03-10T10:00", departure_at="2027-03-12T17:00")
-    assert post(client, f"/visits/{ref}/edit", data, token_from=f"/visits/{ref}/edit").status_code == 302
+    assert post(client, f"/visits/{ref}/edit", data).status_code == 302
     data["title"] = "Veraltete Änderung"
-    page = post(client, f"/visits/{ref}/edit", data, token_from=f"/visits/{ref}/edit").get_data(as_text=True)
+    page = post(client, f"/visits/{ref}/edit", data).get_data(as_text=True)
     assert "inzwischen geändert" in page
     assert _visit(app, ref).title == "Erste Änderung"
 
@@ -124,8 +124,7 @@ def test_visit_moves_through_its_process_with_history(app):
     def step(action, comment=""):
         version = _visit(app, ref).version
         return post(client, f"/visits/{ref}/transition",
-                    {"action": action, "comment": comment, "version": str(version)},
-                    token_from=f"/visits/{ref}", follow_redirects=True).get_data(as_text=True)
+                    {"action": action, "comment": comment, "version": str(version)}, follow_redirects=True).get_data(as_text=True)
 
     assert "Neuer Status: Planung" in step("start_planning")
     assert "Neuer Status: Bestätigt" in step("confirm")
@@ -149,14 +148,12 @@ def test_managers_move_but_do_not_edit_and_viewers_do_neither(app):
     manager = app.test_client()
     login(manager, "chef@example.org")
     assert manager.get(f"/visits/{ref}/edit").status_code == 403
-    post(manager, f"/visits/{ref}/transition", {"action": "start_planning", "version": "1"},
-         token_from=f"/visits/{ref}")
+    post(manager, f"/visits/{ref}/transition", {"action": "start_planning", "version": "1"})
     assert _visit(app, ref).state == "planning"
     make_user(app, "leser@example.org", roles=["viewer"])
     viewer = app.test_client()
     login(viewer, "leser@example.org")
-    response = post(viewer, f"/visits/{ref}/transition", {"action": "confirm", "version": "2"},
-                    token_from=f"/visits/{ref}")
+    response = post(viewer, f"/visits/{ref}/transition", {"action": "confirm", "version": "2"})
     assert response.status_code == 403
     assert _visit(app, ref).state == "planning"
 

@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 from protocol_app.auth.models import User
 from protocol_app.directory.models import Host
 from protocol_app.extensions import db
-from protocol_app.reference_data import load_reference_data
 from protocol_app.visits import services
+from tests.support import ensure_reference_data
 
 ARRIVAL = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 DEPARTURE = datetime(2027, 3, 12, 16, 0, tzinfo=UTC)
 
 
 def reference_data(app) -> dict:
+    ensure_reference_data(app)
     with app.app_context():
-        load_reference_data()
         host = Host(name="Dr. Max Mustermann", function="Regierender Bürgermeister", sort_order=1)
         db.session.add(host)
         db.session.commit()

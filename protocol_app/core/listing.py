@@ -50,22 +50,32 @@ def search_clause(query: str, columns):
     return sa.or_(*(sa.func.lower(col).like(pattern) for col in columns))
 
 
-def year_range(earliest: int, span: int = 10) -> tuple[int, int]:
+def year_arg(name: str = "year") -> int:
+    """The year a page is asked for (?year= or a form's year), this year in Berlin when it is
+    missing or outside the years the app knows."""
+    from .time import EARLIEST_YEAR, LATEST_YEAR, today_berlin
+
+    raw = (request.args.get(name) or request.form.get(name) or "").strip()
+    return int(raw) if raw.isdigit() and EARLIEST_YEAR <= int(raw) <= LATEST_YEAR else today_berlin().year
+
+
+def year_range(earliest: int | None = None, span: int = 10) -> tuple[int, int]:
     """The ?from= and ?to= years of a report page, by default the last `span` years.
 
-    A range outside [earliest, 2100] or the wrong way round falls back to the default, with a message.
+    A range outside [earliest, LATEST_YEAR] or the wrong way round falls back to the default, with a message.
     """
     from flask import flash
     from flask_babel import gettext as _
 
-    from .time import BERLIN, now_utc
+    from .time import EARLIEST_YEAR, LATEST_YEAR, today_berlin
 
-    this_year = now_utc().astimezone(BERLIN).year
+    earliest = earliest or EARLIEST_YEAR
+    this_year = today_berlin().year
     year_from = request.args.get("from", type=int) or this_year - span + 1
     year_to = request.args.get("to", type=int) or this_year
-    if not earliest <= year_from <= year_to <= 2100:
-        flash(_("Please give a range of years from %(earliest)s to 2100, the first not after the last.",
-                earliest=earliest), "warning")
+    if not earliest <= year_from <= year_to <= LATEST_YEAR:
+        flash(_("Please give a range of years from %(earliest)s to %(latest)s, the first not after the last.",
+                earliest=earliest, latest=LATEST_YEAR), "warning")
         return this_year - span + 1, this_year
     return year_from, year_to
 

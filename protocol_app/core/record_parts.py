@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -110,18 +109,6 @@ def apply_checklist(parts: RecordParts, record, template: ChecklistTemplate, *, 
     first, last = parts.dates(record)
     return checklists.apply_template(template, scope=parts.scope, subject_id=record.id, start=first, end=last,
                                      owners=parts.owners(record), actor=actor)
-
-
-def open_tasks_before(scope: str, subject_ids, day: date) -> dict[int, int]:
-    """Open tasks per record of a scope, for the records in `subject_ids`, due by `day`."""
-    if not subject_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Task.subject_id, sa.func.count()).where(
-            Task.scope == scope, Task.subject_id.in_(subject_ids), Task.done_at.is_(None), Task.due_on <= day
-        ).group_by(Task.subject_id)
-    )
-    return dict(rows.all())
 
 
 # --- forms ----------------------------------------------------------------------------

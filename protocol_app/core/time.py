@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
+#: The years any page, form or import of the app accepts (the registers reach back to 1900).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
 
 def now_utc() -> datetime:
     """Return the current time as an aware UTC datetime."""

@@ -9,6 +9,7 @@ from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectFie
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import PlainTextField, optional_id
+from ..core.time import EARLIEST_YEAR, LATEST_YEAR
 from ..extensions import db
 from .models import (
     AddressForm,
@@ -125,7 +126,7 @@ class PartnerCityForm(FlaskForm):
     country_code = SelectField(_l("Country"), validators=[DataRequired()])
     since_year = IntegerField(
         _l("Partner since"),
-        validators=[DataRequired(), NumberRange(min=1900, max=2100, message=_l("Please enter a year between 1900 and 2100."))],
+        validators=[DataRequired(), NumberRange(min=EARLIEST_YEAR, max=LATEST_YEAR, message=_l("Please enter a year between %(min)s and %(max)s."))],
     )
     status = SelectField(_l("Status"), choices=PartnershipStatus.choices())
     submit = SubmitField(_l("Save"))

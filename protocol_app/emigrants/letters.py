@@ -12,6 +12,7 @@ from ..core.audit import changes_of, record_event
 from ..core.db import transactional
 from ..core.errors import ValidationFailed
 from ..core.files import store_upload
+from ..core.i18n import format_d
 from ..core.pdf import render_pdf
 from ..core.time import now_utc, today_berlin
 from ..extensions import db
@@ -98,11 +99,11 @@ def generate(application: Application, kind: str, *, actor) -> GeneratedLetter:
     template = _template(kind, application.language)
     programme = _programme(application) if kind == LetterKind.CONFIRMATION.value else None
     today = today_berlin()
-    values = _Fill(name=application.name, reference=application.reference,
-                   companion=application.companion_name or "", date=today.strftime("%d.%m.%Y"))
-    body = template.body.format_map(values)
-    # Labels of the programme come from the catalogues we have (German, English).
+    # Labels of the programme and the date come from the catalogues we have (German, English).
     with force_locale("de" if template.language == "de" else "en"):
+        values = _Fill(name=application.name, reference=application.reference,
+                       companion=application.companion_name or "", date=format_d(today))
+        body = template.body.format_map(values)
         pdf = render_pdf("emigrants/letter.html", subject=template.subject.format_map(values), body=body,
                          application=application, today=today, language=template.language, programme=programme)
     stored = store_upload(f"{kind}-{application.reference}-{template.language}.pdf", pdf, actor=actor)

@@ -24,6 +24,8 @@ from ..programme import InterpreterNeedMixin, interpreter_need_complete
 from .workflow import APPLICATION_WORKFLOW, ApplicationState
 
 REFERENCE_PREFIX = "EP"
+#: The Senate has invited former Berliners since 1969: no earlier visit year exists.
+PROGRAMME_SINCE = 1969
 
 
 class ApplicantCategory(LabelledEnum):

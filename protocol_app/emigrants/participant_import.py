@@ -18,9 +18,10 @@ from ..core.tabular_import import (
     parse_plain_text,
     parse_upload,
 )
+from ..core.time import LATEST_YEAR
 from ..directory.models import Country
 from ..extensions import db
-from .models import HistoricalParticipant
+from .models import PROGRAMME_SINCE, HistoricalParticipant
 
 
 def _country(codes: set[str]):
@@ -40,7 +41,7 @@ def columns() -> list[ImportColumn]:
         ImportColumn("birth_name", "Geburtsname", parse=parse_plain_text(200), aliases=("Birth name",)),
         ImportColumn("birth_date", "Geburtsdatum", parse=parse_date, aliases=("Date of birth",)),
         ImportColumn("birth_year", "Geburtsjahr", parse=parse_int(1880, 2010), aliases=("Year of birth",)),
-        ImportColumn("visit_year", "Besuchsjahr", parse=parse_int(1969, 2100), aliases=("Year of visit",)),
+        ImportColumn("visit_year", "Besuchsjahr", parse=parse_int(PROGRAMME_SINCE, LATEST_YEAR), aliases=("Year of visit",)),
         ImportColumn("country_code", "Land", parse=_country(codes), aliases=("Country",)),
     ]
 

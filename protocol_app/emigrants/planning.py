@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from ..core.audit import record_event
 from ..core.db import advisory_lock, transactional
 from ..core.errors import DomainError, ValidationFailed
-from ..core.time import BERLIN
+from ..core.i18n import format_d
+from ..core.time import BERLIN, EARLIEST_YEAR, LATEST_YEAR
 from ..extensions import db
 from .models import Application, StayPlan, StayProgrammeItem, TravelBooking, YearBudget
 from .workflow import ApplicationState
@@ -76,8 +77,8 @@ def check_companion_born_before(companion_birth_date: date | None, departs_on: d
     if companion_birth_date and companion_birth_date > departs_on:
         raise ValidationFailed(_l(
             "The companion's date of birth (%(born)s) lies after the return date (%(back)s); please correct "
-            "the date of birth in the application.", born=companion_birth_date.strftime("%d.%m.%Y"),
-            back=departs_on.strftime("%d.%m.%Y")), field="companion_birth_date")
+            "the date of birth in the application.", born=format_d(companion_birth_date),
+            back=format_d(departs_on)), field="companion_birth_date")
 
 
 def _items_outside(application: Application, arrives_on: date, departs_on: date) -> int:
@@ -160,7 +161,7 @@ def add_booking(application: Application, *, actor, traveller: str, mode: str, c
 @transactional
 def set_budget(year: int, amount: Decimal, *, actor) -> YearBudget:
     """Admins set the year's budget."""
-    if amount < 0 or not 2000 <= year <= 2100:
+    if amount < 0 or not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise ValidationFailed(_l("Please give a year and an amount of 0 or more."))
     budget = db.session.get(YearBudget, year) or YearBudget(year=year)
     budget.amount = amount

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from .models import AnonymousStatistic, Application, HistoricalParticipant, StayPlan, TravelBooking
+from .workflow import ApplicationState
 
-VISITED = ("visited", "closed")
+VISITED = (ApplicationState.VISITED, ApplicationState.CLOSED)
 #: Historical records carry no category.
 HISTORICAL = "historical"
 

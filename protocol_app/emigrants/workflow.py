@@ -23,7 +23,8 @@ class ApplicationState(LabelledEnum):
     WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
-OPEN_STATES = ("received", "checked", "waiting", "invited", "confirmed", "travel_booked")
+OPEN_STATES = (ApplicationState.RECEIVED, ApplicationState.CHECKED, ApplicationState.WAITING, ApplicationState.INVITED,
+               ApplicationState.CONFIRMED, ApplicationState.TRAVEL_BOOKED)
 TEAM = Permission.EMIGRANTS_ACCESS
 
 

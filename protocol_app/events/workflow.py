@@ -59,7 +59,7 @@ class GuestStatus(LabelledEnum):
 
 #: A guest's reply: answered by the guest's personal link (no account) or entered by an officer
 #: from a phone call or a letter; a waiting guest moves up when a place is freed.
-_REPLIED = ("invited", "accepted", "waiting", "declined")
+_REPLIED = (GuestStatus.INVITED, GuestStatus.ACCEPTED, GuestStatus.WAITING, GuestStatus.DECLINED)
 GUEST_WORKFLOW = Workflow("guest", GuestStatus, [
     transition("listed", "invite", "invited", permission=Permission.EVENT_EDIT, label=_l("Invite")),
     transition(_REPLIED, "accept", "accepted", permission=Permission.EVENT_EDIT, by_link=True, label=_l("Accepted")),

@@ -132,7 +132,7 @@ def holders_template(fmt: str):
 @bp.route("/report")
 @permission_required(READ)
 def report():
-    year_from, year_to = year_range(1900)
+    year_from, year_to = year_range()
     return render_template("honours/report.html", rows=reports.report(year_from, year_to), year_from=year_from,
                            year_to=year_to)
 
@@ -142,7 +142,7 @@ def report():
 def report_export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
-    year_from, year_to = year_range(1900)
+    year_from, year_to = year_range()
     headers = [_("Year"), _("Award"), _("Women"), _("Men"), _("Diverse"), _("Not stated"), _("Total"),
                _("Median days from suggestion to decision")]
     rows = [(r.year, r.award, r.by_gender["f"], r.by_gender["m"], r.by_gender["d"], r.by_gender["u"], r.total,

@@ -10,6 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..core.i18n import format_d
 from ..core.time import BERLIN
 from ..extensions import db
 from .models import AwardType, Holder, Nomination, living_holders_clause
@@ -92,7 +93,7 @@ def check_rules(case: Nomination, today: date) -> list[RuleResult]:
             sa.or_(Holder.birth_date.is_(None), case.birth_date is None, Holder.birth_date == case.birth_date),
         ).limit(1))
         results.append(RuleResult("not_held", False, _l("The nominee holds this award already (since %(date)s).",
-                                                         date=holds.strftime("%d.%m.%Y")))
+                                                         date=format_d(holds)))
                        if holds else RuleResult("not_held", True, _l("The nominee does not hold this award yet.")))
     else:
         results.append(RuleResult("not_held", None, _l("This award may be given more than once.")))
@@ -106,7 +107,7 @@ def check_rules(case: Nomination, today: date) -> list[RuleResult]:
         on = case.award_date or today
         age = _years_between(case.birth_date, on)
         results.append(RuleResult("min_age", age >= award_type.min_age, _l(
-            "Age on %(date)s: %(age)s (at least %(min)s required).", date=on.strftime("%d.%m.%Y"), age=age,
+            "Age on %(date)s: %(age)s (at least %(min)s required).", date=format_d(on), age=age,
             min=award_type.min_age)))
 
     if award_type.merits_recency_years is None:
@@ -117,7 +118,7 @@ def check_rules(case: Nomination, today: date) -> list[RuleResult]:
         recent = [d for d in dates if _years_between(d, today) < limit]
         if recent:
             results.append(RuleResult("recency", True, _l("Merits dated within the last %(n)s years (latest %(date)s).",
-                                                           n=limit, date=max(recent).strftime("%d.%m.%Y"))))
+                                                           n=limit, date=format_d(max(recent)))))
         else:
             results.append(RuleResult("recency", False, _l("No merit dated within the last %(n)s years.", n=limit)))
 
@@ -138,8 +139,8 @@ def check_rules(case: Nomination, today: date) -> list[RuleResult]:
         submitted = case.submitted_at.astimezone(BERLIN).date() if case.submitted_at else today
         results.append(RuleResult("deadline", submitted <= deadline, _l(
             "Nomination deadline for %(award)s: %(deadline)s; submitted %(submitted)s.",
-            award=case.award_date.strftime("%d.%m.%Y"), deadline=deadline.strftime("%d.%m.%Y"),
-            submitted=submitted.strftime("%d.%m.%Y"))))
+            award=format_d(case.award_date), deadline=format_d(deadline),
+            submitted=format_d(submitted))))
     return results
 
 

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, noload
 
 from ..auth.models import User
+from ..core.i18n import format_d
 from ..core.time import BERLIN
 from ..extensions import db
 from .models import (
@@ -155,8 +156,8 @@ def rank(assignment: Assignment) -> tuple[list[Candidate], list[Excluded]]:
         if assignment.mode not in profile.mode_values:
             reasons.append(_l("does not work in this mode (%(mode)s)", mode=ServiceMode(assignment.mode).label))
         for starts_on, ends_on, kind in absences[profile.id][:1]:
-            reasons.append(_l("absent %(start)s–%(end)s (%(kind)s)", start=starts_on.strftime("%d.%m."),
-                              end=ends_on.strftime("%d.%m.%Y"), kind=AbsenceKind(kind).label))
+            reasons.append(_l("absent %(start)s–%(end)s (%(kind)s)", start=format_d(starts_on),
+                              end=format_d(ends_on), kind=AbsenceKind(kind).label))
         window = None
         if assignment.starts_at is not None:
             window = _within_windows(windows[profile.id], assignment.starts_at, assignment.ends_at)

@@ -10,12 +10,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import format_time
 from flask_babel import lazy_gettext as _l
 
 from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, NotAllowed, ValidationFailed
+from ..core.i18n import format_dt
 from ..core.languages import check_language
 from ..core.notifications.services import notify
 from ..core.permissions import Permission, Role, user_has
@@ -288,11 +290,10 @@ def update_assignment(assignment: Assignment, *, actor, values: dict, expected_v
 
 
 def format_when(assignment: Assignment) -> str:
-    """The time of an assignment as people read it (Berlin time, German formats)."""
-    moment = assignment.starts_at or assignment.deadline
-    text = moment.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+    """The time of an assignment as its reader reads it (Berlin time, the reader's language)."""
+    text = format_dt(assignment.starts_at or assignment.deadline)
     if assignment.ends_at:
-        text += assignment.ends_at.astimezone(BERLIN).strftime("–%H:%M")
+        text += "–" + format_time(assignment.ends_at, "HH:mm")
     return text
 
 
@@ -336,10 +337,6 @@ def create_from_programme_item(item, *, actor, needed: int | None = None, team_r
         raise DomainError(_l("An assignment for this programme item exists already."))
     return create_assignment(actor=actor, values=values_from_programme_item(item), needed=needed,
                              team_reason=team_reason, programme_item=item)
-
-
-def assignment_for_item(item_id: int) -> Assignment | None:
-    return db.session.scalar(sa.select(Assignment).where(Assignment.programme_item_id == item_id))
 
 
 def booking_summaries(assignments) -> dict[int, dict]:

@@ -16,6 +16,7 @@ from ..core.audit import changes_of, record_event
 from ..core.db import UTCDateTime, VersionedMixin, advisory_lock
 from ..core.enums import LabelledEnum
 from ..core.errors import DomainError, ValidationFailed
+from ..core.i18n import format_d
 from ..core.languages import check_language
 from ..core.time import BERLIN
 from ..extensions import db
@@ -262,7 +263,7 @@ def check_item_times(values: dict, first: date, last: date) -> None:
         if not (first <= values[field].astimezone(BERLIN).date() <= last):
             raise ValidationFailed(
                 _l("The item must lie between %(first)s and %(last)s.",
-                   first=first.strftime("%d.%m.%Y"), last=last.strftime("%d.%m.%Y")),
+                   first=format_d(first), last=format_d(last)),
                 field=field,
             )
     if values.get("venue_id") and db.session.get(Venue, values["venue_id"]) is None:

@@ -8,19 +8,14 @@ from flask_login import current_user
 from sqlalchemy.orm import noload
 
 from ..core.exports import FORMATS, table_response
+from ..core.listing import year_arg
 from ..core.permissions import Permission, permission_required
-from ..core.time import now_utc
 from ..extensions import db
 from . import reports
 from .models import Visit
 from .views import bp, filtered_visits_stmt, log_confidential_shown
 
 REPORTERS = (Permission.REPORTS_VISITS,)
-
-
-def _year() -> int:
-    raw = request.args.get("year", "")
-    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else now_utc().year
 
 
 def _dimension_label(dimension: str) -> str:
@@ -30,7 +25,7 @@ def _dimension_label(dimension: str) -> str:
 @bp.route("/reports")
 @permission_required(*REPORTERS)
 def report():
-    year = _year()
+    year = year_arg()
     tables = {d: reports.visits_per(d, year, current_user) for d in reports.DIMENSIONS}
     return render_template("visits/report.html", year=year, tables=tables, label=_dimension_label)
 
@@ -38,7 +33,7 @@ def report():
 @bp.route("/reports/export")
 @permission_required(*REPORTERS)
 def report_export():
-    year, dimension, fmt = _year(), request.args.get("by", "country"), request.args.get("format", "xlsx")
+    year, dimension, fmt = year_arg(), request.args.get("by", "country"), request.args.get("format", "xlsx")
     if dimension not in reports.DIMENSIONS or fmt not in FORMATS:
         abort(404)
     rows = reports.visits_per(dimension, year, current_user)

@@ -16,12 +16,12 @@ from ..core import record_parts, workflow
 from ..core.audit import record_read
 from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
-from ..core.listing import paginate, search_clause, search_query
+from ..core.listing import paginate, search_clause, search_query, year_arg
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import Permission, permission_required
 from ..core.references import find_by_reference
-from ..core.time import BERLIN, now_utc
+from ..core.time import BERLIN
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
 from ..language_service import permissions as interpreting
@@ -351,8 +351,7 @@ def gift_delete(reference: str, gift_id: int):
 @bp.route("/gifts")
 @permission_required(READ)
 def gifts_year():
-    year_arg = request.args.get("year", "")
-    year = int(year_arg) if year_arg.isdigit() and 1990 <= int(year_arg) <= 2100 else now_utc().year
+    year = year_arg()
     rows = [(g, v) for g, v in services.gifts_of_year(year) if permissions.can_read(current_user, v)]
     total = sum((g.estimated_value or 0) for g, _ in rows)
     return render_template("visits/gifts_year.html", rows=rows, year=year, total=total)

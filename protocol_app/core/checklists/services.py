@@ -120,13 +120,6 @@ def set_done(task: Task, done: bool, *, actor) -> None:
                  actor=actor, target=task)
 
 
-def overdue_tasks(today: date):
-    """Open tasks whose due date has passed."""
-    return db.session.scalars(
-        sa.select(Task).where(Task.done_at.is_(None), Task.due_on < today).order_by(Task.due_on)
-    )
-
-
 # --- templates (admins) ---------------------------------------------------------------
 
 @transactional

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ...extensions import db
@@ -25,10 +24,6 @@ def reminder_rule(name: str):
         return func
 
     return decorator
-
-
-def registered_rules() -> dict[str, Callable[[], int]]:
-    return dict(_RULES)
 
 
 def create_once(key: str, *, rule: str, recipient=None, target=None) -> bool:
@@ -72,5 +67,3 @@ def run_all_rules() -> dict[str, int]:
     return counts
 
 
-def count_for(rule: str) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Reminder.id)).where(Reminder.rule == rule))

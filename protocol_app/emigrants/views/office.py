@@ -18,7 +18,7 @@ from ...core.audit import record_event
 from ...core.errors import DomainError
 from ...core.exports import FORMATS, table_response
 from ...core.forms import apply_domain_error, flash_form_errors
-from ...core.listing import year_range
+from ...core.listing import year_arg, year_range
 from ...core.permissions import Permission, permission_required
 from ...extensions import db
 from .. import (
@@ -26,7 +26,6 @@ from .. import (
     permissions,
     planning,
     retention,
-    services,
     waiting_list,
 )
 from .. import statistics as statistics_data
@@ -36,6 +35,7 @@ from ..forms import (
     WeightsForm,
 )
 from ..models import (
+    PROGRAMME_SINCE,
     HistoricalParticipant,
 )
 from . import ACCESS, bp
@@ -111,7 +111,7 @@ def budget():
         else:
             flash_form_errors(form)
         return redirect(url_for("emigrants.budget"))
-    year = request.args.get("year", type=int) or services.today().year
+    year = year_arg()
     return render_template("emigrants/budget.html", status=planning.budget_status(year), form=form,
                            can_set=can_set)
 
@@ -119,7 +119,7 @@ def budget():
 @bp.route("/statistics")
 @permission_required(ACCESS)
 def statistics():
-    year_from, year_to = year_range(1969)
+    year_from, year_to = year_range(PROGRAMME_SINCE)
     table = statistics_data.rows(year_from, year_to)
     chart = statistics_data.per_year(table)
     peak = max([max(a, v) for _y, a, v in chart] + [1])
@@ -132,7 +132,7 @@ def statistics():
 def statistics_export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
-    year_from, year_to = year_range(1969)
+    year_from, year_to = year_range(PROGRAMME_SINCE)
     data = [(r.year, r.category, r.country, r.applications, r.visits, r.costs) for r in statistics_data.rows(year_from, year_to)]
     return table_response([_("Year"), _("Category"), _("Country"), _("Applications"), _("Visits"), _("Costs (EUR)")],
                           data, filename=f"emigrantenprogramm-{year_from}-{year_to}", fmt=fmt)

@@ -10,9 +10,8 @@ from flask_login import current_user
 from ...core import record_parts, workflow
 from ...core.errors import DomainError
 from ...core.forms import ConfirmForm, apply_domain_error
-from ...core.listing import paginate
+from ...core.listing import paginate, year_arg
 from ...core.permissions import permission_required
-from ...core.time import now_utc
 from ...extensions import db
 from .. import guests, invitations, permissions, services
 from ..forms import (
@@ -123,15 +122,10 @@ def transition(reference: str):
     return _detail(event)
 
 
-def _year_arg() -> int:
-    raw = request.args.get("year", "") or request.form.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else now_utc().year
-
-
 @bp.route("/occasions")
 @permission_required(READ)
 def occasions():
-    year = _year_arg()
+    year = year_arg()
     return render_template("events/occasions.html", year=year, rows=services.occasions_of_year(year),
                            confirm=ConfirmForm(), can_create=permissions.can_edit(current_user),
                            can_maintain=permissions.can_maintain_occasions(current_user))
@@ -145,7 +139,7 @@ def occasion_create(occasion_id: int):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    year = _year_arg()
+    year = year_arg()
     try:
         event = services.create_from_occasion(occasion, year, actor=current_user)
     except DomainError as exc:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ...core.audit import record_event
 from ...core.db import transactional
 from ...core.errors import DomainError, ValidationFailed
+from ...core.permissions import Role
 from ...extensions import db
 from ..models import (
     ApprovalStep,
@@ -17,7 +18,7 @@ from ..models import (
 from ..workflow import NominationState
 
 #: Roles that may decide a step (the others never see a case).
-DECIDING_ROLES = ("manager", "officer")
+DECIDING_ROLES = (Role.MANAGER, Role.OFFICER)
 
 
 @transactional

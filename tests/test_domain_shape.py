@@ -1,0 +1,46 @@
+"""Every domain has the same shape, so that a newcomer finds each job in the same file: the
+records, the rules, the process table, the policies, the pages, the reminders and the demo data."""
+
+from __future__ import annotations
+
+import importlib
+import pathlib
+import re
+
+import pytest
+
+APP = pathlib.Path(__file__).resolve().parent.parent / "protocol_app"
+DOMAINS = ("visits", "events", "honours", "language_service", "emigrants")
+#: A module bigger than this is split by use case (services) or into a package (views).
+MAX_LINES = 400
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_a_domain_has_every_part_in_its_place(domain):
+    for part in ("models", "services", "workflow", "permissions", "views", "reminders", "demo"):
+        importlib.import_module(f"protocol_app.{domain}.{part}")
+    policies = importlib.import_module(f"protocol_app.{domain}.permissions")
+    assert any(name.startswith("can_") for name in vars(policies)), f"{domain}: no can_* policy"
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_views_and_services_stay_small(domain):
+    root = APP / domain
+    files = [*root.glob("views*.py"), *root.glob("*_views.py"), *root.glob("views/*.py"),
+             *root.glob("services*.py"), *root.glob("services/*.py")]
+    too_long = {f.relative_to(APP).as_posix(): n for f in files if (n := len(f.read_text().splitlines())) > MAX_LINES}
+    assert not too_long
+
+
+def test_templates_ask_the_domains_policies_not_raw_permissions():
+    raw = [t.relative_to(APP).as_posix() for t in APP.glob("*/templates/**/*.html")
+           if t.parts[-4] in DOMAINS and "user_has(" in t.read_text()]
+    assert not raw
+
+
+def test_the_code_compares_states_with_their_enums():
+    """`case.state == "in_approval"` hides a typo until the day it matters; the enums do not."""
+    literal = re.compile(r'\.(state|status)\s*(==|!=)\s*"|\.(state|status)\.in_\(\("|_STATES = \("')
+    found = [f"{f.relative_to(APP)}:{n}" for f in APP.glob("*/**/*.py") if "demo" not in f.name
+             for n, line in enumerate(f.read_text().splitlines(), 1) if literal.search(line)]
+    assert not found

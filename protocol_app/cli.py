@@ -10,18 +10,18 @@ from .extensions import db
 
 DEMO_PASSWORD = "Protokoll-Demo-2026"  # noqa: S105 (demo only, refused in production)
 
-#: (e-mail, name, roles) of the demo accounts; password DEMO_PASSWORD, demo only.
+#: (e-mail, name, roles, post) of the demo accounts; password DEMO_PASSWORD, demo only.
 DEMO_USERS = [
-    ("admin@protokoll.example", "Anna Admin", ["admin"]),
-    ("referent@protokoll.example", "Rainer Referent", ["officer"]),
-    ("referentin@protokoll.example", "Petra Prüferin", ["officer"]),
-    ("leitung@protokoll.example", "Lena Leitung", ["manager"]),
-    ("abteilungsleitung@protokoll.example", "Anton Abteilungsleiter", ["manager"]),
-    ("dolmetscher@protokoll.example", "Dora Dolmetscherin", ["translator"]),
-    ("dolmetscherin@protokoll.example", "Jana Jansen", ["translator"]),
-    ("uebersetzer@protokoll.example", "Ulrich Übersetzer", ["translator"]),
-    ("emigration@protokoll.example", "Emil Emigrantenprogramm", ["emigration"]),
-    ("leser@protokoll.example", "Lea Leserin", ["viewer"]),
+    ("admin@protokoll.example", "Anna Admin", ["admin"], None),
+    ("referent@protokoll.example", "Rainer Referent", ["officer"], None),
+    ("referentin@protokoll.example", "Petra Prüferin", ["officer"], None),
+    ("leitung@protokoll.example", "Lena Leitung", ["manager"], "head_of_unit"),
+    ("abteilungsleitung@protokoll.example", "Anton Abteilungsleiter", ["manager"], "head_of_department"),
+    ("dolmetscher@protokoll.example", "Dora Dolmetscherin", ["translator"], None),
+    ("dolmetscherin@protokoll.example", "Jana Jansen", ["translator"], None),
+    ("uebersetzer@protokoll.example", "Ulrich Übersetzer", ["translator"], None),
+    ("emigration@protokoll.example", "Emil Emigrantenprogramm", ["emigration"], None),
+    ("leser@protokoll.example", "Lea Leserin", ["viewer"], None),
 ]
 
 
@@ -37,8 +37,8 @@ def seed_demo_data() -> dict:
 
     counts = load_reference_data()
     users = {
-        email: ensure_user(email=email, full_name=name, roles=roles, password=DEMO_PASSWORD)
-        for email, name, roles in DEMO_USERS
+        email: ensure_user(email=email, full_name=name, roles=roles, password=DEMO_PASSWORD, position=post)
+        for email, name, roles, post in DEMO_USERS
     }
     counts["users"] = len(DEMO_USERS)
     counts["visits"] = seed_demo_visits(

@@ -15,19 +15,19 @@ from tests.support import ensure_reference_data, make_user
 ORDER = "Verdienstorden des Landes Berlin"
 PLAQUE = "Ernst-Reuter-Plakette"
 
-#: e-mail → roles of the people of a nomination.
+#: e-mail → roles (and post) of the people of a nomination.
 PEOPLE = {
-    "autorin@example.org": ["officer"],
-    "pruefer@example.org": ["officer"],
-    "referatsleitung@example.org": ["manager"],
-    "abteilungsleitung@example.org": ["manager"],
+    "autorin@example.org": (["officer"], None),
+    "pruefer@example.org": (["officer"], None),
+    "referatsleitung@example.org": (["manager"], "head_of_unit"),
+    "abteilungsleitung@example.org": (["manager"], "head_of_department"),
 }
 
 
 def setup_people(app) -> None:
     ensure_reference_data(app)
-    for email, roles in PEOPLE.items():
-        make_user(app, email, roles=roles, name=email.split("@")[0].capitalize())
+    for email, (roles, post) in PEOPLE.items():
+        make_user(app, email, roles=roles, name=email.split("@")[0].capitalize(), position=post)
 
 
 def user(email: str) -> User:

@@ -31,11 +31,11 @@ def ensure_reference_data(app) -> None:
 
 
 def make_user(app, email="user@example.org", roles=("officer",), *, name="Test User", locale="de",
-              password=PASSWORD, active=True, must_change=False) -> int:
+              password=PASSWORD, active=True, must_change=False, position=None) -> int:
     """Create and commit a user; return its id."""
     with app.app_context():
         user = ensure_user(email=email, full_name=name, roles=list(roles), password=password,
-                           locale=locale)
+                           locale=locale, position=position)
         user.is_active_account = active
         user.must_change_password = must_change
         db.session.commit()

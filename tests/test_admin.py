@@ -111,6 +111,24 @@ def test_role_change_is_audited_with_before_and_after(app):
     assert "Tom Neu" in page and "user.update" in page
 
 
+def test_admins_give_a_manager_the_post_that_decides_an_approval_step(app):
+    from protocol_app.auth.models import User
+
+    client = _admin_client(app)
+    target_id = make_user(app, "l@example.org", roles=["manager"], name="Lena")
+    form = {"full_name": "Lena", "roles": ["manager"], "locale": "de"}
+    wrong = post(client, f"/admin/users/{target_id}", {**form, "position": "chef"}, follow_redirects=True)
+    assert "Bitte eine Funktion aus der Liste wählen." in wrong.get_data(as_text=True)
+    post(client, f"/admin/users/{target_id}", {**form, "position": "head_of_department"})
+    with app.app_context():
+        assert db.session.get(User, target_id).position == "head_of_department"
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.update"))
+        assert event.changes["position"] == [None, "head_of_department"]
+    post(client, f"/admin/users/{target_id}", {**form, "position": ""})  # the post handed on
+    with app.app_context():
+        assert db.session.get(User, target_id).position is None
+
+
 def test_password_reset_ends_sessions_and_forces_change(app):
     client = _admin_client(app)
     target_id = make_user(app, "t@example.org")

@@ -48,6 +48,9 @@ def test_verdienstorden_from_suggestion_to_certificate(page, browser, live_serve
     page.get_by_label("Von", exact=True).fill("2023-01-01")
     page.get_by_role("button", name="Verdienst hinzufügen").click()
     _step(page, "Einreichen")
+    # Its author does not review it: the step is shown, disabled, with the reason.
+    expect(page.get_by_role("button", name="Prüfung beginnen")).to_be_disabled()
+    expect(page.get_by_test_id("blocked-steps")).to_contain_text("Vier-Augen-Prinzip")
 
     reviewer_context, reviewer = _as(browser, live_server, "referentin@protokoll.example")
     _open_case(reviewer, reference)
@@ -79,7 +82,9 @@ def test_verdienstorden_from_suggestion_to_certificate(page, browser, live_serve
     _open_case(unit, reference)
     _step(unit, "Diesen Schritt befürworten")
     _open_case(unit, reference)
-    expect(unit.get_by_role("button", name="Diesen Schritt befürworten")).to_have_count(0)  # not a second step
+    # Not a second step: the Abteilungsleitung's step is hers to decide.
+    expect(unit.get_by_role("button", name="Diesen Schritt befürworten")).to_be_disabled()
+    expect(unit.get_by_test_id("blocked-steps")).to_contain_text("Diesen Schritt entscheidet die Abteilungsleitung.")
     department_context, department = _as(browser, live_server, "abteilungsleitung@protokoll.example")
     _open_case(department, reference)
     _step(department, "Diesen Schritt befürworten")

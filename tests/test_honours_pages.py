@@ -195,3 +195,53 @@ def test_a_death_during_the_procedure_shows_in_the_rule_check(people):
         done = post(author, f"{page}/death", {"died_on": "2026-02-20"},
                     follow_redirects=True).get_data(as_text=True)
         assert 'data-rule="alive" data-passed="no"' in done and "20.02.2026" in done
+
+
+def _blocked(client, reference) -> str:
+    """The steps the panel shows disabled, with their reasons."""
+    page = client.get(f"/honours/{reference}").get_data(as_text=True)
+    return page.split('data-testid="blocked-steps"')[1].split("</ul>")[0] if 'data-testid="blocked-steps"' in page else ""
+
+
+def _state(app):
+    with app.app_context():
+        case = db.session.scalar(sa.select(Nomination))
+        return case.state, case.step_position
+
+
+def test_the_author_does_not_review_and_each_post_decides_its_own_step(people):
+    with time_machine.travel(NOW, tick=False):
+        reference = _case(people)
+        author, reviewer = _client(people, "autorin@example.org"), _client(people, "pruefer@example.org")
+        head_of_unit = _client(people, "referatsleitung@example.org")
+        head_of_department = _client(people, "abteilungsleitung@example.org")
+        _decide(author, reference, "submit")
+        blocked = _blocked(author, reference)
+        assert "Prüfung beginnen" in blocked and "disabled" in blocked and "Vier-Augen-Prinzip" in blocked
+        assert "Vier-Augen-Prinzip" in _decide(author, reference, "start_review")  # forged
+        assert _state(people) == ("submitted", None)
+        _decide(reviewer, reference, "start_review")
+        assert "Vier-Augen-Prinzip" in _decide(author, reference, "forward")
+        _decide(reviewer, reference, "forward")
+        assert "Diesen Schritt entscheidet die Referatsleitung." in _blocked(head_of_department, reference)
+        assert "Diesen Schritt entscheidet die Referatsleitung." in _decide(head_of_department, reference, "approve")
+        assert _state(people) == ("in_approval", 1)
+        _decide(head_of_unit, reference, "approve")
+        assert "Diesen Schritt entscheidet die Abteilungsleitung." in _decide(head_of_unit, reference, "approve")
+        assert _state(people) == ("in_approval", 2)
+
+
+def test_approval_is_shown_disabled_with_the_failing_rule_named(people):
+    with time_machine.travel(NOW, tick=False):
+        reference = _case(people)
+        author, reviewer = _client(people, "autorin@example.org"), _client(people, "pruefer@example.org")
+        head_of_unit = _client(people, "referatsleitung@example.org")
+        _decide(author, reference, "submit")
+        _decide(reviewer, reference, "start_review")
+        _decide(reviewer, reference, "forward")
+        post(author, f"/honours/{reference}/death", {"died_on": "2026-02-20"})
+        blocked = _blocked(head_of_unit, reference)
+        assert "Diesen Schritt befürworten" in blocked and "disabled" in blocked
+        assert "nicht postum verliehen" in blocked  # the failing rule, named
+        assert "nicht postum verliehen" in _decide(head_of_unit, reference, "approve")
+        assert _state(people) == ("in_approval", 1)

@@ -41,14 +41,14 @@ def test_the_whole_chain_from_suggestion_to_the_register(people):
         holder = services.mark_awarded(case, actor=user("autorin@example.org"))
         assert (holder.number, holder.awarded_on, holder.name) == (1, date(2026, 10, 1), "Dr. Helga Beispiel")
         steps = [h.action for h in history(NOMINATION_WORKFLOW, case.id)]
-        assert steps == ["submit", "start_review", "forward", "approve", "approve",
+        assert steps == ["create", "submit", "start_review", "forward", "approve", "approve",
                          "record_approval", "schedule_ceremony", "mark_awarded"]
 
 
 def test_four_eyes_nobody_decides_what_they_created_reviewed_or_decided_before(people):
     from tests.support import make_user
 
-    make_user(people, "beides@example.org", roles=["officer", "manager"])
+    make_user(people, "beides@example.org", roles=["officer", "manager"], position="head_of_unit")
     with time_machine.travel(NOW, tick=False), people.app_context():
         author = user("beides@example.org")
         case = services.create_case(actor=author, values=case_values())
@@ -61,6 +61,9 @@ def test_four_eyes_nobody_decides_what_they_created_reviewed_or_decided_before(p
         with pytest.raises(NotAllowed):
             services.approve_step(case, actor=user("pruefer@example.org"))  # an officer, and the reviewer
         services.approve_step(case, actor=user("referatsleitung@example.org"))
+        with pytest.raises(NotAllowed, match="entscheidet die Abteilungsleitung"):
+            services.approve_step(case, actor=user("referatsleitung@example.org"))  # not her post
+        case.current_step.required_position = None  # a step any manager may decide: still not twice
         with pytest.raises(NotAllowed, match="bereits einen anderen Schritt"):
             services.approve_step(case, actor=user("referatsleitung@example.org"))  # the same manager twice
         assert (case.state, case.step_position) == ("in_approval", 2)

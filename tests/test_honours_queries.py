@@ -32,8 +32,8 @@ def _grow(app, cases: int, holders: int) -> str:
             services.submit(case, actor=author)
             services.start_review(case, actor=reviewer)
             services.forward(case, actor=reviewer)
-            services.approve_step(case, actor=user("abteilungsleitung@example.org"))
-            services.return_step(case, actor=user("referatsleitung@example.org"), comment="Bitte prüfen")
+            services.approve_step(case, actor=user("referatsleitung@example.org"))
+            services.return_step(case, actor=user("abteilungsleitung@example.org"), comment="Bitte prüfen")
         db.session.commit()
         return case.reference
 

@@ -119,3 +119,52 @@ def test_deaths_and_revocations_change_the_living_count_on_the_quota_dashboard(a
         assert "Bitte Datum und Grund der Aberkennung angeben." in refused
         row = officer.get("/honours/quotas").get_data(as_text=True).split('data-award="Verdienstorden des Landes Berlin"')[1]
         assert re.findall(r'<td class="text-end[^"]*"[^>]*>(\d+)</td>', row.split("</tr>")[0])[0] == "3"
+
+
+def test_an_error_after_blank_lines_names_the_row_the_spreadsheet_shows(app, officer):
+    # Row 1 header, row 2 a holder, rows 3 and 4 blank, row 5 the bad date.
+    page = _upload(officer, _csv([HEADER, "A;01.10.2000;1;;w;", ";;;;;", "", "B;31.02.2000;2;;w;"]))
+    assert "Nichts wurde importiert." in page and "<td>5</td>" in page and "<td>3</td>" not in page
+
+
+def test_a_register_entry_is_corrected_with_a_reason_and_audited_without_the_name(app, officer):
+    from protocol_app.core.audit import AuditEvent
+
+    with app.app_context():
+        holder = services.add_holder(award(), actor=user("autorin@example.org"), name="Erika Muster",
+                                     awarded_on=date(2001, 10, 1))
+        db.session.commit()
+        holder_id = holder.id
+    page = f"/honours/holders/{holder_id}/edit"
+    form = {"name": "Erika Mustermann", "birth_date": "1950-03-12", "gender": "f", "awarded_on": "2001-10-01"}
+    refused = post(officer, page, {**form, "reason": " "}).get_data(as_text=True)
+    assert "Bitte den Grund der Berichtigung angeben." in refused
+    assert _holders(app)["Erika Muster"].birth_date is None  # nothing changed
+    later = post(officer, page, {**form, "awarded_on": "2099-10-01", "reason": "Tippfehler"}).get_data(as_text=True)
+    assert "Zukunft" in later and "Erika Muster" in _holders(app)
+    done = post(officer, page, {**form, "reason": "Schreibfehler im Namen laut Urkunde"}, follow_redirects=True)
+    assert "Der Eintrag wurde berichtigt." in done.get_data(as_text=True)
+    corrected = _holders(app)["Erika Mustermann"]
+    assert (corrected.birth_date, corrected.gender) == (date(1950, 3, 12), "f")
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "holder.corrected"))
+        assert event.summary == "Schreibfehler im Namen laut Urkunde"
+        assert event.changes["name"] == ["…", "…"] and event.changes["gender"] == ["u", "f"]
+        assert "Mustermann" not in str(event.changes)
+
+
+def test_a_death_recorded_by_mistake_is_taken_back_by_an_officer(app, officer):
+    with app.app_context():
+        holder = services.add_holder(award(), actor=user("autorin@example.org"), name="Lebt Noch",
+                                     awarded_on=date(2001, 10, 1))
+        db.session.commit()
+        holder_id = holder.id
+    listing = f"/honours/award-types/{officer.order_id}/holders"
+    page = officer.get(listing).get_data(as_text=True)
+    assert 'data-confirm="Den Tod dieser Trägerin oder dieses Trägers erfassen?"' in page
+    post(officer, f"/honours/holders/{holder_id}/death", {"died_on": "2025-01-01"})
+    assert _holders(app)["Lebt Noch"].died_on == date(2025, 1, 1)
+    refused = post(officer, f"/honours/holders/{holder_id}/death/undo", {"reason": ""}, follow_redirects=True)
+    assert _holders(app)["Lebt Noch"].died_on == date(2025, 1, 1) and "Grund" in refused.get_data(as_text=True)
+    post(officer, f"/honours/holders/{holder_id}/death/undo", {"reason": "Verwechslung mit Namensvetter"})
+    assert _holders(app)["Lebt Noch"].died_on is None and _holders(app)["Lebt Noch"].is_living

@@ -50,7 +50,7 @@ def test_seed_demo_is_idempotent_and_loads_reference_data(app):
         assert result.exit_code == 0, result.output
     with app.app_context():
         emails = set(db.session.scalars(sa.select(User.email)))
-        assert {e for e, _, _ in DEMO_USERS} == emails
+        assert {e for e, *_ in DEMO_USERS} == emails
         assert db.session.scalar(sa.select(sa.func.count(PartnerCity.id))) == 18
         assert db.session.get(Country, "DE").name_de == "Deutschland"
         assert db.session.scalar(sa.select(PartnerCity).where(PartnerCity.name_de == "Moskau")).status == "frozen"

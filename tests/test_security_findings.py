@@ -291,7 +291,7 @@ def test_every_route_that_shows_an_honours_case_logs_the_read(app):
     from tests.support import make_user
 
     setup_people(app)
-    make_user(app, "leserin@example.org", roles=["officer", "manager"])
+    make_user(app, "leserin@example.org", roles=["officer", "manager"], position="head_of_department")
     with app.app_context():
         waiting = _case_for_the_walk("Senatorin Dr. Erika Vorschlag", approved=False)
         decided = _case_for_the_walk("Senator Max Anreger", approved=True)

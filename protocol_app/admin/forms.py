@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import PlainTextField
-from ..core.permissions import Role
+from ..core.permissions import Position, Role
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -21,6 +21,9 @@ class UserForm(FlaskForm):
     locale = SelectField(
         _l("Language"), choices=[("de", "Deutsch"), ("en", "English")], default="de"
     )
+    position = SelectField(_l("Post (decides the approval steps made for it)"),
+                           choices=[("", _l("none")), *Position.choices()], default="",
+                           validate_choice=False)  # left out (no post) is fine; the service checks a given one
     submit = SubmitField(_l("Save"))
 
     def validate_roles(self, field):

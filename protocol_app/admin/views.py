@@ -31,7 +31,7 @@ register_nav("admin.users", _l("Users"), Permission.ADMIN_USERS, order=90)
 register_nav("admin.audit", _l("Audit log"), Permission.ADMIN_AUDIT, order=91)
 
 #: Fields of the user form that the account services take as keywords.
-USER_FIELDS = ("full_name", "roles", "locale")
+USER_FIELDS = ("full_name", "roles", "locale", "position")
 
 
 def _load_user(user_id: int) -> User:

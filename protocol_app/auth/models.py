@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
-from ..core.permissions import Role, permissions_of
+from ..core.permissions import Position, Role, permissions_of
 from ..core.time import now_utc
 from ..extensions import db
 
@@ -28,12 +28,19 @@ class User(TimestampMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The post the user holds, if any (decides the approval steps made for it).
+    position: Mapped[str | None] = mapped_column(sa.String(30))
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
-    __table_args__ = (sa.CheckConstraint("locale IN ('de', 'en')", name="locale_valid"),)
+    __table_args__ = (sa.CheckConstraint("locale IN ('de', 'en')", name="locale_valid"),
+                      enum_check("position", Position))
+
+    @property
+    def position_label(self):
+        return Position(self.position).label if self.position else ""
 
     # Flask-Login interface -------------------------------------------------------
     @property

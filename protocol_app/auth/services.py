@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.audit import changes_of, record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
-from ..core.permissions import Role
+from ..core.permissions import Position, Role
 from ..core.time import now_utc
 from ..extensions import db
 from . import passwords
@@ -167,8 +167,14 @@ def generate_temporary_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _check_position(position: str | None) -> str | None:
+    if position and position not in {p.value for p in Position}:
+        raise ValidationFailed(_l("Please choose a post from the list."), field="position")
+    return position or None
+
+
 @transactional
-def create_user(*, actor: User, email: str, full_name: str, roles, locale: str = "de"):
+def create_user(*, actor: User, email: str, full_name: str, roles, locale: str = "de", position: str | None = None):
     """Create an account with a temporary password; return (user, temp_password)."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
@@ -182,6 +188,7 @@ def create_user(*, actor: User, email: str, full_name: str, roles, locale: str =
         locale=locale,
         password_hash=passwords.hash_password(temporary),
         must_change_password=True,
+        position=_check_position(position),
     )
     _set_roles(user, roles)
     db.session.add(user)
@@ -196,8 +203,8 @@ def create_user(*, actor: User, email: str, full_name: str, roles, locale: str =
 
 
 @transactional
-def update_user(user: User, *, actor: User, full_name: str, roles, locale: str) -> None:
-    """Change name, language and roles of an account."""
+def update_user(user: User, *, actor: User, full_name: str, roles, locale: str, position: str | None = None) -> None:
+    """Change name, language, roles and post of an account."""
     if not roles:
         raise ValidationFailed(_l("Choose at least one role."), field="roles")
     if user.id == actor.id and Role.ADMIN.value not in {Role(r).value for r in roles}:
@@ -205,6 +212,7 @@ def update_user(user: User, *, actor: User, full_name: str, roles, locale: str) 
     before_roles = sorted(r.value for r in user.roles)
     user.full_name = full_name.strip()
     user.locale = locale
+    user.position = _check_position(position)
     changes = changes_of(user)
     _set_roles(user, roles)
     after_roles = sorted(Role(r).value for r in roles)
@@ -258,12 +266,13 @@ def users_with_role(role: Role) -> list[User]:
 
 
 @transactional
-def ensure_user(*, email: str, full_name: str, roles, password: str, locale: str = "de") -> User:
+def ensure_user(*, email: str, full_name: str, roles, password: str, locale: str = "de",
+                position: str | None = None) -> User:
     """Create or update a user with a known password (demo data and CLI only)."""
     user = find_user_by_email(email)
     if user is None:
         user = User(email=normalise_email(email), full_name=full_name, locale=locale,
-                    password_hash=passwords.hash_password(password))
+                    password_hash=passwords.hash_password(password), position=_check_position(position))
         db.session.add(user)
         _set_roles(user, roles)
         db.session.flush()

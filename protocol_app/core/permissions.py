@@ -27,6 +27,15 @@ class Role(LabelledEnum):
     VIEWER = "viewer", _l("Read-only access")
 
 
+class Position(LabelledEnum):
+    """A post in the hierarchy that some decisions belong to (an honours case's approval steps),
+    held by a user and kept by admins; a role says what a user may do, a position which
+    manager's decision a step is."""
+
+    HEAD_OF_UNIT = "head_of_unit", _l("Head of unit (Referatsleitung)")
+    HEAD_OF_DEPARTMENT = "head_of_department", _l("Head of department (Abteilungsleitung)")
+
+
 class Permission(enum.Enum):
     """Capabilities from the matrix in DESIGN.md, section 1."""
 

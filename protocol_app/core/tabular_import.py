@@ -191,10 +191,13 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
 
 def parse_upload(filename: str, data: bytes, columns: Sequence[ImportColumn]) -> ImportResult:
     """Check every row of an upload against `columns`; collect all errors, store nothing."""
-    table = [row for row in read_table(filename, data) if any(cell for cell in row)]
+    # Blank rows are left out, but each row keeps its number in the file: that is the number
+    # the office sees in its spreadsheet program.
+    table = [(number, row) for number, row in enumerate(read_table(filename, data), start=1)
+             if any(cell for cell in row)]
     if not table:
         raise ValidationFailed(_l("The file contains no rows."), field="file")
-    header = [cell.strip().lower() for cell in table[0]]
+    header = [cell.strip().lower() for cell in table[0][1]]
     positions = {}
     for column in columns:
         names = {column.header.lower(), *(a.lower() for a in column.aliases)}
@@ -210,7 +213,7 @@ def parse_upload(filename: str, data: bytes, columns: Sequence[ImportColumn]) ->
     if len(body) > MAX_ROWS:
         raise ValidationFailed(_l("The file has more than %(n)s rows; please split it.", n=MAX_ROWS), field="file")
     result = ImportResult()
-    for number, raw in enumerate(body, start=2):
+    for number, raw in body:
         values = {}
         for column in columns:
             position = positions[column.key]

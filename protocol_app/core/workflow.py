@@ -118,16 +118,26 @@ class Workflow:
     def state_of(self, obj) -> str:
         return getattr(obj, self.state_attr)
 
+    @staticmethod
+    def permitted(t: Transition, actor) -> bool:
+        """Whether `actor`'s role (or, without an account, a personal link) may take `t` at all."""
+        if actor is None:
+            return t.by_link
+        return any(user_has(actor, p) for p in t.permissions) or bool(actor.roles & t.roles)
+
     def refusal(self, obj, t: Transition, actor) -> str | None:
         """Return why `actor` may not take transition `t` on `obj`, or None."""
-        if actor is None:
-            if not t.by_link:
-                return _l("Your role does not allow this step.")
-        elif not (any(user_has(actor, p) for p in t.permissions) or actor.roles & t.roles):
+        if not self.permitted(t, actor):
             return _l("Your role does not allow this step.")
         if t.guard is not None:
             return t.guard(obj, actor)
         return None
+
+    def blocked(self, obj, actor) -> list[tuple[Transition, object]]:
+        """The steps `actor`'s role may take but a guard refuses now, each with its reason — for
+        a page to show them disabled, the reason named, instead of hiding them."""
+        return [(t, reason) for t in self.candidates(obj) if self.permitted(t, actor) and t.guard is not None
+                and (reason := t.guard(obj, actor)) is not None]
 
     def candidates(self, obj) -> list[Transition]:
         """One row per action possible from the record's state, whoever acts."""
@@ -175,6 +185,14 @@ def history(workflow: Workflow, object_id: int) -> list[TransitionLog]:
             .order_by(TransitionLog.occurred_at, TransitionLog.id)
         )
     )
+
+
+def forget_history(workflow: Workflow, object_id: int) -> int:
+    """Erase a record's transition log with the record (data protection: its comments can name
+    the person); returns how many steps went. The audit log keeps that it happened."""
+    result = db.session.execute(sa.delete(TransitionLog).where(TransitionLog.workflow == workflow.name,
+                                                              TransitionLog.object_id == object_id))
+    return result.rowcount
 
 
 def start(obj, *, actor, comment: str | None = None) -> TransitionLog:

@@ -17,7 +17,7 @@ from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import create_once, reminder_rule
 from ..core.time import now_utc
-from ..core.workflow import TransitionLog
+from ..core.workflow import forget_history
 from ..extensions import db
 from .documents import erase_documents
 from .letters import letters_of
@@ -100,8 +100,7 @@ def erase_due() -> dict[str, int]:
         record_event("application.erased", object_type="emigrant_applications", object_id=application.id,
                      summary=f"{application.year} {application.category}")
         # The process log's comments (reasons for a rejection, say) go with the case.
-        db.session.execute(sa.delete(TransitionLog).where(TransitionLog.workflow == APPLICATION_WORKFLOW.name,
-                                                          TransitionLog.object_id == application.id))
+        forget_history(APPLICATION_WORKFLOW, application.id)
         erase_documents(application)
         forget_in_bookings(application)
         files = [letter.file for letter in letters_of(application)]

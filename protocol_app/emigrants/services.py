@@ -89,6 +89,7 @@ def create_application(*, actor, values: dict) -> Application:
                               created_by_id=actor.id, **{k: v for k, v in values.items() if v is not None})
     db.session.add(application)
     db.session.flush()
+    workflow.start(application, actor=actor)
     record_event("application.create", actor=actor, target=application, summary=application.reference,
                  changes=_audit_changes(application))
     return application

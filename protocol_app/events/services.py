@@ -76,6 +76,7 @@ def create_event(*, actor, values: dict, occasion: OccasionTemplate | None = Non
                   occasion=occasion, **values)
     db.session.add(event)
     db.session.flush()
+    workflow.start(event, actor=actor)
     record_event("event.create", actor=actor, target=event, summary=event.reference,
                  changes=changes_of(event) or None)
     return event

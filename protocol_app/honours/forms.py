@@ -10,6 +10,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, SubmitFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm
+from ..core.permissions import Position
 from ..directory.forms import country_choices
 from ..extensions import db
 from .models import AwardType, Gender, SuggesterKind
@@ -124,6 +125,24 @@ class HolderDeathForm(FlaskForm):
     submit = SubmitField(_l("Record death"))
 
 
+class UndoDeathForm(FlaskForm):
+    reason = PlainTextField(_l("Why the date of death is taken back"), validators=[
+        DataRequired(_l("Please give the reason for taking the date of death back.")), Length(max=200)])
+    submit = SubmitField(_l("Take the date of death back"))
+
+
+class HolderCorrectionForm(FlaskForm):
+    """A register entry corrected: every change needs its reason (it goes into the audit log)."""
+
+    name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+    gender = SelectField(_l("Gender (for the statistics)"), choices=Gender.choices())
+    awarded_on = DateField(_l("Awarded on"), validators=[DataRequired()])
+    reason = PlainTextField(_l("Reason for the correction"), validators=[
+        DataRequired(_l("Please give the reason for the correction.")), Length(max=200)])
+    submit = SubmitField(_l("Save the correction"))
+
+
 class RevocationForm(FlaskForm):
     revoked_on = DateField(_l("Revoked on"), validators=[DataRequired()])
     reason = PlainTextField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
@@ -139,4 +158,6 @@ class StepForm(FlaskForm):
     name = PlainTextField(_l("Step (e.g. Abteilungsleitung)"), validators=[DataRequired(), Length(max=100)])
     role = SelectField(_l("Decided by"), choices=[("manager", _l("Head of unit / department")),
                                                  ("officer", _l("Protocol officer"))])
+    required_position = SelectField(_l("Only by the holder of"), choices=[("", _l("anyone of the role")),
+                                                                          *Position.choices()], default="")
     submit = SubmitField(_l("Add step"))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
 from ..core.files import AttachmentMixin
-from ..core.permissions import Role
+from ..core.permissions import Position, Role
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
@@ -110,6 +110,8 @@ class ApprovalStep(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     #: The role that decides this step.
     role: Mapped[str] = mapped_column(sa.String(20), nullable=False, default=Role.MANAGER.value)
+    #: The post whose holder decides it (None: anyone of the role).
+    required_position: Mapped[str | None] = mapped_column(sa.String(30))
 
     award_type: Mapped[AwardType] = relationship(back_populates="steps")
 
@@ -117,7 +119,12 @@ class ApprovalStep(db.Model):
         sa.UniqueConstraint("award_type_id", "position", name="uq_approval_steps_position"),
         sa.CheckConstraint("position > 0", name="position_positive"),
         enum_check("role", Role),
+        enum_check("required_position", Position),
     )
+
+    @property
+    def decider_label(self):
+        return Position(self.required_position).label if self.required_position else Role(self.role).label
 
 
 class Nomination(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):

@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from ..extensions import db
 from .models import ApprovalStep, AwardType
 
-#: The usual chain of the office: head of unit, then head of department (both managers).
-STANDARD_STEPS = [("Referatsleitung", "manager"), ("Abteilungsleitung", "manager")]
+#: The usual chain of the office: head of unit, then head of department (both managers, each
+#: step decided by the holder of its post).
+STANDARD_STEPS = [("Referatsleitung", "manager", "head_of_unit"), ("Abteilungsleitung", "manager", "head_of_department")]
 
 AWARD_TYPES = [
     {"name": "Verdienstorden des Landes Berlin",
@@ -42,8 +43,8 @@ def load_award_types() -> int:
         values = dict(values)
         occasion = values.pop("occasion", None)
         award_type = AwardType(occasion_id=occasions.get(occasion), **values)
-        award_type.steps = [ApprovalStep(position=i, name=name, role=role)
-                            for i, (name, role) in enumerate(STANDARD_STEPS, start=1)]
+        award_type.steps = [ApprovalStep(position=i, name=name, role=role, required_position=post)
+                            for i, (name, role, post) in enumerate(STANDARD_STEPS, start=1)]
         db.session.add(award_type)
         added += 1
     db.session.flush()

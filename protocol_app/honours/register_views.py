@@ -16,7 +16,14 @@ from ..core.permissions import Permission, permission_required
 from ..core.tabular_import import stash_upload, take_stash, template_rows
 from ..extensions import db
 from . import permissions, register, reports, services
-from .forms import HolderDeathForm, HolderImportForm, RevocationForm, StepForm
+from .forms import (
+    HolderCorrectionForm,
+    HolderDeathForm,
+    HolderImportForm,
+    RevocationForm,
+    StepForm,
+    UndoDeathForm,
+)
 from .models import AwardType, Holder
 from .views import PREPARE, READ, bp
 
@@ -45,7 +52,7 @@ def holders(award_type_id: int):
                        default_sort="number", default_direction="desc", searchable=(Holder.name,))
     return render_template("honours/holders.html", award_type=award_type, listing=listing,
                            can_prepare=permissions.can_prepare(current_user), death_form=HolderDeathForm(),
-                           revocation_form=RevocationForm())
+                           revocation_form=RevocationForm(), undo_form=UndoDeathForm())
 
 
 def _holder(holder_id: int) -> Holder:
@@ -69,6 +76,44 @@ def holder_death(holder_id: int):
     else:
         flash(_("Please enter the date of death."), "danger")
     return redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
+
+
+@bp.route("/holders/<int:holder_id>/death/undo", methods=["POST"])
+@permission_required(PREPARE)
+def holder_death_undo(holder_id: int):
+    """A death recorded by mistake is taken back, with the reason."""
+    holder, form = _holder(holder_id), UndoDeathForm()
+    if form.validate_on_submit():
+        try:
+            services.undo_holder_death(holder, actor=current_user, reason=form.reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("The date of death of %(name)s has been taken back.", name=holder.name), "success")
+    else:
+        flash(_("Please give the reason for taking the date of death back."), "danger")
+    return redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
+
+
+@bp.route("/holders/<int:holder_id>/edit", methods=["GET", "POST"])
+@permission_required(PREPARE)
+def holder_edit(holder_id: int):
+    """Correct a register entry; the reason goes into the audit log with the changed fields."""
+    holder = _holder(holder_id)
+    form = HolderCorrectionForm(obj=holder)
+    if request.method == "GET":
+        form.reason.data = ""
+    if form.validate_on_submit():
+        try:
+            changed = services.correct_holder(holder, actor=current_user, name=form.name.data,
+                                              birth_date=form.birth_date.data, gender=form.gender.data,
+                                              awarded_on=form.awarded_on.data, reason=form.reason.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The entry has been corrected.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
+    return render_template("honours/holder_form.html", holder=holder, form=form)
 
 
 @bp.route("/holders/<int:holder_id>/revoke", methods=["POST"])
@@ -163,7 +208,8 @@ def award_type_steps(award_type_id: int):
                     abort(400)
                 services.remove_last_step(award_type, actor=current_user)
             elif form.validate_on_submit():
-                services.add_step(award_type, name=form.name.data, role=form.role.data, actor=current_user)
+                services.add_step(award_type, name=form.name.data, role=form.role.data,
+                                  required_position=form.required_position.data or None, actor=current_user)
             else:
                 return render_template("honours/steps.html", award_type=award_type, form=form, confirm=ConfirmForm())
         except DomainError as exc:

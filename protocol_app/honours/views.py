@@ -31,6 +31,7 @@ from .forms import (
     MeritForm,
     StatementForm,
     StatementReceivedForm,
+    UndoDeathForm,
 )
 from .models import AwardType, Merit, Nomination, Statement
 from .workflow import NOMINATION_WORKFLOW, NominationState
@@ -118,13 +119,14 @@ def detail(reference: str):
     case = _load(reference)
     editable = permissions.can_edit(current_user, case)
     transitions = NOMINATION_WORKFLOW.available(case, current_user)
+    blocked = NOMINATION_WORKFLOW.blocked(case, current_user)
     return render_template(
-        "honours/detail.html", case=case, editable=editable, transitions=transitions,
+        "honours/detail.html", case=case, editable=editable, transitions=transitions, blocked=blocked,
         rule_results=rules.check_rules(case, services.today()), history=workflow.history(NOMINATION_WORKFLOW, case.id),
         state_labels={s.value: s.label for s in NominationState}, decision_form=DecisionForm(version=case.version),
         merit_form=MeritForm(), statement_form=StatementForm(), received_form=StatementReceivedForm(),
         disclosure_form=DisclosureForm(), confirm=ConfirmForm(), four_eyes=services.involvement(case, current_user),
-        can_prepare=permissions.can_prepare(current_user), death_form=HolderDeathForm(),
+        can_prepare=permissions.can_prepare(current_user), death_form=HolderDeathForm(), undo_form=UndoDeathForm(),
         **record_parts.page_context(services.NOMINATION_PARTS, case, editable=editable),
     )
 
@@ -281,6 +283,21 @@ def death(reference: str):
             flash_form_errors(form)
 
     return _child_action(reference, "top", record)
+
+
+@bp.route("/<reference>/death/undo", methods=["POST"])
+@permission_required(PREPARE)
+def death_undo(reference: str):
+    """A death recorded by mistake is taken back, with the reason."""
+    form = UndoDeathForm()
+
+    def undo(case):
+        if form.validate_on_submit():
+            services.undo_death(case, actor=current_user, reason=form.reason.data)
+        else:
+            flash_form_errors(form)
+
+    return _child_action(reference, "top", undo)
 
 
 @bp.route("/<reference>/disclosures", methods=["POST"])

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.enums import LabelledEnum
 from ..core.errors import DomainError
-from ..core.permissions import Permission
+from ..core.permissions import Permission, Position
 from ..core.time import today_berlin
 from ..core.workflow import Workflow, transition
 
@@ -68,13 +68,23 @@ def involvement(case, actor) -> object | None:
 
 
 def may_decide_step(case, actor) -> object | None:
-    """The current step's own role decides it, and never someone involved in the case."""
+    """The current step's own role — and, where the step names one, the holder of its post —
+    decides it, and never someone involved in the case."""
     step = case.current_step
     if step is None:
         return _l("This case waits in no approval step.")
     if step.role not in actor.roles:
         return _l("Your role does not decide the step “%(step)s”.", step=step.name)
+    if step.required_position and actor.position != step.required_position:
+        return _l("This step is decided by the %(post)s.", post=Position(step.required_position).label)
     return involvement(case, actor)
+
+
+def not_the_author(case, actor) -> object | None:
+    """Four-eyes rule of the review: whoever prepared or suggested a case does not review it."""
+    if actor.id in {case.created_by_id, case.suggested_by_user_id}:
+        return _l("Four-eyes rule: you prepared or suggested this case, so another officer reviews it.")
+    return None
 
 
 def rules_hold(case) -> object | None:
@@ -123,11 +133,12 @@ NOMINATION_WORKFLOW = Workflow(
     NominationState,
     [
         transition("draft", "submit", "submitted", permission=PREPARE, label=_l("Submit")),
-        transition("submitted", "start_review", "in_review", permission=PREPARE, label=_l("Start review")),
+        transition("submitted", "start_review", "in_review", permission=PREPARE, label=_l("Start review"),
+                   guard=not_the_author),
         transition("in_review", "return_to_draft", "draft", permission=PREPARE, label=_l("Return to the author"),
-                   requires_comment=True),
+                   requires_comment=True, guard=not_the_author),
         transition("in_review", "forward", "in_approval", permission=PREPARE, label=_l("Review done: forward for approval"),
-                   guard=has_steps, effect=_to_step(0)),
+                   guard=lambda case, actor: not_the_author(case, actor) or has_steps(case, actor), effect=_to_step(0)),
         # One decision each, "approve" and "return": where it leads depends on the step the case is at.
         transition("in_approval", "approve", "proposed", when=at_last_step, permission=DECIDE,
                    label=_l("Approve this step"), guard=may_approve, effect=_to_step(None)),

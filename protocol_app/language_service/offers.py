@@ -69,6 +69,7 @@ def make_offers(assignment: Assignment, profile_ids: list[int], *, actor) -> lis
         offer = Offer(assignment_id=assignment.id, profile_id=profile_id, state="offered")
         db.session.add(offer)
         db.session.flush()
+        workflow.start(offer, actor=actor)
         record_event("offer.create", actor=actor, target=offer, summary=assignment.reference)
         notify(eligible[profile_id].user, lambda a=assignment: _l(
             "New offer %(reference)s: %(title)s. Please accept or decline.", reference=a.reference, title=a.title),

@@ -114,6 +114,7 @@ def create_visit(*, actor, values: dict, host_ids=()) -> Visit:
     visit.hosts = hosts_by_ids(host_ids)
     db.session.add(visit)
     db.session.flush()
+    workflow.start(visit, actor=actor)
     record_event("visit.create", actor=actor, target=visit,
                  summary=visit.reference, changes=changes_of(visit) or None)
     return visit

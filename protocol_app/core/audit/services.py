@@ -26,10 +26,12 @@ def _plain(value):
     return value
 
 
-def changes_of(obj, *, exclude=()) -> dict:
+def changes_of(obj, *, exclude=(), values_of=None) -> dict:
     """Return {column: [before, after]} for the pending changes of an ORM object.
 
-    Call before the session flushes. New objects report [None, value].
+    Call before the session flushes. New objects report [None, value]. With `values_of`, only
+    those columns keep their values; the others say that they changed ("…"), for records whose
+    fields name or describe a person the log's readers may not see.
     """
     state = inspect(obj)
     result = {}
@@ -46,6 +48,8 @@ def changes_of(obj, *, exclude=()) -> dict:
             continue
         if key in SECRET_FIELDS:
             result[key] = ["***", "***"]
+        elif values_of is not None and key not in values_of:
+            result[key] = ["…", "…"]
         else:
             result[key] = [_plain(before), _plain(after)]
     return result

@@ -37,9 +37,10 @@ from .cases import (
     remove_merit,
     request_statement,
     today,
+    undo_death,
     update_case,
 )
-from .holders import add_holder, record_holder_death, revoke
+from .holders import add_holder, correct_holder, record_holder_death, revoke, undo_holder_death
 
 __all__ = [
     "CASE_FIELDS", "DECIDING_ROLES", "NOMINATION_PARTS", "SCOPE", "add_disclosure", "add_holder", "add_merit",
@@ -47,4 +48,5 @@ __all__ = [
     "log_read", "mark_awarded", "receive_statement", "record_death", "record_decision", "record_holder_death",
     "remove_last_step", "remove_merit", "request_statement", "return_step", "return_to_draft", "revoke",
     "schedule_ceremony", "start_review", "submit", "today", "update_case", "waiting_for", "withdraw",
+    "correct_holder", "undo_death", "undo_holder_death",
 ]

@@ -146,6 +146,7 @@ def waiting_for(user):
         .join(ApprovalStep, sa.and_(ApprovalStep.award_type_id == Nomination.award_type_id,
                                     ApprovalStep.position == Nomination.step_position))
         .where(Nomination.state == NominationState.IN_APPROVAL, ApprovalStep.role.in_(roles),
+               sa.or_(ApprovalStep.required_position.is_(None), ApprovalStep.required_position == user.position),
                *[sa.func.coalesce(column, 0) != user.id
                  for column in (Nomination.created_by_id, Nomination.reviewed_by_id, Nomination.suggested_by_user_id)],
                ~approved_elsewhere)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ...core.audit import record_event
 from ...core.db import transactional
 from ...core.errors import DomainError, ValidationFailed
-from ...core.permissions import Role
+from ...core.permissions import Position, Role
 from ...extensions import db
 from ..models import (
     ApprovalStep,
@@ -22,12 +22,16 @@ DECIDING_ROLES = (Role.MANAGER, Role.OFFICER)
 
 
 @transactional
-def add_step(award_type: AwardType, *, name: str, role: str, actor) -> ApprovalStep:
-    """Append a decision step to the award's approval chain."""
+def add_step(award_type: AwardType, *, name: str, role: str, actor, required_position: str | None = None) -> ApprovalStep:
+    """Append a decision step to the award's approval chain, decided by a role (and, if given,
+    only by the holder of a post)."""
     if role not in DECIDING_ROLES:
         raise ValidationFailed(_l("Only heads of unit/department or protocol officers can decide a step."),
                                field="role")
-    step = ApprovalStep(award_type=award_type, position=len(award_type.steps) + 1, name=name.strip(), role=role)
+    if required_position is not None and required_position not in {p.value for p in Position}:
+        raise ValidationFailed(_l("Please choose a post from the list."), field="required_position")
+    step = ApprovalStep(award_type=award_type, position=len(award_type.steps) + 1, name=name.strip(), role=role,
+                        required_position=required_position)
     db.session.add(step)
     db.session.flush()
     record_event("award_type.step_add", actor=actor, target=award_type, summary=f"{step.position}: {step.name}")

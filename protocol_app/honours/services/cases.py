@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ...auth.forms import officer_choices
+from ...core import workflow
 from ...core.audit import changes_of, record_event
 from ...core.db import check_version, transactional
 from ...core.errors import DomainError, ValidationFailed
@@ -36,8 +37,6 @@ SCOPE = "nomination"
 CASE_FIELDS = ("award_type_id", "nominee_name", "nominee_birth_name", "birth_date", "birth_place", "nationality",
                "address", "occupation", "gender", "died_on", "suggested_by", "suggester_kind",
                "suggester_entitlement", "justification", "existing_honours")
-#: Personal data of the nominee: the audit log says that they changed, not what they are.
-
 def today() -> date:
     return today_berlin()
 
@@ -50,7 +49,7 @@ AUDIT_VALUE_FIELDS = frozenset({"award_type_id", "award_date", "year", "number",
 def _audit_changes(case: Nomination) -> dict:
     """Which fields changed — their values only where they name nobody (admins read the log,
     and have no access to honours: not the nominee, not the suggester, not the justification)."""
-    return {key: (value if key in AUDIT_VALUE_FIELDS else ["…", "…"]) for key, value in changes_of(case).items()}
+    return changes_of(case, values_of=AUDIT_VALUE_FIELDS)
 
 
 def _validate(values: dict) -> AwardType:
@@ -91,6 +90,7 @@ def create_case(*, actor, values: dict) -> Nomination:
                       step_entered_at=now_utc(), **values)
     db.session.add(case)
     db.session.flush()
+    workflow.start(case, actor=actor)
     record_event("nomination.create", actor=actor, target=case, summary=case.reference, changes=_audit_changes(case))
     return case
 
@@ -119,6 +119,24 @@ def record_death_of(person, died_on: date, *, actor, audit_action: str) -> None:
     person.died_on = died_on
     db.session.flush()
     record_event(audit_action, actor=actor, target=person)
+
+
+def undo_death_of(person, *, actor, reason: str, audit_action: str) -> None:
+    """Take back a date of death entered by mistake (with the reason), audited."""
+    reason = (reason or "").strip()
+    if person.died_on is None:
+        raise DomainError(_l("No date of death is recorded."))
+    if not reason:
+        raise ValidationFailed(_l("Please give the reason for taking the date of death back."), field="reason")
+    person.died_on = None
+    db.session.flush()
+    record_event(audit_action, actor=actor, target=person, summary=reason[:200])
+
+
+@transactional
+def undo_death(case: Nomination, *, actor, reason: str) -> None:
+    """The death was recorded by mistake: the case is as before (the rule check with it)."""
+    undo_death_of(case, actor=actor, reason=reason, audit_action="nomination.death_undone")
 
 
 @transactional

@@ -1,4 +1,5 @@
-"""The register of holders: entries from awarded cases and imports, deaths, revocations."""
+"""The register of holders: entries from awarded cases and imports, corrections, deaths
+(and their correction), revocations."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ...core.audit import record_event
+from ...core.audit import changes_of, record_event
 from ...core.db import transactional
 from ...core.errors import ValidationFailed
 from ...extensions import db
-from ..models import (
-    AwardType,
-    Holder,
-)
-from .cases import record_death_of, today
+from ..models import AwardType, Gender, Holder
+from .cases import record_death_of, today, undo_death_of
+
+#: Register fields whose values the audit log may hold (the others name or describe the person).
+HOLDER_VALUE_FIELDS = frozenset({"awarded_on", "gender", "number"})
 
 
 def lock_award_type(award_type: AwardType) -> None:
@@ -40,6 +41,38 @@ def add_holder(award_type: AwardType, *, actor, name: str, awarded_on: date, bir
     db.session.flush()
     record_event("holder.add", actor=actor, target=holder, summary=f"{award_type.name} #{holder.number}")
     return holder
+
+
+@transactional
+def correct_holder(holder: Holder, *, actor, name: str, birth_date, gender: str, awarded_on, reason: str) -> list[str]:
+    """Correct a register entry (a misspelt name, a wrong date) with the reason; the audit log
+    names the fields that changed. Returns them."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_l("Please give the reason for the correction."), field="reason")
+    if not (name or "").strip():
+        raise ValidationFailed(_l("Please enter the name."), field="name")
+    if gender not in {g.value for g in Gender}:
+        raise ValidationFailed(_l("Please choose a gender from the list."), field="gender")
+    if awarded_on is None or awarded_on > today():
+        raise ValidationFailed(_l("Please enter an award date that is not in the future."), field="awarded_on")
+    if birth_date is not None and birth_date >= awarded_on:
+        raise ValidationFailed(_l("The date of birth must lie before the award."), field="birth_date")
+    if birth_date is not None and holder.died_on is not None and birth_date > holder.died_on:
+        raise ValidationFailed(_l("The date of birth must lie before the date of death."), field="birth_date")
+    holder.name, holder.birth_date, holder.gender, holder.awarded_on = name.strip(), birth_date, gender, awarded_on
+    changes = changes_of(holder, values_of=HOLDER_VALUE_FIELDS)
+    if not changes:
+        return []
+    db.session.flush()
+    record_event("holder.corrected", actor=actor, target=holder, summary=reason[:200], changes=changes)
+    return list(changes)
+
+
+@transactional
+def undo_holder_death(holder: Holder, *, actor, reason: str) -> None:
+    """The death was recorded by mistake: the holder counts as living again."""
+    undo_death_of(holder, actor=actor, reason=reason, audit_action="holder.death_undone")
 
 
 @transactional

@@ -224,7 +224,7 @@ def test_no_working_reply_or_volunteer_link_is_readable_in_the_database(app):
 HONOURS_ROUTES_WITHOUT_CASES = {
     "honours.award_types_list", "honours.award_types_new", "honours.award_types_edit", "honours.new",
     "honours.quotas", "honours.holders", "honours.holders_import", "honours.holders_template", "honours.report",
-    "honours.report_export", "honours.award_type_steps",
+    "honours.report_export", "honours.award_type_steps", "honours.holder_edit",
 }
 
 

@@ -318,3 +318,17 @@ def test_a_guests_replies_are_steps_of_its_process_with_the_history_to_show(app)
     assert [(a, s) for a, s, _ in second] == [("create", "listed"), ("invite", "invited"), ("wait", "waiting"),
                                               ("move_up", "accepted")]
     assert second[2][2] is None  # answered through the personal link, by no account
+
+
+def test_a_guest_list_longer_than_the_room_holds_is_pointed_out(app):
+    _, client = officer_client(app)
+    _new_event(client, capacity="3")
+    for name, companions in (("Erster Gast", "1"), ("Zweiter Gast", "0")):
+        page = post(client, f"{DETAIL}/guests/new", {"name": name, "rank": "10", "companions": companions, "language": "de", "category": "other"},
+                    follow_redirects=True).get_data(as_text=True)
+    assert 'data-testid="over-capacity"' not in page  # three places for three seats
+    page = post(client, f"{DETAIL}/guests/new", {"name": "Dritter Gast", "rank": "10", "companions": "0", "language": "de", "category": "other"},
+                follow_redirects=True).get_data(as_text=True)
+    warning = "Die Gästeliste sieht 4 Plätze vor, 1 mehr als die 3 Plätze der Veranstaltung"
+    assert page.count(warning) == 2  # the message after adding, and the notice on the list
+    assert len(_guests(app)) == 3  # a warning, not a refusal: some will decline

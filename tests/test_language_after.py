@@ -31,9 +31,9 @@ def office(app):
         for name in ("Bruno Bilingual", "Dora Französisch"):
             profile = db.session.scalar(sa.select(TranslatorProfile).where(
                 TranslatorProfile.user_id == user_by_name(name).id))
-            services.update_profile(profile, actor=officer, modes=[*profile.mode_values, "written"],
-                                    employment="freelance", rate_half_day=Decimal("300"), rate_day=Decimal("550"),
-                                    rate_line=Decimal("1.50"))
+            services.update_profile(profile, actor=officer, modes=[*profile.mode_values, "written"])
+            services.set_terms(profile, actor=officer, employment="freelance", rate_half_day=Decimal("300"),
+                               rate_day=Decimal("550"), rate_line=Decimal("1.50"))
         db.session.commit()
     return app
 
@@ -206,3 +206,83 @@ def test_a_translator_loses_the_source_when_the_offer_is_declined_withdrawn_or_e
         assert codes == {"declined": 404, "withdrawn": 404, "expired": 404, "accepted": 200}
         page = client.get(f"/translations/offers/{assignments['declined'][1]}").get_data(as_text=True)
         assert "/file/source" not in page
+
+
+def test_rates_are_the_offices_and_a_translator_sees_their_own_hours_and_fees(office):
+    bruno_id = _profile_id_in(office, "Bruno Bilingual")
+    translator = office.test_client()
+    login(translator, "bruno@example.org")
+    own = post(translator, "/translations/profile", {"modes": ["consecutive"], "rate_day": "99999",
+                                                     "employment": "in_house"})
+    assert own.status_code == 302
+    with office.app_context():
+        profile = db.session.get(TranslatorProfile, bruno_id)
+        assert (profile.rate_day, profile.employment) == (Decimal("550.00"), "freelance")  # not the translator's
+        with pytest.raises(NotAllowed):
+            services.set_terms(profile, actor=profile.user, employment="freelance", rate_day=Decimal("99999"))
+    assert translator.get(f"/translations/translators/{bruno_id}/terms").status_code == 403
+    officer = office.test_client()
+    login(officer, "referent@example.org")
+    terms = f"/translations/translators/{bruno_id}/terms"
+    typo = post(officer, terms, {"employment": "freelance", "rate_half_day": "300", "rate_day": "99.999"})
+    assert "Höchstens 3.500,00 €" in typo.get_data(as_text=True)
+    post(officer, terms, {"employment": "freelance", "rate_half_day": "300", "rate_day": "600,50", "rate_line": "1,5"})
+    with office.app_context():
+        profile = db.session.get(TranslatorProfile, bruno_id)
+        assert (profile.rate_day, profile.rate_line) == (Decimal("600.50"), Decimal("1.50"))
+    with time_machine.travel(NOW, tick=False), office.app_context():
+        officer_user = user_by_name("Rainer Referent")
+        job = services.create_assignment(actor=officer_user, values=interpreting(mode="consecutive"))
+        offer = offers.make_offers(job, [bruno_id], actor=officer_user)[0]
+        offers.answer(offer, actor=user_by_name("Bruno Bilingual"), accept=True)
+        db.session.commit()
+        job_id = job.id
+    with time_machine.travel(START + timedelta(days=1), tick=False):  # sessions have a lifetime: log in anew
+        login(officer, "referent@example.org")
+        login(translator, "bruno@example.org")
+        page = f"/translations/{_reference(office, job_id)}"
+        post(officer, f"{page}/confirm", {"hours": "2,5"})
+        mine = translator.get("/translations/my-hours?year=2027").get_data(as_text=True)
+    assert "2,5" in mine and "300,00\u00a0€" in mine  # half a day at the agreed rate (babel's no-break space)
+    with office.app_context():
+        assert db.session.get(Assignment, job_id).actual_hours == Decimal("2.5")  # "2,5" is not 25
+    other = office.test_client()
+    login(other, "anna@example.org")
+    theirs = other.get("/translations/my-hours?year=2027").get_data(as_text=True)
+    assert "Keine bestätigten Einsätze" in theirs and "300,00" not in theirs
+
+
+def test_hours_are_read_the_german_way_and_checked_against_the_booked_time(office):
+    with time_machine.travel(NOW, tick=False), office.app_context():
+        officer = user_by_name("Rainer Referent")
+        job = services.create_assignment(actor=officer, values=interpreting(mode="consecutive"))  # 3 hours
+        offer = offers.make_offers(job, [_profile_id("Bruno Bilingual")], actor=officer)[0]
+        offers.answer(offer, actor=user_by_name("Bruno Bilingual"), accept=True)
+        db.session.commit()
+        job_id = job.id
+    client = office.test_client()
+    page = f"/translations/{_reference(office, job_id)}"
+    with time_machine.travel(START + timedelta(days=1), tick=False):
+        login(client, "referent@example.org")
+        ambiguous = post(client, f"{page}/confirm", {"hours": "1.5"}, follow_redirects=True).get_data(as_text=True)
+        assert "1,5" in ambiguous  # the refusal says how to write it
+        too_many = post(client, f"{page}/confirm", {"hours": "15"}, follow_redirects=True).get_data(as_text=True)
+        assert "höchstens 4" in too_many  # three booked hours and one for overrunning
+        with office.app_context():
+            assert db.session.get(Assignment, job_id).actual_hours is None
+        post(client, f"{page}/confirm", {"hours": "1,5"})
+    with office.app_context():
+        assert db.session.get(Assignment, job_id).actual_hours == Decimal("1.5")
+    with time_machine.travel(START + timedelta(days=1), tick=False):
+        csv_text = client.get("/translations/report.csv?month=2027-02").get_data(as_text=True)
+    assert ";1,5;" in csv_text  # German numbers in the semicolon file
+
+
+def _profile_id_in(app, name):
+    with app.app_context():
+        return _profile_id(name)
+
+
+def _reference(app, assignment_id):
+    with app.app_context():
+        return db.session.get(Assignment, assignment_id).reference

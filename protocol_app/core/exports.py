@@ -29,6 +29,9 @@ def _cell(value):
 
 
 def _csv_cell(value) -> str:
+    if isinstance(value, Decimal | float):
+        # The `;` file is for German spreadsheets: they read "1,5"; "1.5" becomes a date or text.
+        return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
     value = _cell(value)
     if isinstance(value, datetime):
         return value.strftime("%d.%m.%Y %H:%M")

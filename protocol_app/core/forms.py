@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
+
+from .i18n import format_number
 
 
 def apply_domain_error(form, exc) -> None:
@@ -87,3 +91,30 @@ def local_to_utc(value: datetime | None, zone: str):
 
 def utc_to_local(value: datetime | None, zone: str = "Europe/Berlin"):
     return None if value is None else value.astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+
+
+class LocaleDecimalField(Field):
+    """A number read the way the user's language writes it: in German "1,5" is one and a half
+    and "1.500" fifteen hundred; an ambiguous "1.5" is refused with what to type instead,
+    never guessed (WTForms' DecimalField would store 15 or refuse "1,5"). `data` is a Decimal."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        from babel.numbers import NumberFormatError, parse_decimal
+        from flask_babel import get_locale
+
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip().replace(" ", "").replace("\u00a0", "")
+        if not text:
+            return
+        try:
+            self.data = parse_decimal(text, locale=str(get_locale() or "de"), strict=True)
+        except NumberFormatError as exc:
+            raise ValueError(_l("Please enter a number the way it is written here, e.g. %(example)s.",
+                                example=format_number(Decimal("1.5")))) from exc
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]  # shown again as typed when it was refused
+        return format_number(self.data)

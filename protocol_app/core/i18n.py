@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app, has_request_context, session
+from flask_babel import format_currency as babel_format_currency
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import format_decimal as babel_format_decimal
 from flask_babel import format_time, get_locale
 from flask_login import current_user
 
@@ -52,7 +54,23 @@ def format_d(value: date | None) -> str:
     return babel_format_date(value, DATE_PATTERNS.get(_language(), "medium"))
 
 
+def format_number(value) -> str:
+    """A number as the reader's language writes it ("1,5" in German, "1.5" in English)."""
+    if value is None:
+        return ""
+    return babel_format_decimal(value, "#,##0.##########")
+
+
+def format_money(value) -> str:
+    """An amount in euros as the reader's language writes it ("2.380,00 €")."""
+    if value is None:
+        return ""
+    return babel_format_currency(value, "EUR")
+
+
 def init_app(app) -> None:
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["datetime"] = format_dt
     app.jinja_env.filters["date"] = format_d
     app.jinja_env.globals["get_locale"] = get_locale

@@ -36,6 +36,19 @@ def guest_listing(event: Event):
                     default_sort="precedence", searchable=(Guest.name, Guest.organisation, Guest.function))
 
 
+def places_planned(event: Event) -> int:
+    """Places the guest list asks for: every guest who has not declined, with the companions
+    they may bring."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Guest.id) + sa.func.coalesce(sa.func.sum(Guest.companions_allowed), 0))
+        .where(Guest.event_id == event.id, Guest.status != GuestStatus.DECLINED)) or 0
+
+
+def over_capacity(event: Event) -> int:
+    """How many places the guest list asks for beyond the event's capacity (0: it fits)."""
+    return max(0, places_planned(event) - event.capacity) if event.capacity else 0
+
+
 def guest_list(event: Event) -> list[Guest]:
     return list(db.session.scalars(sa.select(Guest).where(Guest.event_id == event.id).order_by(*precedence_order())))
 

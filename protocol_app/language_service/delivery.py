@@ -5,7 +5,7 @@ report per translator with the amount due to freelancers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, NotAllowed, ValidationFailed
 from ..core.files import store_upload
+from ..core.i18n import format_number
 from ..core.notifications.services import notify
 from ..core.time import BERLIN, now_utc
 from ..core.urls import path_for
@@ -25,6 +26,8 @@ from .workflow import OfferState
 
 #: Interpreting up to this long is paid as a half day.
 HALF_DAY_HOURS = Decimal("4")
+#: Hours an interpreting job may run over its booked time before the figure is a typing error.
+HOURS_MARGIN = Decimal("1")
 
 
 def accepted_offers(assignment: Assignment) -> list[Offer]:
@@ -79,8 +82,12 @@ def confirm(assignment: Assignment, *, actor, hours: Decimal | None = None, line
     if assignment.kind == "interpreting":
         if assignment.ends_at > now_utc():
             raise DomainError(_l("An assignment can be confirmed only after it has ended."))
-        if hours is None or not Decimal("0") < Decimal(hours) <= Decimal("24"):
-            raise ValidationFailed(_l("Please enter the hours worked (more than 0, at most 24)."), field="hours")
+        most = Decimal((assignment.ends_at - assignment.starts_at).total_seconds() / 3600).quantize(
+            Decimal("0.01")) + HOURS_MARGIN
+        if hours is None or not Decimal("0") < Decimal(hours) <= most:
+            raise ValidationFailed(_l("Please enter the hours worked: more than 0 and at most %(most)s "
+                                      "(the booked time and %(margin)s hour for overrunning).",
+                                      most=format_number(most), margin=format_number(HOURS_MARGIN)), field="hours")
         assignment.actual_hours = Decimal(hours)
     else:
         if assignment.received_at is None:
@@ -111,6 +118,49 @@ def _fee(profile: TranslatorProfile, assignment: Assignment) -> Decimal:
     if assignment.actual_hours <= HALF_DAY_HOURS:
         return profile.rate_half_day or Decimal("0")
     return profile.rate_day or Decimal("0")
+
+
+@dataclass
+class OwnRow:
+    """One confirmed job on a translator's own statement."""
+
+    assignment: Assignment
+    #: What the office pays for it (freelancers); None for in-house staff.
+    fee: Decimal | None
+
+
+@dataclass
+class OwnMonth:
+    month: date
+    rows: list[OwnRow]
+    hours: Decimal
+    lines: int
+    #: None for in-house staff.
+    fees: Decimal | None
+
+
+def own_statement(profile: TranslatorProfile, year: int) -> list[OwnMonth]:
+    """A translator's confirmed jobs of a year by month, with hours, lines and fees — the same
+    figures the office's monthly report pays out."""
+    first, following = datetime(year, 1, 1, tzinfo=BERLIN), datetime(year + 1, 1, 1, tzinfo=BERLIN)
+    when = sa.func.coalesce(Assignment.starts_at, Assignment.deadline)
+    jobs = db.session.scalars(
+        sa.select(Assignment).join(Offer, Offer.assignment_id == Assignment.id)
+        .where(Offer.profile_id == profile.id, Offer.state == OfferState.ACCEPTED,
+               Assignment.confirmed_at.is_not(None), when >= first, when < following).order_by(when))
+    freelance = profile.employment == Employment.FREELANCE.value
+    months: dict[int, OwnMonth] = {}
+    for job in jobs:
+        number = (job.starts_at or job.deadline).astimezone(BERLIN).month
+        month = months.setdefault(number, OwnMonth(date(year, number, 1), [], Decimal("0"), 0,
+                                                   Decimal("0") if freelance else None))
+        row = OwnRow(job, _fee(profile, job) if freelance else None)
+        month.rows.append(row)
+        month.hours += job.actual_hours or 0
+        month.lines += job.lines or 0
+        if freelance:
+            month.fees += row.fee
+    return [months[n] for n in sorted(months)]
 
 
 def month_report(year: int, month: int) -> list[MonthRow]:

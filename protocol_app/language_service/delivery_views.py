@@ -12,11 +12,12 @@ from ..core.errors import DomainError
 from ..core.exports import FORMATS, table_response
 from ..core.files import send_stored
 from ..core.forms import ConfirmForm, flash_form_errors
-from ..core.permissions import permission_required
+from ..core.listing import year_arg
+from ..core.permissions import Permission, permission_required
 from ..core.time import today_berlin
 from . import delivery, permissions
 from .forms import ConfirmationForm, DeliveryForm, SourceForm
-from .views import MANAGE, OWN, _assignment, _own_offer, bp
+from .views import MANAGE, OWN, _assignment, _own_offer, _own_profile, bp
 
 
 def _back(assignment):
@@ -106,6 +107,16 @@ def _month() -> tuple[int, int]:
     except ValueError:
         today = today_berlin()
         return today.year, today.month
+
+
+@bp.route("/my-hours")
+@permission_required(Permission.REPORTS_OWN_HOURS)
+def my_hours():
+    """A translator's own hours, lines and fees of a year, as the office confirmed and pays them."""
+    profile = _own_profile()
+    year = year_arg()
+    months = delivery.own_statement(profile, year) if profile else {}
+    return render_template("language_service/my_hours.html", profile=profile, year=year, months=months)
 
 
 @bp.route("/report")

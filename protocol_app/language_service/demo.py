@@ -30,8 +30,9 @@ def seed_demo_profiles(users: dict, officer) -> int:
     for email, (employment, languages, modes, weekdays, starts, ends, rates) in DEMO_PROFILES.items():
         profile = services.create_profile(users[email], actor=officer, employment=employment)
         half_day, day, line = rates or (None, None, None)
-        services.update_profile(profile, actor=officer, modes=modes, rate_half_day=half_day, rate_day=day,
-                                rate_line=line)
+        services.update_profile(profile, actor=officer, modes=modes)
+        services.set_terms(profile, actor=officer, employment=employment, rate_half_day=half_day, rate_day=day,
+                           rate_line=line)
         for code, level in languages.items():
             services.set_language(profile, actor=officer, language=code, level=level)
         for weekday in weekdays:

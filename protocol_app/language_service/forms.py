@@ -8,7 +8,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DateTimeLocalField,
-    DecimalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..core.forms import (
     DATETIME_FORMAT,
+    LocaleDecimalField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
@@ -70,13 +70,21 @@ class HandBackForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
+    """What a translator keeps about themselves; employment and rates are the office's."""
+
     modes = SelectMultipleField(_l("Modes of work"), choices=ServiceMode.choices())
     specialisations = PlainTextField(_l("Specialisations"), validators=[Optional(), Length(max=500)])
-    employment = SelectField(_l("Employment"), choices=Employment.choices())
-    rate_half_day = DecimalField(_l("Rate per half day (EUR, freelancers)"), places=2, validators=[Optional()])
-    rate_day = DecimalField(_l("Rate per day (EUR, freelancers)"), places=2, validators=[Optional()])
-    rate_line = DecimalField(_l("Rate per standard line (EUR, freelancers)"), places=2, validators=[Optional()])
     submit = SubmitField(_l("Save profile"))
+
+
+class TermsForm(FlaskForm):
+    """The office's terms for a translator (officers of the Sprachendienst only)."""
+
+    employment = SelectField(_l("Employment"), choices=Employment.choices())
+    rate_half_day = LocaleDecimalField(_l("Rate per half day (EUR, freelancers)"), validators=[Optional()])
+    rate_day = LocaleDecimalField(_l("Rate per day (EUR, freelancers)"), validators=[Optional()])
+    rate_line = LocaleDecimalField(_l("Rate per standard line (EUR, freelancers)"), validators=[Optional()])
+    submit = SubmitField(_l("Save the terms"))
 
 
 class LanguageForm(FlaskForm):
@@ -114,6 +122,6 @@ class DeliveryForm(FlaskForm):
 
 
 class ConfirmationForm(FlaskForm):
-    hours = DecimalField(_l("Hours worked"), places=2, validators=[Optional()])
+    hours = LocaleDecimalField(_l("Hours worked"), validators=[Optional()])
     lines = IntegerField(_l("Standard lines"), validators=[Optional()])
     submit = SubmitField(_l("Confirm that it took place"))

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import format_time
+from flask_babel import format_decimal, format_time
 from flask_babel import lazy_gettext as _l
 
 from ..core import workflow
@@ -86,27 +86,52 @@ def create_profile(user, *, actor, employment: str = Employment.IN_HOUSE.value) 
 
 
 @transactional
-def update_profile(profile: TranslatorProfile, *, actor, modes: list[str], specialisations=None,
-                   employment: str | None = None, rate_half_day=None, rate_day=None, rate_line=None) -> None:
-    """Change modes, specialisations and (for freelancers) rates."""
+def update_profile(profile: TranslatorProfile, *, actor, modes: list[str], specialisations=None) -> None:
+    """Change modes of work and specialisations (the translator's own, or an officer for them)."""
     _may_edit_profile(profile, actor)
     known = {m.value for m in ServiceMode}
     if not set(modes) <= known:
         raise ValidationFailed(_l("Unknown mode of work."), field="modes")
-    for value in (rate_half_day, rate_day, rate_line):
-        if value is not None and Decimal(value) < 0:
-            raise ValidationFailed(_l("Rates cannot be negative."), field="rate_day")
     profile.modes = ",".join(m for m in (e.value for e in ServiceMode) if m in modes)
     profile.specialisations = (specialisations or "").strip() or None
-    if employment is not None:
-        if employment not in {e.value for e in Employment}:
-            raise ValidationFailed(_l("Please choose in-house or freelance."), field="employment")
-        profile.employment = employment
-    profile.rate_half_day, profile.rate_day, profile.rate_line = rate_half_day, rate_day, rate_line
     changes = changes_of(profile)
     db.session.flush()
     if changes:
         record_event("translator.update", actor=actor, target=profile, changes=changes)
+
+
+#: The highest fee the office agrees to (EUR); a higher figure is a typing error, not a contract.
+RATE_LIMITS = {"rate_half_day": Decimal("2000"), "rate_day": Decimal("3500"), "rate_line": Decimal("10")}
+
+
+@transactional
+def set_terms(profile: TranslatorProfile, *, actor, employment: str, rate_half_day=None, rate_day=None,
+              rate_line=None) -> None:
+    """The office's terms for a translator: employed or freelance, and a freelancer's agreed rates.
+
+    Only the Sprachendienst's officers set them — they are what the office pays."""
+    if not user_has(actor, Permission.ASSIGNMENT_MANAGE):
+        raise NotAllowed(_l("Only the Sprachendienst sets employment and rates."))
+    if employment not in {e.value for e in Employment}:
+        raise ValidationFailed(_l("Please choose in-house or freelance."), field="employment")
+    rates = {"rate_half_day": rate_half_day, "rate_day": rate_day, "rate_line": rate_line}
+    for field, value in rates.items():
+        if value is None:
+            continue
+        if Decimal(value) < 0:
+            raise ValidationFailed(_l("Rates cannot be negative."), field=field)
+        if Decimal(value) > RATE_LIMITS[field]:
+            raise ValidationFailed(_l("At most %(limit)s € — please check the figure.",
+                                      limit=format_decimal(RATE_LIMITS[field], "#,##0.00")), field=field)
+    if employment == Employment.IN_HOUSE.value:
+        rates = dict.fromkeys(rates)  # staff are paid by salary, not per assignment
+    profile.employment = employment
+    for field, value in rates.items():
+        setattr(profile, field, value)
+    changes = changes_of(profile)
+    db.session.flush()
+    if changes:
+        record_event("translator.terms", actor=actor, target=profile, changes=changes)
 
 
 @transactional

@@ -32,6 +32,7 @@ from .forms import (
     LanguageForm,
     ProfileForm,
     SourceForm,
+    TermsForm,
     WindowForm,
 )
 from .models import Absence, Assignment, AvailabilityWindow, LanguageSkill, Offer, TranslatorProfile
@@ -44,6 +45,7 @@ MANAGE, OWN = Permission.ASSIGNMENT_MANAGE, Permission.ASSIGNMENT_ANSWER_OWN
 
 register_nav("translations.index", _l("Language service"), MANAGE, order=25)
 register_nav("translations.my_offers", _l("My assignments"), OWN, order=26)
+register_nav("translations.my_hours", _l("My hours"), Permission.REPORTS_OWN_HOURS, order=27)
 
 
 def _assignment(reference: str) -> Assignment:
@@ -271,9 +273,7 @@ def profile():
             return redirect(url_for("translations.profile"))
         if form.validate_on_submit():
             services.update_profile(profile, actor=current_user, modes=form.modes.data,
-                                    specialisations=form.specialisations.data, employment=form.employment.data,
-                                    rate_half_day=form.rate_half_day.data, rate_day=form.rate_day.data,
-                                    rate_line=form.rate_line.data)
+                                    specialisations=form.specialisations.data)
             flash(_("The profile has been saved."), "success")
             return redirect(url_for("translations.profile"))
     except DomainError as exc:
@@ -282,6 +282,27 @@ def profile():
     return render_template("language_service/profile.html", profile=profile, form=form, confirm=ConfirmForm(),
                            language_form=LanguageForm(), window_form=WindowForm(), absence_form=AbsenceForm(),
                            language=language_name)
+
+
+@bp.route("/translators/<int:profile_id>/terms", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def terms(profile_id: int):
+    """The office sets a translator's employment and agreed rates (what "amount due" is made of)."""
+    profile = db.session.get(TranslatorProfile, profile_id)
+    if profile is None:
+        abort(404)
+    form = TermsForm(obj=profile)
+    if form.validate_on_submit():
+        try:
+            services.set_terms(profile, actor=current_user, employment=form.employment.data,
+                               rate_half_day=form.rate_half_day.data, rate_day=form.rate_day.data,
+                               rate_line=form.rate_line.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The terms of %(name)s have been saved.", name=profile.name), "success")
+            return redirect(url_for("translations.translators"))
+    return render_template("language_service/terms.html", profile=profile, form=form)
 
 
 @bp.route("/translators")

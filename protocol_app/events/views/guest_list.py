@@ -28,6 +28,16 @@ from ..models import Guest
 from . import EDIT, READ, _detail, _load, _load_editable, bp
 
 
+def _warn_if_over_capacity(event) -> None:
+    """A longer list than the room holds is allowed (some will decline; the others wait), but
+    never unnoticed."""
+    over = guests.over_capacity(event)
+    if over:
+        flash(_("The guest list asks for %(places)s places, %(over)s more than the event's capacity of "
+                "%(capacity)s; guests who accept beyond it go on the waiting list.",
+                places=guests.places_planned(event), over=over, capacity=event.capacity), "warning")
+
+
 @bp.route("/<reference>/guests/category", methods=["POST"])
 @permission_required(EDIT)
 def guests_add_category(reference: str):
@@ -40,6 +50,7 @@ def guests_add_category(reference: str):
         except DomainError as exc:
             flash(str(exc.message), "danger")
         else:
+            _warn_if_over_capacity(event)
             flash(_("%(added)s guests added; %(already)s were on the list already.", added=added, already=already),
                   "success")
     else:
@@ -64,6 +75,7 @@ def guests_add(reference: str):
             apply_domain_error(form, exc)
         else:
             flash(_("%(name)s is on the guest list.", name=form.name.data), "success")
+            _warn_if_over_capacity(event)
             return _detail(event, "guests")
     return render_template("events/guest_form.html", event=event, form=form)
 
@@ -79,6 +91,7 @@ def guests_add_usual(reference: str):
         except DomainError as exc:
             flash(str(exc.message), "danger")
         else:
+            _warn_if_over_capacity(event)
             flash(_("%(added)s guests added; %(already)s were on the list already.", added=added, already=already),
                   "success")
     else:
@@ -102,6 +115,7 @@ def guests_import(reference: str):
         else:
             if result.ok:
                 flash(_("%(n)s guests imported.", n=len(result.rows)), "success")
+                _warn_if_over_capacity(event)
                 return _detail(event, "guests")
     return render_template("events/guest_import.html", event=event, form=form, result=result,
                            columns=guest_import.columns())
@@ -200,7 +214,6 @@ def reply(token: str):
         return render_template("events/reply.html", guest=guest, event=guest.event, form=form, done=done)
 
 
-
 @bp.route("/<reference>/guests/contact", methods=["POST"])
 @permission_required(EDIT)
 def guests_add_contact(reference: str):
@@ -211,6 +224,8 @@ def guests_add_contact(reference: str):
             guests.add_contact(event, form.contact_id.data, companions=form.companions.data, actor=current_user)
         except DomainError as exc:
             flash(str(exc.message), "danger")
+        else:
+            _warn_if_over_capacity(event)
     else:
         flash_form_errors(form)
     return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))

@@ -78,6 +78,7 @@ def detail(reference: str):
         category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),
         contact_form=ContactGuestForm() if can_edit else None,
         reply_form=StaffReplyForm(), seats=invitations.seats_taken(event),
+        places_planned=guests.places_planned(event), over_capacity=guests.over_capacity(event),
         state_labels={state.value: state.label for state in EventState},
         usual_form=UsualCategoriesForm(), import_form=GuestImportForm(),
         **record_parts.page_context(services.EVENT_PARTS, event, editable=editable),

@@ -127,6 +127,7 @@ def test_reminders_for_silent_offers_understaffed_assignments_and_deadlines(offi
         offer = offers.make_offers(written, [_profile_id("Dora Französisch")], actor=officer)[0]
         offers.answer(offer, actor=user_by_name("Dora Französisch"), accept=True)
         db.session.commit()
+        reference = assignment.reference
 
     def messages(name, fragment):
         with office.app_context():
@@ -150,6 +151,24 @@ def test_reminders_for_silent_offers_understaffed_assignments_and_deadlines(offi
     assert len(messages("Lena Leitung", "nicht vollständig besetzt")) == 1
     assert len(messages("Rainer Referent", "nicht vollständig besetzt")) == 1
     assert len(messages("Dora Französisch", "ist fällig am")) == 1  # once
+    # Each reminder's link opens a page its reader may see: the manager the read-only board.
+    with time_machine.travel(datetime(2027, 1, 14, 10, 30, tzinfo=UTC), tick=False):
+        for name, email in (("Lena Leitung", "leitung@example.org"), ("Rainer Referent", "referent@example.org")):
+            with office.app_context():
+                link = db.session.scalar(sa.select(Notification.link).where(
+                    Notification.user_id == user_by_name(name).id, Notification.message.like("%vollständig besetzt%")))
+            reader = office.test_client()
+            login(reader, email)
+            page = reader.get(link.split("#")[0])
+            assert page.status_code == 200, (name, link)
+            assert reference in page.get_data(as_text=True)
+        board = reader.get("/translations/").get_data(as_text=True)
+        assert "Neuer Einsatz" in board  # the officer works from the board
+        manager = office.test_client()
+        login(manager, "leitung@example.org")
+        board = manager.get("/translations/").get_data(as_text=True)
+        assert "Neuer Einsatz" not in board and f'href="/translations/{reference}"' not in board
+        assert manager.get(f"/translations/{reference}").status_code == 403
 
 
 def test_translators_see_their_assignments_in_their_calendar_and_feed(office):

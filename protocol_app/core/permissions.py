@@ -50,6 +50,8 @@ class Permission(enum.Enum):
     HONOURS_READ = "honours.read"
     HONOURS_DECIDE = "honours.decide"
     ASSIGNMENT_MANAGE = "assignment.manage"
+    #: The staffing board, read only (managers follow what their reminders point to).
+    ASSIGNMENT_READ = "assignment.read"
     ASSIGNMENT_ANSWER_OWN = "assignment.answer_own"
     EMIGRANTS_ACCESS = "emigrants.access"
     EMIGRANTS_ERASURE = "emigrants.erasure"
@@ -91,6 +93,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.HONOURS_READ,
             P.HONOURS_PREPARE,
             P.ASSIGNMENT_MANAGE,
+            P.ASSIGNMENT_READ,
             P.REPORTS_ALL,
             P.REPORTS_VISITS,
         }
@@ -103,6 +106,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EVENT_READ,
             P.HONOURS_READ,
             P.HONOURS_DECIDE,
+            P.ASSIGNMENT_READ,
             P.REPORTS_ALL,
             P.REPORTS_VISITS,
         }

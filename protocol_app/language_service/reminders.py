@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..auth.services import users_with_role
 from ..core.i18n import format_dt
 from ..core.notifications.services import notify
-from ..core.permissions import Role
+from ..core.permissions import Permission, Role, user_has
 from ..core.reminders import create_once, reminder_rule
 from ..core.time import now_utc
 from ..core.urls import path_for
@@ -63,10 +63,13 @@ def warn_understaffed() -> int:
         for user in ([assignment.officer] if assignment.officer else []) + managers:
             if create_once(f"assignment-understaffed:{assignment.id}:user:{user.id}", rule="assignment-understaffed",
                            recipient=user, target=assignment):
+                # Managers follow it on the (read-only) staffing board; the officer on the assignment.
+                link = (path_for("translations.assignment", reference=assignment.reference)
+                        if user_has(user, Permission.ASSIGNMENT_MANAGE)
+                        else path_for("translations.index", _anchor=assignment.reference))
                 notify(user, lambda a=assignment: _l(
                     "Assignment %(reference)s (%(title)s) in five days or less is not fully staffed.",
-                    reference=a.reference, title=a.title),
-                    link=path_for("translations.assignment", reference=assignment.reference))
+                    reference=a.reference, title=a.title), link=link)
                 created += 1
     return created
 

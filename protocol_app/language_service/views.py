@@ -20,7 +20,7 @@ from ..core.references import find_by_reference
 from ..core.time import now_utc
 from ..extensions import db
 from ..visits.models import VisitProgrammeItem
-from . import candidates, offers, services
+from . import candidates, offers, permissions, services
 from .forms import (
     AbsenceForm,
     AnswerForm,
@@ -43,7 +43,7 @@ bp = Blueprint("translations", __name__, url_prefix="/translations", template_fo
 
 MANAGE, OWN = Permission.ASSIGNMENT_MANAGE, Permission.ASSIGNMENT_ANSWER_OWN
 
-register_nav("translations.index", _l("Language service"), MANAGE, order=25)
+register_nav("translations.index", _l("Language service"), Permission.ASSIGNMENT_READ, order=25)
 register_nav("translations.my_offers", _l("My assignments"), OWN, order=26)
 register_nav("translations.my_hours", _l("My hours"), Permission.REPORTS_OWN_HOURS, order=27)
 
@@ -56,9 +56,10 @@ def _assignment(reference: str) -> Assignment:
 
 
 @bp.route("/")
-@permission_required(MANAGE)
+@permission_required(Permission.ASSIGNMENT_READ)
 def index():
-    """The coming assignments with their staffing state (open, offered, partly staffed, staffed)."""
+    """The coming assignments with their staffing state (open, offered, partly staffed, staffed);
+    managers read it, the Sprachendienst's officers work from it."""
     upcoming = db.session.scalars(
         sa.select(Assignment).where(Assignment.state != AssignmentState.CANCELLED.value,
                                     sa.func.coalesce(Assignment.starts_at, Assignment.deadline) >= now_utc())
@@ -67,7 +68,8 @@ def index():
     for offer in db.session.scalars(sa.select(Offer).where(Offer.assignment_id.in_([a.id for a in upcoming]))):
         by_assignment.setdefault(offer.assignment_id, []).append(offer)
     rows = [(a, offers.staffing(a, by_assignment.get(a.id, []))) for a in upcoming]
-    return render_template("language_service/index.html", rows=rows)
+    return render_template("language_service/index.html", rows=rows,
+                           can_manage=permissions.can_manage(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])

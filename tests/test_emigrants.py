@@ -438,3 +438,31 @@ def test_reminders_for_unanswered_invitations_and_missing_bookings_go_to_the_tea
 def test_statistics_before_the_programme_began_are_refused_with_a_message(app, team):
     page = team.get("/emigrants/statistics?from=1950&to=1960").get_data(as_text=True)
     assert "Bitte einen Zeitraum von 1969 bis 2100 angeben" in page
+
+
+def test_a_withdrawn_guest_releases_the_budget_and_a_visit_takes_place_only_from_the_arrival_day(app, team):
+    from decimal import Decimal
+
+    from protocol_app.core.errors import NotAllowed
+    from protocol_app.emigrants import planning
+
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = _user("team@example.org")
+        leaving, coming = (services.create_application(actor=actor, values=_values(name=name))
+                           for name in ("Zieht Zurück", "Kommt An"))
+        for application, cost in ((leaving, "1400"), (coming, "1000")):
+            application.state = "invited"  # the process itself is tested above
+            planning.save_plan(application, actor=actor, arrives_on=date(2027, 5, 3), hotel_cost=Decimal(cost))
+        assert planning.budget_status(2027).committed == Decimal("2400")
+        services.move(leaving, "withdraw", actor=actor, comment="Gesundheitlich verhindert")
+        assert planning.budget_status(2027).committed == Decimal("1000")  # her planned costs are free again
+        coming.state = "travel_booked"
+        with pytest.raises(NotAllowed, match="ab dem Anreisetag"):
+            services.move(coming, "mark_visited", actor=actor)
+        db.session.commit()
+        coming_id = coming.id
+    with time_machine.travel(datetime(2027, 5, 3, 12, 0, tzinfo=UTC), tick=False), app.app_context():
+        coming = db.session.get(Application, coming_id)
+        services.move(coming, "mark_visited", actor=_user("team@example.org"))
+        status = planning.budget_status(2027)
+        assert (status.committed, status.spent) == (Decimal("1000"), Decimal("1000"))

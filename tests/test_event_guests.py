@@ -332,3 +332,55 @@ def test_a_guest_list_longer_than_the_room_holds_is_pointed_out(app):
     warning = "Die Gästeliste sieht 4 Plätze vor, 1 mehr als die 3 Plätze der Veranstaltung"
     assert page.count(warning) == 2  # the message after adding, and the notice on the list
     assert len(_guests(app)) == 3  # a warning, not a refusal: some will decline
+
+
+def test_the_import_takes_the_category_names_the_app_shows_and_leaves_out_the_example_row(app):
+    _, client = officer_client(app)
+    _new_event(client)
+    template = client.get("/events/guest-import-template.csv").get_data(as_text=True)
+    example = template.splitlines()[1]  # the template's example, left in the file by the office
+    response = _import(client, _csv([
+        HEADER, example,
+        "Hanna Ehren;;;;Ehrenbürgerinnen und Ehrenbürger;;;;;",
+        "Dan Diplomat;;;;Diplomatic corps;;;;;",
+    ]), "gaeste.csv").get_data(as_text=True)
+    assert "2 Gäste importiert." in response
+    guests = _guests(app)
+    assert set(guests) == {"Hanna Ehren", "Dan Diplomat"}
+    assert (guests["Hanna Ehren"].category, guests["Dan Diplomat"].category) == ("honorary_citizens",
+                                                                                 "diplomatic_corps")
+
+
+def test_month_13_is_a_message_and_notes_may_say_less_and_more_than(app):
+    make_user(app, "admin@example.org", roles=["admin"])
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    page = post(admin, "/events/occasion-templates/new", {"name": "Gedenktag", "kind": "commemoration",
+                                                          "month": "13", "day": "31", "start_time": "10:00",
+                                                          "duration_minutes": "60", "venue_id": "0",
+                                                          "checklist_template_id": "0"})
+    assert page.status_code == 200 and "Bitte einen Monat von 1 bis 12 eingeben." in page.get_data(as_text=True)
+    _, client = officer_client(app)
+    _new_event(client)
+    notes = "Einlass < 18 Uhr, Gäste > 100"
+    done = post(client, f"{DETAIL}/programme/new", {
+        "title": "Empfang", "starts_at": "2027-01-20T18:00", "ends_at": "2027-01-20T19:00", "venue_id": "0",
+        "dress_code": "none", "press": "none", "notes": notes})
+    assert done.status_code == 302
+    with app.app_context():
+        from protocol_app.events.models import EventProgrammeItem
+
+        assert db.session.scalar(sa.select(EventProgrammeItem.notes)) == notes
+    shown = client.get(f"{DETAIL}/programme/{_item_id(app)}").get_data(as_text=True)
+    assert "Einlass &lt; 18 Uhr, Gäste &gt; 100" in shown  # escaped where it is shown
+    refused = post(client, f"{DETAIL}/programme/new", {
+        "title": "<b>Empfang</b>", "starts_at": "2027-01-20T18:00", "ends_at": "2027-01-20T19:00",
+        "venue_id": "0", "dress_code": "none", "press": "none"}).get_data(as_text=True)
+    assert "reinen Text ohne HTML-Tags" in refused
+
+
+def _item_id(app):
+    with app.app_context():
+        from protocol_app.events.models import EventProgrammeItem
+
+        return db.session.scalar(sa.select(EventProgrammeItem.id))

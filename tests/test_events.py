@@ -69,6 +69,26 @@ def test_event_process_and_permissions(app):
     assert viewer.get("/events/E-2026-0001").status_code == 404
 
 
+def test_a_wreath_laying_without_invitations_is_held_and_closed(app):
+    _, client = officer_client(app)
+    post(client, "/events/new", event_form(title="Kranzniederlegung am Mahnmal", kind="wreath_laying"))
+
+    def step(action):
+        with app.app_context():
+            version = db.session.scalar(sa.select(Event.version))
+        return post(client, "/events/E-2027-0001/transition", {"action": action, "version": str(version)},
+                    follow_redirects=True).get_data(as_text=True)
+
+    assert "erst nach ihrem Beginn" in step("mark_held")
+    with time_machine.travel(datetime(2027, 1, 20, 19, 0, tzinfo=UTC), tick=False):
+        login(client, "referent@example.org")
+        page = client.get("/events/E-2027-0001").get_data(as_text=True)
+        assert 'value="mark_held"' in page  # offered without a guest list
+        assert "Neuer Status: Durchgeführt" in step("mark_held")
+        assert "Neuer Status: Abgeschlossen" in step("close")
+    assert db_state(app) == "closed"
+
+
 def test_next_years_event_is_created_from_its_occasion_once(app):
     _, client = officer_client(app)
     page = client.get("/events/occasions?year=2027").get_data(as_text=True)

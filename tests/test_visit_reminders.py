@@ -38,7 +38,56 @@ def test_start_reminders_seven_days_and_one_day_before(app):
     with app.app_context():
         mails = db.session.scalars(sa.select(OutboxMail)).all()
         assert len(mails) == len(_messages(app, uid))
-        assert all(m.subject == "Neue Benachrichtigung aus Protokoll" for m in mails)  # no names in subjects
+        # The subject names the record and what is due — the reference, never the visit's title.
+        assert all(m.subject.startswith("V-2027-0001: ") for m in mails)
+        assert "V-2027-0001: Der Besuch beginnt am 10.03.2027" in {m.subject for m in mails}
+        assert not any(_visit_title(app) in m.subject for m in mails)
+
+
+def _visit_title(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(Visit.title))
+
+
+def test_several_overdue_tasks_of_one_visit_come_as_one_notification(app):
+    reference_data(app)
+    officer = make_user(app, "referent@example.org", roles=["officer"])
+    make_visit(app, officer)
+    with app.app_context():
+        visit_id = db.session.scalar(sa.select(Visit.id))
+        for title in ("Flaggen bestellen", "Gastgeschenk wählen", "Dolmetschung buchen"):
+            checklists.add_task(scope="visit", subject_id=visit_id, title=title, due_on=date(2027, 2, 28),
+                                owner_id=officer, actor=db.session.get(User, officer))
+        db.session.commit()
+    sweep_reminders_twice(app, datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
+    (message,) = _messages(app, officer, "Überfällig")
+    assert all(title in message for title in ("Flaggen bestellen", "Gastgeschenk wählen", "Dolmetschung buchen"))
+    with app.app_context():
+        subjects = [m.subject for m in db.session.scalars(sa.select(OutboxMail)) if "überfällig" in m.subject]
+        assert subjects == ["V-2027-0001: 3 Checklistenaufgaben überfällig"]  # one mail, not three
+
+
+def test_a_checklist_applied_late_does_not_remind_at_once(app):
+    from protocol_app.core.checklists.models import ChecklistTemplate, ChecklistTemplateItem, Task
+
+    reference_data(app)
+    officer = make_user(app, "referent@example.org", roles=["officer"])
+    with time_machine.travel(datetime(2027, 3, 9, 8, 0, tzinfo=UTC), tick=False):  # the visit is tomorrow
+        make_visit(app, officer)
+        with app.app_context():
+            template = ChecklistTemplate(name="Staatsbesuch", scope="visit")
+            template.items = [ChecklistTemplateItem(title="Hotel buchen", offset_days=-14, anchor="start",
+                                                    owner_rule="responsible")]
+            db.session.add(template)
+            visit = db.session.scalar(sa.select(Visit))
+            from protocol_app.core.record_parts import apply_checklist
+            from protocol_app.visits.services import VISIT_PARTS
+
+            apply_checklist(VISIT_PARTS, visit, template, actor=db.session.get(User, officer))
+            db.session.commit()
+            assert db.session.scalar(sa.select(Task.due_on)) == date(2027, 3, 9)  # today, not two weeks ago
+    sweep_reminders_twice(app, datetime(2027, 3, 9, 9, 0, tzinfo=UTC))
+    assert not _messages(app, officer, "Überfällig") and not _messages(app, officer, "Eskalation")
 
 
 def test_overdue_task_reminds_owner_then_escalates_after_two_days(app):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import datetime
 from decimal import Decimal
@@ -44,10 +45,19 @@ def form_values(form, *names) -> dict:
     return {name: getattr(form, name).data for name in names}
 
 
+#: An HTML tag: "<" directly followed by a name, "/" or "!" ("Einlass < 18 Uhr" is none).
+_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
+
+
+def contains_markup(text: str | None) -> bool:
+    """Whether the text holds an HTML tag (not merely a "<" or ">")."""
+    return bool(_TAG.search(text or ""))
+
+
 def no_markup(form, field) -> None:
-    """Refuse text containing HTML tags: it has no place in a protocol record."""
-    value = field.data or ""
-    if "<" in value and ">" in value:
+    """Refuse HTML tags in a name or title: they have no place in a protocol record. Ordinary
+    "<" and ">" are text (the templates escape everything they show)."""
+    if contains_markup(field.data):
         raise ValidationError(_l("Please enter plain text without HTML tags."))
 
 
@@ -57,8 +67,7 @@ class PlainTextField(StringField):
 
 
 class PlainTextAreaField(TextAreaField):
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, [*(validators or []), no_markup], **kwargs)
+    """Notes and descriptions: any text ("Gäste > 100, Einlass < 18 Uhr"); escaped on output."""
 
 
 class VersionedForm(FlaskForm):

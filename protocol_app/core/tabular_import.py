@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import ValidationFailed
+from .forms import contains_markup
 
 #: More rows than this in one upload is a mistake, not a guest list.
 MAX_ROWS = 20000
@@ -274,8 +275,8 @@ def parse_plain_text(max_length: int) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if len(text) > max_length:
             raise CellError(str(_l("At most %(n)s characters, please.", n=max_length)))
-        if "<" in text or ">" in text:
-            raise CellError(str(_l("Please enter plain text without < or >.")))
+        if contains_markup(text):
+            raise CellError(str(_l("Please enter plain text without HTML tags.")))
         return text
 
     return parse

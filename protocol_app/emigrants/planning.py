@@ -15,7 +15,7 @@ from ..core.audit import record_event
 from ..core.db import advisory_lock, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.i18n import format_d
-from ..core.time import BERLIN, EARLIEST_YEAR, LATEST_YEAR
+from ..core.time import BERLIN, EARLIEST_YEAR, LATEST_YEAR, today_berlin
 from ..extensions import db
 from .models import Application, StayPlan, StayProgrammeItem, TravelBooking, YearBudget
 from .workflow import ApplicationState
@@ -23,13 +23,18 @@ from .workflow import ApplicationState
 #: A visit lasts a week.
 USUAL_LENGTH = timedelta(days=7)
 PLANNABLE_STATES = (ApplicationState.INVITED, ApplicationState.CONFIRMED, ApplicationState.TRAVEL_BOOKED)
+#: Cases whose stay costs the year's budget: planned or taken place. A withdrawn or rejected
+#: guest's planned costs are released.
+COMMITTING_STATES = (*PLANNABLE_STATES, ApplicationState.VISITED, ApplicationState.CLOSED)
+#: Cases whose stay took place: what they booked has been spent.
+SPENT_STATES = (ApplicationState.VISITED, ApplicationState.CLOSED)
 
 
 @dataclass(frozen=True)
 class BudgetStatus:
     year: int
     budget: Decimal | None
-    #: Costs of every planned stay of the year.
+    #: Costs of every stay of the year still planned or taken place.
     committed: Decimal
     #: Costs of stays that took place.
     spent: Decimal
@@ -39,11 +44,9 @@ class BudgetStatus:
         return None if self.budget is None else self.budget - self.committed
 
 
-def _stay_costs(year: int, states=None) -> Decimal:
+def _stay_costs(year: int, states) -> Decimal:
     stays = sa.select(StayPlan.application_id, StayPlan.hotel_cost).join(Application).where(
-        sa.extract("year", StayPlan.arrives_on) == year)
-    if states:
-        stays = stays.where(Application.state.in_(states))
+        sa.extract("year", StayPlan.arrives_on) == year, Application.state.in_(states))
     rows = db.session.execute(stays).all()
     ids = [application_id for application_id, _cost in rows]
     travel = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(TravelBooking.cost), 0)).where(
@@ -53,8 +56,8 @@ def _stay_costs(year: int, states=None) -> Decimal:
 
 def budget_status(year: int) -> BudgetStatus:
     budget = db.session.get(YearBudget, year)
-    return BudgetStatus(year, budget.amount if budget else None, _stay_costs(year),
-                        _stay_costs(year, ("visited", "closed")))
+    return BudgetStatus(year, budget.amount if budget else None, _stay_costs(year, COMMITTING_STATES),
+                        _stay_costs(year, SPENT_STATES))
 
 
 def plan_of(application: Application) -> StayPlan | None:
@@ -64,6 +67,14 @@ def plan_of(application: Application) -> StayPlan | None:
 def bookings_of(application: Application) -> list[TravelBooking]:
     return list(db.session.scalars(sa.select(TravelBooking).where(
         TravelBooking.application_id == application.id).order_by(TravelBooking.departs_at)))
+
+
+def has_arrived(application: Application, actor=None) -> object | None:
+    """Guard of "visit took place": not before the guest's arrival day."""
+    plan = plan_of(application)
+    if plan is None or plan.arrives_on > today_berlin():
+        return _l("The visit can be marked as taken place from the arrival day on.")
+    return None
 
 
 def require_plannable(application: Application) -> None:

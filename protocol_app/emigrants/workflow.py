@@ -38,6 +38,13 @@ def duplicates_settled(application, actor):
     return check_settled(application, actor)
 
 
+def arrived(application, actor):
+    """Guard of "visit took place": not before the arrival day (the stay plan says when)."""
+    from .planning import has_arrived  # the plan is read from the models, which import this table
+
+    return has_arrived(application, actor)
+
+
 APPLICATION_WORKFLOW = Workflow("application", ApplicationState, [
     transition("received", "check", "checked", permission=TEAM, label=_l("Checked: eligible"),
                guard=duplicates_settled),
@@ -45,7 +52,8 @@ APPLICATION_WORKFLOW = Workflow("application", ApplicationState, [
     transition("waiting", "invite", "invited", permission=TEAM, label=_l("Invite")),
     transition("invited", "confirm", "confirmed", permission=TEAM, label=_l("Invitation accepted")),
     transition("confirmed", "book_travel", "travel_booked", permission=TEAM, label=_l("Travel booked")),
-    transition("travel_booked", "mark_visited", "visited", permission=TEAM, label=_l("Visit took place")),
+    transition("travel_booked", "mark_visited", "visited", permission=TEAM, label=_l("Visit took place"),
+               guard=arrived),
     transition("visited", "close", "closed", permission=TEAM, label=_l("Close")),
     transition(("received", "checked", "waiting"), "reject", "rejected", permission=TEAM, label=_l("Reject"),
                requires_comment=True),

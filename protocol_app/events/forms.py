@@ -176,7 +176,8 @@ class OccasionForm(FlaskForm):
             self.guest_categories.data = obj.category_values
 
     def validate_day(self, field) -> None:
-        if self.month.data and field.data and field.data > monthrange(2024, self.month.data)[1]:
+        # A month outside 1–12 has its own message; monthrange would raise on it.
+        if self.month.data in range(1, 13) and field.data and field.data > monthrange(2024, self.month.data)[1]:
             raise ValidationError(_l("This month has no such day."))
 
     def crud_values(self) -> dict:

@@ -6,6 +6,7 @@ Every row is checked first; nothing is stored unless the whole file is valid.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event
@@ -27,11 +28,26 @@ from .guests import MAX_COMPANIONS, add_adhoc
 from .models import Event, Guest
 from .workflow import require_open
 
-CATEGORY_NAMES = {
+#: Short names offices use in their own lists (besides the names the app shows).
+CATEGORY_SHORT_NAMES = {
     "Diplomatisches Korps": "diplomatic_corps", "Senat": "senate", "Abgeordnetenhaus": "parliament",
     "Ehrenbürger": "honorary_citizens", "Ordensträger": "honour_holders", "Partnerstädte": "partner_cities",
-    "Presse": "press", "Sonstige": "other", **{c.value: c.value for c in GuestCategory},
+    "Presse": "press", "Sonstige": "other",
 }
+
+#: The template's example row; a file that still holds it imports without it.
+EXAMPLE_ROW = ["Dr. Erika Beispiel", "Frau", "Generalkonsulin", "Generalkonsulat Beispielland",
+               "Diplomatisches Korps", 120, "01.09.2024", "erika.beispiel@example.org", "de", 1]
+
+
+def category_names() -> dict[str, str]:
+    """Every name a category may have in a file: the names the app shows (German and English),
+    the office's short names and the stored values."""
+    names = {**CATEGORY_SHORT_NAMES, **{c.value: c.value for c in GuestCategory}}
+    for language in ("de", "en"):
+        with force_locale(language):
+            names.update({str(c.label): c.value for c in GuestCategory})
+    return names
 
 
 def columns() -> list[ImportColumn]:
@@ -44,7 +60,7 @@ def columns() -> list[ImportColumn]:
                      aliases=("Form of address",)),
         ImportColumn("function", "Funktion", parse=parse_plain_text(200), aliases=("Function",)),
         ImportColumn("organisation", "Organisation", parse=parse_plain_text(200)),
-        ImportColumn("category", "Kategorie", parse=parse_choice(CATEGORY_NAMES, str(_l("guest category"))),
+        ImportColumn("category", "Kategorie", parse=parse_choice(category_names(), str(_l("guest category"))),
                      aliases=("Category",)),
         ImportColumn("rank", "Rang", parse=parse_int(1, 9999), aliases=("Rank",)),
         ImportColumn("in_office_since", "Im Amt seit", parse=parse_date, aliases=("In office since",)),
@@ -65,6 +81,10 @@ def _identity(name: str | None, email: str | None, organisation: str | None) -> 
 def check(event: Event, filename: str, data: bytes) -> ImportResult:
     """Parse and check an upload against the event's list; store nothing."""
     result = parse_upload(filename, data, columns())
+    example = _identity(EXAMPLE_ROW[0], EXAMPLE_ROW[7], EXAMPLE_ROW[3])
+    result.rows = [row for row in result.rows if _identity(row.get("name"), row.get("email"),
+                                                           row.get("organisation")) != example]
+    result.errors = [e for e in result.errors if e.row in {r["_row"] for r in result.rows}]
     listed = {_identity(n, e, o) for n, e, o in db.session.execute(
         sa.select(Guest.name, Guest.email, Guest.organisation).where(Guest.event_id == event.id))}
     seen: dict[tuple, int] = {}

@@ -1,4 +1,4 @@
-"""The event process: planning → invitations sent → held → closed; cancelled."""
+"""The event process: planning → (invitations sent →) held → closed; cancelled."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ EVENT_WORKFLOW = Workflow(
     [
         transition("planning", "send_invitations", "invitations_sent", permission=Permission.EVENT_EDIT,
                    label=_l("Invitations sent")),
-        transition("invitations_sent", "mark_held", "held", permission=Permission.EVENT_EDIT, label=_l("Mark as held"),
+        # A wreath-laying or a flag day has no guest list: it is held without invitations too.
+        transition(OPEN_STATES, "mark_held", "held", permission=Permission.EVENT_EDIT, label=_l("Mark as held"),
                    guard=_has_begun),
         transition("held", "close", "closed", permission=Permission.EVENT_EDIT, label=_l("Close")),
         transition(OPEN_STATES, "cancel", "cancelled", permission=Permission.EVENT_EDIT, label=_l("Cancel"),

@@ -55,7 +55,9 @@ def _remind_start(rule: str, days: int) -> int:
             open_tasks = _open_task_count(visit.id)
             notify(officer, lambda v=visit, n=open_tasks, d=arrival_day: _l(
                 "Visit %(reference)s “%(title)s” starts on %(date)s; %(n)s checklist tasks are still open.",
-                reference=v.reference, title=v.title, date=format_d(d), n=n), link=_link(visit, "checklist"))
+                reference=v.reference, title=v.title, date=format_d(d), n=n), link=_link(visit, "checklist"),
+                subject_factory=lambda v=visit, d=arrival_day: _l("%(reference)s: the visit starts on %(date)s",
+                                                                  reference=v.reference, date=format_d(d)))
             created += 1
     return created
 
@@ -74,34 +76,49 @@ def remind_start_in_1_day() -> int:
 
 @reminder_rule("visit-task-overdue")
 def remind_overdue_tasks() -> int:
-    """Remind task owners of overdue tasks; after two more days tell the responsible officer."""
+    """Remind task owners of overdue tasks; after two more days tell the responsible officer.
+
+    Each task is reminded once (and escalated once); the tasks of one visit that fall due for
+    one person together arrive as one notification, not one each."""
     today = today_berlin()
     rows = db.session.execute(
         sa.select(Task, Visit)
         .join(Visit, sa.and_(Task.scope == SCOPE, Task.subject_id == Visit.id))
         .where(Task.done_at.is_(None), Task.due_on < today, Visit.state.in_(OPEN_STATES))
+        .order_by(Task.due_on, Task.id)
         .options(noload(Visit.hosts))
     ).all()
-    created = 0
+    overdue: dict[tuple, list[Task]] = {}
+    escalated: dict[tuple, list[Task]] = {}
     for task, visit in rows:
         if task.owner is not None and create_once(
             f"task-overdue:{task.id}:{task.due_on.isoformat()}:user:{task.owner_id}",
             rule="visit-task-overdue", recipient=task.owner, target=task,
         ):
-            notify(task.owner, lambda t=task, v=visit: _l(
-                "Task “%(task)s” for visit %(reference)s was due on %(date)s.",
-                task=t.title, reference=v.reference, date=format_d(t.due_on)), link=_link(visit, "checklist"))
-            created += 1
+            overdue.setdefault((task.owner, visit), []).append(task)
         officer_id = visit.responsible_officer_id
         if officer_id and task.due_on <= today - timedelta(days=ESCALATE_AFTER_DAYS) and create_once(
             f"task-escalated:{task.id}:{task.due_on.isoformat()}:user:{officer_id}",
             rule="visit-task-escalated", recipient=visit.responsible_officer, target=task,
         ):
-            notify(visit.responsible_officer, lambda t=task, v=visit: _l(
-                "Escalation: task “%(task)s” for visit %(reference)s has been overdue since %(date)s.",
-                task=t.title, reference=v.reference, date=format_d(t.due_on)), link=_link(visit, "checklist"))
-            created += 1
-    return created
+            escalated.setdefault((visit.responsible_officer, visit), []).append(task)
+    for (owner, visit), tasks in overdue.items():
+        notify(owner, lambda ts=tasks, v=visit: _l(
+            "Overdue for visit %(reference)s: %(tasks)s.", reference=v.reference, tasks=_task_list(ts)),
+            link=_link(visit, "checklist"),
+            subject_factory=lambda ts=tasks, v=visit: _l("%(reference)s: %(n)s checklist tasks overdue",
+                                                         reference=v.reference, n=len(ts)))
+    for (officer, visit), tasks in escalated.items():
+        notify(officer, lambda ts=tasks, v=visit: _l(
+            "Escalation: overdue for visit %(reference)s for more than two days: %(tasks)s.",
+            reference=v.reference, tasks=_task_list(ts)), link=_link(visit, "checklist"),
+            subject_factory=lambda ts=tasks, v=visit: _l("%(reference)s: escalation, %(n)s checklist tasks overdue",
+                                                         reference=v.reference, n=len(ts)))
+    return sum(len(ts) for ts in overdue.values()) + sum(len(ts) for ts in escalated.values())
+
+
+def _task_list(tasks: list[Task]) -> str:
+    return "; ".join(str(_l("“%(task)s” (due %(date)s)", task=t.title, date=format_d(t.due_on))) for t in tasks)
 
 
 @reminder_rule("visit-requested-too-long")
@@ -120,6 +137,8 @@ def remind_requested_too_long() -> int:
                        recipient=officer, target=visit):
             notify(officer, lambda v=visit: _l(
                 "Visit request %(reference)s “%(title)s” has been waiting for more than a week.",
-                reference=v.reference, title=v.title), link=_link(visit))
+                reference=v.reference, title=v.title), link=_link(visit),
+                subject_factory=lambda v=visit: _l("%(reference)s: request waiting for a decision",
+                                                   reference=v.reference))
             created += 1
     return created

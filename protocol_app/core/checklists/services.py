@@ -11,7 +11,7 @@ from ...extensions import db
 from ..audit import record_event
 from ..db import check_version, transactional
 from ..errors import ValidationFailed
-from ..time import now_utc
+from ..time import now_utc, today_berlin
 from .models import Anchor, ChecklistTemplate, ChecklistTemplateItem, Task
 
 
@@ -67,7 +67,9 @@ def apply_template(template, *, scope, subject_id, start: date, end: date, owner
         db.session.add(
             Task(
                 scope=scope, subject_id=subject_id, title=item.title,
-                due_on=due_date(item, start, end),
+                # A task is never due before it exists: a checklist applied late starts today,
+                # instead of sending its reminders and escalations at once.
+                due_on=max(due_date(item, start, end), today_berlin()),
                 owner_id=owners.get(item.owner_rule) or owners.get("responsible"),
                 template_item_id=item.id,
             )

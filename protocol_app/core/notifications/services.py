@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -22,11 +22,14 @@ log = logging.getLogger(__name__)
 _PENDING_KEY = "protokoll_outbox_ids"
 
 
-def notify(user, message_factory, *, link: str | None = None, mail: bool = True) -> Notification:
+def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
+           subject_factory=None) -> Notification:
     """Notify `user` in-app and (if `mail`) by e-mail, in the user's language.
 
     `message_factory` is a callable returning the (translated) message, so that it
-    is rendered under the recipient's locale rather than the actor's.
+    is rendered under the recipient's locale rather than the actor's; `subject_factory`
+    likewise the mail's subject — the record's reference and what is due, never a name
+    (subjects show on lock screens and in mail logs).
     """
     with force_locale(user.locale):
         message = str(message_factory())
@@ -40,9 +43,7 @@ def notify(user, message_factory, *, link: str | None = None, mail: bool = True)
                 link=link,
                 base_url=current_app.config["BASE_URL"],
             )
-            from flask_babel import gettext
-
-            subject = gettext("New notification from Protokoll")
+            subject = str(subject_factory()) if subject_factory else gettext("New notification from Protokoll")
         queue_mail(user.email, subject, body)
     return note
 

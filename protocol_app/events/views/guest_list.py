@@ -126,10 +126,8 @@ def guests_import(reference: str):
 def guests_import_template(fmt: str):
     if fmt not in FORMATS:
         abort(404)
-    example = ["Dr. Erika Beispiel", "Frau", "Generalkonsulin", "Generalkonsulat Beispielland",
-               "Diplomatisches Korps", 120, "01.09.2024", "erika.beispiel@example.org", "de", 1]
-    return table_response(template_rows(guest_import.columns()), [example], filename="gaesteliste-vorlage",
-                          fmt=fmt)
+    return table_response(template_rows(guest_import.columns()), [guest_import.EXAMPLE_ROW],
+                          filename="gaesteliste-vorlage", fmt=fmt)
 
 
 @bp.route("/<reference>/guests/<int:guest_id>/invitation.pdf")

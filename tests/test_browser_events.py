@@ -70,6 +70,13 @@ def test_flag_day_from_template_to_check_in(page, browser, live_server):
     _answer(browser, live_server, "senator@example.org", accept=True)  # 3 places: full
     assert "Warteliste" in _answer(browser, live_server, "dupont@example.org", accept=True)
     _answer(browser, live_server, "senator@example.org", accept=False)  # declines: a place is free
+    # Reopening the link shows the answer given, with the form to change it until the deadline.
+    context = browser.new_context(base_url=live_server.url)
+    again = context.new_page()
+    again.goto(_reply_link(live_server, "senator@example.org"))
+    expect(again.get_by_test_id("answer-given")).to_contain_text("Abgesagt")
+    expect(again.get_by_label("Ich kann leider nicht teilnehmen")).to_be_checked()
+    context.close()
     page.reload()
     guest_list = page.get_by_test_id("guest-list")
     expect(guest_list.get_by_role("row", name=re.compile("Jean Dupont"))).to_contain_text("Zugesagt")
@@ -98,3 +105,26 @@ def test_flag_day_from_template_to_check_in(page, browser, live_server):
     page.get_by_label("Nach Namen suchen").press("Enter")
     page.get_by_role("button", name="Angekommen").click()
     expect(page.get_by_test_id("present-count")).to_have_text("1 von 2 anwesend")
+
+
+def test_a_wreath_laying_without_guests_is_held_and_closed(page, live_server):
+    from datetime import timedelta
+
+    from protocol_app.auth.models import User
+    from protocol_app.core.time import now_utc
+    from protocol_app.events import services
+    from protocol_app.extensions import db
+
+    with live_server.app.app_context():
+        officer = db.session.scalar(sa.select(User).where(User.email == "referent@protokoll.example"))
+        event = services.create_event(actor=officer, values={
+            "title": "Kranzniederlegung am Gedenkstein", "kind": "wreath_laying", "starts_at": now_utc(),
+            "ends_at": now_utc() + timedelta(hours=1), "responsible_officer_id": officer.id})
+        db.session.commit()
+        reference = event.reference
+    log_in(page, "referent@protokoll.example")
+    page.goto(f"/events/{reference}")
+    page.get_by_role("button", name="Als durchgeführt markieren").click()
+    expect(page.get_by_text("Neuer Status: Durchgeführt")).to_be_visible()
+    page.get_by_role("button", name="Abschließen").click()
+    expect(page.get_by_text("Neuer Status: Abgeschlossen")).to_be_visible()

@@ -133,3 +133,22 @@ def test_a_translator_hands_back_an_accepted_assignment_and_the_officer_is_told(
     expect(page.get_by_test_id("staffing")).to_have_text("Offen")
     page.get_by_test_id("bell").click()
     expect(page.get_by_text(f"Jana Jansen hat {reference} zurückgegeben: Erkrankt")).to_be_visible()
+
+
+def test_the_office_sets_a_freelancers_rates_and_the_translator_sees_their_own_hours(page, browser, live_server):
+    log_in(page, "referent@protokoll.example")
+    page.goto("/translations/translators")
+    page.get_by_role("row", name=re.compile("Jana Jansen")).get_by_role("link", name="Konditionen").click()
+    page.get_by_label("Honorar je Tag (EUR, freiberuflich)").fill("99.999")
+    page.get_by_role("button", name="Konditionen speichern").click()
+    expect(page.get_by_text("Höchstens 3.500,00 €")).to_be_visible()  # a typing error, not a contract
+    page.get_by_label("Honorar je Tag (EUR, freiberuflich)").fill("650,50")
+    page.get_by_role("button", name="Konditionen speichern").click()
+    expect(page.get_by_role("row", name=re.compile("Jana Jansen"))).to_contain_text("650,50")
+
+    context, translator = new_logged_in_page(browser, live_server, "dolmetscherin@protokoll.example")
+    translator.goto("/translations/profile")
+    expect(translator.get_by_label("Honorar je Tag (EUR, freiberuflich)")).to_have_count(0)  # not hers to set
+    translator.get_by_role("link", name="Meine Stunden").click()
+    expect(translator.get_by_role("heading", name=re.compile("Meine Stunden"))).to_be_visible()
+    context.close()

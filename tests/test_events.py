@@ -379,6 +379,51 @@ def test_reply_reminders_once_to_silent_guests_and_a_summary_to_the_officer(app)
             "2 Gäste von E-2027-0001 „Empfang für das Diplomatische Korps“ haben noch nicht geantwortet."]
 
 
+def test_the_reply_reminder_carries_the_guests_own_link_and_form_of_address(app):
+    from protocol_app.core.notifications.models import OutboxMail
+    from protocol_app.core.reminders.services import run_all_rules
+    from protocol_app.directory.models import AddressForm
+    from protocol_app.events.models import Guest
+
+    with time_machine.travel(datetime(2027, 1, 1, 9, 0, tzinfo=UTC), tick=False):
+        uid, client = officer_client(app)
+        with app.app_context():
+            form = db.session.scalar(sa.select(AddressForm).where(AddressForm.name == "Frau"))
+            form_id = form.id if form else None
+        tokens = invited_guests(app, client)
+        with app.app_context():
+            guest = db.session.scalar(sa.select(Guest).where(Guest.name == "Zweite Person"))
+            guest.address_form_id = form_id
+            db.session.commit()
+            salutation = guest.salutation()
+    with time_machine.travel(datetime(2027, 1, 4, 9, 0, tzinfo=UTC), tick=False), app.app_context():
+        run_all_rules()
+        db.session.commit()
+        mail = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.recipient == "zweite@example.org")
+                                 .order_by(OutboxMail.id.desc()))
+        body = mail.body_text
+    assert body.startswith(salutation) and f"/events/reply/{tokens['Zweite Person']}" in body
+    # The link in the reminder is the invitation's own: it opens the guest's page.
+    with time_machine.travel(datetime(2027, 1, 4, 10, 0, tzinfo=UTC), tick=False):
+        assert app.test_client().get(f"/events/reply/{tokens['Zweite Person']}").status_code == 200
+
+
+def test_a_reopened_link_shows_the_answer_and_allows_a_change_until_the_deadline(app):
+    with time_machine.travel(datetime(2027, 1, 1, 9, 0, tzinfo=UTC), tick=False):
+        _, client = officer_client(app)
+        tokens = invited_guests(app, client)
+        answer_invitation(app, tokens["Erste Person"], "accept", companion="Max Begleiter")
+        guest = app.test_client()
+        page = guest.get(f"/events/reply/{tokens['Erste Person']}").get_data(as_text=True)
+        assert 'data-testid="answer-given"' in page and "Max Begleiter" in page
+        assert 'value="Max Begleiter"' in page  # the form holds the answer given
+        answer_invitation(app, tokens["Erste Person"], "decline")
+        assert guest_status(app, "Erste Person") == "declined"
+    with time_machine.travel(datetime(2027, 1, 11, 9, 0, tzinfo=UTC), tick=False):  # after the deadline
+        page = app.test_client().get(f"/events/reply/{tokens['Erste Person']}").get_data(as_text=True)
+        assert 'data-testid="answer-given"' in page and "<form" not in page.split('data-testid="answer-given"')[1]
+
+
 def test_single_directory_contact_is_added_once(app):
     from protocol_app.directory.models import Contact
 

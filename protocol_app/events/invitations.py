@@ -16,7 +16,7 @@ from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import lock_for_update, transactional
 from ..core.errors import DomainError, ValidationFailed
-from ..core.link_tokens import hash_token, new_token
+from ..core.link_tokens import derived_token, hash_token
 from ..core.notifications.services import queue_mail
 from ..core.pdf import render_pdf
 from ..core.record_parts import attach_file
@@ -91,9 +91,9 @@ def send_invitations(event: Event, *, actor) -> dict[int, str]:
     tokens = {}
     by_post = []
     for guest in guests:
-        token, guest.reply_token_hash = new_token()
-        workflow.apply(guest, "invite", actor=actor)
         guest.invited_at = now_utc()
+        token, guest.reply_token_hash = _reply_token(guest)
+        workflow.apply(guest, "invite", actor=actor)
         if guest.email:
             _invitation_mail(guest, event, token)
         else:
@@ -112,6 +112,20 @@ def send_invitations(event: Event, *, actor) -> dict[int, str]:
     return tokens
 
 
+def _reply_token(guest: Guest) -> tuple[str, str]:
+    # Derived, not random, so that the reply reminder can carry the same personal link.
+    return derived_token("guest-reply", guest.id, int(guest.invited_at.timestamp()))
+
+
+def reply_link_of(guest: Guest) -> str | None:
+    """The guest's personal reply link again (for the reminder), or None for an invitation
+    sent before links could be written again."""
+    if guest.invited_at is None or guest.reply_token_hash is None:
+        return None
+    token, token_hash = _reply_token(guest)
+    return reply_link(token) if token_hash == guest.reply_token_hash else None
+
+
 def guest_for_token(token: str) -> Guest | None:
     """The guest of a reply token that still works, else None (no hint why)."""
     guest = db.session.scalar(sa.select(Guest).where(Guest.reply_token_hash == hash_token(token)))
@@ -122,7 +136,12 @@ def guest_for_token(token: str) -> Guest | None:
     return guest
 
 
-def _deadline_passed(event: Event) -> bool:
+#: Replies a guest has given (and may change until the deadline).
+ANSWERED = (GuestStatus.ACCEPTED, GuestStatus.WAITING, GuestStatus.DECLINED)
+
+
+def reply_period_over(event: Event) -> bool:
+    """After the reply deadline the guest's own link no longer changes the answer."""
     return event.reply_by is not None and today_berlin() > event.reply_by
 
 
@@ -138,7 +157,7 @@ def record_reply(guest: Guest, *, accept: bool, companion: str | None = None, ch
     # the guest is read again after it, as the previous reply left it.
     event = lock_for_update(guest.event)
     guest = lock_for_update(guest)
-    if channel == "online" and _deadline_passed(event):
+    if channel == "online" and reply_period_over(event):
         raise DomainError(_l("The reply period has ended. Please contact the protocol office."))
     companion = (companion or "").strip() or None
     if companion and guest.companions_allowed < 1:

@@ -16,6 +16,7 @@ from ..core.reminders import create_once, reminder_rule
 from ..core.time import now_utc, today_berlin
 from ..core.urls import path_for
 from ..extensions import db
+from .invitations import reply_link_of
 from .models import Event, Guest, GuestStatus
 from .workflow import OPEN_STATES, EventState
 
@@ -41,7 +42,8 @@ def remind_open_replies() -> int:
                                            target=guest):
                 with force_locale(guest.language or "de"):
                     queue_mail(guest.email, _("Reminder: invitation of the Governing Mayor of Berlin"),
-                               render_template("events/reply_reminder_mail.txt", guest=guest, event=event))
+                               render_template("events/reply_reminder_mail.txt", guest=guest, event=event,
+                                               link=reply_link_of(guest)))
                 created += 1
         officer = event.responsible_officer
         if officer and silent and create_once(f"event-reply-summary:{event.id}:user:{officer.id}",

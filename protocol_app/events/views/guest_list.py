@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,7 +24,7 @@ from ..forms import (
     StaffReplyForm,
     UsualCategoriesForm,
 )
-from ..models import Guest
+from ..models import Guest, GuestStatus
 from . import EDIT, READ, _detail, _load, _load_editable, bp
 
 
@@ -202,6 +202,10 @@ def reply(token: str):
         return render_template("events/reply_unknown.html"), 404
     with force_locale(guest.language or "de"):  # the page speaks the invitation's language
         form = ReplyForm()
+        if request.method == "GET" and guest.status in invitations.ANSWERED:
+            # A reopened link shows the answer given, ready to be changed until the deadline.
+            form.answer.data = "decline" if guest.status == GuestStatus.DECLINED else "accept"
+            form.companion.data = guest.companion_name
         done = None
         if form.validate_on_submit():
             try:
@@ -209,7 +213,9 @@ def reply(token: str):
                                                 companion=form.companion.data, channel="online")
             except DomainError as exc:
                 apply_domain_error(form, exc)
-        return render_template("events/reply.html", guest=guest, event=guest.event, form=form, done=done)
+        return render_template("events/reply.html", guest=guest, event=guest.event, form=form, done=done,
+                               answered=guest.status in invitations.ANSWERED,
+                               can_change=not invitations.reply_period_over(guest.event))
 
 
 @bp.route("/<reference>/guests/contact", methods=["POST"])

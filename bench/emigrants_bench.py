@@ -35,6 +35,7 @@ def load(app, participants: int, applications: int) -> int:
     from protocol_app.auth.services import ensure_user
     from protocol_app.core.time import now_utc
     from protocol_app.emigrants import services
+    from protocol_app.emigrants.matching import name_key
     from protocol_app.emigrants.models import Application, HistoricalParticipant
     from protocol_app.extensions import db
     from protocol_app.reference_data import load_reference_data
@@ -42,14 +43,19 @@ def load(app, participants: int, applications: int) -> int:
     with app.app_context():
         load_reference_data()
         team = ensure_user(email="team@protokoll.example", full_name="Team", roles=["emigration"], password=PASSWORD)
+        def participant(i):
+            return f"{FIRST[i % len(FIRST)]} {LAST[(i // 7) % len(LAST)]}"
+
+        # Bulk inserts bypass the models, so the phonetic keys are written here as the import does.
         db.session.execute(sa.insert(HistoricalParticipant), [
-            {"name": f"{FIRST[i % len(FIRST)]} {LAST[(i // 7) % len(LAST)]}", "birth_year": 1915 + i % 30,
+            {"name": participant(i), "name_key": name_key(participant(i)), "birth_year": 1915 + i % 30,
              "birth_date": date(1915 + i % 30, 1 + i % 12, 1 + i % 28) if i % 3 else None,
              "visit_year": 1969 + i % 40, "country_code": "IL"} for i in range(participants)])
         now = now_utc()
         db.session.execute(sa.insert(Application), [
             {"year": 2025, "number": i + 1, "state": "received", "version": 1, "category": "emigrant",
-             "name": f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]}", "birth_date": date(1925 + i % 15, 3, 1 + i % 28),
+             "name": f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]}", "name_key": name_key(LAST[i % len(LAST)]),
+             "birth_date": date(1925 + i % 15, 3, 1 + i % 28),
              "address": "Adresse", "country_code": "IL", "language": "en", "declaration_signed": True,
              "health_flag": False, "hardship_flag": False, "created_at": now, "updated_at": now}
             for i in range(applications)])
@@ -62,7 +68,7 @@ def load(app, participants: int, applications: int) -> int:
 
 
 def measure(app, application_id: int, rounds: int) -> list[tuple[str, float, int]]:
-    from protocol_app.emigrants import services
+    from protocol_app.emigrants import duplicates
     from protocol_app.emigrants.models import Application
     from protocol_app.extensions import db
 
@@ -71,7 +77,7 @@ def measure(app, application_id: int, rounds: int) -> list[tuple[str, float, int
 
         def check():
             db.session.expire_all()
-            services.possible_duplicates(application)
+            duplicates.possible_duplicates(application)
 
         return [("duplicate check for a new application", *median_ms(check, rounds))]
 

@@ -466,3 +466,43 @@ def test_a_withdrawn_guest_releases_the_budget_and_a_visit_takes_place_only_from
         services.move(coming, "mark_visited", actor=_user("team@example.org"))
         status = planning.budget_status(2027)
         assert (status.committed, status.spent) == (Decimal("1000"), Decimal("1000"))
+
+
+@pytest.mark.parametrize("earlier, kind", [
+    (("Ruth Schwarz", None, "02.04.1932", 1932), "participant"),        # born a year later on the card
+    (("Ruth Schwarz", None, "04.02.1931", 1931), "participant"),        # day and month swapped
+    (("Ruth Schwarz", None, "03.04.1931", 1931), "participant"),        # a day apart
+    (("Ruth Schwarz", None, "", 1931), "participant"),                  # the year only
+    (("Rut Shvarts", None, "02.04.1931", 1931), "participant"),         # transliterated
+    (("Ruth Cohen", "Ruth Weiß", "02.04.1931", 1931), "participant"),   # married name, maiden name as hers
+])
+def test_the_duplicate_check_finds_the_same_person_written_differently(app, team, earlier, kind):
+    name, birth_name, born, year = earlier
+    _import(team, [f"{name};{birth_name or ''};{born};{year};1989;IL"])
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        application = services.create_application(actor=_user("team@example.org"), values=_values())
+        assert [(m.kind, m.name) for m in duplicates.possible_duplicates(application)] == [(kind, name)]
+
+
+def test_the_duplicate_check_finds_given_name_variants_among_earlier_applicants(app, team):
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        actor = _user("team@example.org")
+        for name, born in (("Charlotte Müller", date(1931, 4, 2)), ("Johannes Schmitt", date(1930, 1, 5)),
+                           ("Moses Levandovsky", date(1929, 7, 7))):
+            services.create_application(actor=actor, values=_values(name=name, birth_name=None, birth_date=born))
+        for name, born, expected in (("Lotte Mueller", date(1932, 4, 2), "Charlotte Müller"),
+                                     ("Hans Schmidt", date(1930, 5, 1), "Johannes Schmitt"),
+                                     ("Mosche Lewandowski", date(1929, 7, 8), "Moses Levandovsky")):
+            application = services.create_application(actor=actor, values=_values(name=name, birth_name=None,
+                                                                                   birth_date=born))
+            assert [m.name for m in duplicates.possible_duplicates(application)] == [expected], name
+
+
+def test_different_people_of_one_family_or_one_name_are_not_taken_for_each_other(app, team):
+    _import(team, ["Eva Schwarz;;02.04.1931;1931;1989;IL",      # her sister, born the same day
+                   "Ruth Klein;;02.04.1931;1931;1989;IL",       # another Ruth
+                   "Ruth Schwarz;;02.04.1936;1936;1989;IL"])    # a namesake five years younger
+    with time_machine.travel(NOW, tick=False), app.app_context():
+        application = services.create_application(actor=_user("team@example.org"),
+                                                  values=_values(birth_name=None))
+        assert duplicates.possible_duplicates(application) == []

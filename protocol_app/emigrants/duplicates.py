@@ -3,42 +3,19 @@ person, and the team's decision on each (the "checked" step waits until all are 
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from rapidfuzz import fuzz
 
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import ValidationFailed
 from ..core.time import now_utc
 from ..extensions import db
-from .models import (
-    Application,
-    DuplicateDecision,
-    HistoricalParticipant,
-)
-
-#: Name similarity (0–100) from which a record counts as a possible match.
-MATCH_SAME_DAY = 75
-MATCH_SAME_YEAR = 88
-
-
-def normalise(name: str | None) -> str:
-    """A name as the check compares it: no accents, lower case, common transliterations folded."""
-    text = unicodedata.normalize("NFKD", (name or "").replace("ß", "ss")).encode("ascii", "ignore").decode()
-    text = text.lower()
-    for written, said in (("sch", "sh"), ("tz", "z"), ("ph", "f"), ("ck", "k"), ("w", "v"), ("y", "i"),
-                          ("j", "i"), ("th", "t"), ("ae", "a"), ("oe", "o"), ("ue", "u")):
-        text = text.replace(written, said)
-    return " ".join(text.replace("-", " ").split())
-
-
-def _similarity(names_a: list[str], names_b: list[str]) -> int:
-    return int(max((fuzz.token_sort_ratio(a, b) for a in names_a if a for b in names_b if b), default=0))
+from . import matching
+from .models import Application, DuplicateDecision, HistoricalParticipant
 
 
 @dataclass
@@ -52,28 +29,40 @@ class Match:
     decision: DuplicateDecision | None = None
 
 
+def _person(record) -> matching.Person:
+    return matching.Person(record.name, record.birth_name, record.birth_date, getattr(record, "birth_year", None))
+
+
 def possible_duplicates(application: Application) -> list[Match]:
     """Earlier applicants and historical participants who may be this person, in three queries.
 
-    Candidates are found by date of birth (or birth year for old records), then compared by
-    name and birth name with transliterations folded, so "Schwarz" meets "Shvarts".
-    """
-    mine = [normalise(application.name), normalise(application.birth_name)]
-    born = application.birth_date
+    Candidates share the phonetic key of a surname (now or at birth, either way round: a
+    maiden name meets a married name) and were born within a year of the applicant; each is
+    then scored by `matching` — given-name variants, transliterations, a day or a year apart,
+    day and month swapped."""
+    keys = {k for k in (application.name_key, application.birth_name_key) if k}
+    if not keys:
+        return []
+    year = application.birth_date.year
+    mine = _person(application)
     matches = []
     for other in db.session.scalars(sa.select(Application).where(
-            Application.id != application.id, Application.birth_date == born)):
-        score = _similarity(mine, [normalise(other.name), normalise(other.birth_name)])
-        if score >= MATCH_SAME_DAY:
+            Application.id != application.id,
+            Application.birth_date.between(date(year - 1, 1, 1), date(year + 1, 12, 31)),
+            sa.or_(Application.name_key.in_(keys), Application.birth_name_key.in_(keys)))):
+        score = matching.similarity(mine, _person(other))
+        if score >= matching.THRESHOLD:
             matches.append(Match("application", other.id, other.name, other.birth_date,
                                  f"{other.reference} · {other.state_label}", score))
-    for person in db.session.scalars(sa.select(HistoricalParticipant).where(
-            HistoricalParticipant.birth_year == born.year)):
-        same_day = person.birth_date == born
-        score = _similarity(mine, [normalise(person.name), normalise(person.birth_name)])
-        if score >= (MATCH_SAME_DAY if same_day else MATCH_SAME_YEAR):
-            matches.append(Match("participant", person.id, person.name, person.birth_date,
-                                 str(_l("visited in %(year)s", year=person.visit_year or "?")), score))
+    # Columns, not entities: a common surname brings hundreds of candidates, few of them matches.
+    hp = HistoricalParticipant
+    for row in db.session.execute(sa.select(hp.id, hp.name, hp.birth_name, hp.birth_date, hp.birth_year,
+                                            hp.visit_year).where(
+            hp.birth_year.between(year - 1, year + 1), sa.or_(hp.name_key.in_(keys), hp.birth_name_key.in_(keys)))):
+        score = matching.similarity(mine, matching.Person(row.name, row.birth_name, row.birth_date, row.birth_year))
+        if score >= matching.THRESHOLD:
+            matches.append(Match("participant", row.id, row.name, row.birth_date,
+                                 str(_l("visited in %(year)s", year=row.visit_year or "?")), score))
     decisions = {(d.match_kind, d.match_id): d for d in db.session.scalars(
         sa.select(DuplicateDecision).where(DuplicateDecision.application_id == application.id))}
     for match in matches:

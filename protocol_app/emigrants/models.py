@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
@@ -21,6 +21,7 @@ from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
 from ..programme import InterpreterNeedMixin, interpreter_need_complete
+from .matching import name_key
 from .workflow import APPLICATION_WORKFLOW, ApplicationState
 
 REFERENCE_PREFIX = "EP"
@@ -33,7 +34,20 @@ class ApplicantCategory(LabelledEnum):
     FORCED_LABOURER = "forced_labourer", _l("Former forced labourer")
 
 
-class Application(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
+class NameKeysMixin:
+    """The phonetic keys of a person's surnames (now and at birth), kept with the names: the
+    duplicate check finds its candidates by them, through an index."""
+
+    name_key: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    birth_name_key: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+
+    @validates("name", "birth_name")
+    def _keep_keys(self, field, value):
+        setattr(self, f"{field}_key", name_key(value))
+        return value
+
+
+class Application(NameKeysMixin, ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     """An application (Antrag), entered by the team from a letter or e-mail."""
 
     __tablename__ = "emigrant_applications"
@@ -106,7 +120,7 @@ class Application(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
         return ApplicantCategory(self.category).label
 
 
-class HistoricalParticipant(db.Model):
+class HistoricalParticipant(NameKeysMixin, db.Model):
     """A guest of the programme from before the app (imported; about 35,000 since 1969)."""
 
     __tablename__ = "emigrant_participants"

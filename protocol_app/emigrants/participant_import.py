@@ -21,6 +21,7 @@ from ..core.tabular_import import (
 from ..core.time import LATEST_YEAR
 from ..directory.models import Country
 from ..extensions import db
+from .matching import name_key
 from .models import PROGRAMME_SINCE, HistoricalParticipant
 
 
@@ -68,6 +69,7 @@ def import_participants(filename: str, data: bytes, *, actor) -> ImportResult:
         return result
     db.session.execute(sa.insert(HistoricalParticipant), [
         {"name": row["name"], "birth_name": row.get("birth_name"), "birth_date": row.get("birth_date"),
+         "name_key": name_key(row["name"]), "birth_name_key": name_key(row.get("birth_name")),
          "birth_year": row.get("birth_year") or row["birth_date"].year, "visit_year": row.get("visit_year"),
          "country_code": row.get("country_code")} for row in result.rows])
     record_event("emigrants.participants_import", actor=actor, summary=f"{len(result.rows)} rows from {filename}")

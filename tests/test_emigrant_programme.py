@@ -436,3 +436,35 @@ def test_the_reception_room_joins_the_office_wide_double_booking_search_without_
     assert "Termin des Protokolls" in warned and "Gespräch" not in warned and visit_ref not in warned
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(StayProgrammeItem.id))) == 1
+
+
+def test_flights_are_entered_and_shown_in_the_local_time_of_departure_and_arrival(app, team):
+    from protocol_app.emigrants.models import TravelBooking
+
+    reference = _invited(app, needs_mobility="Rollstuhl am Flughafen", needs_diet="Koscher",
+                         needs_medical=None)
+    page = f"/emigrants/{reference}"
+    form = team.get(page).get_data(as_text=True)
+    assert '<option selected value="Asia/Jerusalem">' in form or 'value="Asia/Jerusalem" selected' in form
+    post(team, f"{page}/travel", {"traveller": "guest", "mode": "flight", "carrier": "El Al", "number": "LY 2371",
+                                  "departs_at": "2027-02-15T06:10", "departs_tz": "Asia/Jerusalem",
+                                  "arrives_at": "2027-02-15T10:05", "arrives_tz": "Europe/Berlin",
+                                  "cost": "900.00"})
+    with app.app_context():
+        booking = db.session.scalar(sa.select(TravelBooking))
+        # 06:10 in Tel Aviv (UTC+2 in February) and 10:05 in Berlin (UTC+1).
+        assert booking.departs_at.isoformat() == "2027-02-15T04:10:00+00:00"
+        assert booking.arrives_at.isoformat() == "2027-02-15T09:05:00+00:00"
+    shown = team.get(page).get_data(as_text=True)
+    bookings = shown.split('data-testid="bookings"')[1].split("</table>")[0]
+    assert "15.02.2027, 06:10" in bookings and "15.02.2027, 10:05" in bookings  # as on the ticket
+    needs = shown.split('data-testid="needs"')[1].split("</dd>\n")[0]
+    assert "Mobilität" in needs and "Rollstuhl am Flughafen" in needs and "Ernährung" in needs
+    assert "Medizinische Bedürfnisse" not in needs  # nothing entered, no empty label
+    wrong = post(team, f"{page}/travel", {"traveller": "guest", "mode": "flight", "carrier": "El Al",
+                                          "departs_at": "2027-02-15T06:10", "departs_tz": "Mond/Basis",
+                                          "arrives_at": "2027-02-15T10:05", "arrives_tz": "Europe/Berlin",
+                                          "cost": "100"}, follow_redirects=True)
+    assert "Zeitzone" in wrong.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(TravelBooking.id))) == 1

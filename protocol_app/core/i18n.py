@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, session
 from flask_babel import format_currency as babel_format_currency
@@ -61,6 +62,16 @@ def format_number(value) -> str:
     return babel_format_decimal(value, "#,##0.##########")
 
 
+def format_local_dt(value: datetime | None, zone: str) -> str:
+    """An aware datetime in the local time of a place, with its zone ("03.05.2027, 06:10 IDT")."""
+    if value is None:
+        return ""
+    from babel.dates import format_datetime
+
+    pattern = DATETIME_PATTERNS.get(_language(), "medium") + " z"
+    return format_datetime(value, pattern, tzinfo=ZoneInfo(zone), locale=_language())
+
+
 def format_money(value) -> str:
     """An amount in euros as the reader's language writes it ("2.380,00 €")."""
     if value is None:
@@ -70,6 +81,7 @@ def format_money(value) -> str:
 
 def init_app(app) -> None:
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["local_datetime"] = format_local_dt
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["datetime"] = format_dt
     app.jinja_env.filters["date"] = format_d

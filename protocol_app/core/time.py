@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -26,3 +28,29 @@ def as_utc(value: datetime) -> datetime:
 def today_berlin():
     """Today's date in Berlin: the office's day (deadlines, "overdue", "takes place")."""
     return now_utc().astimezone(BERLIN).date()
+
+
+def zones_of_country(country_code: str | None) -> list[str]:
+    """The IANA time zones of a country (ISO 3166 code), most populous first (tzdata's zone1970.tab)."""
+    if not country_code:
+        return []
+    return _zones_by_country().get(country_code.upper(), [])
+
+
+@lru_cache(maxsize=1)
+def _zones_by_country() -> dict[str, list[str]]:  # noqa: N802 (a table, read once)
+    import importlib.resources
+
+    table = importlib.resources.files("tzdata").joinpath("zoneinfo", "zone1970.tab").read_text()
+    zones: dict[str, list[str]] = {}
+    for line in table.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        codes, _coordinates, zone, *_ = line.split("\t")
+        for code in codes.split(","):
+            zones.setdefault(code, []).append(zone)
+    return zones
+
+
+def is_time_zone(name: str | None) -> bool:
+    return bool(name) and name in zoneinfo.available_timezones()

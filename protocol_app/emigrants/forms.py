@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -25,6 +27,7 @@ from ..core.forms import (
     VersionedForm,
     optional_id,
 )
+from ..core.time import zones_of_country
 from ..directory.forms import country_choices, venue_choices
 from ..programme.forms import InterpreterNeedFields
 from .models import ApplicantCategory, DocumentKind, LetterKind, ProgrammeKind
@@ -151,12 +154,30 @@ class BookingForm(FlaskForm):
     mode = SelectField(_l("By"), choices=[("flight", _l("Flight")), ("train", _l("Train"))])
     carrier = PlainTextField(_l("Carrier"), validators=[DataRequired(), Length(max=100)])
     number = PlainTextField(_l("Flight or train number"), validators=[Optional(), Length(max=20)])
-    departs_at = DateTimeLocalField(_l("Departure"), format=DATETIME_FORMAT, validators=[DataRequired()])
-    arrives_at = DateTimeLocalField(_l("Arrival"), format=DATETIME_FORMAT, validators=[DataRequired()])
+    departs_at = DateTimeLocalField(_l("Departure (local time there)"), format=DATETIME_FORMAT,
+                                    validators=[DataRequired()])
+    departs_tz = SelectField(_l("Time zone of the departure"), validate_choice=False)
+    arrives_at = DateTimeLocalField(_l("Arrival (local time there)"), format=DATETIME_FORMAT,
+                                    validators=[DataRequired()])
+    arrives_tz = SelectField(_l("Time zone of the arrival"), validate_choice=False, default="Europe/Berlin")
     booking_code = PlainTextField(_l("Booking code"), validators=[Optional(), Length(max=30)])
     cost = DecimalField(_l("Cost (EUR)"), places=2, validators=[DataRequired()])
     overrun_reason = PlainTextField(_l("Reason if the budget is exceeded"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Add booking"))
+
+    def __init__(self, *args, country_code: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.departs_tz.choices = self.arrives_tz.choices = zone_choices(country_code)
+        if not self.is_submitted():
+            self.departs_tz.data = (zones_of_country(country_code) or ["Europe/Berlin"])[0]
+            self.arrives_tz.data = "Europe/Berlin"
+
+
+def zone_choices(country_code: str | None) -> list[tuple[str, str]]:
+    """The applicant's country's zones and Berlin first, then every zone."""
+    first = [*zones_of_country(country_code), "Europe/Berlin"]
+    rest = sorted(z for z in zoneinfo.available_timezones() if "/" in z and z not in first)
+    return [(z, z.replace("_", " ")) for z in dict.fromkeys(first)] + [(z, z.replace("_", " ")) for z in rest]
 
 
 class BudgetForm(FlaskForm):

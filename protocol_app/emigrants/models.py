@@ -205,6 +205,12 @@ class TravelBooking(db.Model):
     number: Mapped[str | None] = mapped_column(sa.String(20))
     departs_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     arrives_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: The local time zones of departure and arrival (IANA names): timetables and tickets
+    #: give local times, and so do the letter and the case page.
+    departs_tz: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="Europe/Berlin",
+                                            server_default="Europe/Berlin")
+    arrives_tz: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="Europe/Berlin",
+                                            server_default="Europe/Berlin")
     booking_code: Mapped[str | None] = mapped_column(sa.String(30))
     cost: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), nullable=False)
 

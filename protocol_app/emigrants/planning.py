@@ -5,8 +5,9 @@ would exceed the budget needs a reason, and the warning is shown until it has on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,7 @@ from ..core.audit import record_event
 from ..core.db import advisory_lock, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.i18n import format_d
-from ..core.time import BERLIN, EARLIEST_YEAR, LATEST_YEAR, today_berlin
+from ..core.time import BERLIN, EARLIEST_YEAR, LATEST_YEAR, is_time_zone, today_berlin
 from ..extensions import db
 from .models import Application, StayPlan, StayProgrammeItem, TravelBooking, YearBudget
 from .workflow import ApplicationState
@@ -146,8 +147,18 @@ def save_plan(application: Application, *, actor, arrives_on: date, departs_on: 
 @transactional
 def add_booking(application: Application, *, actor, traveller: str, mode: str, carrier: str, number=None,
                 departs_at: datetime, arrives_at: datetime, booking_code=None, cost: Decimal,
-                overrun_reason: str | None = None) -> TravelBooking:
-    """A flight or train for the guest or the companion, counted against the budget."""
+                overrun_reason: str | None = None, departs_tz: str = "Europe/Berlin",
+                arrives_tz: str = "Europe/Berlin") -> TravelBooking:
+    """A flight or train for the guest or the companion, counted against the budget. The times
+    are those of the ticket — local at the place of departure and of arrival (naive, read in
+    `departs_tz` / `arrives_tz`) — or aware; they are shown in those zones."""
+    for field, zone in (("departs_tz", departs_tz), ("arrives_tz", arrives_tz)):
+        if not is_time_zone(zone):
+            raise ValidationFailed(_l("Please choose the time zone from the list."), field=field)
+    if departs_at.tzinfo is None:
+        departs_at = departs_at.replace(tzinfo=ZoneInfo(departs_tz)).astimezone(UTC)
+    if arrives_at.tzinfo is None:
+        arrives_at = arrives_at.replace(tzinfo=ZoneInfo(arrives_tz)).astimezone(UTC)
     plan = plan_of(application)
     if plan is None:
         raise DomainError(_l("Please plan the dates of the stay first."))
@@ -162,7 +173,7 @@ def add_booking(application: Application, *, actor, traveller: str, mode: str, c
     _check_budget(application, plan, cost, overrun_reason)
     booking = TravelBooking(application_id=application.id, traveller=traveller, mode=mode, carrier=carrier.strip(),
                             number=number, departs_at=departs_at, arrives_at=arrives_at, booking_code=booking_code,
-                            cost=cost)
+                            cost=cost, departs_tz=departs_tz, arrives_tz=arrives_tz)
     db.session.add(booking)
     db.session.flush()
     record_event("application.travel_booking", actor=actor, target=application, summary=f"{traveller} {mode}")

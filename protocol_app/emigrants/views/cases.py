@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from ...core import workflow
 from ...core.errors import DomainError
-from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors, local_to_utc
+from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors
 from ...core.listing import paginate
 from ...core.permissions import permission_required
 from .. import (
@@ -103,7 +103,7 @@ def detail(reference: str):
         letters=letters.letters_of(application), letter_kinds=LetterKind,
         plan=planning.plan_of(application), bookings=planning.bookings_of(application),
         plannable=permissions.can_plan(current_user, application), stay_form=stay_form(application),
-        booking_form=BookingForm(), items=items, interpreting=programme.interpreting_of(items),
+        booking_form=BookingForm(country_code=application.country_code), items=items, interpreting=programme.interpreting_of(items),
         item_form=StayItemForm(), documents=documents.documents_of(application), document_form=DocumentForm(),
     )
 
@@ -213,13 +213,14 @@ def stay(reference: str):
 @bp.route("/<reference>/travel", methods=["POST"])
 @permission_required(ACCESS)
 def travel(reference: str):
-    application, form = _load(reference), BookingForm()
+    application = _load(reference)
+    form = BookingForm(country_code=application.country_code)
     if form.validate_on_submit():
         try:
             planning.add_booking(application, actor=current_user, traveller=form.traveller.data, mode=form.mode.data,
                                  carrier=form.carrier.data, number=form.number.data,
-                                 departs_at=local_to_utc(form.departs_at.data, "Europe/Berlin"),
-                                 arrives_at=local_to_utc(form.arrives_at.data, "Europe/Berlin"),
+                                 departs_at=form.departs_at.data, departs_tz=form.departs_tz.data,
+                                 arrives_at=form.arrives_at.data, arrives_tz=form.arrives_tz.data,
                                  booking_code=form.booking_code.data, cost=form.cost.data,
                                  overrun_reason=form.overrun_reason.data)
         except DomainError as exc:

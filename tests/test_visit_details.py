@@ -246,3 +246,54 @@ def test_programme_prints_in_german_and_english_and_as_pdf(app):
 
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "Empfang im Wappensaal" in text and "Wednesday" in text
+
+
+def test_the_programme_prints_in_english_with_host_press_interpreter_and_travel(app):
+    _, client, ref, data = _setup(app)
+    with app.app_context():
+        visit = db.session.scalar(sa.select(Visit))
+        visit.hotel, visit.arrival_place = "Hotel Adlon", "Flughafen BER"
+        db.session.commit()
+    _add_item(client, ref, title_en="Reception in the Hall of Arms", host_ids=str(data["host_id"]),
+              interpreter_needed="y", interpreter_language="fr", interpreter_mode="consecutive")
+    german = client.get(f"/visits/{ref}/print?lang=de").get_data(as_text=True)
+    english = client.get(f"/visits/{ref}/print?lang=en").get_data(as_text=True)
+    assert "Empfang im Wappensaal" in german and "Reception in the Hall of Arms" not in german
+    assert "Reception in the Hall of Arms" in english and "Empfang im Wappensaal" not in english
+    for page, host, press, interpreter in ((german, "Gastgeber", "Presse", "Dolmetschung"),
+                                           (english, "Host", "Press", "Interpreter")):
+        assert host in page and press in page and interpreter in page and "fr" in page
+        assert "Hotel Adlon" in page and "Flughafen BER" in page
+    pdf = client.get(f"/visits/{ref}/programme.pdf?lang=en")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_a_recurring_delegations_visit_is_copied_with_programme_delegation_and_checklist(app):
+    from protocol_app.auth.models import User
+    from protocol_app.core.checklists import services as checklists
+
+    uid, client, ref, data = _setup(app)
+    _add_item(client, ref, host_ids=str(data["host_id"]))
+    post(client, f"/visits/{ref}/delegation", {"name": "Anne Hidalgo", "function": "Maire de Paris", "precedence": "1"})
+    with app.app_context():
+        original = db.session.scalar(sa.select(Visit))
+        checklists.add_task(scope="visit", subject_id=original.id, title="Gastgeschenk wählen",
+                            due_on=date(2027, 3, 1), owner_id=uid, actor=db.session.get(User, uid))
+        db.session.commit()
+        original_id, arrival = original.id, original.arrival_at
+    past = post(client, f"/visits/{ref}/copy", {"arrival_at": "2020-03-10T10:00"}, follow_redirects=True)
+    assert "Die Ankunft der Kopie muss in der Zukunft liegen." in past.get_data(as_text=True)
+    done = post(client, f"/visits/{ref}/copy", {"arrival_at": "2028-03-10T10:00"}, follow_redirects=True)
+    assert f"Besuch {ref} wurde nach V-2028-0001 kopiert." in done.get_data(as_text=True)
+    with app.app_context():
+        copy = db.session.scalar(sa.select(Visit).where(Visit.id != original_id))
+        shift = copy.arrival_at - arrival
+        assert copy.state == "requested" and copy.reference == "V-2028-0001"
+        assert [i.title for i in copy.programme] == ["Empfang im Wappensaal"]
+        assert copy.programme[0].starts_at - db.session.get(Visit, original_id).programme[0].starts_at == shift
+        assert [h.id for h in copy.programme[0].hosts] == [data["host_id"]]
+        assert [m.name for m in copy.delegation] == ["Anne Hidalgo"]
+        task = db.session.scalar(sa.select(Task).where(Task.subject_id == copy.id))
+        assert task.title == "Gastgeschenk wählen" and task.done_at is None and task.due_on.year == 2028
+        assert db.session.get(Visit, original_id).state == "requested"  # the original is untouched
+        assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "visit.copied")) is not None

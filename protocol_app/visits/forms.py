@@ -119,6 +119,7 @@ class DelegationMemberForm(FlaskForm):
 
 
 class ProgrammeItemForm(ProgrammeItemFormBase):
+    title_en = PlainTextField(_l("Title in the English programme"), validators=[Optional(), Length(max=200)])
     golden_book = BooleanField(_l("Entry in the Golden Book"))
     gift_exchange = BooleanField(_l("Exchange of gifts"))
     interpreter_needed = BooleanField(_l("Interpreter needed"))
@@ -130,6 +131,14 @@ class ProgrammeItemForm(ProgrammeItemFormBase):
         values = super().service_values()
         values["interpreter_language"] = (self.interpreter_language.data or "").strip().lower() or None
         return values
+
+
+class CopyVisitForm(FlaskForm):
+    """Next year's visit of a recurring delegation: the new arrival moves every date with it."""
+
+    arrival_at = DateTimeLocalField(_l("Arrival of the copy"), format=DATETIME_FORMAT,
+                                    validators=[InputRequired(_l("Please enter the arrival as date and time."))])
+    submit = SubmitField(_l("Copy the visit"))
 
 
 class GiftForm(FlaskForm):

@@ -145,6 +145,8 @@ class VisitProgrammeItem(ProgrammeItemMixin, TimestampMixin, db.Model):
     __tablename__ = "visit_programme_items"
 
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visits.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: The title in the English programme (the guests' copy); the German title when empty.
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
     golden_book: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     gift_exchange: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     interpreter_needed: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
@@ -154,6 +156,9 @@ class VisitProgrammeItem(ProgrammeItemMixin, TimestampMixin, db.Model):
 
     visit: Mapped[Visit] = relationship(back_populates="programme")
     hosts = relationship("Host", secondary=programme_item_hosts, lazy="selectin")
+
+    def title_in(self, language: str) -> str:
+        return (self.title_en or self.title) if language == "en" else self.title
 
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),

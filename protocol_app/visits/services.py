@@ -193,7 +193,7 @@ VISIT_PARTS = RecordParts(
 # --- programme ------------------------------------------------------------------------
 
 #: Programme fields only visits have.
-VISIT_ITEM_FIELDS = ("golden_book", "gift_exchange", "interpreter_needed", "interpreter_language",
+VISIT_ITEM_FIELDS = ("title_en", "golden_book", "gift_exchange", "interpreter_needed", "interpreter_language",
                      "interpreter_mode")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,7 +15,13 @@ from ..auth.forms import officer_choices
 from ..core import record_parts, workflow
 from ..core.audit import record_read
 from ..core.errors import DomainError
-from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ..core.forms import (
+    ConfirmForm,
+    apply_domain_error,
+    flash_form_errors,
+    local_to_utc,
+    utc_to_local,
+)
 from ..core.listing import paginate, search_clause, search_query, year_arg
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
@@ -27,8 +33,9 @@ from ..extensions import db
 from ..language_service import permissions as interpreting
 from ..programme import item_annotations
 from . import cards as _cards  # noqa: F401 (registers the start-page cards)
-from . import permissions, services
+from . import copying, permissions, services
 from .forms import (
+    CopyVisitForm,
     DelegationMemberForm,
     GiftForm,
     ProgrammeItemForm,
@@ -203,6 +210,8 @@ def detail(reference: str):
         confirm=ConfirmForm(),
         annotations=item_annotations(item.id for item in visit.programme),
         can_book_interpreters=interpreting.can_manage(current_user),
+        copy_form=CopyVisitForm(arrival_at=utc_to_local(visit.arrival_at + timedelta(days=365)))
+        if permissions.can_edit(current_user) else None,
         **record_parts.page_context(services.VISIT_PARTS, visit, editable=editable),
     )
 
@@ -325,6 +334,24 @@ def programme_pdf(reference: str):
     with force_locale(language):
         data = render_pdf("visits/print.html", visit=visit)
     return pdf_response(data, f"programm-{visit.reference}-{language}")
+
+
+@bp.route("/<reference>/copy", methods=["POST"])
+@permission_required(EDIT)
+def copy(reference: str):
+    """Copy the visit for a recurring delegation's next visit (programme, delegation, checklist)."""
+    visit = _load(reference)
+    form = CopyVisitForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _detail(visit)
+    try:
+        new = copying.copy_visit(visit, actor=current_user, arrival_at=local_to_utc(form.arrival_at.data, "Europe/Berlin"))
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return _detail(visit)
+    flash(_("Visit %(reference)s has been copied to %(new)s.", reference=visit.reference, new=new.reference), "success")
+    return _detail(new)
 
 
 @bp.route("/<reference>/gifts/new", methods=["GET", "POST"])

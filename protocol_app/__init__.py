@@ -113,6 +113,7 @@ def _import_models() -> None:
     from .emigrants import reminders as _emigrant_reminders  # noqa: F401
     from .emigrants import retention as _emigrant_retention  # noqa: F401
     from .emigrants import volunteer as _emigrant_volunteer  # noqa: F401 (its reminder rule)
+    from .events import calendar_source as _event_calendar  # noqa: F401
     from .events import models as _events  # noqa: F401
     from .events import reminders as _event_reminders  # noqa: F401
     from .honours import models as _honours  # noqa: F401

@@ -56,7 +56,7 @@ def test_officer_plans_a_visit_end_to_end(page, live_server):
     log_in(page, "referent@protokoll.example", expect_success=False)
     page.get_by_role("link", name="Besuche", exact=True).click()
     page.get_by_role("link", name="Neuer Besuch").click()
-    page.get_by_label("Titel").fill("Besuch der Partnerstadt Budapest")
+    page.get_by_label("Titel", exact=True).fill("Besuch der Partnerstadt Budapest")
     page.get_by_label("Art des Besuchs").select_option("partner_city")
     page.get_by_label("Ehrengast").fill("Gergely Karácsony")
     page.locator("#country_code").select_option("HU")
@@ -75,7 +75,7 @@ def test_officer_plans_a_visit_end_to_end(page, live_server):
     # Programme, then a double booking of the same room
     for title in ("Empfang im Wappensaal", "Pressegespräch"):
         page.get_by_role("link", name="Programmpunkt hinzufügen").click()
-        page.get_by_label("Titel").fill(title)
+        page.get_by_label("Titel", exact=True).fill(title)
         page.locator("#starts_at").fill("2027-06-15T12:00")
         page.locator("#ends_at").fill("2027-06-15T13:00")
         page.get_by_label("Veranstaltungsort").select_option(label="Wappensaal")

@@ -26,7 +26,7 @@ def test_officer_books_an_interpreter_for_a_programme_item(page, browser, live_s
     log_in(page, "referent@protokoll.example")
     page.get_by_role("link", name="Besuche", exact=True).click()
     page.get_by_role("link", name="Neuer Besuch").click()
-    page.get_by_label("Titel").fill("Besuch aus Los Angeles")
+    page.get_by_label("Titel", exact=True).fill("Besuch aus Los Angeles")
     page.get_by_label("Art des Besuchs").select_option("partner_city")
     page.get_by_label("Ehrengast").fill("Karen Bass")
     page.locator("#country_code").select_option("US")
@@ -38,7 +38,7 @@ def test_officer_books_an_interpreter_for_a_programme_item(page, browser, live_s
 
     # The officer flags the interpreter need on a programme item.
     page.get_by_role("link", name="Programmpunkt hinzufügen").click()
-    page.get_by_label("Titel").fill("Gespräch mit dem Regierenden Bürgermeister")
+    page.get_by_label("Titel", exact=True).fill("Gespräch mit dem Regierenden Bürgermeister")
     page.locator("#starts_at").fill("2027-03-16T10:00")
     page.locator("#ends_at").fill("2027-03-16T11:30")
     page.get_by_label("Dolmetschung erforderlich").check()
@@ -105,7 +105,7 @@ def _expect_told(browser, live_server, email: str, text: str):
 def test_a_translator_hands_back_an_accepted_assignment_and_the_officer_is_told(page, browser, live_server):
     log_in(page, "referent@protokoll.example")
     page.goto("/translations/new")
-    page.get_by_label("Titel").fill("Tischrede beim Partnerschaftsjubiläum")
+    page.get_by_label("Titel", exact=True).fill("Tischrede beim Partnerschaftsjubiläum")
     page.locator("#language").fill("en")
     page.locator("#kind").select_option("interpreting")
     page.locator("#mode").select_option("consecutive")

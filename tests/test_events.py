@@ -134,6 +134,54 @@ def test_event_programme_warns_about_a_room_a_visit_uses_at_the_same_time(app):
     assert "Begrüßung" in client.get("/events/E-2027-0001").get_data(as_text=True)
 
 
+def test_the_event_itself_is_checked_for_double_booking_of_its_venue(app):
+    uid, client = officer_client(app)
+    from tests.visit_support import make_visit
+
+    with app.app_context():
+        from protocol_app.directory.models import Venue
+
+        hall = db.session.scalar(sa.select(Venue.id).where(Venue.name == "Wappensaal"))
+    ref = make_visit(app, uid, arrival_at=datetime(2027, 1, 20, 8, 0, tzinfo=UTC),
+                     departure_at=datetime(2027, 1, 20, 22, 0, tzinfo=UTC))
+    post(client, f"/visits/{ref}/programme/new",
+         {"title": "Abendessen", "starts_at": "2027-01-20T19:00", "ends_at": "2027-01-20T20:30",
+          "venue_id": str(hall), "dress_code": "none", "press": "none"})
+    # A wreath-laying has no programme items: the event itself takes the room from 18:00 to 21:00.
+    page = post(client, "/events/new", event_form(venue_id=str(hall))).get_data(as_text=True)
+    assert "Mögliche Doppelbelegung" in page and f"/visits/{ref}#item-" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0  # nothing stored without a reason
+    done = post(client, "/events/new", event_form(venue_id=str(hall), conflict_reason="Saal geteilt"),
+                follow_redirects=True).get_data(as_text=True)
+    assert 'data-testid="venue-overlap"' in done and "Saal geteilt" in done
+    # And a visit's item in that room during the event now meets the event, not only its items.
+    page = post(client, f"/visits/{ref}/programme/new",
+                {"title": "Pressegespräch", "starts_at": "2027-01-20T20:45", "ends_at": "2027-01-20T21:30",
+                 "venue_id": str(hall), "dress_code": "none", "press": "open"}).get_data(as_text=True)
+    assert "Mögliche Doppelbelegung" in page and "/events/E-2027-0001" in page
+
+
+def test_events_appear_in_the_calendar_and_the_feed_of_those_who_may_read_them(app):
+    import icalendar
+
+    uid, client = officer_client(app)
+    post(client, "/events/new", event_form())
+    month = client.get("/calendar/?view=month&date=2027-01-20").get_data(as_text=True)
+    assert "Empfang für das Diplomatische Korps (E-2027-0001)" in month
+    make_user(app, "dolmetscher@example.org", roles=["translator"])
+    translator = app.test_client()
+    login(translator, "dolmetscher@example.org")
+    assert "E-2027-0001" not in translator.get("/calendar/?view=month&date=2027-01-20").get_data(as_text=True)
+    with app.app_context():
+        from protocol_app.auth.models import User
+        from protocol_app.calendar.services import render_feed
+
+        calendar = icalendar.Calendar.from_ical(render_feed(db.session.get(User, uid), base_url="http://localhost"))
+    summaries = [str(c.get("summary")) for c in calendar.walk("VEVENT")]
+    assert "Empfang für das Diplomatische Korps (E-2027-0001)" in summaries
+
+
 def _contacts(app):
     from datetime import date
 

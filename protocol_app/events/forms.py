@@ -57,6 +57,8 @@ class EventForm(VersionedForm):
     press = SelectField(_l("Press"), choices=PressAccess.choices())
     reply_by = DateField(_l("Reply by"), validators=[Optional()])
     notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    conflict_reason = PlainTextAreaField(_l("Reason for keeping the venue despite another booking (only when asked)"),
+                                         validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):

@@ -119,6 +119,8 @@ class Event(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     #: Until this day (Berlin) only honours roles see who is on the guest list: an award
     #: ceremony's awardees are confidential until the award is announced.
     embargo_until: Mapped[date | None] = mapped_column(sa.Date)
+    #: Why the event was kept in its venue despite another booking there (None: no overlap).
+    conflict_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     venue = relationship("Venue", lazy="joined")
     host = relationship("Host", lazy="joined")

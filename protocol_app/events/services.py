@@ -21,14 +21,19 @@ from ..core.permissions import Permission, Role
 from ..core.record_parts import RecordParts, apply_checklist
 from ..core.references import next_number
 from ..core.time import BERLIN
+from ..core.urls import path_for
 from ..directory.models import Host, Venue
 from ..extensions import db
 from ..language_service import interpreting
 from ..programme import (
     ITEM_FIELDS,
+    Conflict,
+    ConflictsFound,
     check_interpreter_need,
     check_item_times,
+    find_conflicts,
     hosts_by_ids,
+    lock_occupants,
     occupancy_source,
     register_occupancy,
     save_item,
@@ -66,14 +71,51 @@ def _validate(values: dict) -> None:
             raise ValidationFailed(_l("Please choose an active protocol officer."), field="responsible_officer_id")
 
 
+#: The event itself in the office-wide double-booking search (its programme items are `SCOPE`).
+VENUE_SCOPE = "event-venue"
+
+
+def _venue_conflicts(event: Event | None, values: dict, conflict_reason: str | None) -> str | None:
+    """The event itself occupies its venue from start to end (a wreath-laying has no programme
+    items): another use of the room then needs a recorded reason. Returns the reason kept."""
+    if not values.get("venue_id"):
+        return None
+    lock_occupants(venue_id=values["venue_id"])
+    conflicts = find_conflicts(starts_at=values["starts_at"], ends_at=values["ends_at"], venue_id=values["venue_id"],
+                               host_ids=(), officer_id=None,
+                               exclude_item=(VENUE_SCOPE, event.id) if event is not None else None)
+    if event is not None:  # its own programme items are in the room with it, not against it
+        conflicts = [c for c in conflicts if not c.other_title.startswith(f"{event.reference}:")]
+    reason = (conflict_reason or "").strip() or None
+    if conflicts and not reason:
+        raise ConflictsFound(conflicts)
+    return reason if conflicts else None
+
+
+def _event_occupancy(starts_at, ends_at, venue_id, host_ids, officer_id, exclude_item, own_parent) -> list[Conflict]:
+    if not venue_id:
+        return []
+    stmt = sa.select(Event).where(Event.venue_id == venue_id, Event.state.in_(ACTIVE_STATES),
+                                  Event.starts_at < ends_at, Event.ends_at > starts_at).limit(20)
+    if exclude_item and exclude_item[0] == VENUE_SCOPE:
+        stmt = stmt.where(Event.id != exclude_item[1])
+    if own_parent and own_parent[0] == SCOPE:  # an event's own items share its room
+        stmt = stmt.where(Event.id != own_parent[1])
+    return [Conflict("venue", _l("Same venue"), f"{e.reference}: {e.title}", e.starts_at, e.ends_at,
+                     path_for("events.detail", reference=e.reference)) for e in db.session.scalars(stmt)]
+
+
 @transactional
-def create_event(*, actor, values: dict, occasion: OccasionTemplate | None = None) -> Event:
-    """Record a new event with the next reference number of its year."""
+def create_event(*, actor, values: dict, occasion: OccasionTemplate | None = None,
+                 conflict_reason: str | None = None) -> Event:
+    """Record a new event with the next reference number of its year; a venue in use at the
+    time needs a reason."""
     values = {k: values.get(k) for k in EVENT_FIELDS}
     _validate(values)
+    reason = _venue_conflicts(None, values, conflict_reason)
     year = values["starts_at"].astimezone(BERLIN).year
     event = Event(state="planning", year=year, number=next_number(REFERENCE_PREFIX, year),
-                  occasion=occasion, **values)
+                  occasion=occasion, conflict_reason=reason, **values)
     db.session.add(event)
     db.session.flush()
     workflow.start(event, actor=actor)
@@ -97,12 +139,14 @@ def _iso(day):
 
 
 @transactional
-def update_event(event: Event, *, actor, values: dict, expected_version=None) -> None:
-    """Change an open event; refused when it was changed meanwhile."""
+def update_event(event: Event, *, actor, values: dict, expected_version=None, conflict_reason=None) -> None:
+    """Change an open event; refused when it was changed meanwhile, or when it moves into a
+    venue in use at the time without a reason."""
     check_version(event, expected_version)
     require_open(event)
     values = {k: values.get(k) for k in EVENT_FIELDS}
     _validate(values)
+    event.conflict_reason = _venue_conflicts(event, values, conflict_reason or event.conflict_reason)
     for key, value in values.items():
         setattr(event, key, value)
     changes = changes_of(event)
@@ -154,7 +198,7 @@ def create_from_occasion(occasion: OccasionTemplate, year: int, *, actor) -> Eve
         "ends_at": starts + timedelta(minutes=occasion.duration_minutes), "venue_id": occasion.venue_id,
         "responsible_officer_id": actor.id if actor.has_role(Role.OFFICER) else None,
         "dress_code": "business", "press": "open",
-    })
+    }, conflict_reason=f"Aus dem wiederkehrenden Anlass {occasion.name}; Überschneidung bitte prüfen")
     if occasion.checklist_template is not None:
         apply_checklist(EVENT_PARTS, event, occasion.checklist_template, actor=actor)
     return event
@@ -166,6 +210,7 @@ SCOPE = "event"
 ACTIVE_STATES = (EventState.PLANNING, EventState.INVITATIONS_SENT, EventState.HELD)
 
 
+register_occupancy(VENUE_SCOPE, _event_occupancy)
 register_occupancy(SCOPE, occupancy_source(
     kind=SCOPE, item_model=EventProgrammeItem, parent_model=Event, parent_fk=EventProgrammeItem.event_id,
     hosts_table=event_programme_item_hosts, active_states=ACTIVE_STATES, endpoint="events.detail",

@@ -48,15 +48,18 @@ def new():
     form = EventForm()
     if request.method == "GET":
         form.responsible_officer_id.data = current_user.id
+    conflicts = []
     if form.validate_on_submit():
         try:
-            event = services.create_event(actor=current_user, values=form.service_values())
+            event = services.create_event(actor=current_user, values=form.service_values(),
+                                          conflict_reason=form.conflict_reason.data)
         except DomainError as exc:
+            conflicts = getattr(exc, "conflicts", [])
             apply_domain_error(form, exc)
         else:
             flash(_("Event %(reference)s has been recorded.", reference=event.reference), "success")
             return _detail(event)
-    return render_template("events/form.html", form=form, event=None)
+    return render_template("events/form.html", form=form, event=None, conflicts=conflicts)
 
 
 @bp.route("/<reference>")
@@ -94,16 +97,18 @@ def edit(reference: str):
     form = EventForm(obj=event)
     if request.method == "GET":
         form.load(event)
+    conflicts = []
     if form.validate_on_submit():
         try:
             services.update_event(event, actor=current_user, values=form.service_values(),
-                                  expected_version=form.expected_version())
+                                  expected_version=form.expected_version(), conflict_reason=form.conflict_reason.data)
         except DomainError as exc:
+            conflicts = getattr(exc, "conflicts", [])
             apply_domain_error(form, exc)
         else:
             flash(_("The event has been saved."), "success")
             return _detail(event)
-    return render_template("events/form.html", form=form, event=event)
+    return render_template("events/form.html", form=form, event=event, conflicts=conflicts)
 
 
 @bp.route("/<reference>/transition", methods=["POST"])

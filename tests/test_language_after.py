@@ -151,6 +151,12 @@ def test_reminders_for_silent_offers_understaffed_assignments_and_deadlines(offi
     assert len(messages("Lena Leitung", "nicht vollständig besetzt")) == 1
     assert len(messages("Rainer Referent", "nicht vollständig besetzt")) == 1
     assert len(messages("Dora Französisch", "ist fällig am")) == 1  # once
+    with office.app_context():  # every reminder mail's subject names the assignment and what is due
+        from protocol_app.core.notifications.models import OutboxMail
+
+        subjects = {m.subject for m in db.session.scalars(sa.select(OutboxMail).where(
+            OutboxMail.recipient == "leitung@example.org"))}
+        assert subjects == {f"{reference}: in fünf Tagen nicht vollständig besetzt"}
     # Each reminder's link opens a page its reader may see: the manager the read-only board.
     with time_machine.travel(datetime(2027, 1, 14, 10, 30, tzinfo=UTC), tick=False):
         for name, email in (("Lena Leitung", "leitung@example.org"), ("Rainer Referent", "referent@example.org")):

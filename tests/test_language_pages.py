@@ -50,6 +50,22 @@ def _visit_with_interpreter_need(app) -> tuple[str, int]:
         return reference, item.id
 
 
+def _booked_for_anna(app) -> int:
+    """A visit's item booked from the visit page, offered to Anna, accepted; returns the item id."""
+    from protocol_app.language_service import offers
+
+    reference, item_id = _visit_with_interpreter_need(app)
+    post(_client(app, "referent@example.org"), f"/translations/from-programme-item/{item_id}", {})
+    with app.app_context():
+        assignment = db.session.scalar(sa.select(Assignment))
+        anna = user_by_name("Anna Englisch")
+        profile = db.session.scalar(sa.select(TranslatorProfile).where(TranslatorProfile.user_id == anna.id))
+        (offer,) = offers.make_offers(assignment, [profile.id], actor=user_by_name("Rainer Referent"))
+        offers.answer(offer, actor=anna, accept=True)
+        db.session.commit()
+    return item_id
+
+
 def test_booking_from_the_visit_offering_and_answering_until_the_visit_shows_the_interpreter(office):
     with time_machine.travel(NOW, tick=False):
         reference, item_id = _visit_with_interpreter_need(office)
@@ -153,18 +169,11 @@ def test_a_standalone_written_translation_is_booked_with_checked_input_and_its_s
 
 def test_the_assignment_follows_its_programme_item_and_the_booked_interpreter_is_told(office):
     from protocol_app.core.notifications.models import Notification
-    from protocol_app.language_service import offers
 
     with time_machine.travel(NOW, tick=False):
-        reference, item_id = _visit_with_interpreter_need(office)
-        officer = _client(office, "referent@example.org")
-        post(officer, f"/translations/from-programme-item/{item_id}", {})
+        item_id = _booked_for_anna(office)
         with office.app_context():
-            assignment = db.session.scalar(sa.select(Assignment))
             anna = user_by_name("Anna Englisch")
-            profile = db.session.scalar(sa.select(TranslatorProfile).where(TranslatorProfile.user_id == anna.id))
-            (offer,) = offers.make_offers(assignment, [profile.id], actor=user_by_name("Rainer Referent"))
-            offers.answer(offer, actor=anna, accept=True)
             item = db.session.get(visit_services.VisitProgrammeItem, item_id)
             visit_services.save_programme_item(item.visit, item, actor=user_by_name("Rainer Referent"), values={
                 "title": item.title, "starts_at": START + timedelta(hours=1), "ends_at": START + timedelta(hours=3),
@@ -181,18 +190,11 @@ def test_the_assignment_follows_its_programme_item_and_the_booked_interpreter_is
 
 def test_a_removed_visit_item_cancels_its_booking_and_the_interpreter_is_told(office):
     from protocol_app.core.notifications.models import Notification
-    from protocol_app.language_service import offers
 
     with time_machine.travel(NOW, tick=False):
-        reference, item_id = _visit_with_interpreter_need(office)
-        officer = _client(office, "referent@example.org")
-        post(officer, f"/translations/from-programme-item/{item_id}", {})
+        item_id = _booked_for_anna(office)
         with office.app_context():
-            assignment = db.session.scalar(sa.select(Assignment))
             anna = user_by_name("Anna Englisch")
-            profile = db.session.scalar(sa.select(TranslatorProfile).where(TranslatorProfile.user_id == anna.id))
-            (offer,) = offers.make_offers(assignment, [profile.id], actor=user_by_name("Rainer Referent"))
-            offers.answer(offer, actor=anna, accept=True)
             item = db.session.get(visit_services.VisitProgrammeItem, item_id)
             visit_services.delete_programme_item(item, actor=user_by_name("Rainer Referent"))
             db.session.commit()

@@ -29,7 +29,9 @@ def tell_team(key: str, application: Application, message) -> int:
     told = 0
     for member in users_with_role(Role.EMIGRATION):
         if create_once(f"{key}:user:{member.id}", rule=key.split(":")[0], recipient=member, target=application):
-            notify(member, message, link=path_for("emigrants.detail", reference=application.reference))
+            notify(member, message, link=path_for("emigrants.detail", reference=application.reference),
+                   subject_factory=lambda a=application: _l("%(reference)s: the emigrant programme asks you to act",
+                                                            reference=a.reference))
             told += 1
     return told
 

@@ -52,7 +52,9 @@ def remind_open_replies() -> int:
             notify(officer, lambda e=event, n=count: _l(
                 "%(n)s guests of %(reference)s “%(title)s” have not answered yet.",
                 n=n, reference=e.reference, title=e.title), link=path_for("events.detail", reference=event.reference,
-                                                                         _anchor="guests"))
+                                                                         _anchor="guests"),
+                subject_factory=lambda e=event, n=count: _l("%(reference)s: %(n)s guests have not answered",
+                                                            reference=e.reference, n=n))
             created += 1
     return created
 
@@ -74,6 +76,8 @@ def remind_event_soon() -> int:
                                       recipient=officer, target=event):
             notify(officer, lambda e=event, n=open_tasks: _l(
                 "Event %(reference)s “%(title)s” takes place within a week; %(n)s tasks are still open.",
-                reference=e.reference, title=e.title, n=n), link=path_for("events.detail", reference=event.reference))
+                reference=e.reference, title=e.title, n=n), link=path_for("events.detail", reference=event.reference),
+                subject_factory=lambda e=event, n=open_tasks: _l("%(reference)s: within a week, %(n)s tasks open",
+                                                                 reference=e.reference, n=n))
             created += 1
     return created

@@ -62,37 +62,49 @@ def _holder(holder_id: int) -> Holder:
     return holder
 
 
-@bp.route("/holders/<int:holder_id>/death", methods=["POST"])
-@permission_required(PREPARE)
-def holder_death(holder_id: int):
-    holder, form = _holder(holder_id), HolderDeathForm()
+def _holder_action(holder_id: int, form, act, done, invalid):
+    """A register action from the holders list: the form checked, the service run, the list again."""
+    holder = _holder(holder_id)
     if form.validate_on_submit():
         try:
-            services.record_holder_death(holder, form.died_on.data, actor=current_user)
+            act(holder, form)
         except DomainError as exc:
             flash(str(exc.message), "danger")
         else:
-            flash(_("The death of %(name)s has been recorded.", name=holder.name), "success")
+            flash(done(holder), "success")
     else:
-        flash(_("Please enter the date of death."), "danger")
+        flash(invalid, "danger")
     return redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
+
+
+@bp.route("/holders/<int:holder_id>/death", methods=["POST"])
+@permission_required(PREPARE)
+def holder_death(holder_id: int):
+    return _holder_action(
+        holder_id, HolderDeathForm(),
+        lambda h, f: services.record_holder_death(h, f.died_on.data, actor=current_user),
+        lambda h: _("The death of %(name)s has been recorded.", name=h.name), _("Please enter the date of death."))
 
 
 @bp.route("/holders/<int:holder_id>/death/undo", methods=["POST"])
 @permission_required(PREPARE)
 def holder_death_undo(holder_id: int):
     """A death recorded by mistake is taken back, with the reason."""
-    holder, form = _holder(holder_id), UndoDeathForm()
-    if form.validate_on_submit():
-        try:
-            services.undo_holder_death(holder, actor=current_user, reason=form.reason.data)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("The date of death of %(name)s has been taken back.", name=holder.name), "success")
-    else:
-        flash(_("Please give the reason for taking the date of death back."), "danger")
-    return redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
+    return _holder_action(
+        holder_id, UndoDeathForm(),
+        lambda h, f: services.undo_holder_death(h, actor=current_user, reason=f.reason.data),
+        lambda h: _("The date of death of %(name)s has been taken back.", name=h.name),
+        _("Please give the reason for taking the date of death back."))
+
+
+@bp.route("/holders/<int:holder_id>/revoke", methods=["POST"])
+@permission_required(PREPARE)
+def holder_revoke(holder_id: int):
+    return _holder_action(
+        holder_id, RevocationForm(),
+        lambda h, f: services.revoke(h, actor=current_user, revoked_on=f.revoked_on.data, reason=f.reason.data),
+        lambda h: _("The award of %(name)s has been revoked.", name=h.name),
+        _("Please enter the date and the reason of the revocation."))
 
 
 @bp.route("/holders/<int:holder_id>/edit", methods=["GET", "POST"])
@@ -114,22 +126,6 @@ def holder_edit(holder_id: int):
             flash(_("The entry has been corrected.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
     return render_template("honours/holder_form.html", holder=holder, form=form)
-
-
-@bp.route("/holders/<int:holder_id>/revoke", methods=["POST"])
-@permission_required(PREPARE)
-def holder_revoke(holder_id: int):
-    holder, form = _holder(holder_id), RevocationForm()
-    if form.validate_on_submit():
-        try:
-            services.revoke(holder, actor=current_user, revoked_on=form.revoked_on.data, reason=form.reason.data)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("The award of %(name)s has been revoked.", name=holder.name), "success")
-    else:
-        flash(_("Please enter the date and the reason of the revocation."), "danger")
-    return redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
 
 
 @bp.route("/award-types/<int:award_type_id>/holders/import", methods=["GET", "POST"])

@@ -55,7 +55,9 @@ def remind_waiting_steps() -> int:
                            rule="nomination-step-waiting", recipient=user, target=case):
                 notify(user, lambda c=case, s=step.name, d=days: _l(
                     "Case %(reference)s has been waiting for your step “%(step)s” for %(days)s days.",
-                    reference=c.reference, step=s, days=d), link=_case_link(case))
+                    reference=c.reference, step=s, days=d), link=_case_link(case),
+                    subject_factory=lambda c=case: _l("%(reference)s: waiting for your approval step",
+                                                      reference=c.reference))
                 created += 1
     return created
 
@@ -76,7 +78,8 @@ def remind_overdue_statements() -> int:
             notify(officer, lambda c=case, s=statement: _l(
                 "The statement from %(source)s for case %(reference)s, requested on %(date)s, has not arrived.",
                 source=s.from_whom, reference=c.reference, date=format_d(s.requested_on)),
-                link=_case_link(case))
+                link=_case_link(case),
+                subject_factory=lambda c=case: _l("%(reference)s: a statement is overdue", reference=c.reference))
             created += 1
     return created
 
@@ -103,7 +106,9 @@ def remind_cycle_deadline() -> int:
                            rule="nomination-deadline", recipient=officer):
                 notify(officer, lambda a=award_type, d=deadline, r=references: _l(
                     "The nomination deadline for %(award)s is %(date)s. Cases not yet forwarded: %(cases)s.",
-                    award=a.name, date=format_d(d), cases=r), link=path_for("honours.index"))
+                    award=a.name, date=format_d(d), cases=r), link=path_for("honours.index"),
+                    subject_factory=lambda a=award_type, d=deadline: _l("%(award)s: nomination deadline %(date)s",
+                                                                        award=a.name, date=format_d(d)))
                 created += 1
     return created
 

@@ -37,13 +37,17 @@ def remind_unanswered_offers() -> int:
                        target=offer):
             notify(offer.profile.user, lambda a=assignment: _l(
                 "Please answer the offer %(reference)s: %(title)s.", reference=a.reference, title=a.title),
-                link=path_for("translations.offer", offer_id=offer.id))
+                link=path_for("translations.offer", offer_id=offer.id),
+                subject_factory=lambda a=assignment: _l("%(reference)s: your answer to the offer is due",
+                                                        reference=a.reference))
             created += 1
         if offer.created_at <= now - OFFER_ESCALATION and assignment.officer and create_once(
                 f"offer-escalation:{offer.id}", rule="offer-escalation", recipient=assignment.officer, target=offer):
             notify(assignment.officer, lambda a=assignment, o=offer: _l(
                 "%(name)s has not answered the offer %(reference)s for three days.", name=o.profile.name,
-                reference=a.reference), link=path_for("translations.assignment", reference=assignment.reference))
+                reference=a.reference), link=path_for("translations.assignment", reference=assignment.reference),
+                subject_factory=lambda a=assignment: _l("%(reference)s: an offer has not been answered",
+                                                        reference=a.reference))
             created += 1
     return created
 
@@ -69,7 +73,9 @@ def warn_understaffed() -> int:
                         else path_for("translations.index", _anchor=assignment.reference))
                 notify(user, lambda a=assignment: _l(
                     "Assignment %(reference)s (%(title)s) in five days or less is not fully staffed.",
-                    reference=a.reference, title=a.title), link=link)
+                    reference=a.reference, title=a.title), link=link,
+                    subject_factory=lambda a=assignment: _l("%(reference)s: not fully staffed in five days",
+                                                            reference=a.reference))
                 created += 1
     return created
 
@@ -89,6 +95,8 @@ def remind_deadline() -> int:
                        recipient=offer.profile.user, target=assignment):
             notify(offer.profile.user, lambda a=assignment: _l(
                 "The translation %(reference)s is due on %(deadline)s.", reference=a.reference,
-                deadline=format_dt(a.deadline)), link=path_for("translations.offer", offer_id=offer.id))
+                deadline=format_dt(a.deadline)), link=path_for("translations.offer", offer_id=offer.id),
+                subject_factory=lambda a=assignment: _l("%(reference)s: the translation is due %(deadline)s",
+                                                        reference=a.reference, deadline=format_dt(a.deadline)))
             created += 1
     return created

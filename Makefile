@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations migrate demo lint translations-update chromium system-deps bench clean
+.PHONY: run test install translations migrate demo lint translations-update chromium system-deps js-deps bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,7 +49,15 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) \
 	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core'; }
 
-test: system-deps translations chromium
+# Thunderbird's calendar parser (ical.js) for the feed tests, from npm (pinned in package-lock.json).
+JS_STAMP := tests/js/node_modules/.installed
+$(JS_STAMP): tests/js/package-lock.json
+	cd tests/js && npm ci --silent --no-audit --no-fund
+	@touch $(JS_STAMP)
+
+js-deps: $(JS_STAMP)
+
+test: system-deps translations chromium js-deps
 	$(BIN)/ruff check protocol_app tests bench config.py wsgi.py celery_worker.py
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -39,7 +39,19 @@ def _probe_redis() -> str | None:
         return f"{exc.__class__.__name__}: {exc}"
 
 
-_PROBES = {"postgresql": _probe_postgres, "redis": _probe_redis}
+def _probe_ical_js() -> str | None:
+    """Thunderbird's parser, installed by `make test` into tests/js/node_modules."""
+    import shutil
+    from pathlib import Path
+
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not (Path(__file__).parent / "js" / "node_modules" / "ical.js").is_dir():
+        return "ical.js is not installed (make test runs npm ci in tests/js)"
+    return None
+
+
+_PROBES = {"postgresql": _probe_postgres, "redis": _probe_redis, "ical.js": _probe_ical_js}
 _RESULTS: dict[str, str | None] = {}
 
 

@@ -91,7 +91,8 @@ def test_uid_is_stable_and_sequence_rises_when_an_item_changes(app):
          {"title": "Mittagessen", "starts_at": "2027-03-11T13:00", "ends_at": "2027-03-11T14:30",
           "venue_id": "0", "dress_code": "none", "press": "none", "version": str(version)})
     after = lunch()
-    assert str(after["UID"]) == str(before["UID"]) == f"visit-item-{item_id}@protokoll"
+    host = app.config["BASE_URL"].split("//")[1].split(":")[0]  # the installation's host, unique across them
+    assert str(after["UID"]) == str(before["UID"]) == f"visit-item-{item_id}@{host}"
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
     assert after.decoded("DTSTART").hour == 13
 
@@ -114,3 +115,44 @@ def test_viewer_feed_leaves_out_confidential_visits(app):
     login(viewer, "leser@example.org")
     body = app.test_client().get(_feed_url(viewer)).get_data(as_text=True)
     assert "Paris" in body and "Geheimer Besuch" not in body
+
+
+def _read_with_ical_js(body: bytes) -> list[dict]:
+    """The feed as Thunderbird reads it (ical.js under node)."""
+    import json
+    import subprocess
+    from pathlib import Path
+
+    from tests import services
+
+    services.require("ical.js")
+    script = Path(__file__).parent / "js" / "ical_read.mjs"
+    done = subprocess.run(["node", str(script)], input=body, capture_output=True, check=True, timeout=60,
+                          cwd=script.parent)
+    return json.loads(done.stdout)
+
+
+def test_summer_and_winter_times_are_the_same_instant_in_icalendar_vobject_and_ical_js(app):
+    from datetime import UTC, datetime
+
+    uid, client, _, _ = _setup(app)  # lunch on 11 March 2027, 12:30 in Berlin (CET): 11:30 UTC
+    summer = make_visit(app, uid, title="Sommerbesuch", arrival_at=datetime(2027, 7, 7, 8, 0, tzinfo=UTC),
+                        departure_at=datetime(2027, 7, 9, 16, 0, tzinfo=UTC))
+    post(client, f"/visits/{summer}/programme/new",
+         {"title": "Empfang", "starts_at": "2027-07-08T10:00", "ends_at": "2027-07-08T11:00",
+          "venue_id": "0", "dress_code": "none", "press": "none"})  # 10:00 CEST: 08:00 UTC
+    body = app.test_client().get(_feed_url(client)).data
+    expected = {"Mittagessen · Besuch der Bürgermeisterin von Paris": "2027-03-11T11:30:00+00:00",
+                "Empfang · Sommerbesuch": "2027-07-08T08:00:00+00:00"}
+    cal = icalendar.Calendar.from_ical(body)
+    assert "RRULE" in body.decode() and "RDATE" not in body.decode()  # the yearly rules, not a date list
+    assert str(cal["REFRESH-INTERVAL"].to_ical().decode()) == "PT1H" and str(cal["X-PUBLISHED-TTL"]) == "PT1H"
+    by_icalendar = {str(e["SUMMARY"]): e.decoded("DTSTART").astimezone(UTC).isoformat()
+                    for e in cal.walk("VEVENT") if str(e["SUMMARY"]) in expected}
+    by_vobject = {e.summary.value: e.dtstart.value.astimezone(UTC).isoformat()
+                  for e in vobject.readOne(body.decode()).vevent_list if e.summary.value in expected}
+    by_ical_js = {e["summary"]: datetime.fromisoformat(e["start"].replace("Z", "+00:00")).isoformat()
+                  for e in _read_with_ical_js(body) if e["summary"] in expected}
+    for parser, seen in (("icalendar", by_icalendar), ("vobject", by_vobject), ("ical.js", by_ical_js)):
+        for summary, instant in expected.items():
+            assert seen[summary] == instant, (parser, summary, seen[summary])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from ..core.audit import record_event
 from ..core.db import transactional
@@ -108,9 +109,15 @@ def render_feed(user, *, base_url: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Protokoll")
     cal.add("x-wr-timezone", "Europe/Berlin")
+    # How often calendar programs fetch the feed again (RFC 7986; the X- form for Outlook).
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    cal.add_component(berlin_vtimezone())
+    host = urlsplit(base_url).hostname or "protokoll"
     for entry in entries_for(user, now - FEED_PAST, now + FEED_FUTURE):
         event = Event()
-        event.add("uid", entry.uid)
+        # Unique across installations: the entry's id at this installation's host.
+        event.add("uid", f"{entry.uid.split('@')[0]}@{host}")
         event.add("summary", entry.title)
         event.add("sequence", entry.sequence)
         event.add("dtstamp", now.astimezone(UTC))
@@ -129,5 +136,23 @@ def render_feed(user, *, base_url: str) -> bytes:
         if entry.description:
             event.add("description", entry.description)
         cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def berlin_vtimezone() -> Timezone:
+    """Europe/Berlin as calendar programs read it right in every year: the yearly rules
+    (last Sunday of March and of October), not a list of dates that ends in 2038 and that
+    vobject and ical.js read an hour off in summer."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/Berlin")
+    for kind, name, start, month, before, after in (
+            (TimezoneDaylight, "CEST", datetime(1970, 3, 29, 2, 0), 3, timedelta(hours=1), timedelta(hours=2)),
+            (TimezoneStandard, "CET", datetime(1970, 10, 25, 3, 0), 10, timedelta(hours=2), timedelta(hours=1))):
+        part = kind()
+        part.add("tzname", name)
+        part.add("dtstart", start)
+        part.add("tzoffsetfrom", before)
+        part.add("tzoffsetto", after)
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        zone.add_component(part)
+    return zone

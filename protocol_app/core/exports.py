@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ from decimal import Decimal
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .time import BERLIN
 
@@ -42,19 +44,52 @@ def _csv_cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def table_response(headers: Sequence[str], rows: Iterable[Sequence], *, filename: str, fmt: str) -> Response:
-    """Return the table as a CSV (semicolon, UTF-8 with BOM for Excel) or XLSX download."""
+#: How a date and a time read in the office's spreadsheets (German, without seconds).
+DATE_FORMAT, DATETIME_FORMAT = "DD.MM.YYYY", "DD.MM.YYYY HH:MM"
+#: Column widths (characters) a sheet opens with: wide enough for what is in it, within reason.
+_MIN_WIDTH, _MAX_WIDTH = 8, 60
+
+
+def _sheet_title(filename: str) -> str:
+    # Excel allows 31 characters and no []:*?/\ in a sheet's name.
+    return re.sub(r"[\[\]:*?/\\]", " ", filename)[:31] or "Tabelle"
+
+
+def table_response(headers: Sequence[str], rows: Iterable[Sequence], *, filename: str, fmt: str,
+                   sheet_title: str | None = None) -> Response:
+    """Return the table as a CSV (semicolon, UTF-8 with BOM for Excel) or XLSX download.
+
+    The XLSX opens ready to read: a named sheet, the header frozen and filterable, dates as
+    dates in German form (no seconds), columns as wide as their contents."""
     if fmt == "xlsx":
         workbook = Workbook()
         sheet = workbook.active
+        sheet.title = _sheet_title(sheet_title or filename)
         sheet.append([str(h) for h in headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        widths = [len(str(h)) for h in headers]
+        row_number = 1
         for row_number, row in enumerate(rows, start=2):
             for column, value in enumerate(row, start=1):
                 cell = sheet.cell(row=row_number, column=column, value=_cell(value))
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"  # text, never a formula
+                if isinstance(cell.value, datetime):
+                    cell.number_format = DATE_FORMAT if isinstance(value, date) and not isinstance(
+                        value, datetime) else DATETIME_FORMAT
+                elif isinstance(cell.value, date):
+                    cell.number_format = DATE_FORMAT
+                shown = 16 if isinstance(cell.value, datetime | date) else len(str(cell.value or ""))
+                if column <= len(widths):
+                    widths[column - 1] = max(widths[column - 1], shown)
+                else:
+                    widths.append(shown)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH)
+        sheet.freeze_panes = "A2"
+        if headers:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(row_number, 1)}"
         buffer = io.BytesIO()
         workbook.save(buffer)
         body = buffer.getvalue()

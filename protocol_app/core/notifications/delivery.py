@@ -105,6 +105,8 @@ def build_message(mail: OutboxMail) -> EmailMessage:
     msg["Subject"] = mail.subject
     msg["Date"] = formatdate(mail.created_at.timestamp(), localtime=False, usegmt=True)
     msg["Message-ID"] = mail.message_id
+    # Every mail of the app is sent by the app (RFC 3834): out-of-office replies stay away.
+    msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(mail.body_text)
     return msg
 

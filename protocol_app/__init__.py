@@ -109,6 +109,7 @@ def _import_models() -> None:
     from .core.notifications import models as _notifications  # noqa: F401
     from .core.reminders import models as _reminders  # noqa: F401
     from .directory import models as _directory  # noqa: F401
+    from .emigrants import calendar_source as _emigrant_calendar  # noqa: F401
     from .emigrants import models as _emigrants  # noqa: F401
     from .emigrants import reminders as _emigrant_reminders  # noqa: F401
     from .emigrants import retention as _emigrant_retention  # noqa: F401

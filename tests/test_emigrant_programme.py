@@ -468,3 +468,25 @@ def test_flights_are_entered_and_shown_in_the_local_time_of_departure_and_arriva
     assert "Zeitzone" in wrong.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(TravelBooking.id))) == 1
+
+
+def test_the_team_sees_the_stays_in_its_calendar_by_reference_only(app, team):
+    import icalendar
+
+    from protocol_app.auth.models import User
+    from protocol_app.calendar.services import render_feed
+
+    reference = _invited(app)
+    month = team.get("/calendar/?view=month&date=2027-02-15").get_data(as_text=True)
+    assert f"Emigrantenprogramm · {reference}" in month and "Ruth Schwarz" not in month
+    with app.app_context():
+        member = db.session.scalar(sa.select(User).where(User.email == "team@example.org"))
+        with time_machine.travel(NOW, tick=False):
+            cal = icalendar.Calendar.from_ical(render_feed(member, base_url="http://localhost"))
+    (stay,) = [e for e in cal.walk("VEVENT") if reference in str(e["SUMMARY"])]
+    assert str(stay["STATUS"]) == "TENTATIVE"  # invited, not yet confirmed
+    assert "Schwarz" not in cal.to_ical().decode()
+    make_user(app, "referent2@example.org", roles=["officer"])
+    officer = app.test_client()
+    login(officer, "referent2@example.org")
+    assert reference not in officer.get("/calendar/?view=month&date=2027-02-15").get_data(as_text=True)

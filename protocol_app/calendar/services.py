@@ -120,6 +120,7 @@ def render_feed(user, *, base_url: str) -> bytes:
         event.add("uid", f"{entry.uid.split('@')[0]}@{host}")
         event.add("summary", entry.title)
         event.add("sequence", entry.sequence)
+        event.add("status", entry.status)
         event.add("dtstamp", now.astimezone(UTC))
         if entry.all_day:
             first = entry.starts_at.astimezone(BERLIN).date()

@@ -22,6 +22,8 @@ class CalendarEntry:
     location: str | None = None
     description: str | None = None
     all_day: bool = False
+    #: iCalendar STATUS: CONFIRMED, or TENTATIVE while it is only requested or offered.
+    status: str = "CONFIRMED"
 
 
 Source = Callable[[object, datetime, datetime], list[CalendarEntry]]

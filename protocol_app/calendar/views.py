@@ -29,13 +29,14 @@ from . import services
 bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="templates")
 
 register_nav("calendar.index", _l("Calendar"), Permission.VISIT_READ, Permission.ASSIGNMENT_ANSWER_OWN,
+             Permission.EMIGRANTS_ACCESS,
              order=20)
 
 VIEWS = ("month", "week", "agenda")
 
 
 @bp.route("/")
-@permission_required(Permission.VISIT_READ, Permission.ASSIGNMENT_ANSWER_OWN)
+@permission_required(Permission.VISIT_READ, Permission.ASSIGNMENT_ANSWER_OWN, Permission.EMIGRANTS_ACCESS)
 def index():
     view = request.args.get("view", "month")
     if view not in VIEWS:

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..programme import overlaps
 from . import permissions
 from .models import Visit, VisitProgrammeItem
-from .workflow import ACTIVE_STATES
+from .workflow import ACTIVE_STATES, VisitState
 
 
 def visit_entries(user, start, end) -> list[CalendarEntry]:
@@ -31,6 +31,7 @@ def visit_entries(user, start, end) -> list[CalendarEntry]:
             starts_at=v.arrival_at, ends_at=v.departure_at, sequence=v.version,
             css_class=f"kind-{v.kind}", link=path_for("visits.detail", reference=v.reference),
             description=v.kind_label and str(v.kind_label), all_day=True,
+            status="TENTATIVE" if v.state == VisitState.REQUESTED else "CONFIRMED",
         )
         for v in visits
     ]

@@ -133,11 +133,20 @@ class Workflow:
             return t.guard(obj, actor)
         return None
 
-    def blocked(self, obj, actor) -> list[tuple[Transition, object]]:
-        """The steps `actor`'s role may take but a guard refuses now, each with its reason — for
-        a page to show them disabled, the reason named, instead of hiding them."""
-        return [(t, reason) for t in self.candidates(obj) if self.permitted(t, actor) and t.guard is not None
-                and (reason := t.guard(obj, actor)) is not None]
+    def options(self, obj, actor) -> tuple[list[Transition], list[tuple[Transition, object]]]:
+        """The steps `actor` may take now, and those their role allows but a guard refuses, each
+        with its reason (for a page to show them disabled) — every guard asked once, as some
+        read the database (the honours rules)."""
+        available, blocked = [], []
+        for t in self.candidates(obj):
+            if not self.permitted(t, actor):
+                continue
+            reason = t.guard(obj, actor) if t.guard is not None else None
+            if reason is None:
+                available.append(t)
+            else:
+                blocked.append((t, reason))
+        return available, blocked
 
     def candidates(self, obj) -> list[Transition]:
         """One row per action possible from the record's state, whoever acts."""
@@ -146,7 +155,7 @@ class Workflow:
 
     def available(self, obj, actor) -> list[Transition]:
         """Return the transitions `actor` may take from the object's current state (one per action)."""
-        return [t for t in self.candidates(obj) if self.refusal(obj, t, actor) is None]
+        return self.options(obj, actor)[0]
 
 
 class WorkflowMixin(VersionedMixin):

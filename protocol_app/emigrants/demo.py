@@ -13,6 +13,7 @@ from ..core.time import BERLIN, today_berlin
 from ..extensions import db
 from . import planning, programme, services
 from .models import Application, HistoricalParticipant
+from .workflow import ApplicationState
 
 #: name, birth year, year of the visit, country
 PARTICIPANTS = [
@@ -53,7 +54,7 @@ def seed_demo_emigrants(team_member, admin) -> int:
             "not_visited_before": True, "visit_evidence": "Erklärung", "health_flag": ill, "hardship_flag": hardship})
         for action in STEPS_TO[state]:  # through the process, as the team would have taken them
             services.move(application, action, actor=team_member)
-        if state == "invited":
+        if state == ApplicationState.INVITED:
             _plan_week(application, team_member, today + timedelta(days=45))
     db.session.flush()
     return len(APPLICATIONS)

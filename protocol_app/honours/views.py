@@ -118,8 +118,7 @@ def new():
 def detail(reference: str):
     case = _load(reference)
     editable = permissions.can_edit(current_user, case)
-    transitions = NOMINATION_WORKFLOW.available(case, current_user)
-    blocked = NOMINATION_WORKFLOW.blocked(case, current_user)
+    transitions, blocked = NOMINATION_WORKFLOW.options(case, current_user)
     return render_template(
         "honours/detail.html", case=case, editable=editable, transitions=transitions, blocked=blocked,
         rule_results=rules.check_rules(case, services.today()), history=workflow.history(NOMINATION_WORKFLOW, case.id),

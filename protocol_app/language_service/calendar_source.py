@@ -9,7 +9,7 @@ from ..core.permissions import Permission, user_has
 from ..core.urls import path_for
 from ..extensions import db
 from .models import Assignment, Offer, TranslatorProfile
-from .workflow import BINDING_STATES, AssignmentState
+from .workflow import BINDING_STATES, AssignmentState, OfferState
 
 
 def assignment_entries(user, start, end) -> list[CalendarEntry]:
@@ -26,7 +26,7 @@ def assignment_entries(user, start, end) -> list[CalendarEntry]:
     return [
         CalendarEntry(
             uid=f"assignment-{assignment.id}@protokoll",
-            title=f"{assignment.title} ({assignment.mode_label}{', ' + str(offer.state_label) if offer.state == 'offered' else ''})",
+            title=f"{assignment.title} ({assignment.mode_label}{', ' + str(offer.state_label) if offer.state == OfferState.OFFERED else ''})",
             starts_at=assignment.starts_at or assignment.deadline,
             ends_at=assignment.ends_at or assignment.deadline,
             sequence=offer.version, css_class="kind-assignment",

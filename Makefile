@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations migrate demo lint translations-update chromium system-deps js-deps bench clean
+.PHONY: run test install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) \
 	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core'; }
 
+# LibreOffice (headless) opens the exports as the office does; pdftotext reads PDFs back.
+office-tools:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "installing LibreOffice Calc and poppler-utils for the document tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui poppler-utils) \
+	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui poppler-utils'; }
+
 # Thunderbird's calendar parser (ical.js) for the feed tests, from npm (pinned in package-lock.json).
 JS_STAMP := tests/js/node_modules/.installed
 $(JS_STAMP): tests/js/package-lock.json
@@ -57,7 +64,7 @@ $(JS_STAMP): tests/js/package-lock.json
 
 js-deps: $(JS_STAMP)
 
-test: system-deps translations chromium js-deps
+test: system-deps translations chromium js-deps office-tools
 	$(BIN)/ruff check protocol_app tests bench config.py wsgi.py celery_worker.py
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -51,7 +51,16 @@ def _probe_ical_js() -> str | None:
     return None
 
 
-_PROBES = {"postgresql": _probe_postgres, "redis": _probe_redis, "ical.js": _probe_ical_js}
+def _probe_office_tools() -> str | None:
+    """LibreOffice (headless) and poppler's pdftotext, installed by `make test` from Debian."""
+    import shutil
+
+    missing = [tool for tool in ("soffice", "pdftotext") if shutil.which(tool) is None]
+    return f"not installed: {', '.join(missing)} (make test installs them)" if missing else None
+
+
+_PROBES = {"postgresql": _probe_postgres, "redis": _probe_redis, "ical.js": _probe_ical_js,
+           "libreoffice": _probe_office_tools}
 _RESULTS: dict[str, str | None] = {}
 
 

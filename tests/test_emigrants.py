@@ -393,8 +393,11 @@ def test_statistics_count_applications_visits_and_costs_with_history_and_erased_
     sheet = load_workbook(io.BytesIO(team.get("/emigrants/statistics.xlsx?from=2026&to=2026").data)).active
     rows = {(r[1], r[2]): r[3:] for r in sheet.iter_rows(min_row=2, values_only=True)}
     # Two applications from Israel plus one erased case; two visits (one now, one erased); costs of the stay.
-    assert rows[("emigrant", "IL")] == (3, 2, 1200)
-    assert rows[("historical", "IL")] == (0, 1, 0) and rows[("historical", "US")] == (0, 1, 0)
+    # Categories and countries in words, as the team reads them.
+    emigrant = "Ehemalige/r Berliner/in, im Nationalsozialismus verfolgt"
+    assert rows[(emigrant, "Israel")] == (3, 2, 1200)
+    assert rows[("Historische Teilnehmende", "Israel")] == (0, 1, 0)
+    assert rows[("Historische Teilnehmende", "Vereinigte Staaten")] == (0, 1, 0)
 
 
 def test_reminders_for_unanswered_invitations_and_missing_bookings_go_to_the_team_without_names(app, team):

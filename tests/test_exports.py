@@ -47,3 +47,13 @@ def test_mails_say_they_are_sent_by_the_app(app):
         db.session.flush()
         message = build_message(mail)
     assert message["Auto-Submitted"] == "auto-generated" and message["Date"]
+
+
+def test_amounts_are_euros_in_both_formats():
+    from protocol_app.core.exports import money
+
+    rows = [["Hotel", money(Decimal("2380"))]]
+    text = table_response(["Posten", "Kosten"], rows, filename="x", fmt="csv").data.decode("utf-8-sig")
+    assert "Hotel;2.380,00" in text
+    sheet = load_workbook(io.BytesIO(table_response(["Posten", "Kosten"], rows, filename="x", fmt="xlsx").data)).active
+    assert sheet["B2"].value == 2380 and "€" in sheet["B2"].number_format

@@ -20,6 +20,15 @@ FORMATS = ("csv", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+class Money(Decimal):
+    """An amount in euros: a number in the spreadsheet, shown as German currency."""
+
+
+def money(value) -> Money | None:
+    """Mark a column's value as an amount in euros (see `Money`)."""
+    return None if value is None else Money(str(value))
+
+
 def _cell(value):
     if isinstance(value, datetime):
         return value.astimezone(BERLIN).replace(tzinfo=None)
@@ -31,6 +40,8 @@ def _cell(value):
 
 
 def _csv_cell(value) -> str:
+    if isinstance(value, Money):
+        return f"{value:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     if isinstance(value, Decimal | float):
         # The `;` file is for German spreadsheets: they read "1,5"; "1.5" becomes a date or text.
         return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
@@ -46,8 +57,18 @@ def _csv_cell(value) -> str:
 
 #: How a date and a time read in the office's spreadsheets (German, without seconds).
 DATE_FORMAT, DATETIME_FORMAT = "DD.MM.YYYY", "DD.MM.YYYY HH:MM"
+#: Euros with two decimals; the spreadsheet shows its own locale's separators.
+MONEY_FORMAT = '#,##0.00\\ "€"'
+
 #: Column widths (characters) a sheet opens with: wide enough for what is in it, within reason.
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
+
+
+def _shown(value) -> str:
+    """The cell as a reader sees it, for the column's width."""
+    if isinstance(value, Money):
+        return f"{value:,.2f} €"
+    return str(_cell(value) if value is not None else "")
 
 
 def _sheet_title(filename: str) -> str:
@@ -80,7 +101,9 @@ def table_response(headers: Sequence[str], rows: Iterable[Sequence], *, filename
                         value, datetime) else DATETIME_FORMAT
                 elif isinstance(cell.value, date):
                     cell.number_format = DATE_FORMAT
-                shown = 16 if isinstance(cell.value, datetime | date) else len(str(cell.value or ""))
+                elif isinstance(value, Money):
+                    cell.number_format = MONEY_FORMAT
+                shown = 16 if isinstance(cell.value, datetime | date) else len(_shown(value))
                 if column <= len(widths):
                     widths[column - 1] = max(widths[column - 1], shown)
                 else:

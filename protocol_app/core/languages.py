@@ -18,5 +18,12 @@ def check_language(code: str | None, field: str = "language") -> str:
 
 
 def language_name(code: str) -> str:
+    """The language's name in the UI's language ("Englisch" in German), else pycountry's English name."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    name = locale.languages.get(code) if locale else None
+    if name:
+        return name
     language = pycountry.languages.get(alpha_2=code)
     return language.name if language else code

@@ -9,9 +9,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from ..directory.services import country_names
 from ..extensions import db
-from .models import AnonymousStatistic, Application, HistoricalParticipant, StayPlan, TravelBooking
+from .models import (
+    AnonymousStatistic,
+    ApplicantCategory,
+    Application,
+    HistoricalParticipant,
+    StayPlan,
+    TravelBooking,
+)
 from .workflow import ApplicationState
 
 VISITED = (ApplicationState.VISITED, ApplicationState.CLOSED)
@@ -27,6 +36,15 @@ class Row:
     applications: int = 0
     visits: int = 0
     costs: Decimal = field(default_factory=lambda: Decimal("0"))
+    #: The country's name in the reader's language (filled by `rows`).
+    country_name: str = ""
+
+    @property
+    def category_label(self) -> str:
+        """The category in words, as the page and the spreadsheet show it."""
+        if self.category == HISTORICAL:
+            return str(_l("Historical participants"))
+        return str(ApplicantCategory(self.category).label)
 
 
 def rows(year_from: int, year_to: int) -> list[Row]:
@@ -72,7 +90,10 @@ def rows(year_from: int, year_to: int) -> list[Row]:
                 sa.select(Application.id, Application.year, Application.category, Application.country_code)
                 .where(Application.id.in_(list(costs)), Application.year.between(year_from, year_to))):
             row(year, category, country).costs += costs[application_id]
-    return sorted(table.values(), key=lambda r: (r.year, r.category, r.country))
+    names = country_names({r.country for r in table.values()})
+    for r in table.values():
+        r.country_name = names.get(r.country, r.country)
+    return sorted(table.values(), key=lambda r: (r.year, r.category, r.country_name))
 
 
 def per_year(table: list[Row]) -> list[tuple[int, int, int]]:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.errors import DomainError
-from ..core.exports import FORMATS, table_response
+from ..core.exports import FORMATS, money, table_response
 from ..core.files import send_stored
 from ..core.forms import ConfirmForm, flash_form_errors
 from ..core.listing import year_arg
@@ -133,7 +133,7 @@ def report_export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
     year, month = _month()
-    rows = [(r.profile.name, r.profile.employment_label, r.assignments, r.hours, r.lines, r.amount_due)
+    rows = [(r.profile.name, r.profile.employment_label, r.assignments, r.hours, r.lines, money(r.amount_due))
             for r in delivery.month_report(year, month)]
     return table_response([_("Translator"), _("Employment"), _("Assignments"), _("Hours"), _("Standard lines"),
-                           _("Amount due (EUR)")], rows, filename=f"sprachendienst-{year}-{month:02d}", fmt=fmt)
+                           _("Amount due")], rows, filename=f"sprachendienst-{year}-{month:02d}", fmt=fmt)

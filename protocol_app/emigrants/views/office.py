@@ -16,8 +16,9 @@ from flask_login import current_user
 
 from ...core.audit import record_event
 from ...core.errors import DomainError
-from ...core.exports import FORMATS, table_response
+from ...core.exports import FORMATS, money, table_response
 from ...core.forms import apply_domain_error, flash_form_errors
+from ...core.languages import language_name
 from ...core.listing import year_arg, year_range
 from ...core.permissions import Permission, permission_required
 from ...extensions import db
@@ -85,7 +86,7 @@ def alumni(fmt: str):
     """Postal addresses of participants who agreed to receive the magazine, for a mail merge."""
     if fmt not in FORMATS:
         abort(404)
-    rows = [(a.name, a.address, a.country.name if a.country else a.country_code, a.language)
+    rows = [(a.name, a.address, a.country.name if a.country else a.country_code, language_name(a.language))
             for a in retention.mailing_list()]
     record_event("emigrants.alumni_export", actor=current_user, summary=f"{len(rows)} addresses")
     return table_response([_("Name"), _("Address"), _("Country"), _("Language")], rows,
@@ -133,8 +134,9 @@ def statistics_export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
     year_from, year_to = year_range(PROGRAMME_SINCE)
-    data = [(r.year, r.category, r.country, r.applications, r.visits, r.costs) for r in statistics_data.rows(year_from, year_to)]
-    return table_response([_("Year"), _("Category"), _("Country"), _("Applications"), _("Visits"), _("Costs (EUR)")],
+    data = [(r.year, r.category_label, r.country_name, r.applications, r.visits, money(r.costs))
+            for r in statistics_data.rows(year_from, year_to)]
+    return table_response([_("Year"), _("Category"), _("Country"), _("Applications"), _("Visits"), _("Costs")],
                           data, filename=f"emigrantenprogramm-{year_from}-{year_to}", fmt=fmt)
 
 

@@ -101,6 +101,7 @@ def _import_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .calendar import models as _calendar  # noqa: F401
     from .core import files as _files  # noqa: F401
+    from .core import letters as _letters  # noqa: F401
     from .core import references as _references  # noqa: F401
     from .core import workflow as _workflow  # noqa: F401
     from .core.audit import chain as _audit_chain  # noqa: F401
@@ -143,6 +144,7 @@ def _register_policies(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin import checklists as _admin_checklists  # noqa: F401 (adds routes to admin_bp)
+    from .admin import letters as _admin_letters  # noqa: F401 (adds routes to admin_bp)
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .calendar.views import bp as calendar_bp

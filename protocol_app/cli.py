@@ -25,6 +25,28 @@ DEMO_USERS = [
 ]
 
 
+#: Who signs the demo's letters (fictional): (name, function in German, in English) per kind of letter.
+DEMO_SIGNATORIES = {
+    "honours.certificate": ("Karla Beispiel", "Regierende Bürgermeisterin von Berlin", "Governing Mayor of Berlin"),
+    "events.invitation": ("Karla Beispiel", "Regierende Bürgermeisterin von Berlin", "Governing Mayor of Berlin"),
+    "emigrants.invitation": ("Dr. Jonas Muster", "Chef des Protokolls", "Chief of Protocol"),
+    "emigrants.confirmation": ("Miriam Team", "Besuchsprogramm für ehemalige Berlinerinnen und Berliner",
+                               "Visitor programme for former Berliners"),
+    "emigrants.thanks": ("Dr. Jonas Muster", "Chef des Protokolls", "Chief of Protocol"),
+}
+
+
+def seed_demo_letters(admin) -> int:
+    """Name the demo's signatories where none is named yet."""
+    from .core import letters
+
+    named = letters.signatories()
+    for kind, (name, function_de, function_en) in DEMO_SIGNATORIES.items():
+        if kind in letters.LETTER_KINDS and kind not in named:
+            letters.save_signatory(kind, actor=admin, name=name, function_de=function_de, function_en=function_en)
+    return len(DEMO_SIGNATORIES)
+
+
 def seed_demo_data() -> dict:
     """Create the demo users and reference data; safe to run repeatedly."""
     from .auth.services import ensure_user
@@ -50,6 +72,7 @@ def seed_demo_data() -> dict:
         users["referent@protokoll.example"], users["referentin@protokoll.example"],
         users["leitung@protokoll.example"], users["abteilungsleitung@protokoll.example"],
     )
+    counts["signatories"] = seed_demo_letters(users["admin@protokoll.example"])
     counts["emigrant_applications"] = seed_demo_emigrants(
         users["emigration@protokoll.example"], users["admin@protokoll.example"]
     )

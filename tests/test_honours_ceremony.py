@@ -87,9 +87,15 @@ def test_a_certificate_only_for_an_approved_case(app):
     login(client, "referatsleitung@example.org")
     with app.app_context():
         refs = {c.nominee_name: c.reference for c in db.session.scalars(sa.select(Nomination))}
+    with app.app_context():
+        from protocol_app.core import letters
+
+        letters.save_signatory("honours.certificate", actor=user("referatsleitung@example.org"), name="Karla Beispiel",
+                               function_de="Regierende Bürgermeisterin von Berlin", function_en="Governing Mayor")
+        db.session.commit()
     certificate = client.get(f"/honours/{refs['Anna Erste']}/certificate.pdf")
     text = _pdf_text(certificate.data)
-    assert "Anna Erste" in text and "Verdienstorden des Landes Berlin" in text and "01.10.2026" in text
+    assert "Anna Erste" in text and "Verdienstorden des Landes Berlin" in text and "1. Oktober 2026" in text
     refused = client.get(f"/honours/{refs['Noch Offen']}/certificate.pdf", follow_redirects=True)
     assert "Eine Urkunde gibt es nur für einen bewilligten Vorgang." in refused.get_data(as_text=True)
 

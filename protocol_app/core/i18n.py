@@ -55,6 +55,16 @@ def format_d(value: date | None) -> str:
     return babel_format_date(value, DATE_PATTERNS.get(_language(), "medium"))
 
 
+def format_long_d(value: date | None) -> str:
+    """A date in words, as letters and certificates write it ("1. Oktober 2027", "1 October 2027")."""
+    if value is None:
+        return ""
+    # British order in English: the letters go abroad from a European administration.
+    from babel.dates import format_date as format_in_locale
+
+    return format_in_locale(value, "long", locale="en_GB" if _language() == "en" else _language())
+
+
 def format_number(value) -> str:
     """A number as the reader's language writes it ("1,5" in German, "1.5" in English)."""
     if value is None:
@@ -85,6 +95,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["datetime"] = format_dt
     app.jinja_env.filters["date"] = format_d
+    app.jinja_env.filters["long_date"] = format_long_d
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["format_date"] = babel_format_date
     app.jinja_env.globals["format_time"] = format_time

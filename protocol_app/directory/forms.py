@@ -5,10 +5,20 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    SubmitField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import PlainTextField, optional_id
+from ..core.errors import ValidationFailed
+from ..core.forms import PlainTextAreaField, PlainTextField, optional_id
+from ..core.letters import check_postal_address
 from ..core.time import EARLIEST_YEAR, LATEST_YEAR
 from ..extensions import db
 from .models import (
@@ -23,6 +33,7 @@ from .models import (
     PartnershipStatus,
     Venue,
 )
+from .salutations import SalutationForm
 
 
 def country_choices():
@@ -62,7 +73,27 @@ class MissionForm(FlaskForm):
         self.country_code.choices = country_choices()
 
 
-class ContactForm(FlaskForm):
+class PostalAddressFields:
+    """The fields of a person the office writes to by post (mixed into a form)."""
+
+    salutation_form = SelectField(_l("Salutation"), choices=[("", _l("— not known —"))] + SalutationForm.choices(),
+                                  coerce=lambda value: value or None, default="")
+    postal_address = PlainTextAreaField(_l("Postal address (street, postcode and town; one per line)"),
+                                   validators=[Optional(), Length(max=300)], render_kw={"rows": 3})
+    postal_country_code = SelectField(_l("Country of the postal address"), coerce=lambda value: value or None,
+                                      default="")
+
+    def fill_country_choices(self):
+        self.postal_country_code.choices = [("", "—")] + country_choices()
+
+    def validate_postal_address(self, field):
+        try:
+            check_postal_address(field.data)
+        except ValidationFailed as exc:
+            raise ValidationError(str(exc.message)) from exc
+
+
+class ContactForm(PostalAddressFields, FlaskForm):
     name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     function = PlainTextField(_l("Function"), validators=[Optional(), Length(max=200)])
     organisation = PlainTextField(_l("Organisation"), validators=[Optional(), Length(max=200)])
@@ -84,6 +115,7 @@ class ContactForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.mission_id.choices = mission_choices()
         self.address_form_id.choices = address_form_choices()
+        self.fill_country_choices()
 
 
 class AddressFormForm(FlaskForm):

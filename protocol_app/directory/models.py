@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import TimestampMixin, enum_check
 from ..core.enums import LabelledEnum
 from ..extensions import db
+from .salutations import PostalAddressMixin, SalutationForm
 
 
 class Country(db.Model):
@@ -159,11 +160,7 @@ class AddressForm(TimestampMixin, db.Model):
         return self.name
 
 
-#: Salutations when no form of address is chosen.
-NEUTRAL_SALUTATION = {"de": "Sehr geehrte Damen und Herren", "en": "Dear Sir or Madam"}
-
-
-class Contact(TimestampMixin, db.Model):
+class Contact(PostalAddressMixin, TimestampMixin, db.Model):
     """A person the office writes to or invites (mission staff, partners, guests)."""
 
     __tablename__ = "contacts"
@@ -194,6 +191,7 @@ class Contact(TimestampMixin, db.Model):
                            "'honorary_citizens', 'honour_holders', 'partner_cities', 'press', 'other')",
                            name="category_valid"),
         sa.CheckConstraint("rank > 0", name="rank_positive"),
+        enum_check("salutation_form", SalutationForm),
     )
 
     @property

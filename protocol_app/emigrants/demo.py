@@ -31,6 +31,7 @@ APPLICATIONS = [
 ]
 #: The process steps that bring a new application to a demo state.
 STEPS_TO = {"received": (), "waiting": ("check", "wait"), "invited": ("check", "wait", "invite")}
+SALUTATIONS = {"Eva Lindner": "female", "Tomasz Nowak": "male", "Ruth Goldmann": "female"}
 ADDRESSES = {"GB": "14 Belsize Park Gardens\nLondon NW3 4LH", "PL": "ul. Długa 7 m. 3\n00-238 Warszawa",
              "IL": "Rehov Herzl 12\nHaifa 3303712"}
 
@@ -47,6 +48,7 @@ def seed_demo_emigrants(team_member, admin) -> int:
     for name, born, country, language, state, companion, (ill, hardship) in APPLICATIONS:
         application = services.create_application(actor=team_member, values={
             "category": "forced_labourer" if country == "PL" else "emigrant", "name": name, "birth_date": born,
+            "salutation_form": SALUTATIONS[name],
             "address": ADDRESSES[country], "country_code": country, "language": language,
             "declaration_signed": True, "companion_name": companion, "companion_relation": "Tochter",
             "berlin_born_or_resident": True, "berlin_evidence": "Meldekarte (Landesarchiv)",

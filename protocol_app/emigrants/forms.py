@@ -28,7 +28,8 @@ from ..core.forms import (
     optional_id,
 )
 from ..core.time import zones_of_country
-from ..directory.forms import country_choices, venue_choices
+from ..directory.forms import address_form_choices, country_choices, venue_choices
+from ..directory.salutations import SalutationForm
 from ..programme.forms import InterpreterNeedFields
 from .models import ApplicantCategory, DocumentKind, LetterKind, ProgrammeKind
 
@@ -42,6 +43,9 @@ def _yes_no(value):
 class ApplicationForm(VersionedForm):
     category = SelectField(_l("Category"), choices=ApplicantCategory.choices())
     name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    salutation_form = SelectField(_l("Salutation"), choices=[("", _l("— not known —"))] + SalutationForm.choices(),
+                                  coerce=lambda value: value or None, default="")
+    address_form_id = SelectField(_l("Form of address (e.g. Rabbi, Professor)"), coerce=optional_id, default=0)
     birth_name = PlainTextField(_l("Birth name"), validators=[Optional(), Length(max=200)])
     birth_date = DateField(_l("Date of birth"), validators=[DataRequired()])
     birth_place = PlainTextField(_l("Place of birth"), validators=[Optional(), Length(max=200)])
@@ -80,6 +84,7 @@ class ApplicationForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country_code.choices = [("", "—")] + country_choices()
+        self.address_form_id.choices = address_form_choices()
 
     def load(self, application) -> None:
         for name in ("berlin_born_or_resident", "persecuted_or_forced_labour", "not_visited_before"):

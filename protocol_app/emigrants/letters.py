@@ -4,6 +4,8 @@ preference and falls back to English. Every generated letter is kept with the ca
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -12,7 +14,8 @@ from ..core.audit import changes_of, record_event
 from ..core.db import transactional
 from ..core.errors import ValidationFailed
 from ..core.files import store_upload
-from ..core.i18n import format_d
+from ..core.i18n import format_long_d
+from ..core.letters import layout, register_kind
 from ..core.pdf import render_pdf
 from ..core.time import now_utc, today_berlin
 from ..extensions import db
@@ -21,25 +24,34 @@ from .planning import bookings_of, plan_of
 from .programme import items_of
 
 FALLBACK_LANGUAGE = "en"
-#: What a template may use; anything else in braces is left as written.
-PLACEHOLDERS = ("name", "reference", "companion", "date")
+#: What a template may use; anything else in braces is left as written. {programme} marks where
+#: the confirmation's programme stands, {signatory} where the signature goes (else at the end).
+PLACEHOLDERS = ("salutation", "name", "reference", "companion", "date", "address", "programme", "signatory")
+_BLOCKS = re.compile(r"(\{programme\}|\{signatory\})")
+
+#: The kinds of letter admins name a signatory for (core.letters).
+SIGNED_KINDS = {kind.value: register_kind(f"emigrants.{kind.value}", _l("Emigrant programme: %(kind)s",
+                                                                         kind=kind.label))
+                for kind in LetterKind}
 
 DEFAULT_TEMPLATES = {
-    ("invitation", "de"): ("Einladung nach Berlin", "Sehr geehrte/r {name},\n\nder Regierende Bürgermeister von "
-                           "Berlin lädt Sie und eine Begleitperson Ihrer Wahl zu einem einwöchigen Besuch in Ihre "
-                           "frühere Heimatstadt ein. Bitte teilen Sie uns mit, ob Sie die Einladung annehmen.\n\n"
-                           "Mit freundlichen Grüßen\nSenatskanzlei Berlin · Protokoll"),
-    ("invitation", "en"): ("Invitation to Berlin", "Dear {name},\n\nThe Governing Mayor of Berlin invites you and a "
+    ("invitation", "de"): ("Einladung nach Berlin", "{salutation},\n\nder Regierende Bürgermeister von Berlin lädt Sie "
+                           "und eine Begleitperson Ihrer Wahl zu einem einwöchigen Besuch in Ihre frühere "
+                           "Heimatstadt ein. Bitte teilen Sie uns mit, ob Sie die Einladung annehmen.\n\n"
+                           "Mit freundlichen Grüßen\n\n{signatory}"),
+    ("invitation", "en"): ("Invitation to Berlin", "{salutation},\n\nThe Governing Mayor of Berlin invites you and a "
                            "companion of your choice to a one-week visit to your former home town. Please let us "
-                           "know whether you accept the invitation.\n\nWith kind regards\nSenate Chancellery of "
-                           "Berlin · Protocol"),
-    ("confirmation", "de"): ("Ihr Besuch in Berlin", "Sehr geehrte/r {name},\n\nwir freuen uns, Sie in Berlin "
-                             "zu begrüßen. Anbei finden Sie das Programm Ihres Besuchs.\n\nMit freundlichen Grüßen"),
-    ("confirmation", "en"): ("Your visit to Berlin", "Dear {name},\n\nWe look forward to welcoming you in Berlin. "
-                             "Please find the programme of your visit enclosed.\n\nWith kind regards"),
-    ("thanks", "de"): ("Vielen Dank", "Sehr geehrte/r {name},\n\nvielen Dank für Ihren Besuch in Berlin.\n\n"
-                       "Mit freundlichen Grüßen"),
-    ("thanks", "en"): ("Thank you", "Dear {name},\n\nThank you for your visit to Berlin.\n\nWith kind regards"),
+                           "know whether you accept the invitation.\n\nWith kind regards\n\n{signatory}"),
+    ("confirmation", "de"): ("Ihr Besuch in Berlin", "{salutation},\n\nwir freuen uns, Sie in Berlin zu begrüßen. "
+                             "Ihr Besuch ist so geplant:\n\n{programme}\n\nWenn Sie Fragen haben, rufen Sie uns "
+                             "gern an.\n\nMit freundlichen Grüßen\n\n{signatory}"),
+    ("confirmation", "en"): ("Your visit to Berlin", "{salutation},\n\nWe look forward to welcoming you in Berlin. "
+                             "This is the plan of your visit:\n\n{programme}\n\nIf you have any questions, please "
+                             "call us.\n\nWith kind regards\n\n{signatory}"),
+    ("thanks", "de"): ("Vielen Dank", "{salutation},\n\nvielen Dank für Ihren Besuch in Berlin.\n\n"
+                       "Mit freundlichen Grüßen\n\n{signatory}"),
+    ("thanks", "en"): ("Thank you", "{salutation},\n\nThank you for your visit to Berlin.\n\nWith kind regards"
+                       "\n\n{signatory}"),
 }
 
 
@@ -81,6 +93,28 @@ def _template(kind: str, language: str) -> LetterTemplate:
     raise ValidationFailed(_l("There is no template for this letter; an admin adds it under Letter templates."))
 
 
+def letter_parts(body: str, values: dict, *, with_programme: bool) -> list[tuple[str, str]]:
+    """The letter's text as (kind, text) parts: "text" paragraphs, the "programme" and the
+    "signature". Without a {programme} mark the programme stands before the closing (the last
+    paragraph before the signature); without {signatory} the signature comes last."""
+    parts: list[tuple[str, str]] = []
+    for piece in _BLOCKS.split(body):
+        if piece == "{programme}":
+            if with_programme:
+                parts.append(("programme", ""))
+        elif piece == "{signatory}":
+            parts.append(("signature", ""))
+        else:
+            parts += [("text", paragraph.format_map(values).strip()) for paragraph in re.split(r"\n\s*\n", piece)
+                      if paragraph.strip()]
+    if with_programme and ("programme", "") not in parts:
+        texts = [i for i, (kind, _text) in enumerate(parts) if kind == "text"]
+        parts.insert(texts[-1] if len(texts) > 1 else len(parts), ("programme", ""))
+    if ("signature", "") not in parts:
+        parts.append(("signature", ""))
+    return parts
+
+
 def _programme(application: Application) -> dict:
     """The stay, the travel and the items the confirmation carries; refused while there is none."""
     plan = plan_of(application)
@@ -99,13 +133,17 @@ def generate(application: Application, kind: str, *, actor) -> GeneratedLetter:
     template = _template(kind, application.language)
     programme = _programme(application) if kind == LetterKind.CONFIRMATION.value else None
     today = today_berlin()
+    language = "de" if template.language == "de" else "en"
     # Labels of the programme and the date come from the catalogues we have (German, English).
-    with force_locale("de" if template.language == "de" else "en"):
-        values = _Fill(name=application.name, reference=application.reference,
-                       companion=application.companion_name or "", date=format_d(today))
-        body = template.body.format_map(values)
-        pdf = render_pdf("emigrants/letter.html", subject=template.subject.format_map(values), body=body,
-                         application=application, today=today, language=template.language, programme=programme)
+    with force_locale(language):
+        address = application.address_block(language)
+        values = _Fill(salutation=application.salutation(language), name=application.name,
+                       reference=application.reference, companion=application.companion_name or "",
+                       date=format_long_d(today), address="\n".join(address))
+        pdf = render_pdf("emigrants/letter.html", subject=template.subject.format_map(values),
+                         parts=letter_parts(template.body, values, with_programme=programme is not None),
+                         address=address, layout=layout(SIGNED_KINDS[kind], language), application=application,
+                         today=today, language=template.language, programme=programme)
     stored = store_upload(f"{kind}-{application.reference}-{template.language}.pdf", pdf, actor=actor)
     letter = GeneratedLetter(application_id=application.id, kind=kind, language=template.language, file=stored,
                              created_at=now_utc(), created_by_id=actor.id)

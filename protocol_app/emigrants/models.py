@@ -17,8 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
 from ..core.files import AttachmentMixin
+from ..core.letters import address_block, postal_lines
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
+from ..directory.salutations import SalutationForm, addressee_lines, salutation
 from ..extensions import db
 from ..programme import InterpreterNeedMixin, interpreter_need_complete
 from .matching import name_key
@@ -63,6 +65,10 @@ class Application(NameKeysMixin, ReferencedMixin, WorkflowMixin, TimestampMixin,
     birth_place: Mapped[str | None] = mapped_column(sa.String(200))
     address: Mapped[str] = mapped_column(sa.String(500), nullable=False)
     country_code: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"), nullable=False)
+    #: How letters address the applicant: Frau, Herr or by full name; a form from the table
+    #: (e.g. "Rabbi") comes first.
+    salutation_form: Mapped[str | None] = mapped_column(sa.String(10))
+    address_form_id: Mapped[int | None] = mapped_column(sa.ForeignKey("address_forms.id", ondelete="SET NULL"))
     #: Language of correspondence (ISO 639-1); letters fall back to English.
     language: Mapped[str] = mapped_column(sa.String(3), default="en", nullable=False)
     #: Addresses then, school, years.
@@ -103,9 +109,11 @@ class Application(NameKeysMixin, ReferencedMixin, WorkflowMixin, TimestampMixin,
     health_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     country = relationship("Country", lazy="joined")
+    address_form = relationship("AddressForm", lazy="joined")
 
     __table_args__ = (
         sa.UniqueConstraint("year", "number", name="uq_emigrant_applications_year_number"),
+        enum_check("salutation_form", SalutationForm),
         enum_check("state", ApplicationState),
         enum_check("category", ApplicantCategory),
         sa.CheckConstraint("(priority_override IS NULL) = (override_reason IS NULL)", name="override_has_reason"),
@@ -118,6 +126,16 @@ class Application(NameKeysMixin, ReferencedMixin, WorkflowMixin, TimestampMixin,
     @property
     def category_label(self):
         return ApplicantCategory(self.category).label
+
+    def salutation(self, language: str) -> str:
+        return salutation(language, self.name, address_form=self.address_form, form=self.salutation_form)
+
+    def address_block(self, language: str) -> list[str]:
+        """The DIN 5008 address field of a letter to the applicant, with the country line abroad."""
+        return address_block(addressee_lines(language, self.name, address_form=self.address_form,
+                                             form=self.salutation_form),
+                             postal_lines(self.address), country_code=self.country_code,
+                             country_name=self.country.name if self.country else None)
 
 
 class HistoricalParticipant(NameKeysMixin, db.Model):

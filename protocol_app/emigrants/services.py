@@ -17,7 +17,8 @@ from ..core.errors import ValidationFailed
 from ..core.languages import check_language
 from ..core.references import next_number
 from ..core.time import today_berlin
-from ..directory.models import Country
+from ..directory.models import AddressForm, Country
+from ..directory.salutations import SalutationForm
 from ..extensions import db
 from .models import (
     REFERENCE_PREFIX,
@@ -27,7 +28,8 @@ from .models import (
 from .planning import check_companion_born_before, plan_of
 from .retention import mark_ended
 
-FIELDS = ("category", "name", "birth_name", "birth_date", "birth_place", "address", "country_code", "language",
+FIELDS = ("category", "name", "salutation_form", "address_form_id", "birth_name", "birth_date", "birth_place",
+          "address", "country_code", "language",
           "berlin_connection", "emigration", "declaration_signed", "contact_name", "contact_relation",
           "contact_email", "needs_mobility", "needs_diet", "needs_medical", "companion_name", "companion_relation",
           "companion_birth_date", "companion_needs", "berlin_born_or_resident", "berlin_evidence",
@@ -52,6 +54,12 @@ def _validate(values: dict) -> None:
     born = values.get("birth_date")
     if born is None or born >= today():
         raise ValidationFailed(_l("Please enter a date of birth in the past."), field="birth_date")
+    if values.get("salutation_form") and values["salutation_form"] not in {f.value for f in SalutationForm}:
+        raise ValidationFailed(_l("Unknown form of salutation."), field="salutation_form")
+    values["salutation_form"] = values.get("salutation_form") or None
+    if values.get("address_form_id") and db.session.get(AddressForm, values["address_form_id"]) is None:
+        raise ValidationFailed(_l("Unknown form of address."), field="address_form_id")
+    values["address_form_id"] = values.get("address_form_id") or None
     if not (values.get("address") or "").strip():
         raise ValidationFailed(_l("Please enter the current address."), field="address")
     if db.session.get(Country, values.get("country_code") or "") is None:

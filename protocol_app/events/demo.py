@@ -29,6 +29,14 @@ DEMO_CONTACTS = [
     ("Frank Presse", "Korrespondent", "Berliner Tageszeitung", "press", 800, None, "Herr", "de"),
 ]
 
+#: Postal addresses of the demo contacts' organisations (fictional house numbers).
+DEMO_ADDRESSES = {
+    "Botschaft von Nigeria": "Neue Jakobstraße 4\n10179 Berlin", "Botschaft von Frankreich": "Pariser Platz 5\n10117 Berlin",
+    "Botschaft von Polen": "Unter den Linden 70–72\n10117 Berlin", "Botschaft von Japan": "Hiroshimastraße 6\n10785 Berlin",
+    "Senat von Berlin": "Jüdenstraße 1\n10178 Berlin", "Abgeordnetenhaus": "Niederkirchnerstraße 5\n10117 Berlin",
+    "Berliner Tageszeitung": "Alte Jakobstraße 105\n10969 Berlin",
+}
+
 
 def seed_demo_events(officer) -> int:
     """Create the demo contacts and next year's flag day with its invitations, unless events exist."""
@@ -40,7 +48,9 @@ def seed_demo_events(officer) -> int:
         if name not in known:
             db.session.add(Contact(name=name, function=function, organisation=organisation, category=category,
                                    rank=rank, in_office_since=since, address_form_id=forms.get(form),
-                                   language=language, email=f"{name.split()[-1].lower()}@example.org"))
+                                   language=language, email=f"{name.split()[-1].lower()}@example.org",
+                                   postal_address=DEMO_ADDRESSES.get(organisation), postal_country_code="DE",
+                                   salutation_form="female" if form.split()[0].endswith("in") else "male"))
     db.session.flush()
     year = now_utc().astimezone(BERLIN).year + 1
     made = 0

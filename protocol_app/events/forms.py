@@ -34,7 +34,13 @@ from ..core.forms import (
     optional_id,
     utc_to_local,
 )
-from ..directory.forms import address_form_choices, contact_choices, host_choices, venue_choices
+from ..directory.forms import (
+    PostalAddressFields,
+    address_form_choices,
+    contact_choices,
+    host_choices,
+    venue_choices,
+)
 from ..directory.models import GuestCategory
 from ..extensions import db
 from ..programme import DressCode, PressAccess
@@ -90,7 +96,7 @@ class CategoryForm(FlaskForm):
     submit = SubmitField(_l("Add category"))
 
 
-class AdhocGuestForm(FlaskForm):
+class AdhocGuestForm(PostalAddressFields, FlaskForm):
     """A guest who is not in the directory; the quick form on the event page sends the first fields."""
 
     name = PlainTextField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -111,6 +117,7 @@ class AdhocGuestForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.address_form_id.choices = address_form_choices()
+        self.fill_country_choices()
 
 
 class GuestImportForm(FlaskForm):

@@ -13,6 +13,7 @@ from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.listing import paginate
 from ..directory.models import AddressForm, Contact, GuestCategory
+from ..directory.salutations import checked_postal_values
 from ..extensions import db
 from .models import Event, Guest, GuestStatus
 from .workflow import require_open
@@ -58,7 +59,9 @@ def _from_contact(event: Event, contact: Contact, companions: int) -> Guest:
                  organisation=contact.organisation or (contact.mission.name if contact.mission else None),
                  category=contact.category, rank=contact.rank, in_office_since=contact.in_office_since,
                  form_of_address=contact.form_of_address, address_form_id=contact.address_form_id,
-                 email=contact.email, language=contact.language, companions_allowed=companions)
+                 email=contact.email, language=contact.language, companions_allowed=companions,
+                 salutation_form=contact.salutation_form, postal_address=contact.postal_address,
+                 postal_country_code=contact.postal_country_code)
 
 
 @transactional
@@ -116,7 +119,8 @@ def add_contact(event: Event, contact_id: int, *, companions: int = 0, actor) ->
 @transactional
 def add_adhoc(event: Event, *, actor, name: str, function=None, organisation=None, rank: int = 500,
               companions: int = 0, email=None, language: str = "de", address_form_id=None,
-              category: str = "other", in_office_since=None) -> Guest:
+              category: str = "other", in_office_since=None, salutation_form=None, postal_address=None,
+              postal_country_code=None) -> Guest:
     """Put a person who is not in the directory on the list."""
     require_open(event)
     if not 0 <= companions <= MAX_COMPANIONS:
@@ -132,9 +136,11 @@ def add_adhoc(event: Event, *, actor, name: str, function=None, organisation=Non
         raise ValidationFailed(_l("Unknown guest category."), field="category")
     if address_form_id and db.session.get(AddressForm, address_form_id) is None:
         raise ValidationFailed(_l("Unknown form of address."), field="address_form_id")
+    postal = checked_postal_values(salutation_form=salutation_form, postal_address=postal_address,
+                                   postal_country_code=postal_country_code)
     guest = Guest(event_id=event.id, name=name.strip(), function=function, organisation=organisation, rank=rank,
                   companions_allowed=companions, email=email, language=language, category=category,
-                  address_form_id=address_form_id or None, in_office_since=in_office_since)
+                  address_form_id=address_form_id or None, in_office_since=in_office_since, **postal)
     db.session.add(guest)
     db.session.flush()
     workflow.start(guest, actor=actor)

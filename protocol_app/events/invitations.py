@@ -16,6 +16,7 @@ from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import lock_for_update, transactional
 from ..core.errors import DomainError, ValidationFailed
+from ..core.letters import layout, register_kind
 from ..core.link_tokens import derived_token, hash_token
 from ..core.notifications.services import queue_mail
 from ..core.pdf import render_pdf
@@ -26,6 +27,9 @@ from .guests import precedence_order
 from .models import Event, Guest, GuestStatus, SeatAssignment
 from .services import EVENT_PARTS
 from .workflow import OPEN_STATES, EventState, require_open
+
+#: Who signs the printed invitations is kept by admins (core.letters).
+INVITATION_LETTER = register_kind("events.invitation", _l("Events: invitation letter"))
 
 #: A reply link works until this long after the event has ended.
 LINK_GRACE = timedelta(days=1)
@@ -60,9 +64,12 @@ def letters_pdf(event: Event, guests_links: list[tuple[Guest, str | None]]) -> b
     today = today_berlin()
     letters = []
     for guest, link in guests_links:
-        with force_locale(guest.language or "de"):
+        language = "en" if guest.language == "en" else "de"
+        with force_locale(language):
             # Safe: rendered by an autoescaping template, so it is HTML already.
-            html = render_template("events/_invitation_letter.html", guest=guest, event=event, link=link, today=today)
+            html = render_template("events/_invitation_letter.html", guest=guest, event=event, link=link, today=today,
+                                   address=guest.address_block(language), layout=layout(INVITATION_LETTER, language),
+                                   language=language)
             letters.append(Markup(html))  # noqa: S704
     return render_pdf("events/invitation_letters.html", letters=letters, title=event.title)
 

@@ -13,7 +13,8 @@ from ..core.enums import LabelledEnum
 from ..core.files import AttachmentMixin
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
-from ..directory.models import NEUTRAL_SALUTATION, GuestCategory
+from ..directory.models import GuestCategory
+from ..directory.salutations import PostalAddressMixin, SalutationForm, salutation
 from ..extensions import db
 from ..programme import (
     DressCode,
@@ -180,7 +181,7 @@ class EventProgrammeItem(InterpreterNeedMixin, ProgrammeItemMixin, TimestampMixi
     )
 
 
-class Guest(VersionedMixin, TimestampMixin, db.Model):
+class Guest(PostalAddressMixin, VersionedMixin, TimestampMixin, db.Model):
     """A person on an event's guest list, copied from the directory or entered ad hoc."""
 
     __tablename__ = "event_guests"
@@ -223,6 +224,7 @@ class Guest(VersionedMixin, TimestampMixin, db.Model):
         sa.UniqueConstraint("event_id", "contact_id", name="uq_event_guests_contact"),
         enum_check("status", GuestStatus),
         sa.CheckConstraint("companions_allowed BETWEEN 0 AND 5", name="companions_range"),
+        enum_check("salutation_form", SalutationForm),
         sa.CheckConstraint("rank > 0", name="rank_positive"),
     )
 
@@ -242,10 +244,8 @@ class Guest(VersionedMixin, TimestampMixin, db.Model):
 
     def salutation(self, language: str | None = None) -> str:
         """The letter's salutation in the guest's (or the given) language."""
-        language = language or self.language
-        if self.address_form:
-            return self.address_form.salutation(language, self.name)
-        return NEUTRAL_SALUTATION.get(language, NEUTRAL_SALUTATION["de"])
+        return salutation(language or self.language, self.name, address_form=self.address_form,
+                          form=self.salutation_form)
 
 
 class EventTable(db.Model):

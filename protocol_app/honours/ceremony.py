@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
+from ..core.letters import layout, register_kind
 from ..core.pdf import render_pdf
 from ..events import guests as event_guests
 from ..events import services as event_services
@@ -134,15 +136,27 @@ def schedule_all(award_type: AwardType, award_date: date, *, actor) -> int:
     return scheduled
 
 
+#: The certificate is signed by whom admins name (core.letters), with the seal they upload.
+CERTIFICATE = register_kind("honours.certificate", _l("Honours: certificate"))
+
+
 def certificate_pdf(case: Nomination) -> bytes:
-    """The certificate (Urkunde) of one awardee."""
+    """The certificate (Urkunde) of one awardee, in German, signed and sealed as admins set it."""
     if case.state not in CEREMONY_STATES:
         raise DomainError(_l("A certificate is made only for an approved case."))
-    return render_pdf("honours/certificate.html", case=case)
+    with force_locale("de"):
+        parts = layout(CERTIFICATE, "de")
+        if parts.signatory is None:
+            raise DomainError(_l("Nobody is named to sign the certificate yet: an admin names the signatory under "
+                                 "Letters and certificates."))
+        return render_pdf("honours/certificate.html", case=case, layout=parts,
+                          day=case.award_date or case.senate_decision_date)
 
 
 def booklet_pdf(award_type: AwardType, award_date: date) -> bytes:
-    """The programme booklet: the ceremony's programme and, per awardee, a photo space and the citation."""
+    """The programme booklet: the ceremony's programme and, per awardee, a photo space and the citation;
+    its cover carries the installation's letterhead."""
     event = ceremony_event(award_type, award_date)
-    return render_pdf("honours/booklet.html", award_type=award_type, award_date=award_date, event=event,
-                      cases=cases_for(award_type, award_date))
+    with force_locale("de"):
+        return render_pdf("honours/booklet.html", award_type=award_type, award_date=award_date, event=event,
+                          cases=cases_for(award_type, award_date), layout=layout(CERTIFICATE, "de"))

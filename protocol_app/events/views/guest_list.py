@@ -70,7 +70,9 @@ def guests_add(reference: str):
                              organisation=form.organisation.data, rank=form.rank.data,
                              companions=form.companions.data, email=form.email.data or None,
                              language=form.language.data, address_form_id=form.address_form_id.data,
-                             category=form.category.data, in_office_since=form.in_office_since.data)
+                             category=form.category.data, in_office_since=form.in_office_since.data,
+                             salutation_form=form.salutation_form.data, postal_address=form.postal_address.data,
+                             postal_country_code=form.postal_country_code.data)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

@@ -36,3 +36,15 @@ def spreadsheets_as_printed(files: dict[str, bytes], tmp_path: Path) -> dict[str
     return {name: subprocess.run(["pdftotext", "-layout", str(out / f"{name}.pdf"), "-"], check=True,
                                  capture_output=True, text=True, timeout=60).stdout
             for name in files}
+
+
+def read_with_ical_js(body: bytes) -> list[dict]:
+    """An iCalendar file as Thunderbird reads it (ical.js under node): each event's uid,
+    summary, and start and end as UTC instants."""
+    import json
+
+    services.require("ical.js")
+    script = Path(__file__).parent / "js" / "ical_read.mjs"
+    done = subprocess.run(["node", str(script)], input=body, capture_output=True, check=True, timeout=60,
+                          cwd=script.parent)
+    return json.loads(done.stdout)

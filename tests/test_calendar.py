@@ -10,6 +10,7 @@ import vobject
 
 from protocol_app.extensions import db
 from protocol_app.visits.models import VisitProgrammeItem
+from tests.documents import read_with_ical_js
 from tests.support import login, make_user, post
 from tests.visit_support import make_visit, reference_data
 
@@ -117,21 +118,6 @@ def test_viewer_feed_leaves_out_confidential_visits(app):
     assert "Paris" in body and "Geheimer Besuch" not in body
 
 
-def _read_with_ical_js(body: bytes) -> list[dict]:
-    """The feed as Thunderbird reads it (ical.js under node)."""
-    import json
-    import subprocess
-    from pathlib import Path
-
-    from tests import services
-
-    services.require("ical.js")
-    script = Path(__file__).parent / "js" / "ical_read.mjs"
-    done = subprocess.run(["node", str(script)], input=body, capture_output=True, check=True, timeout=60,
-                          cwd=script.parent)
-    return json.loads(done.stdout)
-
-
 def test_summer_and_winter_times_are_the_same_instant_in_icalendar_vobject_and_ical_js(app):
     from datetime import UTC, datetime
 
@@ -152,7 +138,7 @@ def test_summer_and_winter_times_are_the_same_instant_in_icalendar_vobject_and_i
     by_vobject = {e.summary.value: e.dtstart.value.astimezone(UTC).isoformat()
                   for e in vobject.readOne(body.decode()).vevent_list if e.summary.value in expected}
     by_ical_js = {e["summary"]: datetime.fromisoformat(e["start"].replace("Z", "+00:00")).isoformat()
-                  for e in _read_with_ical_js(body) if e["summary"] in expected}
+                  for e in read_with_ical_js(body) if e["summary"] in expected}
     for parser, seen in (("icalendar", by_icalendar), ("vobject", by_vobject), ("ical.js", by_ical_js)):
         for summary, instant in expected.items():
             assert seen[summary] == instant, (parser, summary, seen[summary])

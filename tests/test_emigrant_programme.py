@@ -208,7 +208,7 @@ def test_the_volunteer_gets_the_programme_three_days_ahead_by_a_link_without_nam
         mail = mails[0]
         for secret in ("Ruth", "Schwarz", "Haifa", "Rollator", "Triest"):
             assert secret not in f"{mail.subject}{mail.body_text}", secret
-        assert "15.02.2027" in mail.body_text
+        assert "15. Februar 2027" in mail.body_text
         link = next(word for word in mail.body_text.split() if "/emigrants/volunteer/" in word)
         # The team is told about the case without a volunteer address, by reference only.
         told = db.session.scalars(sa.select(Notification.message).where(

@@ -45,14 +45,18 @@ def test_notification_and_mail_are_written_in_the_recipients_language(mail_app):
     en_id = make_user(app, "en@example.org", locale="en")
     with app.app_context():
         for uid in (de_id, en_id):
-            notify(db.session.get(User, uid), lambda: _l("Your settings have been saved."), link="/")
+            notify(db.session.get(User, uid), lambda: _l("Your settings have been saved."), link="/",
+                   subject_factory=lambda: _l("%(reference)s: request waiting for a decision", reference="V-2026-0001"))
         db.session.commit()
         notes = {n.user_id: n.message for n in db.session.scalars(sa.select(Notification))}
         assert notes[de_id] == "Ihre Einstellungen wurden gespeichert."
         assert notes[en_id] == "Your settings have been saved."
         mails = {m.recipient: m for m in db.session.scalars(sa.select(OutboxMail))}
-        assert mails["de@example.org"].subject == "Neue Benachrichtigung aus Protokoll"
-        assert mails["en@example.org"].subject == "New notification from Protokoll"
+        # The subject names the record and what is due, in the recipient's language.
+        assert mails["de@example.org"].subject == "V-2026-0001: Anfrage wartet auf Entscheidung"
+        assert mails["en@example.org"].subject == "V-2026-0001: request waiting for a decision"
+        with pytest.raises(TypeError, match="subject_factory"):  # no mail without a subject that says what
+            notify(db.session.get(User, de_id), lambda: _l("Your settings have been saved."))
         assert "http://127.0.0.1:5000/" in mails["en@example.org"].body_text
 
 

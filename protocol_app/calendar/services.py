@@ -14,7 +14,7 @@ from ..core.link_tokens import hash_token, new_token
 from ..core.time import BERLIN, now_utc
 from ..extensions import db
 from .models import CalendarFeedToken
-from .sources import entries_for
+from .sources import CalendarEntry, entries_for
 
 #: How far the feed reaches into the past and the future.
 FEED_PAST = timedelta(days=90)
@@ -101,43 +101,61 @@ def days_with_entries(user, first: date, last: date) -> list[tuple[date, list]]:
     return list(by_day.items())
 
 
-def render_feed(user, *, base_url: str) -> bytes:
-    """The user's iCalendar feed: Europe/Berlin times with VTIMEZONE, stable UIDs."""
-    now = now_utc()
+def _calendar(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", "-//Protokoll//Senatskanzlei Berlin//DE")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Protokoll")
+    cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Berlin")
+    cal.add_component(berlin_vtimezone())
+    return cal
+
+
+def _vevent(entry: CalendarEntry, *, base_url: str, now: datetime, url: str | None = None) -> Event:
+    host = urlsplit(base_url).hostname or "protokoll"
+    event = Event()
+    # Unique across installations: the entry's id at this installation's host.
+    event.add("uid", f"{entry.uid.split('@')[0]}@{host}")
+    event.add("summary", entry.title)
+    event.add("sequence", entry.sequence)
+    event.add("status", entry.status)
+    event.add("dtstamp", now.astimezone(UTC))
+    if entry.all_day:
+        first = entry.starts_at.astimezone(BERLIN).date()
+        last = entry.ends_at.astimezone(BERLIN).date()
+        event.add("dtstart", first)
+        event.add("dtend", last + timedelta(days=1))
+    else:
+        event.add("dtstart", entry.starts_at.astimezone(BERLIN))
+        event.add("dtend", entry.ends_at.astimezone(BERLIN))
+    if entry.location:
+        event.add("location", entry.location)
+    if url or entry.link:
+        event.add("url", url or base_url + entry.link)
+    if entry.description:
+        event.add("description", entry.description)
+    return event
+
+
+def render_feed(user, *, base_url: str) -> bytes:
+    """The user's iCalendar feed: Europe/Berlin times with VTIMEZONE, stable UIDs."""
+    now = now_utc()
+    cal = _calendar("Protokoll")
     # How often calendar programs fetch the feed again (RFC 7986; the X- form for Outlook).
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
-    cal.add_component(berlin_vtimezone())
-    host = urlsplit(base_url).hostname or "protokoll"
     for entry in entries_for(user, now - FEED_PAST, now + FEED_FUTURE):
-        event = Event()
-        # Unique across installations: the entry's id at this installation's host.
-        event.add("uid", f"{entry.uid.split('@')[0]}@{host}")
-        event.add("summary", entry.title)
-        event.add("sequence", entry.sequence)
-        event.add("status", entry.status)
-        event.add("dtstamp", now.astimezone(UTC))
-        if entry.all_day:
-            first = entry.starts_at.astimezone(BERLIN).date()
-            last = entry.ends_at.astimezone(BERLIN).date()
-            event.add("dtstart", first)
-            event.add("dtend", last + timedelta(days=1))
-        else:
-            event.add("dtstart", entry.starts_at.astimezone(BERLIN))
-            event.add("dtend", entry.ends_at.astimezone(BERLIN))
-        if entry.location:
-            event.add("location", entry.location)
-        if entry.link:
-            event.add("url", base_url + entry.link)
-        if entry.description:
-            event.add("description", entry.description)
-        cal.add_component(event)
+        cal.add_component(_vevent(entry, base_url=base_url, now=now))
     return cal.to_ical()
+
+
+def invitation_ics(entry: CalendarEntry, *, base_url: str, url: str | None = None) -> str:
+    """One entry as the file an invitation mail carries (METHOD:PUBLISH: a date to add, no
+    calendar reply); the same UID and SEQUENCE as in the feeds, so a moved event updates it."""
+    cal = _calendar(entry.title)
+    cal.add("method", "PUBLISH")
+    cal.add_component(_vevent(entry, base_url=base_url, now=now_utc(), url=url))
+    return cal.to_ical().decode("utf-8")
 
 
 def berlin_vtimezone() -> Timezone:

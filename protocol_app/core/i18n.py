@@ -56,9 +56,14 @@ def format_d(value: date | None) -> str:
 
 
 def format_long_d(value: date | None) -> str:
-    """A date in words, as letters and certificates write it ("1. Oktober 2027", "1 October 2027")."""
+    """A date in words, as letters and certificates write it ("1. Oktober 2027", "1 October 2027");
+    a moment in time gives its day in Berlin."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        from .time import BERLIN
+
+        value = value.astimezone(BERLIN).date()
     # British order in English: the letters go abroad from a European administration.
     from babel.dates import format_date as format_in_locale
 

@@ -123,5 +123,6 @@ def retention_job() -> int:
             if create_once(f"emigrants-retention:{day}:user:{admin.id}", rule="emigrants-retention", recipient=admin):
                 notify(admin, lambda c=counts: _l(
                     "Retention: health notes of %(health)s cases and %(cases)s whole cases were erased today.",
-                    health=c["health"], cases=c["cases"]))
+                    health=c["health"], cases=c["cases"]),
+                    subject_factory=lambda: _l("Emigrant programme: retention periods applied today"))
     return counts["health"] + counts["cases"]

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
+from ..core.i18n import format_long_d
 from ..core.link_tokens import hash_token, new_token
 from ..core.notifications.services import queue_mail
 from ..core.reminders import create_once, reminder_rule
@@ -52,7 +53,9 @@ def send_programme(application: Application, plan: StayPlan, *, actor=None) -> N
     plan.volunteer_sent_at = now_utc()
     with force_locale("de"):  # volunteers are Berliners; the page offers nothing else
         body = render_template("emigrants/volunteer_mail.txt", plan=plan, link=programme_link(token))
-        queue_mail(plan.volunteer_email, _("Your accompaniment in the emigrant programme"), body)
+        queue_mail(plan.volunteer_email, _("Accompaniment in the emigrant programme, %(first)s – %(last)s",
+                                           first=format_long_d(plan.arrives_on), last=format_long_d(plan.departs_on)),
+                   body, language="de")
     db.session.flush()
     record_event("application.volunteer_programme_sent", actor=actor, target=application)
 

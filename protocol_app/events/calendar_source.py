@@ -19,15 +19,19 @@ def event_entries(user, start, end) -> list[CalendarEntry]:
         return []
     events = db.session.scalars(sa.select(Event).where(
         Event.state.in_(ACTIVE_STATES), Event.starts_at < end, Event.ends_at > start)).all()
-    return [
-        CalendarEntry(
-            uid=f"event-{e.id}@protokoll", title=f"{e.title} ({e.reference})", starts_at=e.starts_at,
-            ends_at=e.ends_at, sequence=e.version, css_class=f"event-{e.kind}",
-            link=path_for("events.detail", reference=e.reference),
-            location=e.venue.name if e.venue else None, description=str(e.kind_label),
-        )
-        for e in events
-    ]
+    return [event_entry(e) for e in events]
+
+
+def event_entry(event: Event, *, for_guest: bool = False) -> CalendarEntry:
+    """The event as a calendar entry; a guest's copy has no reference and no link into the app."""
+    venue = event.venue
+    return CalendarEntry(
+        uid=f"event-{event.id}@protokoll", title=event.title if for_guest else f"{event.title} ({event.reference})",
+        starts_at=event.starts_at, ends_at=event.ends_at, sequence=event.version, css_class=f"event-{event.kind}",
+        link=None if for_guest else path_for("events.detail", reference=event.reference),
+        location=", ".join(p for p in (venue.name, venue.address) if p) if venue else None,
+        description=str(event.kind_label),
+    )
 
 
 register_source("events", event_entries)

@@ -12,10 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from ..calendar.services import invitation_ics
 from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import lock_for_update, transactional
 from ..core.errors import DomainError, ValidationFailed
+from ..core.i18n import format_long_d
 from ..core.letters import layout, register_kind
 from ..core.link_tokens import derived_token, hash_token
 from ..core.notifications.services import queue_mail
@@ -23,6 +25,7 @@ from ..core.pdf import render_pdf
 from ..core.record_parts import attach_file
 from ..core.time import BERLIN, now_utc, today_berlin
 from ..extensions import db
+from .calendar_source import event_entry
 from .guests import precedence_order
 from .models import Event, Guest, GuestStatus, SeatAssignment
 from .services import EVENT_PARTS
@@ -53,10 +56,15 @@ def reply_link(token: str) -> str:
 
 
 def _invitation_mail(guest: Guest, event: Event, token: str) -> None:
-    with force_locale(guest.language or "de"):
-        body = render_template("events/invitation_mail.txt", guest=guest, event=event, link=reply_link(token))
-        # No names in subjects (DESIGN.md section 6).
-        queue_mail(guest.email, _("Invitation of the Governing Mayor of Berlin"), body)
+    language = guest.language or "de"
+    with force_locale(language):
+        link = reply_link(token)
+        body = render_template("events/invitation_mail.txt", guest=guest, event=event, link=link)
+        # The event and its date, never a person's name (DESIGN.md section 6).
+        subject = _("Invitation: %(title)s on %(date)s", title=event.title, date=format_long_d(event.starts_at.astimezone(BERLIN).date()))
+        calendar = invitation_ics(event_entry(event, for_guest=True), base_url=current_app.config["BASE_URL"],
+                                  url=link)
+        queue_mail(guest.email, subject, body, language=language, calendar=calendar)
 
 
 def letters_pdf(event: Event, guests_links: list[tuple[Guest, str | None]]) -> bytes:
@@ -209,5 +217,6 @@ def _move_up_waiting(event: Event, *, actor) -> None:
         record_event("event.waiting_list_moved_up", actor=actor, target=guest)
         if guest.email:
             with force_locale(guest.language or "de"):
-                queue_mail(guest.email, _("Your place at the event is confirmed"),
-                           render_template("events/moved_up_mail.txt", guest=guest, event=event))
+                queue_mail(guest.email, _("Your place is confirmed: %(title)s", title=event.title),
+                           render_template("events/moved_up_mail.txt", guest=guest, event=event),
+                           language=guest.language or "de")

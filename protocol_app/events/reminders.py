@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.checklists.models import Task
+from ..core.i18n import format_long_d
 from ..core.notifications.services import notify, queue_mail
 from ..core.reminders import create_once, reminder_rule
 from ..core.time import now_utc, today_berlin
@@ -41,9 +42,10 @@ def remind_open_replies() -> int:
             if guest.email and create_once(f"event-reply:{event.id}:guest:{guest.id}", rule="event-reply-deadline",
                                            target=guest):
                 with force_locale(guest.language or "de"):
-                    queue_mail(guest.email, _("Reminder: invitation of the Governing Mayor of Berlin"),
+                    queue_mail(guest.email, _("Reminder: please reply by %(date)s – %(title)s",
+                                              date=format_long_d(event.reply_by), title=event.title),
                                render_template("events/reply_reminder_mail.txt", guest=guest, event=event,
-                                               link=reply_link_of(guest)))
+                                               link=reply_link_of(guest)), language=guest.language or "de")
                 created += 1
         officer = event.responsible_officer
         if officer and silent and create_once(f"event-reply-summary:{event.id}:user:{officer.id}",

@@ -61,7 +61,8 @@ def deliver(assignment: Assignment, *, actor, filename: str, data: bytes) -> Non
     if assignment.officer:
         notify(assignment.officer, lambda a=assignment: _l("The translation %(reference)s has been delivered.",
                                                            reference=a.reference),
-               link=path_for("translations.assignment", reference=assignment.reference))
+               link=path_for("translations.assignment", reference=assignment.reference),
+               subject_factory=lambda a=assignment: _l("%(reference)s: translation delivered", reference=a.reference))
 
 
 @transactional

@@ -37,7 +37,9 @@ def request(*, actor, title: str, language: str, mode: str, starts_at, ends_at, 
         for officer in users_with_role(Role.OFFICER):
             notify(officer, lambda a=assignment: _l("%(team)s asks for interpreting: %(reference)s.",
                                                     team=for_other_team, reference=a.reference),
-                   link=path_for("translations.assignment", reference=assignment.reference))
+                   link=path_for("translations.assignment", reference=assignment.reference),
+                   subject_factory=lambda a=assignment: _l("%(reference)s: interpreting requested",
+                                                           reference=a.reference))
     return assignment
 
 

@@ -73,7 +73,8 @@ def make_offers(assignment: Assignment, profile_ids: list[int], *, actor) -> lis
         record_event("offer.create", actor=actor, target=offer, summary=assignment.reference)
         notify(eligible[profile_id].user, lambda a=assignment: _l(
             "New offer %(reference)s: %(title)s. Please accept or decline.", reference=a.reference, title=a.title),
-            link=_offer_link(offer))
+            link=_offer_link(offer),
+            subject_factory=lambda a=assignment: _l("%(reference)s: new offer, please answer", reference=a.reference))
         made.append(offer)
     sync_staffing(assignment, actor=actor)
     return made
@@ -124,7 +125,10 @@ def answer(offer: Offer, *, actor, accept: bool, reason: str | None = None) -> O
         notify(assignment.officer, lambda a=assignment, o=offer, yes=accept: (
             _l("%(name)s accepted %(reference)s.", name=o.profile.name, reference=a.reference) if yes else
             _l("%(name)s declined %(reference)s.", name=o.profile.name, reference=a.reference)),
-            link=path_for("translations.assignment", reference=assignment.reference))
+            link=path_for("translations.assignment", reference=assignment.reference),
+            subject_factory=lambda a=assignment, yes=accept: (
+                _l("%(reference)s: an offer was accepted", reference=a.reference) if yes else
+                _l("%(reference)s: an offer was declined", reference=a.reference)))
     if accept:
         _withdraw_when_staffed(assignment, actor=actor)
     sync_staffing(assignment, actor=actor)
@@ -146,7 +150,9 @@ def hand_back(offer: Offer, *, actor, reason: str) -> Offer:
     for officer in officers:
         notify(officer, lambda a=assignment, o=offer: _l(
             "%(name)s handed back %(reference)s: %(reason)s", name=o.profile.name, reference=a.reference,
-            reason=o.reason), link=path_for("translations.assignment", reference=assignment.reference))
+            reason=o.reason), link=path_for("translations.assignment", reference=assignment.reference),
+            subject_factory=lambda a=assignment: _l("%(reference)s: handed back, to be staffed again",
+                                                    reference=a.reference))
     sync_staffing(assignment, actor=actor)
     return offer
 
@@ -161,7 +167,8 @@ def _withdraw_when_staffed(assignment: Assignment, *, actor) -> None:
             record_event("offer.withdrawn_staffed", actor=actor, target=other)
             notify(other.profile.user, lambda a=assignment: _l(
                 "Offer %(reference)s has been withdrawn: enough interpreters have accepted. Thank you.",
-                reference=a.reference), link=_offer_link(other))
+                reference=a.reference), link=_offer_link(other),
+                subject_factory=lambda a=assignment: _l("%(reference)s: offer withdrawn", reference=a.reference))
 
 
 def my_offers(user) -> list[Offer]:

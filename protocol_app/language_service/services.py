@@ -310,7 +310,8 @@ def update_assignment(assignment: Assignment, *, actor, values: dict, expected_v
             notify(offer.profile.user, lambda a=assignment: _l(
                 "Assignment %(reference)s has changed: %(when)s, %(place)s. Please check it.",
                 reference=a.reference, when=format_when(a), place=a.place or "—"),
-                link=path_for("translations.offer", offer_id=offer.id))
+                link=path_for("translations.offer", offer_id=offer.id),
+                subject_factory=lambda a=assignment: _l("%(reference)s: changed, please check", reference=a.reference))
     return list(changes)
 
 
@@ -339,7 +340,8 @@ def cancel_assignment(assignment: Assignment, *, actor, reason: str, expected_ve
         workflow.apply(offer, "withdraw", actor=actor, comment="assignment cancelled")
         notify(offer.profile.user, lambda a=assignment, r=reason: _l(
             "Assignment %(reference)s has been cancelled: %(reason)s", reference=a.reference, reason=r),
-            link=path_for("translations.offer", offer_id=offer.id))
+            link=path_for("translations.offer", offer_id=offer.id),
+            subject_factory=lambda a=assignment: _l("%(reference)s: cancelled", reference=a.reference))
         told += 1
     db.session.flush()
     return told

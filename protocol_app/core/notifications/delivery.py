@@ -32,6 +32,7 @@ from flask import current_app
 from ...extensions import db
 from ..sealing import Unreadable
 from ..time import now_utc
+from .html import text_to_html
 from .models import MailStatus, OutboxMail
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,13 @@ def build_message(mail: OutboxMail) -> EmailMessage:
     msg["Message-ID"] = mail.message_id
     # Every mail of the app is sent by the app (RFC 3834): out-of-office replies stay away.
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(mail.body_text)
+    body = mail.body_text
+    msg.set_content(body)
+    msg.add_alternative(text_to_html(body, language=mail.language, title=mail.subject), subtype="html")
+    calendar = mail.calendar
+    if calendar:
+        # METHOD:PUBLISH: the date to add; the answer goes through the personal link, not the calendar.
+        msg.add_attachment(calendar, subtype="calendar", filename="einladung.ics", params={"method": "PUBLISH"})
     return msg
 
 

@@ -84,6 +84,23 @@ class OutboxMail(db.Model):
     )
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The body's language, for the HTML part's `lang` (screen readers pronounce by it).
+    language: Mapped[str | None] = mapped_column(sa.String(5))
+    #: An iCalendar file to attach (an invitation's date), encrypted like the body: it may
+    #: carry the personal reply link.
+    calendar_sealed: Mapped[str | None] = mapped_column(sa.Text)
+
+    @property
+    def calendar(self) -> str | None:
+        from ..sealing import unseal
+
+        return unseal(self.calendar_sealed) if self.calendar_sealed else None
+
+    @calendar.setter
+    def calendar(self, ics: str | None) -> None:
+        from ..sealing import seal
+
+        self.calendar_sealed = seal(ics) if ics else None
 
     @property
     def body_text(self) -> str:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,9 @@ def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
            subject_factory=None) -> Notification:
     """Notify `user` in-app and (if `mail`) by e-mail, in the user's language.
 
+    A mail needs its `subject_factory`: a subject that says which record and what is due lets
+    the reader sort their inbox without opening every "new notification".
+
     `message_factory` is a callable returning the (translated) message, so that it
     is rendered under the recipient's locale rather than the actor's; `subject_factory`
     likewise the mail's subject — the record's reference and what is due, never a name
@@ -33,6 +36,8 @@ def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
     """
     with force_locale(user.locale):
         message = str(message_factory())
+    if mail and subject_factory is None:
+        raise TypeError("notify() with mail needs a subject_factory (the record and what is due)")
     note = Notification(user_id=user.id, message=message, link=link)
     db.session.add(note)
     if mail and user.is_active_account:
@@ -43,14 +48,19 @@ def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
                 link=link,
                 base_url=current_app.config["BASE_URL"],
             )
-            subject = str(subject_factory()) if subject_factory else gettext("New notification from Protokoll")
-        queue_mail(user.email, subject, body)
+            subject = str(subject_factory())
+        queue_mail(user.email, subject, body, language=user.locale)
     return note
 
 
-def queue_mail(recipient: str, subject: str, body_text: str) -> OutboxMail:
-    """Write a mail to the outbox; it is sent after the surrounding commit."""
-    mail = OutboxMail(recipient=recipient, subject=subject, body_text=body_text)
+def queue_mail(recipient: str, subject: str, body_text: str, *, language: str | None = None,
+               calendar: str | None = None) -> OutboxMail:
+    """Write a mail to the outbox; it is sent after the surrounding commit.
+
+    `language` is the body's (for its HTML part); `calendar` an iCalendar text attached as
+    the invitation's date, which calendar programs offer to add."""
+    mail = OutboxMail(recipient=recipient, subject=subject, body_text=body_text, language=language,
+                      calendar=calendar)
     db.session.add(mail)
     db.session.flush()
     mark_for_publishing(mail.id)

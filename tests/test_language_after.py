@@ -199,6 +199,19 @@ def test_translators_see_their_assignments_in_their_calendar_and_feed(office):
         url = re.search(r"/calendar/feed/[A-Za-z0-9_\-]+\.ics", created.get_data(as_text=True)).group(0)
         feed = office.test_client().get(url).get_data(as_text=True)
         assert "Mittagessen mit der Delegation" in feed and "Anderer Einsatz" not in feed
+    # The officers who staff the service see every assignment, tentative until it is staffed.
+    with time_machine.travel(NOW, tick=False):
+        staff = office.test_client()
+        login(staff, "referent@example.org")
+        page = staff.get("/calendar/?view=month&date=2027-02-16").get_data(as_text=True)
+        assert "Mittagessen mit der Delegation" in page and "Anderer Einsatz" in page
+        created = post(staff, "/calendar/feed", {})
+        url = re.search(r"/calendar/feed/[A-Za-z0-9_\-]+\.ics", created.get_data(as_text=True)).group(0)
+        import icalendar
+
+        feed = icalendar.Calendar.from_ical(office.test_client().get(url).data)
+        status = {str(e["summary"]).split(" (")[0]: str(e["status"]) for e in feed.walk("VEVENT")}
+        assert status["Mittagessen mit der Delegation"] == "CONFIRMED" and status["Anderer Einsatz"] == "TENTATIVE"
 
 
 def test_a_translator_loses_the_source_when_the_offer_is_declined_withdrawn_or_expired(office):

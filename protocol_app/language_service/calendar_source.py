@@ -1,4 +1,5 @@
-"""Translators see their own assignments (offered and accepted) in their calendar and feed."""
+"""Assignments in the calendars: translators see their own (offered and accepted), the officers
+who staff the language service see every assignment with its staffing — tentative until staffed."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ from .models import Assignment, Offer, TranslatorProfile
 from .workflow import BINDING_STATES, AssignmentState, OfferState
 
 
+_WHEN_START = sa.func.coalesce(Assignment.starts_at, Assignment.deadline)
+_WHEN_END = sa.func.coalesce(Assignment.ends_at, Assignment.deadline)
+
+
 def assignment_entries(user, start, end) -> list[CalendarEntry]:
+    if user_has(user, Permission.ASSIGNMENT_MANAGE):
+        return _all_assignments(start, end)
     if not user_has(user, Permission.ASSIGNMENT_ANSWER_OWN):
         return []
-    when_start = sa.func.coalesce(Assignment.starts_at, Assignment.deadline)
-    when_end = sa.func.coalesce(Assignment.ends_at, Assignment.deadline)
+    when_start, when_end = _WHEN_START, _WHEN_END
     rows = db.session.execute(
         sa.select(Offer, Assignment).join(Assignment, Assignment.id == Offer.assignment_id)
         .join(TranslatorProfile, TranslatorProfile.id == Offer.profile_id)
@@ -33,6 +39,21 @@ def assignment_entries(user, start, end) -> list[CalendarEntry]:
             link=path_for("translations.offer", offer_id=offer.id), location=assignment.place or None,
         )
         for offer, assignment in rows
+    ]
+
+
+def _all_assignments(start, end) -> list[CalendarEntry]:
+    assignments = db.session.scalars(sa.select(Assignment).where(
+        Assignment.state != AssignmentState.CANCELLED.value, _WHEN_START < end, _WHEN_END >= start)).all()
+    return [
+        CalendarEntry(
+            uid=f"assignment-{a.id}@protokoll", title=f"{a.title} ({a.mode_label}, {a.state_label})",
+            starts_at=a.starts_at or a.deadline, ends_at=a.ends_at or a.deadline, sequence=a.version,
+            css_class="kind-assignment", link=path_for("translations.assignment", reference=a.reference),
+            location=a.place or None,
+            status="CONFIRMED" if a.state in (AssignmentState.STAFFED, AssignmentState.DONE) else "TENTATIVE",
+        )
+        for a in assignments
     ]
 
 

@@ -218,3 +218,46 @@ def test_salutations_never_guess_and_come_from_the_table_first(app):
     assert addressee_lines("de", "Amara Okafor", address_form=ambassador) == ["Ihre Exzellenz", "Amara Okafor"]
     assert addressee_lines("de", "Max Muster", form="male") == ["Herrn", "Max Muster"]
     assert addressee_lines("en", "Max Muster", form="male") == ["Mr Max Muster"]
+
+
+def test_a_contacts_postal_address_goes_with_them_onto_the_guest_list(app, admin, tmp_path):
+    from protocol_app.directory.models import Contact
+    from protocol_app.events.models import Event, Guest
+
+    make_user(app, "officer@example.org", roles=["officer"], name="Olaf Officer")
+    officer = app.test_client()
+    login(officer, "officer@example.org")
+    contact = {"name": "Hiroshi Sato", "function": "Botschafter", "organisation": "Botschaft von Japan",
+               "mission_id": "0", "address_form_id": "0", "language": "en", "category": "", "rank": "100",
+               "salutation_form": "male", "postal_address": "Hiroshimastraße 6\n10785 Berlin",
+               "postal_country_code": "DE"}
+    assert post(officer, "/directory/contacts/new", contact).status_code == 302
+    post(officer, "/events/new", event_form())
+    with app.app_context():
+        contact_id = db.session.scalar(sa.select(Contact.id))
+        reference = db.session.scalar(sa.select(Event)).reference
+    post(officer, f"/events/{reference}/guests/contact", {"contact_id": str(contact_id), "companions": "0"})
+    with app.app_context():
+        guest = db.session.scalar(sa.select(Guest))
+        assert (guest.postal_address, guest.postal_country_code, guest.salutation_form) == (
+            "Hiroshimastraße 6\n10785 Berlin", "DE", "male")
+        guest_id = guest.id
+    lines = _lines(pdf_text(officer.get(f"/events/{reference}/guests/{guest_id}/invitation.pdf").data, tmp_path))
+    # In English, at home: no country line.
+    _in_order(lines, "Mr Hiroshi Sato", "Botschafter", "Botschaft von Japan", "Hiroshimastraße 6", "10785 Berlin",
+              "Dear Mr Sato,")
+    assert "GERMANY" not in lines and "DEUTSCHLAND" not in lines
+
+
+def test_the_visit_programme_carries_the_letterhead_admins_set(app, admin, tmp_path):
+    from tests.visit_support import make_visit, reference_data
+
+    reference_data(app)
+    officer_id = make_user(app, "officer@example.org", roles=["officer"], name="Olaf Officer")
+    officer = app.test_client()
+    login(officer, "officer@example.org")
+    reference = make_visit(app, officer_id)
+    post(admin, "/admin/letters", {"sender_line": "Senatskanzlei · 10178 Berlin", "header_de": "Land Berlin · Protokoll",
+                                   "header_en": "Land Berlin · Protocol"})
+    text = pdf_text(officer.get(f"/visits/{reference}/programme.pdf?lang=en").data, tmp_path)
+    assert "Land Berlin · Protocol" in text and "Senate Chancellery of Berlin · Protocol" not in text

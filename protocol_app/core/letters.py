@@ -117,12 +117,13 @@ def signatory(kind: str, language: str) -> Signatory | None:
     return Signatory(row.name, row.function_en if language == "en" else row.function_de)
 
 
-def layout(kind: str, language: str) -> LetterLayout:
-    """Everything a letter of `kind` in `language` draws besides its text."""
+def layout(kind: str | None, language: str) -> LetterLayout:
+    """Everything a letter of `kind` in `language` draws besides its text; without a kind
+    (a programme booklet) there is no signatory."""
     head = letterhead()
     return LetterLayout(sender_line=head.sender_line, header=head.header(language),
                         letterhead_image=_data_uri(head.letterhead_file), seal_image=_data_uri(head.seal_file),
-                        signatory=signatory(kind, language))
+                        signatory=signatory(kind, language) if kind else None)
 
 
 def address_block(addressee: list[str], postal_lines: list[str], *, country_code: str | None,

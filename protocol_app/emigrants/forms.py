@@ -134,8 +134,10 @@ class LetterTemplateForm(FlaskForm):
     kind = SelectField(_l("Letter"), choices=LetterKind.choices())
     language = PlainTextField(_l("Language (ISO code, e.g. en)"), validators=[DataRequired(), Length(max=3)])
     subject = PlainTextField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
-    body = PlainTextAreaField(_l("Text ({name}, {reference}, {companion} and {date} are filled in)"),
-                              validators=[DataRequired(), Length(max=20000)])
+    body = PlainTextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)], description=_l(
+        "Filled in: {salutation} (e.g. “Sehr geehrte Frau Goldmann”), {name}, {reference}, {companion}, {date} "
+        "(in words), {address}. {programme} marks where the confirmation's programme stands (else before the "
+        "closing), {signatory} where the signature goes (else at the end)."), render_kw={"rows": 12})
     submit = SubmitField(_l("Save"))
 
 

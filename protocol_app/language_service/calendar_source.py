@@ -12,9 +12,8 @@ from ..extensions import db
 from .models import Assignment, Offer, TranslatorProfile
 from .workflow import BINDING_STATES, AssignmentState, OfferState
 
-
-_WHEN_START = sa.func.coalesce(Assignment.starts_at, Assignment.deadline)
-_WHEN_END = sa.func.coalesce(Assignment.ends_at, Assignment.deadline)
+_when_start = sa.func.coalesce(Assignment.starts_at, Assignment.deadline)
+_when_end = sa.func.coalesce(Assignment.ends_at, Assignment.deadline)
 
 
 def assignment_entries(user, start, end) -> list[CalendarEntry]:
@@ -22,7 +21,7 @@ def assignment_entries(user, start, end) -> list[CalendarEntry]:
         return _all_assignments(start, end)
     if not user_has(user, Permission.ASSIGNMENT_ANSWER_OWN):
         return []
-    when_start, when_end = _WHEN_START, _WHEN_END
+    when_start, when_end = _when_start, _when_end
     rows = db.session.execute(
         sa.select(Offer, Assignment).join(Assignment, Assignment.id == Offer.assignment_id)
         .join(TranslatorProfile, TranslatorProfile.id == Offer.profile_id)
@@ -44,7 +43,7 @@ def assignment_entries(user, start, end) -> list[CalendarEntry]:
 
 def _all_assignments(start, end) -> list[CalendarEntry]:
     assignments = db.session.scalars(sa.select(Assignment).where(
-        Assignment.state != AssignmentState.CANCELLED.value, _WHEN_START < end, _WHEN_END >= start)).all()
+        Assignment.state != AssignmentState.CANCELLED.value, _when_start < end, _when_end >= start)).all()
     return [
         CalendarEntry(
             uid=f"assignment-{a.id}@protokoll", title=f"{a.title} ({a.mode_label}, {a.state_label})",

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.forms import officer_choices
-from ..core import record_parts, workflow
+from ..core import letters, record_parts, workflow
 from ..core.audit import record_read
 from ..core.errors import DomainError
 from ..core.forms import (
@@ -322,8 +322,9 @@ def _programme_language() -> str:
 @permission_required(READ)
 def programme_print(reference: str):
     visit = _load(reference)
-    with force_locale(_programme_language()):
-        return render_template("visits/print.html", visit=visit, pdf=False)
+    language = _programme_language()
+    with force_locale(language):
+        return render_template("visits/print.html", visit=visit, pdf=False, head=letters.layout(None, language))
 
 
 @bp.route("/<reference>/programme.pdf")
@@ -332,7 +333,7 @@ def programme_pdf(reference: str):
     visit = _load(reference)
     language = _programme_language()
     with force_locale(language):
-        data = render_pdf("visits/print.html", visit=visit)
+        data = render_pdf("visits/print.html", visit=visit, head=letters.layout(None, language))
     return pdf_response(data, f"programm-{visit.reference}-{language}")
 
 

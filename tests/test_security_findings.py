@@ -295,6 +295,11 @@ def test_every_route_that_shows_an_honours_case_logs_the_read(app):
     with app.app_context():
         waiting = _case_for_the_walk("Senatorin Dr. Erika Vorschlag", approved=False)
         decided = _case_for_the_walk("Senator Max Anreger", approved=True)
+        from protocol_app.auth.models import User
+        from protocol_app.core import letters
+
+        letters.save_signatory("honours.certificate", actor=db.session.scalar(sa.select(User)), name="Karla Muster",
+                               function_de="Regierende Bürgermeisterin", function_en="Governing Mayor")
         db.session.commit()
     client = app.test_client()
     login(client, "leserin@example.org")

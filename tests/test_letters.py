@@ -111,23 +111,30 @@ def test_the_certificate_is_signed_and_sealed_as_admins_set_it(app, admin, tmp_p
     assert {"letters.signatory", "letters.letterhead"} <= actions
 
 
-def test_an_emigrant_letter_in_english_reads_as_the_office_would_send_it(app, admin, tmp_path):
+def _emigrant_letter(app, kind: str, when: datetime, values: dict, prepare=None) -> bytes:
+    """The PDF of a letter of `kind` to a new applicant with `values`, made at `when`;
+    `prepare(application, actor)` plans what the letter needs first."""
     from protocol_app.auth.models import User
     from protocol_app.emigrants import letters, services
     from protocol_app.emigrants.models import GeneratedLetter
 
     make_user(app, "team@example.org", roles=["emigration"], name="Emil Team")
-    _name_signatory(admin, "emigrants.invitation", "Dr. Jonas Muster", "Chef des Protokolls", "Chief of Protocol")
-    with time_machine.travel(datetime(2027, 10, 1, 9, 0, tzinfo=UTC), tick=False), app.app_context():
+    with time_machine.travel(when, tick=False), app.app_context():
         letters.load_default_templates()
         actor = db.session.scalar(sa.select(User).where(User.email == "team@example.org"))
-        application = services.create_application(actor=actor, values={
-            "category": "emigrant", "name": "Eva Lindner", "salutation_form": "female",
-            "birth_date": date(1933, 6, 14), "address": "14 Belsize Park Gardens\nLondon NW3 4LH",
-            "country_code": "GB", "language": "en", "declaration_signed": True})
-        letter = letters.generate(application, "invitation", actor=actor)
+        application = services.create_application(actor=actor, values={"declaration_signed": True, **values})
+        if prepare:
+            prepare(application, actor)
+        letter = letters.generate(application, kind, actor=actor)
         db.session.commit()
-        data = db.session.get(GeneratedLetter, letter.id).file.path.read_bytes()
+        return db.session.get(GeneratedLetter, letter.id).file.path.read_bytes()
+
+
+def test_an_emigrant_letter_in_english_reads_as_the_office_would_send_it(app, admin, tmp_path):
+    _name_signatory(admin, "emigrants.invitation", "Dr. Jonas Muster", "Chef des Protokolls", "Chief of Protocol")
+    data = _emigrant_letter(app, "invitation", datetime(2027, 10, 1, 9, 0, tzinfo=UTC), {
+        "category": "emigrant", "name": "Eva Lindner", "salutation_form": "female", "birth_date": date(1933, 6, 14),
+        "address": "14 Belsize Park Gardens\nLondon NW3 4LH", "country_code": "GB", "language": "en"})
     lines = _lines(pdf_text(data, tmp_path, "invitation"))
     _in_order(lines, "Ms Eva Lindner", "14 Belsize Park Gardens", "London NW3 4LH", "UNITED KINGDOM",
               "Berlin, 1 October 2027", "Invitation to Berlin", "Dear Ms Lindner,", "With kind regards",
@@ -138,26 +145,20 @@ def test_an_emigrant_letter_in_english_reads_as_the_office_would_send_it(app, ad
 
 
 def test_the_confirmation_puts_the_programme_before_the_closing(app, admin, tmp_path):
-    from protocol_app.auth.models import User
-    from protocol_app.emigrants import letters, planning, programme, services
-    from protocol_app.emigrants.models import GeneratedLetter
+    from protocol_app.emigrants import planning, programme
 
-    make_user(app, "team@example.org", roles=["emigration"], name="Emil Team")
-    _name_signatory(admin, "emigrants.confirmation", "Miriam Team", "Besuchsprogramm", "Visitor programme")
-    with time_machine.travel(datetime(2026, 11, 20, 9, 0, tzinfo=UTC), tick=False), app.app_context():
-        letters.load_default_templates()
-        actor = db.session.scalar(sa.select(User).where(User.email == "team@example.org"))
-        application = services.create_application(actor=actor, values={
-            "category": "forced_labourer", "name": "Tomasz Nowak", "salutation_form": "male",
-            "birth_date": date(1927, 2, 3), "address": "ul. Długa 7 m. 3\n00-238 Warszawa", "country_code": "PL",
-            "language": "de", "declaration_signed": True})
+    def plan_the_week(application, actor):
         application.state = "invited"  # the process is tested in test_emigrants
         planning.save_plan(application, actor=actor, arrives_on=date(2027, 2, 15), hotel="Hotel am Park")
-        programme.save_item(application, actor=actor, kind="reception", starts_at=datetime(2027, 2, 16, 10, 0, tzinfo=UTC),
-                            ends_at=datetime(2027, 2, 16, 11, 30, tzinfo=UTC), location="Rotes Rathaus")
-        letter = letters.generate(application, "confirmation", actor=actor)
-        db.session.commit()
-        data = db.session.get(GeneratedLetter, letter.id).file.path.read_bytes()
+        programme.save_item(application, actor=actor, kind="reception", location="Rotes Rathaus",
+                            starts_at=datetime(2027, 2, 16, 10, 0, tzinfo=UTC),
+                            ends_at=datetime(2027, 2, 16, 11, 30, tzinfo=UTC))
+
+    _name_signatory(admin, "emigrants.confirmation", "Miriam Team", "Besuchsprogramm", "Visitor programme")
+    data = _emigrant_letter(app, "confirmation", datetime(2026, 11, 20, 9, 0, tzinfo=UTC), {
+        "category": "forced_labourer", "name": "Tomasz Nowak", "salutation_form": "male",
+        "birth_date": date(1927, 2, 3), "address": "ul. Długa 7 m. 3\n00-238 Warszawa", "country_code": "PL",
+        "language": "de"}, prepare=plan_the_week)
     lines = _lines(pdf_text(data, tmp_path, "confirmation"))
     _in_order(lines, "Herrn", "Tomasz Nowak", "ul. Długa 7 m. 3", "00-238 Warszawa", "POLEN",
               "Berlin, 20. November 2026", "Sehr geehrter Herr Nowak,", "Ihr Aufenthalt", "Programm",

@@ -122,6 +122,10 @@ class Config:
     #: sweep for this long (the sweep delivers what was not published).
     OUTBOX_BROKER_BACKOFF_SECONDS = _env_int("OUTBOX_BROKER_BACKOFF_SECONDS", 30)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    #: Who answers barriers reported through the accessibility statement (BITV 2.0 § 7).
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "barrierefreiheit@protokoll.example")
+    #: When the app was last checked (the statement says so); the suite checks every page on every run.
+    ACCESSIBILITY_CHECKED_ON = os.environ.get("ACCESSIBILITY_CHECKED_ON", "2026-12-02")
     #: Key for the outbox's encrypted mail bodies (default: derived from SECRET_KEY).
     OUTBOX_KEY = os.environ.get("OUTBOX_KEY") or None
 

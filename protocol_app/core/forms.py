@@ -16,6 +16,23 @@ from wtforms.widgets import TextInput
 from .i18n import format_number
 
 
+def _bind_hidden_fields_without_id(bind_field):
+    """Hidden inputs (the CSRF token, a record's version) need no id, and with one a page of
+    several forms repeats it — invalid HTML that confuses assistive technology. Every form of
+    the app is a FlaskForm, so its Meta drops them in one place."""
+
+    def bind(self, form, unbound_field, options):
+        field = bind_field(self, form, unbound_field, options)
+        if field.type in ("CSRFTokenField", "HiddenField"):
+            field.id = False  # WTForms leaves a False attribute out of the tag
+        return field
+
+    return bind
+
+
+FlaskForm.Meta.bind_field = _bind_hidden_fields_without_id(FlaskForm.Meta.bind_field)
+
+
 def apply_domain_error(form, exc) -> None:
     """Show a service's DomainError on the field it names, or on the whole form."""
     field = getattr(form, exc.field, None) if exc.field else None

@@ -15,6 +15,11 @@ class NavItem:
     permissions: tuple[Permission, ...]
     order: int = 100
 
+    @property
+    def is_administration(self) -> bool:
+        """Administration pages sit in one menu of their own, so the bar fits a 1366 px screen."""
+        return self.endpoint.startswith("admin.")
+
 
 _ITEMS: list[NavItem] = []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,6 +24,14 @@ bp = Blueprint("core", __name__, template_folder="templates")
 @login_required_only
 def dashboard():
     return render_template("core/dashboard.html", cards=cards_for(current_user))
+
+
+@bp.route("/barrierefreiheit")
+@public  # BITV 2.0 § 7: the statement is reachable from every page, the login page included
+def accessibility():
+    """The accessibility statement (Erklärung zur Barrierefreiheit) with its feedback contact."""
+    return render_template("core/accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT"],
+                           checked_on=current_app.config["ACCESSIBILITY_CHECKED_ON"])
 
 
 @bp.route("/healthz")

@@ -169,7 +169,9 @@ class BookingForm(FlaskForm):
     arrives_tz = SelectField(_l("Time zone of the arrival"), validate_choice=False, default="Europe/Berlin")
     booking_code = PlainTextField(_l("Booking code"), validators=[Optional(), Length(max=30)])
     cost = DecimalField(_l("Cost (EUR)"), places=2, validators=[DataRequired()])
-    overrun_reason = PlainTextField(_l("Reason if the budget is exceeded"), validators=[Optional(), Length(max=500)])
+    # Its own id: the stay's form on the same page has a field of this name too.
+    overrun_reason = PlainTextField(_l("Reason if the budget is exceeded"), id="booking_overrun_reason",
+                                    validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Add booking"))
 
     def __init__(self, *args, country_code: str | None = None, **kwargs):

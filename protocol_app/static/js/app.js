@@ -16,3 +16,9 @@ document.addEventListener("submit", function (event) {
     button.textContent = button.getAttribute("data-busy");
   });
 });
+// A refused form: the focus goes to the summary of what to correct, so that a screen reader
+// reads it and a keyboard user can jump from it to each field (WCAG 3.3.1).
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+});

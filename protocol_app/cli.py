@@ -53,7 +53,7 @@ def seed_demo_data() -> dict:
     from .emigrants.demo import seed_demo_emigrants
     from .events.demo import seed_demo_events
     from .honours.demo import seed_demo_honours
-    from .language_service.demo import seed_demo_profiles
+    from .language_service.demo import seed_demo_assignments, seed_demo_profiles
     from .reference_data import load_reference_data
     from .visits.demo import seed_demo_visits
 
@@ -68,6 +68,8 @@ def seed_demo_data() -> dict:
     )
     counts["events"] = seed_demo_events(users["referent@protokoll.example"])
     counts["translator_profiles"] = seed_demo_profiles(users, users["referent@protokoll.example"])
+    if counts["translator_profiles"]:
+        counts["assignments"] = seed_demo_assignments(users, users["referent@protokoll.example"])
     counts["nominations"] = seed_demo_honours(
         users["referent@protokoll.example"], users["referentin@protokoll.example"],
         users["leitung@protokoll.example"], users["abteilungsleitung@protokoll.example"],

@@ -27,9 +27,9 @@ def shape(url: str) -> str:
     path = parts.path
     for pattern, placeholder in _SHAPES:
         path = pattern.sub(placeholder, path)
-    names = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
+    pairs = sorted({pair for pair in parts.query.split("&") if pair})
     # Sorting, paging and filters show the same page; a calendar's view is a page of its own.
-    kept = [n for n in names if n in ("view",)]
+    kept = [pair for pair in pairs if pair.split("=")[0] == "view"]
     return path + ("?" + "&".join(kept) if kept else "")
 
 
@@ -41,16 +41,30 @@ class PageReport:
     html: str = ""
 
 
-def check_page(page, url: str, *, narrow: bool) -> PageReport:
-    response = page.goto(url)
-    report = PageReport(url=page.url, html=response.text() if response else "")
+def switch_to_english(page) -> None:
+    """Switch the UI language as a person does: the button in the bar (opened on a narrow screen)."""
+    page.wait_for_load_state()
+    switch = page.get_by_test_id("switch-language")
+    if not switch.is_visible():
+        page.locator(".navbar-toggler").click()
+    switch.click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page) -> list[dict]:
+    """What axe-core finds on the page as it stands (WCAG 2.1 A and AA rules)."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async (tags) => {
+    return page.evaluate("""async (tags) => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(0, 2).join(' '))}));
     }""", WCAG_TAGS)
-    report.violations = result
+
+
+def check_page(page, url: str, *, narrow: bool) -> PageReport:
+    response = page.goto(url)
+    report = PageReport(url=page.url, html=response.text() if response else "")
+    report.violations = axe_violations(page)
     if narrow:
         report.scrolls_sideways = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     return report

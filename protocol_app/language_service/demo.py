@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from ..core.time import BERLIN, today_berlin
 from ..extensions import db
-from . import services
+from . import offers, services
 from .models import TranslatorProfile
 
 #: e-mail → (employment, languages, modes, weekdays, from, until, rates per half day, day, line)
@@ -38,3 +39,29 @@ def seed_demo_profiles(users: dict, officer) -> int:
         for weekday in weekdays:
             services.add_window(profile, actor=officer, weekday=weekday, starts=starts, ends=ends)
     return len(DEMO_PROFILES)
+
+
+#: Two demo assignments for the in-house interpreter: (title, days ahead, start hour, hours, accepted).
+DEMO_ASSIGNMENTS = [
+    ("Gespräch mit der Delegation aus Warschau", 8, 10, 1.5, True),
+    ("Empfang der Botschafterin von Nigeria", 12, 11, 1, False),
+]
+
+
+def seed_demo_assignments(users: dict, officer) -> int:
+    """Offer two assignments to the demo interpreter (one accepted, one waiting for the answer)."""
+    interpreter = users["dolmetscher@protokoll.example"]
+    profile = db.session.scalar(sa.select(TranslatorProfile).where(TranslatorProfile.user_id == interpreter.id))
+    today = today_berlin()
+    for title, days, hour, hours, accepted in DEMO_ASSIGNMENTS:
+        day = today + timedelta(days=days)
+        while day.weekday() >= 5:  # the interpreter works Monday to Friday
+            day += timedelta(days=1)
+        starts = datetime.combine(day, time(hour), BERLIN)
+        assignment = services.create_assignment(actor=officer, values={
+            "kind": "interpreting", "title": title, "language": "en", "mode": "consecutive", "starts_at": starts,
+            "ends_at": starts + timedelta(hours=hours), "place": "Rotes Rathaus"})
+        (offer,) = offers.make_offers(assignment, [profile.id], actor=officer)
+        if accepted:
+            offers.answer(offer, actor=interpreter, accept=True)
+    return len(DEMO_ASSIGNMENTS)

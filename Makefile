@@ -74,7 +74,7 @@ lint: install
 	$(BIN)/ruff format --check protocol_app tests
 
 translations-update: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o protocol_app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output -o protocol_app/translations/messages.pot .
 	$(BIN)/pybabel update -i protocol_app/translations/messages.pot -d protocol_app/translations --no-fuzzy-matching
 
 bench: install

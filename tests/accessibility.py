@@ -53,7 +53,8 @@ def switch_to_english(page) -> None:
 
 def axe_violations(page) -> list[dict]:
     """What axe-core finds on the page as it stands (WCAG 2.1 A and AA rules)."""
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     return page.evaluate("""async (tags) => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -61,8 +62,14 @@ def axe_violations(page) -> list[dict]:
     }""", WCAG_TAGS)
 
 
+def prepare(context) -> None:
+    """Load axe-core into every page of the browser context as it opens (cheaper than per page)."""
+    context.add_init_script(path=str(AXE))
+
+
 def check_page(page, url: str, *, narrow: bool) -> PageReport:
-    response = page.goto(url)
+    # The styles are in by DOMContentLoaded (the scripts at the end wait for them): enough for axe.
+    response = page.goto(url, wait_until="domcontentloaded")
     report = PageReport(url=page.url, html=response.text() if response else "")
     report.violations = axe_violations(page)
     if narrow:
@@ -70,23 +77,36 @@ def check_page(page, url: str, *, narrow: bool) -> PageReport:
     return report
 
 
-def crawl(page, base_url: str, *, narrow: bool, start: str = "/", limit: int = 400) -> list[PageReport]:
-    """Every page reachable by links from `start`, one per shape of address."""
+def crawl(page, base_url: str, *, narrow: bool, start: str = "/", limit: int = 400,
+          checked: set[str] | None = None) -> list[PageReport]:
+    """Every page reachable by links from `start`, one per shape of address.
+
+    `checked` holds the shapes other roles have had checked already (in this language): those
+    pages are not opened again, so each kind of page is checked once per language while every
+    role's own pages are reached through its own menu. The set grows by what this crawl checks."""
+    checked = set() if checked is None else checked
     seen_shapes, reports = set(), []
     queue = deque([base_url + start])
     while queue and len(reports) < limit:
         url = queue.popleft()
-        if shape(url) in seen_shapes:
+        kind = shape(url)
+        if kind in seen_shapes:
             continue
-        seen_shapes.add(shape(url))
-        report = check_page(page, url, narrow=narrow)
+        seen_shapes.add(kind)
+        if kind in checked:  # checked for another role: only opened for its links
+            page.goto(url, wait_until="domcontentloaded")
+            report = PageReport(url=page.url)
+        else:
+            report = check_page(page, url, narrow=narrow)
         if not report.url.startswith(base_url) or "/auth/login" in report.url and "/auth/login" not in url:
             continue
-        reports.append(report)
+        if kind not in checked:
+            reports.append(report)
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
             href = urldefrag(href)[0]
             if href.startswith(base_url) and not NOT_PAGES.search(href) and shape(href) not in seen_shapes:
                 queue.append(href)
+    checked.update(shape(r.url) for r in reports)
     return reports
 
 

@@ -109,6 +109,12 @@ def test_role_change_is_audited_with_before_and_after(app):
         assert event.changes["full_name"] == ["Tom", "Tom Neu"]
     page = client.get("/admin/audit?action=user.update").get_data(as_text=True)
     assert "Tom Neu" in page and "user.update" in page
+    # In words for the reader, the code beside it for the filter; the record by its kind, not its table.
+    assert "Benutzerkonto: geändert" in page and "Benutzerkonto " in page and "<td>users " not in page
+    deactivated = post(client, f"/admin/users/{target_id}/active", {"active": "0"}, follow_redirects=True)
+    assert deactivated.status_code == 200
+    page = client.get("/admin/audit?action=user.deactivate").get_data(as_text=True)
+    assert "Benutzerkonto: deaktiviert" in page and ": ja → nein" in page and "True" not in page
 
 
 def test_admins_give_a_manager_the_post_that_decides_an_approval_step(app):

@@ -85,6 +85,27 @@ def test_account_locks_after_repeated_failures_and_unlocks_later(app, client):
         assert _is_logged_in(client)
 
 
+def test_an_admin_sees_a_blocked_account_and_lifts_the_block(app, client):
+    make_user(app, "a@example.org")
+    make_user(app, "admin@example.org", roles=["admin"])
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(client, "a@example.org", "falsch-falsch-1")
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.email == "a@example.org"))
+    assert "gesperrt bis" in admin.get("/admin/users").get_data(as_text=True)  # not "aktiv"
+    assert 'data-testid="locked"' in admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
+    done = post(admin, f"/admin/users/{user_id}/unlock", follow_redirects=True).get_data(as_text=True)
+    assert "Die Anmeldesperre wurde aufgehoben" in done
+    assert login(client, "a@example.org").status_code == 302 and _is_logged_in(client)
+    with app.app_context():
+        from protocol_app.core.audit import AuditEvent
+
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "user.unlock")) == 1
+
+
 def test_logout_invalidates_a_captured_session_cookie(app, client):
     make_user(app, "a@example.org")
     login(client, "a@example.org")

@@ -35,6 +35,7 @@ def test_login_switch_language_and_back_then_logout(page):
 
 def test_admin_creates_a_user_after_confirming_nothing_destructive(page):
     log_in(page, "admin@protokoll.example", expect_success=False)
+    page.get_by_role("button", name="Administration").click()  # the administration menu of the top bar
     page.get_by_role("link", name="Konten", exact=True).click()
     page.get_by_role("link", name="Neues Konto").click()
     page.get_by_label("E-Mail-Adresse").fill("neu.referent@protokoll.example")
@@ -115,5 +116,5 @@ def test_officer_plans_a_visit_end_to_end(page, live_server):
     page.goto("/visits/reports?year=2027")
     expect(page.get_by_test_id("report-country")).to_contain_text("Ungarn")
     with page.expect_download() as download:
-        page.locator("[data-testid=report-country] ~ p").get_by_role("link", name="XLSX").click()
+        page.locator(".table-scroll:has([data-testid=report-country]) ~ p").get_by_role("link", name="XLSX").click()
     assert download.value.suggested_filename == "besuche-2027-country.xlsx"

@@ -141,7 +141,9 @@ def test_the_office_sets_a_freelancers_rates_and_the_translator_sees_their_own_h
     page.get_by_role("row", name=re.compile("Jana Jansen")).get_by_role("link", name="Konditionen").click()
     page.get_by_label("Honorar je Tag (EUR, freiberuflich)").fill("99.999")
     page.get_by_role("button", name="Konditionen speichern").click()
-    expect(page.get_by_text("Höchstens 3.500,00 €")).to_be_visible()  # a typing error, not a contract
+    # A typing error, not a contract: said at the field and in the summary that takes the focus.
+    expect(page.locator("#rate_day-error")).to_contain_text("Höchstens 3.500,00 €")
+    expect(page.locator("[data-error-summary]")).to_contain_text("Höchstens 3.500,00 €")
     page.get_by_label("Honorar je Tag (EUR, freiberuflich)").fill("650,50")
     page.get_by_role("button", name="Konditionen speichern").click()
     expect(page.get_by_role("row", name=re.compile("Jana Jansen"))).to_contain_text("650,50")

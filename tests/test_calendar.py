@@ -41,10 +41,30 @@ def test_month_week_and_agenda_show_visits_and_items(app):
     day = month.split('data-date="2027-03-11"')[1].split('data-date="2027-03-12"')[0]
     assert "12:30 Mittagessen" in day  # entered and shown in Berlin time
     week = client.get("/calendar/?view=week&date=2027-03-10").get_data(as_text=True)
-    assert "Mittagessen" in week
+    # A time grid: 12:30–14:00 starts in the 23rd quarter hour after 07:00 and takes six.
+    day = week.split('data-date="2027-03-11"')[1].split("</section>")[0]
+    assert re.search(r'class="week-entry [^"]*row-23 span-6"[^>]*><span class="week-time">12:30–14:00</span> '
+                     r'Mittagessen', day)
     agenda = client.get("/calendar/?view=agenda&date=2027-03-09").get_data(as_text=True)
     assert "12:30–14:00" in agenda
     assert client.get("/calendar/?view=bogus&date=kaputt").status_code == 200
+
+
+def test_the_week_grid_places_early_late_and_short_entries_within_the_day():
+    from datetime import UTC, date, datetime
+
+    from protocol_app.calendar.services import GRID_SLOTS, grid_rows
+    from protocol_app.calendar.sources import CalendarEntry
+
+    def rows(start, end, day=date(2027, 3, 11)):
+        return grid_rows(CalendarEntry("x", "x", start, end, 1), day)
+
+    # 12:05–12:20 in Berlin (CET): the row of 12:00, one quarter hour.
+    assert rows(datetime(2027, 3, 11, 11, 5, tzinfo=UTC), datetime(2027, 3, 11, 11, 20, tzinfo=UTC)) == (21, 1)
+    assert rows(datetime(2027, 3, 11, 4, 0, tzinfo=UTC), datetime(2027, 3, 11, 7, 0, tzinfo=UTC)) == (1, 4)  # 05–08
+    assert rows(datetime(2027, 3, 11, 20, 0, tzinfo=UTC), datetime(2027, 3, 12, 2, 0, tzinfo=UTC)) == (57, 4)
+    # A stay over several days fills the grid of a day in between.
+    assert rows(datetime(2027, 3, 10, 9, 0, tzinfo=UTC), datetime(2027, 3, 13, 9, 0, tzinfo=UTC)) == (1, GRID_SLOTS)
 
 
 def test_viewer_calendar_hides_confidential_visits(app):

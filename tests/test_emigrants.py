@@ -366,7 +366,7 @@ def test_planning_the_stay_and_travel_against_the_budget(app, team):
         assert (status.committed, status.spent, status.left) == (Decimal("3200"), Decimal("0"), Decimal("-200"))
         db.session.commit()
     page = team.get("/emigrants/budget?year=2027").get_data(as_text=True)
-    assert "3200.00 EUR" in page and "-200.00 EUR" in page
+    assert "3.200,00\u00a0€" in page and "-200,00\u00a0€" in page  # money as German readers write it
     assert post(team, "/emigrants/budget", {"year": "2027", "amount": "9"}).status_code == 403
 
 

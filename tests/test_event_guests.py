@@ -260,7 +260,7 @@ def test_an_xlsx_guest_list_and_the_downloadable_template(app):
     workbook.active.append(["Excel Gast", "Herr", "Konsul", None, "Presse", 40, datetime(2023, 4, 1), None, "de", 2])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    assert "1 Gäste importiert." in _import(client, buffer.getvalue(), "liste.xlsx").get_data(as_text=True)
+    assert "1 Gast importiert." in _import(client, buffer.getvalue(), "liste.xlsx").get_data(as_text=True)
     guest = _guests(app)["Excel Gast"]
     assert (guest.category, guest.rank, guest.companions_allowed, str(guest.in_office_since)) == \
         ("press", 40, 2, "2023-04-01")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -326,6 +327,12 @@ def test_seating_proposal_puts_the_highest_rank_to_the_hosts_right(app):
     assert seat_of(app, "Rang 4") == (2, 1)
     page = client.get(detail).get_data(as_text=True)
     assert "Tisch des Gastgebers" in page
+    # The drawing: the host at the head, Rang 1 on the right hand, Rang 2 on the left, named so.
+    table = page.split('data-testid="table-1"')[1].split("</svg>")[0]
+    assert '<svg class="table-drawing"' in table
+    seats = re.findall(r'data-seat="(\d)" data-side="(\w+)">\s*<title>([^<]+)</title>', table)
+    assert ("1", "right", "Platz 1 · rechts vom Kopf: Rang 1") in seats
+    assert ("3", "left", "Platz 3 · links vom Kopf: Rang 2") in seats
 
 
 def test_locked_seats_stay_seats_are_not_given_twice_and_declined_guests_drop_out(app):

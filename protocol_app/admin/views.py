@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from ..auth import services as account
 from ..auth.models import User, UserRole
-from ..core.audit import AuditEvent
+from ..core.audit import AuditEvent, labels
 from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error, form_values
 from ..core.listing import paginate
@@ -108,6 +108,19 @@ def user_set_active(user_id: int):
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@permission_required(Permission.ADMIN_USERS)
+def user_unlock(user_id: int):
+    user = _load_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if account.unlock(user, actor=current_user):
+        flash(_("The login block has been lifted; the user can sign in again."), "success")
+    else:
+        flash(_("This account was not blocked."), "info")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
 @permission_required(Permission.ADMIN_USERS)
 def user_reset_password(user_id: int):
@@ -160,7 +173,9 @@ def audit():
     types = db.session.scalars(
         sa.select(AuditEvent.object_type).distinct().where(AuditEvent.object_type.is_not(None))
     ).all()
-    return render_template("admin/audit.html", listing=listing, actors=actors, types=sorted(types))
+    return render_template("admin/audit.html", listing=listing, actors=actors, types=sorted(types),
+                           audit_action=labels.action_label, audit_record=labels.record_label,
+                           audit_value=labels.value_label)
 
 
 @bp.route("/outbox")

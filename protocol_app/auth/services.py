@@ -241,6 +241,18 @@ def set_active(user: User, *, actor: User, active: bool) -> None:
 
 
 @transactional
+def unlock(user: User, *, actor: User) -> bool:
+    """Lift a login block after repeated failures (the person called; their identity checked);
+    False if the account was not blocked. Audited."""
+    if not user.is_locked():
+        return False
+    before = user.locked_until
+    user.failed_logins = 0
+    user.locked_until = None
+    record_event("user.unlock", actor=actor, target=user, changes={"locked_until": [before.isoformat(), None]})
+    return True
+
+
 def reset_password(user: User, *, actor: User) -> str:
     """Give `user` a temporary password to change at next login; return it."""
     temporary = generate_temporary_password()

@@ -137,6 +137,24 @@ def _vevent(entry: CalendarEntry, *, base_url: str, now: datetime, url: str | No
     return event
 
 
+#: The week's time grid: 07:00 to 22:00 in quarter hours (60 rows); earlier or later parts are clipped
+#: to its edges, so an entry at 06:30 still shows (from 07:00) with its real time written on it.
+GRID_FIRST_HOUR, GRID_LAST_HOUR, SLOTS_PER_HOUR = 7, 22, 4
+GRID_SLOTS = (GRID_LAST_HOUR - GRID_FIRST_HOUR) * SLOTS_PER_HOUR
+
+
+def grid_rows(entry: CalendarEntry, day: date) -> tuple[int, int]:
+    """(first row, number of rows) of a timed entry on `day` in the week's time grid (rows from 1)."""
+    day_start = datetime.combine(day, time(GRID_FIRST_HOUR), BERLIN)
+    day_end = datetime.combine(day, time.min, BERLIN) + timedelta(hours=GRID_LAST_HOUR)
+    start = min(max(entry.starts_at, day_start), day_end - timedelta(minutes=15))
+    end = max(min(entry.ends_at, day_end), start + timedelta(minutes=15))
+    slot = timedelta(minutes=60 // SLOTS_PER_HOUR)
+    first = int((start - day_start) // slot) + 1
+    span = max(1, -(-(end - start) // slot))  # ceiling: a 20-minute item takes two rows
+    return first, min(span, GRID_SLOTS - first + 1)
+
+
 def render_feed(user, *, base_url: str) -> bytes:
     """The user's iCalendar feed: Europe/Berlin times with VTIMEZONE, stable UIDs."""
     now = now_utc()

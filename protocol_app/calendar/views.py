@@ -48,7 +48,8 @@ def index():
     first, last = services.window(view, anchor)
     days = services.days_with_entries(current_user, first, last)
     return render_template("calendar/index.html", view=view, anchor=anchor, days=days,
-                           first=first, last=last, today=today_berlin())
+                           first=first, last=last, today=today_berlin(), grid_rows=services.grid_rows,
+                           grid_hours=range(services.GRID_FIRST_HOUR, services.GRID_LAST_HOUR))
 
 
 @bp.route("/feed", methods=["GET", "POST"])

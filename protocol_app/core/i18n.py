@@ -102,6 +102,9 @@ def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_d
     app.jinja_env.filters["long_date"] = format_long_d
     app.jinja_env.globals["get_locale"] = get_locale
+    from .languages import language_name
+
+    app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["format_date"] = babel_format_date
     app.jinja_env.globals["format_time"] = format_time
     app.jinja_env.globals["timedelta"] = timedelta

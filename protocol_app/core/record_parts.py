@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -217,7 +218,8 @@ def register_record_parts(bp, parts: RecordParts, *, load: Callable, load_editab
         except DomainError as exc:
             flash(str(exc.message), "danger")
         else:
-            flash(_("%(n)s tasks created from the checklist.", n=created), "success")
+            flash(ngettext("%(n)s task created from the checklist.", "%(n)s tasks created from the checklist.", created,
+                           n=created), "success")
         return back(record, "checklist")
 
     @permission_required(parts.edit_permission)

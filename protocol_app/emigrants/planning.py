@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..core.audit import record_event
 from ..core.db import advisory_lock, transactional
@@ -126,8 +127,9 @@ def save_plan(application: Application, *, actor, arrives_on: date, departs_on: 
     check_companion_born_before(application.companion_birth_date, departs_on)
     outside = _items_outside(application, arrives_on, departs_on)
     if outside:
-        raise ValidationFailed(_l("%(n)s programme items would lie outside the new dates; please move them first.",
-                                  n=outside), field="arrives_on")
+        raise ValidationFailed(lazy_ngettext("%(n)s programme item would lie outside the new dates; please move it first.",
+                                             "%(n)s programme items would lie outside the new dates; please move "
+                                             "them first.", outside, n=outside), field="arrives_on")
     plan = plan_of(application) or StayPlan(application_id=application.id)
     volunteer_email = (volunteer_email or "").strip() or None
     if volunteer_email != plan.volunteer_email:

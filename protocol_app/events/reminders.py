@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -55,8 +55,9 @@ def remind_open_replies() -> int:
                 "%(n)s guests of %(reference)s “%(title)s” have not answered yet.",
                 n=n, reference=e.reference, title=e.title), link=path_for("events.detail", reference=event.reference,
                                                                          _anchor="guests"),
-                subject_factory=lambda e=event, n=count: _l("%(reference)s: %(n)s guests have not answered",
-                                                            reference=e.reference, n=n))
+                subject_factory=lambda e=event, n=count: lazy_ngettext("%(reference)s: %(n)s guest has not answered",
+                                                                      "%(reference)s: %(n)s guests have not answered",
+                                                                      n, reference=e.reference, n=n))
             created += 1
     return created
 
@@ -79,7 +80,8 @@ def remind_event_soon() -> int:
             notify(officer, lambda e=event, n=open_tasks: _l(
                 "Event %(reference)s “%(title)s” takes place within a week; %(n)s tasks are still open.",
                 reference=e.reference, title=e.title, n=n), link=path_for("events.detail", reference=event.reference),
-                subject_factory=lambda e=event, n=open_tasks: _l("%(reference)s: within a week, %(n)s tasks open",
-                                                                 reference=e.reference, n=n))
+                subject_factory=lambda e=event, n=open_tasks: lazy_ngettext("%(reference)s: within a week, %(n)s task open",
+                                                                           "%(reference)s: within a week, %(n)s tasks open",
+                                                                           n, reference=e.reference, n=n))
             created += 1
     return created

@@ -55,6 +55,29 @@ def tables_of(event: Event) -> list[EventTable]:
     ).unique())
 
 
+#: The drawn table: its centre and radius, and the ring the seats stand on (SVG units).
+DRAWING_CENTRE, TABLE_RADIUS, SEAT_RING = 150, 62, 112
+
+
+def seat_layout(seats: int) -> list[tuple[int, float, float, str]]:
+    """(seat, x, y, side) of each seat around a round table drawn with its head at the top.
+
+    Seat 1 is at the head's right hand and seat `seats` at the left, as `propose` fills them:
+    the head faces the table, so their right is the drawing's left. `side` says which hand of
+    the head a seat is on ("right", "left", or "opposite" for the middle seat of an odd table)."""
+    import math
+
+    places = []
+    for seat in range(1, seats + 1):
+        angle = math.radians(-90 - seat * 360 / (seats + 1))  # counter-clockwise from the head
+        x = DRAWING_CENTRE + SEAT_RING * math.cos(angle)
+        y = DRAWING_CENTRE + SEAT_RING * math.sin(angle)
+        middle = (seats + 1) / 2
+        side = "right" if seat < middle else "left" if seat > middle else "opposite"
+        places.append((seat, round(x, 1), round(y, 1), side))
+    return places
+
+
 def _partner_seats(seat: int, seats: int) -> list[int]:
     """Seats next to `seat`, the one further from the table's head first.
 

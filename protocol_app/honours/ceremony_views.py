@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -71,8 +71,9 @@ def ceremony_action(award_type_id: int, day: str, action: str):
             flash(_("Added to the guest list: %(a)s awardees, %(h)s earlier holders, %(c)s honorary citizens.",
                     a=counts["awardees"], h=counts["holders"], c=counts["honorary_citizens"]), "success")
         elif action == "schedule":
-            flash(_("%(n)s cases scheduled for the ceremony.",
-                    n=ceremony.schedule_all(award_type, award_date, actor=current_user)), "success")
+            scheduled = ceremony.schedule_all(award_type, award_date, actor=current_user)
+            flash(ngettext("%(n)s case scheduled for the ceremony.", "%(n)s cases scheduled for the ceremony.",
+                           scheduled, n=scheduled), "success")
         elif action == "announce":
             raw = request.form.get("announced_on", "")
             try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..core.errors import DomainError
@@ -144,7 +145,7 @@ def holders_import(award_type_id: int):
             return redirect(url_for("honours.holders_import", award_type_id=award_type.id))
         result = register.import_holders(award_type, request.form.get("filename", ""), data, actor=current_user)
         if result.ok:
-            flash(_("%(n)s holders imported.", n=len(result.rows)), "success")
+            flash(ngettext("%(n)s holder imported.", "%(n)s holders imported.", len(result.rows), n=len(result.rows)), "success")
             return redirect(url_for("honours.holders", award_type_id=award_type.id))
     elif form.validate_on_submit():
         upload = form.file.data

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.orm import joinedload, noload
 
 from ..auth.models import User
@@ -174,7 +175,8 @@ def rank(assignment: Assignment) -> tuple[list[Candidate], list[Excluded]]:
         if window is not None:
             why.append(_l("available %(start)s–%(end)s", start=window[1].strftime("%H:%M"),
                           end=window[2].strftime("%H:%M")))
-        why.append(_l("%(n)s assignments this month", n=month.get(profile.id, 0)))
+        why.append(lazy_ngettext("%(n)s assignment this month", "%(n)s assignments this month", month.get(profile.id, 0),
+                                 n=month.get(profile.id, 0)))
         ranked.append(Candidate(profile, level, month.get(profile.id, 0), why))
     ranked.sort(key=lambda c: (LEVEL_ORDER[c.level], c.this_month, c.profile.name))
     return ranked, excluded

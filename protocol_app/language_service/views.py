@@ -118,7 +118,7 @@ def assignment(reference: str):
         except DomainError as exc:
             flash(str(exc.message), "danger")
         else:
-            flash(_("Offered to %(n)s translators.", n=len(made)), "success")
+            flash(ngettext("Offered to %(n)s translator.", "Offered to %(n)s translators.", len(made), n=len(made)), "success")
         return redirect(url_for("translations.assignment", reference=assignment.reference))
     assignment_offers = offers.offers_of(assignment)
     ranked, excluded = candidates.rank(assignment)

@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ...core.audit import record_event
@@ -73,7 +74,8 @@ def participants_import():
             apply_domain_error(form, exc)
         else:
             if result.ok:
-                flash(_("%(n)s historical participants imported.", n=len(result.rows)), "success")
+                flash(ngettext("%(n)s historical participant imported.", "%(n)s historical participants imported.",
+                               len(result.rows), n=len(result.rows)), "success")
                 return redirect(url_for("emigrants.index"))
     count = db.session.scalar(sa.select(sa.func.count(HistoricalParticipant.id)))
     return render_template("emigrants/participants_import.html", form=form, result=result,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -116,7 +116,7 @@ def guests_import(reference: str):
             apply_domain_error(form, exc)
         else:
             if result.ok:
-                flash(_("%(n)s guests imported.", n=len(result.rows)), "success")
+                flash(ngettext("%(n)s guest imported.", "%(n)s guests imported.", len(result.rows), n=len(result.rows)), "success")
                 _warn_if_over_capacity(event)
                 return _detail(event, "guests")
     return render_template("events/guest_import.html", event=event, form=form, result=result,
@@ -169,7 +169,7 @@ def invitations_send(reference: str):
     except DomainError as exc:
         flash(str(exc.message), "danger")
     else:
-        flash(_("%(n)s invitations sent.", n=len(tokens)), "success")
+        flash(ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", len(tokens), n=len(tokens)), "success")
     return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ...core.errors import DomainError, ValidationFailed
@@ -31,7 +31,8 @@ def seating_page(reference: str):
                                    seats=request.form.get("seats", type=int) or 0, actor=current_user)
             elif action == "propose":
                 placed = seating.propose(event, actor=current_user)
-                flash(_("%(n)s guests seated by precedence.", n=placed), "success")
+                flash(ngettext("%(n)s guest seated by precedence.", "%(n)s guests seated by precedence.", placed,
+                               n=placed), "success")
             elif action == "move":
                 # "12" moves guest 12, "12:companion" the companion guest 12 named.
                 guest_ref, _sep, who = (request.form.get("guest_id") or "").partition(":")
@@ -49,7 +50,9 @@ def seating_page(reference: str):
         return redirect(url_for("events.seating_page", reference=event.reference))
     accepted = [g for g in guests.guest_list(event) if g.status == GuestStatus.ACCEPTED.value]
     return render_template("events/seating.html", event=event, tables=seating.tables_of(event),
-                           accepted=accepted, confirm=ConfirmForm(), honour_order=seating.honour_order)
+                           accepted=accepted, confirm=ConfirmForm(), honour_order=seating.honour_order,
+                           seat_layout=seating.seat_layout, centre=seating.DRAWING_CENTRE,
+                           table_radius=seating.TABLE_RADIUS)
 
 
 @bp.route("/<reference>/seating/<document>.pdf")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ...core.audit import record_event
 from ...core.db import transactional
@@ -48,7 +49,8 @@ def remove_last_step(award_type: AwardType, *, actor) -> None:
         Nomination.award_type_id == award_type.id, Nomination.state == NominationState.IN_APPROVAL,
         Nomination.step_position >= step.position))
     if waiting:
-        raise DomainError(_l("%(n)s cases wait in this step; it cannot be removed now.", n=waiting))
+        raise DomainError(lazy_ngettext("%(n)s case waits in this step; it cannot be removed now.",
+                                        "%(n)s cases wait in this step; it cannot be removed now.", waiting, n=waiting))
     if len(award_type.steps) == 1:
         raise DomainError(_l("An award needs at least one approval step."))
     award_type.steps.remove(step)

@@ -1,0 +1,65 @@
+"""Screenshots of the pages the office works in most, at 1366 px (desk) and 390 px (phone),
+from the demo data: `.venv/bin/python docs/screenshots/make_screenshots.py` (Debian's chromium)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.browser import CHROMIUM_ARGS, LiveServer, log_in  # noqa: E402
+from tests.conftest import build_app, migrate  # noqa: E402
+
+#: (file name, demo user, how to find the page from the start page)
+PAGES = [
+    ("dashboard", "referent", "/"),
+    ("visit", "referent", "first:/visits/:a[href^='/visits/V-']"),
+    ("calendar", "referent", "/calendar/"),
+    ("event-guest-list", "referent", "first:/events/:a[href^='/events/E-']#guests"),
+    ("event-seating", "referent", "first:/events/:a[href^='/events/E-']/seating"),
+    ("honours-desk", "leitung", "/honours/desk"),
+    ("translator-inbox", "dolmetscher", "/translations/offers"),
+    ("emigrant-case", "emigration", "first:/emigrants/:a[href^='/emigrants/EP-']"),
+]
+SIZES = {"1366": {"width": 1366, "height": 900}, "390": {"width": 390, "height": 844}}
+
+
+def _address(page, how: str) -> str:
+    if not how.startswith("first:"):
+        return how
+    _, listing, rest = how.split(":", 2)
+    selector, _, suffix = rest.partition("]")
+    page.goto(listing)
+    href = page.locator(selector + "]").first.get_attribute("href")
+    return href + suffix
+
+
+def main() -> None:
+    folder = Path(__file__).parent
+    tmp = Path(tempfile.mkdtemp())
+    app = build_app(f"sqlite:///{tmp / 'demo.sqlite'}", UPLOAD_DIR=str(tmp / "uploads"),
+                    EMBEDDED_BROKER_DIR=str(tmp / "broker"))
+    migrate(app)
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    server = LiveServer(app).start()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        for size, viewport in SIZES.items():
+            for name, user, how in PAGES:
+                context = browser.new_context(base_url=server.url, viewport=viewport, locale="de-DE")
+                page = context.new_page()
+                log_in(page, f"{user}@protokoll.example")
+                page.goto(_address(page, how))
+                page.screenshot(path=str(folder / f"{name}-{size}.png"))
+                context.close()
+        browser.close()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()

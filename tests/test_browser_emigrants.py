@@ -127,7 +127,7 @@ def test_the_team_takes_an_application_from_the_letter_to_the_visit(page, browse
     # The invitation letter, in English (the applicant's language).
     page.get_by_role("button", name="Einladung (PDF)").click()
     expect(page.get_by_text("Der Brief wurde erstellt (en).")).to_be_visible()
-    letter_path = page.get_by_test_id("letters").get_by_role("link", name="Einladung (en)").get_attribute("href")
+    letter_path = page.get_by_test_id("letters").get_by_role("link", name="Einladung (Englisch)").get_attribute("href")
     letter = page.request.get(letter_path)
     letter_bytes = letter.body()
     assert letter.status == 200 and letter_bytes.startswith(b"%PDF")

@@ -180,7 +180,7 @@ def test_admins_maintain_the_approval_chain_but_not_under_a_waiting_case(people)
         assert (case.state, case.step_position) == ("in_approval", 3)  # the new third step
         db.session.commit()
     refused = post(admin, page, {"action": "remove_last"}, follow_redirects=True).get_data(as_text=True)
-    assert "1 Vorgänge warten in diesem Schritt" in refused
+    assert "1 Vorgang wartet in diesem Schritt" in refused
     assert _client(people, "autorin@example.org").get(page).status_code == 403
 
 

@@ -93,7 +93,7 @@ def test_a_booking_nearby_at_another_venue_excludes_and_the_fair_share_ranks(off
         ranked, excluded = candidates.rank(assignment)
         # B before C; among the Bs, the one with fewer assignments this month first.
         assert [c.profile.name for c in ranked] == ["Emil Abends", "Anna Englisch", "Clara Passiv"]
-        assert "1 Einsätze in diesem Monat" in " ".join(str(r) for r in ranked[1].reasons)
+        assert "1 Einsatz in diesem Monat" in " ".join(str(r) for r in ranked[1].reasons)
         why = {e.profile.name: " ".join(str(r) for r in e.reasons) for e in excluded}
         assert f"gebucht für {earlier.reference}" in why["Bruno Bilingual"]
 

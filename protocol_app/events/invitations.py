@@ -71,12 +71,15 @@ def letters_pdf(event: Event, guests_links: list[tuple[Guest, str | None]]) -> b
     """Personalised invitation letters, one page each, each in its guest's language."""
     today = today_berlin()
     letters = []
+    layouts = {}  # one letterhead (its images read once) per language, not per guest
     for guest, link in guests_links:
         language = "en" if guest.language == "en" else "de"
+        if language not in layouts:
+            layouts[language] = layout(INVITATION_LETTER, language)
         with force_locale(language):
             # Safe: rendered by an autoescaping template, so it is HTML already.
             html = render_template("events/_invitation_letter.html", guest=guest, event=event, link=link, today=today,
-                                   address=guest.address_block(language), layout=layout(INVITATION_LETTER, language),
+                                   address=guest.address_block(language), layout=layouts[language],
                                    language=language)
             letters.append(Markup(html))  # noqa: S704
     return render_pdf("events/invitation_letters.html", letters=letters, title=event.title)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
+
 AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: Downloads and feeds are not pages; reply and volunteer links belong to guests.
@@ -38,6 +40,9 @@ class PageReport:
     url: str
     violations: list = field(default_factory=list)
     scrolls_sideways: bool = False
+    #: Controls a sighted person sees without a label beside them (a placeholder or an
+    #: aria-label is no label one can see once typing has begun).
+    unlabelled: list = field(default_factory=list)
     html: str = ""
 
 
@@ -72,6 +77,13 @@ def check_page(page, url: str, *, narrow: bool) -> PageReport:
     response = page.goto(url, wait_until="domcontentloaded")
     report = PageReport(url=page.url, html=response.text() if response else "")
     report.violations = axe_violations(page)
+    report.unlabelled = page.evaluate("""() => {
+        const seen = e => { const r = e.getBoundingClientRect(); return r.width > 2 && r.height > 2; };
+        return [...document.querySelectorAll('input, select, textarea')]
+            .filter(e => !['hidden', 'submit', 'button', 'reset'].includes(e.type) && seen(e))
+            .filter(e => ![...(e.labels || [])].some(l => seen(l) && l.textContent.trim()))
+            .map(e => e.id || e.name);
+    }""")
     if narrow:
         report.scrolls_sideways = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     return report
@@ -93,11 +105,17 @@ def crawl(page, base_url: str, *, narrow: bool, start: str = "/", limit: int = 4
         if kind in seen_shapes:
             continue
         seen_shapes.add(kind)
-        if kind in checked:  # checked for another role: only opened for its links
-            page.goto(url, wait_until="domcontentloaded")
-            report = PageReport(url=page.url)
-        else:
-            report = check_page(page, url, narrow=narrow)
+        try:
+            if kind in checked:  # checked for another role: only opened for its links
+                page.goto(url, wait_until="domcontentloaded")
+                report = PageReport(url=page.url)
+            else:
+                report = check_page(page, url, narrow=narrow)
+        except PlaywrightError as error:
+            # A link to a file the address does not give away (an uploaded document) is no page.
+            if "Download is starting" in str(error):
+                continue
+            raise
         if not report.url.startswith(base_url) or "/auth/login" in report.url and "/auth/login" not in url:
             continue
         if kind not in checked:

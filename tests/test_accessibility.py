@@ -99,6 +99,12 @@ def test_no_page_scrolls_sideways_on_a_320_px_phone(crawled):
     assert not wide, "\n".join(wide)
 
 
+def test_every_control_a_person_sees_has_a_visible_label(crawled):
+    unlabelled = [f"{role}/{language} {r.url}: {r.unlabelled}" for (role, language), reports in crawled.items()
+                  for r in reports if r.unlabelled]
+    assert not unlabelled, "\n".join(unlabelled[:40])
+
+
 def test_the_nu_html_checker_finds_no_error_on_any_page(crawled, tmp_path):
     pages = {f"{role}/{language} {r.url}": r.html for (role, language), reports in crawled.items() for r in reports}
     assert len(pages) > 160

@@ -28,7 +28,11 @@ def _step(page, button: str, state: str):
 
 def _fill(page, values: dict):
     for field, value in values.items():
-        page.locator(f"#{field}").fill(value)
+        control = page.locator(f"#{field}")
+        if control.evaluate("element => element.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
 
 
 def _arrive(live_server, name: str) -> None:

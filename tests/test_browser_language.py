@@ -42,7 +42,7 @@ def test_officer_books_an_interpreter_for_a_programme_item(page, browser, live_s
     page.locator("#starts_at").fill("2027-03-16T10:00")
     page.locator("#ends_at").fill("2027-03-16T11:30")
     page.get_by_label("Dolmetschung erforderlich").check()
-    page.locator("#interpreter_language").fill("en")
+    page.locator("#interpreter_language").select_option("en")
     page.get_by_label("Dolmetschart").select_option("consecutive")
     page.get_by_role("button", name="Speichern").click()
     page.get_by_role("button", name="Dolmetschung buchen").click()
@@ -81,7 +81,7 @@ def test_officer_books_an_interpreter_for_a_programme_item(page, browser, live_s
     page.locator("#ends_at").fill("2027-03-16T12:00")
     page.get_by_role("button", name="Speichern").click()
     page.goto(f"/translations/{reference}")
-    expect(page.get_by_text("16.03.2027, 10:30")).to_be_visible()
+    expect(page.get_by_text("Dienstag, 16. März 2027, 10:30 Uhr")).to_be_visible()
     _expect_told(browser, live_server, "dolmetscher@protokoll.example", f"{reference} wurde geändert")
 
     # The officer cancels the booked assignment with a reason; Dora is told.
@@ -106,7 +106,7 @@ def test_a_translator_hands_back_an_accepted_assignment_and_the_officer_is_told(
     log_in(page, "referent@protokoll.example")
     page.goto("/translations/new")
     page.get_by_label("Titel", exact=True).fill("Tischrede beim Partnerschaftsjubiläum")
-    page.locator("#language").fill("en")
+    page.locator("#language").select_option(label="Englisch")
     page.locator("#kind").select_option("interpreting")
     page.locator("#mode").select_option("consecutive")
     page.locator("#starts_at").fill("2027-03-23T12:00")  # a Tuesday

@@ -114,7 +114,7 @@ def test_the_decision_panel_walks_the_chain_with_the_four_eyes_rule(people):
         assert "Bitte Datum und Aktenzeichen des Senatsbeschlusses eingeben." in missing
         done = _decide(reviewer, reference, "record_approval", decision_date="2026-03-01",
                        decision_reference="S-77/2026")
-        assert "Bewilligt" in done and "Senatsbeschluss vom 01.03.2026, S-77/2026" in done
+        assert "Bewilligt" in done and "Senatsbeschluss vom 1. März 2026, S-77/2026" in done
         assert "Referatsleitung" in done and "Einverstanden" in done  # the path of the case
 
 

@@ -82,3 +82,67 @@ def test_form_validation_messages_are_german(app, client):
     token = csrf_token(client)
     html = client.post("/auth/login", data={"csrf_token": token}).get_data(as_text=True)
     assert "Dieses Feld wird benötigt." in html
+
+
+def _visible_controls_without_label(html: str) -> list[str]:
+    """The ids (or names) of form controls a sighted user sees without a label naming them."""
+    from html.parser import HTMLParser
+
+    class Controls(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.controls, self.labelled, self.open_labels = [], set(), 0
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "label":
+                self.open_labels += 1
+                if attrs.get("for"):
+                    self.labelled.add(attrs["for"])
+            elif (tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit", "button")
+                  and not self.open_labels):
+                self.controls.append(attrs.get("id") or attrs.get("name"))
+
+        def handle_endtag(self, tag):
+            if tag == "label":
+                self.open_labels -= 1
+
+    parser = Controls()
+    parser.feed(html)
+    return [c for c in parser.controls if c not in parser.labelled]
+
+
+def test_languages_are_picked_by_their_name_and_shown_in_words(app):
+    from tests.visit_support import reference_data, visit_form
+
+    reference_data(app)
+    make_user(app, "o@example.org", roles=["officer"])
+    client = app.test_client()
+    login(client, "o@example.org")
+    form = client.get("/visits/new").get_data(as_text=True)
+    assert '<option value="fr">Französisch</option>' in form
+    assert "ISO" not in form
+    names = [line.split(">")[1].split("<")[0] for line in form.split("<option value=")
+             if line.startswith(('"ar"', '"am"', '"az"', '"ab"'))]
+    assert names == sorted(names, key=str.casefold)  # "Abchasisch, Amharisch, Arabisch, Aserbaidschanisch"
+    refused = post(client, "/visits/new", visit_form(languages=["pl", "xx"])).get_data(as_text=True)
+    assert "Sprachen des Besuchs: Bitte wählen Sie die Sprache aus der Liste." in refused
+    page = post(client, "/visits/new", visit_form(languages=["pl", "en"]), follow_redirects=True).get_data(as_text=True)
+    assert "Polnisch, Englisch" in page
+    assert "Dienstag, 4. Mai 2027, 10:00 Uhr" in page  # the arrival, in words on the record's page
+    post(client, "/auth/profile?next=/", {"locale": "en"})
+    english = client.get("/visits/new").get_data(as_text=True)
+    assert '<option value="fr">French</option>' in english
+
+
+def test_every_control_on_the_record_pages_has_a_visible_label(app):
+    from tests.visit_support import reference_data, visit_form
+
+    reference_data(app)
+    make_user(app, "o@example.org", roles=["officer"])
+    client = app.test_client()
+    login(client, "o@example.org")
+    visit = post(client, "/visits/new", visit_form(), follow_redirects=True).get_data(as_text=True)
+    assert _visible_controls_without_label(visit) == []
+    # the check notices a control that only a screen reader could name
+    assert _visible_controls_without_label('<input id="x" aria-label="Name">') == ["x"]

@@ -128,11 +128,11 @@ def test_translators_keep_their_profile_with_checked_input(office):
     assert "Mein Profil anlegen" in nina.get("/translations/profile").get_data(as_text=True)
     post(nina, "/translations/profile", {})
     bad = post(nina, "/translations/profile", {"part": "language", "language": "xx", "level": "B"}, follow_redirects=True).get_data(as_text=True)
-    assert "„xx“ ist kein Sprachcode" in bad
+    assert "Bitte wählen Sie die Sprache aus der Liste." in bad
     backwards = post(nina, "/translations/profile", {"part": "window", "weekday": "2", "starts": "12:00",
                                                      "ends": "09:00"}, follow_redirects=True).get_data(as_text=True)
     assert "Das Zeitfenster muss nach seinem Beginn enden." in backwards
-    post(nina, "/translations/profile", {"part": "language", "language": "PL", "level": "A"})
+    post(nina, "/translations/profile", {"part": "language", "language": "pl", "level": "A"})
     post(nina, "/translations/profile", {"modes": ["consecutive", "written"], "specialisations": "Recht",
                                          "employment": "freelance", "rate_day": "650.00"})
     with office.app_context():
@@ -152,7 +152,7 @@ def test_a_standalone_written_translation_is_booked_with_checked_input_and_its_s
         missing = post(officer, "/translations/new", form).get_data(as_text=True)
         assert "Eine schriftliche Übersetzung braucht eine Frist." in missing
         wrong = post(officer, "/translations/new", {**form, "language": "zz", "deadline": "2027-01-20T12:00"}).get_data(as_text=True)
-        assert "„zz“ ist kein Sprachcode" in wrong
+        assert "Bitte wählen Sie die Sprache aus der Liste." in wrong
         created = post(officer, "/translations/new", {**form, "deadline": "2027-01-20T12:00"}, follow_redirects=True).get_data(as_text=True)
         assert "wurde erfasst" in created
         with office.app_context():

@@ -61,8 +61,10 @@ def test_programme_item_outside_the_visit_or_ending_before_start_is_refused(app)
     assert "muss zwischen dem 10.03.2027 und dem 12.03.2027 liegen" in page
     page = _add_item(client, ref, ends_at="2027-03-10T11:00").get_data(as_text=True)
     assert "Das Ende muss nach dem Beginn liegen." in page
-    page = _add_item(client, ref, interpreter_needed="y", interpreter_language="xx").get_data(as_text=True)
+    page = _add_item(client, ref, interpreter_needed="y", interpreter_language="").get_data(as_text=True)
     assert "Bitte wählen Sie die Sprache der Dolmetschung." in page
+    page = _add_item(client, ref, interpreter_needed="y", interpreter_language="xx").get_data(as_text=True)
+    assert "Bitte wählen Sie die Sprache aus der Liste." in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(VisitProgrammeItem.id))) == 0
 
@@ -260,9 +262,9 @@ def test_the_programme_prints_in_english_with_host_press_interpreter_and_travel(
     english = client.get(f"/visits/{ref}/print?lang=en").get_data(as_text=True)
     assert "Empfang im Wappensaal" in german and "Reception in the Hall of Arms" not in german
     assert "Reception in the Hall of Arms" in english and "Empfang im Wappensaal" not in english
-    for page, host, press, interpreter in ((german, "Gastgeber", "Presse", "Dolmetschung"),
-                                           (english, "Host", "Press", "Interpreter")):
-        assert host in page and press in page and interpreter in page and "fr" in page
+    for page, host, press, interpreter, french in ((german, "Gastgeber", "Presse", "Dolmetschung", "Französisch"),
+                                                   (english, "Host", "Press", "Interpreter", "French")):
+        assert host in page and press in page and interpreter in page and french in page
         assert "Hotel Adlon" in page and "Flughafen BER" in page
     pdf = client.get(f"/visits/{ref}/programme.pdf?lang=en")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

@@ -58,7 +58,7 @@ def visit_form(**overrides) -> dict:
         "departure_at": "2027-05-05T18:00",
         "responsible_officer_id": "0",
         "deputy_officer_id": "0",
-        "languages": "pl, en",
+        "languages": ["pl", "en"],
     }
     data.update(overrides)
     return data

@@ -9,11 +9,12 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, StringField, TextAreaField
+from wtforms import Field, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
 from .i18n import format_number
+from .languages import language_choices
 
 
 def _bind_hidden_fields_without_id(bind_field):
@@ -85,6 +86,44 @@ class PlainTextField(StringField):
 
 class PlainTextAreaField(TextAreaField):
     """Notes and descriptions: any text ("Gäste > 100, Einlass < 18 Uhr"); escaped on output."""
+
+
+_NOT_A_LANGUAGE = _l("Please choose the language from the list.")
+
+
+class LanguageField(SelectField):
+    """A language picked by its name in the UI's language ("Französisch"); the form's data is the
+    ISO 639-1 code the records keep. With ``optional`` the first choice is "—" and means none."""
+
+    def __init__(self, label=None, validators=None, optional=False, **kwargs):
+        def choices():
+            return ([("", "—")] if optional else []) + language_choices()
+
+        super().__init__(label, validators, choices=choices, coerce=lambda value: value or None, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data and self.data not in dict(language_choices()):
+            raise ValidationError(_NOT_A_LANGUAGE)
+
+
+class LanguagesField(SelectMultipleField):
+    """Several languages picked by name; reads and gives the records' comma list ("en,fr")."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=language_choices, **kwargs)
+
+    def process_data(self, value):
+        if isinstance(value, str):
+            value = [code for code in value.split(",") if code]
+        super().process_data(value)
+
+    def pre_validate(self, form):
+        known = dict(language_choices())
+        if any(code not in known for code in self.data or ()):
+            raise ValidationError(_NOT_A_LANGUAGE)
+
+    def joined(self) -> str | None:
+        return ",".join(self.data or ()) or None
 
 
 class VersionedForm(FlaskForm):

@@ -16,6 +16,9 @@ from flask_login import current_user
 #: Fixed patterns: German offices expect "22.11.2026, 14:30", not Babel's "22.11.26".
 DATETIME_PATTERNS = {"de": "dd.MM.yyyy, HH:mm", "en": "d MMM yyyy, HH:mm"}
 DATE_PATTERNS = {"de": "dd.MM.yyyy", "en": "d MMM yyyy"}
+#: Where a person reads one date (a record's header, the day of an assignment), it is written out.
+DATE_IN_WORDS_PATTERNS = {"de": "EEEE, d. MMMM yyyy", "en": "EEEE, d MMMM yyyy"}
+DATETIME_IN_WORDS_PATTERNS = {"de": "EEEE, d. MMMM yyyy, HH:mm 'Uhr'", "en": "EEEE, d MMMM yyyy, HH:mm"}
 
 
 def select_locale() -> str:
@@ -70,6 +73,20 @@ def format_long_d(value: date | None) -> str:
     return format_in_locale(value, "long", locale="en_GB" if _language() == "en" else _language())
 
 
+def format_date_in_words(value: date | None) -> str:
+    """A date with its weekday in words ("Dienstag, 4. Mai 2027"), for a page that names one day."""
+    if value is None:
+        return ""
+    return babel_format_date(value, DATE_IN_WORDS_PATTERNS.get(_language(), "full"))
+
+
+def format_datetime_in_words(value: datetime | None) -> str:
+    """A moment in Berlin with its weekday in words ("Dienstag, 4. Mai 2027, 10:00 Uhr")."""
+    if value is None:
+        return ""
+    return babel_format_datetime(value, DATETIME_IN_WORDS_PATTERNS.get(_language(), "full"))
+
+
 def format_number(value) -> str:
     """A number as the reader's language writes it ("1,5" in German, "1.5" in English)."""
     if value is None:
@@ -101,6 +118,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["datetime"] = format_dt
     app.jinja_env.filters["date"] = format_d
     app.jinja_env.filters["long_date"] = format_long_d
+    app.jinja_env.filters["date_in_words"] = format_date_in_words
+    app.jinja_env.filters["datetime_in_words"] = format_datetime_in_words
     app.jinja_env.globals["get_locale"] = get_locale
     from .languages import language_name
 

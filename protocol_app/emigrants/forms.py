@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..core.forms import (
     DATETIME_FORMAT,
+    LanguageField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
@@ -51,8 +52,7 @@ class ApplicationForm(VersionedForm):
     birth_place = PlainTextField(_l("Place of birth"), validators=[Optional(), Length(max=200)])
     address = PlainTextAreaField(_l("Current address"), validators=[DataRequired(), Length(max=500)])
     country_code = SelectField(_l("Country of residence"))
-    language = PlainTextField(_l("Language of correspondence (ISO code)"), default="en",
-                              validators=[DataRequired(), Length(max=3)])
+    language = LanguageField(_l("Language of correspondence"), default="en", validators=[DataRequired()])
     berlin_connection = PlainTextAreaField(_l("Connection to Berlin (addresses then, school, years)"),
                                            validators=[Optional(), Length(max=5000)])
     emigration = PlainTextAreaField(_l("Emigration or deportation (year, route, destination)"),
@@ -132,7 +132,7 @@ class RetentionForm(FlaskForm):
 
 class LetterTemplateForm(FlaskForm):
     kind = SelectField(_l("Letter"), choices=LetterKind.choices())
-    language = PlainTextField(_l("Language (ISO code, e.g. en)"), validators=[DataRequired(), Length(max=3)])
+    language = LanguageField(_l("Language"), validators=[DataRequired()])
     subject = PlainTextField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     body = PlainTextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)], description=_l(
         "Filled in: {salutation} (e.g. “Sehr geehrte Frau Goldmann”), {name}, {reference}, {companion}, {date} "

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..core.forms import (
     DATETIME_FORMAT,
+    LanguageField,
     LocaleDecimalField,
     PlainTextAreaField,
     PlainTextField,
@@ -32,7 +33,7 @@ from .models import WEEKDAYS, AbsenceKind, AssignmentKind, Employment, LanguageC
 class AssignmentForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=AssignmentKind.choices())
     title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    language = PlainTextField(_l("Language (ISO code, e.g. en)"), validators=[DataRequired(), Length(max=3)])
+    language = LanguageField(_l("Language"), validators=[DataRequired()])
     mode = SelectField(_l("Mode"), choices=ServiceMode.choices())
     starts_at = DateTimeLocalField(_l("Start (interpreting)"), format=DATETIME_FORMAT, validators=[Optional()])
     ends_at = DateTimeLocalField(_l("End (interpreting)"), format=DATETIME_FORMAT, validators=[Optional()])
@@ -88,7 +89,7 @@ class TermsForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = PlainTextField(_l("Language (ISO code, e.g. en)"), validators=[DataRequired(), Length(max=3)])
+    language = LanguageField(_l("Language"), validators=[DataRequired()])
     level = SelectField(_l("Class"), choices=LanguageClass.choices())
     submit = SubmitField(_l("Add language"))
 

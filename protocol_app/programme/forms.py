@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..core.forms import (
     DATETIME_FORMAT,
+    LanguageField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
@@ -23,8 +24,8 @@ from . import DressCode, InterpretingMode, PressAccess
 class InterpreterNeedFields:
     """The interpreter need of an item (empty language: none), mixed into a domain's item form."""
 
-    interpreter_language = PlainTextField(_l("Interpreter for (ISO code, empty: none)"),
-                                          validators=[Optional(), Length(max=3)])
+    interpreter_language = LanguageField(_l("Interpreter for"), optional=True,
+                                         description=_l("“—”: no interpreter needed."))
     interpreter_mode = SelectField(_l("Interpreting mode"), choices=[("", "—"), *InterpretingMode.choices()],
                                    default="")
 

@@ -29,6 +29,8 @@ from wtforms.validators import (
 from ..auth.forms import officer_choices
 from ..core.forms import (
     DATETIME_FORMAT,
+    LanguageField,
+    LanguagesField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
@@ -70,7 +72,7 @@ class VisitForm(VersionedForm):
     host_ids = SelectMultipleField(_l("Hosts on the Berlin side"), coerce=int)
     responsible_officer_id = SelectField(_l("Responsible officer"), coerce=optional_id, default=0)
     deputy_officer_id = SelectField(_l("Deputy"), coerce=optional_id, default=0)
-    languages = PlainTextField(_l("Languages (ISO codes, e.g. en, fr)"), validators=[Optional(), Length(max=100)])
+    languages = LanguagesField(_l("Languages of the visit"))
     is_confidential = BooleanField(_l("Confidential (hidden from read-only users)"))
     notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save"))
@@ -95,6 +97,7 @@ class VisitForm(VersionedForm):
         zone = self.travel_timezone.data
         values = {name: f.data for name, f in self._fields.items()
                   if name not in ("csrf_token", "submit", "version", "host_ids")}
+        values["languages"] = self.languages.joined()
         values["arrival_at"] = local_to_utc(self.arrival_at.data, zone)
         values["departure_at"] = local_to_utc(self.departure_at.data, zone)
         return values
@@ -123,7 +126,7 @@ class ProgrammeItemForm(ProgrammeItemFormBase):
     golden_book = BooleanField(_l("Entry in the Golden Book"))
     gift_exchange = BooleanField(_l("Exchange of gifts"))
     interpreter_needed = BooleanField(_l("Interpreter needed"))
-    interpreter_language = PlainTextField(_l("Language to interpret (ISO code)"), validators=[Optional(), Length(max=3)])
+    interpreter_language = LanguageField(_l("Language to interpret"), optional=True)
     interpreter_mode = SelectField(_l("Interpreting mode"), choices=[("", "—")] + InterpretingMode.choices(),
                                    coerce=optional_code)
 

@@ -27,7 +27,7 @@ def test_officer_records_an_event(app):
     response = post(client, "/events/new", event_form())
     assert response.status_code == 302 and response.headers["Location"].endswith("/events/E-2027-0001")
     page = client.get("/events/E-2027-0001").get_data(as_text=True)
-    assert "Empfang für das Diplomatische Korps" in page and "20.01.2027, 18:00" in page
+    assert "Empfang für das Diplomatische Korps" in page and "Mittwoch, 20. Januar 2027, 18:00 Uhr" in page
 
 
 def test_bad_event_input_is_refused_with_german_messages(app):
@@ -103,7 +103,7 @@ def test_next_years_event_is_created_from_its_occasion_once(app):
     response = post(client, f"/events/occasions/{occasion_id}/create", {"year": "2027"})
     assert response.status_code == 302
     event_page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Flaggentag der Mayors for Peace 2027" in event_page and "08.07.2027, 10:00" in event_page
+    assert "Flaggentag der Mayors for Peace 2027" in event_page and "Donnerstag, 8. Juli 2027, 10:00 Uhr" in event_page
     again = post(client, f"/events/occasions/{occasion_id}/create", {"year": "2027"}, follow_redirects=True).get_data(as_text=True)
     assert "existiert für 2027 bereits" in again
     with app.app_context():

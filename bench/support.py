@@ -88,3 +88,23 @@ def migrated_app(schema: str):
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     return app
+
+
+def prepare_bulk(schema: str, visits: int, items: int, tasks: int) -> None:
+    """A fresh schema with the demo data and `flask seed-bulk` (visits, programme items, tasks), analysed."""
+    import subprocess
+    import time
+
+    reset_schema(schema)
+    url = schema_url(schema)
+    env = dict(os.environ, DATABASE_URL=url, FLASK_APP="wsgi", PROTOKOLL_ENV="development")
+    flask = [str(ROOT / ".venv/bin/flask")]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    started = time.perf_counter()
+    subprocess.run([*flask, "seed-bulk", "--visits", str(visits), "--items", str(items), "--tasks", str(tasks)],
+                   env=env, cwd=ROOT, check=True)
+    print(f"bulk load: {time.perf_counter() - started:.0f} s")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ANALYZE"))
+    engine.dispose()

@@ -30,7 +30,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.support import ROOT, csrf_token, logged_in_client, reset_schema, schema_url  # noqa: E402
+from bench.support import ROOT, csrf_token, logged_in_client, prepare_bulk, schema_url  # noqa: E402
 
 SCHEMA = "protokoll_bench"
 URL = schema_url(SCHEMA)
@@ -38,17 +38,7 @@ PASSWORD = "Protokoll-Demo-2026"
 
 
 def prepare(visits: int, items: int, tasks: int) -> None:
-    reset_schema(SCHEMA)
-    engine = sa.create_engine(URL)
-    env = dict(os.environ, DATABASE_URL=URL, FLASK_APP="wsgi", PROTOKOLL_ENV="development")
-    flask = [str(ROOT / ".venv/bin/flask")]
-    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    started = time.perf_counter()
-    subprocess.run([*flask, "seed-bulk", "--visits", str(visits), "--items", str(items), "--tasks", str(tasks)],
-                   env=env, cwd=ROOT, check=True)
-    print(f"bulk load: {time.perf_counter() - started:.0f} s")
-    with engine.begin() as conn:
-        conn.execute(sa.text("ANALYZE"))
+    prepare_bulk(SCHEMA, visits, items, tasks)
 
 
 def server_times(rounds: int) -> list[tuple[str, float, float, int]]:

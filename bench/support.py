@@ -16,7 +16,7 @@ BASE = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0
 
 def schema_url(schema: str) -> str:
     """The database URL whose connections work in `schema` only."""
-    return f"{BASE}?options=-csearch_path%3D{schema}"
+    return f"{BASE}?options=-csearch_path%3D{schema}%2Cpublic"
 
 
 def reset_schema(schema: str) -> None:

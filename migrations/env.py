@@ -99,10 +99,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from protocol_app.core.db import include_in_schema_comparison
+
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
+            include_object=include_in_schema_comparison,
             **conf_args
         )
 

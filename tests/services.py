@@ -80,7 +80,7 @@ def require(service: str) -> None:
 def pg_url(schema: str) -> str:
     """PostgreSQL URL whose connections use `schema` as search path."""
     sep = "&" if "?" in PG_BASE_URL else "?"
-    return f"{PG_BASE_URL}{sep}options=-csearch_path%3D{schema}"
+    return f"{PG_BASE_URL}{sep}options=-csearch_path%3D{schema}%2Cpublic"
 
 
 def reset_pg_schema(schema: str) -> None:

@@ -14,7 +14,7 @@ from ..core.link_tokens import hash_token, new_token
 from ..core.time import BERLIN, now_utc
 from ..extensions import db
 from .models import CalendarFeedToken
-from .sources import CalendarEntry, entries_for
+from .sources import CalendarEntry, entries_for, summary_for
 
 #: How far the feed reaches into the past and the future.
 FEED_PAST = timedelta(days=90)
@@ -87,18 +87,28 @@ def berlin_range(first: date, last: date) -> tuple[datetime, datetime]:
             datetime.combine(last + timedelta(days=1), time.min, tzinfo=BERLIN))
 
 
-def days_with_entries(user, first: date, last: date) -> list[tuple[date, list]]:
-    """Each day from first to last with the entries touching it."""
+def days_with_entries(user, first: date, last: date, per_day: int | None = None) -> list[tuple[date, list]]:
+    """Each day from first to last with the entries touching it.
+
+    With `per_day` (the month view) busy days may come cut short: each day is then
+    (day, entries, how many more the day has)."""
     start, end = berlin_range(first, last)
     by_day: dict[date, list] = {first + timedelta(days=n): [] for n in range((last - first).days + 1)}
+    if per_day is None:
+        entries = entries_for(user, start, end)
+    else:
+        entries, left_out = summary_for(user, start, end, per_day)
     # One pass over the entries, each placed on every day it touches (ends are exclusive).
-    for entry in entries_for(user, start, end):
+    for entry in entries:
         day = max(entry.starts_at.astimezone(BERLIN).date(), first)
         final = min((entry.ends_at - timedelta(microseconds=1)).astimezone(BERLIN).date(), last)
         while day <= final:
             by_day[day].append(entry)
             day += timedelta(days=1)
-    return list(by_day.items())
+    if per_day is None:
+        return list(by_day.items())
+    return [(day, shown[:per_day], len(shown) - len(shown[:per_day]) + left_out.get(day, 0))
+            for day, shown in by_day.items()]
 
 
 def _calendar(name: str) -> Calendar:

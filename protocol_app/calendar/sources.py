@@ -3,6 +3,7 @@ user may see in a time window; pages and feeds only ever ask through here."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,12 +28,40 @@ class CalendarEntry:
 
 
 Source = Callable[[object, datetime, datetime], list[CalendarEntry]]
+#: (user, start, end, per_day) -> (entries, {Berlin day: entries left out that day})
+Summary = Callable[[object, datetime, datetime, int], tuple[list[CalendarEntry], Counter]]
 _SOURCES: dict[str, Source] = {}
+_SUMMARIES: dict[str, Summary] = {}
 
 
-def register_source(name: str, source: Source) -> None:
-    """Register a function (user, start, end) -> entries overlapping [start, end)."""
+def register_source(name: str, source: Source, summary: Summary | None = None) -> None:
+    """Register a function (user, start, end) -> entries overlapping [start, end).
+
+    A source that can hold thousands of entries a month also gives a `summary`: the same
+    entries, but of the items that begin and end on one day only the first `per_day` of each
+    day, and how many it left out (the month view shows "+ n more")."""
     _SOURCES[name] = source
+    if summary is not None:
+        _SUMMARIES[name] = summary
+
+
+def summary_for(user, start: datetime, end: datetime, per_day: int) -> tuple[list[CalendarEntry], Counter]:
+    """What a month view needs: entries (busy days cut to their first `per_day` by the sources
+    that can) and the number left out per day."""
+    entries, left_out = [], Counter()
+    for name, source in _SOURCES.items():
+        summary = _SUMMARIES.get(name)
+        if summary is None:
+            entries.extend(source(user, start, end))
+        else:
+            found, hidden = summary(user, start, end, per_day)
+            entries.extend(found)
+            left_out.update(hidden)
+    return _sorted(entries), left_out
+
+
+def _sorted(entries: list[CalendarEntry]) -> list[CalendarEntry]:
+    return sorted(entries, key=lambda e: (e.starts_at, not e.all_day, e.title))
 
 
 def entries_for(user, start: datetime, end: datetime) -> list[CalendarEntry]:
@@ -40,4 +69,4 @@ def entries_for(user, start: datetime, end: datetime) -> list[CalendarEntry]:
     entries = []
     for source in _SOURCES.values():
         entries.extend(source(user, start, end))
-    return sorted(entries, key=lambda e: (e.starts_at, not e.all_day, e.title))
+    return _sorted(entries)

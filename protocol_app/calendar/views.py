@@ -33,6 +33,8 @@ register_nav("calendar.index", _l("Calendar"), Permission.VISIT_READ, Permission
              order=20)
 
 VIEWS = ("month", "week", "agenda")
+#: Entries a day of the month view shows before "+ n more" (a busy month holds ~1,800).
+MONTH_DAY_LIMIT = 3
 
 
 @bp.route("/")
@@ -46,10 +48,27 @@ def index():
     except ValueError:
         anchor = today_berlin()
     first, last = services.window(view, anchor)
-    days = services.days_with_entries(current_user, first, last)
+    days = services.days_with_entries(current_user, first, last,
+                                      per_day=MONTH_DAY_LIMIT if view == "month" else None)
     return render_template("calendar/index.html", view=view, anchor=anchor, days=days,
                            first=first, last=last, today=today_berlin(), grid_rows=services.grid_rows,
+                           month_day_limit=MONTH_DAY_LIMIT,
                            grid_hours=range(services.GRID_FIRST_HOUR, services.GRID_LAST_HOUR))
+
+
+@bp.route("/day/<day>")
+@permission_required(Permission.VISIT_READ, Permission.ASSIGNMENT_ANSWER_OWN, Permission.EMIGRANTS_ACCESS)
+def day(day: str):
+    """Every entry of one day: the page behind a month's "+ n more", or (asked by the month
+    view's script) only the list, which it puts into the day's cell."""
+    try:
+        anchor = datetime.strptime(day, "%Y-%m-%d").date()
+    except ValueError:
+        abort(404)
+    [(_, entries)] = services.days_with_entries(current_user, anchor, anchor)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return render_template("calendar/_day_entries.html", entries=entries)
+    return render_template("calendar/day.html", anchor=anchor, entries=entries)
 
 
 @bp.route("/feed", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -165,3 +166,39 @@ def advisory_lock(*keys: str) -> None:
     for key in sorted(set(keys)):
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                            {"key": key})
+
+
+#: Indexes only PostgreSQL has (GiST over time spans, trigram search): created by their
+#: migrations on PostgreSQL, left out of the models (SQLite has no such index types), and
+#: skipped when models and migrations are compared.
+POSTGRESQL_ONLY_INDEXES = {
+    "ix_visit_programme_items_span", "ix_event_programme_items_span", "ix_emigrant_programme_items_span",
+    "ix_visits_title_trgm", "ix_visits_guest_name_trgm",
+}
+
+
+def include_in_schema_comparison(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's include_object: everything but the PostgreSQL-only indexes."""
+    return not (type_ == "index" and name in POSTGRESQL_ONLY_INDEXES)
+
+
+class span_overlaps(sa.sql.functions.FunctionElement):
+    """[starts, ends) of a row overlaps [start, end). On PostgreSQL written as range overlap
+    (`tstzrange(starts, ends) && tstzrange(start, end)`) so that a GiST index over the row's
+    span answers it; a plain `starts < end AND ends > start` scans every row before `end`."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "span_overlaps"
+
+
+@compiles(span_overlaps)
+def _span_overlaps_default(element, compiler, **kw):
+    starts, ends, start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({starts} < {end} AND {ends} > {start})"
+
+
+@compiles(span_overlaps, "postgresql")
+def _span_overlaps_postgresql(element, compiler, **kw):
+    starts, ends, start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(tstzrange({starts}, {ends}) && tstzrange({start}, {end}))"

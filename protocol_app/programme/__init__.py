@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..core.audit import changes_of, record_event
-from ..core.db import UTCDateTime, VersionedMixin, advisory_lock
+from ..core.db import UTCDateTime, VersionedMixin, advisory_lock, span_overlaps
 from ..core.enums import LabelledEnum
 from ..core.errors import DomainError, ValidationFailed
 from ..core.i18n import format_d
@@ -116,8 +116,12 @@ class ProgrammeItemMixin(VersionedMixin):
 
 
 def overlaps(model, starts_at: datetime, ends_at: datetime):
-    """A WHERE clause for items of `model` overlapping [starts_at, ends_at)."""
-    return sa.and_(model.starts_at < ends_at, model.ends_at > starts_at)
+    """A WHERE clause for items of `model` overlapping [starts_at, ends_at) (on PostgreSQL
+    answered by the GiST index over the items' spans)."""
+    if ends_at <= starts_at:  # no span to look up as a range (and tstzrange refuses it)
+        return sa.and_(model.starts_at < ends_at, model.ends_at > starts_at)
+    return span_overlaps(model.starts_at, model.ends_at, sa.literal(starts_at, UTCDateTime()),
+                         sa.literal(ends_at, UTCDateTime()))
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,76 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import timedelta
+
 import sqlalchemy as sa
-from sqlalchemy.orm import noload
 
 from ..calendar.sources import CalendarEntry, register_source
 from ..core.permissions import Permission, user_has
+from ..core.references import format_reference
 from ..core.urls import path_for
+from ..directory.models import Venue
 from ..extensions import db
 from ..programme import overlaps
 from . import permissions
-from .models import Visit, VisitProgrammeItem
+from .models import REFERENCE_PREFIX, Visit, VisitKind, VisitProgrammeItem
 from .workflow import ACTIVE_STATES, VisitState
+
+
+def _visit_spans(visible, start, end) -> list[CalendarEntry]:
+    # Some 470 visits touch a busy month's six weeks: columns only, one link template, one
+    # label per kind.
+    visits = db.session.execute(
+        sa.select(Visit.id, Visit.title, Visit.kind, Visit.state, Visit.version, Visit.year, Visit.number,
+                  Visit.arrival_at, Visit.departure_at)
+        .where(visible, Visit.arrival_at < end, Visit.departure_at > start)
+    ).all()
+    link = path_for("visits.detail", reference="REFERENCE")
+    kinds = {kind.value: str(kind.label) for kind in VisitKind}
+    entries = []
+    for v in visits:
+        reference = format_reference(REFERENCE_PREFIX, v.year, v.number)
+        entries.append(CalendarEntry(
+            uid=f"visit-{v.id}@protokoll", title=f"{v.title} ({reference})",
+            starts_at=v.arrival_at, ends_at=v.departure_at, sequence=v.version,
+            css_class=f"kind-{v.kind}", link=link.replace("REFERENCE", reference),
+            description=kinds.get(v.kind), all_day=True,
+            status="TENTATIVE" if v.state == VisitState.REQUESTED else "CONFIRMED",
+        ))
+    return entries
+
+
+def _item_rows(visible, start, end):
+    """The columns an item's entry needs (a busy month holds some 1,800 items: no ORM objects)."""
+    return (
+        sa.select(VisitProgrammeItem.id, VisitProgrammeItem.title, VisitProgrammeItem.starts_at,
+                  VisitProgrammeItem.ends_at, VisitProgrammeItem.version, VisitProgrammeItem.location,
+                  Venue.name.label("venue_name"), Visit.title.label("visit_title"), Visit.kind,
+                  Visit.year, Visit.number)
+        .join(Visit, VisitProgrammeItem.visit_id == Visit.id)
+        .outerjoin(Venue, VisitProgrammeItem.venue_id == Venue.id)
+        # An item lies within its visit's days: naming that lets the database take the few
+        # visits of the window first instead of hashing every visit.
+        .where(visible, overlaps(VisitProgrammeItem, start, end),
+               Visit.arrival_at < end + timedelta(days=1), Visit.departure_at > start - timedelta(days=1))
+    )
+
+
+def _item_entries(rows) -> list[CalendarEntry]:
+    # Links from one template rather than asking the URL map once per item.
+    link = path_for("visits.detail", reference="REFERENCE")
+    return [
+        CalendarEntry(
+            uid=f"visit-item-{row.id}@protokoll", title=f"{row.title} · {row.visit_title}",
+            starts_at=row.starts_at, ends_at=row.ends_at, sequence=row.version,
+            css_class=f"kind-{row.kind}",
+            link=link.replace("REFERENCE", format_reference(REFERENCE_PREFIX, row.year, row.number))
+            + f"#item-{row.id}",
+            location=row.venue_name or row.location,
+        )
+        for row in rows
+    ]
 
 
 def visit_entries(user, start, end) -> list[CalendarEntry]:
@@ -20,38 +79,33 @@ def visit_entries(user, start, end) -> list[CalendarEntry]:
     if not user_has(user, Permission.VISIT_READ):
         return []
     visible = sa.and_(permissions.readable_filter(user), Visit.state.in_(ACTIVE_STATES))
-    visits = db.session.scalars(
-        sa.select(Visit)
-        .where(visible, Visit.arrival_at < end, Visit.departure_at > start)
-        .options(noload(Visit.hosts))
-    ).all()
-    entries = [
-        CalendarEntry(
-            uid=f"visit-{v.id}@protokoll", title=f"{v.title} ({v.reference})",
-            starts_at=v.arrival_at, ends_at=v.departure_at, sequence=v.version,
-            css_class=f"kind-{v.kind}", link=path_for("visits.detail", reference=v.reference),
-            description=v.kind_label and str(v.kind_label), all_day=True,
-            status="TENTATIVE" if v.state == VisitState.REQUESTED else "CONFIRMED",
-        )
-        for v in visits
-    ]
-    rows = db.session.execute(
-        sa.select(VisitProgrammeItem, Visit)
-        .join(Visit, VisitProgrammeItem.visit_id == Visit.id)
-        .where(visible, overlaps(VisitProgrammeItem, start, end))
-        .options(noload(VisitProgrammeItem.hosts), noload(Visit.hosts))
-    ).all()
-    entries.extend(
-        CalendarEntry(
-            uid=f"visit-item-{item.id}@protokoll", title=f"{item.title} · {visit.title}",
-            starts_at=item.starts_at, ends_at=item.ends_at, sequence=item.version,
-            css_class=f"kind-{visit.kind}",
-            link=path_for("visits.detail", reference=visit.reference, _anchor=f"item-{item.id}"),
-            location=item.venue.name if item.venue else item.location,
-        )
-        for item, visit in rows
-    )
-    return entries
+    rows = db.session.execute(_item_rows(visible, start, end)).all()
+    return _visit_spans(visible, start, end) + _item_entries(rows)
 
 
-register_source("visits", visit_entries)
+def visit_summary(user, start, end, per_day: int) -> tuple[list[CalendarEntry], Counter]:
+    """The month view's share: every visit span, and of each day's one-day items the first
+    `per_day` and how many more. PostgreSQL cuts in the query (a window per Berlin day);
+    SQLite, holding one office's data, reads them all and the page cuts."""
+    if not user_has(user, Permission.VISIT_READ):
+        return [], Counter()
+    visible = sa.and_(permissions.readable_filter(user), Visit.state.in_(ACTIVE_STATES))
+    stmt = _item_rows(visible, start, end)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return _visit_spans(visible, start, end) + _item_entries(db.session.execute(stmt).all()), Counter()
+    first_day = sa.func.date(sa.func.timezone("Europe/Berlin", VisitProgrammeItem.starts_at))
+    last_day = sa.func.date(sa.func.timezone("Europe/Berlin", VisitProgrammeItem.ends_at - sa.text("interval '1 microsecond'")))
+    one_day = first_day == last_day
+    ranked = stmt.add_columns(
+        first_day.label("day"), one_day.label("one_day"),
+        sa.func.row_number().over(partition_by=(one_day, first_day),
+                                  order_by=(VisitProgrammeItem.starts_at, VisitProgrammeItem.title)).label("rank"),
+        sa.func.count().over(partition_by=(one_day, first_day)).label("on_day"),
+    ).subquery()
+    rows = db.session.execute(sa.select(ranked).where(sa.or_(~ranked.c.one_day, ranked.c.rank <= per_day))).all()
+    left_out = Counter({row.day: row.on_day - per_day for row in rows
+                        if row.one_day and row.rank == 1 and row.on_day > per_day})
+    return _visit_spans(visible, start, end) + _item_entries(rows), left_out
+
+
+register_source("visits", visit_entries, visit_summary)

@@ -69,7 +69,7 @@ class Visit(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
 
     arrival_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     arrival_place: Mapped[str | None] = mapped_column(sa.String(200))
-    departure_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    departure_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     departure_place: Mapped[str | None] = mapped_column(sa.String(200))
     #: IANA time zone the guest's travel times were given in (shown next to them).
     travel_timezone: Mapped[str] = mapped_column(sa.String(50), default="Europe/Berlin", nullable=False)

@@ -82,6 +82,9 @@ class Task(VersionedMixin, TimestampMixin, db.Model):
 
     __table_args__ = (
         sa.Index("ix_tasks_subject", "scope", "subject_id"),
+        # Dashboards and the overdue reminder ask for a person's open tasks by due date.
+        sa.Index("ix_tasks_open_owner_due", "owner_id", "due_on", postgresql_where=sa.text("done_at IS NULL"),
+                 sqlite_where=sa.text("done_at IS NULL")),
         # Applying a template twice must not create its tasks twice.
         sa.UniqueConstraint("scope", "subject_id", "template_item_id", name="uq_tasks_template_item"),
     )

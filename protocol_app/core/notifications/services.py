@@ -20,6 +20,9 @@ from .models import MailStatus, Notification, OutboxMail
 log = logging.getLogger(__name__)
 
 _PENDING_KEY = "protokoll_outbox_ids"
+#: Mails written but not yet flushed: their ids are known after the next flush, which writes
+#: all of them in batches (a sweep that mails 1,000 people is not 1,000 round trips).
+_UNFLUSHED_KEY = "protokoll_outbox_unflushed"
 
 
 def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
@@ -62,8 +65,7 @@ def queue_mail(recipient: str, subject: str, body_text: str, *, language: str | 
     mail = OutboxMail(recipient=recipient, subject=subject, body_text=body_text, language=language,
                       calendar=calendar)
     db.session.add(mail)
-    db.session.flush()
-    mark_for_publishing(mail.id)
+    db.session.info.setdefault(_UNFLUSHED_KEY, []).append(mail)
     return mail
 
 
@@ -162,6 +164,15 @@ def enqueue_delivery(mail_ids, *, in_request: bool = False) -> int:
     return published
 
 
+@event.listens_for(Session, "after_flush_postexec")
+def _note_flushed_mails(session, flush_context):
+    unflushed = session.info.get(_UNFLUSHED_KEY)
+    if unflushed:
+        pending = session.info.setdefault(_PENDING_KEY, set())
+        pending.update(mail.id for mail in unflushed if mail.id is not None)
+        session.info[_UNFLUSHED_KEY] = [mail for mail in unflushed if mail.id is None]
+
+
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session):
     ids = session.info.pop(_PENDING_KEY, None)
@@ -174,3 +185,4 @@ def _forget_after_rollback(session):
     # Only a rollback of the whole transaction discards the mails; a savepoint
     # rollback does not fire this event on the session.
     session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_UNFLUSHED_KEY, None)

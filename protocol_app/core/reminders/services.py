@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ...extensions import db
@@ -50,6 +51,58 @@ def create_once(key: str, *, rule: str, recipient=None, target=None) -> bool:
     )
     # RETURNING yields a row only when this statement inserted it.
     return db.session.execute(stmt).scalar() is not None
+
+
+def reminder_key(*parts) -> sa.ColumnElement:
+    """A reminder key built in SQL from literals and columns ("task-overdue:", Task.id, ":", …),
+    the same text `create_once` callers build in Python (ids as digits, dates as YYYY-MM-DD)."""
+    expression = None
+    for part in parts:
+        piece = sa.literal(part, sa.String) if isinstance(part, str) else sa.cast(part, sa.String)
+        expression = piece if expression is None else expression.concat(piece)
+    return expression
+
+
+def create_reminders(rule: str, candidates: sa.Select | list[dict]) -> list[sa.Row]:
+    """Create the reminders of every due item in one statement; return the rows it created.
+
+    `candidates` selects the due items as columns labelled `key`, `recipient_id`,
+    `object_type` and `object_id` (object_id as text). ``INSERT … SELECT … ON CONFLICT DO
+    NOTHING RETURNING`` skips the keys that exist (two sweeps at once still create each
+    reminder once) and gives back only the rows this statement inserted, so a sweep costs a
+    statement per rule, not one per item, and one with nothing due finds that out in SQL."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    if isinstance(candidates, list):
+        return _create_listed(insert, rule, candidates)
+    due = candidates.subquery("due")
+    # SQLite parses "SELECT … ON CONFLICT" as a join constraint unless the SELECT has a WHERE.
+    source = sa.select(due.c.key, sa.literal(rule, sa.String), due.c.recipient_id, due.c.object_type,
+                       due.c.object_id, sa.literal(now_utc(), Reminder.created_at.type)).where(sa.true())
+    stmt = (
+        insert(Reminder)
+        .from_select(["key", "rule", "recipient_id", "object_type", "object_id", "created_at"], source)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Reminder.key, Reminder.recipient_id, Reminder.object_id)
+    )
+    return db.session.execute(stmt).all()
+
+
+#: Rows per INSERT of a listed batch (SQLite allows 32,766 parameters a statement).
+_BATCH = 1000
+
+
+def _create_listed(insert, rule: str, rows: list[dict]) -> list[sa.Row]:
+    """The candidates a rule computed in Python (keys with a day in Berlin, say), inserted as
+    one multi-row INSERT per thousand."""
+    created, now = [], now_utc()
+    for start in range(0, len(rows), _BATCH):
+        values = [{"rule": rule, "created_at": now, "recipient_id": None, "object_type": None, "object_id": None,
+                   **row} for row in rows[start:start + _BATCH]]
+        created += db.session.execute(
+            insert(Reminder).values(values).on_conflict_do_nothing(index_elements=["key"])
+            .returning(Reminder.key, Reminder.recipient_id, Reminder.object_id)).all()
+    return created
 
 
 def run_all_rules() -> dict[str, int]:

@@ -22,3 +22,26 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
 });
+
+// A busy day of the month view: "+ n more" fetches the day's entries into its cell (without
+// script the link opens the day's page).
+document.addEventListener("click", function (event) {
+  var more = event.target.closest("[data-day-more]");
+  if (!more) return;
+  event.preventDefault();
+  more.setAttribute("aria-busy", "true");
+  fetch(more.href, {headers: {"X-Requested-With": "fetch"}, credentials: "same-origin"})
+    .then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.text();
+    })
+    .then(function (html) {
+      var cell = more.closest(".calendar-day");
+      cell.querySelector(".calendar-day-entries").innerHTML = html;
+      cell.classList.add("calendar-day-expanded");
+      var first = cell.querySelectorAll(".calendar-entry")[3];
+      more.remove();
+      if (first) first.focus();
+    })
+    .catch(function () { window.location = more.href; });
+});

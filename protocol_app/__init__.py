@@ -110,6 +110,9 @@ def _import_models() -> None:
     from .core.notifications import models as _notifications  # noqa: F401
     from .core.reminders import models as _reminders  # noqa: F401
     from .directory import models as _directory  # noqa: F401
+
+    # What each domain can find in the global search.
+    from .directory import search as _directory_search  # noqa: F401
     from .emigrants import calendar_source as _emigrant_calendar  # noqa: F401
     from .emigrants import models as _emigrants  # noqa: F401
     from .emigrants import reminders as _emigrant_reminders  # noqa: F401
@@ -118,13 +121,17 @@ def _import_models() -> None:
     from .events import calendar_source as _event_calendar  # noqa: F401
     from .events import models as _events  # noqa: F401
     from .events import reminders as _event_reminders  # noqa: F401
+    from .events import search as _event_search  # noqa: F401
     from .honours import models as _honours  # noqa: F401
     from .honours import reminders as _honours_reminders  # noqa: F401
+    from .honours import search as _honours_search  # noqa: F401
     from .language_service import calendar_source as _assignment_calendar  # noqa: F401
     from .language_service import models as _language_service  # noqa: F401
     from .language_service import reminders as _language_reminders  # noqa: F401
+    from .language_service import search as _assignment_search  # noqa: F401
     from .visits import models as _visits  # noqa: F401
     from .visits import reminders as _visit_reminders  # noqa: F401
+    from .visits import search as _visit_search  # noqa: F401
 
 
 def _register_policies(app: Flask) -> None:
@@ -149,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .calendar.views import bp as calendar_bp
     from .core.permissions import enforce_login
+    from .core.search.views import bp as search_bp
     from .core.views import bp as core_bp
     from .directory.views import bp as directory_bp
     from .emigrants.views import bp as emigrants_bp
@@ -160,7 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from .visits.views import bp as visits_bp
 
     for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp,
-               translations_bp, emigrants_bp):
+               translations_bp, emigrants_bp, search_bp):
         app.register_blueprint(bp)
     enforce_login(app)
 

@@ -106,7 +106,9 @@ def _csrf(client, path):
 
 def _queued(app, n=1) -> list[int]:
     with app.app_context():
-        ids = [queue_mail(f"r{i}@example.org", "Erinnerung", "Bitte prüfen.").id for i in range(n)]
+        mails = [queue_mail(f"r{i}@example.org", "Erinnerung", "Bitte prüfen.") for i in range(n)]
+        db.session.flush()  # the outbox writes its mails in batches, at the flush
+        ids = [mail.id for mail in mails]
         db.session.commit()
         return ids
 

@@ -174,6 +174,9 @@ def advisory_lock(*keys: str) -> None:
 POSTGRESQL_ONLY_INDEXES = {
     "ix_visit_programme_items_span", "ix_event_programme_items_span", "ix_emigrant_programme_items_span",
     "ix_visits_title_trgm", "ix_visits_guest_name_trgm",
+    "ix_visits_title_fold", "ix_visits_guest_name_fold", "ix_events_title_fold", "ix_event_guests_name_fold",
+    "ix_event_guests_organisation_fold", "ix_contacts_name_fold", "ix_contacts_organisation_fold",
+    "ix_nominations_nominee_name_fold", "ix_assignments_title_fold",
 }
 
 

@@ -61,7 +61,8 @@ def queue_mail(recipient: str, subject: str, body_text: str, *, language: str | 
     """Write a mail to the outbox; it is sent after the surrounding commit.
 
     `language` is the body's (for its HTML part); `calendar` an iCalendar text attached as
-    the invitation's date, which calendar programs offer to add."""
+    the invitation's date, which calendar programs offer to add. The mail gets its id at the
+    next flush, which writes every mail queued before it in batches."""
     mail = OutboxMail(recipient=recipient, subject=subject, body_text=body_text, language=language,
                       calendar=calendar)
     db.session.add(mail)

@@ -45,3 +45,21 @@ document.addEventListener("click", function (event) {
     })
     .catch(function () { window.location = more.href; });
 });
+
+// Search results: arrow keys move between the hits; "/" (outside a field) goes to the search box.
+document.addEventListener("keydown", function (event) {
+  var hits = Array.prototype.slice.call(document.querySelectorAll("[data-search-hit]"));
+  var box = document.getElementById("global-q");
+  var inField = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+  if (event.key === "/" && box && !inField) {
+    event.preventDefault();
+    box.focus();
+    return;
+  }
+  if (!hits.length || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) return;
+  var at = hits.indexOf(document.activeElement);
+  if (at === -1 && inField && document.activeElement.type !== "search") return;
+  event.preventDefault();
+  var next = event.key === "ArrowDown" ? Math.min(at + 1, hits.length - 1) : Math.max(at - 1, 0);
+  hits[next].focus();
+});

@@ -1,0 +1,42 @@
+"""Folding names for search: "Müller", "Mueller" and "Muller" are one name to a person typing.
+
+The same folding runs in Python (the query) and in the database (the text searched): on
+SQLite as a function registered on each connection, on PostgreSQL as the immutable SQL
+function `protokoll_fold` (migration 0031, on `unaccent`), which the trigram indexes use."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+#: Letters Unicode does not decompose, mapped as PostgreSQL's unaccent maps them.
+_LETTERS = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th"})
+#: German spellings of umlauts without the dots, folded like the umlauts themselves.
+_DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """Lower case, ß as ss, without diacritics (é→e, ü→u), "ue"/"oe"/"ae" as u/o/a, one space."""
+    if not text:
+        return ""
+    text = text.lower().replace("ß", "ss").translate(_LETTERS)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    for digraph, vowel in _DIGRAPHS:
+        text = text.replace(digraph, vowel)
+    return _SPACES.sub(" ", text).strip()
+
+
+def folded(column) -> sa.ColumnElement:
+    """The column's text folded as `fold` folds the query (in SQL, on either database)."""
+    return sa.func.protokoll_fold(column)
+
+
+@event.listens_for(Engine, "connect")
+def _register_fold_on_sqlite(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.create_function("protokoll_fold", 1, fold, deterministic=True)

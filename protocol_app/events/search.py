@@ -1,0 +1,54 @@
+"""Events and their guests in the global search."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..core.i18n import format_d
+from ..core.permissions import Permission, user_has
+from ..core.references import format_reference, parse_reference
+from ..core.search import Hit, Query, find, register_kind
+from ..core.time import today_berlin
+from ..core.urls import path_for
+from . import permissions
+from .models import REFERENCE_PREFIX, Event, Guest
+
+
+def search_events(user, query: Query, limit: int) -> list[Hit]:
+    """Events by reference or title, for those who may read events."""
+    if not permissions.can_read(user):
+        return []
+    reference = parse_reference(REFERENCE_PREFIX, query.raw.upper())
+    exact = sa.and_(Event.year == reference[0], Event.number == reference[1]) if reference else None
+    link = path_for("events.detail", reference="REFERENCE")
+
+    def to_hit(row) -> Hit:
+        ref = format_reference(REFERENCE_PREFIX, row.year, row.number)
+        return Hit(title=row.title, link=link.replace("REFERENCE", ref), detail=f"{ref} · {format_d(row.starts_at)}")
+
+    stmt = sa.select(Event.year, Event.number, Event.title, Event.starts_at)
+    return find(stmt, (Event.title,), query, limit, to_hit, exact=exact)
+
+
+def search_guests(user, query: Query, limit: int) -> list[Hit]:
+    """Guests by name or organisation — not those of an event under embargo (an award not yet
+    announced) unless the user holds an honours role, as on the event's page."""
+    if not permissions.can_read(user):
+        return []
+    stmt = (sa.select(Guest.id, Guest.name, Guest.organisation, Event.year, Event.number, Event.title)
+            .join(Event, Guest.event_id == Event.id))
+    if not user_has(user, Permission.HONOURS_READ):
+        stmt = stmt.where(sa.or_(Event.embargo_until.is_(None), Event.embargo_until <= today_berlin()))
+    link = path_for("events.detail", reference="REFERENCE", _anchor="guests")
+
+    def to_hit(row) -> Hit:
+        ref = format_reference(REFERENCE_PREFIX, row.year, row.number)
+        detail = " · ".join(part for part in (row.organisation, f"{ref} {row.title}") if part)
+        return Hit(title=row.name, link=link.replace("REFERENCE", ref), detail=detail)
+
+    return find(stmt, (Guest.name, Guest.organisation), query, limit, to_hit)
+
+
+register_kind("events", _l("Events"), search_events, order=20)
+register_kind("guests", _l("Guests"), search_guests, order=30)

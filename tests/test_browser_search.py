@@ -1,0 +1,73 @@
+"""The search box of the top bar, in the browser: folded names, groups, keys, permissions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from tests.browser import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def _guest_mueller(live_server) -> None:
+    """A guest "Hans Müller" on the demo's flag day (as an officer adds one on the event page)."""
+    from protocol_app.auth.models import User
+    from protocol_app.events import guests
+    from protocol_app.events.models import Event, Guest
+    from protocol_app.extensions import db
+
+    with live_server.app.app_context():
+        if db.session.scalar(sa.select(Guest).where(Guest.name == "Hans Müller")) is None:
+            event = db.session.scalars(sa.select(Event).where(Event.title.like("Flaggentag%")).order_by(Event.id)).first()
+            officer = db.session.scalar(sa.select(User).where(User.email == "referent@protokoll.example"))
+            guests.add_adhoc(event, actor=officer, name="Hans Müller", function="Bezirksbürgermeister",
+                             organisation="Bezirksamt Mitte")
+            db.session.commit()
+
+
+def _search(page, query: str) -> None:
+    box = page.get_by_label("Alles durchsuchen")
+    if not box.is_visible():  # a narrow window keeps the bar folded
+        page.locator(".navbar-toggler").click()
+    box.fill(query)
+    box.press("Enter")
+
+
+def test_typing_muller_finds_the_guest_mueller_and_the_keys_walk_the_hits(page, live_server):
+    _guest_mueller(live_server)
+    log_in(page, "referent@protokoll.example")
+    _search(page, "Muller")
+    guests = page.get_by_test_id("results-guests")
+    expect(guests).to_contain_text("Hans Müller")
+    expect(guests).to_contain_text("Bezirksamt Mitte")
+    # From the results page's box the arrow key goes to the first hit, and on.
+    page.get_by_label("Aktenzeichen, Name, Titel oder Organisation").focus()
+    page.keyboard.press("ArrowDown")
+    # (Playwright's to_be_focused also wants the window focused, which a headless one is not.)
+    page.wait_for_function("document.activeElement.matches('[data-search-hit]')")
+    assert page.evaluate("document.activeElement.textContent") == page.locator("[data-search-hit]").first.inner_text()
+    page.keyboard.press("ArrowDown")
+    hits = page.locator("[data-search-hit]").count()
+    assert page.evaluate("[...document.querySelectorAll('[data-search-hit]')].indexOf(document.activeElement)") == min(
+        1, hits - 1)  # the next hit, or still the last
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/events/E-\d{4}-\d{4}#guests$"))
+
+
+def test_an_honours_case_is_found_only_by_those_with_an_honours_role(page, browser, live_server):
+    log_in(page, "referent@protokoll.example")  # officers prepare honours cases
+    _search(page, "Weiss")
+    expect(page.get_by_test_id("results-honours")).to_contain_text("Dr. Hannelore Weiß")
+    for email in ("leser@protokoll.example", "emigration@protokoll.example", "dolmetscher@protokoll.example"):
+        context = browser.new_context(base_url=live_server.url, locale="de-DE")
+        other = context.new_page()
+        log_in(other, email)
+        _search(other, "Weiss")
+        expect(other.get_by_role("heading", name="Suche")).to_be_visible()
+        expect(other.get_by_test_id("results-honours")).to_have_count(0)
+        context.close()

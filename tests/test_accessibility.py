@@ -135,7 +135,9 @@ def test_a_refused_form_is_announced_and_tied_to_its_fields(browser, live_server
     page.get_by_role("button", name="Speichern").click()
     summary = page.locator("[data-error-summary]")
     assert summary.is_visible() and "Bitte korrigieren Sie Folgendes" in summary.inner_text()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")  # the focus is there
+    # The focus is there (moved once the page has loaded; waited for, it fails if it never comes).
+    page.wait_for_function("document.activeElement && document.activeElement.hasAttribute('data-error-summary')",
+                           timeout=5000)
     title = page.locator("#title")
     assert title.get_attribute("aria-invalid") == "true"
     error_id = title.get_attribute("aria-describedby").split()[-1]

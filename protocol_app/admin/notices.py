@@ -12,7 +12,7 @@ from ..core.dashboard import register_card
 from ..core.notifications.models import MailStatus, OutboxMail
 from ..core.notifications.services import notify, outbox_backlog
 from ..core.permissions import Permission, Role
-from ..core.reminders.services import create_once, reminder_rule
+from ..core.reminders.services import remind_once, reminder_rule
 from ..extensions import db
 
 
@@ -36,21 +36,10 @@ def remind_admins_of_failed_mail() -> int:
     failed = db.session.scalars(
         sa.select(OutboxMail).where(OutboxMail.status.in_([MailStatus.FAILED.value, MailStatus.UNCERTAIN.value]))
     ).all()
-    created = 0
     admins = users_with_role(Role.ADMIN)
-    for mail in failed:
-        for admin in admins:
-            if create_once(
-                f"outbox-failed:{mail.id}:user:{admin.id}",
-                rule="outbox-failed",
-                recipient=admin,
-                target=mail,
-            ):
-                notify(
-                    admin,
-                    lambda: _l("An e-mail could not be delivered; see the health page."),
-                    link="/admin/outbox",
-                    mail=False,
-                )
-                created += 1
-    return created
+    created = remind_once("outbox-failed", [(f"outbox-failed:{mail.id}:user:{admin.id}", admin, mail, admin)
+                                            for mail in failed for admin in admins])
+    for admin in created:
+        notify(admin, lambda: _l("An e-mail could not be delivered; see the health page."), link="/admin/outbox",
+               mail=False)
+    return len(created)

@@ -12,7 +12,7 @@ from ..auth.services import users_with_role
 from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
-from ..core.reminders import create_once, reminder_rule
+from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc
 from ..core.urls import path_for
 from ..core.workflow import TransitionLog
@@ -24,16 +24,21 @@ SILENCE = timedelta(days=30)
 TRAVEL_CHECK = timedelta(days=21)
 
 
-def tell_team(key: str, application: Application, message) -> int:
-    """Notify every team member once per `key`; the message names the reference only."""
-    told = 0
-    for member in users_with_role(Role.EMIGRATION):
-        if create_once(f"{key}:user:{member.id}", rule=key.split(":")[0], recipient=member, target=application):
-            notify(member, message, link=path_for("emigrants.detail", reference=application.reference),
-                   subject_factory=lambda a=application: _l("%(reference)s: the emigrant programme asks you to act",
-                                                            reference=a.reference))
-            told += 1
-    return told
+def tell_team(notices) -> int:
+    """Notify every team member once per notice (key, application, message), all reminders of
+    the notices in one statement; the message names the reference only."""
+    notices = list(notices)
+    if not notices:
+        return 0
+    team = users_with_role(Role.EMIGRATION)
+    rule = notices[0][0].split(":")[0]  # one rule's notices: "emigrants-travel-missing:<id>:<day>"
+    told = remind_once(rule, [(f"{key}:user:{member.id}", member, application, (member, application, message))
+                              for key, application, message in notices for member in team])
+    for member, application, message in told:
+        notify(member, message, link=path_for("emigrants.detail", reference=application.reference),
+               subject_factory=lambda a=application: _l("%(reference)s: the emigrant programme asks you to act",
+                                                        reference=a.reference))
+    return len(told)
 
 
 @reminder_rule("emigrants-invitation-unanswered")
@@ -45,7 +50,7 @@ def remind_unanswered_invitations() -> int:
                   .group_by(TransitionLog.object_id).subquery())
     rows = db.session.scalars(sa.select(Application).join(invited_at, invited_at.c.object_id == Application.id)
                               .where(Application.state == ApplicationState.INVITED, invited_at.c.at <= cutoff)).all()
-    return sum(tell_team(f"emigrants-invitation-unanswered:{a.id}", a, lambda a=a: _l(
+    return tell_team((f"emigrants-invitation-unanswered:{a.id}", a, lambda a=a: _l(
         "Application %(reference)s: no answer to the invitation for 30 days.", reference=a.reference))
         for a in rows)
 
@@ -61,12 +66,12 @@ def remind_missing_bookings() -> int:
     for application_id, traveller in db.session.execute(sa.select(TravelBooking.application_id, TravelBooking.traveller)
                                                         .where(TravelBooking.application_id.in_([a.id for a, _p in rows]))):
         booked.setdefault(application_id, set()).add(traveller)
-    told = 0
+    notices = []
     for application, plan in rows:
         needed = {"guest", "companion"} if application.companion_name else {"guest"}
         if needed - booked.get(application.id, set()):
-            told += tell_team(f"emigrants-travel-missing:{application.id}:{plan.arrives_on}", application,
-                               lambda a=application, p=plan: _l(
-                                   "Application %(reference)s: arrival on %(date)s, travel not fully booked.",
-                                   reference=a.reference, date=format_d(p.arrives_on)))
-    return told
+            notices.append((f"emigrants-travel-missing:{application.id}:{plan.arrives_on}", application,
+                            lambda a=application, p=plan: _l(
+                                "Application %(reference)s: arrival on %(date)s, travel not fully booked.",
+                                reference=a.reference, date=format_d(p.arrives_on))))
+    return tell_team(notices)

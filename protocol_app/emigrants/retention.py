@@ -15,7 +15,7 @@ from ..core.errors import ValidationFailed
 from ..core.files import erase_file
 from ..core.notifications.services import notify
 from ..core.permissions import Role
-from ..core.reminders import create_once, reminder_rule
+from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc
 from ..core.workflow import forget_history
 from ..extensions import db
@@ -119,10 +119,10 @@ def retention_job() -> int:
     counts = erase_due()
     if counts["health"] or counts["cases"]:
         day = now_utc().date().isoformat()
-        for admin in users_with_role(Role.ADMIN):
-            if create_once(f"emigrants-retention:{day}:user:{admin.id}", rule="emigrants-retention", recipient=admin):
-                notify(admin, lambda c=counts: _l(
-                    "Retention: health notes of %(health)s cases and %(cases)s whole cases were erased today.",
-                    health=c["health"], cases=c["cases"]),
-                    subject_factory=lambda: _l("Emigrant programme: retention periods applied today"))
+        for admin in remind_once("emigrants-retention", [(f"emigrants-retention:{day}:user:{admin.id}", admin, None, admin)
+                                                         for admin in users_with_role(Role.ADMIN)]):
+            notify(admin, lambda c=counts: _l(
+                "Retention: health notes of %(health)s cases and %(cases)s whole cases were erased today.",
+                health=c["health"], cases=c["cases"]),
+                subject_factory=lambda: _l("Emigrant programme: retention periods applied today"))
     return counts["health"] + counts["cases"]

@@ -22,7 +22,7 @@ from ..core.errors import DomainError, ValidationFailed
 from ..core.i18n import format_long_d
 from ..core.link_tokens import hash_token, new_token
 from ..core.notifications.services import queue_mail
-from ..core.reminders import create_once, reminder_rule
+from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc, today_berlin
 from ..extensions import db
 from .models import Application, StayPlan
@@ -83,18 +83,19 @@ def send_due_programmes() -> int:
     rows = db.session.execute(sa.select(Application, StayPlan).join(StayPlan, StayPlan.application_id == Application.id)
                               .where(Application.state.in_(COMING_STATES), StayPlan.arrives_on >= today,
                                      StayPlan.arrives_on <= today + NOTICE)).all()
-    done = 0
+    to_send, missing = [], []
     for application, plan in rows:
         key = f"emigrants-volunteer-programme:{application.id}:{plan.arrives_on}"
         if plan.volunteer_email:
             # Once per address: a volunteer named later still gets it, and the key holds no address.
-            address_key = f"{key}:{hash_token(plan.volunteer_email)[:16]}"
-            if plan.volunteer_sent_at is None and create_once(address_key, rule="emigrants-volunteer-programme",
-                                                              target=application):
-                send_programme(application, plan)
-                done += 1
+            if plan.volunteer_sent_at is None:
+                to_send.append((f"{key}:{hash_token(plan.volunteer_email)[:16]}", None, application,
+                                (application, plan)))
         else:
-            done += tell_team(f"{key}:missing", application, lambda a=application: _l(
+            missing.append((f"{key}:missing", application, lambda a=application: _l(
                 "Application %(reference)s: arrival in three days, but no e-mail address of the volunteer "
-                "companion for the programme.", reference=a.reference))
-    return done
+                "companion for the programme.", reference=a.reference)))
+    sent = remind_once("emigrants-volunteer-programme", to_send)
+    for application, plan in sent:
+        send_programme(application, plan)
+    return len(sent) + tell_team(missing)

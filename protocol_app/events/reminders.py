@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.checklists.models import Task
 from ..core.i18n import format_long_d
 from ..core.notifications.services import notify, queue_mail
-from ..core.reminders import create_once, reminder_rule
+from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc, today_berlin
 from ..core.urls import path_for
 from ..extensions import db
@@ -33,33 +33,35 @@ def remind_open_replies() -> int:
         sa.select(Event).where(Event.state == EventState.INVITATIONS_SENT, Event.reply_by.is_not(None),
                                Event.reply_by >= today, Event.reply_by <= today + timedelta(days=REPLY_REMINDER_DAYS))
     ).all()
-    created = 0
-    for event in events:
-        silent = db.session.scalars(
-            sa.select(Guest).where(Guest.event_id == event.id, Guest.status == GuestStatus.INVITED.value)
-        ).all()
-        for guest in silent:
-            if guest.email and create_once(f"event-reply:{event.id}:guest:{guest.id}", rule="event-reply-deadline",
-                                           target=guest):
-                with force_locale(guest.language or "de"):
-                    queue_mail(guest.email, _("Reminder: please reply by %(date)s – %(title)s",
-                                              date=format_long_d(event.reply_by), title=event.title),
-                               render_template("events/reply_reminder_mail.txt", guest=guest, event=event,
-                                               link=reply_link_of(guest)), language=guest.language or "de")
-                created += 1
-        officer = event.responsible_officer
-        if officer and silent and create_once(f"event-reply-summary:{event.id}:user:{officer.id}",
-                                              rule="event-reply-summary", recipient=officer, target=event):
-            count = len(silent)
-            notify(officer, lambda e=event, n=count: _l(
-                "%(n)s guests of %(reference)s “%(title)s” have not answered yet.",
-                n=n, reference=e.reference, title=e.title), link=path_for("events.detail", reference=event.reference,
-                                                                         _anchor="guests"),
-                subject_factory=lambda e=event, n=count: lazy_ngettext("%(reference)s: %(n)s guest has not answered",
-                                                                      "%(reference)s: %(n)s guests have not answered",
-                                                                      n, reference=e.reference, n=n))
-            created += 1
-    return created
+    by_event = {event.id: event for event in events}
+    silent: dict[int, list[Guest]] = {event.id: [] for event in events}
+    if events:
+        for guest in db.session.scalars(sa.select(Guest).where(
+                Guest.event_id.in_(by_event), Guest.status == GuestStatus.INVITED.value).order_by(Guest.id)):
+            silent[guest.event_id].append(guest)
+    reminded = remind_once("event-reply-deadline", [
+        (f"event-reply:{guest.event_id}:guest:{guest.id}", None, guest, guest)
+        for guests in silent.values() for guest in guests if guest.email])
+    for guest in reminded:
+        event = by_event[guest.event_id]
+        with force_locale(guest.language or "de"):
+            queue_mail(guest.email, _("Reminder: please reply by %(date)s – %(title)s",
+                                      date=format_long_d(event.reply_by), title=event.title),
+                       render_template("events/reply_reminder_mail.txt", guest=guest, event=event,
+                                       link=reply_link_of(guest)), language=guest.language or "de")
+    summaries = remind_once("event-reply-summary", [
+        (f"event-reply-summary:{event.id}:user:{event.responsible_officer.id}", event.responsible_officer, event, event)
+        for event in events if event.responsible_officer and silent[event.id]])
+    for event in summaries:
+        count = len(silent[event.id])
+        notify(event.responsible_officer, lambda e=event, n=count: _l(
+            "%(n)s guests of %(reference)s “%(title)s” have not answered yet.",
+            n=n, reference=e.reference, title=e.title), link=path_for("events.detail", reference=event.reference,
+                                                                     _anchor="guests"),
+            subject_factory=lambda e=event, n=count: lazy_ngettext("%(reference)s: %(n)s guest has not answered",
+                                                                  "%(reference)s: %(n)s guests have not answered",
+                                                                  n, reference=e.reference, n=n))
+    return len(reminded) + len(summaries)
 
 
 @reminder_rule("event-soon-open-tasks")
@@ -70,18 +72,19 @@ def remind_event_soon() -> int:
         sa.select(Event).where(Event.state.in_(OPEN_STATES), Event.responsible_officer_id.is_not(None),
                                Event.starts_at > now, Event.starts_at <= now + timedelta(days=EVENT_SOON_DAYS))
     ).all()
-    created = 0
-    for event in events:
-        open_tasks = db.session.scalar(sa.select(sa.func.count(Task.id)).where(
-            Task.scope == "event", Task.subject_id == event.id, Task.done_at.is_(None)))
-        officer = event.responsible_officer
-        if open_tasks and create_once(f"event-soon:{event.id}:user:{officer.id}", rule="event-soon-open-tasks",
-                                      recipient=officer, target=event):
-            notify(officer, lambda e=event, n=open_tasks: _l(
-                "Event %(reference)s “%(title)s” takes place within a week; %(n)s tasks are still open.",
-                reference=e.reference, title=e.title, n=n), link=path_for("events.detail", reference=event.reference),
-                subject_factory=lambda e=event, n=open_tasks: lazy_ngettext("%(reference)s: within a week, %(n)s task open",
-                                                                           "%(reference)s: within a week, %(n)s tasks open",
-                                                                           n, reference=e.reference, n=n))
-            created += 1
-    return created
+    open_tasks = dict(db.session.execute(
+        sa.select(Task.subject_id, sa.func.count(Task.id))
+        .where(Task.scope == "event", Task.subject_id.in_([e.id for e in events]), Task.done_at.is_(None))
+        .group_by(Task.subject_id)).all()) if events else {}
+    created = remind_once("event-soon-open-tasks", [
+        (f"event-soon:{event.id}:user:{event.responsible_officer.id}", event.responsible_officer, event, event)
+        for event in events if open_tasks.get(event.id)])
+    for event in created:
+        n = open_tasks[event.id]
+        notify(event.responsible_officer, lambda e=event, n=n: _l(
+            "Event %(reference)s “%(title)s” takes place within a week; %(n)s tasks are still open.",
+            reference=e.reference, title=e.title, n=n), link=path_for("events.detail", reference=event.reference),
+            subject_factory=lambda e=event, n=n: lazy_ngettext("%(reference)s: within a week, %(n)s task open",
+                                                               "%(reference)s: within a week, %(n)s tasks open",
+                                                               n, reference=e.reference, n=n))
+    return len(created)

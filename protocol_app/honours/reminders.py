@@ -16,7 +16,7 @@ from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.references import format_reference
-from ..core.reminders import create_once, reminder_rule
+from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc
 from ..core.urls import path_for
 from ..extensions import db
@@ -40,7 +40,8 @@ def remind_waiting_steps() -> int:
     now = now_utc()
     cases = db.session.scalars(sa.select(Nomination).where(
         Nomination.state == NominationState.IN_APPROVAL, Nomination.step_entered_at <= now - timedelta(days=STEP_WAITING_DAYS)))
-    created = 0
+    candidates = []
+    deciders: dict[str, list] = {}
     for case in cases:
         step = case.current_step
         if step is None:
@@ -48,18 +49,19 @@ def remind_waiting_steps() -> int:
         days = (now - case.step_entered_at).days
         period = (days - STEP_WAITING_DAYS) // STEP_REPEAT_DAYS
         entered = case.step_entered_at.isoformat(timespec="minutes")
-        for user in users_with_role(Role(step.role)):
-            if services.involvement(case, user) is not None:
-                continue
-            if create_once(f"nomination-step:{case.id}:{step.position}:{entered}:{period}:user:{user.id}",
-                           rule="nomination-step-waiting", recipient=user, target=case):
-                notify(user, lambda c=case, s=step.name, d=days: _l(
-                    "Case %(reference)s has been waiting for your step “%(step)s” for %(days)s days.",
-                    reference=c.reference, step=s, days=d), link=_case_link(case),
-                    subject_factory=lambda c=case: _l("%(reference)s: waiting for your approval step",
-                                                      reference=c.reference))
-                created += 1
-    return created
+        if step.role not in deciders:
+            deciders[step.role] = users_with_role(Role(step.role))
+        candidates += [(f"nomination-step:{case.id}:{step.position}:{entered}:{period}:user:{user.id}", user, case,
+                        (case, step, days, user))
+                       for user in deciders[step.role] if services.involvement(case, user) is None]
+    created = remind_once("nomination-step-waiting", candidates)
+    for case, step, days, user in created:
+        notify(user, lambda c=case, s=step.name, d=days: _l(
+            "Case %(reference)s has been waiting for your step “%(step)s” for %(days)s days.",
+            reference=c.reference, step=s, days=d), link=_case_link(case),
+            subject_factory=lambda c=case: _l("%(reference)s: waiting for your approval step",
+                                              reference=c.reference))
+    return len(created)
 
 
 @reminder_rule("nomination-statement-overdue")
@@ -69,26 +71,29 @@ def remind_overdue_statements() -> int:
     statements = db.session.scalars(sa.select(Statement).join(Nomination).where(
         Statement.received_on.is_(None), Statement.requested_on <= today - timedelta(days=STATEMENT_OVERDUE_DAYS),
         Nomination.state.in_((NominationState.DRAFT, NominationState.SUBMITTED, NominationState.IN_REVIEW, NominationState.IN_APPROVAL, NominationState.PROPOSED))))
-    created = 0
+    candidates = []
     for statement in statements:
         case = statement.nomination
         officer = case.reviewed_by or case.created_by
-        if officer and create_once(f"nomination-statement:{statement.id}:user:{officer.id}",
-                                   rule="nomination-statement-overdue", recipient=officer, target=case):
-            notify(officer, lambda c=case, s=statement: _l(
-                "The statement from %(source)s for case %(reference)s, requested on %(date)s, has not arrived.",
-                source=s.from_whom, reference=c.reference, date=format_d(s.requested_on)),
-                link=_case_link(case),
-                subject_factory=lambda c=case: _l("%(reference)s: a statement is overdue", reference=c.reference))
-            created += 1
-    return created
+        if officer:
+            candidates.append((f"nomination-statement:{statement.id}:user:{officer.id}", officer, case,
+                               (case, statement, officer)))
+    created = remind_once("nomination-statement-overdue", candidates)
+    for case, statement, officer in created:
+        notify(officer, lambda c=case, s=statement: _l(
+            "The statement from %(source)s for case %(reference)s, requested on %(date)s, has not arrived.",
+            source=s.from_whom, reference=c.reference, date=format_d(s.requested_on)),
+            link=_case_link(case),
+            subject_factory=lambda c=case: _l("%(reference)s: a statement is overdue", reference=c.reference))
+    return len(created)
 
 
 @reminder_rule("nomination-deadline")
 def remind_cycle_deadline() -> int:
     """The nomination deadline of an annual cycle in 30 and in 7 days: officers, with the open cases."""
     today = services.today()
-    created = 0
+    candidates = []
+    officers = None
     for award_type in db.session.scalars(sa.select(AwardType).where(AwardType.is_active.is_(True))):
         award_date = award_type.next_award_date(today)
         deadline = award_type.deadline_for(award_date)
@@ -101,16 +106,17 @@ def remind_cycle_deadline() -> int:
             Nomination.award_type_id == award_type.id, Nomination.award_date == award_date,
             Nomination.state.in_((NominationState.DRAFT, NominationState.SUBMITTED, NominationState.IN_REVIEW)))).all()
         references = ", ".join(format_reference(REFERENCE_PREFIX, year, number) for year, number in open_cases) or "—"
-        for officer in users_with_role(Role.OFFICER):
-            if create_once(f"nomination-deadline:{award_type.id}:{deadline}:{notice}:user:{officer.id}",
-                           rule="nomination-deadline", recipient=officer):
-                notify(officer, lambda a=award_type, d=deadline, r=references: _l(
-                    "The nomination deadline for %(award)s is %(date)s. Cases not yet forwarded: %(cases)s.",
-                    award=a.name, date=format_d(d), cases=r), link=path_for("honours.index"),
-                    subject_factory=lambda a=award_type, d=deadline: _l("%(award)s: nomination deadline %(date)s",
-                                                                        award=a.name, date=format_d(d)))
-                created += 1
-    return created
+        officers = users_with_role(Role.OFFICER) if officers is None else officers
+        candidates += [(f"nomination-deadline:{award_type.id}:{deadline}:{notice}:user:{officer.id}", officer, None,
+                        (award_type, deadline, references, officer)) for officer in officers]
+    created = remind_once("nomination-deadline", candidates)
+    for award_type, deadline, references, officer in created:
+        notify(officer, lambda a=award_type, d=deadline, r=references: _l(
+            "The nomination deadline for %(award)s is %(date)s. Cases not yet forwarded: %(cases)s.",
+            award=a.name, date=format_d(d), cases=r), link=path_for("honours.index"),
+            subject_factory=lambda a=award_type, d=deadline: _l("%(award)s: nomination deadline %(date)s",
+                                                                award=a.name, date=format_d(d)))
+    return len(created)
 
 
 @reminder_rule("nomination-disclosure-erasure")

@@ -11,7 +11,7 @@ from ..auth.services import users_with_role
 from ..core.i18n import format_dt
 from ..core.notifications.services import notify
 from ..core.permissions import Permission, Role, user_has
-from ..core.reminders import create_once, reminder_rule
+from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc
 from ..core.urls import path_for
 from ..extensions import db
@@ -29,74 +29,71 @@ DEADLINE_WARNING = timedelta(days=2)
 def remind_unanswered_offers() -> int:
     """An offer unanswered after 48 hours: the translator; after 72 hours: the officer."""
     now = now_utc()
-    created = 0
-    for offer in db.session.scalars(sa.select(Offer).where(Offer.state == OfferState.OFFERED,
-                                                           Offer.created_at <= now - OFFER_REMINDER)):
+    offers = db.session.scalars(sa.select(Offer).where(
+        Offer.state == OfferState.OFFERED, Offer.created_at <= now - OFFER_REMINDER)).all()
+    reminded = remind_once("offer-unanswered", [
+        (f"offer-unanswered:{offer.id}", offer.profile.user, offer, offer) for offer in offers])
+    escalated = remind_once("offer-escalation", [
+        (f"offer-escalation:{offer.id}", offer.assignment.officer, offer, offer) for offer in offers
+        if offer.created_at <= now - OFFER_ESCALATION and offer.assignment.officer])
+    for offer in reminded:
+        notify(offer.profile.user, lambda a=offer.assignment: _l(
+            "Please answer the offer %(reference)s: %(title)s.", reference=a.reference, title=a.title),
+            link=path_for("translations.offer", offer_id=offer.id),
+            subject_factory=lambda a=offer.assignment: _l("%(reference)s: your answer to the offer is due",
+                                                          reference=a.reference))
+    for offer in escalated:
         assignment = offer.assignment
-        if create_once(f"offer-unanswered:{offer.id}", rule="offer-unanswered", recipient=offer.profile.user,
-                       target=offer):
-            notify(offer.profile.user, lambda a=assignment: _l(
-                "Please answer the offer %(reference)s: %(title)s.", reference=a.reference, title=a.title),
-                link=path_for("translations.offer", offer_id=offer.id),
-                subject_factory=lambda a=assignment: _l("%(reference)s: your answer to the offer is due",
-                                                        reference=a.reference))
-            created += 1
-        if offer.created_at <= now - OFFER_ESCALATION and assignment.officer and create_once(
-                f"offer-escalation:{offer.id}", rule="offer-escalation", recipient=assignment.officer, target=offer):
-            notify(assignment.officer, lambda a=assignment, o=offer: _l(
-                "%(name)s has not answered the offer %(reference)s for three days.", name=o.profile.name,
-                reference=a.reference), link=path_for("translations.assignment", reference=assignment.reference),
-                subject_factory=lambda a=assignment: _l("%(reference)s: an offer has not been answered",
-                                                        reference=a.reference))
-            created += 1
-    return created
+        notify(assignment.officer, lambda a=assignment, o=offer: _l(
+            "%(name)s has not answered the offer %(reference)s for three days.", name=o.profile.name,
+            reference=a.reference), link=path_for("translations.assignment", reference=assignment.reference),
+            subject_factory=lambda a=assignment: _l("%(reference)s: an offer has not been answered",
+                                                    reference=a.reference))
+    return len(reminded) + len(escalated)
 
 
 @reminder_rule("assignment-understaffed")
 def warn_understaffed() -> int:
     """An interpreting assignment not fully staffed five days before: the officer and the managers."""
     now = now_utc()
-    created = 0
     soon = db.session.scalars(sa.select(Assignment).where(
         Assignment.state != AssignmentState.CANCELLED.value, Assignment.kind == "interpreting", Assignment.starts_at > now,
         Assignment.starts_at <= now + STAFFING_WARNING)).all()
     managers = users_with_role(Role.MANAGER)
-    for assignment in soon:
-        if staffing(assignment, offers_of(assignment)) == AssignmentState.STAFFED:
-            continue
-        for user in ([assignment.officer] if assignment.officer else []) + managers:
-            if create_once(f"assignment-understaffed:{assignment.id}:user:{user.id}", rule="assignment-understaffed",
-                           recipient=user, target=assignment):
-                # Managers follow it on the (read-only) staffing board; the officer on the assignment.
-                link = (path_for("translations.assignment", reference=assignment.reference)
-                        if user_has(user, Permission.ASSIGNMENT_MANAGE)
-                        else path_for("translations.index", _anchor=assignment.reference))
-                notify(user, lambda a=assignment: _l(
-                    "Assignment %(reference)s (%(title)s) in five days or less is not fully staffed.",
-                    reference=a.reference, title=a.title), link=link,
-                    subject_factory=lambda a=assignment: _l("%(reference)s: not fully staffed in five days",
-                                                            reference=a.reference))
-                created += 1
-    return created
+    candidates = [
+        (f"assignment-understaffed:{assignment.id}:user:{user.id}", user, assignment, (assignment, user))
+        for assignment in soon if staffing(assignment, offers_of(assignment)) != AssignmentState.STAFFED
+        for user in ([assignment.officer] if assignment.officer else []) + managers]
+    created = remind_once("assignment-understaffed", candidates)
+    for assignment, user in created:
+        # Managers follow it on the (read-only) staffing board; the officer on the assignment.
+        link = (path_for("translations.assignment", reference=assignment.reference)
+                if user_has(user, Permission.ASSIGNMENT_MANAGE)
+                else path_for("translations.index", _anchor=assignment.reference))
+        notify(user, lambda a=assignment: _l(
+            "Assignment %(reference)s (%(title)s) in five days or less is not fully staffed.",
+            reference=a.reference, title=a.title), link=link,
+            subject_factory=lambda a=assignment: _l("%(reference)s: not fully staffed in five days",
+                                                    reference=a.reference))
+    return len(created)
 
 
 @reminder_rule("translation-deadline")
 def remind_deadline() -> int:
     """A written translation due in two days and not yet delivered: the translator."""
     now = now_utc()
-    created = 0
     rows = db.session.execute(
         sa.select(Offer, Assignment).join(Assignment, Assignment.id == Offer.assignment_id).where(
             Offer.state == OfferState.ACCEPTED, Assignment.kind == AssignmentKind.WRITTEN, Assignment.delivered_at.is_(None),
             Assignment.state != AssignmentState.CANCELLED.value, Assignment.deadline > now,
             Assignment.deadline <= now + DEADLINE_WARNING)).all()
-    for offer, assignment in rows:
-        if create_once(f"translation-deadline:{assignment.id}:{offer.id}", rule="translation-deadline",
-                       recipient=offer.profile.user, target=assignment):
-            notify(offer.profile.user, lambda a=assignment: _l(
-                "The translation %(reference)s is due on %(deadline)s.", reference=a.reference,
-                deadline=format_dt(a.deadline)), link=path_for("translations.offer", offer_id=offer.id),
-                subject_factory=lambda a=assignment: _l("%(reference)s: the translation is due %(deadline)s",
-                                                        reference=a.reference, deadline=format_dt(a.deadline)))
-            created += 1
-    return created
+    created = remind_once("translation-deadline", [
+        (f"translation-deadline:{assignment.id}:{offer.id}", offer.profile.user, assignment, (offer, assignment))
+        for offer, assignment in rows])
+    for offer, assignment in created:
+        notify(offer.profile.user, lambda a=assignment: _l(
+            "The translation %(reference)s is due on %(deadline)s.", reference=a.reference,
+            deadline=format_dt(a.deadline)), link=path_for("translations.offer", offer_id=offer.id),
+            subject_factory=lambda a=assignment: _l("%(reference)s: the translation is due %(deadline)s",
+                                                    reference=a.reference, deadline=format_dt(a.deadline)))
+    return len(created)

@@ -105,6 +105,22 @@ def _create_listed(insert, rule: str, rows: list[dict]) -> list[sa.Row]:
     return created
 
 
+def remind_once(rule: str, candidates) -> list:
+    """The reminders of a rule that works out its due items in Python: `candidates` are
+    (key, recipient, target, payload); their reminders are written in one statement (per
+    thousand) and the payloads of those this call created come back, in the given order — the
+    rule notifies for exactly those. Two sweeps at once still create each reminder once."""
+    candidates = list(candidates)
+    if not candidates:
+        return []
+    created = {row.key for row in create_reminders(rule, [
+        {"key": key, "recipient_id": getattr(recipient, "id", None),
+         "object_type": getattr(target, "__tablename__", None),
+         "object_id": None if target is None else str(target.id)}
+        for key, recipient, target, _ in candidates])}
+    return [payload for key, _, _, payload in candidates if key in created]
+
+
 def run_all_rules() -> dict[str, int]:
     """Run every registered rule; return how many reminders each created."""
     counts = {}

@@ -104,7 +104,8 @@ def near_misses(columns: Sequence, query: Query) -> sa.ColumnElement:
     texts = [folded(column) for column in columns]
     if _is_postgresql():
         return sa.or_(*(text.op("%>")(query.folded) for text in texts))
-    return sa.or_(*(text.like(f"%{word[:3]}%") for word in query.words if len(word) >= 3 for text in texts))
+    starts = [text.like(f"%{word[:3]}%") for word in query.words if len(word) >= 3 for text in texts]
+    return sa.or_(*starts) if starts else sa.false()
 
 
 def _closeness(query: Query, texts: Sequence[str]) -> float:
@@ -141,11 +142,12 @@ def find(stmt: sa.Select, columns: Sequence, query: Query, limit: int, to_hit: C
     # full are all there are.
     found = shown.where(where).limit(CANDIDATES).subquery()
     rows = db.session.execute(sa.select(found).order_by(found.c.search_score.desc()).limit(limit * 3)).all()
-    if len(rows) < limit:  # few or none: the near misses (typos) too
-        seen = {tuple(row) for row in rows}
-        near = shown.where(near_misses(columns, query)).limit(CANDIDATES).subquery()
-        rows += [row for row in db.session.execute(
-            sa.select(near).order_by(near.c.search_score.desc()).limit(limit * 3)).all() if tuple(row) not in seen]
+    # The near misses (typos) always, so that a search costs the same statements however many
+    # records match: two per kind.
+    seen = {tuple(row) for row in rows}
+    near = shown.where(near_misses(columns, query)).limit(CANDIDATES).subquery()
+    rows += [row for row in db.session.execute(
+        sa.select(near).order_by(near.c.search_score.desc()).limit(limit * 3)).all() if tuple(row) not in seen]
     hits = []
     for row in rows:
         hit = to_hit(row)

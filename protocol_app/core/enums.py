@@ -24,3 +24,9 @@ class LabelledEnum(enum.StrEnum):
     def choices(cls):
         """Return (value, label) pairs for a select field."""
         return [(member.value, member.label) for member in cls]
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """{value: label in the reader's language}, translated once (a list of 25 rows would
+        otherwise translate the same few labels 25 times)."""
+        return {member.value: str(member.label) for member in cls}

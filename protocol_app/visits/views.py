@@ -170,7 +170,7 @@ def index():
     )
     log_confidential_shown(listing.items)
     return render_template(
-        "visits/index.html", listing=listing, kinds=VisitKind, states=VisitState,
+        "visits/index.html", listing=listing, kind_labels=VisitKind.labels(), state_labels=VisitState.labels(),
         countries=db.session.scalars(
             sa.select(Country).where(Country.code.in_(sa.select(Visit.country_code))).order_by(Country.name_de)
         ).all(),

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
+.PHONY: bench-deps run test install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,8 +77,13 @@ translations-update: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output -o protocol_app/translations/messages.pot .
 	$(BIN)/pybabel update -i protocol_app/translations/messages.pot -d protocol_app/translations --no-fuzzy-matching
 
-bench: install
+bench: install bench-deps
 	$(BIN)/python bench/run_all.py
+
+# wrk: the load generator of bench/daily_bench.py (the pages under load beside the bare route)
+bench-deps:
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
+	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk'
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

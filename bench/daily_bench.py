@@ -18,7 +18,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.support import ROOT, csrf_token, prepare_bulk, schema_url  # noqa: E402
+from bench.support import ROOT, csrf_token, gunicorn_serving, prepare_bulk, schema_url  # noqa: E402
 
 SCHEMA = "protokoll_daily"
 URL = schema_url(SCHEMA)
@@ -45,12 +44,6 @@ ROUNDS = 6
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 #: (page, path or a callable giving it, goal as share of the bare route's requests/s)
 GOALS = {"visits list": 0.25, "dashboard": 0.25, "calendar month": 0.10, "visits search ?q=Delegation": 0.20}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _session_cookie(base: str) -> str:
@@ -107,24 +100,10 @@ def _wrk(url: str, cookie: str, seconds: float) -> tuple[float, float]:
 
 
 def pages_under_load(seconds: float) -> list[tuple[str, float, float, float, float]]:
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=URL, SECRET_KEY="bench-secret-key-0123456789-abcdefghij",
-               PROTOKOLL_ENV="development", LOGIN_RATE_LIMIT_IP="1000 per minute",
-               LOGIN_RATE_LIMIT_ACCOUNT="1000 per minute")
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "bench.wsgi_bench:app"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
     pages = {"visits list": "/visits/", "dashboard": "/",
              "calendar month": f"/calendar/?view=month&date={_busiest_month()}",
              "visits search ?q=Delegation": "/visits/?q=Delegation"}
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz").read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn_serving(URL) as base:
         cookie = _session_cookie(base)
         rows = []
         for name, path in pages.items():
@@ -138,9 +117,6 @@ def pages_under_load(seconds: float) -> list[tuple[str, float, float, float, flo
             bare = statistics.median(hello[0] for _, hello in runs)
             rows.append((name, rate, p99, bare, rate / bare))
         return rows
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def reminder_sweeps() -> list[tuple[str, float, int, int]]:

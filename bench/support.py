@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -108,3 +109,36 @@ def prepare_bulk(schema: str, visits: int, items: int, tasks: int) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("ANALYZE"))
     engine.dispose()
+
+
+@contextlib.contextmanager
+def gunicorn_serving(database_url: str):
+    """The benchmark app (bench/wsgi_bench.py, with its bare route) under gunicorn, 2 workers ×
+    4 threads, on a free port; yields its base URL once /healthz answers. Every client logs in
+    from 127.0.0.1, so the login throttle is lifted for this run only."""
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="bench-secret-key-0123456789-abcdefghij",
+               PROTOKOLL_ENV="development", LOGIN_RATE_LIMIT_IP="1000 per minute",
+               LOGIN_RATE_LIMIT_ACCOUNT="1000 per minute")
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "bench.wsgi_bench:app"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz").read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

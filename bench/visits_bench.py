@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -30,7 +28,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.support import ROOT, csrf_token, logged_in_client, prepare_bulk, schema_url  # noqa: E402
+from bench.support import (  # noqa: E402
+    ROOT,
+    csrf_token,
+    gunicorn_serving,
+    logged_in_client,
+    prepare_bulk,
+    schema_url,
+)
 
 SCHEMA = "protokoll_bench"
 URL = schema_url(SCHEMA)
@@ -78,12 +83,6 @@ def server_times(rounds: int) -> list[tuple[str, float, float, int]]:
     return results
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _logged_in_opener(base: str):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -115,29 +114,11 @@ def throughput(path: str, base: str, seconds: float, clients: int) -> float:
 
 
 def gunicorn_throughput(seconds: float) -> tuple[float, float]:
-    port = _free_port()
-    # Every client logs in once from 127.0.0.1: lift the login throttle for this run only.
-    env = dict(os.environ, DATABASE_URL=URL, SECRET_KEY="bench-secret-key-0123456789-abcdefghij",
-               PROTOKOLL_ENV="development", LOGIN_RATE_LIMIT_IP="1000 per minute",
-               LOGIN_RATE_LIMIT_ACCOUNT="1000 per minute")
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "bench.wsgi_bench:app"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz").read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn_serving(URL) as base:
         throughput("/visits/", base, 2, 4)  # warm-up
         listing = throughput("/visits/", base, seconds, 8)
         hello = throughput("/bench/hello", base, seconds, 8)
         return listing, hello
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def main() -> None:

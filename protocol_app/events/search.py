@@ -7,10 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.i18n import format_d
 from ..core.permissions import Permission, user_has
-from ..core.references import format_reference, parse_reference
-from ..core.search import Hit, Query, find, register_kind
+from ..core.search import Hit, Query, by_reference, find, record_link, register_kind
 from ..core.time import today_berlin
-from ..core.urls import path_for
 from . import permissions
 from .models import REFERENCE_PREFIX, Event, Guest
 
@@ -19,16 +17,14 @@ def search_events(user, query: Query, limit: int) -> list[Hit]:
     """Events by reference or title, for those who may read events."""
     if not permissions.can_read(user):
         return []
-    reference = parse_reference(REFERENCE_PREFIX, query.raw.upper())
-    exact = sa.and_(Event.year == reference[0], Event.number == reference[1]) if reference else None
-    link = path_for("events.detail", reference="REFERENCE")
+    link = record_link("events.detail", REFERENCE_PREFIX)
 
     def to_hit(row) -> Hit:
-        ref = format_reference(REFERENCE_PREFIX, row.year, row.number)
-        return Hit(title=row.title, link=link.replace("REFERENCE", ref), detail=f"{ref} · {format_d(row.starts_at)}")
+        ref, url = link(row.year, row.number)
+        return Hit(title=row.title, link=url, detail=f"{ref} · {format_d(row.starts_at)}")
 
     stmt = sa.select(Event.year, Event.number, Event.title, Event.starts_at)
-    return find(stmt, (Event.title,), query, limit, to_hit, exact=exact)
+    return find(stmt, (Event.title,), query, limit, to_hit, exact=by_reference(Event, query))
 
 
 def search_guests(user, query: Query, limit: int) -> list[Hit]:
@@ -40,12 +36,12 @@ def search_guests(user, query: Query, limit: int) -> list[Hit]:
             .join(Event, Guest.event_id == Event.id))
     if not user_has(user, Permission.HONOURS_READ):
         stmt = stmt.where(sa.or_(Event.embargo_until.is_(None), Event.embargo_until <= today_berlin()))
-    link = path_for("events.detail", reference="REFERENCE", _anchor="guests")
+    link = record_link("events.detail", REFERENCE_PREFIX, _anchor="guests")
 
     def to_hit(row) -> Hit:
-        ref = format_reference(REFERENCE_PREFIX, row.year, row.number)
+        ref, url = link(row.year, row.number)
         detail = " · ".join(part for part in (row.organisation, f"{ref} {row.title}") if part)
-        return Hit(title=row.name, link=link.replace("REFERENCE", ref), detail=detail)
+        return Hit(title=row.name, link=url, detail=detail)
 
     return find(stmt, (Guest.name, Guest.organisation), query, limit, to_hit)
 

@@ -6,9 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_read
-from ..core.references import format_reference, parse_reference
-from ..core.search import Hit, Query, find, register_kind
-from ..core.urls import path_for
+from ..core.search import Hit, Query, by_reference, find, record_link, register_kind
 from . import permissions
 from .models import REFERENCE_PREFIX, AwardType, Nomination
 
@@ -18,17 +16,15 @@ def search_cases(user, query: Query, limit: int) -> list[Hit]:
     references shown are logged as a list read is (who saw which case, not its content)."""
     if not permissions.can_read(user):
         return []
-    reference = parse_reference(REFERENCE_PREFIX, query.raw.upper())
-    exact = sa.and_(Nomination.year == reference[0], Nomination.number == reference[1]) if reference else None
-    link = path_for("honours.detail", reference="REFERENCE")
+    link = record_link("honours.detail", REFERENCE_PREFIX)
 
     def to_hit(row) -> Hit:
-        ref = format_reference(REFERENCE_PREFIX, row.year, row.number)
-        return Hit(title=row.nominee_name, link=link.replace("REFERENCE", ref), detail=f"{ref} · {row.award}")
+        ref, url = link(row.year, row.number)
+        return Hit(title=row.nominee_name, link=url, detail=f"{ref} · {row.award}")
 
     stmt = (sa.select(Nomination.year, Nomination.number, Nomination.nominee_name, AwardType.name.label("award"))
             .join(AwardType, Nomination.award_type_id == AwardType.id))
-    hits = find(stmt, (Nomination.nominee_name,), query, limit, to_hit, exact=exact)
+    hits = find(stmt, (Nomination.nominee_name,), query, limit, to_hit, exact=by_reference(Nomination, query))
     if hits:
         record_read(user, scope="nomination", references=[h.link.rsplit("/", 1)[-1] for h in hits],
                     how="search_read")

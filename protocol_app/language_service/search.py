@@ -7,9 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.languages import language_name
 from ..core.permissions import Permission, user_has
-from ..core.references import format_reference, parse_reference
-from ..core.search import Hit, Query, find, register_kind
-from ..core.urls import path_for
+from ..core.search import Hit, Query, by_reference, find, record_link, register_kind
 from .models import REFERENCE_PREFIX, Assignment
 
 
@@ -18,16 +16,14 @@ def search_assignments(user, query: Query, limit: int) -> list[Hit]:
     their own jobs in their inbox)."""
     if not (user_has(user, Permission.ASSIGNMENT_MANAGE) or user_has(user, Permission.ASSIGNMENT_READ)):
         return []
-    reference = parse_reference(REFERENCE_PREFIX, query.raw.upper())
-    exact = sa.and_(Assignment.year == reference[0], Assignment.number == reference[1]) if reference else None
-    link = path_for("translations.assignment", reference="REFERENCE")
+    link = record_link("translations.assignment", REFERENCE_PREFIX)
 
     def to_hit(row) -> Hit:
-        ref = format_reference(REFERENCE_PREFIX, row.year, row.number)
-        return Hit(title=row.title, link=link.replace("REFERENCE", ref), detail=f"{ref} · {language_name(row.language)}")
+        ref, url = link(row.year, row.number)
+        return Hit(title=row.title, link=url, detail=f"{ref} · {language_name(row.language)}")
 
     stmt = sa.select(Assignment.year, Assignment.number, Assignment.title, Assignment.language)
-    return find(stmt, (Assignment.title,), query, limit, to_hit, exact=exact)
+    return find(stmt, (Assignment.title,), query, limit, to_hit, exact=by_reference(Assignment, query))
 
 
 register_kind("assignments", _l("Assignments"), search_assignments, order=50)

@@ -8,9 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.audit import record_read
 from ..core.i18n import format_d
 from ..core.permissions import Permission, user_has
-from ..core.references import format_reference, parse_reference
-from ..core.search import Hit, Query, find, register_kind
-from ..core.urls import path_for
+from ..core.search import Hit, Query, by_reference, find, record_link, register_kind
 from . import permissions
 from .models import REFERENCE_PREFIX, Visit
 
@@ -20,22 +18,19 @@ def search_visits(user, query: Query, limit: int) -> list[Hit]:
     confidential ones shown are logged by reference, as the list logs them."""
     if not user_has(user, Permission.VISIT_READ):
         return []
-    reference = parse_reference(REFERENCE_PREFIX, query.raw.upper())
-    exact = sa.and_(Visit.year == reference[0], Visit.number == reference[1]) if reference else None
-    link = path_for("visits.detail", reference="REFERENCE")
+    link = record_link("visits.detail", REFERENCE_PREFIX)
     confidential: dict[str, str] = {}  # link → reference of the confidential visits found
 
     def to_hit(row) -> Hit:
-        ref = format_reference(REFERENCE_PREFIX, row.year, row.number)
-        hit = Hit(title=row.title, link=link.replace("REFERENCE", ref),
-                  detail=f"{ref} · {row.guest_name} · {format_d(row.arrival_at)}")
+        ref, url = link(row.year, row.number)
+        hit = Hit(title=row.title, link=url, detail=f"{ref} · {row.guest_name} · {format_d(row.arrival_at)}")
         if row.is_confidential:
             confidential[hit.link] = ref
         return hit
 
     stmt = sa.select(Visit.year, Visit.number, Visit.title, Visit.guest_name, Visit.arrival_at,
                      Visit.is_confidential).where(permissions.readable_filter(user))
-    hits = find(stmt, (Visit.title, Visit.guest_name), query, limit, to_hit, exact=exact)
+    hits = find(stmt, (Visit.title, Visit.guest_name), query, limit, to_hit, exact=by_reference(Visit, query))
     shown = {confidential[hit.link] for hit in hits if hit.link in confidential}
     if shown:
         record_read(user, scope="visit", references=sorted(shown), how="search_read")

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from ...extensions import db
+from ..references import format_reference, parse_reference
+from ..urls import path_for
 from .folding import fold, folded
 
 #: Most hits of one kind on the results page.
@@ -126,6 +128,24 @@ def rank(hits: list[Hit], query: Query, limit: int) -> list[Hit]:
     return sorted(hits, key=lambda h: (-h.score, h.title))[:limit]
 
 
+def by_reference(model, query: Query) -> sa.ColumnElement | None:
+    """The clause naming the record of `model` whose reference (V-2027-0001) the query is, if it is one."""
+    parsed = parse_reference(model.REFERENCE_PREFIX, query.raw.upper())
+    return sa.and_(model.year == parsed[0], model.number == parsed[1]) if parsed else None
+
+
+def record_link(endpoint: str, prefix: str, **values) -> Callable[[int, int], tuple[str, str]]:
+    """(reference, link) of a record page from a row's year and number: the link is built from
+    one template, not asked of the URL map once per hit."""
+    template = path_for(endpoint, reference="REFERENCE", **values)
+
+    def link(year: int, number: int) -> tuple[str, str]:
+        reference = format_reference(prefix, year, number)
+        return reference, template.replace("REFERENCE", reference)
+
+    return link
+
+
 def find(stmt: sa.Select, columns: Sequence, query: Query, limit: int, to_hit: Callable[[sa.Row], Hit], *,
          exact: sa.ColumnElement | None = None) -> list[Hit]:
     """The rows of `stmt` (already narrowed to what the user may see) whose `columns` match the
@@ -177,5 +197,5 @@ def search(user, raw: str | None, per_kind: int = PER_KIND) -> list[Group]:
     return groups
 
 
-__all__ = ["Hit", "Query", "find", "fold", "folded", "near_misses", "parse", "rank", "register_kind", "search",
+__all__ = ["Hit", "Query", "by_reference", "find", "record_link", "fold", "folded", "near_misses", "parse", "rank", "register_kind", "search",
            "text_match"]

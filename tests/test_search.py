@@ -77,6 +77,7 @@ def test_muller_finds_mueller_and_a_typo_still_finds_them(app):
     assert _found(app, "referent@example.org", "Dubois")["contacts"] == ["Renée Dubois"]
     assert _found(app, "referent@example.org", "renee")["contacts"] == ["Renée Dubois"]
     assert _found(app, "referent@example.org", "Xylophon") == {}
+    assert _found(app, "referent@example.org", "%%") == {}  # typed characters, not wildcards
 
 
 def test_a_reference_typed_in_full_is_the_first_hit(app):

@@ -89,10 +89,16 @@ def text_match(columns: Sequence, query: Query) -> tuple[sa.ColumnElement, sa.Co
     """(WHERE clause, score) of `columns` against the query: every word of the query is a part
     of one of the columns' words."""
     texts = [folded(column) for column in columns]
-    parts = sa.and_(*(sa.or_(*(text.like(f"%{word}%") for text in texts)) for word in query.words))
+    parts = sa.and_(*(sa.or_(*(_contains(text, word) for text in texts)) for word in query.words))
     if not _is_postgresql():
         return parts, sa.literal(0.0)
     return parts, _similarity(texts, query)
+
+
+def _contains(text, part: str) -> sa.ColumnElement:
+    """`part` anywhere in `text`; a "%" or "_" typed is a character, not a wildcard."""
+    escaped = part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return text.like(f"%{escaped}%", escape="\\")
 
 
 def _similarity(texts, query: Query) -> sa.ColumnElement:
@@ -106,7 +112,7 @@ def near_misses(columns: Sequence, query: Query) -> sa.ColumnElement:
     texts = [folded(column) for column in columns]
     if _is_postgresql():
         return sa.or_(*(text.op("%>")(query.folded) for text in texts))
-    starts = [text.like(f"%{word[:3]}%") for word in query.words if len(word) >= 3 for text in texts]
+    starts = [_contains(text, word[:3]) for word in query.words if len(word) >= 3 for text in texts]
     return sa.or_(*starts) if starts else sa.false()
 
 
@@ -153,8 +159,6 @@ def find(stmt: sa.Select, columns: Sequence, query: Query, limit: int, to_hit: C
     where, score = text_match(columns, query)
     if exact is not None:
         where, score = sa.or_(where, exact), sa.case((exact, 1.0), else_=score)
-    if not _is_postgresql() and exact is None:
-        score = sa.literal(0.0)
     shown = stmt.add_columns(score.label("search_score"),
                              *(folded(c).label(f"search_text_{n}") for n, c in enumerate(columns)))
     # Ranking needs every match scored: a query as broad as "Gast" matches thousands, so the

@@ -154,6 +154,14 @@ def filtered_visits_stmt(args):
     return stmt
 
 
+def _filter_options(key, name_de, name_en, *where) -> list[tuple]:
+    """(key, name in the reader's language) for a filter's select, sorted by name; columns only
+    (the countries that have visits: one index probe per country, not a scan of every visit)."""
+    locale = get_locale()
+    name = name_en if locale and locale.language == "en" else name_de
+    return db.session.execute(sa.select(key, name).where(*where).order_by(name)).all()
+
+
 @bp.route("/")
 @permission_required(READ)
 def index():
@@ -171,10 +179,9 @@ def index():
     log_confidential_shown(listing.items)
     return render_template(
         "visits/index.html", listing=listing, kind_labels=VisitKind.labels(), state_labels=VisitState.labels(),
-        countries=db.session.scalars(
-            sa.select(Country).where(Country.code.in_(sa.select(Visit.country_code))).order_by(Country.name_de)
-        ).all(),
-        partner_cities=db.session.scalars(sa.select(PartnerCity).order_by(PartnerCity.name_de)).all(),
+        countries=_filter_options(Country.code, Country.name_de, Country.name_en, sa.exists().where(
+            Visit.country_code == Country.code)),
+        partner_cities=_filter_options(PartnerCity.id, PartnerCity.name_de, PartnerCity.name_en),
         officers=officer_choices()[1:],
         can_create=permissions.can_edit(current_user),
     )

@@ -162,3 +162,26 @@ def test_summer_and_winter_times_are_the_same_instant_in_icalendar_vobject_and_i
     for parser, seen in (("icalendar", by_icalendar), ("vobject", by_vobject), ("ical.js", by_ical_js)):
         for summary, instant in expected.items():
             assert seen[summary] == instant, (parser, summary, seen[summary])
+
+
+def test_a_busy_day_shows_its_first_three_and_the_rest_on_demand(app):
+    _, client, ref, _ = _setup(app)  # visit 10–12 March 2027 with lunch on the 11th, 12:30
+    for hour in (9, 10, 11, 15, 16):
+        post(client, f"/visits/{ref}/programme/new",
+             {"title": f"Termin um {hour} Uhr", "starts_at": f"2027-03-11T{hour:02d}:00",
+              "ends_at": f"2027-03-11T{hour:02d}:45", "venue_id": "0", "location": "Rotes Rathaus",
+              "dress_code": "none", "press": "none", "conflict_reason": "Test"})
+    month = client.get("/calendar/?view=month&date=2027-03-01").get_data(as_text=True)
+    day = month.split('data-date="2027-03-11"')[1].split('data-date="2027-03-12"')[0]
+    # The two visits' spans (the confidential one too, for an officer) and the first item (09:00):
+    # 2 spans + 6 items = 8 entries, 5 more.
+    assert day.count('class="calendar-entry') == 3
+    assert "Termin um 9 Uhr" in day and "Termin um 10 Uhr" not in day
+    assert "+ 5 weitere" in day and 'href="/calendar/day/2027-03-11"' in day
+    assert "+ " not in month.split('data-date="2027-03-12"')[1].split('data-date="2027-03-13"')[0]
+    # The script asks for the list alone; without script the link is the day's page.
+    fragment = client.get("/calendar/day/2027-03-11", headers={"X-Requested-With": "fetch"}).get_data(as_text=True)
+    assert fragment.count('class="calendar-entry') == 8 and "<html" not in fragment
+    page = client.get("/calendar/day/2027-03-11").get_data(as_text=True)
+    assert "Donnerstag, 11. März 2027" in page and "Termin um 16 Uhr" in page and "Mittagessen" in page
+    assert client.get("/calendar/day/2027-13-45").status_code == 404

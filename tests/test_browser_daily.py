@@ -1,4 +1,5 @@
-"""The search box of the top bar, in the browser: folded names, groups, keys, permissions."""
+"""The daily pages in the browser: the search box of the top bar (folded names, groups, keys,
+permissions) and a busy day of the calendar month."""
 
 from __future__ import annotations
 
@@ -80,3 +81,35 @@ def test_an_honours_case_is_found_only_by_those_with_an_honours_role(page, brows
         expect(other.get_by_role("heading", name="Suche")).to_be_visible()
         expect(other.get_by_test_id("results-honours")).to_have_count(0)
         context.close()
+
+
+def test_a_busy_calendar_day_opens_in_its_cell(page, live_server):
+    """The month's "+ n weitere" brings the day's other entries into the cell, in place."""
+    from datetime import timedelta
+
+    from protocol_app.extensions import db
+    from protocol_app.visits.models import Visit, VisitProgrammeItem
+
+    with live_server.app.app_context():
+        visit = db.session.scalars(sa.select(Visit).where(Visit.is_confidential.is_(False))
+                                   .order_by(Visit.arrival_at.desc())).first()
+        start = visit.arrival_at + timedelta(hours=1)
+        if not db.session.scalar(sa.select(VisitProgrammeItem).where(VisitProgrammeItem.title == "Kurztermin 1")):
+            for n in range(5):
+                db.session.add(VisitProgrammeItem(
+                    visit_id=visit.id, title=f"Kurztermin {n}", starts_at=start + timedelta(minutes=10 * n),
+                    ends_at=start + timedelta(minutes=10 * n + 5), dress_code="none", press="none"))
+            db.session.commit()
+        from protocol_app.core.time import BERLIN
+        day = start.astimezone(BERLIN).date()
+    log_in(page, "referent@protokoll.example")
+    page.goto(f"/calendar/?view=month&date={day.isoformat()}")
+    cell = page.locator(f".calendar-day[data-date='{day.isoformat()}']")
+    expect(cell.locator(".calendar-entry")).to_have_count(3)
+    more = cell.locator("[data-day-more]")
+    expect(more).to_contain_text("weitere")
+    more.click()
+    expect(cell.get_by_text("Kurztermin 4")).to_be_visible()
+    expect(cell.locator("[data-day-more]")).to_have_count(0)
+    assert cell.locator(".calendar-entry").count() >= 6
+    assert page.url.endswith(f"date={day.isoformat()}")  # fetched in place, the page stayed

@@ -46,4 +46,10 @@ def downgrade():
         return
     for table, column in SEARCHED:
         op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_fold")
-    op.execute("DROP FUNCTION IF EXISTS public.protokoll_fold(text)")
+    # The function lives in schema public: another installation's schema in the same database
+    # may still index with it, and then it stays.
+    op.execute("""
+        DO $$ BEGIN
+            DROP FUNCTION IF EXISTS public.protokoll_fold(text);
+        EXCEPTION WHEN dependent_objects_still_exist THEN NULL;
+        END $$""")

@@ -52,7 +52,6 @@ def index():
                                       per_day=MONTH_DAY_LIMIT if view == "month" else None)
     return render_template("calendar/index.html", view=view, anchor=anchor, days=days,
                            first=first, last=last, today=today_berlin(), grid_rows=services.grid_rows,
-                           month_day_limit=MONTH_DAY_LIMIT,
                            grid_hours=range(services.GRID_FIRST_HOUR, services.GRID_LAST_HOUR))
 
 

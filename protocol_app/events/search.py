@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.i18n import format_d
 from ..core.permissions import Permission, user_has
-from ..core.search import Hit, Query, by_reference, find, record_link, register_kind
+from ..core.search import Hit, Query, find, find_records, record_link, register_kind
 from ..core.time import today_berlin
 from . import permissions
 from .models import REFERENCE_PREFIX, Event, Guest
@@ -17,14 +17,8 @@ def search_events(user, query: Query, limit: int) -> list[Hit]:
     """Events by reference or title, for those who may read events."""
     if not permissions.can_read(user):
         return []
-    link = record_link("events.detail", REFERENCE_PREFIX)
-
-    def to_hit(row) -> Hit:
-        ref, url = link(row.year, row.number)
-        return Hit(title=row.title, link=url, detail=f"{ref} · {format_d(row.starts_at)}")
-
-    stmt = sa.select(Event.year, Event.number, Event.title, Event.starts_at)
-    return find(stmt, (Event.title,), query, limit, to_hit, exact=by_reference(Event, query))
+    return find_records(Event, "events.detail", sa.select(Event.year, Event.number, Event.title, Event.starts_at),
+                        (Event.title,), query, limit, lambda row, ref: f"{ref} · {format_d(row.starts_at)}")
 
 
 def search_guests(user, query: Query, limit: int) -> list[Hit]:

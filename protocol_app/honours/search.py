@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_read
-from ..core.search import Hit, Query, by_reference, find, record_link, register_kind
+from ..core.search import Hit, Query, find_records, register_kind
 from . import permissions
-from .models import REFERENCE_PREFIX, AwardType, Nomination
+from .models import AwardType, Nomination
 
 
 def search_cases(user, query: Query, limit: int) -> list[Hit]:
@@ -16,15 +16,10 @@ def search_cases(user, query: Query, limit: int) -> list[Hit]:
     references shown are logged as a list read is (who saw which case, not its content)."""
     if not permissions.can_read(user):
         return []
-    link = record_link("honours.detail", REFERENCE_PREFIX)
-
-    def to_hit(row) -> Hit:
-        ref, url = link(row.year, row.number)
-        return Hit(title=row.nominee_name, link=url, detail=f"{ref} · {row.award}")
-
     stmt = (sa.select(Nomination.year, Nomination.number, Nomination.nominee_name, AwardType.name.label("award"))
             .join(AwardType, Nomination.award_type_id == AwardType.id))
-    hits = find(stmt, (Nomination.nominee_name,), query, limit, to_hit, exact=by_reference(Nomination, query))
+    hits = find_records(Nomination, "honours.detail", stmt, (Nomination.nominee_name,), query, limit,
+                        lambda row, ref: f"{ref} · {row.award}")
     if hits:
         record_read(user, scope="nomination", references=[h.link.rsplit("/", 1)[-1] for h in hits],
                     how="search_read")

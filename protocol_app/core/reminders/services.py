@@ -28,29 +28,9 @@ def reminder_rule(name: str):
 
 
 def create_once(key: str, *, rule: str, recipient=None, target=None) -> bool:
-    """Insert the reminder `key` unless it exists; True if this call created it.
-
-    Uses INSERT … ON CONFLICT DO NOTHING so that two sweeps running at the same
-    time still create it only once.
-    """
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = {
-        "key": key,
-        "rule": rule,
-        "recipient_id": getattr(recipient, "id", None),
-        "object_type": getattr(target, "__tablename__", None),
-        "object_id": None if target is None else str(target.id),
-    }
-    values["created_at"] = now_utc()
-    stmt = (
-        insert(Reminder)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(Reminder.id)
-    )
-    # RETURNING yields a row only when this statement inserted it.
-    return db.session.execute(stmt).scalar() is not None
+    """Insert the reminder `key` unless it exists; True if this call created it (the one-item
+    case of `remind_once`: two sweeps at once still create it only once)."""
+    return bool(remind_once(rule, [(key, recipient, target, True)]))
 
 
 def reminder_key(*parts) -> sa.ColumnElement:

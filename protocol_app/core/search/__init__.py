@@ -183,6 +183,21 @@ def find(stmt: sa.Select, columns: Sequence, query: Query, limit: int, to_hit: C
     return rank(hits, query, limit)
 
 
+def find_records(model, endpoint: str, stmt: sa.Select, columns: Sequence, query: Query, limit: int,
+                 detail: Callable[[sa.Row, str], str]) -> list[Hit]:
+    """Records with a reference (events, cases, assignments, visits) by their reference or by
+    `columns`, each hit linking to the record's page: `stmt` selects year, number and what
+    `detail(row, reference)` shows; the hit's title is the first of `columns`."""
+    link = record_link(endpoint, model.REFERENCE_PREFIX)
+    title = columns[0].key
+
+    def to_hit(row) -> Hit:
+        reference, url = link(row.year, row.number)
+        return Hit(title=getattr(row, title), link=url, detail=detail(row, reference))
+
+    return find(stmt, columns, query, limit, to_hit, exact=by_reference(model, query))
+
+
 def search(user, raw: str | None, per_kind: int = PER_KIND) -> list[Group]:
     """Every kind's hits for the query that `user` may see, kinds in their order, empty kinds left out."""
     query = parse(raw)
@@ -201,5 +216,5 @@ def search(user, raw: str | None, per_kind: int = PER_KIND) -> list[Group]:
     return groups
 
 
-__all__ = ["Hit", "Query", "by_reference", "find", "record_link", "fold", "folded", "near_misses", "parse", "rank", "register_kind", "search",
+__all__ = ["Hit", "Query", "by_reference", "find", "find_records", "record_link", "fold", "folded", "near_misses", "parse", "rank", "register_kind", "search",
            "text_match"]

@@ -20,7 +20,7 @@ def test_officer_dashboard_shows_my_visits_overdue_tasks_and_unassigned(app):
     reference_data(app)
     uid = make_user(app, "referent@example.org", roles=["officer"])
     soon = now_utc() + timedelta(days=3)
-    make_visit(app, uid, title="Mein Besuch", arrival_at=soon, departure_at=soon + timedelta(days=1))
+    mine_reference = make_visit(app, uid, title="Mein Besuch", arrival_at=soon, departure_at=soon + timedelta(days=1))
     make_visit(app, uid, title="Niemandes Besuch", arrival_at=soon, departure_at=soon + timedelta(days=1),
                responsible_officer_id=None)
     with app.app_context():
@@ -32,8 +32,37 @@ def test_officer_dashboard_shows_my_visits_overdue_tasks_and_unassigned(app):
     client = app.test_client()
     login(client, "referent@example.org")
     page = client.get("/").get_data(as_text=True)
-    mine = page.split('data-testid="card-visits-officer"')[1]
-    assert "Mein Besuch" in mine and "Überfällige Aufgabe" in mine and "Niemandes Besuch" in mine
+    officer_card = page.split('data-testid="card-visits-officer"')[1].split('data-testid=')[0]
+    mine, rest = officer_card.split("My overdue tasks") if "My overdue tasks" in officer_card else \
+        officer_card.split("Meine überfälligen Aufgaben")
+    overdue, unassigned = rest.split("Besuche ohne") if "Besuche ohne" in rest else rest.split("Visits without")
+    assert "Mein Besuch" in mine and "Niemandes Besuch" not in mine
+    assert "Überfällige Aufgabe" in overdue and f"/visits/{mine_reference}#checklist" in overdue
+    assert "Niemandes Besuch" in unassigned and "Mein Besuch" not in unassigned
+
+
+def test_next_visits_card_lists_the_earliest_first_and_hides_confidential_ones_from_a_viewer(app):
+    reference_data(app)
+    uid = make_user(app, "referent@example.org", roles=["officer"])
+    make_user(app, "leser@example.org", roles=["viewer"])
+    start = now_utc() + timedelta(days=2)
+    for offset, title in ((5, "Später Besuch"), (1, "Früher Besuch")):
+        make_visit(app, uid, title=title, arrival_at=start + timedelta(days=offset),
+                   departure_at=start + timedelta(days=offset + 1))
+    make_visit(app, uid, title="Vertraulicher Besuch", arrival_at=start, departure_at=start + timedelta(days=1),
+               is_confidential=True)
+    make_visit(app, uid, title="Vergangener Besuch", arrival_at=start - timedelta(days=30),
+               departure_at=start - timedelta(days=29))
+
+    def next_visits(email):
+        client = app.test_client()
+        login(client, email)
+        return client.get("/").get_data(as_text=True).split('data-testid="card-visits"')[1]
+
+    card = next_visits("leser@example.org")
+    assert card.index("Früher Besuch") < card.index("Später Besuch")
+    assert "Vertraulicher Besuch" not in card and "Vergangener Besuch" not in card
+    assert "Vertraulicher Besuch" in next_visits("referent@example.org")
 
 
 def test_dashboard_query_count_does_not_grow_with_the_data(app, count_queries):

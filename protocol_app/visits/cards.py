@@ -2,56 +2,113 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload, load_only, noload
+from flask import g
+from sqlalchemy.orm import aliased
 
 from ..core.checklists.models import Task
 from ..core.dashboard import register_card
-from ..core.permissions import Permission
+from ..core.permissions import Permission, user_has
+from ..core.references import format_reference
 from ..core.time import now_utc, today_berlin
 from ..extensions import db
 from . import permissions
-from .models import Visit
+from .models import Visit, VisitKind
 from .services import SCOPE
 from .workflow import OPEN_STATES
 
+#: Visits per list on a card.
+CARD_LENGTH = 5
+#: Overdue tasks on the officer's card.
+OVERDUE_LENGTH = 10
 
-def _upcoming(stmt, limit=5):
+
+@dataclass(frozen=True)
+class VisitLine:
+    """One visit as a card lists it: what the line shows, nothing loaded behind it."""
+
+    title: str
+    kind: str
+    arrival_at: datetime
+    reference: str
+
+    @property
+    def kind_label(self) -> str:
+        return VisitKind(self.kind).label
+
+
+@dataclass(frozen=True)
+class OverdueTask:
+    due_on: date
+    title: str
+    reference: str
+
+
+def _upcoming_lists(user) -> dict[str, list[VisitLine]]:
+    """The next open visits of each list the user's cards show, in one statement per request.
+
+    The officer's and the reader's card both list upcoming visits; as three queries with their
+    ORM objects they cost the start page more than the rest of it together."""
+    memo = g.setdefault("visit_card_lists", {})
+    if user.id in memo:
+        return memo[user.id]
     # The visits not yet over are few (found by departure); ordered by arrival with a limit the
     # planner would rather walk the arrival index through every past visit. The materialised CTE
-    # makes it take the few first.
-    not_over = (sa.select(Visit.id).where(Visit.departure_at >= now_utc(), Visit.state.in_(OPEN_STATES))
-                .cte("not_over").prefix_with("MATERIALIZED"))
-    return db.session.scalars(
-        stmt.join(not_over, not_over.c.id == Visit.id)
-        .options(lazyload("*"), load_only(Visit.title, Visit.kind, Visit.arrival_at, Visit.year, Visit.number))
-        .order_by(Visit.arrival_at)
-        .limit(limit)
-    ).all()
+    # takes those few once, with the columns the lists filter on and show, for all lists.
+    not_over = (
+        sa.select(Visit.id, Visit.title, Visit.kind, Visit.arrival_at, Visit.year, Visit.number,
+                  Visit.responsible_officer_id, Visit.deputy_officer_id, Visit.is_confidential)
+        .where(Visit.departure_at >= now_utc(), Visit.state.in_(OPEN_STATES))
+        .cte("not_over").prefix_with("MATERIALIZED"))
+    visit = aliased(Visit, not_over)
+    lists = {"readable": permissions.readable_filter(user, visit)}
+    if user_has(user, Permission.VISIT_EDIT):
+        lists["mine"] = sa.or_(visit.responsible_officer_id == user.id, visit.deputy_officer_id == user.id)
+        lists["unassigned"] = visit.responsible_officer_id.is_(None)
+    parts = [
+        sa.select(
+            sa.select(sa.literal(name).label("list"), visit.title, visit.kind, visit.arrival_at, visit.year,
+                      visit.number)
+            .where(where).order_by(visit.arrival_at).limit(CARD_LENGTH).subquery()
+        )
+        for name, where in lists.items()
+    ]
+    found: dict[str, list[VisitLine]] = {name: [] for name in lists}
+    for row in db.session.execute(sa.union_all(*parts)):
+        found[row.list].append(VisitLine(row.title, row.kind, row.arrival_at,
+                                         format_reference(Visit.REFERENCE_PREFIX, row.year, row.number)))
+    for lines in found.values():
+        lines.sort(key=lambda line: line.arrival_at)  # a UNION keeps no order of its parts
+    memo[user.id] = found
+    return found
+
+
+def _overdue_tasks(user) -> list[OverdueTask]:
+    # Only the columns the card shows: joined officers, countries and partner city of each visit
+    # would make the planner pick a plan for the joins, not for the open-tasks index.
+    rows = db.session.execute(
+        sa.select(Task.due_on, Task.title, Visit.year, Visit.number)
+        .join(Visit, sa.and_(Task.scope == SCOPE, Task.subject_id == Visit.id))
+        .where(Task.owner_id == user.id, Task.done_at.is_(None), Task.due_on < today_berlin())
+        .order_by(Task.due_on)
+        .limit(OVERDUE_LENGTH)
+    )
+    return [OverdueTask(row.due_on, row.title, format_reference(Visit.REFERENCE_PREFIX, row.year, row.number))
+            for row in rows]
 
 
 def officer_card(user) -> dict:
     """My next visits, my overdue tasks, visits nobody is responsible for."""
-    mine = _upcoming(sa.select(Visit).where(
-        sa.or_(Visit.responsible_officer_id == user.id, Visit.deputy_officer_id == user.id)))
-    today = today_berlin()
-    # Only what the card shows: the joined officers, countries and partner city of each visit
-    # would make the planner pick a plan for the joins, not for the open-tasks index.
-    overdue = db.session.execute(
-        sa.select(Task, Visit)
-        .join(Visit, sa.and_(Task.scope == SCOPE, Task.subject_id == Visit.id))
-        .where(Task.owner_id == user.id, Task.done_at.is_(None), Task.due_on < today)
-        .options(noload(Visit.hosts), lazyload("*"))
-        .order_by(Task.due_on)
-        .limit(10)
-    ).all()
-    unassigned = _upcoming(sa.select(Visit).where(Visit.responsible_officer_id.is_(None)))
-    return {"mine": mine, "overdue": overdue, "unassigned": unassigned}
+    lists = _upcoming_lists(user)
+    return {"mine": lists["mine"], "overdue": _overdue_tasks(user), "unassigned": lists["unassigned"]}
 
 
 def reader_card(user) -> dict:
     """The next visits this user may see."""
-    return {"upcoming": _upcoming(sa.select(Visit).where(permissions.readable_filter(user)))}
+    return {"upcoming": _upcoming_lists(user)["readable"]}
 
 
 register_card("visits-officer", "visits/card_officer.html", Permission.VISIT_EDIT, officer_card, 1)

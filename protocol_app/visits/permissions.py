@@ -27,11 +27,12 @@ def can_move(user) -> bool:
     return user_has(user, Permission.VISIT_TRANSITION)
 
 
-def readable_filter(user):
-    """A WHERE clause restricting a visit query to what `user` may read."""
+def readable_filter(user, visits=Visit):
+    """A WHERE clause restricting a query of `visits` (the table or an alias of it) to what
+    `user` may read."""
     if user_has(user, Permission.VISIT_READ_CONFIDENTIAL):
         return sa.true()
-    return Visit.is_confidential.is_(False)
+    return visits.is_confidential.is_(False)
 
 
 def can_report(user) -> bool:

@@ -1,0 +1,54 @@
+"""Lists count their entries only so far past the page shown (core.listing.COUNT_AHEAD)."""
+
+from __future__ import annotations
+
+import re
+
+from protocol_app.core import listing
+from protocol_app.core.notifications.models import Notification
+from protocol_app.extensions import db
+from tests.support import login, make_user
+
+
+def _next_enabled(html: str) -> bool:
+    item = re.search(r'<li class="page-item( disabled)?">\s*<a class="page-link" href="[^"]*">(Weiter|Nächste)', html)
+    return item.group(1) is None
+
+
+def _pages(client, page: int) -> tuple[str, list[str]]:
+    html = client.get(f"/notifications?page={page}").get_data(as_text=True)
+    return html, re.findall(r"Nachricht (\d+)<", html)
+
+
+def test_a_long_list_says_more_than_and_still_pages_to_its_end(app, monkeypatch):
+    """Also: entries created in one moment each show on exactly one page."""
+    monkeypatch.setattr(listing, "COUNT_AHEAD", 30)
+    uid = make_user(app, "referent@example.org", roles=["officer"])
+    with app.app_context():
+        db.session.add_all(Notification(user_id=uid, message=f"Nachricht {n:02d}") for n in range(70))
+        db.session.commit()
+    client = app.test_client()
+    login(client, "referent@example.org")
+
+    first, shown = _pages(client, 1)
+    assert len(shown) == 25
+    assert "Seite 1 von mehr als 3" in first and "Mehr als 55 Einträge" in first and _next_enabled(first)
+    second, shown_second = _pages(client, 2)
+    assert len(shown_second) == 25 and not set(shown) & set(shown_second)
+    # Counting from page 2 reaches the end: the last page is known, with the exact number.
+    assert "Seite 2 von 3" in second and "70 Einträge" in second
+    last, shown_last = _pages(client, 3)
+    assert len(shown_last) == 20 and "Seite 3 von 3" in last and not _next_enabled(last)
+    assert sorted(shown + shown_second + shown_last) == [f"{n:02d}" for n in range(70)]
+
+
+def test_a_page_past_the_end_shows_the_last_page(app, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_AHEAD", 30)
+    uid = make_user(app, "referent@example.org", roles=["officer"])
+    with app.app_context():
+        db.session.add_all(Notification(user_id=uid, message=f"Nachricht {n:02d}") for n in range(40))
+        db.session.commit()
+    client = app.test_client()
+    login(client, "referent@example.org")
+    html, shown = _pages(client, 99)
+    assert "Seite 2 von 2" in html and len(shown) == 15

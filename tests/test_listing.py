@@ -6,8 +6,24 @@ import re
 
 from protocol_app.core import listing
 from protocol_app.core.notifications.models import Notification
+from protocol_app.core.time import now_utc
 from protocol_app.extensions import db
 from tests.support import login, make_user
+
+
+def _officer_with_notifications(app, monkeypatch, count: int):
+    """A signed-in officer with `count` notifications, all created in one moment; lists count 30
+    entries past their page."""
+    monkeypatch.setattr(listing, "COUNT_AHEAD", 30)
+    uid = make_user(app, "referent@example.org", roles=["officer"])
+    moment = now_utc()
+    with app.app_context():
+        db.session.add_all(Notification(user_id=uid, message=f"Nachricht {n:02d}", created_at=moment)
+                           for n in range(count))
+        db.session.commit()
+    client = app.test_client()
+    login(client, "referent@example.org")
+    return client
 
 
 def _next_enabled(html: str) -> bool:
@@ -22,13 +38,7 @@ def _pages(client, page: int) -> tuple[str, list[str]]:
 
 def test_a_long_list_says_more_than_and_still_pages_to_its_end(app, monkeypatch):
     """Also: entries created in one moment each show on exactly one page."""
-    monkeypatch.setattr(listing, "COUNT_AHEAD", 30)
-    uid = make_user(app, "referent@example.org", roles=["officer"])
-    with app.app_context():
-        db.session.add_all(Notification(user_id=uid, message=f"Nachricht {n:02d}") for n in range(70))
-        db.session.commit()
-    client = app.test_client()
-    login(client, "referent@example.org")
+    client = _officer_with_notifications(app, monkeypatch, 70)
 
     first, shown = _pages(client, 1)
     assert len(shown) == 25
@@ -43,12 +53,6 @@ def test_a_long_list_says_more_than_and_still_pages_to_its_end(app, monkeypatch)
 
 
 def test_a_page_past_the_end_shows_the_last_page(app, monkeypatch):
-    monkeypatch.setattr(listing, "COUNT_AHEAD", 30)
-    uid = make_user(app, "referent@example.org", roles=["officer"])
-    with app.app_context():
-        db.session.add_all(Notification(user_id=uid, message=f"Nachricht {n:02d}") for n in range(40))
-        db.session.commit()
-    client = app.test_client()
-    login(client, "referent@example.org")
+    client = _officer_with_notifications(app, monkeypatch, 40)
     html, shown = _pages(client, 99)
     assert "Seite 2 von 2" in html and len(shown) == 15

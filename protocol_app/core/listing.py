@@ -40,7 +40,7 @@ class Listing:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages or not self.exact
+        return self.page < self.pages
 
 
 def _int_arg(name: str, default: int) -> int:

@@ -10,10 +10,9 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, lazyload, load_only
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..auth.forms import officer_choices
-from ..auth.models import User
 from ..core import letters, record_parts, workflow
 from ..core.audit import record_read
 from ..core.errors import DomainError
@@ -168,13 +167,8 @@ def _filter_options(key, name_de, name_en, *where) -> list[tuple]:
 def index():
     # The rows show country, partner city and officer: load those, not the guest's country,
     # the deputy, the hosts or the partner city's country (each a join on every row).
-    # Only the columns a row shows: a visit row is wide (notes, logistics), and loading 40 columns
-    # per row cost the page more than its two queries.
-    shown = (lazyload("*"), load_only(Visit.year, Visit.number, Visit.title, Visit.guest_name, Visit.kind,
-                                      Visit.arrival_at, Visit.state, Visit.is_confidential),
-             joinedload(Visit.country).load_only(Country.name_de, Country.name_en),
-             joinedload(Visit.partner_city).load_only(PartnerCity.name_de, PartnerCity.name_en).lazyload("*"),
-             joinedload(Visit.responsible_officer).load_only(User.full_name).lazyload("*"))
+    shown = (lazyload("*"), joinedload(Visit.country), joinedload(Visit.partner_city).lazyload("*"),
+             joinedload(Visit.responsible_officer).lazyload("*"))
     listing = paginate(
         filtered_visits_stmt(request.args).options(*shown),
         sortable={"arrival": Visit.arrival_at, "reference": Visit.year * 100000 + Visit.number,

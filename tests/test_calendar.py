@@ -185,3 +185,17 @@ def test_a_busy_day_shows_its_first_three_and_the_rest_on_demand(app):
     page = client.get("/calendar/day/2027-03-11").get_data(as_text=True)
     assert "Donnerstag, 11. März 2027" in page and "Termin um 16 Uhr" in page and "Mittagessen" in page
     assert client.get("/calendar/day/2027-13-45").status_code == 404
+
+
+def test_a_visit_that_arrives_and_departs_at_one_moment_is_on_its_day(app):
+    """A stay of no length is an empty range to PostgreSQL: the calendar still finds it."""
+    from datetime import UTC, datetime
+
+    _, client, _, _ = _setup(app)
+    uid = make_user(app, "kurz@example.org", roles=["officer"])
+    moment = datetime(2027, 3, 20, 9, 0, tzinfo=UTC)
+    make_visit(app, uid, title="Kurzer Höflichkeitsbesuch", arrival_at=moment, departure_at=moment)
+    month = client.get("/calendar/?view=month&date=2027-03-01").get_data(as_text=True)
+    day = month.split('data-date="2027-03-20"')[1].split('data-date="2027-03-21"')[0]
+    assert "Kurzer Höflichkeitsbesuch" in day
+    assert "Kurzer Höflichkeitsbesuch" not in month.split('data-date="2027-03-21"')[1]

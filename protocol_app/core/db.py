@@ -176,7 +176,8 @@ POSTGRESQL_ONLY_INDEXES = {
     "ix_visits_title_trgm", "ix_visits_guest_name_trgm",
     "ix_visits_title_fold", "ix_visits_guest_name_fold", "ix_events_title_fold", "ix_event_guests_name_fold",
     "ix_event_guests_organisation_fold", "ix_contacts_name_fold", "ix_contacts_organisation_fold",
-    "ix_nominations_nominee_name_fold", "ix_assignments_title_fold",
+    "ix_nominations_nominee_name_fold", "ix_assignments_title_fold", "ix_visits_stay",
+    "ix_visit_programme_items_visit_span",
 }
 
 
@@ -205,3 +206,19 @@ def _span_overlaps_default(element, compiler, **kw):
 def _span_overlaps_postgresql(element, compiler, **kw):
     starts, ends, start, end = (compiler.process(c, **kw) for c in element.clauses)
     return f"(tstzrange({starts}, {ends}) && tstzrange({start}, {end}))"
+
+
+class stay_overlaps(span_overlaps):
+    """As span_overlaps, for rows whose start may equal their end (a visit's stay): on
+    PostgreSQL the closed range of the GiST index finds the candidates and the plain
+    comparison keeps the meaning exact."""
+
+    inherit_cache = True
+    name = "stay_overlaps"
+
+
+@compiles(stay_overlaps, "postgresql")
+def _stay_overlaps_postgresql(element, compiler, **kw):
+    starts, ends, start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return (f"(tstzrange({starts}, {ends}, '[]') && tstzrange({start}, {end}) "
+            f"AND {starts} < {end} AND {ends} > {start})")

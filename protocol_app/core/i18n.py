@@ -9,7 +9,6 @@ from babel.dates import format_date as format_date_in_locale
 from babel.dates import format_datetime as format_datetime_in_locale
 from flask import current_app, has_request_context, session
 from flask_babel import format_currency as babel_format_currency
-from flask_babel import format_date as babel_format_date
 from flask_babel import format_decimal as babel_format_decimal
 from flask_babel import format_time, get_locale
 from flask_login import current_user
@@ -104,6 +103,19 @@ def format_datetime_in_words(value: datetime | None) -> str:
     return _in_berlin(value, DATETIME_IN_WORDS_PATTERNS, "full")
 
 
+def format_date_as(value: date | datetime, pattern: str) -> str:
+    """A date (a moment: its day in Berlin) in a Babel pattern of the reader's language
+    ("EEE d." → "Mo. 5."); the month view asks for 42 of them."""
+    if isinstance(value, datetime):
+        value = value.astimezone(BERLIN).date()
+    return format_date_in_locale(value, pattern, locale=get_locale() or "de")
+
+
+def format_clock(value: datetime | None) -> str:
+    """The time of day in Berlin, 24 hours in either language ("09:30")."""
+    return "" if value is None else value.astimezone(BERLIN).strftime("%H:%M")
+
+
 def format_number(value) -> str:
     """A number as the reader's language writes it ("1,5" in German, "1.5" in English)."""
     if value is None:
@@ -139,7 +151,7 @@ def init_app(app) -> None:
     from .languages import language_name
 
     app.jinja_env.globals["language_name"] = language_name
-    app.jinja_env.globals["format_date"] = babel_format_date
+    app.jinja_env.globals["format_date"] = format_date_as
     app.jinja_env.globals["format_time"] = format_time
     app.jinja_env.globals["timedelta"] = timedelta
-    app.jinja_env.filters["time"] = lambda value: "" if value is None else format_time(value, "HH:mm")
+    app.jinja_env.filters["time"] = format_clock

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: bench-deps run test install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
+.PHONY: ldap-server bench-deps run test install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ office-tools:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui poppler-utils) \
 	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui poppler-utils'; }
 
+# OpenLDAP's slapd for the directory-login tests (each run starts its own throwaway tree).
+ldap-server:
+	@command -v slapd >/dev/null 2>&1 || test -x /usr/sbin/slapd || { \
+	  echo "installing OpenLDAP (slapd) for the directory tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils) \
+	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils'; }
+
 # Thunderbird's calendar parser (ical.js) for the feed tests, from npm (pinned in package-lock.json).
 JS_STAMP := tests/js/node_modules/.installed
 $(JS_STAMP): tests/js/package-lock.json
@@ -64,7 +71,7 @@ $(JS_STAMP): tests/js/package-lock.json
 
 js-deps: $(JS_STAMP)
 
-test: system-deps translations chromium js-deps office-tools
+test: system-deps translations chromium js-deps office-tools ldap-server
 	$(BIN)/ruff check protocol_app tests bench config.py wsgi.py celery_worker.py
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -72,6 +72,38 @@ class Config:
     LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
     LOGIN_RATE_LIMIT_IP = os.environ.get("LOGIN_RATE_LIMIT_IP", "30 per 5 minutes")
     LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per 5 minutes")
+
+    # Sign-in with the office directory (Active Directory or OpenLDAP); off while LDAP_URL is
+    # empty. Always encrypted: ldaps://… or ldap://… with StartTLS, the server's certificate
+    # checked against LDAP_CA_FILE (or the system's CAs).
+    LDAP_URL = os.environ.get("LDAP_URL") or None
+    LDAP_CA_FILE = os.environ.get("LDAP_CA_FILE") or None
+    #: The account that looks up a user's entry and groups (empty: anonymous look-up).
+    LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN") or None
+    LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD") or None
+    LDAP_USER_BASE = os.environ.get("LDAP_USER_BASE", "")
+    #: Finds the entry of the e-mail address typed ({email}, escaped).
+    LDAP_USER_FILTER = os.environ.get("LDAP_USER_FILTER", "(mail={email})")
+    #: An entry that does not match is a disabled account (default: Active Directory's
+    #: ACCOUNTDISABLE bit of userAccountControl).
+    LDAP_ACTIVE_FILTER = os.environ.get("LDAP_ACTIVE_FILTER", "(!(userAccountControl:1.2.840.113556.1.4.803:=2))")
+    LDAP_GROUP_BASE = os.environ.get("LDAP_GROUP_BASE", "")
+    #: The groups of the entry {dn} (escaped).
+    LDAP_GROUP_FILTER = os.environ.get("LDAP_GROUP_FILTER", "(member={dn})")
+    #: JSON: group DN → role or list of roles, e.g. {"cn=protokoll-referat,ou=groups,dc=berlin,dc=de": "officer"}.
+    LDAP_GROUP_ROLES = os.environ.get("LDAP_GROUP_ROLES", "{}")
+    LDAP_NAME_ATTRIBUTE = os.environ.get("LDAP_NAME_ATTRIBUTE", "displayName")
+    LDAP_TIMEOUT_SECONDS = _env_int("LDAP_TIMEOUT_SECONDS", 5)
+    #: How often the beat asks the directory about the accounts with open sessions.
+    LDAP_RECHECK_SECONDS = _env_int("LDAP_RECHECK_SECONDS", 900)
+
+    # Second factor (TOTP): asked at every login of a user holding one of these roles (or who
+    # enrolled), and again when the last code is older than SECOND_FACTOR_MAX_AGE_HOURS.
+    SECOND_FACTOR_ROLES = os.environ.get("SECOND_FACTOR_ROLES", "admin,manager,emigration")
+    SECOND_FACTOR_MAX_AGE_HOURS = _env_int("SECOND_FACTOR_MAX_AGE_HOURS", 8)
+    #: The name the authenticator app shows beside the account.
+    SECOND_FACTOR_ISSUER = os.environ.get("SECOND_FACTOR_ISSUER", "Protokoll Berlin")
+    SECOND_FACTOR_RATE_LIMIT = os.environ.get("SECOND_FACTOR_RATE_LIMIT", "10 per 5 minutes")
     RATELIMIT_HEADERS_ENABLED = False
     #: Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none).
     #: Only with this set does the app see (and rate-limit) the real client address; never
@@ -173,6 +205,10 @@ class Config:
                     "task": "protocol_app.core.reminders.tasks.run_reminder_rules",
                     "schedule": float(config["REMINDER_SWEEP_SECONDS"]),
                 },
+                "directory-recheck": {
+                    "task": "protocol_app.auth.tasks.recheck_directory",
+                    "schedule": float(config["LDAP_RECHECK_SECONDS"]),
+                },
             },
         }
         if redis_url:
@@ -216,6 +252,9 @@ class TestingConfig(Config):
     PASSWORD_HASH_MEMORY_KIB = 1024
     OUTBOX_RETRY_DELAYS = "1,2,4,8,16,32,64"
     SERVER_NAME = None
+    # The suite's many logins as admin or manager give no code; the second factor's own tests
+    # set the roles that need one.
+    SECOND_FACTOR_ROLES = ""
 
 
 class ProductionConfig(Config):

@@ -177,6 +177,10 @@ def _register_blueprints(app: Flask) -> None:
 _PASSWORD_CHANGE_ALLOWED = frozenset(
     {"auth.change_password", "auth.logout", "static", "bootstrap.static", "core.healthz"}
 )
+#: What a session that still owes its second factor may reach.
+_SECOND_FACTOR_ALLOWED = frozenset(
+    {"auth.second_factor", "auth.second_factor_setup", "auth.logout", "static", "bootstrap.static", "core.healthz"}
+)
 
 
 def _register_request_hooks(app: Flask) -> None:
@@ -185,6 +189,16 @@ def _register_request_hooks(app: Flask) -> None:
     from .core.navigation import nav_for
     from .core.notifications.services import unread_count
     from .core.permissions import Permission, user_has
+
+    @app.before_request
+    def _require_second_factor():
+        # Before anything else a login may reach: a role that needs the second factor is not
+        # reachable by a session without it (nor is any other page of that user).
+        if current_user and current_user.is_authenticated and request.endpoint not in _SECOND_FACTOR_ALLOWED:
+            from .auth.views import second_factor_redirect
+
+            return second_factor_redirect()
+        return None
 
     @app.before_request
     def _force_password_change():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -30,6 +31,20 @@ def require_chromium() -> str:
     if CI:
         pytest.fail("chromium is required in CI (make test installs it)", pytrace=False)
     pytest.skip("chromium not installed")
+
+
+@contextlib.contextmanager
+def watched_page(browser, base_url: str):
+    """A page in a fresh browser context on `base_url`; fails the test on any CSP violation
+    or JS error."""
+    context = browser.new_context(base_url=base_url, locale="en-US")
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    yield page
+    context.close()
+    assert problems == [], f"browser errors: {problems}"
 
 
 class LiveServer:

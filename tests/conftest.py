@@ -199,22 +199,25 @@ def mail_app(app, smtp_server):
     app.config["SMTP_PORT"] = previous
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app with demo data on its own SQLite file, served on a free port."""
+def serve_demo(folder, **settings):
+    """The app with demo data on its own SQLite file in `folder`, served on a free port
+    (`server.app` for tests that read what the app stored, e.g. the outbox)."""
     from tests.browser import LiveServer
 
-    tmp = tmp_path_factory.mktemp("live")
-    app = build_app(
-        f"sqlite:///{tmp / 'live.sqlite'}",
-        UPLOAD_DIR=str(tmp / "uploads"),
-        EMBEDDED_BROKER_DIR=str(tmp / "broker"),
-    )
+    app = build_app(f"sqlite:///{folder / 'live.sqlite'}", UPLOAD_DIR=str(folder / "uploads"),
+                    EMBEDDED_BROKER_DIR=str(folder / "broker"), **settings)
     migrate(app)
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     server = LiveServer(app).start()
-    server.app = app  # for tests that read what the app stored (e.g. the outbox)
+    server.app = app
+    return server
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app with demo data on its own SQLite file, served on a free port."""
+    server = serve_demo(tmp_path_factory.mktemp("live"))
     yield server
     server.stop()
 
@@ -237,11 +240,28 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context; fails the test on any CSP violation or JS error."""
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    page = context.new_page()
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    yield page
-    context.close()
-    assert problems == [], f"browser errors: {problems}"
+    from tests.browser import watched_page
+
+    with watched_page(browser, live_server.url) as page:
+        yield page
+
+
+@pytest.fixture(scope="session")
+def directory_server(tmp_path_factory):
+    """OpenLDAP (slapd) with the throwaway tree of tests/ldap_server.py, StartTLS required."""
+    from tests.ldap_server import DirectoryServer
+
+    services.require("slapd")
+    server = DirectoryServer(tmp_path_factory.mktemp("slapd")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def directory_app(app, directory_server):
+    """The app signing staff in with the test directory (settings restored afterwards)."""
+    settings = directory_server.settings()
+    previous = {key: app.config.get(key) for key in settings}
+    app.config.update(settings)
+    yield app
+    app.config.update(previous)

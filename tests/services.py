@@ -59,8 +59,15 @@ def _probe_office_tools() -> str | None:
     return f"not installed: {', '.join(missing)} (make test installs them)" if missing else None
 
 
+def _probe_slapd() -> str | None:
+    """OpenLDAP's server, installed by `make test` from Debian."""
+    from pathlib import Path
+
+    return None if Path("/usr/sbin/slapd").exists() else "slapd is not installed (make test installs it)"
+
+
 _PROBES = {"postgresql": _probe_postgres, "redis": _probe_redis, "ical.js": _probe_ical_js,
-           "libreoffice": _probe_office_tools}
+           "libreoffice": _probe_office_tools, "slapd": _probe_slapd}
 _RESULTS: dict[str, str | None] = {}
 
 

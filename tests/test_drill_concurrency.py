@@ -274,3 +274,36 @@ def test_two_team_members_moving_one_application_at_once(committing_app, server)
         db.session.remove()
     assert _log_count(committing_app, "application", "reject") + _log_count(
         committing_app, "application", "withdraw") == 1
+
+
+def test_one_recovery_code_typed_in_ten_browsers_at_once_signs_in_one(committing_app, server):
+    """A recovery code is taken once even when ten sessions offer it at the same instant
+    (a conditional UPDATE decides)."""
+    from protocol_app.auth import second_factor
+    from protocol_app.auth.models import RecoveryCode
+
+    settings = {"SECOND_FACTOR_ROLES": "emigration", "LOGIN_MAX_FAILURES": 50}
+    previous = {key: committing_app.config[key] for key in settings}
+    committing_app.config.update(settings)
+    try:
+        uid = make_user(committing_app, "emigration@example.org", roles=["emigration"])
+        with committing_app.app_context():
+            user = db.session.get(User, uid)
+            second_factor.pending_secret(user)
+            user.totp_enrolled_at = datetime.now(UTC)
+            codes = second_factor.new_recovery_codes(user)
+            db.session.commit()
+            db.session.remove()
+        people = [Person(server.url).log_in("emigration@example.org") for _ in range(10)]
+        tokens = [p.token("/auth/second-factor") for p in people]
+        responses = all_at_once((lambda p=p, t=t: p.post("/auth/second-factor", {"code": codes[0]}, token=t))
+                                for p, t in zip(people, tokens, strict=True))
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses == [200] * 9 + [302]  # one signed in; the others told "not valid", no 500
+        assert all("Dieser Code ist nicht gültig" in r.text for r in responses if r.status_code == 200)
+        with committing_app.app_context():
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)
+                                     .where(RecoveryCode.used_at.is_not(None))) == 1
+            db.session.remove()
+    finally:
+        committing_app.config.update(previous)

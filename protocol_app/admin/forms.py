@@ -6,6 +6,7 @@ from wtforms import EmailField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..auth.models import SignIn
 from ..core.forms import PlainTextField
 from ..core.permissions import Position, Role
 
@@ -24,6 +25,9 @@ class UserForm(FlaskForm):
     position = SelectField(_l("Post (decides the approval steps made for it)"),
                            choices=[("", _l("none")), *Position.choices()], default="",
                            validate_choice=False)  # left out (no post) is fine; the service checks a given one
+    sign_in = SelectField(_l("Signs in with"), choices=SignIn.choices(), default=SignIn.LOCAL.value,
+                          description=_l("Staff with an account in the office directory sign in with its password; "
+                                         "freelancers without one with a password of this application."))
     submit = SubmitField(_l("Save"))
 
     def validate_roles(self, field):

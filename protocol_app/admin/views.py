@@ -31,7 +31,7 @@ register_nav("admin.users", _l("Users"), Permission.ADMIN_USERS, order=90)
 register_nav("admin.audit", _l("Audit log"), Permission.ADMIN_AUDIT, order=91)
 
 #: Fields of the user form that the account services take as keywords.
-USER_FIELDS = ("full_name", "roles", "locale", "position")
+USER_FIELDS = ("full_name", "roles", "locale", "position", "sign_in")
 
 
 def _load_user(user_id: int) -> User:
@@ -69,6 +69,9 @@ def user_new():
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
+            if temporary is None:  # signs in with the directory: no password of ours to hand over
+                flash(_("The user has been created and signs in with the office directory."), "success")
+                return redirect(url_for("admin.user_edit", user_id=user.id))
             return render_template("admin/temporary_password.html", user=user, password=temporary)
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -128,8 +131,25 @@ def user_reset_password(user_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    temporary = account.reset_password(user, actor=current_user)
+    try:
+        temporary = account.reset_password(user, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/temporary_password.html", user=user, password=temporary)
+
+
+@bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
+@permission_required(Permission.ADMIN_USERS)
+def user_reset_second_factor(user_id: int):
+    user = _load_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if account.reset_second_factor(user, actor=current_user):
+        flash(_("The second factor has been removed; the user sets up a new one at the next sign-in."), "success")
+    else:
+        flash(_("This user has no second factor set up."), "info")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 def _date_arg(name: str, end: bool = False):

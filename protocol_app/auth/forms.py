@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SubmitField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..core.permissions import Role
@@ -47,3 +47,8 @@ def officer_choices():
         .order_by(User.full_name)
     )
     return [(0, "—")] + [(uid, name) for uid, name in rows]
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(message=_l("Enter the code.")), Length(max=30)])
+    submit = SubmitField(_l("Confirm"))

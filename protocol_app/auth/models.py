@@ -5,12 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
+from ..core.enums import LabelledEnum
 from ..core.permissions import Position, Role, permissions_of
 from ..core.time import now_utc
 from ..extensions import db
+
+
+class SignIn(LabelledEnum):
+    """How an account proves who it is: the office directory (staff) or a password kept here
+    (freelance interpreters, who have no directory account). An admin decides per user."""
+
+    LOCAL = "local", _l("Password of this application")
+    DIRECTORY = "directory", _l("Office directory (LDAP)")
+
+
+#: The password hash of an account that signs in with the directory: no password verifies.
+NO_LOCAL_PASSWORD = "!directory"  # noqa: S105 (no argon2 hash: matches no password)
 
 
 class User(TimestampMixin, db.Model):
@@ -30,13 +44,33 @@ class User(TimestampMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The post the user holds, if any (decides the approval steps made for it).
     position: Mapped[str | None] = mapped_column(sa.String(30))
+    sign_in: Mapped[str] = mapped_column(sa.String(20), default=SignIn.LOCAL.value, nullable=False)
+    #: The entry's distinguished name at the last directory login.
+    directory_dn: Mapped[str | None] = mapped_column(sa.String(500))
+    #: The TOTP secret, sealed (core.sealing); None until enrolled.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(500))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The 30-second step of the last code accepted: a code seen once is never taken again.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
     __table_args__ = (sa.CheckConstraint("locale IN ('de', 'en')", name="locale_valid"),
-                      enum_check("position", Position))
+                      enum_check("position", Position), enum_check("sign_in", SignIn))
+
+    @property
+    def signs_in_with_directory(self) -> bool:
+        return self.sign_in == SignIn.DIRECTORY.value
+
+    @property
+    def sign_in_label(self):
+        return SignIn(self.sign_in).label
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enrolled_at is not None
 
     @property
     def position_label(self):
@@ -108,5 +142,20 @@ class UserSession(db.Model):
     #: Why the session ended: logout, password_change, deactivated, idle, expired, reset.
     end_reason: Mapped[str | None] = mapped_column(sa.String(30))
     user_agent: Mapped[str | None] = mapped_column(sa.String(300))
+    #: How the password step was passed: local or directory.
+    method: Mapped[str] = mapped_column(sa.String(20), default=SignIn.LOCAL.value, nullable=False)
+    #: When this session last gave a second factor (None: not yet).
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """One of the one-time codes that stand in for the authenticator app (kept hashed)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -19,9 +19,10 @@ from ..core.errors import DomainError, ValidationFailed
 from ..core.permissions import Position, Role
 from ..core.time import now_utc
 from ..extensions import db
-from . import passwords
-from .models import User, UserRole
-from .sessions import end_all_sessions, start_session
+from . import ldap_directory, passwords, second_factor
+from .ldap_directory import DirectoryUnavailable, Outcome
+from .models import NO_LOCAL_PASSWORD, SignIn, User, UserRole, UserSession
+from .sessions import end_all_sessions, end_session, start_session
 
 #: The one message for every failed login: it must not reveal whether the e-mail
 #: exists, whether the password was wrong or whether the account is locked.
@@ -31,8 +32,26 @@ LOGIN_FAILED = _l(
 )
 
 
+#: When the directory cannot be asked: says nothing about the account either.
+DIRECTORY_UNAVAILABLE = _l(
+    "The office directory cannot be reached at the moment, so sign-in with the directory password "
+    "is not possible. Please try again in a few minutes or call the IT service desk."
+)
+DIRECTORY_PASSWORD = _l("This account signs in with the office directory; its password is changed there.")
+SECOND_FACTOR_FAILED = _l("This code is not valid. Enter the current code of your authenticator app "
+                          "or one of your unused recovery codes.")
+
+
 class LoginFailed(DomainError):
     pass
+
+
+class SecondFactorFailed(DomainError):
+    """A wrong, used or expired code; `locked` when it was the last try before the block."""
+
+    def __init__(self, message, *, locked: bool = False):
+        super().__init__(message)
+        self.locked = locked
 
 
 def normalise_email(email: str) -> str:
@@ -79,11 +98,15 @@ def _clear_failures_unless_locked(user: User, now) -> bool:
 def authenticate(email: str, password: str, *, user_agent: str | None = None):
     """Check the credentials and open a server-side session; return (user, session).
 
-    Counts failures per account and locks it for LOGIN_LOCK_MINUTES after
-    LOGIN_MAX_FAILURES; raises LoginFailed with the same message in every case.
+    Accounts that sign in with the directory (and addresses unknown here, while a directory
+    is configured) are checked against it; the others against their password here. Counts
+    failures per account and locks it for LOGIN_LOCK_MINUTES after LOGIN_MAX_FAILURES;
+    raises LoginFailed with the same message in every case but a directory that is down.
     """
     user = find_user_by_email(email)
     now = now_utc()
+    if user is None and ldap_directory.configured():
+        return _authenticate_with_directory(None, email, password, now, user_agent)
     if user is None:
         passwords.burn_verification_time(password)
         record_event("auth.login_failed", summary="unknown account")
@@ -96,28 +119,177 @@ def authenticate(email: str, password: str, *, user_agent: str | None = None):
             summary="locked" if user.is_active_account else "inactive",
         )
         raise LoginFailed(LOGIN_FAILED)
+    if user.signs_in_with_directory:
+        if not ldap_directory.configured():
+            record_event("auth.login_refused", target=user, summary="directory account, no directory configured")
+            raise LoginFailed(LOGIN_FAILED)
+        return _authenticate_with_directory(user, email, password, now, user_agent)
     if not passwords.verify_password(user.password_hash, password):
-        failures, locked = _count_failure(user, now)
-        summary = f"failure {failures}" + (", account locked" if locked else "")
-        record_event("auth.login_failed", target=user, summary=summary)
-        raise LoginFailed(LOGIN_FAILED)
+        _refuse_wrong_password(user, now, "")
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return _open_session(user, now, user_agent, SignIn.LOCAL)
+
+
+def _refuse_wrong_password(user: User, now, kind: str):
+    failures, locked = _count_failure(user, now)
+    summary = f"{kind}failure {failures}" + (", account locked" if locked else "")
+    record_event("auth.login_failed", target=user, summary=summary)
+    raise LoginFailed(LOGIN_FAILED)
+
+
+def _open_session(user: User, now, user_agent, method: SignIn):
     if not _clear_failures_unless_locked(user, now):
         # A parallel wrong guess locked the account while this password was being checked.
         record_event("auth.login_refused", target=user, summary="locked")
         raise LoginFailed(LOGIN_FAILED)
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
     user.last_login_at = now
-    row = start_session(user, user_agent=user_agent)
-    record_event("auth.login", actor=user, target=user)
+    row = start_session(user, user_agent=user_agent, method=method.value)
+    # The audit says how: the password step here; the second factor follows as its own event.
+    record_event("auth.login", actor=user, target=user, summary=method.value)
     db.session.flush()
     return user, row
 
 
+def _authenticate_with_directory(user: User | None, email: str, password: str, now, user_agent):
+    """The directory's answer for `email`; creates the account at its first login and takes
+    name and roles from the directory at every login."""
+    try:
+        answer = ldap_directory.check(normalise_email(email), password)
+    except DirectoryUnavailable as exc:
+        current_app.logger.warning("directory unavailable: %s", exc)
+        record_event("auth.login_failed", target=user, summary="directory unavailable")
+        raise LoginFailed(DIRECTORY_UNAVAILABLE) from exc
+    if answer.outcome is Outcome.UNKNOWN:
+        record_event("auth.login_failed", target=user, summary="unknown account (directory)")
+        raise LoginFailed(LOGIN_FAILED)
+    if answer.outcome is Outcome.WRONG_PASSWORD:
+        if user is None:
+            record_event("auth.login_failed", summary="directory: wrong password, no account yet")
+            raise LoginFailed(LOGIN_FAILED)
+        _refuse_wrong_password(user, now, "directory: ")
+    roles = ldap_directory.roles_for(answer.groups)
+    if answer.outcome is Outcome.DISABLED or not roles:
+        reason = answer.outcome.value if answer.outcome is Outcome.DISABLED else "in no group mapped to a role"
+        if user is not None:
+            # Leaving the office ends access: open sessions end too, not only new logins.
+            end_all_sessions(user, "directory")
+        record_event("auth.login_refused", target=user, summary=f"directory: {reason}")
+        raise LoginFailed(LOGIN_FAILED)
+    if user is None:
+        user = User(email=normalise_email(email), full_name=answer.full_name[:200], password_hash=NO_LOCAL_PASSWORD,
+                    sign_in=SignIn.DIRECTORY.value, directory_dn=answer.dn)
+        _set_roles(user, roles)
+        db.session.add(user)
+        db.session.flush()
+        record_event("user.create", target=user, summary="from the directory",
+                     changes={"email": [None, user.email], "roles": [None, sorted(r.value for r in roles)]})
+    else:
+        _take_from_directory(user, answer, roles)
+    return _open_session(user, now, user_agent, SignIn.DIRECTORY)
+
+
+def _take_from_directory(user: User, answer, roles) -> None:
+    before = sorted(r.value for r in user.roles)
+    user.full_name = answer.full_name[:200]
+    user.directory_dn = answer.dn
+    changes = changes_of(user)
+    _set_roles(user, roles)
+    after = sorted(r.value for r in roles)
+    if before != after:
+        changes["roles"] = [before, after]
+    if changes:
+        record_event("user.update", target=user, summary="from the directory", changes=changes)
+
+
+def recheck_directory_accounts() -> dict[str, int]:
+    """Ask the directory how each directory account with an open session stands now: the
+    sessions of one that is disabled, gone or in no mapped group end at once (leaving the
+    office ends access, not only the next login); the others take their current name and
+    roles. While the directory does not answer, nothing changes."""
+    if not ldap_directory.configured():
+        return {"checked": 0, "ended": 0}
+    still_open = sa.select(UserSession.id).where(UserSession.user_id == User.id, UserSession.ended_at.is_(None))
+    users = db.session.scalars(sa.select(User).where(
+        User.sign_in == SignIn.DIRECTORY.value, User.directory_dn.is_not(None), sa.exists(still_open))).all()
+    if not users:
+        return {"checked": 0, "ended": 0}
+    try:
+        answers = ldap_directory.standing_of([u.directory_dn for u in users])
+    except DirectoryUnavailable as exc:
+        current_app.logger.warning("directory unavailable, open sessions not rechecked: %s", exc)
+        return {"checked": 0, "ended": 0}
+    ended = 0
+    for user in users:
+        answer = answers[user.directory_dn]
+        roles = ldap_directory.roles_for(answer.groups) if answer.outcome is Outcome.SIGNED_IN else frozenset()
+        if roles:
+            _take_from_directory(user, answer, roles)
+            continue
+        reason = {Outcome.UNKNOWN: "entry gone", Outcome.DISABLED: "directory account disabled"}.get(
+            answer.outcome, "in no group mapped to a role")
+        end_all_sessions(user, "directory")
+        record_event("auth.directory_access_ended", target=user, summary=reason)
+        ended += 1
+    return {"checked": len(users), "ended": ended}
+
+
+def verify_second_factor(user: User, session_row, code: str) -> str:
+    """Take a TOTP or recovery code for this session; return which ("totp", "recovery code").
+
+    A wrong code counts as a failed login: after LOGIN_MAX_FAILURES the account is blocked
+    and the session ends (SecondFactorFailed.locked)."""
+    now = now_utc()
+    if second_factor.claim_totp(user, code):
+        method = "totp"
+    elif second_factor.claim_recovery_code(user, code):
+        method = "recovery code"
+    else:
+        failures, locked = _count_failure(user, now)
+        record_event("auth.second_factor_failed", actor=user, target=user,
+                     summary=f"failure {failures}" + (", account locked" if locked else ""))
+        if locked:
+            end_session(session_row, "locked")
+        raise SecondFactorFailed(SECOND_FACTOR_FAILED, locked=locked)
+    if not _clear_failures_unless_locked(user, now):
+        # Wrong codes racing this right one blocked the account meanwhile: the block stands.
+        record_event("auth.login_refused", target=user, summary="locked")
+        end_session(session_row, "locked")
+        raise SecondFactorFailed(SECOND_FACTOR_FAILED, locked=True)
+    session_row.second_factor_at = now
+    left = f", {second_factor.recovery_codes_left(user)} recovery codes left" if method == "recovery code" else ""
+    record_event("auth.second_factor", actor=user, target=user, summary=f"{session_row.method} + {method}{left}")
+    return method
+
+
+def confirm_enrolment(user: User, session_row, code: str) -> list[str]:
+    """Put the pending secret in force once the app shows a code of it; return the new
+    recovery codes (shown once)."""
+    if user.totp_secret is None or user.has_second_factor or not second_factor.claim_totp(user, code):
+        raise ValidationFailed(_l("This code does not fit. Scan the QR code again and enter the six digits "
+                                  "your app shows now."), field="code")
+    now = now_utc()
+    user.totp_enrolled_at = now
+    session_row.second_factor_at = now
+    codes = second_factor.new_recovery_codes(user)
+    record_event("user.second_factor_enrolled", actor=user, target=user, summary=f"{session_row.method} + totp")
+    return codes
+
+
+@transactional
+def reset_second_factor(user: User, *, actor: User) -> bool:
+    """Remove `user`'s second factor (phone lost, identity checked): they enrol anew at their
+    next login; their sessions end. False if they had none. Audited."""
+    if user.totp_secret is None:
+        return False
+    second_factor.forget(user)
+    end_all_sessions(user, "second_factor_reset")
+    record_event("user.second_factor_reset", actor=actor, target=user)
+    return True
+
+
 def logout(user: User, session_row) -> None:
     """End the current session on the server."""
-    from .sessions import end_session
-
     if session_row is not None:
         end_session(session_row, "logout")
     record_event("auth.logout", actor=user, target=user)
@@ -126,6 +298,8 @@ def logout(user: User, session_row) -> None:
 @transactional
 def change_password(user: User, current: str, new: str, *, keep_session_id: str | None) -> None:
     """Change `user`'s own password; ends all their other sessions."""
+    if user.signs_in_with_directory:
+        raise ValidationFailed(DIRECTORY_PASSWORD, field="current_password")
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed(_l("The current password is not correct."), field="current_password")
     if current == new:
@@ -173,22 +347,35 @@ def _check_position(position: str | None) -> str | None:
     return position or None
 
 
+def _check_sign_in(sign_in: str, before: str | None) -> None:
+    if sign_in not in {s.value for s in SignIn}:
+        raise ValidationFailed(_l("Please choose how the user signs in."), field="sign_in")
+    if sign_in == SignIn.DIRECTORY.value and sign_in != before and not ldap_directory.configured():
+        raise ValidationFailed(_l("No office directory is configured (LDAP_URL): the account would not "
+                                  "be able to sign in."), field="sign_in")
+
+
 @transactional
-def create_user(*, actor: User, email: str, full_name: str, roles, locale: str = "de", position: str | None = None):
-    """Create an account with a temporary password; return (user, temp_password)."""
+def create_user(*, actor: User, email: str, full_name: str, roles, locale: str = "de", position: str | None = None,
+                sign_in: str = SignIn.LOCAL.value):
+    """Create an account; return (user, temporary password), the password None for an
+    account that signs in with the directory."""
+    _check_sign_in(sign_in, None)
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise ValidationFailed(_l("A user with this e-mail address exists already."), field="email")
     if not roles:
         raise ValidationFailed(_l("Choose at least one role."), field="roles")
-    temporary = generate_temporary_password()
+    directory = sign_in == SignIn.DIRECTORY.value
+    temporary = None if directory else generate_temporary_password()
     user = User(
         email=email,
         full_name=full_name.strip(),
         locale=locale,
-        password_hash=passwords.hash_password(temporary),
-        must_change_password=True,
+        password_hash=NO_LOCAL_PASSWORD if directory else passwords.hash_password(temporary),
+        must_change_password=not directory,
         position=_check_position(position),
+        sign_in=sign_in,
     )
     _set_roles(user, roles)
     db.session.add(user)
@@ -203,8 +390,14 @@ def create_user(*, actor: User, email: str, full_name: str, roles, locale: str =
 
 
 @transactional
-def update_user(user: User, *, actor: User, full_name: str, roles, locale: str, position: str | None = None) -> None:
-    """Change name, language, roles and post of an account."""
+def update_user(user: User, *, actor: User, full_name: str, roles, locale: str, position: str | None = None,
+                sign_in: str | None = None) -> None:
+    """Change name, language, roles, post and way of signing in of an account.
+
+    Moving an account to the directory removes its password here; moving it back leaves it
+    without one until an admin resets the password (a temporary one to change)."""
+    if sign_in is not None:
+        _check_sign_in(sign_in, user.sign_in)
     if not roles:
         raise ValidationFailed(_l("Choose at least one role."), field="roles")
     if user.id == actor.id and Role.ADMIN.value not in {Role(r).value for r in roles}:
@@ -213,7 +406,14 @@ def update_user(user: User, *, actor: User, full_name: str, roles, locale: str, 
     user.full_name = full_name.strip()
     user.locale = locale
     user.position = _check_position(position)
-    changes = changes_of(user)
+    moved = sign_in is not None and sign_in != user.sign_in
+    if moved:
+        user.sign_in = sign_in
+        user.password_hash = NO_LOCAL_PASSWORD
+        user.must_change_password = False
+    changes = changes_of(user, exclude=("password_hash",))
+    if moved:  # after reading the changes: its UPDATE flushes them
+        end_all_sessions(user, "sign_in_changed")
     _set_roles(user, roles)
     after_roles = sorted(Role(r).value for r in roles)
     if before_roles != after_roles:
@@ -254,7 +454,10 @@ def unlock(user: User, *, actor: User) -> bool:
 
 
 def reset_password(user: User, *, actor: User) -> str:
-    """Give `user` a temporary password to change at next login; return it."""
+    """Give `user` a temporary password to change at next login; return it (not for an
+    account that signs in with the directory: its password is the directory's)."""
+    if user.signs_in_with_directory:
+        raise ValidationFailed(DIRECTORY_PASSWORD)
     temporary = generate_temporary_password()
     user.password_hash = passwords.hash_password(temporary)
     user.must_change_password = True

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 
 from ..core.time import now_utc
 from ..extensions import db
@@ -18,19 +18,21 @@ from .models import User, UserSession
 TOUCH_INTERVAL = timedelta(seconds=60)
 
 
-def start_session(user: User, *, user_agent: str | None = None) -> UserSession:
-    """Create a new server-side session for `user` and return it."""
+def start_session(user: User, *, user_agent: str | None = None, method: str = "local") -> UserSession:
+    """Create a new server-side session for `user` (signed in by `method`) and return it."""
     row = UserSession(
         id=secrets.token_urlsafe(32),
         user_id=user.id,
         user_agent=(user_agent or "")[:300] or None,
+        method=method,
     )
     db.session.add(row)
     return row
 
 
 def validate_session(session_id: str | None, user_id: int) -> User | None:
-    """Return the user if the session is open, recent and not past its limit.
+    """Return the user if the session is open, recent and not past its limit (the session's
+    row is then `g.login_session`, for the second-factor check).
 
     Ends the session (idle or expired) when it is not.
     """
@@ -53,7 +55,13 @@ def validate_session(session_id: str | None, user_id: int) -> User | None:
         return None
     if now - row.last_seen_at > TOUCH_INTERVAL:
         row.last_seen_at = now
+    g.login_session = row
     return user
+
+
+def current_session() -> UserSession | None:
+    """The session row of the request's login (after Flask-Login loaded the user)."""
+    return g.get("login_session")
 
 
 def end_session(row: UserSession, reason: str) -> None:

@@ -21,10 +21,10 @@ from ..core.forms import apply_domain_error
 from ..core.permissions import login_required_only, public
 from ..core.urls import safe_next_url
 from ..extensions import db, limiter, login_manager
-from . import services
-from .forms import ChangePasswordForm, LanguageForm, LoginForm
+from . import second_factor, services
+from .forms import ChangePasswordForm, LanguageForm, LoginForm, SecondFactorForm
 from .models import User, UserSession
-from .sessions import validate_session
+from .sessions import current_session, validate_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
@@ -50,6 +50,15 @@ def _account_limit() -> str:
 
 def _account_key() -> str:
     return "login-account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _second_factor_limit() -> str:
+    return current_app.config["SECOND_FACTOR_RATE_LIMIT"]
+
+
+def _second_factor_key() -> str:
+    # Per account, not per address: the code step is guessed against one account.
+    return f"second-factor:{current_user.get_id()}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -78,8 +87,75 @@ def login():
             login_user(user)
             if locale and locale != user.locale:
                 services.set_locale(user, locale)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("core.dashboard"))
+            target = safe_next_url(request.args.get("next")) or url_for("core.dashboard")
+            if second_factor.required_for(user):
+                return redirect(_second_factor_page(user, target))
+            return redirect(target)
     return render_template("auth/login.html", form=form)
+
+
+def _second_factor_page(user, target: str | None = None) -> str:
+    endpoint = "auth.second_factor" if user.has_second_factor else "auth.second_factor_setup"
+    return url_for(endpoint, next=target)
+
+
+def second_factor_redirect():
+    """Where a request must go first: the code (or the enrolment) when the user needs a second
+    factor this session has not given within SECOND_FACTOR_MAX_AGE_HOURS; None otherwise."""
+    if not second_factor.required_for(current_user) or second_factor.is_fresh(current_session()):
+        return None
+    return redirect(_second_factor_page(current_user, request.full_path if request.method == "GET" else None))
+
+
+@bp.route("/second-factor", methods=["GET", "POST"], endpoint="second_factor")
+@login_required_only
+@limiter.limit(_second_factor_limit, methods=["POST"], key_func=_second_factor_key)
+def second_factor_page():
+    if not current_user.has_second_factor:
+        return redirect(url_for("auth.second_factor_setup"))
+    target = safe_next_url(request.args.get("next")) or url_for("core.dashboard")
+    if second_factor.is_fresh(current_session()):
+        return redirect(target)
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            method = services.verify_second_factor(current_user, current_session(), form.code.data)
+        except services.SecondFactorFailed as exc:
+            if exc.locked:
+                db.session.commit()  # the block and the ended session stand although the answer is an error
+                logout_user()
+                session.clear()
+                flash(_("Too many wrong codes: sign-in is blocked for a while."), "danger")
+                return redirect(url_for("auth.login"))
+            form.code.errors.append(str(exc.message))
+        else:
+            if method == "recovery code":
+                flash(_("You signed in with a recovery code; %(num)d are left. If your phone is lost, ask an "
+                        "administrator to reset your second factor.",
+                        num=second_factor.recovery_codes_left(current_user)), "warning")
+            return redirect(target)
+    return render_template("auth/second_factor.html", form=form)
+
+
+@bp.route("/second-factor/setup", methods=["GET", "POST"])
+@login_required_only
+@limiter.limit(_second_factor_limit, methods=["POST"], key_func=_second_factor_key)
+def second_factor_setup():
+    if current_user.has_second_factor:
+        return redirect(url_for("auth.second_factor", next=request.args.get("next")))
+    secret = second_factor.pending_secret(current_user)
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.confirm_enrolment(current_user, current_session(), form.code.data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return render_template("auth/recovery_codes.html", codes=codes,
+                                   target=safe_next_url(request.args.get("next")) or url_for("core.dashboard"))
+    uri = second_factor.provisioning_uri(current_user, secret)
+    return render_template("auth/second_factor_setup.html", form=form, qr=second_factor.qr_svg(uri),
+                           secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
 
 
 @bp.route("/logout", methods=["POST"])

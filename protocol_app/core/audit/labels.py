@@ -48,6 +48,8 @@ DEEDS = {
     "merit_add": _l("merit added"), "merit_remove": _l("merit removed"), "statement_request": _l("statement requested"),
     "statement_received": _l("statement received"), "retention": _l("retention applied"),
     "delivered": _l("delivered"), "received": _l("received"), "confirmed": _l("confirmed"),
+    "second_factor": _l("second factor given"), "second_factor_failed": _l("wrong second-factor code"),
+    "second_factor_enrolled": _l("second factor set up"), "second_factor_reset": _l("second factor reset"),
 }
 
 

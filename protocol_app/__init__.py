@@ -122,6 +122,8 @@ def _import_models() -> None:
     from .events import models as _events  # noqa: F401
     from .events import reminders as _event_reminders  # noqa: F401
     from .events import search as _event_search  # noqa: F401
+    from .graves import models as _graves  # noqa: F401
+    from .graves import reminders as _grave_reminders  # noqa: F401
     from .honours import models as _honours  # noqa: F401
     from .honours import reminders as _honours_reminders  # noqa: F401
     from .honours import search as _honours_search  # noqa: F401
@@ -161,6 +163,8 @@ def _register_blueprints(app: Flask) -> None:
     from .directory.views import bp as directory_bp
     from .emigrants.views import bp as emigrants_bp
     from .events.views import bp as events_bp
+    from .graves import suggestion_views as _grave_suggestions  # noqa: F401 (adds routes to graves_bp)
+    from .graves.views import bp as graves_bp
     from .honours.views import bp as honours_bp
     from .language_service.views import bp as translations_bp
     from .visits import calendar_source as _visit_calendar  # noqa: F401 (registers the source)
@@ -168,7 +172,7 @@ def _register_blueprints(app: Flask) -> None:
     from .visits.views import bp as visits_bp
 
     for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp,
-               translations_bp, emigrants_bp, search_bp):
+               translations_bp, emigrants_bp, graves_bp, search_bp):
         app.register_blueprint(bp)
     enforce_login(app)
 

@@ -52,6 +52,7 @@ def seed_demo_data() -> dict:
     from .auth.services import ensure_user
     from .emigrants.demo import seed_demo_emigrants
     from .events.demo import seed_demo_events
+    from .graves.demo import seed_demo_graves
     from .honours.demo import seed_demo_honours
     from .language_service.demo import seed_demo_assignments, seed_demo_profiles
     from .reference_data import load_reference_data
@@ -78,6 +79,7 @@ def seed_demo_data() -> dict:
     counts["emigrant_applications"] = seed_demo_emigrants(
         users["emigration@protokoll.example"], users["admin@protokoll.example"]
     )
+    counts["honorary_graves"] = seed_demo_graves()
     return counts
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from .i18n import format_number
@@ -183,3 +183,10 @@ class LocaleDecimalField(Field):
         if self.raw_data:
             return self.raw_data[0]  # shown again as typed when it was refused
         return format_number(self.data)
+
+
+class TransitionForm(VersionedForm):
+    """One step of a record's process (the workflow engine's action), with an optional comment."""
+
+    action = PlainTextField(validators=[DataRequired(), Length(max=40)])
+    comment = PlainTextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])

@@ -59,6 +59,9 @@ class Permission(enum.Enum):
     REPORTS_VISITS = "reports.visits"
     REPORTS_OWN_HOURS = "reports.own_hours"
     REPORTS_EMIGRANTS = "reports.emigrants"
+    GRAVES_READ = "graves.read"
+    GRAVES_EDIT = "graves.edit"
+    GRAVES_DECIDE = "graves.decide"
     ADMIN_USERS = "admin.users"
     ADMIN_REFERENCE = "admin.reference"
     ADMIN_AUDIT = "admin.audit"
@@ -96,6 +99,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.ASSIGNMENT_READ,
             P.REPORTS_ALL,
             P.REPORTS_VISITS,
+            P.GRAVES_READ,
+            P.GRAVES_EDIT,
         }
     ),
     Role.MANAGER: frozenset(
@@ -109,11 +114,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.ASSIGNMENT_READ,
             P.REPORTS_ALL,
             P.REPORTS_VISITS,
+            P.GRAVES_READ,
+            P.GRAVES_DECIDE,
         }
     ),
     Role.TRANSLATOR: frozenset({P.ASSIGNMENT_ANSWER_OWN, P.REPORTS_OWN_HOURS}),
     Role.EMIGRATION: frozenset({P.EMIGRANTS_ACCESS, P.REPORTS_EMIGRANTS}),
-    Role.VIEWER: frozenset({P.VISIT_READ, P.EVENT_READ, P.REPORTS_VISITS}),
+    Role.VIEWER: frozenset({P.VISIT_READ, P.EVENT_READ, P.REPORTS_VISITS, P.GRAVES_READ}),
 }
 
 

@@ -158,9 +158,6 @@ class GiftForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class TransitionForm(VersionedForm):
-    action = PlainTextField(validators=[DataRequired(), Length(max=40)])
-    comment = PlainTextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
 
 
 

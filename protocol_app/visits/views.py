@@ -18,6 +18,7 @@ from ..core.audit import record_read
 from ..core.errors import DomainError
 from ..core.forms import (
     ConfirmForm,
+    TransitionForm,
     apply_domain_error,
     flash_form_errors,
     local_to_utc,
@@ -40,7 +41,6 @@ from .forms import (
     DelegationMemberForm,
     GiftForm,
     ProgrammeItemForm,
-    TransitionForm,
     VisitForm,
 )
 from .models import (

@@ -1,0 +1,173 @@
+"""The register's rules: recording and changing a grave, the import of the existing list, the
+public list."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..core.audit import changes_of, record_event
+from ..core.db import check_version, transactional
+from ..core.errors import ValidationFailed
+from ..core.tabular_import import (
+    CellError,
+    ImportColumn,
+    ImportResult,
+    RowError,
+    parse_date,
+    parse_plain_text,
+    parse_upload,
+)
+from ..extensions import db
+from .models import DISTRICTS, TERM_YEARS, YEARS_AFTER_DEATH, HonoraryGrave
+from .workflow import GraveStatus
+
+#: The columns of the public list (name, life dates, cemetery, location): nothing else leaves the office.
+PUBLIC_COLUMNS = (_l("Name"), _l("Born"), _l("Died"), _l("Cemetery"), _l("Grave location"), _l("District"))
+
+
+def add_years(day: date, years: int) -> date:
+    """`day` so many years on (29 February becomes 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` so many months on (the 31st becomes the month's last day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def five_years_rule(died_on: date | None, recognised_since: date | None) -> str | None:
+    """Why a recognition on `recognised_since` would break the five-years rule, or None."""
+    if died_on is None or recognised_since is None:
+        return None
+    if recognised_since < add_years(died_on, YEARS_AFTER_DEATH):
+        return str(_l("Recognition is possible no earlier than five years after death (from %(day)s).",
+                      day=add_years(died_on, YEARS_AFTER_DEATH).strftime("%d.%m.%Y")))
+    return None
+
+
+def _checked(values: dict) -> dict:
+    """The values of a grave, completed (a term of 20 years unless an honorary citizen) and checked."""
+    values = dict(values)
+    if values.get("district") not in DISTRICTS:
+        raise ValidationFailed(_l("Please choose one of Berlin's twelve districts."), field="district")
+    born, died = values.get("born_on"), values.get("died_on")
+    if born and died and died < born:
+        raise ValidationFailed(_l("The date of death lies before the date of birth."), field="died_on")
+    problem = five_years_rule(died, values.get("recognised_since"))
+    if problem:
+        raise ValidationFailed(problem, field="recognised_since")
+    if values.get("honorary_citizen"):
+        values["term_ends_on"] = None
+    elif values.get("recognised_since") and not values.get("term_ends_on"):
+        values["term_ends_on"] = add_years(values["recognised_since"], TERM_YEARS)
+    if values.get("term_ends_on") and values.get("recognised_since") and values["term_ends_on"] <= values["recognised_since"]:
+        raise ValidationFailed(_l("The term must end after the recognition."), field="term_ends_on")
+    return values
+
+
+@transactional
+def save_grave(grave: HonoraryGrave | None, values: dict, *, actor, expected_version: int | None = None) -> HonoraryGrave:
+    """Record a new grave or change one (a form of an older version is refused), audited."""
+    values = _checked(values)
+    new = grave is None
+    if new:
+        grave = HonoraryGrave(status=GraveStatus.RECOGNISED.value)
+        db.session.add(grave)
+    else:
+        check_version(grave, expected_version)
+    for key, value in values.items():
+        setattr(grave, key, value)
+    changes = changes_of(grave)
+    db.session.flush()
+    if changes:
+        record_event("graves.create" if new else "graves.update", actor=actor, target=grave, changes=changes)
+    return grave
+
+
+def _district(text: str) -> str:
+    for district in DISTRICTS:
+        if district.lower() == text.strip().lower():
+            return district
+    raise CellError(str(_l("Unknown district “%(name)s” (one of Berlin's twelve, e.g. Mitte, Pankow).",
+                           name=text[:40])))
+
+
+def _yes_no(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("ja", "yes", "j", "y", "x", "1", "true"):
+        return True
+    if value in ("nein", "no", "n", "0", "false"):
+        return False
+    raise CellError(str(_l("Please write “ja” or “nein”.")))
+
+
+def import_columns() -> list[ImportColumn]:
+    return [
+        ImportColumn("name", "Name", required=True, parse=parse_plain_text(200)),
+        ImportColumn("born_on", "Geboren", parse=parse_date, aliases=("Born", "Geburtsdatum")),
+        ImportColumn("died_on", "Gestorben", parse=parse_date, aliases=("Died", "Sterbedatum")),
+        ImportColumn("honoured_for", "Gewürdigt für", parse=parse_plain_text(500), aliases=("Honoured for",)),
+        ImportColumn("cemetery", "Friedhof", required=True, parse=parse_plain_text(200), aliases=("Cemetery",)),
+        ImportColumn("location", "Grablage", parse=parse_plain_text(100), aliases=("Grave location",)),
+        ImportColumn("district", "Bezirk", required=True, parse=_district, aliases=("District",)),
+        ImportColumn("recognised_since", "Anerkannt seit", required=True, parse=parse_date, aliases=("Recognised since",)),
+        ImportColumn("term_ends_on", "Frist bis", parse=parse_date, aliases=("Term ends",)),
+        ImportColumn("honorary_citizen", "Ehrenbürger", parse=_yes_no, aliases=("Honorary citizen",)),
+        ImportColumn("decision_reference", "Senatsbeschluss", parse=parse_plain_text(100), aliases=("Senate decision",)),
+    ]
+
+
+#: The example row of the downloadable template.
+EXAMPLE_ROW = ["Hildegard Knef", "28.12.1925", "01.02.2002", "Schauspielerin, Sängerin und Autorin",
+               "Waldfriedhof Zehlendorf", "Abt. 22", "Steglitz-Zehlendorf", "01.03.2007", "", "nein", ""]
+
+
+def check_import(filename: str, data: bytes) -> ImportResult:
+    """Every row of the file checked as the form checks a grave; nothing stored."""
+    result = parse_upload(filename, data, import_columns())
+    for row in result.rows:
+        if any(error.row == row["_row"] for error in result.errors):
+            continue
+        try:
+            _checked({k: v for k, v in row.items() if k != "_row"})
+        except ValidationFailed as exc:
+            result.errors.append(RowError(row["_row"], _column_of(exc.field), str(exc.message)))
+    result.errors.sort(key=lambda error: error.row)
+    return result
+
+
+def _column_of(field: str | None) -> str:
+    return next((c.header for c in import_columns() if c.key == field), field or "")
+
+
+@transactional
+def import_graves(filename: str, data: bytes, *, actor) -> ImportResult:
+    """Store every row of a valid file; with any broken row, store nothing (each named)."""
+    result = check_import(filename, data)
+    if not result.ok:
+        return result
+    for row in result.rows:
+        values = _checked({k: v for k, v in row.items() if k != "_row"})
+        db.session.add(HonoraryGrave(status=GraveStatus.RECOGNISED.value, **values))
+    db.session.flush()
+    record_event("graves.import", actor=actor, object_type="honorary_graves",
+                 summary=f"{len(result.rows)} graves from {filename}")
+    return result
+
+
+def public_rows() -> list[tuple]:
+    """The public list: recognised graves, by name."""
+    graves = db.session.execute(sa.select(
+        HonoraryGrave.name, HonoraryGrave.born_on, HonoraryGrave.died_on, HonoraryGrave.cemetery,
+        HonoraryGrave.location, HonoraryGrave.district)
+        .where(HonoraryGrave.status != GraveStatus.ENDED.value).order_by(HonoraryGrave.name, HonoraryGrave.id)).all()
+    return [tuple(g) for g in graves]

@@ -1,0 +1,85 @@
+"""Suggestions to recognise a grave: recorded, statements collected, decided by the Senate."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from ..core import workflow
+from ..core.audit import record_event
+from ..core.db import check_version, transactional
+from ..core.errors import ValidationFailed
+from ..core.time import now_utc, today_berlin
+from ..extensions import db
+from .models import DISTRICTS, TERM_YEARS, GraveSuggestion, HonoraryGrave, SuggestionStatement
+from .register import add_years, five_years_rule
+from .workflow import GraveStatus, SuggestionState
+
+
+@transactional
+def record_suggestion(values: dict, *, actor) -> GraveSuggestion:
+    """A new suggestion as received (the district and the dates checked)."""
+    if values.get("district") not in DISTRICTS:
+        raise ValidationFailed(_l("Please choose one of Berlin's twelve districts."), field="district")
+    if values.get("born_on") and values.get("died_on") and values["died_on"] < values["born_on"]:
+        raise ValidationFailed(_l("The date of death lies before the date of birth."), field="died_on")
+    suggestion = GraveSuggestion(state=SuggestionState.RECEIVED.value, **values)
+    db.session.add(suggestion)
+    db.session.flush()
+    workflow.start(suggestion, actor=actor)
+    record_event("graves.suggestion_create", actor=actor, target=suggestion, summary=suggestion.name)
+    return suggestion
+
+
+@transactional
+def add_statement(suggestion: GraveSuggestion, *, actor, by_council: bool, author: str, received_on: date | None,
+                  summary: str, expected_version: int | None = None) -> SuggestionStatement:
+    """A statement received: the departments' while they are asked, the council's while it is."""
+    check_version(suggestion, expected_version)
+    wanted = SuggestionState.COUNCIL.value if by_council else SuggestionState.DEPARTMENTS.value
+    if suggestion.state != wanted:
+        raise ValidationFailed(_l("This statement is not asked for at this step."))
+    if not (summary or "").strip():
+        raise ValidationFailed(_l("Please summarise the statement."), field="summary")
+    statement = SuggestionStatement(by_council=by_council, author=(author or "").strip() or str(_l("Rat der Bürgermeister")),
+                                    received_on=received_on or today_berlin(), summary=summary.strip())
+    suggestion.statements.append(statement)
+    suggestion.updated_at = now_utc()  # a change of the suggestion: an older form of it is now stale
+    db.session.flush()
+    record_event("graves.suggestion_statement", actor=actor, target=suggestion, summary=statement.author)
+    return statement
+
+
+def five_years_problem(suggestion: GraveSuggestion):
+    """The five-years rule on the day of the decision (or today)."""
+    return five_years_rule(suggestion.died_on, suggestion.decision_date or today_berlin())
+
+
+@transactional
+def decide(suggestion: GraveSuggestion, action: str, *, actor, decision_date: date | None, decision_reference: str,
+           comment: str | None = None, expected_version: int | None = None) -> None:
+    """The Senate's decision: recognised (the grave enters the register) or not."""
+    if decision_date is None:
+        raise ValidationFailed(_l("Please give the date of the Senate's decision."), field="decision_date")
+    if not (decision_reference or "").strip():
+        raise ValidationFailed(_l("Please give the reference of the Senate's decision."), field="decision_reference")
+    check_version(suggestion, expected_version)
+    suggestion.decision_date, suggestion.decision_reference = decision_date, decision_reference.strip()[:100]
+    workflow.apply(suggestion, action, actor=actor, comment=comment)
+
+
+def enter_register(suggestion: GraveSuggestion, actor) -> None:
+    """The recognised grave as a register entry: 20 years from the decision, honorary citizens without limit."""
+    since = suggestion.decision_date or today_berlin()
+    grave = HonoraryGrave(
+        name=suggestion.name, born_on=suggestion.born_on, died_on=suggestion.died_on,
+        honoured_for=suggestion.honoured_for, cemetery=suggestion.cemetery, location=suggestion.location,
+        district=suggestion.district, honorary_citizen=suggestion.honorary_citizen, recognised_since=since,
+        term_ends_on=None if suggestion.honorary_citizen else add_years(since, TERM_YEARS),
+        decision_date=suggestion.decision_date, decision_reference=suggestion.decision_reference,
+        status=GraveStatus.RECOGNISED.value)
+    db.session.add(grave)
+    db.session.flush()
+    suggestion.grave_id = grave.id
+    record_event("graves.create", actor=actor, target=grave, summary="recognised by the Senate")

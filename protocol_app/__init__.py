@@ -190,7 +190,7 @@ _SECOND_FACTOR_ALLOWED = frozenset(
 def _register_request_hooks(app: Flask) -> None:
     from .core.db import commit_or_rollback
     from .core.errors import is_conflict
-    from .core.navigation import nav_for
+    from .core.navigation import menus_for, nav_for
     from .core.notifications.services import unread_count
     from .core.permissions import Permission, user_has
 
@@ -233,14 +233,16 @@ def _register_request_hooks(app: Flask) -> None:
     @app.context_processor
     def _layout_context():
         if not (current_user and current_user.is_authenticated):  # None outside requests
-            return {"nav_items": [], "unread_notifications": 0, "Permission": Permission}
+            return {"nav_items": [], "nav_menus": [], "unread_notifications": 0, "Permission": Permission}
         try:
             unread = unread_count(current_user)
         except SQLAlchemyError:  # the error page of a database outage must still render
             db.session.rollback()
             unread = 0
+        nav_items = nav_for(current_user)
         return {
-            "nav_items": nav_for(current_user),
+            "nav_items": nav_items,
+            "nav_menus": menus_for(nav_items),
             "unread_notifications": unread,
             "Permission": Permission,
             "user_has": user_has,

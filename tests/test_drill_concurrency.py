@@ -307,3 +307,31 @@ def test_one_recovery_code_typed_in_ten_browsers_at_once_signs_in_one(committing
             db.session.remove()
     finally:
         committing_app.config.update(previous)
+
+
+def test_two_officers_starting_a_renewal_batch_at_once_make_one(committing_app, server):
+    """Both press "start a renewal batch" at the same instant: one batch holds every grave due,
+    the other officer is told there is nothing left; no grave is in two batches."""
+    from protocol_app.core.time import today_berlin
+    from protocol_app.graves.models import HonoraryGrave, RenewalBatch, RenewalEntry
+    from protocol_app.graves.register import add_months, add_years
+
+    for n in (1, 2):
+        make_user(committing_app, f"referent{n}@example.org", roles=["officer"])
+    with committing_app.app_context():
+        for n in range(12):
+            ends = add_months(today_berlin(), 2 + n)
+            db.session.add(HonoraryGrave(name=f"Grab {n}", cemetery="Friedhof", district="Mitte",
+                                         recognised_since=add_years(ends, -20), term_ends_on=ends))
+        db.session.commit()
+        db.session.remove()
+    people = [Person(server.url).log_in(f"referent{n}@example.org") for n in (1, 2)]
+    tokens = [p.token("/graves/renewals") for p in people]
+    responses = all_at_once((lambda p=p, t=t: p.post("/graves/batches", {}, token=t))
+                            for p, t in zip(people, tokens, strict=True))
+    assert sorted(r.status_code for r in responses) == [302, 302]
+    assert sorted(r.headers["Location"].rstrip("/").rsplit("/", 1)[-1] for r in responses)[-1] == "renewals"
+    with committing_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RenewalBatch)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RenewalEntry)) == 12
+        db.session.remove()

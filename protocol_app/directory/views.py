@@ -17,7 +17,7 @@ READERS = (Permission.VISIT_READ, Permission.DIRECTORY_EDIT, Permission.EVENT_RE
 EDITORS = (Permission.DIRECTORY_EDIT,)
 ADMINS = (Permission.ADMIN_REFERENCE,)
 
-register_nav("directory.missions_list", _l("Directory"), *READERS, order=80)
+register_nav("directory.missions_list", _l("Directory"), *READERS, order=80, menu="registers")
 
 SPECS = [
     CrudSpec(

@@ -30,9 +30,13 @@ def _in_open_batch() -> sa.Select:
 
 
 def due_stmt(today: date | None = None) -> sa.Select:
-    """Recognised graves with a term ending by the horizon and in no open batch, soonest first."""
+    """Recognised graves with a term ending by the horizon and in no open batch, soonest first.
+
+    The status does the work under concurrency: a grave put into a batch is "extension pending",
+    and a second officer's batch, waiting for the first's row locks, re-reads the locked rows
+    and so leaves them out (a subquery alone would still see the state before the first commit)."""
     return (sa.select(HonoraryGrave)
-            .where(HonoraryGrave.status != GraveStatus.ENDED.value, HonoraryGrave.term_ends_on.is_not(None),
+            .where(HonoraryGrave.status == GraveStatus.RECOGNISED.value, HonoraryGrave.term_ends_on.is_not(None),
                    HonoraryGrave.term_ends_on <= horizon(today), HonoraryGrave.id.not_in(_in_open_batch()))
             .order_by(HonoraryGrave.term_ends_on, HonoraryGrave.name, HonoraryGrave.id))
 

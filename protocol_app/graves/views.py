@@ -33,7 +33,7 @@ from .permissions import DECIDE, EDIT, READ
 from .workflow import BATCH_WORKFLOW, BatchState, GraveStatus
 
 bp = Blueprint("graves", __name__, url_prefix="/graves", template_folder="templates")
-register_nav("graves.index", _l("Honorary graves"), READ, order=55)
+register_nav("graves.index", _l("Honorary graves"), READ, order=55, menu="registers")
 
 #: The office's lists are wider than the public one.
 SUBMISSION_HEADERS = (_l("Name"), _l("Life dates"), _l("Cemetery"), _l("Grave location"), _l("District"),

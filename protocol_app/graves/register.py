@@ -138,7 +138,8 @@ def check_import(filename: str, data: bytes) -> ImportResult:
         if any(error.row == row["_row"] for error in result.errors):
             continue
         try:
-            _checked({k: v for k, v in row.items() if k != "_row"})
+            # The completed values (the term of 20 years) stay with the row for the import.
+            row.update(_checked({k: v for k, v in row.items() if k != "_row"}))
         except ValidationFailed as exc:
             result.errors.append(RowError(row["_row"], _column_of(exc.field), str(exc.message)))
     result.errors.sort(key=lambda error: error.row)
@@ -156,8 +157,7 @@ def import_graves(filename: str, data: bytes, *, actor) -> ImportResult:
     if not result.ok:
         return result
     for row in result.rows:
-        values = _checked({k: v for k, v in row.items() if k != "_row"})
-        db.session.add(HonoraryGrave(status=GraveStatus.RECOGNISED.value, **values))
+        db.session.add(HonoraryGrave(status=GraveStatus.RECOGNISED.value, **{k: v for k, v in row.items() if k != "_row"}))
     db.session.flush()
     record_event("graves.import", actor=actor, object_type="honorary_graves",
                  summary=f"{len(result.rows)} graves from {filename}")

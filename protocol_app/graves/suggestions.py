@@ -42,7 +42,10 @@ def add_statement(suggestion: GraveSuggestion, *, actor, by_council: bool, autho
         raise ValidationFailed(_l("This statement is not asked for at this step."))
     if not (summary or "").strip():
         raise ValidationFailed(_l("Please summarise the statement."), field="summary")
-    statement = SuggestionStatement(by_council=by_council, author=(author or "").strip() or str(_l("Rat der Bürgermeister")),
+    author = (author or "").strip()
+    if not by_council and not author:
+        raise ValidationFailed(_l("Please name the Senate department."), field="author")
+    statement = SuggestionStatement(by_council=by_council, author=author or str(_l("Rat der Bürgermeister")),
                                     received_on=received_on or today_berlin(), summary=summary.strip())
     suggestion.statements.append(statement)
     suggestion.updated_at = now_utc()  # a change of the suggestion: an older form of it is now stale

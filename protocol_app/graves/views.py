@@ -143,7 +143,7 @@ def public_list(fmt: str):
                           filename="ehrengrabstaetten", fmt=fmt, sheet_title=_("Honorary graves"))
 
 
-@bp.route("/renewals")
+@bp.route("/renewals", endpoint="renewals")
 @permission_required(EDIT, DECIDE)
 def renewals_page():
     due = db.session.scalars(renewals.due_stmt()).all()
@@ -152,8 +152,6 @@ def renewals_page():
     return render_template("graves/renewals.html", due=due, horizon=renewals.horizon(), batches=batches,
                            can_edit=permissions.can_edit(current_user), confirm=ConfirmForm())
 
-
-bp.add_url_rule("/renewals", "renewals", renewals_page)
 
 
 @bp.route("/batches", methods=["POST"])

@@ -122,6 +122,8 @@ def _import_models() -> None:
     from .events import models as _events  # noqa: F401
     from .events import reminders as _event_reminders  # noqa: F401
     from .events import search as _event_search  # noqa: F401
+    from .goldenbook import models as _goldenbook  # noqa: F401
+    from .goldenbook import reminders as _goldenbook_reminders  # noqa: F401
     from .graves import models as _graves  # noqa: F401
     from .graves import reminders as _grave_reminders  # noqa: F401
     from .honours import models as _honours  # noqa: F401
@@ -143,12 +145,14 @@ def _register_policies(app: Flask) -> None:
 
     from .emigrants import permissions as emigrants
     from .events import permissions as events
+    from .goldenbook import permissions as goldenbook
     from .honours import permissions as honours
     from .language_service import permissions as language_service
     from .visits import permissions as visits
 
     app.jinja_env.globals["policies"] = SimpleNamespace(
-        visits=visits, events=events, honours=honours, language_service=language_service, emigrants=emigrants)
+        visits=visits, events=events, honours=honours, language_service=language_service, emigrants=emigrants,
+        goldenbook=goldenbook)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -163,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     from .directory.views import bp as directory_bp
     from .emigrants.views import bp as emigrants_bp
     from .events.views import bp as events_bp
+    from .goldenbook.views import bp as goldenbook_bp
     from .graves import suggestion_views as _grave_suggestions  # noqa: F401 (adds routes to graves_bp)
     from .graves.views import bp as graves_bp
     from .honours.views import bp as honours_bp
@@ -172,7 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     from .visits.views import bp as visits_bp
 
     for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp,
-               translations_bp, emigrants_bp, graves_bp, search_bp):
+               translations_bp, emigrants_bp, graves_bp, goldenbook_bp, search_bp):
         app.register_blueprint(bp)
     enforce_login(app)
 

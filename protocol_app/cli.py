@@ -52,6 +52,7 @@ def seed_demo_data() -> dict:
     from .auth.services import ensure_user
     from .emigrants.demo import seed_demo_emigrants
     from .events.demo import seed_demo_events
+    from .goldenbook.demo import seed_demo_book_entries
     from .graves.demo import seed_demo_graves
     from .honours.demo import seed_demo_honours
     from .language_service.demo import seed_demo_assignments, seed_demo_profiles
@@ -80,6 +81,7 @@ def seed_demo_data() -> dict:
         users["emigration@protokoll.example"], users["admin@protokoll.example"]
     )
     counts["honorary_graves"] = seed_demo_graves()
+    counts["book_entries"] = seed_demo_book_entries(users["referent@protokoll.example"])
     return counts
 
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from protocol_app.core.time import today_berlin
-from protocol_app.graves.register import add_months, add_years
+from protocol_app.graves.services import add_months, add_years
 from tests.browser import log_in, new_logged_in_page
 
 pytestmark = pytest.mark.browser

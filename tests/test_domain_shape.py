@@ -10,7 +10,7 @@ import re
 import pytest
 
 APP = pathlib.Path(__file__).resolve().parent.parent / "protocol_app"
-DOMAINS = ("visits", "events", "honours", "language_service", "emigrants")
+DOMAINS = ("visits", "events", "honours", "language_service", "emigrants", "graves", "goldenbook")
 #: A module bigger than this is split by use case (services) or into a package (views).
 MAX_LINES = 400
 

@@ -314,7 +314,7 @@ def test_two_officers_starting_a_renewal_batch_at_once_make_one(committing_app, 
     the other officer is told there is nothing left; no grave is in two batches."""
     from protocol_app.core.time import today_berlin
     from protocol_app.graves.models import HonoraryGrave, RenewalBatch, RenewalEntry
-    from protocol_app.graves.register import add_months, add_years
+    from protocol_app.graves.services import add_months, add_years
 
     for n in (1, 2):
         make_user(committing_app, f"referent{n}@example.org", roles=["officer"])

@@ -62,6 +62,8 @@ class Permission(enum.Enum):
     GRAVES_READ = "graves.read"
     GRAVES_EDIT = "graves.edit"
     GRAVES_DECIDE = "graves.decide"
+    GOLDEN_BOOK_READ = "golden_book.read"
+    GOLDEN_BOOK_EDIT = "golden_book.edit"
     ADMIN_USERS = "admin.users"
     ADMIN_REFERENCE = "admin.reference"
     ADMIN_AUDIT = "admin.audit"
@@ -101,6 +103,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.REPORTS_VISITS,
             P.GRAVES_READ,
             P.GRAVES_EDIT,
+            P.GOLDEN_BOOK_READ,
+            P.GOLDEN_BOOK_EDIT,
         }
     ),
     Role.MANAGER: frozenset(
@@ -116,11 +120,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.REPORTS_VISITS,
             P.GRAVES_READ,
             P.GRAVES_DECIDE,
+            P.GOLDEN_BOOK_READ,
         }
     ),
     Role.TRANSLATOR: frozenset({P.ASSIGNMENT_ANSWER_OWN, P.REPORTS_OWN_HOURS}),
     Role.EMIGRATION: frozenset({P.EMIGRANTS_ACCESS, P.REPORTS_EMIGRANTS}),
-    Role.VIEWER: frozenset({P.VISIT_READ, P.EVENT_READ, P.REPORTS_VISITS, P.GRAVES_READ}),
+    Role.VIEWER: frozenset({P.VISIT_READ, P.EVENT_READ, P.REPORTS_VISITS, P.GRAVES_READ,
+                                P.GOLDEN_BOOK_READ}),
 }
 
 

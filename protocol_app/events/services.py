@@ -24,6 +24,8 @@ from ..core.time import BERLIN
 from ..core.urls import path_for
 from ..directory.models import Host, Venue
 from ..extensions import db
+from ..goldenbook import planning as book_planning
+from ..goldenbook.occasions import Occasion, register_occasion
 from ..language_service import interpreting
 from ..programme import (
     ITEM_FIELDS,
@@ -161,6 +163,7 @@ def move_event(event: Event, action: str, *, actor, comment=None, expected_versi
     (the translators are told)."""
     entry = workflow.apply(event, action, actor=actor, comment=comment, expected_version=expected_version)
     if event.state == EventState.CANCELLED:
+        book_planning.withdraw_for(SCOPE, event.id, actor=actor, reason=f"Veranstaltung abgesagt: {event.title}")
         for item in event.programme:
             if item.assignment_id:
                 interpreting.cancel_booking(item.assignment_id, actor=actor,
@@ -207,6 +210,19 @@ def create_from_occasion(occasion: OccasionTemplate, year: int, *, actor) -> Eve
 # --- programme (the shared component of protocol_app.programme) ------------------------------
 
 SCOPE = "event"
+
+
+def _describe_for_book(event_id: int) -> Occasion | None:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        return None
+    return Occasion(scope=SCOPE, subject_id=event.id, label=f"{event.reference} {event.title}"[:300],
+                    day=event.starts_at.astimezone(BERLIN).date(),
+                    url=path_for("events.detail", reference=event.reference))
+
+
+register_occasion(SCOPE, _describe_for_book)
+
 ACTIVE_STATES = (EventState.PLANNING, EventState.INVITATIONS_SENT, EventState.HELD)
 
 

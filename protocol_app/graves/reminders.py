@@ -13,7 +13,7 @@ from ..core.time import today_berlin
 from ..core.urls import path_for
 from ..extensions import db
 from .models import HonoraryGrave, RenewalBatch
-from .register import add_months
+from .services import add_months
 from .workflow import BatchState, GraveStatus
 
 #: Months before a term ends at which the officers hear of it.

@@ -15,7 +15,7 @@ from ..core.errors import ValidationFailed
 from ..core.time import now_utc, today_berlin
 from ..extensions import db
 from .models import RENEWAL_MONTHS, TERM_YEARS, HonoraryGrave, Proposal, RenewalBatch, RenewalEntry
-from .register import add_months, add_years
+from .services import add_months, add_years
 from .workflow import BatchState, GraveStatus
 
 

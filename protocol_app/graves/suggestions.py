@@ -13,7 +13,7 @@ from ..core.errors import ValidationFailed
 from ..core.time import now_utc, today_berlin
 from ..extensions import db
 from .models import DISTRICTS, TERM_YEARS, GraveSuggestion, HonoraryGrave, SuggestionStatement
-from .register import add_years, five_years_rule
+from .services import add_years, five_years_rule
 from .workflow import GraveStatus, SuggestionState
 
 

@@ -26,7 +26,7 @@ from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import permission_required
 from ..core.tabular_import import template_rows
 from ..extensions import db
-from . import permissions, register, renewals
+from . import permissions, renewals, services
 from .forms import GRAVE_FIELDS, BatchDecisionForm, GraveForm, GraveImportForm, ProposalForm
 from .models import DISTRICTS, HonoraryGrave, RenewalBatch, RenewalEntry
 from .permissions import DECIDE, EDIT, READ
@@ -95,7 +95,7 @@ def _edit(grave: HonoraryGrave | None):
         form.version.data = grave.version
     if form.validate_on_submit():
         try:
-            saved = register.save_grave(grave, form_values(form, *GRAVE_FIELDS), actor=current_user,
+            saved = services.save_grave(grave, form_values(form, *GRAVE_FIELDS), actor=current_user,
                                         expected_version=form.expected_version() if grave else None)
         except DomainError as exc:
             apply_domain_error(form, exc)
@@ -113,7 +113,7 @@ def import_graves():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            result = register.import_graves(upload.filename or "", upload.read(), actor=current_user)
+            result = services.import_graves(upload.filename or "", upload.read(), actor=current_user)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -121,7 +121,7 @@ def import_graves():
                 flash(ngettext("%(num)d honorary grave imported.", "%(num)d honorary graves imported.",
                                len(result.rows)), "success")
                 return redirect(url_for("graves.index"))
-    return render_template("graves/import.html", form=form, result=result, columns=register.import_columns())
+    return render_template("graves/import.html", form=form, result=result, columns=services.import_columns())
 
 
 @bp.route("/import/template.<fmt>")
@@ -129,7 +129,7 @@ def import_graves():
 def import_template(fmt: str):
     if fmt not in FORMATS:
         abort(404)
-    return table_response(template_rows(register.import_columns()), [register.EXAMPLE_ROW],
+    return table_response(template_rows(services.import_columns()), [services.EXAMPLE_ROW],
                           filename="ehrengraeber-vorlage", fmt=fmt)
 
 
@@ -139,7 +139,7 @@ def public_list(fmt: str):
     """The public list (name, life dates, cemetery, location) as CSV or XLSX."""
     if fmt not in FORMATS:
         abort(404)
-    return table_response([str(h) for h in register.PUBLIC_COLUMNS], register.public_rows(),
+    return table_response([str(h) for h in services.PUBLIC_COLUMNS], services.public_rows(),
                           filename="ehrengrabstaetten", fmt=fmt, sheet_title=_("Honorary graves"))
 
 

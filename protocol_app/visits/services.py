@@ -18,13 +18,16 @@ from ..auth.models import User
 from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import check_version, transactional
-from ..core.errors import DomainError, ValidationFailed
+from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
 from ..core.permissions import Permission, Role
 from ..core.record_parts import RecordParts
 from ..core.references import next_number
 from ..core.time import BERLIN
+from ..core.urls import path_for
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
+from ..goldenbook import planning as book_planning
+from ..goldenbook.occasions import Occasion, register_occasion
 from ..language_service import interpreting
 from ..programme import (
     ITEM_FIELDS,
@@ -44,7 +47,7 @@ from .models import (
     VisitProgrammeItem,
     programme_item_hosts,
 )
-from .workflow import ACTIVE_STATES, OPEN_STATES
+from .workflow import ACTIVE_STATES, OPEN_STATES, VisitState
 
 SCOPE = "visit"
 
@@ -144,9 +147,12 @@ def update_visit(visit: Visit, *, actor, values: dict, host_ids=(), expected_ver
 
 @transactional
 def move_visit(visit: Visit, action: str, *, actor, comment=None, expected_version=None):
-    """Take a step of the visit process."""
-    return workflow.apply(visit, action, actor=actor, comment=comment,
-                          expected_version=expected_version)
+    """Take a step of the visit process; a visit that will not take place withdraws its planned
+    book entries."""
+    step = workflow.apply(visit, action, actor=actor, comment=comment, expected_version=expected_version)
+    if visit.state in (VisitState.CANCELLED, VisitState.DECLINED):
+        book_planning.withdraw_for(SCOPE, visit.id, actor=actor, reason=f"{visit.reference}: {step.comment or ''}")
+    return step
 
 
 # --- delegation -----------------------------------------------------------------------
@@ -229,6 +235,11 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
         hosts=hosts_by_ids(host_ids), officer_id=visit.responsible_officer_id, kind=SCOPE, parent_id=visit.id,
         conflict_reason=conflict_reason, actor=actor, audit_prefix="visit",
     )
+    if item.golden_book:
+        _lock_open(visit)
+        book_planning.plan_for_item(_book_plan(visit, item), actor=actor)
+    elif not is_new:
+        book_planning.item_unflagged(item.id, actor=actor, reason=f"Programmpunkt ohne Eintragung: {item.title}")
     booking = None if is_new else interpreting.booking_for_visit_item(item.id)
     if booking:
         # The Sprachendienst's booking follows the item and tells its translators.
@@ -237,10 +248,43 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
     return item
 
 
+def _describe_for_book(visit_id: int) -> Occasion | None:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        return None
+    return Occasion(scope=SCOPE, subject_id=visit.id, label=f"{visit.reference} {visit.title}"[:300],
+                    day=visit.arrival_at.astimezone(BERLIN).date(),
+                    url=path_for("visits.detail", reference=visit.reference), signatory=visit.guest_name,
+                    function=visit.guest_function, country_code=visit.guest_country_code or visit.country_code,
+                    partner_city=visit.partner_city_id is not None)
+
+
+register_occasion(SCOPE, _describe_for_book)
+
+
+def _lock_open(visit: Visit) -> None:
+    """Hold the visit's row and see its committed state: a cancellation that commits while an item
+    is being flagged must not leave a planned entry behind (the cancel withdraws what it finds)."""
+    state = db.session.scalar(sa.select(Visit.state).where(Visit.id == visit.id).with_for_update())
+    if state not in OPEN_STATES:
+        raise ConcurrentChangeError(_l("This visit was cancelled or closed meanwhile. Please reload it."))
+
+
+def _book_plan(visit: Visit, item: VisitProgrammeItem) -> book_planning.ItemPlan:
+    """What the Golden Book needs to plan the guest's signing at this item."""
+    return book_planning.ItemPlan(
+        scope=SCOPE, subject_id=visit.id, item_id=item.id, day=item.starts_at.astimezone(BERLIN).date(),
+        occasion=f"{visit.reference} {visit.title}"[:300], signatory=visit.guest_name or visit.title,
+        function=visit.guest_function or "", country_code=visit.guest_country_code or visit.country_code,
+        partner_city_occasion=visit.partner_city_id is not None, owner_id=visit.responsible_officer_id)
+
+
 @transactional
 def delete_programme_item(item: VisitProgrammeItem, *, actor) -> None:
-    """Remove a programme item."""
+    """Remove a programme item (its planned book entry is withdrawn)."""
     require_open(item.visit)
+    if item.golden_book:
+        book_planning.item_unflagged(item.id, actor=actor, reason=f"Programmpunkt entfernt: {item.title}")
     booking = interpreting.booking_for_visit_item(item.id)
     if booking:
         # Its interpreters must not turn up for an item that no longer exists.

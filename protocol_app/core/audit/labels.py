@@ -29,6 +29,7 @@ RECORDS = {
     "outbox_mails": _l("E-mail"), "reference_data": _l("Reference data"), "contacts": _l("Contact"),
     "missions": _l("Mission"), "venues": _l("Venue"), "hosts": _l("Host"), "partner_cities": _l("Partner city"),
     "address_forms": _l("Form of address"), "countries": _l("Country"),
+    "book_entry": _l("Book entry"), "book_entries": _l("Book entry"), "book_settings": _l("Golden Book settings"),
 }
 
 #: What was done, by the action's second part.
@@ -50,6 +51,8 @@ DEEDS = {
     "delivered": _l("delivered"), "received": _l("received"), "confirmed": _l("confirmed"),
     "second_factor": _l("second factor given"), "second_factor_failed": _l("wrong second-factor code"),
     "second_factor_enrolled": _l("second factor set up"), "second_factor_reset": _l("second factor reset"),
+    "plan": _l("planned"), "sign": _l("signed"), "withdraw": _l("withdrawn"), "replan": _l("planned again"),
+    "photo": _l("photo changed"), "photo_remove": _l("photo removed"), "task_remove": _l("task removed"),
 }
 
 

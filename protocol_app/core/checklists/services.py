@@ -158,3 +158,12 @@ def delete_template_item(item: ChecklistTemplateItem, *, actor) -> None:
                  changes={"item": [item.title, None]})
     db.session.delete(item)
     db.session.flush()
+
+
+@transactional
+def remove_task(task: Task, *, actor, reason: str | None = None) -> None:
+    """Take a task off its record's checklist (a task that lost its purpose, not one done)."""
+    record_event(f"{task.scope}.task_remove", actor=actor, target=task,
+                 changes={"title": [task.title, None]}, summary=reason)
+    db.session.delete(task)
+    db.session.flush()

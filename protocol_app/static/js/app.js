@@ -63,3 +63,11 @@ document.addEventListener("keydown", function (event) {
   var next = event.key === "ArrowDown" ? Math.min(at + 1, hits.length - 1) : Math.max(at - 1, 0);
   hits[next].focus();
 });
+
+// A print button on a printable page (the page itself carries no script).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-print]") : null;
+  if (button) {
+    window.print();
+  }
+});

@@ -1,0 +1,38 @@
+"""The visits and events an entry can belong to: each of those domains tells the book how to
+describe one of its records, so that the book links to it without reading its tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """A visit or event as the book shows it and prefills a new entry from it."""
+
+    scope: str
+    subject_id: int
+    label: str
+    day: date
+    #: The record's page.
+    url: str
+    signatory: str | None = None
+    function: str | None = None
+    country_code: str | None = None
+    partner_city: bool = False
+
+
+_DESCRIBERS: dict[str, Callable[[int], Occasion | None]] = {}
+
+
+def register_occasion(scope: str, describe: Callable[[int], Occasion | None]) -> None:
+    """Say how a record of `scope` is described (called once by the visits and events domains)."""
+    _DESCRIBERS[scope] = describe
+
+
+def occasion_of(scope: str | None, subject_id: int | None) -> Occasion | None:
+    """The occasion, or None when it is unknown or gone."""
+    describe = _DESCRIBERS.get(scope or "")
+    return describe(subject_id) if describe is not None and subject_id is not None else None

@@ -1,0 +1,190 @@
+"""Rules of the book register: recording and changing entries with the eligibility rule, their
+photos, the lists per year and book, and the calligrapher's lead time.
+
+Every changing function takes the acting user, runs in one SAVEPOINT and records its audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..core import workflow
+from ..core.audit import changes_of, record_event
+from ..core.db import check_version, transactional
+from ..core.errors import DomainError, ValidationFailed
+from ..core.files import erase_file, store_upload
+from ..core.time import today_berlin
+from ..directory.models import Country, PartnerCity
+from ..extensions import db
+from . import permissions
+from .eligibility import Book, Rank, book_for, rank_of
+from .models import DEFAULT_LEAD_DAYS, BookEntry, BookSettings
+from .workflow import EntryState
+
+#: The form fields an entry's service takes.
+ENTRY_FIELDS = ("signed_on", "signatory", "function", "country_code", "occasion", "book", "reason", "volume",
+                "page", "notes")
+#: Columns of the lists per year and book (print and XLSX).
+LIST_HEADERS = (_l("Date"), _l("Signatory"), _l("Function"), _l("Country"), _l("Occasion"), _l("Book"),
+                _l("Volume/page"), _l("State"))
+
+
+def rule_rank(function: str | None, *, partner_city_occasion: bool = False) -> Rank | None:
+    """The rule's reading of a function, with the country and partner-city names it needs."""
+    countries = db.session.execute(sa.select(Country.name_de, Country.name_en)).all()
+    cities = db.session.execute(sa.select(PartnerCity.name_de, PartnerCity.name_en)).all()
+    return rank_of(function, countries=[n for row in countries for n in row],
+                   partner_cities=[n for row in cities for n in row], partner_city_occasion=partner_city_occasion)
+
+
+def check_book(book: str, rank: Rank | None, reason: str | None, function: str) -> str | None:
+    """The reason to keep: required for the Golden Book outside the rule, dropped otherwise."""
+    if book != Book.GOLDEN.value or rank is not None:
+        return None
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            _l("“%(function)s” is not among those who sign the Golden Book (crowned heads, heads of state and "
+               "government, foreign ministers, mayors of the partner cities, the Federal President). Please "
+               "give the reason for the Golden Book, or choose the Gästebuch.", function=function[:100]),
+            field="reason")
+    return reason
+
+
+@transactional
+def save_entry(entry: BookEntry | None, values: dict, *, actor, occasion_scope: str | None = None,
+               occasion_id: int | None = None, partner_city_occasion: bool = False,
+               expected_version=None) -> BookEntry:
+    """Record an entry or change it; the book is the rule's unless chosen, the Golden Book outside
+    the rule needs a reason. A new entry dated in the future is planned, one of today or before
+    is signed."""
+    if entry is not None:
+        check_version(entry, expected_version)
+        if entry.state == EntryState.WITHDRAWN.value:
+            raise DomainError(_l("A withdrawn entry can no longer be changed; plan it again first."))
+        partner_city_occasion = partner_city_occasion or entry.rank == Rank.PARTNER_CITY_MAYOR.value
+    values = {k: values.get(k) for k in ENTRY_FIELDS}
+    code = values["country_code"] or None
+    if code and db.session.get(Country, code) is None:
+        raise ValidationFailed(_l("Unknown country."), field="country_code")
+    values["country_code"] = code
+    rank = rule_rank(values["function"], partner_city_occasion=partner_city_occasion)
+    values["book"] = values["book"] or book_for(rank).value
+    if values["book"] not in {b.value for b in Book}:
+        raise ValidationFailed(_l("Please choose the Golden Book or the Gästebuch."), field="book")
+    values["reason"] = check_book(values["book"], rank, values["reason"], values["function"])
+    is_new = entry is None
+    if is_new:
+        entry = BookEntry(occasion_scope=occasion_scope, occasion_id=occasion_id,
+                          state=(EntryState.PLANNED if values["signed_on"] > today_berlin()
+                                 else EntryState.SIGNED).value)
+        db.session.add(entry)
+    for key, value in values.items():
+        setattr(entry, key, value)
+    entry.rank = rank.value if rank else None
+    changes = changes_of(entry)
+    db.session.flush()
+    if is_new:
+        workflow.start(entry, actor=actor)
+    else:
+        from .planning import follow_entry  # planning builds on this module
+
+        follow_entry(entry, actor=actor)
+    record_event("book_entry.create" if is_new else "book_entry.update", actor=actor, target=entry,
+                 summary=entry.signatory, changes=changes or None)
+    return entry
+
+
+@transactional
+def set_photo(entry: BookEntry, filename: str, data: bytes, *, actor) -> None:
+    """Keep the photo of the signing (PNG or JPEG); a new one replaces the old."""
+    stored = store_upload(filename, data, actor=actor)
+    if not stored.content_type.startswith("image/"):
+        raise ValidationFailed(_l("The photo must be a PNG or JPEG image."), field="file")
+    old = entry.photo
+    entry.photo_id = stored.id
+    db.session.flush()
+    if old is not None:
+        erase_file(old)
+    record_event("book_entry.photo", actor=actor, target=entry, changes={"photo": [old and old.original_name,
+                                                                                   stored.original_name]})
+
+
+@transactional
+def remove_photo(entry: BookEntry, *, actor) -> None:
+    """Take the photo away (and off the disk)."""
+    old = entry.photo
+    if old is None:
+        return
+    entry.photo_id = None
+    db.session.flush()
+    erase_file(old)
+    record_event("book_entry.photo_remove", actor=actor, target=entry, changes={"photo": [old.original_name, None]})
+
+
+def entries_for(scope: str, subject_id: int, *, reader) -> list[BookEntry]:
+    """The entries of one visit or event that `reader` may see, latest first."""
+    if not permissions.can_read(reader):
+        return []
+    stmt = sa.select(BookEntry).where(BookEntry.occasion_scope == scope, BookEntry.occasion_id == subject_id)
+    if not permissions.sees_internals(reader):
+        stmt = stmt.where(BookEntry.state == EntryState.SIGNED.value)
+    return list(db.session.scalars(stmt.order_by(BookEntry.signed_on.desc(), BookEntry.id.desc())))
+
+
+def year_filter(year: int):
+    return sa.and_(BookEntry.signed_on >= date(year, 1, 1), BookEntry.signed_on < date(year + 1, 1, 1))
+
+
+def years() -> list[int]:
+    """The years with entries, latest first, and always the current one."""
+    first, last = db.session.execute(sa.select(sa.func.min(BookEntry.signed_on),
+                                               sa.func.max(BookEntry.signed_on))).one()
+    now = today_berlin().year
+    low = min(first.year if first else now, now)
+    high = max(last.year if last else now, now)
+    return list(range(high, low - 1, -1))
+
+
+def list_stmt(*, year: int, book: str | None, state: str | None, public_only: bool):
+    """Entries of a year, of one book or both; viewers see the signed entries only."""
+    stmt = sa.select(BookEntry).where(year_filter(year))
+    if book in {b.value for b in Book}:
+        stmt = stmt.where(BookEntry.book == book)
+    if public_only:
+        stmt = stmt.where(BookEntry.state == EntryState.SIGNED.value)
+    elif state in {s.value for s in EntryState}:
+        stmt = stmt.where(BookEntry.state == state)
+    return stmt
+
+
+def year_rows(stmt) -> list[list]:
+    """Rows of the printed list and of its XLSX, in the order of the days."""
+    rows = []
+    for entry in db.session.scalars(stmt.order_by(BookEntry.signed_on, BookEntry.id)):
+        rows.append([entry.signed_on, entry.signatory, entry.function, entry.country.name if entry.country else "",
+                     entry.occasion or "", str(entry.book_label), entry.place_in_book, str(entry.state_label)])
+    return rows
+
+
+def settings() -> BookSettings:
+    return db.session.scalar(sa.select(BookSettings)) or BookSettings(lead_days=DEFAULT_LEAD_DAYS)
+
+
+@transactional
+def set_lead_days(*, actor, lead_days: int) -> BookSettings:
+    """How many days before a signing the calligrapher's task is due (tasks made later use it)."""
+    if not 0 <= lead_days <= 60:
+        raise ValidationFailed(_l("Please give between 0 and 60 days."), field="lead_days")
+    row = db.session.scalar(sa.select(BookSettings))
+    if row is None:
+        row = BookSettings(lead_days=DEFAULT_LEAD_DAYS)
+        db.session.add(row)
+    before = row.lead_days
+    row.lead_days = lead_days
+    db.session.flush()
+    record_event("book_settings.update", actor=actor, changes={"lead_days": [before, lead_days]})
+    return row

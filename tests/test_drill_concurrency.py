@@ -335,3 +335,49 @@ def test_two_officers_starting_a_renewal_batch_at_once_make_one(committing_app, 
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RenewalBatch)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RenewalEntry)) == 12
         db.session.remove()
+
+
+def test_flagging_the_golden_book_while_the_visit_is_cancelled_leaves_no_planned_entry(committing_app, server):
+    """An officer flags a programme item "Golden Book" at the instant a manager cancels the visit,
+    for six visits: whichever comes first, no cancelled visit keeps a planned entry or a task for
+    the calligrapher, and the officer who lost is told (no 500)."""
+    from protocol_app.core.checklists.models import Task
+    from protocol_app.goldenbook.models import BookEntry
+    from protocol_app.visits import services as visit_services
+    from protocol_app.visits.models import Visit
+
+    officer_id = _officer(committing_app)
+    make_user(committing_app, "leitung@example.org", roles=["manager"])
+    visits = []
+    for n in range(6):
+        reference = make_visit(committing_app, officer_id, title=f"Staatsbesuch {n}", kind="state_visit",
+                               guest_name=f"Gast {n}", guest_function="Präsident der Französischen Republik")
+        with committing_app.app_context():
+            visit = db.session.scalar(sa.select(Visit).where(Visit.title == f"Staatsbesuch {n}"))
+            item = visit_services.save_programme_item(visit, None, actor=db.session.get(User, officer_id), values={
+                "title": "Eintragung", "starts_at": datetime(2027, 3, 11, 9 + n, tzinfo=UTC),
+                "ends_at": datetime(2027, 3, 11, 9 + n, 30, tzinfo=UTC), "dress_code": "business", "press": "open"})
+            db.session.commit()
+            visits.append((reference, item.id, item.version, visit.version, 10 + n))
+            db.session.remove()
+    officer, manager = (Person(server.url).log_in(e) for e in ("referent@example.org", "leitung@example.org"))
+    calls = []
+    for reference, item_id, item_version, visit_version, hour in visits:
+        flag = {"title": "Eintragung", "starts_at": f"2027-03-11T{hour}:00", "ends_at": f"2027-03-11T{hour}:30",
+                "venue_id": "0",
+                "dress_code": "business", "press": "open", "interpreter_mode": "", "golden_book": "y",
+                "version": item_version}
+        cancel = {"action": "cancel", "comment": "Reise abgesagt", "version": visit_version}
+        flag_token, cancel_token = officer.token(f"/visits/{reference}"), manager.token(f"/visits/{reference}")
+        calls.append(lambda r=reference, i=item_id, f=flag, t=flag_token: officer.post(
+            f"/visits/{r}/programme/{i}", f, token=t))
+        calls.append(lambda r=reference, c=cancel, t=cancel_token: manager.post(f"/visits/{r}/transition", c, token=t))
+    responses = all_at_once(calls)
+    assert all(r.status_code in (200, 302, 409) for r in responses), [r.status_code for r in responses if r.status_code not in (200, 302, 409)] + [r.text[:3000] for r in responses if r.status_code not in (200, 302, 409)]
+    assert [r.status_code for r in responses[1::2]] == [302] * 6  # every cancellation went through
+    with committing_app.app_context():
+        assert set(db.session.scalars(sa.select(Visit.state))) == {"cancelled"}
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(BookEntry)
+                                 .where(BookEntry.state == "planned")) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.done_at.is_(None))) == 0
+        db.session.remove()

@@ -136,8 +136,10 @@ def test_visit_moves_through_its_process_with_history(app):
     assert "Neuer Status: Abgesagt" in page and "Reise abgesagt" in page
     assert "Angefragt → <strong>Planung</strong>" in page  # history in words, not codes
     assert _visit(app, ref).state == "cancelled"
-    # A closed visit can no longer be edited.
+    # A closed visit can no longer be edited; a form still open when it closed is told so.
     assert client.get(f"/visits/{ref}/edit").status_code == 403
+    stale = post(client, f"/visits/{ref}/programme/new", {"title": "Nachzügler"})
+    assert stale.status_code == 409 and "inzwischen geändert" in stale.get_data(as_text=True)
 
 
 def test_managers_move_but_do_not_edit_and_viewers_do_neither(app):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from ..auth.forms import officer_choices
 from ..core import letters, record_parts, workflow
 from ..core.audit import record_read
-from ..core.errors import DomainError
+from ..core.errors import ConcurrentChangeError, DomainError
 from ..core.forms import (
     ConfirmForm,
     TransitionForm,
@@ -80,6 +80,9 @@ def log_confidential_shown(visits, how: str = "list_read") -> None:
 def _load_editable(reference: str) -> Visit:
     visit = _load(reference)
     if not permissions.can_edit(current_user, visit):
+        if request.method == "POST" and permissions.can_edit(current_user):
+            # The visit was closed or cancelled while this form was open: a conflict, not a refusal.
+            raise ConcurrentChangeError(_l("This visit was cancelled or closed meanwhile. Please reload it."))
         abort(403)
     return visit
 

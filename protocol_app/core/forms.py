@@ -190,3 +190,30 @@ class TransitionForm(VersionedForm):
 
     action = PlainTextField(validators=[DataRequired(), Length(max=40)])
     comment = PlainTextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+
+
+def take_posted_step(record, *, move=None, actions=None, done=None) -> bool:
+    """Take the step a TransitionForm posted for `record` as the signed-in user; True if taken.
+
+    A malformed form (or an action outside `actions`, for pages that offer only some) is a 400;
+    a step the process refuses is flashed with its reason. `move` is the domain's service for
+    the step (the engine's `apply` by default), `done(record)` the message of success.
+    """
+    from flask import abort, flash
+    from flask_babel import gettext
+    from flask_login import current_user
+
+    from . import workflow
+    from .errors import DomainError
+
+    form = TransitionForm()
+    if not form.validate_on_submit() or (actions is not None and form.action.data not in actions):
+        abort(400)
+    try:
+        (move or workflow.apply)(record, form.action.data, actor=current_user, comment=form.comment.data,
+                                 expected_version=form.expected_version())
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return False
+    flash(done(record) if done else gettext("Done: %(state)s.", state=record.state_label), "success")
+    return True

@@ -18,6 +18,7 @@ from ..core.forms import (
     apply_domain_error,
     flash_form_errors,
     form_values,
+    take_posted_step,
 )
 from ..core.listing import paginate
 from ..core.navigation import register_nav
@@ -157,16 +158,7 @@ def _edit(entry: BookEntry | None, occasion: Occasion | None = None):
 @permission_required(EDIT)
 def step(entry_id: int):
     entry = _entry(entry_id)
-    form = TransitionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        workflow.apply(entry, form.action.data, actor=current_user, comment=form.comment.data,
-                       expected_version=form.expected_version())
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("Done: %(state)s.", state=entry.state_label), "success")
+    take_posted_step(entry)
     return redirect(url_for("goldenbook.detail", entry_id=entry.id))
 
 

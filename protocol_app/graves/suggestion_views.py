@@ -10,7 +10,13 @@ from flask_login import current_user
 
 from ..core import workflow
 from ..core.errors import DomainError
-from ..core.forms import TransitionForm, apply_domain_error, flash_form_errors, form_values
+from ..core.forms import (
+    TransitionForm,
+    apply_domain_error,
+    flash_form_errors,
+    form_values,
+    take_posted_step,
+)
 from ..core.listing import paginate
 from ..core.permissions import permission_required
 from ..extensions import db
@@ -94,15 +100,7 @@ def suggestion_statement(suggestion_id: int):
 @permission_required(EDIT)
 def suggestion_step(suggestion_id: int):
     suggestion = _suggestion(suggestion_id)
-    form = TransitionForm()
-    if not form.validate_on_submit() or form.action.data not in ("ask_departments", "ask_council"):
-        abort(400)
-    try:
-        workflow.apply(suggestion, form.action.data, actor=current_user, expected_version=form.expected_version())
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("Done: %(state)s.", state=suggestion.state_label), "success")
+    take_posted_step(suggestion, actions=("ask_departments", "ask_council"))
     return redirect(url_for("graves.suggestion", suggestion_id=suggestion.id))
 
 

@@ -19,6 +19,7 @@ from ..core.forms import (
     apply_domain_error,
     flash_form_errors,
     form_values,
+    take_posted_step,
 )
 from ..core.listing import paginate
 from ..core.navigation import register_nav
@@ -205,16 +206,7 @@ def batch_propose(batch_id: int, entry_id: int):
 @permission_required(EDIT, DECIDE)
 def batch_step(batch_id: int):
     batch = _batch(batch_id)
-    form = TransitionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        workflow.apply(batch, form.action.data, actor=current_user, comment=form.comment.data,
-                       expected_version=form.expected_version())
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("Done: %(state)s.", state=batch.state_label), "success")
+    take_posted_step(batch)
     return redirect(url_for("graves.batch", batch_id=batch.id))
 
 

@@ -22,6 +22,7 @@ from ..core.forms import (
     apply_domain_error,
     flash_form_errors,
     local_to_utc,
+    take_posted_step,
     utc_to_local,
 )
 from ..core.listing import paginate, search_clause, search_query, year_arg
@@ -257,16 +258,8 @@ def edit(reference: str):
 @permission_required(Permission.VISIT_TRANSITION)
 def transition(reference: str):
     visit = _load(reference)
-    form = TransitionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.move_visit(visit, form.action.data, actor=current_user, comment=form.comment.data,
-                            expected_version=form.expected_version())
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("New status: %(state)s", state=visit.state_label), "success")
+    take_posted_step(visit, move=services.move_visit,
+                     done=lambda v: _("New status: %(state)s", state=v.state_label))
     return _detail(visit, "history")
 
 

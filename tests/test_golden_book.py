@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from protocol_app.core.audit import AuditEvent
 from protocol_app.core.checklists.models import Task
 from protocol_app.core.notifications.models import Notification
-from protocol_app.core.time import BERLIN, today_berlin
+from protocol_app.core.time import BERLIN
 from protocol_app.extensions import db
 from protocol_app.goldenbook.eligibility import Book, rank_of
 from protocol_app.goldenbook.models import BookEntry
@@ -46,6 +46,7 @@ CITIES = ("Paris", "Tokio", "Tokyo")
     ("Vizepräsident der Republik", Book.GUEST), ("Botschafter des Vereinigten Königreichs", Book.GUEST),
     ("Präsident des Bundesamts für Statistik", Book.GUEST), ("Regierender Bürgermeister von Berlin", Book.GUEST),
     ("Kronprinz von Dänemark", Book.GUEST), ("ehemaliger Bundeskanzler", Book.GUEST),
+    ("Erste Beigeordnete der Bürgermeisterin von Paris", Book.GUEST), ("Berater des Präsidenten", Book.GUEST),
 ])
 def test_the_rule_proposes_the_book_from_the_function(function, book):
     rank = rank_of(function, countries=COUNTRIES, partner_cities=CITIES)
@@ -281,20 +282,21 @@ def test_a_signing_not_recorded_after_its_day_is_reminded_once(app):
     assert len(texts) == 1 and "Emmanuel Exemple" in texts[0]
 
 
-def test_the_demo_entries_follow_the_rule(app):
+def test_the_demo_entries_follow_the_rule_and_past_planned_signings_are_recorded(app):
+    from protocol_app.auth.models import User
     from protocol_app.goldenbook.demo import seed_demo_book_entries
 
-    _people(app)
+    clients, ref, item, _ = _flagged_visit(app)
+    post(clients["referent"], f"/visits/{ref}/programme/new", item)  # a coming signing, planned
     with app.app_context():
-        officer = db.session.scalar(sa.text("SELECT id FROM users WHERE email = 'referent@example.org'"))
-        from protocol_app.auth.models import User
-
-        assert seed_demo_book_entries(db.session.get(User, officer)) == 3
+        officer = db.session.scalar(sa.select(User).where(User.email == "referent@example.org"))
+        assert seed_demo_book_entries(officer) == 3
+        assert seed_demo_book_entries(officer) == 0  # once
         db.session.commit()
-        books = dict(db.session.execute(sa.select(BookEntry.function, BookEntry.book)).all())
-    assert books["Präsident der Republik Polen"] == "golden"
-    assert books["Ministerialdirektorin, Außenministerium Schwedens"] == "guest"
-    assert today_berlin() - timedelta(days=1) >= max(e.signed_on for e in _entries(app))
+    books = {e.function: (e.book, e.state) for e in _entries(app)}
+    assert books["Präsident der Republik Polen"] == ("golden", "signed")
+    assert books["Ministerialdirektorin, Außenministerium Schwedens"] == ("guest", "signed")
+    assert books["Präsident der Französischen Republik"] == ("golden", "planned")
 
 
 def test_an_entry_recorded_from_an_event_page_belongs_to_it_and_goes_with_its_cancellation(app):

@@ -36,9 +36,12 @@ def _words(*patterns: str) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(patterns) + r")", re.IGNORECASE)
 
 
-#: Not the holder of the office: "Vizepräsident", "stellvertretende Ministerpräsidentin", "former King".
+#: Not the holder of the office: "Vizepräsident", "stellvertretende Ministerpräsidentin", "former King",
+#: "Erste Beigeordnete der Bürgermeisterin", "Berater des Präsidenten", "Botschafter des Königs".
 _NOT_THE_HOLDER = _words(r"vize", r"vice", r"stellv", r"deputy", r"ehemalig", r"former", r"a\.\s?d\.",
-                         r"designiert", r"designate", r"kronprinz", r"crown prince", r"thronfolger")
+                         r"designiert", r"designate", r"kronprinz", r"crown prince", r"thronfolger", r"beigeordnet",
+                         r"berater", r"advis[eo]r", r"referent", r"sprecher", r"spokes", r"büroleiter", r"chief of staff",
+                         r"botschafter", r"ambassador", r"generalkonsul", r"consul", r"gesandt", r"envoy")
 _CROWNED = _words(r"könig(?:in)?\b", r"koenig(?:in)?\b", r"king\b", r"queen\b", r"kaiser(?:in)?\b", r"emperor\b",
                   r"empress\b", r"gro(?:ß|ss)herzog(?:in)?\b", r"grand duke\b", r"grand duchess\b", r"emir\b",
                   r"sultan\b", r"majestät\b", r"majesty\b", r"regierende[rn]? fürst(?:in)?\b", r"sovereign prince\b",

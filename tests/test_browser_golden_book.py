@@ -31,26 +31,26 @@ def _visit_with_flagged_item(page, *, title, kind, guest, function, country, day
     page.locator("#ends_at").fill(f"{day}T11:30")
     page.get_by_label("Eintragung ins Goldene Buch").check()
     page.get_by_role("button", name="Speichern").click()
-    expect(page.get_by_role("heading", name="Programm")).to_be_visible()
+    expect(page.get_by_text("Der Programmpunkt wurde gespeichert.")).to_be_visible()
 
 
 def test_a_flagged_state_visit_item_plans_the_golden_book_and_a_ministerial_director_the_gaestebuch(page):
     log_in(page, "referent@protokoll.example", expect_success=False)
     _visit_with_flagged_item(page, title="Staatsbesuch der Präsidentin der Republik Finnland", kind="state_visit",
                              guest="Aino Virtanen", function="Präsidentin der Republik Finnland", country="FI",
-                             day="2027-06-15")
+                             day="2027-09-14")
     entries = page.get_by_test_id("occasion-book-entries")
-    expect(entries).to_contain_text("Goldenes Buch: Aino Virtanen, 15.06.2027 · Geplant")
+    expect(entries).to_contain_text("Goldenes Buch: Aino Virtanen, 14.09.2027 · Geplant")
     expect(page.get_by_role("cell", name="Kalligrafie: Seite im Goldenen Buch vorbereitet – Aino Virtanen")).to_be_visible()
-    expect(page.get_by_role("row", name="Kalligrafie").first).to_contain_text("10.06.2027")
+    expect(page.get_by_role("row", name="Kalligrafie").first).to_contain_text("09.09.2027")
     entries.get_by_role("link", name="Goldenes Buch").click()
     expect(page.get_by_test_id("entry-rule")).to_contain_text("Die Regel schlägt das Goldene Buch vor: Staatsoberhaupt.")
-    expect(page.get_by_test_id("calligrapher-task")).to_contain_text("fällig am 10.06.2027")
+    expect(page.get_by_test_id("calligrapher-task")).to_contain_text("fällig am 09.09.2027")
 
     _visit_with_flagged_item(page, title="Arbeitsbesuch aus dem finnischen Außenministerium", kind="working_visit",
-                             guest="Dr. Jonas Berg", function="Ministerialdirektor", country="FI", day="2027-06-22")
+                             guest="Dr. Jonas Berg", function="Ministerialdirektor", country="FI", day="2027-09-21")
     entries = page.get_by_test_id("occasion-book-entries")
-    expect(entries).to_contain_text("Gästebuch: Dr. Jonas Berg, 22.06.2027 · Geplant")
+    expect(entries).to_contain_text("Gästebuch: Dr. Jonas Berg, 21.09.2027 · Geplant")
     expect(page.get_by_role("cell", name="Kalligrafie: Seite im Goldenen Buch vorbereitet – Dr. Jonas Berg")).to_have_count(0)
     entries.get_by_role("link", name="Gästebuch").click()
     expect(page.get_by_test_id("entry-rule")).to_contain_text("Die Regel schlägt das Gästebuch vor")
@@ -63,7 +63,7 @@ def test_a_flagged_state_visit_item_plans_the_golden_book_and_a_ministerial_dire
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_test_id("entry-status")).to_contain_text("Goldenes Buch")
     expect(page.get_by_test_id("entry-rule")).to_contain_text("Goldenes Buch außerhalb der Regel")
-    expect(page.get_by_test_id("calligrapher-task")).to_contain_text("fällig am 17.06.2027")
+    expect(page.get_by_test_id("calligrapher-task")).to_contain_text("fällig am 16.09.2027")
 
     page.goto("/golden-book/?year=2027&book=golden")
     table = page.get_by_test_id("book-entries")

@@ -78,6 +78,18 @@ def log_in(page, email: str, password: str | None = None, *, expect_success: boo
         expect(page.locator("form[action='/auth/logout']")).to_have_count(1)
 
 
+def open_menu(page, name: str) -> None:
+    """Open a menu of the top bar once its page has run its scripts: a click on the toggle
+    before Bootstrap has bound it opens nothing, which made the journeys flaky."""
+    from playwright.sync_api import expect
+
+    toggle = page.get_by_role("button", name=name)
+    toggle.wait_for()  # the page that has the menu is the current document from here on
+    page.wait_for_load_state("load")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
 def new_logged_in_page(browser, live_server, email: str):
     """A browser context of its own for a second person, logged in; returns (context, page)."""
     context = browser.new_context(base_url=live_server.url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import log_in
+from tests.browser import log_in, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_login_switch_language_and_back_then_logout(page):
 
 def test_admin_creates_a_user_after_confirming_nothing_destructive(page):
     log_in(page, "admin@protokoll.example", expect_success=False)
-    page.get_by_role("button", name="Administration").click()  # the administration menu of the top bar
+    open_menu(page, "Administration")  # the menu of the top bar
     page.get_by_role("link", name="Konten", exact=True).click()
     page.get_by_role("link", name="Neues Konto").click()
     page.get_by_label("E-Mail-Adresse").fill("neu.referent@protokoll.example")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from protocol_app.core.time import today_berlin
 from protocol_app.graves.services import add_months, add_years
-from tests.browser import log_in, new_logged_in_page
+from tests.browser import log_in, new_logged_in_page, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def _csv(broken: bool) -> bytes:
 
 def test_an_officer_imports_the_register_and_a_manager_decides_the_renewal_batch(page, browser, live_server):
     log_in(page, "referent@protokoll.example", expect_success=False)
-    page.get_by_role("button", name="Register").click()  # the registers' menu of the top bar
+    open_menu(page, "Register")  # the menu of the top bar
     page.get_by_role("link", name="Ehrengrabstätten", exact=True).click()
     page.get_by_role("link", name="Importieren", exact=True).click()
     upload = page.get_by_label("Ehrengrabstätten (CSV oder XLSX)")

@@ -34,13 +34,6 @@ register_nav("admin.audit", _l("Audit log"), Permission.ADMIN_AUDIT, order=91)
 USER_FIELDS = ("full_name", "roles", "locale", "position", "sign_in")
 
 
-def _load_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.route("/users")
 @permission_required(Permission.ADMIN_USERS)
 def users():
@@ -79,7 +72,7 @@ def user_new():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @permission_required(Permission.ADMIN_USERS)
 def user_edit(user_id: int):
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     if request.method == "GET":
         form.roles.data = sorted(r.value for r in user.roles)
@@ -97,7 +90,7 @@ def user_edit(user_id: int):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @permission_required(Permission.ADMIN_USERS)
 def user_set_active(user_id: int):
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -114,7 +107,7 @@ def user_set_active(user_id: int):
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
 @permission_required(Permission.ADMIN_USERS)
 def user_unlock(user_id: int):
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if account.unlock(user, actor=current_user):
@@ -127,7 +120,7 @@ def user_unlock(user_id: int):
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
 @permission_required(Permission.ADMIN_USERS)
 def user_reset_password(user_id: int):
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -142,7 +135,7 @@ def user_reset_password(user_id: int):
 @bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
 @permission_required(Permission.ADMIN_USERS)
 def user_reset_second_factor(user_id: int):
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if account.reset_second_factor(user, actor=current_user):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from .audit import changes_of, record_event
-from .db import transactional
+from .db import check_version, transactional
 from .errors import DomainError, ValidationFailed
 from .forms import apply_domain_error
 from .listing import paginate
@@ -50,9 +50,16 @@ class CrudSpec:
 
 
 @transactional
-def save_record(record, values: dict, *, actor, audit_name: str):
-    """Create or update a reference record from form values, audited."""
+def save_record(record, values: dict, *, actor, audit_name: str, expected_version: int | None = None,
+                summary: str | None = None):
+    """Create or update a record from form values, audited as `<audit_name>.create|update`.
+
+    A record without an id yet is added; an existing one saved from a form of an older version
+    is refused (ConcurrentChangeError) before anything is written.
+    """
     is_new = record.id is None if hasattr(record, "id") else False
+    if not is_new:
+        check_version(record, expected_version)
     for key, value in values.items():
         setattr(record, key, value)
     changes = changes_of(record)
@@ -67,6 +74,7 @@ def save_record(record, values: dict, *, actor, audit_name: str):
             f"{audit_name}.{'create' if is_new else 'update'}",
             actor=actor,
             target=record,
+            summary=summary,
             changes=changes,
         )
     return record

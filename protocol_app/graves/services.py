@@ -9,8 +9,9 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..core.audit import changes_of, record_event
-from ..core.db import check_version, transactional
+from ..core.audit import record_event
+from ..core.crud import save_record
+from ..core.db import transactional
 from ..core.errors import ValidationFailed
 from ..core.tabular_import import (
     CellError,
@@ -78,19 +79,8 @@ def _checked(values: dict) -> dict:
 def save_grave(grave: HonoraryGrave | None, values: dict, *, actor, expected_version: int | None = None) -> HonoraryGrave:
     """Record a new grave or change one (a form of an older version is refused), audited."""
     values = _checked(values)
-    new = grave is None
-    if new:
-        grave = HonoraryGrave(status=GraveStatus.RECOGNISED.value)
-        db.session.add(grave)
-    else:
-        check_version(grave, expected_version)
-    for key, value in values.items():
-        setattr(grave, key, value)
-    changes = changes_of(grave)
-    db.session.flush()
-    if changes:
-        record_event("graves.create" if new else "graves.update", actor=actor, target=grave, changes=changes)
-    return grave
+    return save_record(grave or HonoraryGrave(status=GraveStatus.RECOGNISED.value), values, actor=actor,
+                       audit_name="graves", expected_version=expected_version)
 
 
 def _district(text: str) -> str:

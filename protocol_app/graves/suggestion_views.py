@@ -4,7 +4,7 @@ Senate's decision."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,13 +26,6 @@ from .models import GraveSuggestion
 from .permissions import DECIDE, EDIT
 from .views import bp
 from .workflow import SUGGESTION_WORKFLOW, SuggestionState
-
-
-def _suggestion(suggestion_id: int) -> GraveSuggestion:
-    suggestion = db.session.get(GraveSuggestion, suggestion_id)
-    if suggestion is None:
-        abort(404)
-    return suggestion
 
 
 @bp.route("/suggestions")
@@ -62,7 +55,7 @@ def suggestion_new():
 @bp.route("/suggestions/<int:suggestion_id>")
 @permission_required(EDIT, DECIDE)
 def suggestion(suggestion_id: int):
-    suggestion = _suggestion(suggestion_id)
+    suggestion = db.get_or_404(GraveSuggestion, suggestion_id)
     return render_template(
         "graves/suggestion.html", suggestion=suggestion, statement_form=StatementForm(version=suggestion.version),
         transitions=[t for t in SUGGESTION_WORKFLOW.available(suggestion, current_user)
@@ -79,7 +72,7 @@ def suggestion(suggestion_id: int):
 @bp.route("/suggestions/<int:suggestion_id>/statements", methods=["POST"])
 @permission_required(EDIT)
 def suggestion_statement(suggestion_id: int):
-    suggestion = _suggestion(suggestion_id)
+    suggestion = db.get_or_404(GraveSuggestion, suggestion_id)
     form = StatementForm()
     if form.validate_on_submit():
         try:
@@ -99,7 +92,7 @@ def suggestion_statement(suggestion_id: int):
 @bp.route("/suggestions/<int:suggestion_id>/step", methods=["POST"])
 @permission_required(EDIT)
 def suggestion_step(suggestion_id: int):
-    suggestion = _suggestion(suggestion_id)
+    suggestion = db.get_or_404(GraveSuggestion, suggestion_id)
     take_posted_step(suggestion, actions=("ask_departments", "ask_council"))
     return redirect(url_for("graves.suggestion", suggestion_id=suggestion.id))
 
@@ -107,7 +100,7 @@ def suggestion_step(suggestion_id: int):
 @bp.route("/suggestions/<int:suggestion_id>/decision", methods=["POST"])
 @permission_required(DECIDE)
 def suggestion_decide(suggestion_id: int):
-    suggestion = _suggestion(suggestion_id)
+    suggestion = db.get_or_404(GraveSuggestion, suggestion_id)
     form = SuggestionDecisionForm()
     if not form.validate_on_submit():
         flash_form_errors(form)

@@ -41,20 +41,6 @@ SUBMISSION_HEADERS = (_l("Name"), _l("Life dates"), _l("Cemetery"), _l("Grave lo
                       _l("Term ends"), _l("Proposal"), _l("Reason"))
 
 
-def _grave(grave_id: int) -> HonoraryGrave:
-    grave = db.session.get(HonoraryGrave, grave_id)
-    if grave is None:
-        abort(404)
-    return grave
-
-
-def _batch(batch_id: int) -> RenewalBatch:
-    batch = db.session.get(RenewalBatch, batch_id)
-    if batch is None:
-        abort(404)
-    return batch
-
-
 @bp.route("/")
 @permission_required(READ)
 def index():
@@ -82,7 +68,7 @@ def new():
 @bp.route("/<int:grave_id>", methods=["GET", "POST"])
 @permission_required(READ)
 def detail(grave_id: int):
-    grave = _grave(grave_id)
+    grave = db.get_or_404(HonoraryGrave, grave_id)
     if request.method == "POST" and not permissions.can_edit(current_user):
         abort(403)
     if not permissions.sees_internals(current_user):
@@ -173,7 +159,7 @@ def batch_new():
 @bp.route("/batches/<int:batch_id>")
 @permission_required(EDIT, DECIDE)
 def batch(batch_id: int):
-    batch = _batch(batch_id)
+    batch = db.get_or_404(RenewalBatch, batch_id)
     return render_template(
         "graves/batch.html", batch=batch, forms={e.id: ProposalForm(obj=e, version=batch.version) for e in batch.entries},
         transitions=BATCH_WORKFLOW.available(batch, current_user), transition_form=TransitionForm(version=batch.version),
@@ -184,7 +170,7 @@ def batch(batch_id: int):
 @bp.route("/batches/<int:batch_id>/entries/<int:entry_id>", methods=["POST"])
 @permission_required(EDIT)
 def batch_propose(batch_id: int, entry_id: int):
-    batch = _batch(batch_id)
+    batch = db.get_or_404(RenewalBatch, batch_id)
     entry = db.session.get(RenewalEntry, entry_id)
     if entry is None or entry.batch_id != batch.id:
         abort(404)
@@ -205,7 +191,7 @@ def batch_propose(batch_id: int, entry_id: int):
 @bp.route("/batches/<int:batch_id>/step", methods=["POST"])
 @permission_required(EDIT, DECIDE)
 def batch_step(batch_id: int):
-    batch = _batch(batch_id)
+    batch = db.get_or_404(RenewalBatch, batch_id)
     take_posted_step(batch)
     return redirect(url_for("graves.batch", batch_id=batch.id))
 
@@ -213,7 +199,7 @@ def batch_step(batch_id: int):
 @bp.route("/batches/<int:batch_id>/decision", methods=["POST"])
 @permission_required(DECIDE)
 def batch_decide(batch_id: int):
-    batch = _batch(batch_id)
+    batch = db.get_or_404(RenewalBatch, batch_id)
     form = BatchDecisionForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -233,7 +219,7 @@ def batch_decide(batch_id: int):
 @permission_required(EDIT, DECIDE)
 def batch_pdf(batch_id: int):
     """The Senate submission: the batch grave by grave with the proposals and reasons."""
-    batch = _batch(batch_id)
+    batch = db.get_or_404(RenewalBatch, batch_id)
     data = render_pdf("graves/submission_pdf.html", batch=batch, rows=renewals.submission_rows(batch),
                       headers=SUBMISSION_HEADERS)
     return pdf_response(data, f"senatsvorlage-ehrengraeber-{batch.id}.pdf")
@@ -244,6 +230,6 @@ def batch_pdf(batch_id: int):
 def batch_export(batch_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
-    batch = _batch(batch_id)
+    batch = db.get_or_404(RenewalBatch, batch_id)
     return table_response([str(h) for h in SUBMISSION_HEADERS], renewals.submission_rows(batch),
                           filename=f"senatsvorlage-ehrengraeber-{batch.id}", fmt=fmt)

@@ -29,13 +29,6 @@ from .models import AwardType, Holder
 from .views import PREPARE, READ, bp
 
 
-def _award_type(award_type_id: int) -> AwardType:
-    award_type = db.session.get(AwardType, award_type_id)
-    if award_type is None:
-        abort(404)
-    return award_type
-
-
 @bp.route("/quotas")
 @permission_required(READ)
 def quotas():
@@ -45,7 +38,7 @@ def quotas():
 @bp.route("/award-types/<int:award_type_id>/holders")
 @permission_required(READ)
 def holders(award_type_id: int):
-    award_type = _award_type(award_type_id)
+    award_type = db.get_or_404(AwardType, award_type_id)
     stmt = sa.select(Holder).where(Holder.award_type_id == award_type.id)
     if request.args.get("living") == "1":
         stmt = stmt.where(Holder.died_on.is_(None), Holder.revoked_on.is_(None))
@@ -56,16 +49,9 @@ def holders(award_type_id: int):
                            revocation_form=RevocationForm(), undo_form=UndoDeathForm())
 
 
-def _holder(holder_id: int) -> Holder:
-    holder = db.session.get(Holder, holder_id)
-    if holder is None:
-        abort(404)
-    return holder
-
-
 def _holder_action(holder_id: int, form, act, done, invalid):
     """A register action from the holders list: the form checked, the service run, the list again."""
-    holder = _holder(holder_id)
+    holder = db.get_or_404(Holder, holder_id)
     if form.validate_on_submit():
         try:
             act(holder, form)
@@ -112,7 +98,7 @@ def holder_revoke(holder_id: int):
 @permission_required(PREPARE)
 def holder_edit(holder_id: int):
     """Correct a register entry; the reason goes into the audit log with the changed fields."""
-    holder = _holder(holder_id)
+    holder = db.get_or_404(Holder, holder_id)
     form = HolderCorrectionForm(obj=holder)
     if request.method == "GET":
         form.reason.data = ""
@@ -133,7 +119,7 @@ def holder_edit(holder_id: int):
 @permission_required(PREPARE)
 def holders_import(award_type_id: int):
     """Upload → preview with every row's errors → confirm; nothing is stored before the confirmation."""
-    award_type = _award_type(award_type_id)
+    award_type = db.get_or_404(AwardType, award_type_id)
     form = HolderImportForm()
     result, token = None, None
     if request.form.get("token"):  # the confirmation of a clean preview
@@ -196,7 +182,7 @@ def report_export(fmt: str):
 @permission_required(Permission.ADMIN_REFERENCE)
 def award_type_steps(award_type_id: int):
     """The approval chain of an award: its ordered steps and the role deciding each."""
-    award_type = _award_type(award_type_id)
+    award_type = db.get_or_404(AwardType, award_type_id)
     form = StepForm()
     if request.method == "POST":
         try:

@@ -120,6 +120,9 @@ def _import_models() -> None:
     from .emigrants import volunteer as _emigrant_volunteer  # noqa: F401 (its reminder rule)
     from .events import calendar_source as _event_calendar  # noqa: F401
     from .events import models as _events  # noqa: F401
+
+    # What each domain tells a partnership's page.
+    from .events import partner_history as _event_history  # noqa: F401
     from .events import reminders as _event_reminders  # noqa: F401
     from .events import search as _event_search  # noqa: F401
     from .goldenbook import models as _goldenbook  # noqa: F401
@@ -133,7 +136,12 @@ def _import_models() -> None:
     from .language_service import models as _language_service  # noqa: F401
     from .language_service import reminders as _language_reminders  # noqa: F401
     from .language_service import search as _assignment_search  # noqa: F401
+    from .news import models as _news  # noqa: F401
+    from .news import reminders as _news_reminders  # noqa: F401
+    from .partnerships import models as _partnerships  # noqa: F401
+    from .partnerships import reminders as _partnership_reminders  # noqa: F401
     from .visits import models as _visits  # noqa: F401
+    from .visits import partner_history as _visit_history  # noqa: F401
     from .visits import reminders as _visit_reminders  # noqa: F401
     from .visits import search as _visit_search  # noqa: F401
 
@@ -148,11 +156,13 @@ def _register_policies(app: Flask) -> None:
     from .goldenbook import permissions as goldenbook
     from .honours import permissions as honours
     from .language_service import permissions as language_service
+    from .news import permissions as news
+    from .partnerships import permissions as partnerships
     from .visits import permissions as visits
 
     app.jinja_env.globals["policies"] = SimpleNamespace(
         visits=visits, events=events, honours=honours, language_service=language_service, emigrants=emigrants,
-        goldenbook=goldenbook)
+        goldenbook=goldenbook, news=news, partnerships=partnerships)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -172,12 +182,16 @@ def _register_blueprints(app: Flask) -> None:
     from .graves.views import bp as graves_bp
     from .honours.views import bp as honours_bp
     from .language_service.views import bp as translations_bp
+    from .news.public_views import bp as news_public_bp
+    from .news.views import bp as news_bp
+    from .partnerships import cards as _partnership_cards  # noqa: F401 (registers the start-page card)
+    from .partnerships.views import bp as partnerships_bp
     from .visits import calendar_source as _visit_calendar  # noqa: F401 (registers the source)
     from .visits import report_views as _visit_reports  # noqa: F401 (adds routes to visits_bp)
     from .visits.views import bp as visits_bp
 
     for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp,
-               translations_bp, emigrants_bp, graves_bp, goldenbook_bp, search_bp):
+               translations_bp, emigrants_bp, graves_bp, goldenbook_bp, partnerships_bp, news_bp, news_public_bp, search_bp):
         app.register_blueprint(bp)
     enforce_login(app)
 

@@ -56,8 +56,10 @@ def seed_demo_data() -> dict:
     from .graves.demo import seed_demo_graves
     from .honours.demo import seed_demo_honours
     from .language_service.demo import seed_demo_assignments, seed_demo_profiles
+    from .news.demo import seed_demo_news
+    from .partnerships.demo import seed_demo_partnerships
     from .reference_data import load_reference_data
-    from .visits.demo import seed_demo_visits
+    from .visits.demo import demo_visit_ids, seed_demo_visits
 
     counts = load_reference_data()
     users = {
@@ -82,6 +84,9 @@ def seed_demo_data() -> dict:
     )
     counts["honorary_graves"] = seed_demo_graves()
     counts["book_entries"] = seed_demo_book_entries(users["referent@protokoll.example"])
+    counts["partnerships"] = seed_demo_partnerships(users["referent@protokoll.example"])
+    counts["press_notes"] = seed_demo_news(users["referent@protokoll.example"], users["leitung@protokoll.example"],
+                                           demo_visit_ids())
     return counts
 
 

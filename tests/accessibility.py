@@ -16,7 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: Downloads and feeds are not pages; reply and volunteer links belong to guests.
-NOT_PAGES = re.compile(r"\.(pdf|xlsx|csv|ics|zip|json|png|jpe?g|docx)(\?|$)|/download|/export|format=|/feed/|/reply/"
+NOT_PAGES = re.compile(r"\.(pdf|xlsx|csv|ics|zip|json|png|jpe?g|docx|atom)(\?|$)|/download|/export|format=|/feed/|/reply/"
                        r"|/volunteer/|/auth/logout")
 #: One page per shape of address: /visits/V-2026-0003 stands for every visit.
 _SHAPES = [(re.compile(r"\b[A-Z]{1,3}-\d{4}-\d{4}\b"), "REF"), (re.compile(r"/\d+(?=/|$)"), "/N"),

@@ -20,7 +20,8 @@ ROLES = {"admin": "admin", "officer": "referent", "manager": "leitung", "transla
 MUST_SEE = {
     "admin": {"/admin/users", "/admin/audit", "/admin/letters", "/visits/REF", "/barrierefreiheit"},
     "officer": {"/visits/REF", "/events/REF", "/calendar/", "/calendar/?view=week", "/translations/REF",
-                "/directory/contacts", "/graves/", "/golden-book/"},
+                "/directory/contacts", "/graves/", "/golden-book/", "/partnerships/", "/partnerships/N",
+                "/partnerships/jubilees", "/news/", "/news/N"},
     "manager": {"/honours/desk", "/honours/REF"},
     "translator": {"/translations/offers", "/calendar/"},
     "emigration": {"/emigrants/REF", "/emigrants/statistics"},

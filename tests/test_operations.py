@@ -55,10 +55,15 @@ def test_seed_demo_is_idempotent_and_loads_reference_data(app):
         assert db.session.get(Country, "DE").name_de == "Deutschland"
         assert db.session.scalar(sa.select(PartnerCity).where(PartnerCity.name_de == "Moskau")).status == "frozen"
         assert db.session.scalar(sa.select(Venue).where(Venue.name == "Großer Festsaal"))
+        from protocol_app.news.models import NewsNote
+        from protocol_app.partnerships.models import Partnership
+        from protocol_app.visits.demo import DEMO_VISITS
         from protocol_app.visits.models import Visit
 
         states = list(db.session.scalars(sa.select(Visit.state)))
-        assert len(states) == 10  # not doubled by the second run
+        assert len(states) == len(DEMO_VISITS) == 11  # not doubled by the second run
+        assert db.session.scalar(sa.select(sa.func.count(Partnership.id))) == 4
+        assert list(db.session.scalars(sa.select(NewsNote.state))) == ["published", "published"]
         assert {"completed", "confirmed", "planning", "requested"} <= set(states)
         from protocol_app.events.models import Event, Guest
 

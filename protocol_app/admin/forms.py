@@ -2,16 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, SubmitField
+from wtforms import EmailField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.models import SignIn
-from ..core.forms import PlainTextField
+from ..core.forms import MultipleChoiceField, PlainTextField
 from ..core.permissions import Position, Role
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiCheckboxField(MultipleChoiceField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 

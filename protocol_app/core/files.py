@@ -185,3 +185,30 @@ def erase_file(record: StoredFile) -> None:
     with contextlib.suppress(FileNotFoundError):
         record.path.unlink()
     db.session.delete(record)
+
+
+def replace_upload(record, attr: str, filename: str, data: bytes, *, actor, image: bool = False) -> list:
+    """Keep an upload as `record.<attr>` (a StoredFile relationship) and erase the file it
+    replaces; `image`: PNG or JPEG only. Returns [old name, new name] for the audit."""
+    if image and data and not (detect_content_type(data) or "").startswith("image/"):
+        # Refused before anything is written to disk.
+        raise ValidationFailed(_l("The photo must be a PNG or JPEG image."), field="file")
+    stored = store_upload(filename, data, actor=actor)
+    old = getattr(record, attr)
+    setattr(record, attr, stored)
+    db.session.flush()
+    if old is not None:
+        erase_file(old)
+    return [old.original_name if old else None, stored.original_name]
+
+
+def remove_upload(record, attr: str) -> str | None:
+    """Take `record.<attr>` away and off the disk; returns the removed file's name (None: none was there)."""
+    old = getattr(record, attr)
+    if old is None:
+        return None
+    setattr(record, attr, None)
+    db.session.flush()
+    erase_file(old)
+    return old.original_name
+

@@ -79,6 +79,15 @@ def no_markup(form, field) -> None:
         raise ValidationError(_l("Please enter plain text without HTML tags."))
 
 
+class MultipleChoiceField(SelectMultipleField):
+    """A multiple choice whose refusal of a value not offered reads in the user's language
+    (WTForms' German catalogue lacks that one message)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_choice_message", _l("Please choose only from the offered entries."))
+        super().__init__(label, validators, **kwargs)
+
+
 class PlainTextField(StringField):
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, [*(validators or []), no_markup], **kwargs)

@@ -64,6 +64,10 @@ class Permission(enum.Enum):
     GRAVES_DECIDE = "graves.decide"
     GOLDEN_BOOK_READ = "golden_book.read"
     GOLDEN_BOOK_EDIT = "golden_book.edit"
+    PARTNERSHIPS_READ = "partnerships.read"
+    PARTNERSHIPS_EDIT = "partnerships.edit"
+    NEWS_EDIT = "news.edit"
+    NEWS_APPROVE = "news.approve"
     ADMIN_USERS = "admin.users"
     ADMIN_REFERENCE = "admin.reference"
     ADMIN_AUDIT = "admin.audit"
@@ -105,6 +109,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.GRAVES_EDIT,
             P.GOLDEN_BOOK_READ,
             P.GOLDEN_BOOK_EDIT,
+            P.PARTNERSHIPS_READ,
+            P.PARTNERSHIPS_EDIT,
+            P.NEWS_EDIT,
         }
     ),
     Role.MANAGER: frozenset(
@@ -121,12 +128,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.GRAVES_READ,
             P.GRAVES_DECIDE,
             P.GOLDEN_BOOK_READ,
+            P.PARTNERSHIPS_READ,
+            P.NEWS_APPROVE,
         }
     ),
     Role.TRANSLATOR: frozenset({P.ASSIGNMENT_ANSWER_OWN, P.REPORTS_OWN_HOURS}),
     Role.EMIGRATION: frozenset({P.EMIGRANTS_ACCESS, P.REPORTS_EMIGRANTS}),
     Role.VIEWER: frozenset({P.VISIT_READ, P.EVENT_READ, P.REPORTS_VISITS, P.GRAVES_READ,
-                                P.GOLDEN_BOOK_READ}),
+                                P.GOLDEN_BOOK_READ, P.PARTNERSHIPS_READ}),
 }
 
 

@@ -16,7 +16,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     SubmitField,
     TimeField,
     ValidationError,
@@ -27,6 +26,7 @@ from ..auth.forms import officer_choices
 from ..core.checklists.models import ChecklistTemplate
 from ..core.forms import (
     DATETIME_FORMAT,
+    MultipleChoiceField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
@@ -39,6 +39,7 @@ from ..directory.forms import (
     address_form_choices,
     contact_choices,
     host_choices,
+    partner_city_choices,
     venue_choices,
 )
 from ..directory.models import GuestCategory
@@ -56,6 +57,7 @@ class EventForm(VersionedForm):
     ends_at = DateTimeLocalField(_l("End"), format=DATETIME_FORMAT, validators=[InputRequired()])
     venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
     host_id = SelectField(_l("Host"), coerce=optional_id, default=0)
+    partner_city_id = SelectField(_l("Partner city"), coerce=optional_id, default=0)
     responsible_officer_id = SelectField(_l("Responsible officer"), coerce=optional_id, default=0)
     capacity = IntegerField(_l("Capacity (guests)"), validators=[
         Optional(), NumberRange(min=1, max=100000, message=_l("The capacity must be at least 1 (leave it empty for no limit)."))])
@@ -71,6 +73,7 @@ class EventForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.venue_id.choices = venue_choices()
         self.host_id.choices = [(0, "—")] + host_choices()
+        self.partner_city_id.choices = partner_city_choices()
         self.responsible_officer_id.choices = officer_choices()
 
     def service_values(self) -> dict:
@@ -172,7 +175,7 @@ class OccasionForm(FlaskForm):
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=120, validators=[
         InputRequired(), NumberRange(min=1, max=24 * 60, message=_l("Please enter 1 to 1440 minutes."))])
     venue_id = SelectField(_l("Usual venue"), coerce=optional_id, default=0)
-    guest_categories = SelectMultipleField(_l("Usual guest categories"), choices=GuestCategory.choices())
+    guest_categories = MultipleChoiceField(_l("Usual guest categories"), choices=GuestCategory.choices())
     checklist_template_id = SelectField(_l("Checklist"), coerce=optional_id, default=0)
     is_active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))

@@ -109,6 +109,8 @@ class Event(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
     host_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hosts.id"))
+    #: The city partnership the event belongs to (a jubilee, BerlinDays), if any.
+    partner_city_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner_cities.id"), index=True)
     responsible_officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     capacity: Mapped[int | None] = mapped_column(sa.Integer)
     dress_code: Mapped[str] = mapped_column(sa.String(20), default=DressCode.NONE.value, nullable=False)

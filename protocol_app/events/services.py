@@ -22,10 +22,9 @@ from ..core.record_parts import RecordParts, apply_checklist
 from ..core.references import next_number
 from ..core.time import BERLIN
 from ..core.urls import path_for
-from ..directory.models import Host, Venue
+from ..directory.models import Host, PartnerCity, Venue
 from ..extensions import db
 from ..goldenbook import planning as book_planning
-from ..goldenbook.occasions import Occasion, register_occasion
 from ..language_service import interpreting
 from ..programme import (
     ITEM_FIELDS,
@@ -40,6 +39,7 @@ from ..programme import (
     register_occupancy,
     save_item,
 )
+from ..programme.occasions import Occasion, register_occasion
 from .models import (
     REFERENCE_PREFIX,
     Event,
@@ -48,10 +48,11 @@ from .models import (
     OccasionTemplate,
     event_programme_item_hosts,
 )
+from .permissions import is_embargoed
 from .workflow import EventState, require_open
 
 EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "venue_id", "host_id", "responsible_officer_id",
-                "capacity", "dress_code", "press", "reply_by", "notes")
+                "capacity", "dress_code", "press", "reply_by", "notes", "partner_city_id")
 
 
 def _validate(values: dict) -> None:
@@ -64,6 +65,8 @@ def _validate(values: dict) -> None:
         raise ValidationFailed(_l("Unknown venue."), field="venue_id")
     if values.get("host_id") and db.session.get(Host, values["host_id"]) is None:
         raise ValidationFailed(_l("Unknown host."), field="host_id")
+    if values.get("partner_city_id") and db.session.get(PartnerCity, values["partner_city_id"]) is None:
+        raise ValidationFailed(_l("Unknown partner city."), field="partner_city_id")
     if values.get("reply_by") and values["reply_by"] > values["starts_at"].astimezone(BERLIN).date():
         raise ValidationFailed(_l("The reply deadline must not be after the event."), field="reply_by")
     officer_id = values.get("responsible_officer_id")
@@ -212,16 +215,21 @@ def create_from_occasion(occasion: OccasionTemplate, year: int, *, actor) -> Eve
 SCOPE = "event"
 
 
-def _describe_for_book(event_id: int) -> Occasion | None:
+def _describe_occasion(event_id: int) -> Occasion | None:
     event = db.session.get(Event, event_id)
     if event is None:
         return None
     return Occasion(scope=SCOPE, subject_id=event.id, label=f"{event.reference} {event.title}"[:300],
                     day=event.starts_at.astimezone(BERLIN).date(),
-                    url=path_for("events.detail", reference=event.reference))
+                    url=path_for("events.detail", reference=event.reference), title=event.title,
+                    partner_city=event.partner_city_id is not None,
+                    took_place=event.state in (EventState.HELD.value, EventState.CLOSED.value),
+                    not_public=str(_l("The event is under embargo until %(day)s (an award not yet announced).",
+                                      day=event.embargo_until.strftime("%d.%m.%Y")))
+                    if is_embargoed(event) else None)
 
 
-register_occasion(SCOPE, _describe_for_book)
+register_occasion(SCOPE, _describe_occasion)
 
 ACTIVE_STATES = (EventState.PLANNING, EventState.INVITATIONS_SENT, EventState.HELD)
 

@@ -15,10 +15,12 @@ from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
-from ..core.files import erase_file, store_upload
+from ..core.files import remove_upload, replace_upload
 from ..core.time import today_berlin
+from ..core.urls import path_for
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
+from ..partnerships.history import HistoryLine
 from . import permissions
 from .eligibility import Book, Rank, book_for, rank_of
 from .models import DEFAULT_LEAD_DAYS, BookEntry, BookSettings
@@ -101,38 +103,40 @@ def save_entry(entry: BookEntry | None, values: dict, *, actor, occasion_scope: 
 @transactional
 def set_photo(entry: BookEntry, filename: str, data: bytes, *, actor) -> None:
     """Keep the photo of the signing (PNG or JPEG); a new one replaces the old."""
-    stored = store_upload(filename, data, actor=actor)
-    if not stored.content_type.startswith("image/"):
-        raise ValidationFailed(_l("The photo must be a PNG or JPEG image."), field="file")
-    old = entry.photo
-    entry.photo_id = stored.id
-    db.session.flush()
-    if old is not None:
-        erase_file(old)
-    record_event("book_entry.photo", actor=actor, target=entry, changes={"photo": [old and old.original_name,
-                                                                                   stored.original_name]})
+    names = replace_upload(entry, "photo", filename, data, actor=actor, image=True)
+    record_event("book_entry.photo", actor=actor, target=entry, changes={"photo": names})
 
 
 @transactional
 def remove_photo(entry: BookEntry, *, actor) -> None:
     """Take the photo away (and off the disk)."""
-    old = entry.photo
-    if old is None:
-        return
-    entry.photo_id = None
-    db.session.flush()
-    erase_file(old)
-    record_event("book_entry.photo_remove", actor=actor, target=entry, changes={"photo": [old.original_name, None]})
+    removed = remove_upload(entry, "photo")
+    if removed is not None:
+        record_event("book_entry.photo_remove", actor=actor, target=entry, changes={"photo": [removed, None]})
 
 
 def entries_for(scope: str, subject_id: int, *, reader) -> list[BookEntry]:
     """The entries of one visit or event that `reader` may see, latest first."""
-    if not permissions.can_read(reader):
+    return entries_for_many(scope, [subject_id], reader=reader)
+
+
+def entries_for_many(scope: str, subject_ids, *, reader) -> list[BookEntry]:
+    """The entries of several visits or events (a partnership's) that `reader` may see, latest first."""
+    subject_ids = list(subject_ids)
+    if not permissions.can_read(reader) or not subject_ids:
         return []
-    stmt = sa.select(BookEntry).where(BookEntry.occasion_scope == scope, BookEntry.occasion_id == subject_id)
+    stmt = sa.select(BookEntry).where(BookEntry.occasion_scope == scope, BookEntry.occasion_id.in_(subject_ids))
     if not permissions.sees_internals(reader):
         stmt = stmt.where(BookEntry.state == EntryState.SIGNED.value)
     return list(db.session.scalars(stmt.order_by(BookEntry.signed_on.desc(), BookEntry.id.desc())))
+
+
+def history_lines(scope: str, subject_ids, *, reader) -> list[HistoryLine]:
+    """The entries of a partnership's visits or events, as lines of the partnership's history."""
+    return [HistoryLine(entry.signed_on, str(entry.book_label), entry.signatory,
+                        path_for("goldenbook.detail", entry_id=entry.id),
+                        f"{entry.function} · {entry.state_label}", "book")
+            for entry in entries_for_many(scope, subject_ids, reader=reader)]
 
 
 def year_filter(year: int):

@@ -25,11 +25,11 @@ from ..core.navigation import register_nav
 from ..core.permissions import permission_required
 from ..core.time import today_berlin
 from ..extensions import db
+from ..programme.occasions import Occasion, occasion_of
 from . import permissions, services
 from .eligibility import Book
 from .forms import BookSettingsForm, EntryForm, PhotoForm
 from .models import BookEntry
-from .occasions import Occasion, occasion_of
 from .permissions import EDIT, READ, SETTINGS
 from .services import ENTRY_FIELDS, LIST_HEADERS
 from .workflow import ENTRY_WORKFLOW, EntryState

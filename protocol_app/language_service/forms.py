@@ -10,7 +10,6 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     SubmitField,
     TimeField,
 )
@@ -20,6 +19,7 @@ from ..core.forms import (
     DATETIME_FORMAT,
     LanguageField,
     LocaleDecimalField,
+    MultipleChoiceField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
@@ -73,7 +73,7 @@ class HandBackForm(FlaskForm):
 class ProfileForm(FlaskForm):
     """What a translator keeps about themselves; employment and rates are the office's."""
 
-    modes = SelectMultipleField(_l("Modes of work"), choices=ServiceMode.choices())
+    modes = MultipleChoiceField(_l("Modes of work"), choices=ServiceMode.choices())
     specialisations = PlainTextField(_l("Specialisations"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Save profile"))
 

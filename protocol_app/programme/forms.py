@@ -4,12 +4,13 @@ the layer below)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, SubmitField
+from wtforms import DateTimeLocalField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..core.forms import (
     DATETIME_FORMAT,
     LanguageField,
+    MultipleChoiceField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
@@ -38,7 +39,7 @@ class ProgrammeItemFormBase(VersionedForm):
     ends_at = DateTimeLocalField(_l("End"), format=DATETIME_FORMAT, validators=[InputRequired()])
     venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
     location = PlainTextField(_l("Other location"), validators=[Optional(), Length(max=300)])
-    host_ids = SelectMultipleField(_l("Hosts"), coerce=int)
+    host_ids = MultipleChoiceField(_l("Hosts"), coerce=int)
     participants = PlainTextAreaField(_l("Participants"), validators=[Optional(), Length(max=2000)])
     dress_code = SelectField(_l("Dress code"), choices=DressCode.choices())
     press = SelectField(_l("Press"), choices=PressAccess.choices())

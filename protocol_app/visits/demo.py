@@ -32,6 +32,8 @@ DEMO_VISITS = [
      "Ministerpräsident", "DE", None, "completed"),
     (-40, 1, "Videokonferenz mit Bürgermeisterinnen und Bürgermeistern der Partnerstädte", "other",
      "Bürgermeisterinnen und Bürgermeister", "Partnerstädte", None, None, "completed"),
+    (-25, 1, "Delegation der Region Brüssel-Hauptstadt", "delegation", "Claire Dubois",
+     "Staatssekretärin für Europa und Außenbeziehungen", "BE", "Brüssel", "completed"),
     (-12, 2, "Arbeitsbesuch aus Warschau", "partner_city", "Marek Nowak", "Stellvertretender Stadtpräsident",
      "PL", "Warschau", "completed"),
     (5, 2, "Delegation aus Tokio", "partner_city", "Yuki Tanaka", "Vizegouverneurin", "JP", "Tokio", "confirmed"),
@@ -101,3 +103,9 @@ def seed_demo_visits(officer, manager) -> int:
                 "giver": hosts[0].name, "recipient": guest, "estimated_value": 180})
             services.move_visit(visit, "complete", actor=officer)
     return len(DEMO_VISITS)
+
+
+def demo_visit_ids() -> dict[str, int]:
+    """The demo visits by title (for the demo data of the domains that tell of them)."""
+    titles = [row[2] for row in DEMO_VISITS]
+    return dict(db.session.execute(sa.select(Visit.title, Visit.id).where(Visit.title.in_(titles))).all())

@@ -27,7 +27,6 @@ from ..core.urls import path_for
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
 from ..goldenbook import planning as book_planning
-from ..goldenbook.occasions import Occasion, register_occasion
 from ..language_service import interpreting
 from ..programme import (
     ITEM_FIELDS,
@@ -38,6 +37,7 @@ from ..programme import (
     register_occupancy,
     save_item,
 )
+from ..programme.occasions import Occasion, register_occasion
 from .models import (
     REFERENCE_PREFIX,
     DelegationMember,
@@ -248,18 +248,20 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
     return item
 
 
-def _describe_for_book(visit_id: int) -> Occasion | None:
+def _describe_occasion(visit_id: int) -> Occasion | None:
     visit = db.session.get(Visit, visit_id)
     if visit is None:
         return None
     return Occasion(scope=SCOPE, subject_id=visit.id, label=f"{visit.reference} {visit.title}"[:300],
                     day=visit.arrival_at.astimezone(BERLIN).date(),
-                    url=path_for("visits.detail", reference=visit.reference), signatory=visit.guest_name,
+                    url=path_for("visits.detail", reference=visit.reference), title=visit.title, signatory=visit.guest_name,
                     function=visit.guest_function, country_code=visit.guest_country_code or visit.country_code,
-                    partner_city=visit.partner_city_id is not None)
+                    partner_city=visit.partner_city_id is not None,
+                    took_place=visit.state == VisitState.COMPLETED.value,
+                    not_public=str(_l("The visit is confidential.")) if visit.is_confidential else None)
 
 
-register_occasion(SCOPE, _describe_for_book)
+register_occasion(SCOPE, _describe_occasion)
 
 
 def _lock_open(visit: Visit) -> None:

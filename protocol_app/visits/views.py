@@ -35,6 +35,7 @@ from ..directory.models import Country, PartnerCity
 from ..extensions import db
 from ..goldenbook import services as golden_book
 from ..language_service import permissions as interpreting
+from ..news import services as news
 from ..programme import item_annotations
 from . import cards as _cards  # noqa: F401 (registers the start-page cards)
 from . import copying, permissions, services
@@ -228,6 +229,7 @@ def detail(reference: str):
         confirm=ConfirmForm(),
         annotations=item_annotations(item.id for item in visit.programme),
         book_entries=golden_book.entries_for(services.SCOPE, visit.id, reader=current_user),
+        **news.occasion_panel(services.SCOPE, visit.id, reader=current_user),
         can_book_interpreters=interpreting.can_manage(current_user),
         copy_form=CopyVisitForm(arrival_at=utc_to_local(visit.arrival_at + timedelta(days=365)))
         if permissions.can_edit(current_user) else None,

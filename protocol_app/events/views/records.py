@@ -14,6 +14,7 @@ from ...core.listing import paginate, year_arg
 from ...core.permissions import permission_required
 from ...extensions import db
 from ...goldenbook import services as golden_book
+from ...news import services as news
 from .. import guests, invitations, permissions, services
 from ..forms import (
     AdhocGuestForm,
@@ -78,6 +79,7 @@ def detail(reference: str):
         history=workflow.history(EVENT_WORKFLOW, event.id), confirm=ConfirmForm(),
         interpreting=services.interpreting_of(event),
         book_entries=golden_book.entries_for(services.SCOPE, event.id, reader=current_user),
+        **news.occasion_panel(services.SCOPE, event.id, reader=current_user),
         guests=guests.guest_listing(event) if can_see_guests else None, guest_states=GuestStatus,
         guest_total=db.session.scalar(sa.select(sa.func.count(Guest.id)).where(Guest.event_id == event.id)),
         category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),

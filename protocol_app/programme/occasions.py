@@ -1,5 +1,6 @@
-"""The visits and events an entry can belong to: each of those domains tells the book how to
-describe one of its records, so that the book links to it without reading its tables."""
+"""The visits and events other records belong to (a Golden Book entry, a press note): each of those
+domains says how to describe one of its records, so that others link to it without reading its
+tables."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import date
 
 @dataclass(frozen=True)
 class Occasion:
-    """A visit or event as the book shows it and prefills a new entry from it."""
+    """A visit or event as a book entry or a press note shows it and is prefilled from it."""
 
     scope: str
     subject_id: int
@@ -18,10 +19,16 @@ class Occasion:
     day: date
     #: The record's page.
     url: str
+    #: Its title without the reference ("Staatsbesuch des Präsidenten …").
+    title: str = ""
     signatory: str | None = None
     function: str | None = None
     country_code: str | None = None
     partner_city: bool = False
+    #: Over: a visit completed or an event held (a press note tells only what took place).
+    took_place: bool = False
+    #: Why nothing of it may be told to the public (a confidential visit, an embargo), or None.
+    not_public: str | None = None
 
 
 _DESCRIBERS: dict[str, Callable[[int], Occasion | None]] = {}

@@ -1,0 +1,153 @@
+"""The office's pages of the press notes: the list, a draft from a visit or event, the note with
+its photo and its steps (send for approval, approve, return, withdraw, revise)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..core import workflow
+from ..core.errors import DomainError
+from ..core.files import send_stored
+from ..core.forms import (
+    ConfirmForm,
+    TransitionForm,
+    apply_domain_error,
+    flash_form_errors,
+    form_values,
+    take_posted_step,
+)
+from ..core.listing import paginate
+from ..core.navigation import register_nav
+from ..core.permissions import permission_required
+from ..extensions import db
+from ..programme.occasions import occasion_of
+from . import permissions, services
+from .forms import NoteForm, PhotoForm
+from .models import NewsNote
+from .permissions import APPROVE, EDIT
+from .services import NOTE_FIELDS
+from .workflow import NOTE_WORKFLOW, NoteState
+
+_UNPUBLISHED = (NoteState.DRAFT.value, NoteState.IN_REVIEW.value)
+
+bp = Blueprint("news", __name__, url_prefix="/news", template_folder="templates")
+register_nav("news.index", _l("Press notes"), EDIT, APPROVE, order=57, menu="registers")
+
+
+@bp.route("/")
+@permission_required(EDIT, APPROVE)
+def index():
+    state = request.args.get("state") if request.args.get("state") in {s.value for s in NoteState} else None
+    listing = paginate(services.list_stmt(state),
+                       sortable={"date": (NewsNote.occasion_on, NewsNote.id), "title": NewsNote.title_de,
+                                 "state": (NewsNote.state, NewsNote.occasion_on)},
+                       default_sort="date", default_direction="desc",
+                       searchable=(NewsNote.title_de, NewsNote.title_en, NewsNote.source_label))
+    return render_template("news/index.html", listing=listing, state=state, states=NoteState)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(EDIT)
+def new():
+    """A draft about `?scope=visit&id=…` (or event); a source that may not be told of is refused."""
+    scope, subject_id = request.args.get("scope"), request.args.get("id", type=int)
+    existing = services.note_for(scope, subject_id) if scope and subject_id else None
+    if existing is not None:
+        flash(_("There is a press note about this already."), "info")
+        return redirect(url_for("news.detail", note_id=existing.id))
+    try:
+        source = services.source_of(scope, subject_id)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        occasion = occasion_of(scope, subject_id)
+        return redirect(occasion.url if occasion else url_for("news.index"))
+    form = NoteForm()
+    if request.method == "GET":
+        form.title_de.data = source.title or source.label
+    if form.validate_on_submit():
+        try:
+            note = services.create_note(scope, subject_id, form_values(form, *NOTE_FIELDS), actor=current_user)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The draft has been saved."), "success")
+            return redirect(url_for("news.detail", note_id=note.id))
+    return render_template("news/form.html", form=form, note=None, source=source, can_edit=True)
+
+
+@bp.route("/<int:note_id>", methods=["GET", "POST"])
+@permission_required(EDIT, APPROVE)
+def detail(note_id: int):
+    note = db.get_or_404(NewsNote, note_id)
+    can_edit = permissions.can_edit(current_user) and note.state == NoteState.DRAFT.value
+    if request.method == "POST" and not can_edit:
+        abort(403)
+    form = NoteForm(obj=note)
+    if request.method == "GET":
+        form.version.data = note.version
+    if can_edit and form.validate_on_submit():
+        try:
+            services.save_note(note, form_values(form, *NOTE_FIELDS), actor=current_user,
+                               expected_version=form.expected_version())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The note has been saved."), "success")
+            return redirect(url_for("news.detail", note_id=note.id))
+    available, blocked = NOTE_WORKFLOW.options(note, current_user)
+    return render_template("news/form.html", form=form, note=note, source=occasion_of(note.source_scope, note.source_id),
+                           can_edit=can_edit, transitions=available, blocked=blocked,
+                           transition_form=TransitionForm(version=note.version), photo_form=PhotoForm(),
+                           confirm=ConfirmForm(),
+                           missing=services.missing_parts(note) if note.state in _UNPUBLISHED else [],
+                           history=workflow.history(NOTE_WORKFLOW, note.id),
+                           state_labels={s.value: s.label for s in NoteState})
+
+
+@bp.route("/<int:note_id>/step", methods=["POST"])
+@permission_required(EDIT, APPROVE)
+def step(note_id: int):
+    note = db.get_or_404(NewsNote, note_id)
+    take_posted_step(note)
+    return redirect(url_for("news.detail", note_id=note.id))
+
+
+@bp.route("/<int:note_id>/photo", methods=["GET", "POST"])
+@permission_required(EDIT, APPROVE)
+def photo(note_id: int):
+    note = db.get_or_404(NewsNote, note_id)
+    if request.method == "GET":
+        if note.photo is None:
+            abort(404)
+        return send_stored(note.photo)
+    if not permissions.can_edit(current_user):
+        abort(403)
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    else:
+        try:
+            services.set_photo(note, form.file.data.filename or "", form.file.data.read(), actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("The photo has been saved."), "success")
+    return redirect(url_for("news.detail", note_id=note.id))
+
+
+@bp.route("/<int:note_id>/photo/delete", methods=["POST"])
+@permission_required(EDIT)
+def photo_delete(note_id: int):
+    note = db.get_or_404(NewsNote, note_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_photo(note, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("The photo has been removed."), "success")
+    return redirect(url_for("news.detail", note_id=note.id))

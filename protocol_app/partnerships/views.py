@@ -1,0 +1,151 @@
+"""Pages of the partnerships: the 18 at a glance, a partnership's page with its whole history,
+its record, agreement and activities, and the yearly overview of jubilees."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..core.errors import DomainError
+from ..core.files import send_stored
+from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors, form_values
+from ..core.navigation import register_nav
+from ..core.permissions import permission_required
+from ..core.time import today_berlin
+from ..directory.models import PartnerCity
+from ..extensions import db
+from . import permissions, services
+from .forms import ActivityForm, AgreementForm, PartnershipForm
+from .models import Activity
+from .permissions import EDIT, READ
+
+bp = Blueprint("partnerships", __name__, url_prefix="/partnerships", template_folder="templates")
+register_nav("partnerships.index", _l("City partnerships"), READ, order=54, menu="registers")
+
+
+@bp.route("/")
+@permission_required(READ)
+def index():
+    today = today_berlin()
+    ahead = {j.city.id: j for j in services.jubilees_ahead(today)}
+    return render_template("partnerships/index.html", rows=services.cities(), ahead=ahead,
+                           can_edit=permissions.can_edit(current_user))
+
+
+@bp.route("/jubilees")
+@permission_required(READ)
+def jubilees():
+    year = request.args.get("year", type=int) or today_berlin().year + 1
+    if not 1950 <= year <= 2200:
+        year = today_berlin().year + 1
+    return render_template("partnerships/jubilees.html", year=year, jubilees=services.jubilees_in(year))
+
+
+@bp.route("/<int:city_id>")
+@permission_required(READ)
+def detail(city_id: int):
+    city = db.get_or_404(PartnerCity, city_id)
+    lines = services.history(city, current_user)
+    group = request.args.get("show")
+    if group:
+        lines = [line for line in lines if line.group == group]
+    return render_template("partnerships/detail.html", city=city, partnership=services.partnership_of(city),
+                           lines=lines, group=group, agreement_form=AgreementForm(),
+                           can_edit=permissions.can_edit(current_user))
+
+
+@bp.route("/<int:city_id>/edit", methods=["GET", "POST"])
+@permission_required(EDIT)
+def edit(city_id: int):
+    city = db.get_or_404(PartnerCity, city_id)
+    partnership = services.partnership_of(city)
+    form = PartnershipForm(obj=partnership)
+    if request.method == "GET" and partnership is not None:
+        form.version.data = partnership.version
+        form.networks.data = partnership.network_codes
+        form.contact_ids.data = [c.id for c in partnership.contacts]
+    if form.validate_on_submit():
+        try:
+            services.save_partnership(city, form_values(form, *services.PARTNERSHIP_FIELDS), networks=form.networks.data,
+                                      contact_ids=form.contact_ids.data, actor=current_user,
+                                      expected_version=form.expected_version() if partnership else None)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The partnership with %(city)s has been saved.", city=city.name), "success")
+            return redirect(url_for("partnerships.detail", city_id=city.id))
+    return render_template("partnerships/form.html", form=form, city=city)
+
+
+@bp.route("/<int:city_id>/agreement", methods=["GET", "POST"])
+@permission_required(READ)
+def agreement(city_id: int):
+    city = db.get_or_404(PartnerCity, city_id)
+    partnership = services.partnership_of(city)
+    if request.method == "GET":
+        if partnership is None or partnership.agreement_file is None:
+            abort(404)
+        return send_stored(partnership.agreement_file)
+    if not permissions.can_edit(current_user):
+        abort(403)
+    form = AgreementForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    else:
+        try:
+            services.set_agreement_document(city, form.file.data.filename or "", form.file.data.read(), actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("The agreement document has been saved."), "success")
+    return redirect(url_for("partnerships.detail", city_id=city.id))
+
+
+@bp.route("/<int:city_id>/activities/new", methods=["GET", "POST"])
+@permission_required(EDIT)
+def activity_new(city_id: int):
+    return _activity_page(db.get_or_404(PartnerCity, city_id), None)
+
+
+@bp.route("/<int:city_id>/activities/<int:activity_id>", methods=["GET", "POST"])
+@permission_required(READ)
+def activity(city_id: int, activity_id: int):
+    city = db.get_or_404(PartnerCity, city_id)
+    item = db.session.get(Activity, activity_id)
+    if item is None or item.partnership.partner_city_id != city.id:
+        abort(404)
+    if request.method == "POST" and not permissions.can_edit(current_user):
+        abort(403)
+    return _activity_page(city, item)
+
+
+def _activity_page(city: PartnerCity, item: Activity | None):
+    can_edit = permissions.can_edit(current_user)
+    form = ActivityForm(obj=item)
+    if item is not None and request.method == "GET":
+        form.version.data = item.version
+    if can_edit and form.validate_on_submit():
+        try:
+            services.save_activity(city, item, form_values(form, *services.ACTIVITY_FIELDS), actor=current_user,
+                                   expected_version=form.expected_version() if item else None)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The activity has been saved."), "success")
+            return redirect(url_for("partnerships.detail", city_id=city.id))
+    return render_template("partnerships/activity.html", form=form, city=city, activity=item, can_edit=can_edit,
+                           confirm=ConfirmForm())
+
+
+@bp.route("/<int:city_id>/activities/<int:activity_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def activity_delete(city_id: int, activity_id: int):
+    city = db.get_or_404(PartnerCity, city_id)
+    item = db.session.get(Activity, activity_id)
+    if item is None or item.partnership.partner_city_id != city.id or not ConfirmForm().validate_on_submit():
+        abort(404)
+    services.delete_activity(item, actor=current_user)
+    flash(_("The activity has been removed."), "success")
+    return redirect(url_for("partnerships.detail", city_id=city.id))

@@ -42,6 +42,23 @@ def make_user(app, email="user@example.org", roles=("officer",), *, name="Test U
         return user.id
 
 
+#: The office's people of the domain tests: login name → (role, name); mail <login>@example.org.
+OFFICE = {"referent": ("officer", "Rainer Referent"), "leitung": ("manager", "Lena Leitung"),
+          "leser": ("viewer", "Lea Leser"), "emigration": ("emigration", "Emil Emigration")}
+
+
+def office_clients(app, *who: str) -> dict:
+    """The reference data and a logged-in client for each of `who` (all of OFFICE by default)."""
+    ensure_reference_data(app)
+    clients = {}
+    for login_name in who or OFFICE:
+        role, name = OFFICE[login_name]
+        make_user(app, f"{login_name}@example.org", roles=[role], name=name)
+        clients[login_name] = app.test_client()
+        login(clients[login_name], f"{login_name}@example.org")
+    return clients
+
+
 def csrf_token(client, path: str | None = None) -> str:
     """A valid CSRF token of the client's session.
 

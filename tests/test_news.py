@@ -22,7 +22,13 @@ from protocol_app.extensions import db
 from protocol_app.news.models import NewsNote
 from protocol_app.visits import services as visits
 from protocol_app.visits.models import Visit
-from tests.support import ensure_reference_data, login, make_user, post, sweep_reminders_twice
+from tests.support import (
+    ensure_reference_data,
+    make_user,
+    office_clients,
+    post,
+    sweep_reminders_twice,
+)
 
 TEXTS = {"title_de": "Delegation aus Brüssel im Roten Rathaus", "lead_de": "Die Staatssekretärin war zu Gast.",
          "text_de": "Es ging um die Europapolitik beider Hauptstädte.", "title_en": "Brussels delegation at the Rotes Rathaus",
@@ -36,19 +42,6 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 3), "navy").save(out, "PNG")
     return out.getvalue()
-
-
-def _people(app) -> dict:
-    ensure_reference_data(app)
-    make_user(app, "referent@example.org", roles=["officer"], name="Rainer Referent")
-    make_user(app, "leitung@example.org", roles=["manager"], name="Lena Leitung")
-    make_user(app, "leser@example.org", roles=["viewer"], name="Lea Leser")
-    make_user(app, "emigration@example.org", roles=["emigration"], name="Emil Emigration")
-    clients = {}
-    for who in ("referent", "leitung", "leser", "emigration"):
-        clients[who] = app.test_client()
-        login(clients[who], f"{who}@example.org")
-    return clients
 
 
 def _user(email: str) -> User:
@@ -134,7 +127,7 @@ def _json(client, language: str, section: str = "aktuelles") -> dict:
 
 
 def test_an_officer_drafts_a_manager_approves_and_the_public_reads_it_in_both_languages(app):
-    clients = _people(app)
+    clients = office_clients(app)
     officer, manager = clients["referent"], clients["leitung"]
     visit_id = _visit(app)
     # The visit's page offers the draft; the draft starts from the visit's title.
@@ -184,7 +177,7 @@ def _reference(app, visit_id: int) -> str:
 
 @pytest.mark.parametrize("source", ["confidential", "not_completed", "embargo", "emigrant_programme", "unknown"])
 def test_what_may_not_be_told_cannot_become_a_note(app, source):
-    clients = _people(app)
+    clients = office_clients(app)
     officer = clients["referent"]
     if source == "confidential":
         scope, subject_id, says = "visit", _visit(app, confidential=True), ("confidential", "vertraulich")
@@ -208,14 +201,14 @@ def test_what_may_not_be_told_cannot_become_a_note(app, source):
 
 
 def test_an_event_that_was_held_without_embargo_can_be_told(app):
-    clients = _people(app)
+    clients = office_clients(app)
     event_id = _event(app)
     assert post(clients["referent"], f"/news/new?scope=event&id={event_id}", TEXTS).status_code == 302
     assert [(n.source_scope, n.source_id) for n in _notes(app)] == [("event", event_id)]
 
 
 def test_a_visit_made_confidential_after_review_is_not_published(app):
-    clients = _people(app)
+    clients = office_clients(app)
     visit_id = _visit(app)
     post(clients["referent"], f"/news/new?scope=visit&id={visit_id}", TEXTS)
     note_id = _notes(app)[0].id
@@ -230,7 +223,7 @@ def test_a_visit_made_confidential_after_review_is_not_published(app):
 
 
 def test_drafts_returned_and_withdrawn_notes_are_not_served(app):
-    clients = _people(app)
+    clients = office_clients(app)
     anonymous = app.test_client()
     note_id = _published_note(app, clients)
     second = _visit(app, title="Arbeitsbesuch aus Warschau")
@@ -257,7 +250,7 @@ def test_drafts_returned_and_withdrawn_notes_are_not_served(app):
 
 
 def test_the_public_routes_are_cached_and_refuse_what_they_do_not_know(app):
-    clients = _people(app)
+    clients = office_clients(app)
     _published_note(app, clients)
     anonymous = app.test_client()
     first = anonymous.get("/public/news/de/news.json")
@@ -271,7 +264,7 @@ def test_the_public_routes_are_cached_and_refuse_what_they_do_not_know(app):
 
 
 def test_an_old_visit_is_told_in_the_review(app):
-    clients = _people(app)
+    clients = office_clients(app)
     _published_note(app, clients, days_ago=200)
     anonymous = app.test_client()
     assert _json(anonymous, "de")["items"] == []
@@ -280,7 +273,7 @@ def test_an_old_visit_is_told_in_the_review(app):
 
 
 def test_a_photo_needs_its_credit_and_is_public_only_with_the_published_note(app):
-    clients = _people(app)
+    clients = office_clients(app)
     officer = clients["referent"]
     visit_id = _visit(app)
     post(officer, f"/news/new?scope=visit&id={visit_id}", TEXTS)
@@ -306,7 +299,7 @@ def test_a_photo_needs_its_credit_and_is_public_only_with_the_published_note(app
 
 
 def test_who_may_do_what(app):
-    clients = _people(app)
+    clients = office_clients(app)
     visit_id = _visit(app)
     assert clients["leser"].get("/news/").status_code == 403
     assert clients["emigration"].get("/news/").status_code == 403
@@ -324,7 +317,7 @@ def test_who_may_do_what(app):
 
 
 def test_bad_input_changes_nothing(app):
-    clients = _people(app)
+    clients = office_clients(app)
     officer = clients["referent"]
     visit_id = _visit(app)
     page = _text(post(officer, f"/news/new?scope=visit&id={visit_id}", {**TEXTS, "title_de": ""}))
@@ -340,7 +333,7 @@ def test_bad_input_changes_nothing(app):
 
 
 def test_a_note_waiting_for_approval_is_reminded_to_the_managers_once(app):
-    clients = _people(app)
+    clients = office_clients(app)
     visit_id = _visit(app)
     post(clients["referent"], f"/news/new?scope=visit&id={visit_id}", TEXTS)
     note_id = _notes(app)[0].id

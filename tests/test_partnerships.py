@@ -19,23 +19,10 @@ from protocol_app.goldenbook import services as golden_book
 from protocol_app.partnerships import services
 from protocol_app.partnerships.models import Activity, Partnership
 from protocol_app.visits import services as visits
-from tests.support import PDF, ensure_reference_data, login, make_user, post, sweep_reminders_twice
+from tests.support import PDF, office_clients, post, sweep_reminders_twice
 
 AGREEMENT = {"agreement_date": "1992-06-01", "agreement_title": "Vereinbarung Berlin–Brüssel",
              "fields_of_cooperation": "Europapolitik\nKultur", "networks": ["eurocities"], "notes": ""}
-
-
-def _people(app) -> dict:
-    ensure_reference_data(app)
-    make_user(app, "referent@example.org", roles=["officer"], name="Rainer Referent")
-    make_user(app, "leitung@example.org", roles=["manager"], name="Lena Leitung")
-    make_user(app, "leser@example.org", roles=["viewer"], name="Lea Leser")
-    make_user(app, "emigration@example.org", roles=["emigration"], name="Emil Emigration")
-    clients = {}
-    for who in ("referent", "leitung", "leser", "emigration"):
-        clients[who] = app.test_client()
-        login(clients[who], f"{who}@example.org")
-    return clients
 
 
 def _city(app, name="Brüssel") -> int:
@@ -59,7 +46,7 @@ def _partnership(app, city_id) -> tuple | None:
 
 
 def test_an_officer_records_the_agreement_and_the_page_shows_it(app):
-    clients = _people(app)
+    clients = office_clients(app)
     officer, city_id = clients["referent"], _city(app)
     with app.app_context():
         contact = Contact(name="Claire Dubois", function="Staatssekretärin")
@@ -87,7 +74,7 @@ def test_an_officer_records_the_agreement_and_the_page_shows_it(app):
     ({"contact_ids": ["99999"]}, ("choose only from the offered", "nur aus den angebotenen")),
 ])
 def test_wrong_input_says_what_to_fix_and_stores_nothing(app, changes, message):
-    clients = _people(app)
+    clients = office_clients(app)
     city_id = _city(app)
     response = post(clients["referent"], f"/partnerships/{city_id}/edit", {**AGREEMENT, **changes})
     assert response.status_code == 200
@@ -96,7 +83,7 @@ def test_wrong_input_says_what_to_fix_and_stores_nothing(app, changes, message):
 
 
 def test_activities_are_recorded_changed_and_removed(app):
-    clients = _people(app)
+    clients = office_clients(app)
     officer, city_id = clients["referent"], _city(app)
     activity = {"title": "BerlinDays in Brüssel", "kind": "city_days", "starts_on": "2026-05-20",
                 "ends_on": "2026-05-22", "description": "In der Landesvertretung"}
@@ -117,7 +104,7 @@ def test_activities_are_recorded_changed_and_removed(app):
 
 
 def test_the_page_shows_the_history_from_the_other_domains_as_each_reader_may_see_it(app):
-    clients = _people(app)
+    clients = office_clients(app)
     city_id = _city(app)
     with app.app_context():
         officer = db.session.scalar(sa.select(User).where(User.email == "referent@example.org"))
@@ -156,7 +143,7 @@ def test_the_page_shows_the_history_from_the_other_domains_as_each_reader_may_se
 
 
 def test_an_event_names_only_a_known_partner_city(app):
-    clients = _people(app)
+    clients = office_clients(app)
     response = post(clients["referent"], "/events/new", {
         "title": "Empfang", "kind": "reception", "starts_at": "2027-01-20T18:00", "ends_at": "2027-01-20T21:00",
         "venue_id": "0", "host_id": "0", "partner_city_id": "99999", "responsible_officer_id": "0",
@@ -166,7 +153,7 @@ def test_an_event_names_only_a_known_partner_city(app):
 
 
 def test_round_anniversaries_are_listed_a_year_ahead_and_reminded_once(app):
-    clients = _people(app)
+    clients = office_clients(app)
     brussels, beijing = _city(app), _city(app, "Peking")
     post(clients["referent"], f"/partnerships/{brussels}/edit", AGREEMENT)
     post(clients["referent"], f"/partnerships/{beijing}/edit", {**AGREEMENT, "agreement_date": "1994-04-05",
@@ -191,7 +178,7 @@ def test_round_anniversaries_are_listed_a_year_ahead_and_reminded_once(app):
 
 
 def test_who_may_see_and_change_the_partnerships(app):
-    clients = _people(app)
+    clients = office_clients(app)
     city_id = _city(app)
     assert clients["emigration"].get("/partnerships/").status_code == 403
     assert clients["emigration"].get(f"/partnerships/{city_id}").status_code == 403
@@ -204,7 +191,7 @@ def test_who_may_see_and_change_the_partnerships(app):
 
 
 def test_the_pages_ask_a_bounded_number_of_queries(app, count_queries):
-    clients = _people(app)
+    clients = office_clients(app)
     city_id = _city(app)
     post(clients["referent"], f"/partnerships/{city_id}/edit", AGREEMENT)
     arrival = datetime(2026, 10, 5, 8, tzinfo=UTC)

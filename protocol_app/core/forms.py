@@ -226,3 +226,31 @@ def take_posted_step(record, *, move=None, actions=None, done=None) -> bool:
         return False
     flash(done(record) if done else gettext("Done: %(state)s.", state=record.state_label), "success")
     return True
+
+
+def file_page(stored, form_class, *, may_change: bool, keep, done: str, back: str):
+    """The page of a record's one file (a photo, a signed agreement): GET serves it (404 without
+    one); POST keeps the uploaded file through `keep(filename, data)` — 403 for those who may not
+    change it, a refusal flashed with its reason, else `done` — and returns to `back`."""
+    from flask import abort, flash, redirect, request
+
+    from .errors import DomainError
+    from .files import send_stored
+
+    if request.method == "GET":
+        if stored is None:
+            abort(404)
+        return send_stored(stored)
+    if not may_change:
+        abort(403)
+    form = form_class()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(back)
+    try:
+        keep(form.file.data.filename or "", form.file.data.read())
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(done, "success")
+    return redirect(back)

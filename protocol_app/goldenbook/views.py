@@ -11,12 +11,11 @@ from flask_login import current_user
 from ..core import workflow
 from ..core.errors import DomainError
 from ..core.exports import FORMATS, table_response
-from ..core.files import send_stored
 from ..core.forms import (
     ConfirmForm,
     TransitionForm,
     apply_domain_error,
-    flash_form_errors,
+    file_page,
     form_values,
     take_posted_step,
 )
@@ -166,24 +165,9 @@ def step(entry_id: int):
 @permission_required(READ)
 def photo(entry_id: int):
     entry = _entry(entry_id)
-    if request.method == "GET":
-        if entry.photo is None:
-            abort(404)
-        return send_stored(entry.photo)
-    if not permissions.can_edit(current_user):
-        abort(403)
-    form = PhotoForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-    else:
-        upload = form.file.data
-        try:
-            services.set_photo(entry, upload.filename or "", upload.read(), actor=current_user)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("The photo has been saved."), "success")
-    return redirect(url_for("goldenbook.detail", entry_id=entry.id))
+    return file_page(entry.photo, PhotoForm, may_change=permissions.can_edit(current_user),
+                     keep=lambda name, data: services.set_photo(entry, name, data, actor=current_user),
+                     done=_("The photo has been saved."), back=url_for("goldenbook.detail", entry_id=entry.id))
 
 
 @bp.route("/<int:entry_id>/photo/delete", methods=["POST"])

@@ -10,12 +10,11 @@ from flask_login import current_user
 
 from ..core import workflow
 from ..core.errors import DomainError
-from ..core.files import send_stored
 from ..core.forms import (
     ConfirmForm,
     TransitionForm,
     apply_domain_error,
-    flash_form_errors,
+    file_page,
     form_values,
     take_posted_step,
 )
@@ -119,23 +118,9 @@ def step(note_id: int):
 @permission_required(EDIT, APPROVE)
 def photo(note_id: int):
     note = db.get_or_404(NewsNote, note_id)
-    if request.method == "GET":
-        if note.photo is None:
-            abort(404)
-        return send_stored(note.photo)
-    if not permissions.can_edit(current_user):
-        abort(403)
-    form = PhotoForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-    else:
-        try:
-            services.set_photo(note, form.file.data.filename or "", form.file.data.read(), actor=current_user)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("The photo has been saved."), "success")
-    return redirect(url_for("news.detail", note_id=note.id))
+    return file_page(note.photo, PhotoForm, may_change=permissions.can_edit(current_user),
+                     keep=lambda name, data: services.set_photo(note, name, data, actor=current_user),
+                     done=_("The photo has been saved."), back=url_for("news.detail", note_id=note.id))
 
 
 @bp.route("/<int:note_id>/photo/delete", methods=["POST"])

@@ -9,8 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core.errors import DomainError
-from ..core.files import send_stored
-from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors, form_values
+from ..core.forms import ConfirmForm, apply_domain_error, file_page, form_values
 from ..core.navigation import register_nav
 from ..core.permissions import permission_required
 from ..core.time import today_berlin
@@ -84,23 +83,11 @@ def edit(city_id: int):
 def agreement(city_id: int):
     city = db.get_or_404(PartnerCity, city_id)
     partnership = services.partnership_of(city)
-    if request.method == "GET":
-        if partnership is None or partnership.agreement_file is None:
-            abort(404)
-        return send_stored(partnership.agreement_file)
-    if not permissions.can_edit(current_user):
-        abort(403)
-    form = AgreementForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-    else:
-        try:
-            services.set_agreement_document(city, form.file.data.filename or "", form.file.data.read(), actor=current_user)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("The agreement document has been saved."), "success")
-    return redirect(url_for("partnerships.detail", city_id=city.id))
+    return file_page(partnership.agreement_file if partnership else None, AgreementForm,
+                     may_change=permissions.can_edit(current_user),
+                     keep=lambda name, data: services.set_agreement_document(city, name, data, actor=current_user),
+                     done=_("The agreement document has been saved."),
+                     back=url_for("partnerships.detail", city_id=city.id))
 
 
 @bp.route("/<int:city_id>/activities/new", methods=["GET", "POST"])

@@ -53,7 +53,9 @@ def test_typing_muller_finds_the_guest_mueller_and_the_keys_walk_the_hits(page, 
     guests = page.get_by_test_id("results-guests")
     expect(guests).to_contain_text("Hans Müller")
     expect(guests).to_contain_text("Bezirksamt Mitte")
-    # From the results page's box the arrow key goes to the first hit, and on.
+    # From the results page's box the arrow key goes to the first hit, and on — once the page has
+    # run its scripts (a key pressed before app.js bound it goes nowhere).
+    page.wait_for_load_state("load")
     page.get_by_label("Aktenzeichen, Name, Titel oder Organisation").focus()
     page.keyboard.press("ArrowDown")
     # (Playwright's to_be_focused also wants the window focused, which a headless one is not,

@@ -94,6 +94,11 @@ def test_with_redis_down_login_replies_feeds_and_mail_keep_working_without_waiti
     settings = client.post("/calendar/feed", data={"csrf_token": _csrf(client, "/calendar/feed")})
     feed_url = settings.get_data(as_text=True).split("/calendar/feed/")[1].split(".ics")[0]
     assert client.get(f"/calendar/feed/{feed_url}.ics").status_code == 200
+    # The public news feed (rate-limited) answers at once too.
+    website = app.test_client()
+    started = time.monotonic()
+    assert website.get("/public/news/de/feed.atom").status_code == 200
+    assert time.monotonic() - started < 1.0
 
 
 def _csrf(client, path):

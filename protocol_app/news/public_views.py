@@ -34,8 +34,7 @@ def _answer(etag: str, render, mimetype: str) -> Response:
     if etag in request.if_none_match:
         response = Response(status=304)
     else:
-        rendered = publication.cached(etag, render)
-        response = Response(rendered.body, mimetype=mimetype)
+        response = Response(publication.cached(etag, render), mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     response.headers["Access-Control-Allow-Origin"] = "*"  # the website's pages read the JSON list

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -33,13 +32,8 @@ SECTION_TITLES = {("de", "aktuelles"): "Aktuelles", ("de", "rueckblick"): "Rück
                   ("en", "aktuelles"): "Current", ("en", "rueckblick"): "Review"}
 
 
-@dataclass(frozen=True)
-class Rendered:
-    etag: str
-    body: bytes
-
-
-_CACHE: OrderedDict[str, Rendered] = OrderedDict()
+#: Rendered bodies by ETag, the least recently used dropped first.
+_CACHE: OrderedDict[str, bytes] = OrderedDict()
 _CACHE_SIZE = 64
 _LOCK = threading.Lock()
 
@@ -51,14 +45,14 @@ def state_tag(*key) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def cached(etag: str, render) -> Rendered:
+def cached(etag: str, render) -> bytes:
     """The body for `etag`, rendered once per state of the notes (and process)."""
     with _LOCK:
         hit = _CACHE.get(etag)
         if hit is not None:
             _CACHE.move_to_end(etag)
             return hit
-    rendered = Rendered(etag, render())
+    rendered = render()
     with _LOCK:
         _CACHE[etag] = rendered
         while len(_CACHE) > _CACHE_SIZE:

@@ -32,9 +32,8 @@ JUBILEE_STEP = 5
 
 def cities() -> list[tuple[PartnerCity, Partnership | None]]:
     """The partner cities with their partnership record (None before anything was recorded)."""
-    rows = db.session.execute(sa.select(PartnerCity, Partnership).outerjoin(
-        Partnership, Partnership.partner_city_id == PartnerCity.id).order_by(PartnerCity.name_de)).all()
-    return [(city, partnership) for city, partnership in rows]
+    return [tuple(row) for row in db.session.execute(sa.select(PartnerCity, Partnership).outerjoin(
+        Partnership, Partnership.partner_city_id == PartnerCity.id).order_by(PartnerCity.name_de))]
 
 
 def partnership_of(city: PartnerCity) -> Partnership | None:
@@ -151,10 +150,13 @@ def _anniversary(agreed: date, year: int) -> date:
         return date(year, 2, 28)
 
 
-def jubilees_in(year: int) -> list[Jubilee]:
-    """The round anniversaries (every five years) of the agreements that fall in `year`."""
+def _agreed() -> list[Partnership]:
+    return list(db.session.scalars(sa.select(Partnership).where(Partnership.agreement_date.is_not(None))))
+
+
+def _jubilees(partnerships: list[Partnership], year: int) -> list[Jubilee]:
     found = []
-    for partnership in db.session.scalars(sa.select(Partnership).where(Partnership.agreement_date.is_not(None))):
+    for partnership in partnerships:
         years = year - partnership.agreement_date.year
         if years > 0 and years % JUBILEE_STEP == 0:
             found.append(Jubilee(partnership.partner_city, partnership, years,
@@ -162,8 +164,14 @@ def jubilees_in(year: int) -> list[Jubilee]:
     return sorted(found, key=lambda j: j.day)
 
 
+def jubilees_in(year: int) -> list[Jubilee]:
+    """The round anniversaries (every five years) of the agreements that fall in `year`."""
+    return _jubilees(_agreed(), year)
+
+
 def jubilees_ahead(today: date | None = None, *, days: int = 366) -> list[Jubilee]:
     """The round anniversaries from today to a year ahead (the dashboard's and the reminder's)."""
     today = today or today_berlin()
-    found = [j for year in (today.year, today.year + 1) for j in jubilees_in(year)]
+    agreed = _agreed()  # one query for both years
+    found = [j for year in (today.year, today.year + 1) for j in _jubilees(agreed, year)]
     return [j for j in found if 0 <= (j.day - today).days < days]

@@ -93,6 +93,9 @@ class Config:
     #: JSON: group DN → role or list of roles, e.g. {"cn=protokoll-referat,ou=groups,dc=berlin,dc=de": "officer"}.
     LDAP_GROUP_ROLES = os.environ.get("LDAP_GROUP_ROLES", "{}")
     LDAP_NAME_ATTRIBUTE = os.environ.get("LDAP_NAME_ATTRIBUTE", "displayName")
+    # The entry's stable identifier an account is tied to (OpenLDAP: entryUUID; AD: objectGUID):
+    # an address typed another way never finds, nor makes, a second account for the same entry.
+    LDAP_UUID_ATTRIBUTE = os.environ.get("LDAP_UUID_ATTRIBUTE", "entryUUID")
     LDAP_TIMEOUT_SECONDS = _env_int("LDAP_TIMEOUT_SECONDS", 5)
     #: How often the beat asks the directory about the accounts with open sessions.
     LDAP_RECHECK_SECONDS = _env_int("LDAP_RECHECK_SECONDS", 900)

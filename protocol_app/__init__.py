@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -196,16 +196,6 @@ def _register_blueprints(app: Flask) -> None:
     enforce_login(app)
 
 
-#: Endpoints a user who must change the password may still reach.
-_PASSWORD_CHANGE_ALLOWED = frozenset(
-    {"auth.change_password", "auth.logout", "static", "bootstrap.static", "core.healthz"}
-)
-#: What a session that still owes its second factor may reach.
-_SECOND_FACTOR_ALLOWED = frozenset(
-    {"auth.second_factor", "auth.second_factor_setup", "auth.logout", "static", "bootstrap.static", "core.healthz"}
-)
-
-
 def _register_request_hooks(app: Flask) -> None:
     from .core.db import commit_or_rollback
     from .core.errors import is_conflict
@@ -214,24 +204,14 @@ def _register_request_hooks(app: Flask) -> None:
     from .core.permissions import Permission, user_has
 
     @app.before_request
-    def _require_second_factor():
-        # Before anything else a login may reach: a role that needs the second factor is not
-        # reachable by a session without it (nor is any other page of that user).
-        if current_user and current_user.is_authenticated and request.endpoint not in _SECOND_FACTOR_ALLOWED:
-            from .auth.views import second_factor_redirect
+    def _finish_sign_in_first():
+        # One ordered flow (new password, then second factor, then the page asked for): a
+        # session that still owes a step reaches nothing else of the app.
+        if current_user and current_user.is_authenticated:
+            from .auth.sessions import current_session
+            from .auth.sign_in_flow import redirect_to_pending_step
 
-            return second_factor_redirect()
-        return None
-
-    @app.before_request
-    def _force_password_change():
-        if (
-            current_user
-            and current_user.is_authenticated
-            and current_user.must_change_password
-            and request.endpoint not in _PASSWORD_CHANGE_ALLOWED
-        ):
-            return redirect(url_for("auth.change_password"))
+            return redirect_to_pending_step(current_user, current_session())
         return None
 
     @app.after_request

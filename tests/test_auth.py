@@ -228,7 +228,7 @@ def test_forced_password_change_blocks_other_pages(app, client):
     make_user(app, "new@example.org", must_change=True)
     login(client, "new@example.org")
     response = client.get("/notifications")
-    assert response.status_code == 302 and response.headers["Location"] == "/auth/password"
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/password?next=/notifications"
     new = "Mein-eigenes-Passwort-99"
     post(
         client,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import uuid
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -36,6 +37,8 @@ class Outcome(Enum):
 class DirectoryAnswer:
     outcome: Outcome
     dn: str | None = None
+    #: The entry's stable identifier (LDAP_UUID_ATTRIBUTE), as text.
+    uuid: str | None = None
     full_name: str | None = None
     groups: frozenset[str] = field(default_factory=frozenset)
 
@@ -114,6 +117,21 @@ def _lookup() -> Connection:
     return conn
 
 
+def _entry_attributes() -> list[str]:
+    cfg = current_app.config
+    return [cfg["LDAP_NAME_ATTRIBUTE"], "cn", cfg["LDAP_UUID_ATTRIBUTE"]]
+
+
+def _entry_uuid(entry: dict) -> str | None:
+    """The entry's identifier as text (AD's objectGUID arrives as 16 bytes)."""
+    name = current_app.config["LDAP_UUID_ATTRIBUTE"]
+    value = _first(entry.get("raw_attributes", {}).get(name))
+    if isinstance(value, bytes) and len(value) == 16:
+        return str(uuid.UUID(bytes_le=value))
+    value = _first(entry.get("attributes", {}).get(name))
+    return str(value).strip("{}").lower() if value else None
+
+
 def _standing(lookup: Connection, entry: dict, fallback_name: str) -> DirectoryAnswer:
     """An entry found: disabled, or active with its groups (SIGNED_IN stands for active here)."""
     cfg = current_app.config
@@ -121,11 +139,12 @@ def _standing(lookup: Connection, entry: dict, fallback_name: str) -> DirectoryA
     attributes = entry.get("attributes", {})
     full_name = (_first(attributes.get(cfg["LDAP_NAME_ATTRIBUTE"])) or _first(attributes.get("cn"))
                  or fallback_name)
+    known = {"dn": dn, "uuid": _entry_uuid(entry), "full_name": full_name}
     if not _search(lookup, dn, cfg["LDAP_ACTIVE_FILTER"], ["cn"], scope=BASE):
-        return DirectoryAnswer(Outcome.DISABLED, dn=dn, full_name=full_name)
+        return DirectoryAnswer(Outcome.DISABLED, **known)
     groups = frozenset(e["dn"] for e in _search(
         lookup, cfg["LDAP_GROUP_BASE"], cfg["LDAP_GROUP_FILTER"].format(dn=escape_filter_chars(dn)), ["cn"]))
-    return DirectoryAnswer(Outcome.SIGNED_IN, dn=dn, full_name=full_name, groups=groups)
+    return DirectoryAnswer(Outcome.SIGNED_IN, groups=groups, **known)
 
 
 def check(email: str, password: str) -> DirectoryAnswer:
@@ -135,7 +154,7 @@ def check(email: str, password: str) -> DirectoryAnswer:
     lookup = _lookup()
     try:
         entries = _search(lookup, cfg["LDAP_USER_BASE"], cfg["LDAP_USER_FILTER"].format(email=escape_filter_chars(email)),
-                          [cfg["LDAP_NAME_ATTRIBUTE"], "cn"])
+                          _entry_attributes())
         if len(entries) != 1:  # none, or an address two entries share: nobody to sign in as
             return DirectoryAnswer(Outcome.UNKNOWN)
         answer = _standing(lookup, entries[0], email)
@@ -145,7 +164,7 @@ def check(email: str, password: str) -> DirectoryAnswer:
         return answer
     own = _connect(_server(), answer.dn, password) if password else None
     if own is None:
-        return DirectoryAnswer(Outcome.WRONG_PASSWORD, dn=answer.dn, full_name=answer.full_name)
+        return DirectoryAnswer(Outcome.WRONG_PASSWORD, dn=answer.dn, uuid=answer.uuid, full_name=answer.full_name)
     own.unbind()
     return answer
 
@@ -153,12 +172,11 @@ def check(email: str, password: str) -> DirectoryAnswer:
 def standing_of(dns) -> dict[str, DirectoryAnswer]:
     """What the directory says now of each entry (no password): gone (UNKNOWN), disabled, or
     active with its groups (SIGNED_IN). One look-up connection for all."""
-    cfg = current_app.config
     lookup = _lookup()
     try:
         answers = {}
         for dn in dns:
-            entries = _search(lookup, dn, "(objectClass=*)", [cfg["LDAP_NAME_ATTRIBUTE"], "cn"], scope=BASE)
+            entries = _search(lookup, dn, "(objectClass=*)", _entry_attributes(), scope=BASE)
             answers[dn] = _standing(lookup, entries[0], dn) if entries else DirectoryAnswer(Outcome.UNKNOWN, dn=dn)
         return answers
     finally:

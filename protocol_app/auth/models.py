@@ -47,6 +47,8 @@ class User(TimestampMixin, db.Model):
     sign_in: Mapped[str] = mapped_column(sa.String(20), default=SignIn.LOCAL.value, nullable=False)
     #: The entry's distinguished name at the last directory login.
     directory_dn: Mapped[str | None] = mapped_column(sa.String(500))
+    #: The entry's stable identifier (entryUUID / objectGUID): one account per entry.
+    directory_uuid: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     #: The TOTP secret, sealed (core.sealing); None until enrolled.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(500))
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ and writes its audit event in the same transaction.
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from ..extensions import db
 from . import ldap_directory, passwords, second_factor
 from .ldap_directory import DirectoryUnavailable, Outcome
 from .models import NO_LOCAL_PASSWORD, SignIn, User, UserRole, UserSession
-from .sessions import end_all_sessions, end_session, start_session
+from .sessions import end_all_sessions, end_session, renew_session, start_session
 
 #: The one message for every failed login: it must not reveal whether the e-mail
 #: exists, whether the password was wrong or whether the account is locked.
@@ -55,7 +56,11 @@ class SecondFactorFailed(DomainError):
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """The address as accounts, failure counts and rate limits know it: NFKC, lower case, and
+    without white space or invisible characters (a NUL or zero-width character typed after it
+    names the same account, never a second one)."""
+    text = unicodedata.normalize("NFKC", email or "")
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf")).lower()
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -93,6 +98,12 @@ def _clear_failures_unless_locked(user: User, now) -> bool:
     )
     db.session.expire(user, ["failed_logins", "locked_until"])
     return result.rowcount == 1
+
+
+def _still_unlocked(user: User, now) -> bool:
+    """Whether the account is not blocked now (read again: a parallel guess may have blocked it)."""
+    db.session.refresh(user, ["locked_until"])
+    return not user.is_locked(now)
 
 
 def authenticate(email: str, password: str, *, user_agent: str | None = None):
@@ -139,7 +150,10 @@ def _refuse_wrong_password(user: User, now, kind: str):
 
 
 def _open_session(user: User, now, user_agent, method: SignIn):
-    if not _clear_failures_unless_locked(user, now):
+    # Where a code follows, the password alone proves too little to forgive earlier failures:
+    # wrong codes keep counting until a right code clears them (verify_second_factor).
+    settled = _still_unlocked(user, now) if second_factor.required_for(user) else _clear_failures_unless_locked(user, now)
+    if not settled:
         # A parallel wrong guess locked the account while this password was being checked.
         record_event("auth.login_refused", target=user, summary="locked")
         raise LoginFailed(LOGIN_FAILED)
@@ -153,7 +167,10 @@ def _open_session(user: User, now, user_agent, method: SignIn):
 
 def _authenticate_with_directory(user: User | None, email: str, password: str, now, user_agent):
     """The directory's answer for `email`; creates the account at its first login and takes
-    name and roles from the directory at every login."""
+    name and roles from the directory at every login.
+
+    An account is tied to its entry's identifier: whatever address found the entry, it is that
+    entry's one account that signs in (with its failure count, block and second factor)."""
     try:
         answer = ldap_directory.check(normalise_email(email), password)
     except DirectoryUnavailable as exc:
@@ -163,6 +180,7 @@ def _authenticate_with_directory(user: User | None, email: str, password: str, n
     if answer.outcome is Outcome.UNKNOWN:
         record_event("auth.login_failed", target=user, summary="unknown account (directory)")
         raise LoginFailed(LOGIN_FAILED)
+    user = _account_of_entry(user, answer, now, password)
     if answer.outcome is Outcome.WRONG_PASSWORD:
         if user is None:
             record_event("auth.login_failed", summary="directory: wrong password, no account yet")
@@ -178,7 +196,7 @@ def _authenticate_with_directory(user: User | None, email: str, password: str, n
         raise LoginFailed(LOGIN_FAILED)
     if user is None:
         user = User(email=normalise_email(email), full_name=answer.full_name[:200], password_hash=NO_LOCAL_PASSWORD,
-                    sign_in=SignIn.DIRECTORY.value, directory_dn=answer.dn)
+                    sign_in=SignIn.DIRECTORY.value, directory_dn=answer.dn, directory_uuid=answer.uuid)
         _set_roles(user, roles)
         db.session.add(user)
         db.session.flush()
@@ -187,6 +205,31 @@ def _authenticate_with_directory(user: User | None, email: str, password: str, n
     else:
         _take_from_directory(user, answer, roles)
     return _open_session(user, now, user_agent, SignIn.DIRECTORY)
+
+
+def _account_of_entry(user: User | None, answer, now, password: str) -> User | None:
+    """The account the directory entry belongs to: the one tied to its identifier, else the
+    account of the address (tied to it now). Refuses an address whose account is tied to
+    another entry, and applies the block and deactivation of an account found by its entry."""
+    if not answer.uuid:
+        return user
+    tied = db.session.scalar(sa.select(User).where(User.directory_uuid == answer.uuid))
+    if user is not None and user.directory_uuid not in (None, answer.uuid):
+        record_event("auth.login_refused", target=user, summary="directory: address now names another entry")
+        raise LoginFailed(LOGIN_FAILED)
+    if tied is None:
+        if user is not None:
+            user.directory_uuid = answer.uuid
+        return user
+    if user is None or user.id != tied.id:
+        if user is not None:
+            record_event("auth.login_refused", target=user, summary="directory: entry tied to another account")
+            raise LoginFailed(LOGIN_FAILED)
+        if tied.is_locked(now) or not tied.is_active_account or not tied.signs_in_with_directory:
+            passwords.burn_verification_time(password)
+            record_event("auth.login_refused", target=tied, summary="locked" if tied.is_active_account else "inactive")
+            raise LoginFailed(LOGIN_FAILED)
+    return tied
 
 
 def _take_from_directory(user: User, answer, roles) -> None:
@@ -234,11 +277,13 @@ def recheck_directory_accounts() -> dict[str, int]:
     return {"checked": len(users), "ended": ended}
 
 
-def verify_second_factor(user: User, session_row, code: str) -> str:
-    """Take a TOTP or recovery code for this session; return which ("totp", "recovery code").
+def verify_second_factor(user: User, session_row, code: str) -> tuple[str, UserSession]:
+    """Take a TOTP or recovery code for this session; return which ("totp", "recovery code") and
+    the session that replaces it (a new id: see sessions.renew_session).
 
-    A wrong code counts as a failed login: after LOGIN_MAX_FAILURES the account is blocked
-    and the session ends (SecondFactorFailed.locked)."""
+    A wrong code counts as a failed login, and only a right code clears the count (not the
+    password): after LOGIN_MAX_FAILURES the account is blocked and the session ends
+    (SecondFactorFailed.locked)."""
     now = now_utc()
     if second_factor.claim_totp(user, code):
         method = "totp"
@@ -256,24 +301,28 @@ def verify_second_factor(user: User, session_row, code: str) -> str:
         record_event("auth.login_refused", target=user, summary="locked")
         end_session(session_row, "locked")
         raise SecondFactorFailed(SECOND_FACTOR_FAILED, locked=True)
+    session_row = renew_session(session_row, "second factor given")
     session_row.second_factor_at = now
     left = f", {second_factor.recovery_codes_left(user)} recovery codes left" if method == "recovery code" else ""
     record_event("auth.second_factor", actor=user, target=user, summary=f"{session_row.method} + {method}{left}")
-    return method
+    return method, session_row
 
 
-def confirm_enrolment(user: User, session_row, code: str) -> list[str]:
+def confirm_enrolment(user: User, session_row, code: str) -> tuple[list[str], UserSession]:
     """Put the pending secret in force once the app shows a code of it; return the new
-    recovery codes (shown once)."""
+    recovery codes (shown once) and the session that replaces this one (a new id)."""
     if user.totp_secret is None or user.has_second_factor or not second_factor.claim_totp(user, code):
         raise ValidationFailed(_l("This code does not fit. Scan the QR code again and enter the six digits "
                                   "your app shows now."), field="code")
     now = now_utc()
+    if not _clear_failures_unless_locked(user, now):
+        raise ValidationFailed(LOGIN_FAILED, field="code")
     user.totp_enrolled_at = now
+    session_row = renew_session(session_row, "second factor enrolled")
     session_row.second_factor_at = now
     codes = second_factor.new_recovery_codes(user)
     record_event("user.second_factor_enrolled", actor=user, target=user, summary=f"{session_row.method} + totp")
-    return codes
+    return codes, session_row
 
 
 @transactional
@@ -296,8 +345,9 @@ def logout(user: User, session_row) -> None:
 
 
 @transactional
-def change_password(user: User, current: str, new: str, *, keep_session_id: str | None) -> None:
-    """Change `user`'s own password; ends all their other sessions."""
+def change_password(user: User, current: str, new: str, *, session_row: UserSession | None) -> UserSession | None:
+    """Change `user`'s own password; ends all their sessions and returns the one that replaces
+    `session_row` (a new id, as at every step up)."""
     if user.signs_in_with_directory:
         raise ValidationFailed(DIRECTORY_PASSWORD, field="current_password")
     if not passwords.verify_password(user.password_hash, current):
@@ -312,8 +362,10 @@ def change_password(user: User, current: str, new: str, *, keep_session_id: str 
     user.password_hash = passwords.hash_password(new)
     user.must_change_password = False
     user.password_changed_at = now_utc()
-    end_all_sessions(user, "password_change", except_id=keep_session_id)
+    renewed = renew_session(session_row, "password_change") if session_row is not None else None
+    end_all_sessions(user, "password_change", except_id=renewed.id if renewed else None)
     record_event("user.password_change", actor=user, target=user)
+    return renewed
 
 
 @transactional

@@ -30,6 +30,18 @@ def start_session(user: User, *, user_agent: str | None = None, method: str = "l
     return row
 
 
+def renew_session(row: UserSession, reason: str) -> UserSession:
+    """Replace the session by one with a new id at a step up (a second factor given, a password
+    changed): a cookie copied before the step dies with the old id instead of being raised to a
+    full session. The new one keeps the old one's start (the absolute limit counts from the login)."""
+    new = UserSession(id=secrets.token_urlsafe(32), user_id=row.user_id, user_agent=row.user_agent,
+                      method=row.method, created_at=row.created_at, second_factor_at=row.second_factor_at)
+    db.session.add(new)
+    end_session(row, reason)
+    g.login_session = new
+    return new
+
+
 def validate_session(session_id: str | None, user_id: int) -> User | None:
     """Return the user if the session is open, recent and not past its limit (the session's
     row is then `g.login_session`, for the second-factor check).

@@ -21,7 +21,7 @@ from ..core.forms import apply_domain_error
 from ..core.permissions import login_required_only, public
 from ..core.urls import safe_next_url
 from ..extensions import db, limiter, login_manager
-from . import second_factor, services
+from . import second_factor, services, sign_in_flow
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, SecondFactorForm
 from .models import User, UserSession
 from .sessions import current_session, validate_session
@@ -88,23 +88,19 @@ def login():
             if locale and locale != user.locale:
                 services.set_locale(user, locale)
             target = safe_next_url(request.args.get("next")) or url_for("core.dashboard")
-            if second_factor.required_for(user):
-                return redirect(_second_factor_page(user, target))
-            return redirect(target)
+            step = sign_in_flow.pending_step(user, row)
+            return redirect(sign_in_flow.step_url(step, target) if step else target)
     return render_template("auth/login.html", form=form)
 
 
-def _second_factor_page(user, target: str | None = None) -> str:
-    endpoint = "auth.second_factor" if user.has_second_factor else "auth.second_factor_setup"
-    return url_for(endpoint, next=target)
+def _take_renewed(row) -> None:
+    """The cookie names the session that replaced the old one at a step up."""
+    session[SESSION_KEY] = row.id
 
 
-def second_factor_redirect():
-    """Where a request must go first: the code (or the enrolment) when the user needs a second
-    factor this session has not given within SECOND_FACTOR_MAX_AGE_HOURS; None otherwise."""
-    if not second_factor.required_for(current_user) or second_factor.is_fresh(current_session()):
-        return None
-    return redirect(_second_factor_page(current_user, request.full_path if request.method == "GET" else None))
+def _after_step() -> str:
+    """The page asked for, or the next step the sign-in still owes (the request hook decides)."""
+    return safe_next_url(request.args.get("next")) or url_for("core.dashboard")
 
 
 @bp.route("/second-factor", methods=["GET", "POST"], endpoint="second_factor")
@@ -113,13 +109,12 @@ def second_factor_redirect():
 def second_factor_page():
     if not current_user.has_second_factor:
         return redirect(url_for("auth.second_factor_setup"))
-    target = safe_next_url(request.args.get("next")) or url_for("core.dashboard")
     if second_factor.is_fresh(current_session()):
-        return redirect(target)
+        return redirect(_after_step())
     form = SecondFactorForm()
     if form.validate_on_submit():
         try:
-            method = services.verify_second_factor(current_user, current_session(), form.code.data)
+            method, renewed = services.verify_second_factor(current_user, current_session(), form.code.data)
         except services.SecondFactorFailed as exc:
             if exc.locked:
                 db.session.commit()  # the block and the ended session stand although the answer is an error
@@ -129,11 +124,12 @@ def second_factor_page():
                 return redirect(url_for("auth.login"))
             form.code.errors.append(str(exc.message))
         else:
+            _take_renewed(renewed)
             if method == "recovery code":
                 flash(_("You signed in with a recovery code; %(num)d are left. If your phone is lost, ask an "
                         "administrator to reset your second factor.",
                         num=second_factor.recovery_codes_left(current_user)), "warning")
-            return redirect(target)
+            return redirect(_after_step())
     return render_template("auth/second_factor.html", form=form)
 
 
@@ -147,12 +143,12 @@ def second_factor_setup():
     form = SecondFactorForm()
     if form.validate_on_submit():
         try:
-            codes = services.confirm_enrolment(current_user, current_session(), form.code.data)
+            codes, renewed = services.confirm_enrolment(current_user, current_session(), form.code.data)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            return render_template("auth/recovery_codes.html", codes=codes,
-                                   target=safe_next_url(request.args.get("next")) or url_for("core.dashboard"))
+            _take_renewed(renewed)
+            return render_template("auth/recovery_codes.html", codes=codes, target=_after_step())
     uri = second_factor.provisioning_uri(current_user, secret)
     return render_template("auth/second_factor_setup.html", form=form, qr=second_factor.qr_svg(uri),
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
@@ -175,17 +171,16 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(
-                current_user,
-                form.current_password.data,
-                form.new_password.data,
-                keep_session_id=session.get(SESSION_KEY),
+            renewed = services.change_password(
+                current_user, form.current_password.data, form.new_password.data, session_row=current_session()
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
+            if renewed is not None:
+                _take_renewed(renewed)
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
-            return redirect(url_for("core.dashboard"))
+            return redirect(_after_step())
     return render_template("auth/change_password.html", form=form)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from datetime import datetime
 from decimal import Decimal
@@ -16,22 +17,49 @@ from wtforms.widgets import TextInput
 from .i18n import format_number
 from .languages import language_choices
 
+#: Control characters a text may hold: tab and line breaks. Any other (a NUL, Word's manual
+#: line break U+000B, a form feed) is invisible on the page, invalid in XML feeds and exports,
+#: and in an address made the directory and the app disagree about who signs in.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
 
-def _bind_hidden_fields_without_id(bind_field):
-    """Hidden inputs (the CSRF token, a record's version) need no id, and with one a page of
-    several forms repeats it — invalid HTML that confuses assistive technology. Every form of
-    the app is a FlaskForm, so its Meta drops them in one place."""
+
+def control_character_in(text: str | None) -> str | None:
+    """The first control character of `text` that has no place in a record, or None."""
+    for char in text or "":
+        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
+            return char
+    return None
+
+
+def no_control_characters(form, field) -> None:
+    """Refuse invisible control characters in every text a form takes."""
+    data = field.data if isinstance(field.data, str) else None
+    char = control_character_in(data)
+    if char is not None:
+        raise ValidationError(_l("This text holds an invisible control character (%(code)s, e.g. a manual line "
+                                 "break copied from a word processor). Please remove it or type the text again.",
+                                 code=f"U+{ord(char):04X}"))
+
+
+def _bind_with_shared_rules(bind_field):
+    """Every form of the app is a FlaskForm, so its Meta applies the rules of all forms here:
+    hidden inputs (the CSRF token, a record's version) get no id — with one, a page of several
+    forms repeats it, invalid HTML that confuses assistive technology —, and every text field
+    refuses control characters."""
 
     def bind(self, form, unbound_field, options):
         field = bind_field(self, form, unbound_field, options)
         if field.type in ("CSRFTokenField", "HiddenField"):
             field.id = False  # WTForms leaves a False attribute out of the tag
+        if isinstance(field, StringField):
+            # A new list: the validators given at class level are shared by every instance.
+            field.validators = [*field.validators, no_control_characters]
         return field
 
     return bind
 
 
-FlaskForm.Meta.bind_field = _bind_hidden_fields_without_id(FlaskForm.Meta.bind_field)
+FlaskForm.Meta.bind_field = _bind_with_shared_rules(FlaskForm.Meta.bind_field)
 
 
 def apply_domain_error(form, exc) -> None:

@@ -17,10 +17,10 @@ from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
-from ..core.permissions import Permission, Role
+from ..core.permissions import Permission, Role, user_has
 from ..core.record_parts import RecordParts, apply_checklist
 from ..core.references import next_number
-from ..core.time import BERLIN
+from ..core.time import BERLIN, today_berlin
 from ..core.urls import path_for
 from ..directory.models import Host, PartnerCity, Venue
 from ..extensions import db
@@ -229,7 +229,14 @@ def _describe_occasion(event_id: int) -> Occasion | None:
                     if is_embargoed(event) else None)
 
 
-register_occasion(SCOPE, _describe_occasion)
+def _unreadable_events(user):
+    """The events under embargo, for a user who may not see their guests (an entry names one)."""
+    if user_has(user, Permission.HONOURS_READ):
+        return None
+    return sa.select(Event.id).where(Event.embargo_until.is_not(None), Event.embargo_until > today_berlin())
+
+
+register_occasion(SCOPE, _describe_occasion, _unreadable_events)
 
 ACTIVE_STATES = (EventState.PLANNING, EventState.INVITATIONS_SENT, EventState.HELD)
 

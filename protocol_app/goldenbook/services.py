@@ -21,6 +21,7 @@ from ..core.urls import path_for
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
 from ..partnerships.history import HistoryLine
+from ..programme.occasions import may_read_occasion, readable_occasion_filter
 from . import permissions
 from .eligibility import Book, Rank, book_for, rank_of
 from .models import DEFAULT_LEAD_DAYS, BookEntry, BookSettings
@@ -125,7 +126,8 @@ def entries_for_many(scope: str, subject_ids, *, reader) -> list[BookEntry]:
     subject_ids = list(subject_ids)
     if not permissions.can_read(reader) or not subject_ids:
         return []
-    stmt = sa.select(BookEntry).where(BookEntry.occasion_scope == scope, BookEntry.occasion_id.in_(subject_ids))
+    stmt = sa.select(BookEntry).where(BookEntry.occasion_scope == scope, BookEntry.occasion_id.in_(subject_ids),
+                                      readable_entries(reader))
     if not permissions.sees_internals(reader):
         stmt = stmt.where(BookEntry.state == EntryState.SIGNED.value)
     return list(db.session.scalars(stmt.order_by(BookEntry.signed_on.desc(), BookEntry.id.desc())))
@@ -153,9 +155,27 @@ def years() -> list[int]:
     return list(range(high, low - 1, -1))
 
 
-def list_stmt(*, year: int, book: str | None, state: str | None, public_only: bool):
-    """Entries of a year, of one book or both; viewers see the signed entries only."""
-    stmt = sa.select(BookEntry).where(year_filter(year))
+def readable_entries(reader):
+    """A WHERE clause: the entries whose visit or event `reader` may read (an entry of a
+    confidential visit is as confidential as the visit, wherever it shows)."""
+    return readable_occasion_filter(BookEntry.occasion_scope, BookEntry.occasion_id, reader)
+
+
+def may_read(reader, entry: BookEntry) -> bool:
+    """Whether `reader` may see this entry: the books' read right, a signed entry unless they see
+    the office's internals, and the read rule of its visit or event."""
+    if not permissions.can_read(reader):
+        return False
+    if entry.state != EntryState.SIGNED.value and not permissions.sees_internals(reader):
+        return False
+    return may_read_occasion(entry.occasion_scope, entry.occasion_id, reader)
+
+
+def list_stmt(*, year: int, book: str | None, state: str | None, reader):
+    """Entries of a year, of one book or both, that `reader` may read; viewers see the signed
+    entries only."""
+    public_only = not permissions.sees_internals(reader)
+    stmt = sa.select(BookEntry).where(year_filter(year), readable_entries(reader))
     if book in {b.value for b in Book}:
         stmt = stmt.where(BookEntry.book == book)
     if public_only:

@@ -40,8 +40,8 @@ register_nav("goldenbook.settings", _l("Golden Book"), SETTINGS, order=94, menu=
 
 def _entry(entry_id: int) -> BookEntry:
     entry = db.session.get(BookEntry, entry_id)
-    # A viewer learns nothing of planned entries, not even that they exist.
-    if entry is None or (entry.state != EntryState.SIGNED.value and not permissions.sees_internals(current_user)):
+    # A viewer learns nothing of planned entries, nor of a confidential visit's, not even that they exist.
+    if entry is None or not services.may_read(current_user, entry):
         abort(404)
     return entry
 
@@ -59,7 +59,7 @@ def _filters() -> dict:
 
 
 def _filtered_stmt(filters: dict):
-    return services.list_stmt(**filters, public_only=not permissions.sees_internals(current_user))
+    return services.list_stmt(**filters, reader=current_user)
 
 
 @bp.route("/")

@@ -19,7 +19,7 @@ from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import check_version, transactional
 from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
-from ..core.permissions import Permission, Role
+from ..core.permissions import Permission, Role, user_has
 from ..core.record_parts import RecordParts
 from ..core.references import next_number
 from ..core.time import BERLIN
@@ -261,7 +261,14 @@ def _describe_occasion(visit_id: int) -> Occasion | None:
                     not_public=str(_l("The visit is confidential.")) if visit.is_confidential else None)
 
 
-register_occasion(SCOPE, _describe_occasion)
+def _unreadable_visits(user):
+    """The confidential visits, for a user who may not read them."""
+    if user_has(user, Permission.VISIT_READ_CONFIDENTIAL):
+        return None
+    return sa.select(Visit.id).where(Visit.is_confidential.is_(True))
+
+
+register_occasion(SCOPE, _describe_occasion, _unreadable_visits)
 
 
 def _lock_open(visit: Visit) -> None:

@@ -187,3 +187,46 @@ def test_awardees_stay_with_the_honours_team_until_the_announcement(app):
         viewer = app.test_client()
         login(viewer, "leser@example.org")
         assert "Anna Erste" in viewer.get(f"/events/{reference}").get_data(as_text=True)
+
+
+def test_the_embargo_holds_when_the_ceremonys_event_was_made_before(app):
+    """Issue 30, item 6: the year's event made beforehand (from the events module) had no embargo,
+    and "propose guests" put the awardees on it for every reader of events, the search and the
+    admin's audit log."""
+    from protocol_app.events import services as event_services
+    from protocol_app.events.models import Event, OccasionTemplate
+    from protocol_app.honours.models import AwardType
+    from tests.support import make_user
+
+    setup_people(app)
+    order_id = _approved_cases(app)
+    make_user(app, "leser@example.org", roles=["viewer"])
+    make_user(app, "admin@example.org", roles=["admin"])
+    with time_machine.travel(NOW, tick=False):
+        with app.app_context():
+            occasion = db.session.get(OccasionTemplate, db.session.get(AwardType, order_id).occasion_id)
+            event_services.create_from_occasion(occasion, 2026, actor=user("autorin@example.org"))
+            db.session.commit()
+        officer = app.test_client()
+        login(officer, "autorin@example.org")
+        page = f"/honours/ceremony/{order_id}/2026-10-01"
+        post(officer, f"{page}/event", {})  # takes the event there is, under the embargo
+        assert post(officer, f"{page}/guests", {"family_guests": "1"}).status_code == 302
+        with app.app_context():
+            event = db.session.scalar(sa.select(Event))
+            assert event.embargo_until == date(2026, 10, 1)
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Guest).where(
+                Guest.name == "Anna Erste")) == 1
+            reference = event.reference
+            guest_id = db.session.scalar(sa.select(Guest.id).where(Guest.name == "Anna Erste"))
+        for email in ("leser@example.org", "admin@example.org"):
+            other = app.test_client()
+            login(other, email)
+            assert "Anna Erste" not in other.get(f"/events/{reference}").get_data(as_text=True)
+            assert other.get(f"/events/{reference}/guests/{guest_id}/invitation.pdf").status_code in (403, 404)
+            assert 'data-testid="no-results"' in other.get("/search/?q=Anna+Erste").get_data(as_text=True)
+        admin = app.test_client()
+        login(admin, "admin@example.org")
+        log = admin.get("/admin/audit?action=event.guest_add").get_data(as_text=True)
+        assert "Anna Erste" not in log and "Berta Zweite" not in log
+        assert "gast" in log.lower()  # the additions are logged, without the names

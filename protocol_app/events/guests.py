@@ -16,6 +16,7 @@ from ..directory.models import AddressForm, Contact, GuestCategory
 from ..directory.salutations import checked_postal_values
 from ..extensions import db
 from .models import Event, Guest, GuestStatus
+from .permissions import is_embargoed
 from .workflow import require_open
 
 #: Guests may bring at most this many companions (the form and the table agree).
@@ -144,7 +145,9 @@ def add_adhoc(event: Event, *, actor, name: str, function=None, organisation=Non
     db.session.add(guest)
     db.session.flush()
     workflow.start(guest, actor=actor)
-    record_event("event.guest_add", actor=actor, target=guest, changes={"name": [None, guest.name]})
+    # Under an embargo the name is the honours team's: the log (read by admins) names the row only.
+    record_event("event.guest_add", actor=actor, target=guest, summary="under embargo" if is_embargoed(event) else None,
+                 changes=None if is_embargoed(event) else {"name": [None, guest.name]})
     return guest
 
 

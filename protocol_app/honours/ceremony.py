@@ -15,6 +15,7 @@ from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.letters import layout, register_kind
 from ..core.pdf import render_pdf
+from ..core.time import today_berlin
 from ..events import guests as event_guests
 from ..events import services as event_services
 from ..events.models import Event, Guest, OccasionTemplate
@@ -46,15 +47,24 @@ def ceremony_event(award_type: AwardType, award_date: date) -> Event | None:
                                                     Event.year == award_date.year))
 
 
+def _hold_embargo(event: Event, award_date: date, *, actor) -> None:
+    """Who is honoured stays with the honours team until the award is announced (by default: on
+    the day). An announcement day already chosen stands; an event made some other way (by hand,
+    or before) gets the embargo here, before any awardee can reach its guest list."""
+    if event.embargo_until is None and today_berlin() < award_date:
+        event_services.set_embargo(event, award_date, actor=actor)
+
+
 @transactional
 def make_event(award_type: AwardType, award_date: date, *, actor) -> Event:
-    """Make the ceremony's event from the award's recurring occasion (once a year)."""
+    """Make the ceremony's event from the award's recurring occasion (once a year); the year's
+    event made before is taken as it is, under the embargo."""
     occasion = db.session.get(OccasionTemplate, award_type.occasion_id) if award_type.occasion_id else None
     if occasion is None:
         raise DomainError(_l("This award has no ceremony occasion; an admin links one under Awards."))
-    event = event_services.create_from_occasion(occasion, award_date.year, actor=actor)
-    # Who is honoured stays with the honours team until the award is announced (by default: on the day).
-    event_services.set_embargo(event, award_date, actor=actor)
+    event = ceremony_event(award_type, award_date) or event_services.create_from_occasion(
+        occasion, award_date.year, actor=actor)
+    _hold_embargo(event, award_date, actor=actor)
     return event
 
 
@@ -90,6 +100,7 @@ def propose_guests(award_type: AwardType, award_date: date, *, family_guests: in
     event = ceremony_event(award_type, award_date)
     if event is None:
         raise DomainError(_l("Please make the ceremony's event first."))
+    _hold_embargo(event, award_date, actor=actor)  # before the first awardee is on the list
     listed = {name.strip().lower() for name in db.session.scalars(sa.select(Guest.name).where(
         Guest.event_id == event.id))}
     counts = {"awardees": 0, "holders": 0, "honorary_citizens": 0}

@@ -172,7 +172,7 @@ def render_feed(user, *, base_url: str) -> bytes:
     # How often calendar programs fetch the feed again (RFC 7986; the X- form for Outlook).
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
-    for entry in entries_for(user, now - FEED_PAST, now + FEED_FUTURE):
+    for entry in entries_for(user, now - FEED_PAST, now + FEED_FUTURE, how="feed_read"):
         cal.add_component(_vevent(entry, base_url=base_url, now=now))
     return cal.to_ical()
 

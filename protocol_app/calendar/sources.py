@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..core.audit import record_read
+
 
 @dataclass(frozen=True)
 class CalendarEntry:
@@ -25,6 +27,9 @@ class CalendarEntry:
     all_day: bool = False
     #: iCalendar STATUS: CONFIRMED, or TENTATIVE while it is only requested or offered.
     status: str = "CONFIRMED"
+    #: (scope, reference) of the confidential record the entry shows (a confidential visit, an
+    #: emigrant's stay): showing it is a read, logged by reference.
+    confidential: tuple[str, str] | None = None
 
 
 Source = Callable[[object, datetime, datetime], list[CalendarEntry]]
@@ -57,16 +62,29 @@ def summary_for(user, start: datetime, end: datetime, per_day: int) -> tuple[lis
             found, hidden = summary(user, start, end, per_day)
             entries.extend(found)
             left_out.update(hidden)
+    log_confidential_shown(user, entries, how="calendar_read")
     return _sorted(entries), left_out
+
+
+def log_confidential_shown(user, entries, *, how: str) -> None:
+    """Log which confidential records the entries showed `user` (one entry per scope, references only)."""
+    shown: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.confidential is not None:
+            shown.setdefault(entry.confidential[0], set()).add(entry.confidential[1])
+    for scope, references in shown.items():
+        record_read(user, scope=scope, references=references, how=how)
 
 
 def _sorted(entries: list[CalendarEntry]) -> list[CalendarEntry]:
     return sorted(entries, key=lambda e: (e.starts_at, not e.all_day, e.title))
 
 
-def entries_for(user, start: datetime, end: datetime) -> list[CalendarEntry]:
-    """All entries `user` may see in [start, end), sorted by start."""
+def entries_for(user, start: datetime, end: datetime, *, how: str = "calendar_read") -> list[CalendarEntry]:
+    """All entries `user` may see in [start, end), sorted by start (the confidential ones shown
+    are logged as read `how`)."""
     entries = []
     for source in _SOURCES.values():
         entries.extend(source(user, start, end))
+    log_confidential_shown(user, entries, how=how)
     return _sorted(entries)

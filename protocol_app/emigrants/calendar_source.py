@@ -32,6 +32,7 @@ def stay_entries(user, start, end) -> list[CalendarEntry]:
             ends_at=datetime.combine(plan.departs_on, time(23, 59), BERLIN), sequence=application.version,
             css_class="emigrant-stay", link=path_for("emigrants.detail", reference=application.reference),
             all_day=True, status="TENTATIVE" if application.state == ApplicationState.INVITED else "CONFIRMED",
+            confidential=("emigrants", application.reference),
         )
         for plan, application in rows
     ]

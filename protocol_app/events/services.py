@@ -229,14 +229,10 @@ def _describe_occasion(event_id: int) -> Occasion | None:
                     if is_embargoed(event) else None)
 
 
-def _unreadable_events(user):
-    """The events under embargo, for a user who may not see their guests (an entry names one)."""
-    if user_has(user, Permission.HONOURS_READ):
-        return None
-    return sa.select(Event.id).where(Event.embargo_until.is_not(None), Event.embargo_until > today_berlin())
-
-
-register_occasion(SCOPE, _describe_occasion, _unreadable_events)
+# An event under embargo is confidential to all but the honours roles: a book entry there names a guest.
+register_occasion(SCOPE, _describe_occasion,
+                  confidential_ids=lambda: sa.select(Event.id).where(Event.embargo_until > today_berlin()),
+                  may_read_confidential=lambda user: user_has(user, Permission.HONOURS_READ))
 
 ACTIVE_STATES = (EventState.PLANNING, EventState.INVITATIONS_SENT, EventState.HELD)
 

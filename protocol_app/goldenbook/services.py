@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..core import workflow
-from ..core.audit import changes_of, record_event
+from ..core.audit import changes_of, record_event, record_read
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.files import remove_upload, replace_upload
@@ -21,7 +21,12 @@ from ..core.urls import path_for
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
 from ..partnerships.history import HistoryLine
-from ..programme.occasions import may_read_occasion, readable_occasion_filter
+from ..programme.occasions import (
+    confidential_occasion_filter,
+    is_confidential_occasion,
+    may_read_occasion,
+    readable_occasion_filter,
+)
 from . import permissions
 from .eligibility import Book, Rank, book_for, rank_of
 from .models import DEFAULT_LEAD_DAYS, BookEntry, BookSettings
@@ -171,6 +176,22 @@ def may_read(reader, entry: BookEntry) -> bool:
     return may_read_occasion(entry.occasion_scope, entry.occasion_id, reader)
 
 
+def log_confidential_shown(reader, entries, *, how: str) -> None:
+    """Log which entries of confidential occasions a page or export showed (entry numbers only)."""
+    ids = [entry.id for entry in entries]
+    if not ids:
+        return
+    secret = db.session.scalars(sa.select(BookEntry.id).where(
+        BookEntry.id.in_(ids), confidential_occasion_filter(BookEntry.occasion_scope, BookEntry.occasion_id)))
+    record_read(reader, scope="book_entry", references=[f"#{entry_id}" for entry_id in secret], how=how)
+
+
+def log_read(reader, entry: BookEntry) -> None:
+    """An entry of a confidential occasion read on its own page."""
+    if is_confidential_occasion(entry.occasion_scope, entry.occasion_id):
+        record_read(reader, target=entry)
+
+
 def list_stmt(*, year: int, book: str | None, state: str | None, reader):
     """Entries of a year, of one book or both, that `reader` may read; viewers see the signed
     entries only."""
@@ -185,10 +206,13 @@ def list_stmt(*, year: int, book: str | None, state: str | None, reader):
     return stmt
 
 
-def year_rows(stmt) -> list[list]:
-    """Rows of the printed list and of its XLSX, in the order of the days."""
+def year_rows(stmt, *, reader, how: str) -> list[list]:
+    """Rows of the printed list and of its XLSX, in the order of the days (what they show of
+    confidential occasions logged as read `how`)."""
     rows = []
-    for entry in db.session.scalars(stmt.order_by(BookEntry.signed_on, BookEntry.id)):
+    entries = db.session.scalars(stmt.order_by(BookEntry.signed_on, BookEntry.id)).all()
+    log_confidential_shown(reader, entries, how=how)
+    for entry in entries:
         rows.append([entry.signed_on, entry.signatory, entry.function, entry.country.name if entry.country else "",
                      entry.occasion or "", str(entry.book_label), entry.place_in_book, str(entry.state_label)])
     return rows

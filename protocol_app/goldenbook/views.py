@@ -43,6 +43,7 @@ def _entry(entry_id: int) -> BookEntry:
     # A viewer learns nothing of planned entries, nor of a confidential visit's, not even that they exist.
     if entry is None or not services.may_read(current_user, entry):
         abort(404)
+    services.log_read(current_user, entry)  # every route that loads an entry of a confidential occasion
     return entry
 
 
@@ -71,6 +72,7 @@ def index():
                                  "book": (BookEntry.book, BookEntry.signed_on)},
                        default_sort="date", default_direction="desc",
                        searchable=(BookEntry.signatory, BookEntry.function, BookEntry.occasion))
+    services.log_confidential_shown(current_user, listing.items, how="list_read")
     return render_template("goldenbook/index.html", listing=listing, filters=filters, years=services.years(),
                            books=Book, states=EntryState, internals=permissions.sees_internals(current_user),
                            can_edit=permissions.can_edit(current_user))
@@ -81,7 +83,7 @@ def index():
 def print_list():
     """The year's entries of one book or both, on paper."""
     filters = _filters()
-    return render_template("goldenbook/print.html", rows=services.year_rows(_filtered_stmt(filters)),
+    return render_template("goldenbook/print.html", rows=services.year_rows(_filtered_stmt(filters), reader=current_user, how="print"),
                            headers=LIST_HEADERS, filters=filters, books=Book)
 
 
@@ -93,7 +95,7 @@ def export(fmt: str):
     filters = _filters()
     name = "goldenes-buch" if filters["book"] == Book.GOLDEN.value else (
         "gaestebuch" if filters["book"] == Book.GUEST.value else "goldenes-buch-und-gaestebuch")
-    return table_response([str(h) for h in LIST_HEADERS], services.year_rows(_filtered_stmt(filters)),
+    return table_response([str(h) for h in LIST_HEADERS], services.year_rows(_filtered_stmt(filters), reader=current_user, how="export"),
                           filename=f"{name}-{filters['year']}", fmt=fmt, sheet_title=str(filters["year"]))
 
 

@@ -33,43 +33,63 @@ class Occasion:
     not_public: str | None = None
 
 
-_DESCRIBERS: dict[str, Callable[[int], Occasion | None]] = {}
-#: Per scope: the ids of its records a user may not read (a SELECT), or None when they may read all.
-_UNREADABLE: dict[str, Callable[[object], sa.Select | None]] = {}
+@dataclass(frozen=True)
+class _Source:
+    describe: Callable[[int], Occasion | None]
+    #: The ids of the scope's confidential records (a SELECT): a confidential visit, an event under embargo.
+    confidential_ids: Callable[[], sa.Select]
+    #: Whether a user may read the confidential ones.
+    may_read_confidential: Callable[[object], bool]
 
 
-def register_occasion(scope: str, describe: Callable[[int], Occasion | None],
-                      unreadable: Callable[[object], sa.Select | None]) -> None:
-    """Say how a record of `scope` is described and which of them a user may not read (called
-    once by the visits and events domains): what belongs to an occasion follows its read rule."""
-    _DESCRIBERS[scope] = describe
-    _UNREADABLE[scope] = unreadable
+_SOURCES: dict[str, _Source] = {}
+
+
+def register_occasion(scope: str, describe: Callable[[int], Occasion | None], *,
+                      confidential_ids: Callable[[], sa.Select],
+                      may_read_confidential: Callable[[object], bool]) -> None:
+    """Say how a record of `scope` is described, which of them are confidential and who may read
+    those (called once by the visits and events domains): what belongs to an occasion follows its
+    read rule, and showing it is a read to log."""
+    _SOURCES[scope] = _Source(describe, confidential_ids, may_read_confidential)
+
+
+def occasion_of(scope: str | None, subject_id: int | None) -> Occasion | None:
+    """The occasion, or None when it is unknown or gone."""
+    source = _SOURCES.get(scope or "")
+    return source.describe(subject_id) if source is not None and subject_id is not None else None
+
+
+def confidential_occasion_filter(scope_column, id_column, *, user=None):
+    """A WHERE clause: the rows whose occasion is confidential (for `user`: one they may not read)."""
+    clauses = []
+    for scope, source in _SOURCES.items():
+        if user is not None and source.may_read_confidential(user):
+            continue
+        # coalesce: a row without an occasion compares false, not NULL (NOT NULL would drop it).
+        clauses.append(sa.and_(sa.func.coalesce(scope_column, "") == scope, id_column.in_(source.confidential_ids())))
+    return sa.or_(*clauses) if clauses else sa.false()
 
 
 def readable_occasion_filter(scope_column, id_column, user):
     """A WHERE clause keeping the rows whose occasion `user` may read (rows of none pass): a book
     entry of a confidential visit is as confidential as the visit."""
-    hidden = []
-    for scope, unreadable in _UNREADABLE.items():
-        ids = unreadable(user)
-        if ids is not None:
-            # coalesce: a row without an occasion compares false, not NULL (NOT NULL would drop it).
-            hidden.append(sa.and_(sa.func.coalesce(scope_column, "") == scope, id_column.in_(ids)))
-    return sa.not_(sa.or_(*hidden)) if hidden else sa.true()
+    return sa.not_(confidential_occasion_filter(scope_column, id_column, user=user))
+
+
+def is_confidential_occasion(scope: str | None, subject_id: int | None) -> bool:
+    """Whether the occasion is confidential (False for none)."""
+    source = _SOURCES.get(scope or "")
+    if source is None or subject_id is None:
+        return False
+    from ..extensions import db
+
+    return bool(db.session.scalar(sa.select(sa.literal(subject_id).in_(source.confidential_ids()))))
 
 
 def may_read_occasion(scope: str | None, subject_id: int | None, user) -> bool:
     """Whether `user` may read the occasion (True for none)."""
-    unreadable = _UNREADABLE.get(scope or "")
-    ids = unreadable(user) if unreadable is not None and subject_id is not None else None
-    if ids is None:
+    source = _SOURCES.get(scope or "")
+    if source is None or source.may_read_confidential(user):
         return True
-    from ..extensions import db
-
-    return not db.session.scalar(sa.select(sa.literal(subject_id).in_(ids)))
-
-
-def occasion_of(scope: str | None, subject_id: int | None) -> Occasion | None:
-    """The occasion, or None when it is unknown or gone."""
-    describe = _DESCRIBERS.get(scope or "")
-    return describe(subject_id) if describe is not None and subject_id is not None else None
+    return not is_confidential_occasion(scope, subject_id)

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..programme import overlaps
 from . import permissions
 from .models import REFERENCE_PREFIX, Visit, VisitKind, VisitProgrammeItem
+from .services import SCOPE
 from .workflow import ACTIVE_STATES, VisitState
 
 
@@ -31,7 +32,7 @@ def _visit_spans(visible, start, end) -> list[CalendarEntry]:
     # label per kind.
     visits = db.session.execute(
         sa.select(Visit.id, Visit.title, Visit.kind, Visit.state, Visit.version, Visit.year, Visit.number,
-                  Visit.arrival_at, Visit.departure_at)
+                  Visit.arrival_at, Visit.departure_at, Visit.is_confidential)
         .where(visible, _staying(start, end))
     ).all()
     link = path_for("visits.detail", reference="REFERENCE")
@@ -45,6 +46,7 @@ def _visit_spans(visible, start, end) -> list[CalendarEntry]:
             css_class=f"kind-{v.kind}", link=link.replace("REFERENCE", reference),
             description=kinds.get(v.kind), all_day=True,
             status="TENTATIVE" if v.state == VisitState.REQUESTED else "CONFIRMED",
+            confidential=(SCOPE, reference) if v.is_confidential else None,
         ))
     return entries
 
@@ -53,7 +55,7 @@ def _visit_spans(visible, start, end) -> list[CalendarEntry]:
 _ITEM_COLUMNS = (
     VisitProgrammeItem.id, VisitProgrammeItem.title, VisitProgrammeItem.starts_at, VisitProgrammeItem.ends_at,
     VisitProgrammeItem.version, VisitProgrammeItem.location, Venue.name.label("venue_name"),
-    Visit.title.label("visit_title"), Visit.kind, Visit.year, Visit.number,
+    Visit.title.label("visit_title"), Visit.kind, Visit.year, Visit.number, Visit.is_confidential,
 )
 
 
@@ -84,6 +86,7 @@ def _item_entries(rows) -> list[CalendarEntry]:
             link=link.replace("REFERENCE", format_reference(REFERENCE_PREFIX, row.year, row.number))
             + f"#item-{row.id}",
             location=row.venue_name or row.location,
+            confidential=(SCOPE, format_reference(REFERENCE_PREFIX, row.year, row.number)) if row.is_confidential else None,
         )
         for row in rows
     ]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import g
 from sqlalchemy.orm import aliased
 
+from ..core.audit import record_read
 from ..core.checklists.models import Task
 from ..core.dashboard import register_card
 from ..core.permissions import Permission, user_has
@@ -71,15 +72,19 @@ def _upcoming_lists(user) -> dict[str, list[VisitLine]]:
     parts = [
         sa.select(
             sa.select(sa.literal(name).label("list"), visit.title, visit.kind, visit.arrival_at, visit.year,
-                      visit.number)
+                      visit.number, visit.is_confidential)
             .where(where).order_by(visit.arrival_at).limit(CARD_LENGTH).subquery()
         )
         for name, where in lists.items()
     ]
     found: dict[str, list[VisitLine]] = {name: [] for name in lists}
+    confidential = set()
     for row in db.session.execute(sa.union_all(*parts)):
-        found[row.list].append(VisitLine(row.title, row.kind, row.arrival_at,
-                                         format_reference(Visit.REFERENCE_PREFIX, row.year, row.number)))
+        reference = format_reference(Visit.REFERENCE_PREFIX, row.year, row.number)
+        found[row.list].append(VisitLine(row.title, row.kind, row.arrival_at, reference))
+        if row.is_confidential:
+            confidential.add(reference)
+    record_read(user, scope=SCOPE, references=confidential, how="dashboard_read")
     for lines in found.values():
         lines.sort(key=lambda line: line.arrival_at)  # a UNION keeps no order of its parts
     memo[user.id] = found
@@ -90,14 +95,17 @@ def _overdue_tasks(user) -> list[OverdueTask]:
     # Only the columns the card shows: joined officers, countries and partner city of each visit
     # would make the planner pick a plan for the joins, not for the open-tasks index.
     rows = db.session.execute(
-        sa.select(Task.due_on, Task.title, Visit.year, Visit.number)
+        sa.select(Task.due_on, Task.title, Visit.year, Visit.number, Visit.is_confidential)
         .join(Visit, sa.and_(Task.scope == SCOPE, Task.subject_id == Visit.id))
         .where(Task.owner_id == user.id, Task.done_at.is_(None), Task.due_on < today_berlin())
         .order_by(Task.due_on)
         .limit(OVERDUE_LENGTH)
     )
-    return [OverdueTask(row.due_on, row.title, format_reference(Visit.REFERENCE_PREFIX, row.year, row.number))
-            for row in rows]
+    tasks = [(OverdueTask(row.due_on, row.title, format_reference(Visit.REFERENCE_PREFIX, row.year, row.number)),
+              row.is_confidential) for row in rows]
+    record_read(user, scope=SCOPE, references={task.reference for task, secret in tasks if secret},
+                how="dashboard_read")
+    return [task for task, _secret in tasks]
 
 
 def officer_card(user) -> dict:

@@ -261,14 +261,9 @@ def _describe_occasion(visit_id: int) -> Occasion | None:
                     not_public=str(_l("The visit is confidential.")) if visit.is_confidential else None)
 
 
-def _unreadable_visits(user):
-    """The confidential visits, for a user who may not read them."""
-    if user_has(user, Permission.VISIT_READ_CONFIDENTIAL):
-        return None
-    return sa.select(Visit.id).where(Visit.is_confidential.is_(True))
-
-
-register_occasion(SCOPE, _describe_occasion, _unreadable_visits)
+register_occasion(SCOPE, _describe_occasion,
+                  confidential_ids=lambda: sa.select(Visit.id).where(Visit.is_confidential.is_(True)),
+                  may_read_confidential=lambda user: user_has(user, Permission.VISIT_READ_CONFIDENTIAL))
 
 
 def _lock_open(visit: Visit) -> None:

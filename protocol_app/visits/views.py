@@ -394,5 +394,6 @@ def gift_delete(reference: str, gift_id: int):
 def gifts_year():
     year = year_arg()
     rows = [(g, v) for g, v in services.gifts_of_year(year) if permissions.can_read(current_user, v)]
+    log_confidential_shown([v for _, v in rows])
     total = sum((g.estimated_value or 0) for g, _ in rows)
     return render_template("visits/gifts_year.html", rows=rows, year=year, total=total)

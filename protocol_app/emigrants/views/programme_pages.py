@@ -20,7 +20,7 @@ from ...core.forms import (
 from ...core.permissions import permission_required, public
 from ...extensions import db, limiter
 from ...programme import ConflictsFound
-from .. import documents, programme, volunteer
+from .. import documents, programme, services, volunteer
 from ..forms import DocumentForm, StayItemForm
 from ..models import ApplicationDocument, StayProgrammeItem
 from ..planning import bookings_of, plan_of
@@ -84,6 +84,7 @@ def programme_edit(reference: str, item_id: int):
     """Change an item's time, place or interpreter need (refused once the Sprachendienst has booked it)."""
     application = _load(reference)
     item = _item(application, item_id)
+    services.log_read(application, current_user)  # the page names the guest's week
     form = StayItemForm(obj=item)
     form.interpreter_mode.data = form.interpreter_mode.data or ""  # no interpreter: None in the record
     if request.method == "GET":

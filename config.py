@@ -46,10 +46,13 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
-    #: Seconds to wait for Redis to accept a connection, and for an answer. A request that
-    #: publishes a mail or counts a rate limit never waits longer (see README "Operations").
+    #: Seconds the worker, beat and publisher wait for Redis to accept a connection, and for an answer.
     REDIS_CONNECT_TIMEOUT = _env_float("REDIS_CONNECT_TIMEOUT", 0.5)
     REDIS_SOCKET_TIMEOUT = _env_float("REDIS_SOCKET_TIMEOUT", 2.0)
+    #: What a web request waits for Redis at most, per connection and per answer (the rate limits'
+    #: counts and the health check): refused or hung, Redis costs a request a fraction of a second.
+    #: Requests never publish mails themselves (a background thread of the process does).
+    REDIS_REQUEST_TIMEOUT = _env_float("REDIS_REQUEST_TIMEOUT", 0.2)
     #: Where the embedded broker keeps its message files when REDIS_URL is unset.
     EMBEDDED_BROKER_DIR = os.environ.get("EMBEDDED_BROKER_DIR", str(INSTANCE_DIR / "broker"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))

@@ -56,12 +56,11 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
 
 def _redis_client_options(config) -> dict:
-    """Short timeouts and no retries: with Redis down the limiter falls back to memory at once."""
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
+    """The request's short timeouts and no retries: with Redis refused or hung the limiter falls
+    back to memory after REDIS_REQUEST_TIMEOUT, and re-checks the storage no slower."""
+    from .core.broker import request_client_options
 
-    return {"socket_connect_timeout": config["REDIS_CONNECT_TIMEOUT"],
-            "socket_timeout": config["REDIS_SOCKET_TIMEOUT"], "retry": Retry(NoBackoff(), 0)}
+    return request_client_options(config)
 
 
 def _prepare_folders(app: Flask) -> None:

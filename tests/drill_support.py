@@ -58,3 +58,45 @@ def all_at_once(calls) -> list:
 def serve(app) -> LiveServer:
     """Serve `app` on a free port in threads (one per request), as a small gunicorn would."""
     return LiveServer(app).start()
+
+
+class HungRedis:
+    """A listener that accepts connections and never answers (a Redis that hangs): it counts the
+    connections accepted and those the client gave up on (closed from the client's side)."""
+
+    def __init__(self):
+        import socket
+
+        self._server = socket.socket()
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(64)
+        self.url = f"redis://127.0.0.1:{self._server.getsockname()[1]}/0"
+        self.accepted = 0
+        self.closed_by_client = 0
+        self._lock = threading.Lock()
+        self._stopped = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._stopped:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            with self._lock:
+                self.accepted += 1
+            threading.Thread(target=self._hold, args=(conn,), daemon=True).start()
+
+    def _hold(self, conn) -> None:
+        try:
+            while conn.recv(4096):  # read whatever comes, answer nothing
+                pass
+        except OSError:
+            pass
+        with self._lock:
+            self.closed_by_client += 1
+        conn.close()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._server.close()

@@ -112,7 +112,7 @@ def test_create_admin_prints_a_temporary_password_that_must_be_changed(app):
     temporary = result.output.strip().rsplit(" ", 1)[1]
     client = app.test_client()
     assert login(client, "it@example.org", temporary).status_code == 302
-    assert client.get("/admin/users").headers["Location"] == "/auth/password"
+    assert client.get("/admin/users").headers["Location"] == "/auth/password?next=/admin/users"
     again = app.test_cli_runner().invoke(
         args=["create-admin", "--email", "it@example.org", "--name", "X"]
     )

@@ -43,5 +43,5 @@ def redirect_to_pending_step(user, session_row):
     target = request.args.get("next") if request.endpoint in STEP_PAGES else None
     if target is None and request.method == "GET":
         target = request.full_path.rstrip("?")
-    return redirect(step_url(step, target))
+    return redirect(step_url(step, target if target != "/" else None))
 

@@ -9,6 +9,7 @@ is all a publisher should make.
 
 from __future__ import annotations
 
+import redis
 from kombu.transport import redis as kombu_redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -27,3 +28,19 @@ class Transport(kombu_redis.Transport):
 
 #: The value of Celery's `broker_transport` that selects this transport.
 TRANSPORT = f"{__name__}:Transport"
+
+
+def request_client_options(config) -> dict:
+    """redis-py options for a client used inside a web request: REDIS_REQUEST_TIMEOUT to connect
+    and to answer, one attempt, no retries."""
+    timeout = config["REDIS_REQUEST_TIMEOUT"]
+    return {"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
+
+
+def ping(url: str, config) -> None:
+    """Ask Redis once, within the request's timeout; raises if it is refused, hung or wrong."""
+    client = redis.Redis.from_url(url, **request_client_options(config))
+    try:
+        client.ping()
+    finally:
+        client.close()

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
+from .broker import ping
 from .notifications.services import outbox_backlog
 
 
@@ -19,12 +20,18 @@ def check_database() -> str:
 
 
 def check_broker() -> str:
-    celery = current_app.extensions.get("celery")
-    if celery is None:
-        return "error: not configured"
+    """Redis asked once within REDIS_REQUEST_TIMEOUT (a proxy's health check must not wait on a
+    refused or hung Redis); the embedded broker's folder otherwise."""
+    url = current_app.config.get("REDIS_URL")
     try:
-        with celery.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        if url:
+            ping(url, current_app.config)
+        else:
+            celery = current_app.extensions.get("celery")
+            if celery is None:
+                return "error: not configured"
+            with celery.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"

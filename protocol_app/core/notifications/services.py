@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -174,11 +175,27 @@ def _note_flushed_mails(session, flush_context):
         session.info[_UNFLUSHED_KEY] = [mail for mail in unflushed if mail.id is None]
 
 
+#: One publishing thread per process: a request hands its mails over and answers; a refused or
+#: hung Redis keeps this thread waiting, never a request (the sweep publishes what it could not).
+_publisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-publisher")
+
+
+def _publish_in_background(app, mail_ids: list[int]) -> Future:
+    def publish():
+        with app.app_context():
+            return enqueue_delivery(mail_ids, in_request=True)
+
+    return _publisher.submit(publish)
+
+
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session):
     ids = session.info.pop(_PENDING_KEY, None)
     if ids and current_app and not current_app.config.get("OUTBOX_PUBLISH_DISABLED"):
-        enqueue_delivery(sorted(ids), in_request=has_request_context())
+        if has_request_context():
+            _publish_in_background(current_app._get_current_object(), sorted(ids))
+        else:
+            enqueue_delivery(sorted(ids))
 
 
 @event.listens_for(Session, "after_rollback")

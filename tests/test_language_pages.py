@@ -202,3 +202,26 @@ def test_a_removed_visit_item_cancels_its_booking_and_the_interpreter_is_told(of
             assert gone.state == "cancelled" and "Mittagessen mit Tischrede" in gone.cancel_reason
             told = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == anna.id)).all()
             assert any(f"{gone.reference} wurde abgesagt" in m for m in told), told
+
+
+@pytest.mark.parametrize("how", ["cancel", "decline"])
+def test_a_visit_that_will_not_take_place_cancels_its_bookings_and_tells_the_interpreter(office, how):
+    """Issue 30, item 14: the booking stayed staffed, the offer accepted, the translator untold and
+    blocked for that hour."""
+    from protocol_app.core.notifications.models import Notification
+    from protocol_app.language_service.workflow import OfferState
+
+    with time_machine.travel(NOW, tick=False):
+        _booked_for_anna(office)
+        with office.app_context():
+            visit = db.session.scalar(sa.select(Visit))
+            assert visit.state == "requested"  # declining is a step from there, cancelling from any open state
+            visit_services.move_visit(visit, how, actor=user_by_name("Rainer Referent"), comment="Reise abgesagt")
+            db.session.commit()
+            booking = db.session.scalar(sa.select(Assignment))
+            assert booking.state == "cancelled" and visit.reference in booking.cancel_reason
+            offer = db.session.scalar(sa.select(Offer))
+            assert offer.state == OfferState.WITHDRAWN
+            anna = user_by_name("Anna Englisch")
+            told = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == anna.id)).all()
+            assert any(f"{booking.reference} wurde abgesagt" in m for m in told), told

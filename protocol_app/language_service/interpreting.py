@@ -87,6 +87,15 @@ def require_unbooked_language(assignment_id: int | None, old_language: str | Non
                              "booking before changing the language."))
 
 
+def bookings_for_visit_items(item_ids) -> list[int]:
+    """The bookings the Sprachendienst made from these programme items of a visit."""
+    item_ids = list(item_ids)
+    if not item_ids:
+        return []
+    return list(db.session.scalars(sa.select(Assignment.id).where(Assignment.programme_item_id.in_(item_ids))
+                                   .order_by(Assignment.id)))
+
+
 def booking_for_visit_item(item_id: int) -> int | None:
     """The booking the Sprachendienst made from a visit's programme item (it links it itself,
     from its "book interpreter" page), or None."""

@@ -148,10 +148,14 @@ def update_visit(visit: Visit, *, actor, values: dict, host_ids=(), expected_ver
 @transactional
 def move_visit(visit: Visit, action: str, *, actor, comment=None, expected_version=None):
     """Take a step of the visit process; a visit that will not take place withdraws its planned
-    book entries."""
+    book entries and cancels its interpreter bookings (the translators holding them are told)."""
     step = workflow.apply(visit, action, actor=actor, comment=comment, expected_version=expected_version)
     if visit.state in (VisitState.CANCELLED, VisitState.DECLINED):
-        book_planning.withdraw_for(SCOPE, visit.id, actor=actor, reason=f"{visit.reference}: {step.comment or ''}")
+        reason = f"{visit.reference}: {step.comment or ''}"
+        book_planning.withdraw_for(SCOPE, visit.id, actor=actor, reason=reason)
+        why = "Besuch abgesagt" if visit.state == VisitState.CANCELLED else "Besuch abgelehnt"
+        for booking in interpreting.bookings_for_visit_items(item.id for item in visit.programme):
+            interpreting.cancel_booking(booking, actor=actor, reason=f"{why}: {visit.reference} {visit.title}")
     return step
 
 

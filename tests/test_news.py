@@ -401,3 +401,21 @@ def test_the_demo_publishes_its_notes(app):
     titles = {e.title for e in _feed(anonymous, "en").entries}
     assert {"Warsaw delegation at the Rotes Rathaus", "Paris and Berlin celebrate their partnership"} <= titles
     assert date.fromisoformat(_json(anonymous, "de", "rueckblick")["items"][0]["date"]) < today_berlin()
+
+
+def test_a_manual_line_break_from_word_is_refused_and_the_feed_stays_valid_xml(app):
+    """Issue 30, item 10: Word's manual line break (U+000B) in a note made both Atom feeds invalid
+    XML until the note was withdrawn; every form now refuses control characters."""
+    from xml.dom.minidom import parseString
+
+    clients = office_clients(app)
+    visit_id = _visit(app)
+    pasted = dict(TEXTS, text_de="Erster Absatz\x0bzweite Zeile aus Word.", lead_en="Our guest\x00.")
+    refused = post(clients["referent"], f"/news/new?scope=visit&id={visit_id}", pasted)
+    assert refused.status_code == 200 and "Steuerzeichen (U+000B" in _text(refused)
+    assert _notes(app) == []  # nothing stored
+    _published_note(app, clients)
+    for language in ("de", "en"):
+        body = clients["referent"].application.test_client().get(f"/public/news/{language}/feed.atom").data
+        parseString(body)  # well-formed XML: raises otherwise
+        assert _feed(app.test_client(), language).bozo == 0

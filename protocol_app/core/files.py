@@ -80,6 +80,48 @@ def _is_pdf(data: bytes) -> bool:
         return False
 
 
+#: Names in a PDF that run something or carry other files: JavaScript, launching a program,
+#: embedded or attached files. Such a PDF from a guest or an applicant is no document to keep.
+_ACTIVE_PDF_NAMES = frozenset({"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles",
+                               "/FileAttachment", "/RichMedia"})
+#: The walk over a PDF's objects stops here (a crafted file could hold millions).
+_MAX_PDF_OBJECTS = 200_000
+
+
+def pdf_active_content(data: bytes) -> str | None:
+    """The first active or embedded part of a PDF (its name, e.g. "/JavaScript"), or None.
+
+    Walks every object reachable from the trailer (catalogue, names tree, pages, annotations,
+    actions), so an action hidden behind an annotation or an additional-action entry counts too.
+    A file too large to walk is treated as active."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    stack, seen, walked = [reader.trailer], set(), 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = obj.get_object()
+        walked += 1
+        if walked > _MAX_PDF_OBJECTS:
+            return "too many objects"
+        if isinstance(obj, DictionaryObject):
+            for name, value in obj.items():
+                if name in _ACTIVE_PDF_NAMES:
+                    return str(name)
+                if isinstance(value, NameObject) and value in _ACTIVE_PDF_NAMES:
+                    return str(value)
+                stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return None
+
+
 def _is_image(data: bytes, kind: str) -> bool:
     import warnings
 
@@ -111,6 +153,15 @@ def _is_docx(data: bytes) -> bool:
             return b"wordprocessingml.document.main+xml" in types and archive.testzip() is None
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
         return False
+
+
+def _active_part(data: bytes) -> str | None:
+    from pypdf.errors import PyPdfError
+
+    try:
+        return pdf_active_content(data)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
+        return "unreadable structure"
 
 
 def detect_content_type(data: bytes) -> str | None:
@@ -161,6 +212,12 @@ def store_upload(filename: str, data: bytes, *, actor) -> StoredFile:
     if content_type is None:
         raise ValidationFailed(
             _l("Only PDF, Word (DOCX), PNG and JPEG files are accepted; this file is none of them."),
+            field="file",
+        )
+    if content_type == "application/pdf" and _active_part(data):
+        raise ValidationFailed(
+            _l("This PDF contains active content (JavaScript, an action that starts a program, or embedded "
+               "files) and is not accepted. Please save it again as a plain PDF, e.g. with “Print to PDF”."),
             field="file",
         )
     storage_name = f"{secrets.token_hex(16)}.{ACCEPTED[content_type]}"

@@ -219,11 +219,13 @@ def _register_request_hooks(app: Flask) -> None:
         try:
             commit_or_rollback(response.status_code < 400)
         except Exception as exc:
+            from .core.security import conflict_response, is_database_outage, outage_page
+
+            if is_database_outage(exc):  # the database went away between the view and its commit
+                return app.make_response(outage_page())
             # A race lost only at commit is a conflict too, never a 500.
             if not is_conflict(exc):
                 raise
-            from .core.security import conflict_response
-
             body, status = conflict_response(exc)
             return app.make_response((body, status))
         return response

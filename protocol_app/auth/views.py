@@ -87,6 +87,8 @@ def login():
             login_user(user)
             if locale and locale != user.locale:
                 services.set_locale(user, locale)
+            # Kept in the cookie too: a page drawn without the database (an outage) still speaks it.
+            session["locale"] = user.locale
             target = safe_next_url(request.args.get("next")) or url_for("core.dashboard")
             step = sign_in_flow.pending_step(user, row)
             return redirect(sign_in_flow.step_url(step, target) if step else target)
@@ -194,6 +196,7 @@ def profile():
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
+            session["locale"] = current_user.locale
             refresh()  # the flash below must already speak the new language
             flash(_("Your settings have been saved."), "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("auth.profile"))

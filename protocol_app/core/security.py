@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -49,6 +50,33 @@ def _render_error(code: int, description: str | None = None):
     return render_template(f"errors/{code}.html", description=description), code
 
 
+def is_database_outage(exc: BaseException | None) -> bool:
+    """Whether the error is the database being unreachable (down, connection slots full, pool
+    exhausted), not a fault of the request."""
+    from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    return isinstance(exc, OperationalError | InterfaceError | DisconnectionError | PoolTimeout)
+
+
+def _rollback_quietly() -> None:
+    # The connection may be gone already: then there is nothing to undo.
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+
+
+def outage_page():
+    """The app's own "try again shortly" page, 503, in the reader's language (kept in the session at
+    sign-in), drawn without a database: the reader is shown as not signed in for this one page.
+    The next request tries the database again, so the app recovers by itself."""
+    from ..extensions import login_manager
+
+    _rollback_quietly()
+    g._login_user = login_manager.anonymous_user()
+    body = render_template("errors/503.html")
+    return body, 503, {"Retry-After": "30"}
+
+
 def init_app(app) -> None:
     app.after_request(_set_headers)
 
@@ -59,7 +87,11 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc):
-        db.session.rollback()
+        if exc.code == 500:
+            # An error raised outside the view (loading the user, the request's commit) arrives here
+            # wrapped: it gets the app's page too, not Werkzeug's bare English one.
+            return _server_error(getattr(exc, "original_exception", None) or exc)
+        _rollback_quietly()
         code = exc.code if exc.code in (400, 403, 404, 405, 413, 429) else None
         if code is None:
             return exc
@@ -67,7 +99,10 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def _server_error(exc):
-        db.session.rollback()
+        if is_database_outage(exc):
+            log.error("database unreachable on %s %s: %s", request.method, request.path, exc.__class__.__name__)
+            return outage_page()
+        _rollback_quietly()
         if is_conflict(exc):
             return conflict_response(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)

@@ -11,7 +11,7 @@ import sqlalchemy.orm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from ..extensions import db
@@ -133,7 +133,36 @@ def _sqlite_begin(conn):
     # writing requests and tasks take the write lock up front and wait (busy_timeout) for
     # it instead. Page views keep the deferred BEGIN: WAL lets them read beside a writer.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+        deferred = _reads_only()
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+        conn.info[_READ_SNAPSHOT] = deferred
+
+
+#: Set on a SQLite connection whose transaction began deferred (a page view) and has not written.
+_READ_SNAPSHOT = "protokoll_sqlite_read_snapshot"
+
+
+def _take_write_lock(conn) -> None:
+    """A page view that writes after all (a logged read, a session touched): end its read snapshot,
+    which has written nothing, and take the write lock the way writing requests do, waiting
+    (busy_timeout) for it. Writing on the stale snapshot would fail at once with "database is
+    locked" whenever another request committed since the view began."""
+    if conn.dialect.name == "sqlite" and conn.info.pop(_READ_SNAPSHOT, False):
+        conn.exec_driver_sql("COMMIT")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint(conn, name):
+    # A service's savepoint is where a view starts to write: the lock first (savepoints survive
+    # nothing of the COMMIT above, so it must come before them).
+    _take_write_lock(conn)
+
+
+@event.listens_for(Session, "before_flush")
+def _sqlite_flush(session, flush_context, instances):
+    if session.new or session.dirty or session.deleted:
+        _take_write_lock(session.connection())
 
 
 def lock_for_update(obj):

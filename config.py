@@ -46,6 +46,10 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    #: Where each sealed head of the audit chain is anchored outside the database
+    #: (protocol_app/core/audit/anchor.py): syslog/journald, and a file the database owner cannot rewrite.
+    AUDIT_ANCHOR_SYSLOG = _env_bool("AUDIT_ANCHOR_SYSLOG", True)
+    AUDIT_ANCHOR_FILE = os.environ.get("AUDIT_ANCHOR_FILE") or None
     #: Seconds the worker, beat and publisher wait for Redis to accept a connection, and for an answer.
     REDIS_CONNECT_TIMEOUT = _env_float("REDIS_CONNECT_TIMEOUT", 0.5)
     REDIS_SOCKET_TIMEOUT = _env_float("REDIS_SOCKET_TIMEOUT", 2.0)
@@ -261,6 +265,8 @@ class TestingConfig(Config):
     # The suite's many logins as admin or manager give no code; the second factor's own tests
     # set the roles that need one.
     SECOND_FACTOR_ROLES = ""
+    # The suite seals thousands of heads: none of them to the machine's syslog.
+    AUDIT_ANCHOR_SYSLOG = False
 
 
 class ProductionConfig(Config):

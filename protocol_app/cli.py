@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 import sqlalchemy as sa
 from flask import current_app
@@ -195,11 +197,22 @@ def register_cli(app) -> None:
         click.echo(f"{count} audit event(s) sealed")
 
     @audit_group.command("verify")
-    def audit_verify():
-        """Recompute the chain; name the first broken or missing link (exit 1 if any)."""
+    @click.option("--anchors", type=click.Path(exists=True, dir_okay=False),
+                  help="Anchor file or syslog/journal export (default: AUDIT_ANCHOR_FILE).")
+    def audit_verify(anchors):
+        """Recompute the chain and compare its head with the newest anchor kept outside the
+        database; name the first broken or missing link (exit 1 if any)."""
+        from .core.audit.anchor import compare_with_anchor, newest_anchor
         from .core.audit.chain import verify_chain
 
         report = verify_chain()
+        source = anchors or app.config.get("AUDIT_ANCHOR_FILE")
+        anchor = newest_anchor(source) if source and os.path.exists(source) else None
+        if anchor is None:
+            click.echo("note: no anchor compared (set AUDIT_ANCHOR_FILE or pass --anchors with an export of "
+                       "the log, e.g. `journalctl -t protokoll-audit -o cat`)")
+        else:
+            report.problems[:0] = compare_with_anchor(anchor)
         if report.unsealed_overdue:
             click.echo(f"warning: {report.unsealed_overdue} event(s) older than 10 minutes not sealed "
                        "(is the beat running?)")

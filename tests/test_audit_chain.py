@@ -106,3 +106,46 @@ def test_the_apps_role_may_append_to_the_audit_log_but_not_erase_it(committing_a
         engine.dispose()
     with app.app_context():
         assert db.session.scalar(sa.text("SELECT count(*) FROM audit_events")) == 3
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("attack", [
+    ("DELETE FROM audit_chain WHERE seq > {cut}", "DELETE FROM audit_events WHERE id > {cut_event}"),
+    ("TRUNCATE audit_chain", "TRUNCATE audit_events"),
+])
+def test_an_owner_cutting_or_emptying_the_chain_is_found_by_its_anchor_outside_the_database(
+        committing_app, tmp_path, attack):
+    """Issue 30, item 8: before, both attacks left a chain that verified ("intact: 0 links")."""
+    app = committing_app
+    anchors = tmp_path / "audit-anchors.log"
+    app.config["AUDIT_ANCHOR_FILE"] = str(anchors)
+    try:
+        ids = _events(app)
+        with app.app_context():
+            seal_audit_log()
+            db.session.commit()
+            head = db.session.scalar(sa.text("SELECT max(seq) FROM audit_chain"))
+            cut_event = db.session.scalar(sa.text("SELECT event_id FROM audit_chain WHERE seq = :s"), {"s": head - 2})
+        db_hash = _head_hash(app, head)
+        assert anchors.read_text().splitlines()[-1] == f"protokoll-audit-head seq={head} hash={db_hash}"
+        assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
+        marks = {"cut": head - 2, "cut_event": cut_event}
+        _as_owner(app, "ALTER TABLE audit_events DISABLE TRIGGER USER", *(s.format(**marks) for s in attack),
+                  "ALTER TABLE audit_events ENABLE TRIGGER USER")
+        assert _verify(app).ok  # the chain alone cannot tell
+        result = app.test_cli_runner().invoke(args=["audit", "verify"])
+        assert result.exit_code == 1
+        assert f"link {head}, anchored outside the database, is missing" in result.output
+        # The operator's export of the journal serves as well as the file.
+        exported = tmp_path / "journal.txt"
+        exported.write_text(f"Dec 07 03:00:01 host protokoll-audit[42]: protokoll-audit-head seq={head} hash={db_hash}\n")
+        app.config["AUDIT_ANCHOR_FILE"] = None
+        assert app.test_cli_runner().invoke(args=["audit", "verify", "--anchors", str(exported)]).exit_code == 1
+        assert len(ids) == 6
+    finally:
+        app.config["AUDIT_ANCHOR_FILE"] = None
+
+
+def _head_hash(app, seq) -> str:
+    with app.app_context():
+        return db.session.scalar(sa.text("SELECT entry_hash FROM audit_chain WHERE seq = :s"), {"s": seq})

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ...extensions import db
 from ..db import UTCDateTime, advisory_lock
 from ..time import as_utc, now_utc
+from .anchor import note_head
 from .models import AuditEvent
 
 GENESIS = "0" * 64
@@ -71,6 +72,7 @@ def seal_audit_log(batch: int = 5000) -> int:
         rows.append({"seq": seq, "event_id": event.id, "entry_hash": previous, "sealed_at": now_utc()})
     if rows:
         db.session.execute(sa.insert(AuditSeal), rows)
+        note_head(seq, previous)  # anchored outside the database once this commits
     return len(rows)
 
 

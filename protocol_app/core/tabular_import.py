@@ -13,11 +13,13 @@ import re
 import secrets
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
@@ -25,6 +27,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import ValidationFailed
 from .forms import contains_markup
+from .i18n import format_number
 
 #: More rows than this in one upload is a mistake, not a guest list.
 MAX_ROWS = 20000
@@ -34,6 +37,12 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 60
 MAX_SECONDS = 10.0
+#: What a sheet may hold before openpyxl parses it: a 5 KB file can describe a row of a million
+#: cells (seconds and hundreds of MB per request); an office's table has a few dozen columns.
+MAX_CELLS = 400_000
+MAX_CELLS_PER_ROW = 1_000
+MAX_SHARED_STRINGS_BYTES = 10 * 1024 * 1024
+MAX_STYLES_BYTES = 2 * 1024 * 1024
 
 
 def _too_large():
@@ -110,39 +119,78 @@ def _cell_text(value) -> str:
 
 #: A row that holds something (Excel writes formatted empty rows as `<row …/>`).
 _FILLED_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?<!/)>")
+#: A row's opening tag; a cell's opening tags (`<cols>` and `<cfRule>` are neither).
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b")
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b":c ", b":c>", b":c/>")
+#: Spreadsheets need no document type: a DTD is how entity bombs come in.
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _filled_rows_in_sheets(archive: zipfile.ZipFile) -> int:
-    """The largest number of non-empty rows in a worksheet, counted in the raw XML.
+def _over_limit(limit) -> ValidationFailed:
+    return ValidationFailed(_l("The file exceeds a limit of the import (%(limit)s). Please save just the table "
+                               "as a plain sheet, or as CSV.", limit=limit), field="file")
 
-    A regular expression over the unpacked stream is a hundred times faster than
-    parsing it, so an oversized sheet is refused before openpyxl starts on it.
-    """
-    most = 0
-    for info in archive.infolist():
-        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """The part's XML in blocks, each ending before a tag cut in two (which opens the next)."""
+    tail = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            block = tail + chunk
+            cut = max(0, block.rfind(b"<"))
+            yield block[:cut]
+            tail = block[cut:]
+    yield tail
+
+
+def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Filled rows, cells and cells per row of a worksheet, counted in the raw XML: a regular
+    expression over the stream is a hundred times faster than parsing it."""
+    filled = cells = in_row = 0
+    for block in _chunks(archive, info):
+        filled += len(_FILLED_ROW.findall(block))
+        # Counted per row by bytes.count (C speed): a row of a million cells is one segment.
+        for number, segment in enumerate(_ROW_TAG.split(block)):
+            if number:
+                in_row = 0  # a new row began
+            found = sum(segment.count(tag) for tag in _CELL_TAGS)
+            cells += found
+            in_row += found
+            if in_row > MAX_CELLS_PER_ROW:
+                raise _over_limit(_l("at most %(n)s cells in a row", n=format_number(MAX_CELLS_PER_ROW)))
+        if cells > MAX_CELLS:
+            raise _over_limit(_l("at most %(n)s cells in a sheet", n=format_number(MAX_CELLS)))
+    if filled > MAX_ROWS + 1:
+        raise _too_large()
+
+
+def _check_parts(archive: zipfile.ZipFile) -> None:
+    """Refuse what would make openpyxl work without bound, before it starts: too much unpacked,
+    a document type (entity expansion), oversized shared strings or styles, too many cells."""
+    infos = archive.infolist()
+    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+        raise _too_large()
+    for info in infos:
+        name = info.filename
+        if not name.endswith((".xml", ".rels")):
             continue
-        count, tail = 0, b""
         with archive.open(info) as stream:
-            while chunk := stream.read(1 << 20):
-                block = tail + chunk
-                cut = max(0, block.rfind(b"<"))  # a tag cut in two is counted with the next chunk
-                count += len(_FILLED_ROW.findall(block, 0, cut))
-                tail = block[cut:]
-        count += len(_FILLED_ROW.findall(tail))
-        most = max(most, count)
-    return most
+            if _DTD.search(stream.read(4096)):
+                raise _over_limit(_l("no document type definition (DTD)"))
+        if name == "xl/sharedStrings.xml" and info.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise _over_limit(_l("at most %(mb)s MB of texts", mb=MAX_SHARED_STRINGS_BYTES // (1024 * 1024)))
+        if name == "xl/styles.xml" and info.file_size > MAX_STYLES_BYTES:
+            raise _over_limit(_l("at most %(mb)s MB of formatting", mb=MAX_STYLES_BYTES // (1024 * 1024)))
+        if name.startswith("xl/worksheets/"):
+            _check_sheet(archive, info)
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
     unreadable = ValidationFailed(_l("The file could not be read as an Excel workbook (XLSX)."), field="file")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise _too_large()
-            if _filled_rows_in_sheets(archive) > MAX_ROWS + 1:
-                raise _too_large()
-    except (zipfile.BadZipFile, OSError, EOFError):
+            _check_parts(archive)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         raise unreadable
     started = time.monotonic()
     try:
@@ -151,7 +199,10 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         sheet = workbook.worksheets[0]
         rows = list(_bounded_rows(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), started))
         workbook.close()
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError):
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError,
+            DefusedXmlException, SyntaxError):
+        # defusedxml (which openpyxl uses once installed) refuses entities and external references;
+        # ElementTree's ParseError is a SyntaxError.
         raise unreadable
     return rows
 

@@ -239,7 +239,11 @@ def _register_request_hooks(app: Flask) -> None:
         except SQLAlchemyError:  # the error page of a database outage must still render
             db.session.rollback()
             unread = 0
-        nav_items = nav_for(current_user)
+        from .auth.sessions import current_session
+        from .auth.sign_in_flow import pending_step
+
+        # While the sign-in still owes a step, the menus would only lead back to it.
+        nav_items = [] if pending_step(current_user, current_session()) else nav_for(current_user)
         return {
             "nav_items": nav_items,
             "nav_menus": menus_for(nav_items),

@@ -55,6 +55,30 @@ def all_at_once(calls) -> list:
         return list(pool.map(run, calls))
 
 
+def event_with_mailed_guests(app, guests: int) -> str:
+    """A reception with `guests` guests who have e-mail addresses, committed; returns its reference."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from protocol_app.auth.models import User
+    from protocol_app.events.guests import add_adhoc
+    from protocol_app.events.services import create_event
+    from protocol_app.extensions import db
+
+    with app.app_context():
+        actor = db.session.scalar(sa.select(User))
+        event = create_event(actor=actor, values={
+            "title": "Neujahrsempfang", "kind": "reception", "starts_at": datetime(2027, 1, 15, 17, tzinfo=UTC),
+            "ends_at": datetime(2027, 1, 15, 20, tzinfo=UTC), "dress_code": "business", "press": "closed"})
+        for n in range(guests):
+            add_adhoc(event, actor=actor, name=f"Gast {n}").email = f"gast{n}@example.org"
+        db.session.commit()
+        reference = event.reference
+        db.session.remove()
+        return reference
+
+
 def serve(app) -> LiveServer:
     """Serve `app` on a free port in threads (one per request), as a small gunicorn would."""
     return LiveServer(app).start()

@@ -406,7 +406,7 @@ def test_the_demo_publishes_its_notes(app):
 def test_a_manual_line_break_from_word_is_refused_and_the_feed_stays_valid_xml(app):
     """Issue 30, item 10: Word's manual line break (U+000B) in a note made both Atom feeds invalid
     XML until the note was withdrawn; every form now refuses control characters."""
-    from xml.dom.minidom import parseString
+    from defusedxml.minidom import parseString
 
     clients = office_clients(app)
     visit_id = _visit(app)

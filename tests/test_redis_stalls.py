@@ -9,14 +9,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from protocol_app.auth.models import User
 from protocol_app.core.notifications.models import OutboxMail
-from protocol_app.events.guests import add_adhoc
-from protocol_app.events.services import create_event
 from protocol_app.extensions import db
 from tests import services
 from tests.conftest import build_app, migrate
-from tests.drill_support import HungRedis
+from tests.drill_support import HungRedis, event_with_mailed_guests
 from tests.smtp import free_port
 from tests.support import ensure_reference_data, login, make_user, post
 from tests.worker_support import wait_for
@@ -73,18 +70,7 @@ def test_a_request_hands_its_mails_over_and_answers_while_redis_hangs(committing
     make_user(app, "referent@example.org", roles=["officer"])
     client = app.test_client()
     login(client, "referent@example.org")
-    with app.app_context():
-        from datetime import UTC, datetime
-
-        actor = db.session.scalar(sa.select(User))
-        event = create_event(actor=actor, values={
-            "title": "Neujahrsempfang", "kind": "reception", "starts_at": datetime(2027, 1, 15, 17, tzinfo=UTC),
-            "ends_at": datetime(2027, 1, 15, 20, tzinfo=UTC), "dress_code": "business", "press": "closed"})
-        for n in range(3):
-            add_adhoc(event, actor=actor, name=f"Gast {n}").email = f"gast{n}@example.org"
-        db.session.commit()
-        reference = event.reference
-        db.session.remove()
+    reference = event_with_mailed_guests(app, 3)
     response = post(client, f"/events/{reference}/invitations", {})
     # The answer came before the publisher gave up on Redis: had the request published itself,
     # its connection would have timed out (and been closed) before the answer.

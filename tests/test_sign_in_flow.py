@@ -3,14 +3,18 @@ through an address typed another way, wrong codes that lock, a new session id at
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pyotp
 import pytest
 import sqlalchemy as sa
+import time_machine
 
+from protocol_app.auth.lockout import LoginFailed
 from protocol_app.auth.models import User, UserSession
 from protocol_app.auth.services import normalise_email
+from protocol_app.core.time import now_utc
 from protocol_app.extensions import db
 from tests.ldap_server import PASSWORD as DIRECTORY_PASSWORD
 from tests.support import PASSWORD, csrf_token, login, make_user, post
@@ -47,6 +51,21 @@ def _secret(client, location: str) -> str:
     return re.search(r'data-testid="totp-secret">([^<]+)<', page).group(1).replace(" ", "")
 
 
+def _enrolled_manager(app) -> str:
+    """A manager who has set up the second factor; returns the authenticator's secret."""
+    make_user(app, MANAGER, roles=["manager"])
+    client = app.test_client()
+    login(client, MANAGER)
+    secret = _secret(client, "/auth/second-factor/setup")
+    post(client, "/auth/second-factor/setup", {"code": pyotp.TOTP(secret).now()})
+    return secret
+
+
+def _a_minute_later():
+    """The authenticator's next codes (a code of the enrolment's step is taken once only)."""
+    return time_machine.travel(now_utc() + timedelta(seconds=60))
+
+
 def _user(app, email) -> User:
     with app.app_context():
         return db.session.scalar(sa.select(User).where(User.email == email))
@@ -72,15 +91,12 @@ def test_a_new_manager_changes_the_temporary_password_then_enrols_then_reaches_t
 
 
 def test_a_manager_with_a_factor_whose_password_was_reset_gives_password_then_code(app):
-    uid = make_user(app, MANAGER, roles=["manager"])
-    client = app.test_client()
-    login(client, MANAGER)
-    secret = _secret(client, "/auth/second-factor/setup")
-    post(client, "/auth/second-factor/setup", {"code": pyotp.TOTP(secret).now()})
+    _enrolled_manager(app)
     with app.app_context():
         from protocol_app.auth.services import reset_password
 
-        temporary = reset_password(db.session.get(User, uid), actor=None)
+        manager = db.session.scalar(sa.select(User).where(User.email == MANAGER))
+        temporary = reset_password(manager, actor=None)
         db.session.commit()
     again = app.test_client()
     assert _path(login(again, MANAGER, temporary).headers["Location"]) == "/auth/password"
@@ -103,24 +119,14 @@ def test_every_page_keeps_the_order_password_before_the_second_factor(app):
 @pytest.mark.one_backend
 def test_a_copied_cookie_does_not_become_a_full_session_when_the_owner_gives_the_code(app):
     """Item 4: the session id is renewed when the code is given."""
-    make_user(app, MANAGER, roles=["manager"])
-    owner = app.test_client()
-    login(owner, MANAGER)
-    secret = _secret(owner, "/auth/second-factor/setup")
-    post(owner, "/auth/second-factor/setup", {"code": pyotp.TOTP(secret).now()})
-    post(owner, "/auth/logout", {})
-
+    secret = _enrolled_manager(app)
     owner = app.test_client()
     login(owner, MANAGER)  # password given, code not yet
     cookie = owner.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     thief = app.test_client()
     thief.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
     assert _path(thief.get("/honours/").headers["Location"]) == "/auth/second-factor"
-    import time_machine
-
-    from protocol_app.core.time import now_utc
-
-    with time_machine.travel(now_utc() + __import__("datetime").timedelta(seconds=60)):
+    with _a_minute_later():
         assert post(owner, "/auth/second-factor", {"code": pyotp.TOTP(secret).now()}).status_code == 302
         assert owner.get("/honours/").status_code == 200
         stolen = thief.get("/honours/")
@@ -133,11 +139,7 @@ def test_a_copied_cookie_does_not_become_a_full_session_when_the_owner_gives_the
 
 def test_wrong_codes_lock_although_the_password_is_given_again_in_between(app):
     """Item 3: a right password no longer forgives the wrong codes before it."""
-    make_user(app, MANAGER, roles=["manager"])
-    setup = app.test_client()
-    login(setup, MANAGER)
-    secret = _secret(setup, "/auth/second-factor/setup")
-    post(setup, "/auth/second-factor/setup", {"code": pyotp.TOTP(secret).now()})
+    _enrolled_manager(app)
     limit = app.config["LOGIN_MAX_FAILURES"]
     for attempt in range(limit):
         client = app.test_client()
@@ -149,22 +151,12 @@ def test_wrong_codes_lock_although_the_password_is_given_again_in_between(app):
 
 
 def test_a_right_code_clears_the_count(app):
-    make_user(app, MANAGER, roles=["manager"])
-    client = app.test_client()
-    login(client, MANAGER)
-    secret = _secret(client, "/auth/second-factor/setup")
-    post(client, "/auth/second-factor/setup", {"code": pyotp.TOTP(secret).now()})
+    secret = _enrolled_manager(app)
     again = app.test_client()
     login(again, MANAGER)
     post(again, "/auth/second-factor", {"code": "000000"})
     assert _user(app, MANAGER).failed_logins == 1
-    import datetime
-
-    import time_machine
-
-    from protocol_app.core.time import now_utc
-
-    with time_machine.travel(now_utc() + datetime.timedelta(seconds=60)):
+    with _a_minute_later():
         post(again, "/auth/second-factor", {"code": pyotp.TOTP(secret).now()})
     assert _user(app, MANAGER).failed_logins == 0
 
@@ -224,14 +216,13 @@ def test_an_account_found_by_its_entry_keeps_its_block(directory_app):
     app.config["SECOND_FACTOR_ROLES"] = ""
     login(app.test_client(), "anna.amtmann@berlin.test", DIRECTORY_PASSWORD)
     from protocol_app.auth import services
-    from protocol_app.core.time import now_utc
 
     with app.app_context():
         anna = db.session.scalar(sa.select(User).where(User.email == "anna.amtmann@berlin.test"))
         anna.email = "anna.alt@example.org"  # the account kept an older address
-        anna.locked_until = now_utc() + __import__("datetime").timedelta(minutes=10)
+        anna.locked_until = now_utc() + timedelta(minutes=10)
         db.session.commit()
     with app.test_request_context():
-        with pytest.raises(services.LoginFailed):
+        with pytest.raises(LoginFailed):
             services.authenticate("anna.amtmann@berlin.test", DIRECTORY_PASSWORD)
         db.session.rollback()

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..auth import second_factor_steps
 from ..auth import services as account
 from ..auth.models import User, UserRole
 from ..core.audit import AuditEvent, labels
@@ -138,7 +139,7 @@ def user_reset_second_factor(user_id: int):
     user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if account.reset_second_factor(user, actor=current_user):
+    if second_factor_steps.reset_second_factor(user, actor=current_user):
         flash(_("The second factor has been removed; the user sets up a new one at the next sign-in."), "success")
     else:
         flash(_("This user has no second factor set up."), "info")

@@ -1,4 +1,5 @@
-"""Account rules: login with lockout, password changes, user administration.
+"""Account rules: login (failures counted by `lockout`, codes by `second_factor_steps`), password
+changes, user administration.
 
 Every function takes the acting user as an argument, flushes but never commits,
 and writes its audit event in the same transaction.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -16,22 +16,21 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.audit import changes_of, record_event
 from ..core.db import transactional
-from ..core.errors import DomainError, ValidationFailed
+from ..core.errors import ValidationFailed
 from ..core.permissions import Position, Role
 from ..core.time import now_utc
 from ..extensions import db
 from . import ldap_directory, passwords, second_factor
 from .ldap_directory import DirectoryUnavailable, Outcome
+from .lockout import (
+    LOGIN_FAILED,
+    LoginFailed,
+    clear_failures_unless_locked,
+    refuse_wrong_password,
+    still_unlocked,
+)
 from .models import NO_LOCAL_PASSWORD, SignIn, User, UserRole, UserSession
 from .sessions import end_all_sessions, end_session, renew_session, start_session
-
-#: The one message for every failed login: it must not reveal whether the e-mail
-#: exists, whether the password was wrong or whether the account is locked.
-LOGIN_FAILED = _l(
-    "Login failed. Please check your e-mail address and password. "
-    "After repeated failures, login is blocked for a while."
-)
-
 
 #: When the directory cannot be asked: says nothing about the account either.
 DIRECTORY_UNAVAILABLE = _l(
@@ -39,20 +38,6 @@ DIRECTORY_UNAVAILABLE = _l(
     "is not possible. Please try again in a few minutes or call the IT service desk."
 )
 DIRECTORY_PASSWORD = _l("This account signs in with the office directory; its password is changed there.")
-SECOND_FACTOR_FAILED = _l("This code is not valid. Enter the current code of your authenticator app "
-                          "or one of your unused recovery codes.")
-
-
-class LoginFailed(DomainError):
-    pass
-
-
-class SecondFactorFailed(DomainError):
-    """A wrong, used or expired code; `locked` when it was the last try before the block."""
-
-    def __init__(self, message, *, locked: bool = False):
-        super().__init__(message)
-        self.locked = locked
 
 
 def normalise_email(email: str) -> str:
@@ -65,45 +50,6 @@ def normalise_email(email: str) -> str:
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
-
-
-def _count_failure(user: User, now) -> tuple[int, bool]:
-    """Count a wrong password in one conditional UPDATE; return (count, whether it locked now).
-
-    Parallel guesses (threads, gunicorn workers, hosts) each add one under the row lock
-    the UPDATE takes, so the account locks after exactly LOGIN_MAX_FAILURES of them.
-    """
-    cfg = current_app.config
-    reaches = User.failed_logins + 1 >= cfg["LOGIN_MAX_FAILURES"]
-    count = db.session.execute(
-        sa.update(User).where(User.id == user.id)
-        .values(failed_logins=sa.case((reaches, 0), else_=User.failed_logins + 1),
-                locked_until=sa.case((reaches, now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])),
-                                     else_=User.locked_until))
-        .returning(User.failed_logins)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
-    db.session.expire(user, ["failed_logins", "locked_until"])
-    locked = count == 0
-    return (cfg["LOGIN_MAX_FAILURES"] if locked else count), locked
-
-
-def _clear_failures_unless_locked(user: User, now) -> bool:
-    """Reset the failure count of a correct login — unless the account got locked meanwhile."""
-    result = db.session.execute(
-        sa.update(User).where(User.id == user.id,
-                              sa.or_(User.locked_until.is_(None), User.locked_until <= now))
-        .values(failed_logins=0, locked_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(user, ["failed_logins", "locked_until"])
-    return result.rowcount == 1
-
-
-def _still_unlocked(user: User, now) -> bool:
-    """Whether the account is not blocked now (read again: a parallel guess may have blocked it)."""
-    db.session.refresh(user, ["locked_until"])
-    return not user.is_locked(now)
 
 
 def authenticate(email: str, password: str, *, user_agent: str | None = None):
@@ -136,23 +82,16 @@ def authenticate(email: str, password: str, *, user_agent: str | None = None):
             raise LoginFailed(LOGIN_FAILED)
         return _authenticate_with_directory(user, email, password, now, user_agent)
     if not passwords.verify_password(user.password_hash, password):
-        _refuse_wrong_password(user, now, "")
+        refuse_wrong_password(user, now, "")
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return _open_session(user, now, user_agent, SignIn.LOCAL)
 
 
-def _refuse_wrong_password(user: User, now, kind: str):
-    failures, locked = _count_failure(user, now)
-    summary = f"{kind}failure {failures}" + (", account locked" if locked else "")
-    record_event("auth.login_failed", target=user, summary=summary)
-    raise LoginFailed(LOGIN_FAILED)
-
-
 def _open_session(user: User, now, user_agent, method: SignIn):
     # Where a code follows, the password alone proves too little to forgive earlier failures:
     # wrong codes keep counting until a right code clears them (verify_second_factor).
-    settled = _still_unlocked(user, now) if second_factor.required_for(user) else _clear_failures_unless_locked(user, now)
+    settled = still_unlocked(user, now) if second_factor.required_for(user) else clear_failures_unless_locked(user, now)
     if not settled:
         # A parallel wrong guess locked the account while this password was being checked.
         record_event("auth.login_refused", target=user, summary="locked")
@@ -185,7 +124,7 @@ def _authenticate_with_directory(user: User | None, email: str, password: str, n
         if user is None:
             record_event("auth.login_failed", summary="directory: wrong password, no account yet")
             raise LoginFailed(LOGIN_FAILED)
-        _refuse_wrong_password(user, now, "directory: ")
+        refuse_wrong_password(user, now, "directory: ")
     roles = ldap_directory.roles_for(answer.groups)
     if answer.outcome is Outcome.DISABLED or not roles:
         reason = answer.outcome.value if answer.outcome is Outcome.DISABLED else "in no group mapped to a role"
@@ -275,66 +214,6 @@ def recheck_directory_accounts() -> dict[str, int]:
         record_event("auth.directory_access_ended", target=user, summary=reason)
         ended += 1
     return {"checked": len(users), "ended": ended}
-
-
-def verify_second_factor(user: User, session_row, code: str) -> tuple[str, UserSession]:
-    """Take a TOTP or recovery code for this session; return which ("totp", "recovery code") and
-    the session that replaces it (a new id: see sessions.renew_session).
-
-    A wrong code counts as a failed login, and only a right code clears the count (not the
-    password): after LOGIN_MAX_FAILURES the account is blocked and the session ends
-    (SecondFactorFailed.locked)."""
-    now = now_utc()
-    if second_factor.claim_totp(user, code):
-        method = "totp"
-    elif second_factor.claim_recovery_code(user, code):
-        method = "recovery code"
-    else:
-        failures, locked = _count_failure(user, now)
-        record_event("auth.second_factor_failed", actor=user, target=user,
-                     summary=f"failure {failures}" + (", account locked" if locked else ""))
-        if locked:
-            end_session(session_row, "locked")
-        raise SecondFactorFailed(SECOND_FACTOR_FAILED, locked=locked)
-    if not _clear_failures_unless_locked(user, now):
-        # Wrong codes racing this right one blocked the account meanwhile: the block stands.
-        record_event("auth.login_refused", target=user, summary="locked")
-        end_session(session_row, "locked")
-        raise SecondFactorFailed(SECOND_FACTOR_FAILED, locked=True)
-    session_row = renew_session(session_row, "second factor given")
-    session_row.second_factor_at = now
-    left = f", {second_factor.recovery_codes_left(user)} recovery codes left" if method == "recovery code" else ""
-    record_event("auth.second_factor", actor=user, target=user, summary=f"{session_row.method} + {method}{left}")
-    return method, session_row
-
-
-def confirm_enrolment(user: User, session_row, code: str) -> tuple[list[str], UserSession]:
-    """Put the pending secret in force once the app shows a code of it; return the new
-    recovery codes (shown once) and the session that replaces this one (a new id)."""
-    if user.totp_secret is None or user.has_second_factor or not second_factor.claim_totp(user, code):
-        raise ValidationFailed(_l("This code does not fit. Scan the QR code again and enter the six digits "
-                                  "your app shows now."), field="code")
-    now = now_utc()
-    if not _clear_failures_unless_locked(user, now):
-        raise ValidationFailed(LOGIN_FAILED, field="code")
-    user.totp_enrolled_at = now
-    session_row = renew_session(session_row, "second factor enrolled")
-    session_row.second_factor_at = now
-    codes = second_factor.new_recovery_codes(user)
-    record_event("user.second_factor_enrolled", actor=user, target=user, summary=f"{session_row.method} + totp")
-    return codes, session_row
-
-
-@transactional
-def reset_second_factor(user: User, *, actor: User) -> bool:
-    """Remove `user`'s second factor (phone lost, identity checked): they enrol anew at their
-    next login; their sessions end. False if they had none. Audited."""
-    if user.totp_secret is None:
-        return False
-    second_factor.forget(user)
-    end_all_sessions(user, "second_factor_reset")
-    record_event("user.second_factor_reset", actor=actor, target=user)
-    return True
 
 
 def logout(user: User, session_row) -> None:

@@ -21,8 +21,9 @@ from ..core.forms import apply_domain_error
 from ..core.permissions import login_required_only, public
 from ..core.urls import safe_next_url
 from ..extensions import db, limiter, login_manager
-from . import second_factor, services, sign_in_flow
+from . import second_factor, second_factor_steps, services, sign_in_flow
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, SecondFactorForm
+from .lockout import LoginFailed
 from .models import User, UserSession
 from .sessions import current_session, validate_session
 
@@ -76,7 +77,7 @@ def login():
             user, row = services.authenticate(
                 form.email.data, form.password.data, user_agent=request.user_agent.string
             )
-        except services.LoginFailed as exc:
+        except LoginFailed as exc:
             form.password.errors.append(str(exc.message))
         else:
             locale = session.get("locale")
@@ -116,8 +117,8 @@ def second_factor_page():
     form = SecondFactorForm()
     if form.validate_on_submit():
         try:
-            method, renewed = services.verify_second_factor(current_user, current_session(), form.code.data)
-        except services.SecondFactorFailed as exc:
+            method, renewed = second_factor_steps.verify_second_factor(current_user, current_session(), form.code.data)
+        except second_factor_steps.SecondFactorFailed as exc:
             if exc.locked:
                 db.session.commit()  # the block and the ended session stand although the answer is an error
                 logout_user()
@@ -145,7 +146,7 @@ def second_factor_setup():
     form = SecondFactorForm()
     if form.validate_on_submit():
         try:
-            codes, renewed = services.confirm_enrolment(current_user, current_session(), form.code.data)
+            codes, renewed = second_factor_steps.confirm_enrolment(current_user, current_session(), form.code.data)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

@@ -145,16 +145,22 @@ def add_adhoc(event: Event, *, actor, name: str, function=None, organisation=Non
     db.session.add(guest)
     db.session.flush()
     workflow.start(guest, actor=actor)
-    # Under an embargo the name is the honours team's: the log (read by admins) names the row only.
-    record_event("event.guest_add", actor=actor, target=guest, summary="under embargo" if is_embargoed(event) else None,
-                 changes=None if is_embargoed(event) else {"name": [None, guest.name]})
+    record_event("event.guest_add", actor=actor, target=guest, **_name_for_the_log(event, None, guest.name))
     return guest
+
+
+def _name_for_the_log(event: Event, before, after) -> dict:
+    """What the audit log says of a guest's name: under an embargo the names are the honours
+    team's, and the log (read by admins) names the guest's row only."""
+    if is_embargoed(event):
+        return {"summary": "under embargo"}
+    return {"changes": {"name": [before, after]}}
 
 
 @transactional
 def remove_guest(guest: Guest, *, actor) -> None:
     """Take a guest off the list."""
     require_open(guest.event)
-    record_event("event.guest_remove", actor=actor, target=guest, changes={"name": [guest.name, None]})
+    record_event("event.guest_remove", actor=actor, target=guest, **_name_for_the_log(guest.event, guest.name, None))
     db.session.delete(guest)
     db.session.flush()

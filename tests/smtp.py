@@ -22,12 +22,18 @@ class Collector:
     def __init__(self, delay: float = 0.0):
         self.messages = []
         self.delay = delay
+        #: How many messages were done with — answered, or the client gone before the late answer:
+        #: a test waits for this, not for seconds.
+        self.finished = 0
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content))
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        return "250 OK"
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            return "250 OK"
+        finally:
+            self.finished += 1
 
 
 class SMTPServer:
@@ -41,6 +47,10 @@ class SMTPServer:
     @property
     def messages(self):
         return self.collector.messages
+
+    @property
+    def finished(self) -> int:
+        return self.collector.finished
 
     def start(self):
         self._controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)

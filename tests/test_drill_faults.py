@@ -6,7 +6,6 @@ server, distinct Message-IDs, outbox rows by status, tasks sent by each beat, ro
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -130,7 +129,7 @@ def test_a_server_that_never_confirms_is_not_sent_a_second_copy(app):
                 delivery.settle_stale_claims()
                 assert due_mail_ids() == []  # never picked up again by the sweep
                 assert delivery.deliver(mail_id).status == "skipped"
-        time.sleep(2.5)  # the server's late "250" has come and gone
+        assert wait_for(lambda: silent.finished == 1, timeout=30)  # the server's late "250" has come and gone
         assert len(silent.messages) == 1
         with app.app_context():
             assert db.session.get(OutboxMail, mail_id).status == "uncertain"
@@ -224,8 +223,7 @@ def test_a_second_beat_stays_passive_and_takes_over_when_the_first_dies(committi
         assert wait_for(lambda: "this beat is the active one" in first.log.read_text(), timeout=20), first.tail()
         second = Worker(broker.url, free_port(), tmp_path, name="beat-2", command="beat")
         assert wait_for(lambda: "stands by" in second.log.read_text(), timeout=20), second.tail()
-        time.sleep(4)
-        assert first.log.read_text().count("Sending due task") >= 3
+        assert wait_for(lambda: first.log.read_text().count("Sending due task") >= 3, timeout=30), first.tail()
         assert second.log.read_text().count("Sending due task") == 0
         first.kill()
         assert wait_for(lambda: "this beat is the active one" in second.log.read_text(), timeout=20), second.tail()

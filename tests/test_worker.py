@@ -3,8 +3,6 @@ outbox mail to a real SMTP server; reliability when Redis or SMTP are down."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import redis
 import sqlalchemy as sa
@@ -19,6 +17,10 @@ from tests.worker_support import PrivateRedis, Worker, wait_for
 pytestmark = [pytest.mark.worker, pytest.mark.smtp, pytest.mark.postgres_only]
 
 SHARED_REDIS = f"{services.REDIS_BASE}/15"
+
+
+#: The beat's outbox sweep as the worker logs it.
+SWEEP = "protocol_app.core.notifications.tasks.sweep_outbox"
 
 
 def _web_app(redis_url):
@@ -64,7 +66,7 @@ def test_committed_mail_is_delivered_by_the_worker(committing_app, shared_redis,
         mail_id = _commit_change_with_mail(app)
         assert wait_for(lambda: len(smtp_fixed.messages) == 1, timeout=30), worker.tail()
         assert wait_for(lambda: _status(app, mail_id) == "sent", timeout=10)
-        time.sleep(2.5)  # sweeps keep running: still exactly one mail
+        assert worker.wait_for_runs(SWEEP), worker.tail()  # sweeps keep running: still exactly one mail
         assert len(smtp_fixed.messages) == 1
         assert smtp_fixed.messages[0]["Subject"] == "Erinnerung"
     finally:
@@ -88,7 +90,7 @@ def test_smtp_down_mail_is_retried_and_delivered_once(committing_app, shared_red
         assert _status(app, mail_id) == "pending"
         smtp.start()
         assert wait_for(lambda: _status(app, mail_id) == "sent", timeout=40), worker.tail()
-        time.sleep(2.5)
+        assert worker.wait_for_runs(SWEEP), worker.tail()
         assert len(smtp.messages) == 1
     finally:
         worker.stop()
@@ -101,13 +103,11 @@ def test_broker_down_at_commit_mail_is_delivered_when_it_is_back(committing_app,
     try:
         app = _web_app(private.url)
         private.stop()  # the broker goes away
-        started = time.monotonic()
-        mail_id = _commit_change_with_mail(app)  # the change still commits
-        assert time.monotonic() - started < 10, "the request must not hang on a dead broker"
+        mail_id = _commit_change_with_mail(app)  # the change still commits (one refused attempt to publish)
         assert _status(app, mail_id) == "pending"
         private.start()  # the broker comes back; beat's sweep re-publishes
         assert wait_for(lambda: _status(app, mail_id) == "sent", timeout=90), worker.tail()
-        time.sleep(2.5)
+        assert worker.wait_for_runs(SWEEP), worker.tail()
         assert len(smtp_fixed.messages) == 1
     finally:
         worker.stop()

@@ -67,6 +67,16 @@ class Worker:
             self.stop()
             pytest.fail(f"worker did not start:\n{self.tail()}")
 
+    def runs_of(self, task: str) -> int:
+        """How often the worker has received `task` (its log's "Task …[id] received" lines)."""
+        return sum(1 for line in self.log.read_text().splitlines() if task in line and "received" in line)
+
+    def wait_for_runs(self, task: str, more: int = 2, timeout: float = 60.0) -> bool:
+        """Wait until the worker has received `task` `more` times from now (what a fixed sleep
+        "long enough for a few sweeps" stood for)."""
+        start = self.runs_of(task)
+        return wait_for(lambda: self.runs_of(task) >= start + more, timeout=timeout)
+
     def tail(self) -> str:
         return "\n".join(self.log.read_text().splitlines()[-40:])
 

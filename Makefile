@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: ldap-server bench-deps run test install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
+.PHONY: ldap-server bench-deps run test test-fast install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,10 +71,18 @@ $(JS_STAMP): tests/js/package-lock.json
 
 js-deps: $(JS_STAMP)
 
+# Two test workers (the machine's two cores), each with its own PostgreSQL schemas, Redis
+# databases and servers (tests/services.py); a test file stays on one worker, so its module's
+# servers start once.
+TEST_WORKERS ?= 2
 test: system-deps translations chromium js-deps office-tools ldap-server
 	$(BIN)/ruff check protocol_app tests bench config.py wsgi.py celery_worker.py
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The inner loop: everything but the browser journeys, the real workers and the drills, on SQLite.
+test-fast: translations
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser and not worker" -k "not postgresql" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check protocol_app tests

@@ -57,8 +57,24 @@ def build_app(url: str, **overrides):
 
 
 def migrate(app) -> None:
+    """Run the migrations. On PostgreSQL one worker at a time: each worker has its own schema,
+    but the extensions and the search's folding function live in the shared schema `public`,
+    and two workers creating them at once fail ("tuple concurrently updated")."""
+    import contextlib
+
     with app.app_context():
-        upgrade()
+        is_pg = db.engine.dialect.name == "postgresql"
+        guard = sa.create_engine(services.PG_BASE_URL) if is_pg else None
+        with guard.connect() if guard else contextlib.nullcontext() as conn:
+            if conn is not None:
+                conn.execute(sa.text("SELECT pg_advisory_lock(hashtext('protokoll-test-migrations'))"))
+            try:
+                upgrade()
+            finally:
+                if conn is not None:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext('protokoll-test-migrations'))"))
+        if guard is not None:
+            guard.dispose()
         db.engine.dispose()
 
 

@@ -84,16 +84,34 @@ def require(service: str) -> None:
     pytest.skip(f"{service} unreachable: {problem}")
 
 
+#: The pytest-xdist worker this process is ("gw0", "gw1", …; empty without xdist). Every name a
+#: worker creates in the shared PostgreSQL and Redis carries it, so that workers never meet.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def own(name: str) -> str:
+    """This worker's copy of a schema or role name (`protokoll_commit` → `protokoll_commit_gw1`)."""
+    suffix = f"_{WORKER}" if WORKER else ""
+    return name if not suffix or name.endswith(suffix) else name + suffix
+
+
+def redis_url(slot: int) -> str:
+    """This worker's Redis database `slot` (0 or 1): 15 and 14 alone, two more per worker after."""
+    index = int(WORKER[2:]) if WORKER.startswith("gw") else 0
+    return f"{REDIS_BASE}/{15 - slot - 2 * index}"
+
+
 def pg_url(schema: str) -> str:
-    """PostgreSQL URL whose connections use `schema` as search path."""
+    """PostgreSQL URL whose connections use (this worker's) `schema` as search path."""
     sep = "&" if "?" in PG_BASE_URL else "?"
-    return f"{PG_BASE_URL}{sep}options=-csearch_path%3D{schema}%2Cpublic"
+    return f"{PG_BASE_URL}{sep}options=-csearch_path%3D{own(schema)}%2Cpublic"
 
 
 def reset_pg_schema(schema: str) -> None:
-    """Drop and recreate a schema of the test database."""
+    """Drop and recreate (this worker's) schema of the test database."""
     import sqlalchemy as sa
 
+    schema = own(schema)
     engine = sa.create_engine(PG_BASE_URL)
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

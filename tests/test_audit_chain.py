@@ -11,7 +11,7 @@ from protocol_app.core.audit.chain import seal_audit_log, verify_chain
 from protocol_app.extensions import db
 from tests import services
 
-APP_ROLE = "protokoll_app_test"
+APP_ROLE = services.own("protokoll_app_test")
 
 
 def _events(app, n=6) -> list[int]:
@@ -77,13 +77,13 @@ def test_the_owner_deleting_changing_or_truncating_is_named_by_verify(committing
 @pytest.mark.postgres_only
 def test_the_apps_role_may_append_to_the_audit_log_but_not_erase_it(committing_app):
     app = committing_app
-    grants = app.test_cli_runner().invoke(args=["grants", "--role", APP_ROLE, "--schema", "protokoll_commit"])
+    grants = app.test_cli_runner().invoke(args=["grants", "--role", APP_ROLE, "--schema", services.own("protokoll_commit")])
     assert grants.exit_code == 0 and "GRANT SELECT, INSERT ON" in grants.output
     owner = sa.create_engine(services.PG_BASE_URL)
     with owner.begin() as conn:
         conn.execute(sa.text(f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN; "
                              "EXCEPTION WHEN duplicate_object THEN NULL; END $$"))
-        conn.execute(sa.text("SET search_path TO protokoll_commit"))
+        conn.execute(sa.text(f"SET search_path TO {services.own('protokoll_commit')}"))
         for statement in grants.output.splitlines():
             if statement and not statement.startswith("--"):
                 conn.execute(sa.text(statement))

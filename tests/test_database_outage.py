@@ -12,10 +12,11 @@ from tests import services
 from tests.conftest import build_app
 from tests.support import csrf_token, login, make_user
 
-ROLE = "protokoll_limited"
+ROLE = services.own("protokoll_limited")
 
 
 def _limited_role(schema: str) -> str:
+    schema = services.own(schema)
     engine = sa.create_engine(services.PG_BASE_URL)
     with engine.begin() as conn:
         exists = conn.scalar(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": ROLE})

@@ -59,7 +59,7 @@ def test_too_many_attempts_from_one_address_are_limited(app):
 
 def test_limits_are_shared_between_web_processes_through_redis(app):
     services.require("redis")
-    url = f"{services.REDIS_BASE}/14"
+    url = services.redis_url(1)
     redis.Redis.from_url(url).flushdb()
     make_user(app, "a@example.org")
     first = build_app(app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=url, **LIMITED)

@@ -16,7 +16,7 @@ from tests.worker_support import PrivateRedis, Worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.smtp, pytest.mark.postgres_only]
 
-SHARED_REDIS = f"{services.REDIS_BASE}/15"
+SHARED_REDIS = services.redis_url(0)
 
 
 #: The beat's outbox sweep as the worker logs it.

@@ -1,0 +1,96 @@
+"""The crawl of every role's pages in one language, and the checks of its pages, shared by
+tests/test_accessibility_de.py (German, a 320 px phone) and tests/test_accessibility_en.py
+(English, a 1366 px desk). Two modules, so that the two crawls run on two test workers at once;
+each kind of page is checked once per language by the first role that reaches it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests import services
+from tests.accessibility import crawl, nu_check, prepare, shape, switch_to_english
+from tests.browser import log_in
+
+#: Every role of the app, by its demo account; None is the visitor who is not signed in.
+ROLES = {"admin": "admin", "officer": "referent", "manager": "leitung", "translator": "dolmetscher",
+         "emigration": "emigration", "viewer": "leser", "signed out": None}
+#: Pages each role must have reached — a crawl that stops early cannot pass.
+MUST_SEE = {
+    "admin": {"/admin/users", "/admin/audit", "/admin/letters", "/visits/REF", "/barrierefreiheit"},
+    "officer": {"/visits/REF", "/events/REF", "/calendar/", "/calendar/?view=week", "/translations/REF",
+                "/directory/contacts", "/graves/", "/golden-book/", "/partnerships/", "/partnerships/N",
+                "/partnerships/jubilees", "/news/", "/news/N"},
+    "manager": {"/honours/desk", "/honours/REF"},
+    "translator": {"/translations/offers", "/calendar/"},
+    "emigration": {"/emigrants/REF", "/emigrants/statistics"},
+    "viewer": {"/visits/REF"},
+    "signed out": {"/auth/login", "/barrierefreiheit"},
+}
+#: The screen of each language's crawl.
+WIDTH = {"de": 320, "en": 1366}
+
+
+def require_tools() -> None:
+    import shutil
+
+    from tests.accessibility import AXE
+
+    if not AXE.exists() or shutil.which("java") is None:
+        problem = "axe-core (make test runs npm ci in tests/js) or java missing"
+        if services.CI:
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem)
+
+
+def crawl_every_role(browser, live_server, language: str) -> dict:
+    """{role: [PageReport]} of the whole app in `language`."""
+    require_tools()
+    width, results, checked = WIDTH[language], {}, set()
+    for role, user in ROLES.items():
+        # Signed out, the browser's language decides; signed in, the person's choice.
+        context = browser.new_context(base_url=live_server.url, bypass_csp=True,
+                                      viewport={"width": width, "height": 900},
+                                      locale="de-DE" if language == "de" else "en-GB")
+        prepare(context)
+        page = context.new_page()
+        start = "/auth/login"
+        if user:
+            log_in(page, f"{user}@protokoll.example")
+            if language == "en":
+                switch_to_english(page)
+            start = "/"
+        reports = crawl(page, live_server.url, narrow=width < 500, start=start, checked=checked)
+        reports += crawl(page, live_server.url, narrow=width < 500, start="/barrierefreiheit", limit=1,
+                         checked=checked)
+        results[role] = reports
+        if user and language == "en":  # leave the account as it was for the other browser tests
+            page.goto("/")
+            switch_to_english(page)  # the same button, now saying "Deutsch"
+        context.close()
+    return results
+
+
+def check_every_role_reached_its_pages_and_axe_found_nothing(crawled: dict, language: str) -> None:
+    reached = {shape(urlsplit(r.url).path + ("?" + urlsplit(r.url).query if urlsplit(r.url).query else ""))
+               for reports in crawled.values() for r in reports}
+    missing = set().union(*MUST_SEE.values()) - reached
+    assert not missing, f"{language}: the crawl did not reach {missing} (reached {sorted(reached)})"
+    assert len(reached) > 80, f"{language}: only {len(reached)} kinds of page checked"
+    problems = [f"{role}/{language} {report.url}: {v['id']} ({v['impact']}) {v['help']} — {v['nodes']}"
+                for role, reports in crawled.items() for report in reports for v in report.violations]
+    assert not problems, "\n".join(problems[:40])
+
+
+def check_every_control_has_a_visible_label(crawled: dict, language: str) -> None:
+    unlabelled = [f"{role}/{language} {r.url}: {r.unlabelled}" for role, reports in crawled.items()
+                  for r in reports if r.unlabelled]
+    assert not unlabelled, "\n".join(unlabelled[:40])
+
+
+def check_the_nu_html_checker_finds_nothing(crawled: dict, language: str, folder) -> None:
+    pages = {f"{role}/{language} {r.url}": r.html for role, reports in crawled.items() for r in reports}
+    assert len(pages) > 80
+    errors = nu_check(pages, folder)
+    assert not errors, "\n".join(errors[:40])

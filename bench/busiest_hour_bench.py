@@ -24,8 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,10 +40,10 @@ GOAL_P95_MS, GOAL_P99_MS = 300, 1000
 
 
 def _app():
-    os.environ.update(DATABASE_URL=URL, PROTOKOLL_ENV="development", SECOND_FACTOR_ROLES="")
+    from config import DevelopmentConfig
     from protocol_app import create_app
 
-    return create_app()
+    return create_app(DevelopmentConfig, SQLALCHEMY_DATABASE_URI=URL, SECOND_FACTOR_ROLES="", REDIS_URL=None)
 
 
 def prepare_work(folder: Path) -> Path:
@@ -53,12 +52,13 @@ def prepare_work(folder: Path) -> Path:
     from openpyxl import Workbook
 
     from protocol_app.auth.models import User
+    from protocol_app.core.time import BERLIN
     from protocol_app.extensions import db
     from protocol_app.honours import services as honours
     from protocol_app.honours.models import AwardType, Nomination
     from protocol_app.language_service import offers as offer_services
     from protocol_app.language_service import services as language
-    from protocol_app.language_service.models import TranslatorProfile
+    from protocol_app.language_service.models import Assignment, TranslatorProfile
     from protocol_app.visits.models import Visit
     from protocol_app.visits.workflow import OPEN_STATES
 
@@ -81,18 +81,25 @@ def prepare_work(folder: Path) -> Path:
             honours.forward(case, actor=reviewer)  # now with the head of unit
             cases.append(case.reference)
         offers: dict[str, list[int]] = {}
-        start = datetime(2027, 5, 3, 8, tzinfo=UTC)
+        # Monday to Thursday mornings, when every demo translator is available; one a day each,
+        # after the last assignment there is (a run on a kept schema finds its translators busy).
+        latest = db.session.scalar(sa.select(sa.func.max(Assignment.starts_at)))
+        first = max(date(2027, 5, 3), latest.astimezone(BERLIN).date() + timedelta(days=1) if latest else date.min)
+        days = [d for d in (first + timedelta(days=n) for n in range(60)) if d.weekday() < 4]
         for profile in db.session.scalars(sa.select(TranslatorProfile)):
             email = profile.user.email
-            for n in range(OFFERS_EACH):
-                slot = start + timedelta(days=n, hours=len(offers) * 3)
+            spoken = "pl" if email.startswith("uebersetzer") else "en"
+            for n, day in enumerate(days[:OFFERS_EACH]):
+                slot = datetime.combine(day, time(10), BERLIN)
                 assignment = language.create_assignment(actor=author, values={
-                    "kind": "interpreting", "title": f"Gespräch {n}", "language": "en", "mode": "consecutive",
+                    "kind": "interpreting", "title": f"Gespräch {n}", "language": spoken, "mode": "consecutive",
                     "starts_at": slot, "ends_at": slot + timedelta(hours=2)})
                 (offer,) = offer_services.make_offers(assignment, [profile.id], actor=author)
                 offers.setdefault(email, []).append(offer.id)
         db.session.commit()
-        visits = db.session.execute(sa.select(Visit.year, Visit.number).order_by(sa.func.random()).limit(400)).all()
+        # Visits every role here may open (a viewer gets 404 for a confidential one, rightly).
+        visits = db.session.execute(sa.select(Visit.year, Visit.number).where(Visit.is_confidential.is_(False))
+                                    .order_by(sa.func.random()).limit(400)).all()
         open_visits = db.session.execute(
             sa.select(Visit.year, Visit.number, Visit.arrival_at).where(
                 Visit.state.in_([s.value for s in OPEN_STATES]), Visit.arrival_at > datetime.now(UTC))
@@ -130,11 +137,35 @@ def worker_and_beat(folder: Path, smtp_port: int) -> subprocess.Popen:
                             cwd=ROOT, env=env, stdout=(folder / "worker.log").open("w"), stderr=subprocess.STDOUT)
 
 
+def wait_for_quiet_outbox(timeout: float = 300) -> None:
+    """Let the worker deliver the mails the set-up wrote (offers, cases) before the hour begins."""
+    import time
+
+    import sqlalchemy as sa
+
+    from protocol_app.core.notifications.models import OutboxMail
+    from protocol_app.extensions import db
+
+    app = _app()
+    deadline = time.monotonic() + timeout
+    with app.app_context():
+        while time.monotonic() < deadline:
+            if not db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail).where(
+                    OutboxMail.status.in_(("pending", "sending")))):
+                return
+            db.session.rollback()
+            time.sleep(1)
+
+
 def run_locust(base: str, work: Path, minutes: float, folder: Path) -> Path:
     prefix = folder / "locust"
     env = dict(os.environ, BUSIEST_HOUR_WORK=str(work))
     subprocess.run([str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/busiest_hour_locustfile.py"),
-                    "--headless", "-u", str(USERS), "-r", "5", "-t", f"{int(minutes * 60)}s", "--host", base,
+                    # People arrive over a minute (one a second) and sign in; the figures are of the
+                    # hour's work after that (--reset-stats): argon2's deliberately slow login
+                    # hashes, 60 at once, are not the daily pages' latency.
+                    "--headless", "-u", str(USERS), "-r", "1", "-t", f"{int(minutes * 60) + USERS}s",
+                    "--reset-stats", "--host", base,
                     "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
                    cwd=ROOT, env=env, check=False)
     return Path(f"{prefix}_stats.csv")
@@ -146,13 +177,15 @@ def table(stats: Path, minutes: float) -> tuple[str, bool]:
              "|---|---:|---:|---:|---:|---:|---:|"]
     met = True
     for row in sorted(rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"])):
+        if row["95%"] == "N/A":  # nothing of it after the sign-in minute (the login page)
+            continue
         p95, p99, failures = float(row["95%"]), float(row["99%"]), int(row["Failure Count"])
         name = "**all requests**" if row["Name"] == "Aggregated" else row["Name"]
         if row["Name"] == "Aggregated":
             met = p95 < GOAL_P95_MS and p99 < GOAL_P99_MS and failures == 0
         lines.append(f"| {name} | {row['Request Count']} | {failures} | {float(row['Median Response Time']):.0f} "
                      f"| {p95:.0f} | {p99:.0f} | {float(row['Max Response Time']):.0f} |")
-    head = (f"{USERS} users for {minutes:g} min, 2–8 s between clicks; goal p95 < {GOAL_P95_MS} ms, "
+    head = (f"{USERS} users for {minutes:g} min after all had signed in (one a second), 2–8 s between clicks; goal p95 < {GOAL_P95_MS} ms, "
             f"p99 < {GOAL_P99_MS} ms, no error: **{'met' if met else 'missed'}**\n\n")
     return head + "\n".join(lines) + "\n", met
 
@@ -162,27 +195,21 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=4)
     parser.add_argument("--skip-load", action="store_true")
     args = parser.parse_args()
-    from aiosmtpd.controller import Controller
+    from tests.smtp import SMTPServer
 
-    class Sink:
-        async def handle_DATA(self, server, session, envelope):
-            return "250 OK"
-
-    smtp = Controller(Sink(), hostname="127.0.0.1", port=0)
-    smtp.start()
+    smtp = SMTPServer().start()  # the mails of the hour go here
     if not args.skip_load:
         prepare_bulk(SCHEMA, visits=20000, items=200000, tasks=100000)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         work = prepare_work(folder)
-        worker = worker_and_beat(folder, smtp.server.sockets[0].getsockname()[1])
+        worker = worker_and_beat(folder, smtp.port)
         try:
+            wait_for_quiet_outbox()
             os.environ["SECOND_FACTOR_ROLES"] = ""  # the managers' code step is not what is measured
             os.environ["REDIS_URL"] = REDIS  # web and worker share the broker, as in production
             with gunicorn_serving(URL) as base:
-                started = time.monotonic()
                 stats = run_locust(base, work, args.minutes, folder)
-                print(f"locust ran {time.monotonic() - started:.0f} s")
             text, _met = table(stats, args.minutes)
         finally:
             worker.terminate()

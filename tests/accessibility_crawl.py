@@ -72,6 +72,26 @@ def crawl_every_role(browser, live_server, language: str) -> dict:
     return results
 
 
+# --- the tests, collected by the module of each language (its LANGUAGE names it) -----------
+
+@pytest.fixture(scope="module")
+def crawled(browser, live_server, request):
+    """{role: [PageReport]} of the whole app in the module's language."""
+    return crawl_every_role(browser, live_server, request.module.LANGUAGE)
+
+
+def test_axe_finds_no_violation_on_any_page_as_any_role(crawled, request):
+    check_every_role_reached_its_pages_and_axe_found_nothing(crawled, request.module.LANGUAGE)
+
+
+def test_every_control_a_person_sees_has_a_visible_label(crawled, request):
+    check_every_control_has_a_visible_label(crawled, request.module.LANGUAGE)
+
+
+def test_the_nu_html_checker_finds_no_error_on_any_page(crawled, request, tmp_path):
+    check_the_nu_html_checker_finds_nothing(crawled, request.module.LANGUAGE, tmp_path / "pages")
+
+
 def check_every_role_reached_its_pages_and_axe_found_nothing(crawled: dict, language: str) -> None:
     reached = {shape(urlsplit(r.url).path + ("?" + urlsplit(r.url).query if urlsplit(r.url).query else ""))
                for reports in crawled.values() for r in reports}

@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: ldap-server bench-deps run test test-fast install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
+.PHONY: image image-base sbom image-tools ldap-server bench-deps run test test-fast install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -100,5 +100,44 @@ bench-deps:
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
 	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk'
 
+# --- release: SBOM and image ---------------------------------------------------------------
+VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' protocol_app/version.py)
+IMAGE ?= localhost/protokoll:$(VERSION)
+BASE_IMAGE ?= localhost/protokoll-base:bookworm
+DEBIAN_MIRROR ?= http://deb.debian.org/debian
+# Our podman settings (runc, ulimits these machines grant); the machine's own stay untouched.
+export CONTAINERS_CONF := $(CURDIR)/deploy/podman/containers.conf
+
+sbom: install
+	$(BIN)/python deploy/make_sbom.py build/sbom.cdx.json
+
+# podman, buildah, runc and debootstrap from Debian (no Docker daemon, no registry here).
+image-tools:
+	@command -v podman >/dev/null && command -v runc >/dev/null && command -v debootstrap >/dev/null || { \
+	  echo "installing podman, buildah, runc and debootstrap for the image"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap uidmap) \
+	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap uidmap'; }
+
+# The base: a Debian bookworm root made by debootstrap from Debian's mirror, imported locally,
+# without manuals, documentation and translations (as Debian's slim image).
+image-base: image-tools
+	@podman image exists $(BASE_IMAGE) || { \
+	  set -e; rm -rf build/rootfs; mkdir -p build; \
+	  debootstrap --variant=minbase bookworm build/rootfs $(DEBIAN_MIRROR); \
+	  rm -rf build/rootfs/var/cache/apt/archives/*.deb build/rootfs/var/lib/apt/lists/*; \
+	  cp deploy/podman/dpkg-slim.cfg build/rootfs/etc/dpkg/dpkg.cfg.d/protokoll-slim; \
+	  find build/rootfs/usr/share/doc -type f ! -name copyright -delete; \
+	  find build/rootfs/usr/share/locale -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +; \
+	  rm -rf build/rootfs/usr/share/man/* build/rootfs/usr/share/info/*; \
+	  tar -C build/rootfs -c . | podman import --change 'CMD ["/bin/bash"]' - $(BASE_IMAGE); \
+	  rm -rf build/rootfs; }
+
+# The machine's CA bundle goes in as a build secret (pip inside the build meets the same proxy).
+image: image-base sbom
+	podman build --format docker --file Containerfile --tag $(IMAGE) --tag localhost/protokoll:latest \
+	  --build-arg BASE_IMAGE=$(BASE_IMAGE) --build-arg VERSION=$(VERSION) \
+	  --secret id=ca,src=/etc/ssl/certs/ca-certificates.crt .
+	@podman image inspect $(IMAGE) --format 'image {{.RepoTags}}: {{.Size}} bytes'
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache build

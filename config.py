@@ -20,6 +20,26 @@ load_dotenv(BASE_DIR / ".env")
 INSECURE_DEFAULT_SECRET = "dev-only-insecure-secret-key-change-me"  # noqa: S105 (refused in production)
 
 
+def _env_secret(name: str, default: str | None = None) -> str | None:
+    """A setting that may be a secret: read from the file named by NAME_FILE when that is set
+    (container and systemd credentials, Kubernetes secrets mounted as files), else from NAME.
+
+    Setting both is refused: which one wins would otherwise be a guess the operator cannot see.
+    """
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        if os.environ.get(name):
+            raise RuntimeError(f"Set either {name} or {name}_FILE, not both.")
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise RuntimeError(f"{name}_FILE={path} cannot be read: {exc.strerror}") from None
+        if not value:
+            raise RuntimeError(f"{name}_FILE={path} is empty.")
+        return value
+    return os.environ.get(name) or default
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -40,12 +60,10 @@ def _env_int(name: str, default: int) -> int:
 class Config:
     """Settings shared by every environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEFAULT_SECRET)
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'protokoll.sqlite'}"
-    )
+    SECRET_KEY = _env_secret("SECRET_KEY", INSECURE_DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI = _env_secret("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'protokoll.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    REDIS_URL = os.environ.get("REDIS_URL") or None
+    REDIS_URL = _env_secret("REDIS_URL")
     #: Where each sealed head of the audit chain is anchored outside the database
     #: (protocol_app/core/audit/anchor.py): syslog/journald, and a file the database owner cannot rewrite.
     AUDIT_ANCHOR_SYSLOG = _env_bool("AUDIT_ANCHOR_SYSLOG", True)
@@ -87,7 +105,7 @@ class Config:
     LDAP_CA_FILE = os.environ.get("LDAP_CA_FILE") or None
     #: The account that looks up a user's entry and groups (empty: anonymous look-up).
     LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN") or None
-    LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD") or None
+    LDAP_BIND_PASSWORD = _env_secret("LDAP_BIND_PASSWORD")
     LDAP_USER_BASE = os.environ.get("LDAP_USER_BASE", "")
     #: Finds the entry of the e-mail address typed ({email}, escaped).
     LDAP_USER_FILTER = os.environ.get("LDAP_USER_FILTER", "(mail={email})")
@@ -144,7 +162,7 @@ class Config:
     SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
     SMTP_PORT = _env_int("SMTP_PORT", 8025)
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
-    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_PASSWORD = _env_secret("SMTP_PASSWORD")
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
     SMTP_SSL = _env_bool("SMTP_SSL", False)
     #: Seconds for connecting and for each SMTP command.
@@ -169,7 +187,7 @@ class Config:
     #: When the app was last checked (the statement says so); the suite checks every page on every run.
     ACCESSIBILITY_CHECKED_ON = os.environ.get("ACCESSIBILITY_CHECKED_ON", "2026-12-02")
     #: Key for the outbox's encrypted mail bodies (default: derived from SECRET_KEY).
-    OUTBOX_KEY = os.environ.get("OUTBOX_KEY") or None
+    OUTBOX_KEY = _env_secret("OUTBOX_KEY")
 
     # Background work
     OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 60)

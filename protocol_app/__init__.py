@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from config import Config, ProductionConfig, config_from_env
 
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from .version import __version__
 
 
 def create_app(config: type[Config] | None = None, **overrides) -> Flask:
@@ -200,7 +201,7 @@ def _register_request_hooks(app: Flask) -> None:
     from .core.errors import is_conflict
     from .core.navigation import menus_for, nav_for
     from .core.notifications.services import unread_count
-    from .core.permissions import Permission, user_has
+    from .core.permissions import Permission, Role, user_has
 
     @app.before_request
     def _finish_sign_in_first():
@@ -250,4 +251,6 @@ def _register_request_hooks(app: Flask) -> None:
             "unread_notifications": unread,
             "Permission": Permission,
             "user_has": user_has,
+            # The admin's footer names the release (support asks for it; nobody else needs it).
+            "app_version": __version__ if Role.ADMIN in current_user.roles else None,
         }

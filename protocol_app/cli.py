@@ -228,11 +228,28 @@ def register_cli(app) -> None:
     @app.cli.command("grants")
     @click.option("--role", default="protokoll_app", show_default=True, help="The app's database role.")
     @click.option("--schema", default="public", show_default=True)
-    def grants(role, schema):
-        """Print the GRANTs that let the app's role work without owning (or erasing) anything."""
+    @click.option("--apply", "apply_now", is_flag=True,
+                  help="Run them (as the schema owner) instead of printing them; the image's `migrate` does.")
+    def grants(role, schema, apply_now):
+        """Print (or apply) the GRANTs that let the app's role work without owning (or erasing) anything."""
         from .core.audit.chain import grants_sql
 
-        click.echo(grants_sql(role, schema), nl=False)
+        statements = grants_sql(role, schema)
+        if not apply_now:
+            click.echo(statements, nl=False)
+            return
+        if db.engine.dialect.name != "postgresql":
+            raise click.ClickException("grants apply to PostgreSQL only")
+        db.session.connection().exec_driver_sql(statements)
+        db.session.commit()
+        click.echo(f"grants for {role} applied")
+
+    @app.cli.command("version")
+    def version_command():
+        """Print the release's version (the same as /healthz and the image's label)."""
+        from .version import __version__
+
+        click.echo(__version__)
 
     @app.cli.command("create-admin")
     @click.option("--email", required=True)

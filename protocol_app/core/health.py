@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
+from ..version import __version__
 from .broker import ping
 from .notifications.services import outbox_backlog
 
@@ -40,7 +41,7 @@ def check_broker() -> str:
 def health_report() -> tuple[dict, bool]:
     """Return the report and whether the app can serve requests (database up)."""
     database = check_database()
-    report = {"database": database, "broker": check_broker()}
+    report = {"version": __version__, "database": database, "broker": check_broker()}
     if database == "ok":
         backlog = outbox_backlog()
         report["outbox"] = {

@@ -75,7 +75,9 @@ js-deps: $(JS_STAMP)
 # databases and servers (tests/services.py); a test file stays on one worker, so its module's
 # servers start once.
 TEST_WORKERS ?= 2
-test: system-deps translations chromium js-deps office-tools ldap-server
+# The image is built first: the image drill runs it as one of the app hosts (layers are cached,
+# so an unchanged image costs seconds).
+test: system-deps translations chromium js-deps office-tools ldap-server image
 	$(BIN)/ruff check protocol_app tests bench config.py wsgi.py celery_worker.py
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
@@ -111,12 +113,14 @@ export CONTAINERS_CONF := $(CURDIR)/deploy/podman/containers.conf
 sbom: install
 	$(BIN)/python deploy/make_sbom.py build/sbom.cdx.json
 
-# podman, buildah, runc and debootstrap from Debian (no Docker daemon, no registry here).
+# podman, buildah, runc and debootstrap for the image, HAProxy for the multi-host drill, from
+# Debian (no Docker daemon, no registry here).
 image-tools:
-	@command -v podman >/dev/null && command -v runc >/dev/null && command -v debootstrap >/dev/null || { \
-	  echo "installing podman, buildah, runc and debootstrap for the image"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap uidmap) \
-	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap uidmap'; }
+	@command -v podman >/dev/null && command -v runc >/dev/null && command -v debootstrap >/dev/null \
+	  && command -v haproxy >/dev/null || { \
+	  echo "installing podman, buildah, runc, debootstrap and haproxy for the image and the drills"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap uidmap haproxy) \
+	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap uidmap haproxy'; }
 
 # The base: a Debian bookworm root made by debootstrap from Debian's mirror, imported locally,
 # without manuals, documentation and translations (as Debian's slim image).

@@ -74,12 +74,15 @@ class Host:
 class Lab:
     """The namespaces, the bridge and the programs started in them; `close()` removes it all."""
 
+    _made = 0
+
     def __init__(self):
         # Not under pytest's tmp folder (mode 0700): PostgreSQL's user and the app user read here.
         self.folder = Path(tempfile.mkdtemp(prefix="protokoll-hosts-"))
         self.folder.chmod(0o755)
         # Names and the subnet differ per run, so that a lab left by a killed run never collides.
-        self.tag = f"pk{os.getpid() % 100000}"
+        Lab._made += 1
+        self.tag = f"pk{os.getpid() % 10000}{Lab._made}"
         self.subnet = f"10.{200 + os.getpid() % 50}.{os.getpid() % 250}"
         self.switch = f"{self.tag}-sw"
         self.hosts: dict[str, Host] = {}
@@ -121,12 +124,12 @@ class Lab:
         return process
 
     def run(self, host: Host, argv: list[str], *, env: dict | None = None, as_user=None,
-            check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+            check: bool = True, timeout: float = 300, cwd: Path = ROOT) -> subprocess.CompletedProcess:
         """Run a command on `host` to its end and return what it printed."""
         prefix = ["ip", "netns", "exec", host.namespace]
         if as_user is not None:
             prefix += ["setpriv", f"--reuid={as_user}", f"--regid={as_user}", "--clear-groups"]
-        done = subprocess.run(prefix + argv, capture_output=True, text=True, cwd=ROOT, timeout=timeout,  # noqa: S603
+        done = subprocess.run(prefix + argv, capture_output=True, text=True, cwd=cwd, timeout=timeout,  # noqa: S603
                               env={**os.environ, **(env or {})})
         if check and done.returncode != 0:
             raise AssertionError(f"{' '.join(argv)} on {host.name} failed ({done.returncode}):\n"
@@ -273,12 +276,19 @@ class Proxy:
 
 
 def app_environment(db: DatabaseHost, uploads: Path, **extra: str) -> dict[str, str]:
-    """The production settings every app host gets (as /etc/protokoll/protokoll.env would give)."""
+    """The production settings every app host gets (as /etc/protokoll/protokoll.env would give).
+
+    The app user's home is the lab's `home` folder: where gunicorn would put its shared control
+    socket (~/.gunicorn/gunicorn.ctl) if it had one."""
+    home = uploads.parent / "home"
+    home.mkdir(exist_ok=True)
+    os.chown(home, APP_UID, APP_UID)
     return {
         "PROTOKOLL_ENV": "production", "DATABASE_URL": db.url(), "REDIS_URL": db.redis_url,
         "UPLOAD_DIR": str(uploads), "TRUSTED_PROXY_HOPS": "1", "AUDIT_ANCHOR_SYSLOG": "0",
         "BASE_URL": "https://protokoll.drill", "WEB_WORKERS": "2", "WEB_THREADS": "4",
-        "FLASK_APP": "wsgi", "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(uploads.parent),
+        "FLASK_APP": "wsgi", "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(home),
+        "XDG_RUNTIME_DIR": "",
         # The drill's officer signs in with a password; the roles that need a code are tested elsewhere.
         "SECOND_FACTOR_ROLES": "admin", **extra,
     }

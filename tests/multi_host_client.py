@@ -87,6 +87,25 @@ def _token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+def read_loop(args: dict) -> dict:
+    """Sign in on one app host and read pages round after round until the stop file appears
+    (at most `max_rounds`); each answer counted, each round's number written to `progress`."""
+    desk = OfficeDesk(args["url"]).log_in(args["email"], args["password"])
+    progress, stop = Path(args["progress"]), Path(args["stop"])
+    answers: dict[str, int] = {}
+    rounds = 0
+    while not stop.exists() and rounds < args["max_rounds"]:
+        for path in args["paths"]:
+            try:
+                status = str(desk.get(path).status_code)
+            except requests.RequestException as exc:
+                status = exc.__class__.__name__
+            answers[status] = answers.get(status, 0) + 1
+        rounds += 1
+        progress.write_text(str(rounds))
+    return {"rounds": rounds, "answers": answers}
+
+
 def pages(args: dict) -> dict:
     """Sign in and read pages through the proxy (login included: it counts against Redis' limits)."""
     desk = OfficeDesk(args["proxy"], args["ca"]).log_in(args["email"], args["password"])
@@ -116,7 +135,8 @@ def first_sign_in(args: dict) -> dict:
 
 
 COMMANDS = {"health": health, "session_on_both": session_on_both, "loop": loop, "pages": pages,
-            "upload_then_download": upload_then_download, "first_sign_in": first_sign_in}
+            "upload_then_download": upload_then_download, "first_sign_in": first_sign_in,
+            "read_loop": read_loop}
 
 if __name__ == "__main__":
     print(json.dumps(COMMANDS[sys.argv[1]](json.loads(sys.argv[2]))))

@@ -93,6 +93,8 @@ def test_one_sign_in_works_on_both_app_hosts(installation):
     seen = _ask(installation, "session_on_both", name=OFFICER_NAME, hosts={
         "app1": f"http://{installation['app1'].address}:8000", "app2": f"http://{installation['app2'].address}:8000"})
     assert seen == {"app1": {"status": 200, "signed_in": True}, "app2": {"status": 200, "signed_in": True}}
+    # Two gunicorns of one user, and no control socket for them to share (and delete under each other).
+    assert (installation["folder"] / "home").is_dir() and not (installation["folder"] / "home" / ".gunicorn").exists()
 
 
 def test_a_file_uploaded_through_one_host_downloads_through_the_other(installation):
@@ -169,6 +171,7 @@ def test_a_host_killed_mid_load_loses_no_get_and_no_post_counts_twice(installati
                      "n": rounds, "tag": tag, "progress": str(progress)})],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(Path(__file__).parent.parent))
     wait_until(lambda: int(progress.read_text() or 0) >= 10, what="ten rounds before the kill", deadline=120)
+    killed_at = int(progress.read_text())
     killed = lab.kill_host(installation["app1"])
     out, err = loop.communicate(timeout=300)
     assert loop.returncode == 0, err[-3000:]
@@ -189,6 +192,10 @@ def test_a_host_killed_mid_load_loses_no_get_and_no_post_counts_twice(installati
         else:
             assert status >= 500, f"POST {i} answered {status}"
     failed = [i for i, status in posts.items() if status != 302]
+    print(f"kill drill: one host, {killed} processes killed after round "
+          f"{killed_at}; {len(gets)} GETs all 200; {len(posts)} POSTs: {len(posts) - len(failed)} answered 302 "
+          f"with one row each, {len(failed)} answered {[posts[i] for i in failed]} "
+          f"({sum(int(rows.get(f'{tag} {i}', 0)) for i in failed)} of them committed)")
     assert len(failed) <= 1, f"only the POST under way at the kill may fail: {failed}"
     # HAProxy noticed: the dead host left the pool, the other carries on.
     wait_until(lambda: installation["proxy"].servers()["app1"]["status"].startswith("DOWN"),

@@ -128,6 +128,8 @@ def test_the_image_names_its_version_and_runs_as_an_unprivileged_user():
     assert labels["Config"]["User"] == f"{APP_UID}:{APP_UID}"
     assert labels["Healthcheck"]["Test"][-1] == "healthcheck"
     assert podman("run", "--rm", IMAGE, "version").stdout.strip() == __version__
+    unknown = podman("run", "--rm", IMAGE, "serve", check=False)
+    assert unknown.returncode == 64 and "web, worker, beat, migrate, backup, create-admin" in unknown.stderr
     # The SBOM inside is the runtime's: Flask is in it, the test tools are not.
     names = {c["name"].lower() for c in json.loads(podman("run", "--rm", "--entrypoint", "cat", IMAGE,
                                                           "/opt/protokoll/sbom.cdx.json").stdout)["components"]}

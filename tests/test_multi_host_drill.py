@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tests.multi_host import (
     OFFICER,
     OFFICER_NAME,
     PASSWORD,
+    ROOT,
     VENV_BIN,
     DatabaseHost,
     Lab,
@@ -148,6 +150,29 @@ def test_redis_stopped_both_hosts_stay_in_the_pool_and_pages_answer(installation
             "/": 200, "/visits/": 200, "/visits/new": 200}
     finally:
         db.start_redis()
+
+
+def test_a_drained_host_gets_no_new_requests_and_comes_back(installation):
+    """What an operator does before stopping a host: deploy/haproxy/drain-host through HAProxy's
+    admin socket; people keep working on the other host; `--ready` puts it back."""
+    proxy, folder = installation["proxy"], installation["folder"]
+    drain_host = [sys.executable, str(ROOT / "deploy" / "haproxy" / "drain-host"), "--socket", str(proxy.socket)]
+    drained = subprocess.run([*drain_host, "app2", "--wait", "30"], capture_output=True, text=True)  # noqa: S603
+    assert drained.returncode == 0 and "app2: drained" in drained.stderr, drained.stderr
+    assert proxy.servers()["app2"]["status"] == "DRAIN"
+    served_before = _page_requests(folder, "app2")
+    assert _ask(installation, "pages", paths=["/", "/visits/", "/partnerships/"]) == {
+        "/": 200, "/visits/": 200, "/partnerships/": 200}
+    assert _page_requests(folder, "app2") == served_before
+    ready = subprocess.run([*drain_host, "app2", "--ready"], capture_output=True, text=True)  # noqa: S603
+    assert ready.returncode == 0, ready.stderr
+    wait_until(lambda: proxy.servers()["app2"]["status"] == "UP", what="app2 back in the pool")
+
+
+def _page_requests(folder: Path, host: str) -> int:
+    """Requests of people (not the proxy's health checks) in the host's access log."""
+    log = (folder / f"web-{host}.log").read_text(errors="replace")
+    return sum(1 for line in log.splitlines() if ('"GET /' in line or '"POST /' in line) and "/healthz" not in line)
 
 
 def _health_checks(folder: Path, host: str) -> int:

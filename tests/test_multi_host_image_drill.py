@@ -82,8 +82,9 @@ def installation():
         db.wait_ready(client)
         db.sql(client, "CREATE DATABASE protokoll", database="postgres")
 
-        def in_image(*args: str, detach: bool = False, network: str = app2.namespace) -> subprocess.CompletedProcess:
-            return podman("run", *(["-d", "--name", container] if detach else ["--rm"]),
+        def in_image(*args: str, detach: bool = False, network: str = app2.namespace,
+                     extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+            return podman("run", *(["-d", "--name", container] if detach else ["--rm"]), *extra,
                           "--network", f"ns:/run/netns/{network}",
                           "-v", f"{uploads}:/var/lib/protokoll/uploads", "-v", f"{backups}:/var/lib/protokoll/backups",
                           "-v", f"{secrets}:/run/secrets:ro",
@@ -91,7 +92,9 @@ def installation():
                           "-e", f"REDIS_URL={db.redis_url}", "-e", "TRUSTED_PROXY_HOPS=1", "-e", "AUDIT_ANCHOR_SYSLOG=0",
                           "-e", "SECOND_FACTOR_ROLES=admin", IMAGE, *args)
 
-        migrated = in_image("migrate")
+        # The app's own database role, which owns nothing: the image's migrate grants it what it needs.
+        db.sql(client, "CREATE ROLE protokoll_app LOGIN")
+        migrated = in_image("migrate", extra=("-e", "PROTOKOLL_APP_ROLE=protokoll_app"))
         env = app_environment(db, uploads, SECRET_KEY=secret_key)
         lab.run(app1, [str(VENV_BIN / "python"), "-c", (
             "from protocol_app import create_app\n"
@@ -142,6 +145,11 @@ def test_the_image_names_its_version_and_runs_as_an_unprivileged_user():
 def test_the_image_migrated_the_new_installation(installation):
     db, client = installation["db"], installation["client"]
     assert db.sql(client, "SELECT count(*) FROM partner_cities") != "0"  # seed-reference ran too
+    assert "grants for protokoll_app applied" in installation["migrated"].stdout
+    privileges = db.sql(client, "SELECT has_table_privilege('protokoll_app', 'visits', 'INSERT'), "
+                                "has_table_privilege('protokoll_app', 'audit_events', 'INSERT'), "
+                                "has_table_privilege('protokoll_app', 'audit_events', 'DELETE')")
+    assert privileges == "t|t|f"
     head = subprocess.run([str(VENV_BIN / "flask"), "db", "heads"], capture_output=True, text=True, cwd=ROOT,  # noqa: S603
                           env={**os.environ, "FLASK_APP": "wsgi"}, check=True).stdout.split()[0]
     assert db.sql(client, "SELECT version_num FROM alembic_version") == head

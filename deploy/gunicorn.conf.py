@@ -20,7 +20,18 @@ graceful_timeout = 30
 # Every gunicorn of one user otherwise shares ~/.gunicorn/gunicorn.ctl, and the last to stop
 # deletes it under the others; nobody here manages gunicorn through that socket.
 control_socket_disable = True
-accesslog = "-"
-# No query strings in the access log: search terms can be names (DESIGN: logs hold no personal data).
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
-errorlog = "-"
+# No access log of gunicorn's: the app writes one JSON line per request (protocol_app/core/logs.py)
+# with its endpoint, status, duration and request id — no path (reply links carry tokens), no
+# query (searches carry names), no client address.
+accesslog = None
+# gunicorn's own lines (start, workers, timeouts) as JSON too, one format for the whole log.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {
+        "()": "pythonjsonlogger.json.JsonFormatter", "fmt": "{asctime}{levelname}{name}{message}", "style": "{",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        "datefmt": "%Y-%m-%dT%H:%M:%S%z"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "loggers": {"gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False}},
+}

@@ -11,7 +11,10 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Not when the app has set up its logging (JSON lines, protocol_app/core/logs.py): alembic.ini's
+# handlers would add plain-text lines, and fileConfig would switch off every logger made before.
+if not any(getattr(handler, "protokoll", False) for handler in logging.getLogger().handlers):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from config import Config, ProductionConfig, config_from_env
 
+from .core import logs
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from .version import __version__
 
@@ -37,7 +38,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
         # The TLS proxy's X-Forwarded-* headers, from exactly `hops` proxies, name the client.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
+    logs.init_app(app)
     for chatty in ("weasyprint", "fontTools"):  # progress lines for every PDF
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
@@ -101,6 +103,7 @@ def _import_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .calendar import models as _calendar  # noqa: F401
     from .core import files as _files  # noqa: F401
+    from .core import heartbeats as _heartbeats  # noqa: F401
     from .core import letters as _letters  # noqa: F401
     from .core import references as _references  # noqa: F401
     from .core import workflow as _workflow  # noqa: F401

@@ -1,8 +1,8 @@
 """What the image's HEALTHCHECK runs (`entrypoint.sh healthcheck`): exit 0 when this container's part works.
 
 The entrypoint notes which part it started in /tmp/protokoll-part. The web part is healthy when
-`/healthz` answers 200 on its own port (the database is reachable; a Redis outage is `degraded`,
-still 200, as for the proxy). A worker is healthy when it answers a ping through the broker. The
+`/healthz` (liveness) answers 200 on its own port: the readiness for the proxy (`/readyz`) is the
+proxy's and the orchestrator's question, not the container's. A worker is healthy when it answers a ping through the broker. The
 beat is healthy while it runs: a standing-by second beat is as it should be.
 """
 

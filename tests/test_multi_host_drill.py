@@ -169,16 +169,21 @@ def test_a_drained_host_gets_no_new_requests_and_comes_back(installation):
     wait_until(lambda: proxy.servers()["app2"]["status"] == "UP", what="app2 back in the pool")
 
 
+def _requests(folder: Path, host: str) -> list[dict]:
+    """The host's request lines (the app's JSON log: one per request)."""
+    log = folder / f"web-{host}.log"
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return [entry for line in lines if line.startswith("{") and (entry := json.loads(line)).get("message") == "request"]
+
+
 def _page_requests(folder: Path, host: str) -> int:
-    """Requests of people (not the proxy's health checks) in the host's access log."""
-    log = (folder / f"web-{host}.log").read_text(errors="replace")
-    return sum(1 for line in log.splitlines() if ('"GET /' in line or '"POST /' in line) and "/healthz" not in line)
+    """Requests of people (not the proxy's health checks) the host answered."""
+    return sum(1 for entry in _requests(folder, host) if entry["endpoint"] not in ("core.readyz", "core.healthz"))
 
 
 def _health_checks(folder: Path, host: str) -> int:
-    """How many health checks the host has answered (its access log: the proxy's GET /healthz)."""
-    log = folder / f"web-{host}.log"
-    return log.read_text(errors="replace").count('"GET /healthz') if log.exists() else 0
+    """How many of the proxy's health checks (GET /readyz) the host has answered."""
+    return sum(1 for entry in _requests(folder, host) if entry["endpoint"] == "core.readyz")
 
 
 def test_a_host_killed_mid_load_loses_no_get_and_no_post_counts_twice(installation):

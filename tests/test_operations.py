@@ -13,8 +13,8 @@ from protocol_app.directory.models import Country, PartnerCity, Venue
 from protocol_app.extensions import db
 
 
-def test_health_reports_database_broker_and_backlog(app, client):
-    response = client.get("/healthz")
+def test_readiness_reports_database_broker_and_backlog(app, client):
+    response = client.get("/readyz")
     assert response.status_code == 200
     report = response.get_json()
     assert report["database"] == "ok"
@@ -27,8 +27,28 @@ def test_health_reports_a_dead_broker(app):
     from tests.smtp import free_port
 
     broken = build_app(app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
-    report = broken.test_client().get("/healthz").get_json()
+    report = broken.test_client().get("/readyz").get_json()
     assert report["broker"].startswith("error") and report["status"] == "degraded"
+    # Liveness asks neither: a dead Redis (or database) never gets a live process restarted.
+    assert broken.test_client().get("/healthz").get_json()["status"] == "ok"
+
+
+def test_readiness_reports_the_beat_leader_late_when_its_heartbeat_is_old(app, client):
+    from datetime import timedelta
+
+    from protocol_app.core.heartbeats import BEAT, record
+    from protocol_app.core.time import now_utc
+
+    assert client.get("/readyz").get_json()["beat"] == {"status": "unknown", "last_heartbeat": None}
+    with app.app_context():
+        record(db.session.connection(), BEAT, at=now_utc() - timedelta(seconds=30))
+        db.session.commit()
+    assert client.get("/readyz").get_json()["beat"]["status"] == "ok"
+    with app.app_context():
+        record(db.session.connection(), BEAT, at=now_utc() - timedelta(minutes=5))
+        db.session.commit()
+    beat = client.get("/readyz").get_json()["beat"]
+    assert beat["status"] == "late" and beat["age_seconds"] >= 300
 
 
 def test_production_refuses_default_secret_and_sqlite(monkeypatch):

@@ -36,14 +36,14 @@ def _app(tmp_path, **settings):
 def test_the_health_check_asks_a_hung_or_refused_redis_once_and_still_answers(tmp_path, hung):
     app = _app(tmp_path, REDIS_URL=hung.url)
     client = app.test_client()
-    response = client.get("/healthz")
+    response = client.get("/readyz")
     assert response.status_code == 200  # the database serves: a proxy keeps the host
     assert response.json["database"] == "ok" and response.json["broker"] == "error: TimeoutError"
     assert response.json["status"] == "degraded"
     assert hung.accepted == 1  # one attempt, no retry loop inside the check
     wait_for(lambda: hung.closed_by_client == 1, timeout=10)  # and it gave up on its own
     app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # refused
-    refused = client.get("/healthz")
+    refused = client.get("/readyz")
     assert refused.status_code == 200 and refused.json["broker"] == "error: ConnectionError"
     assert app.config["REDIS_REQUEST_TIMEOUT"] < 0.5  # what "asked once" costs at most
 

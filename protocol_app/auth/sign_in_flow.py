@@ -13,7 +13,7 @@ from flask import redirect, request, url_for
 from . import second_factor
 
 #: What any session may reach whatever it owes: leaving, static files, the health check.
-ALWAYS_REACHABLE = frozenset({"auth.logout", "static", "bootstrap.static", "core.healthz"})
+ALWAYS_REACHABLE = frozenset({"auth.logout", "static", "bootstrap.static", "core.healthz", "core.readyz"})
 
 #: The page of each step is its endpoint.
 STEP_PAGES = frozenset({"auth.change_password", "auth.second_factor_setup", "auth.second_factor"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     Blueprint,
     current_app,
@@ -18,6 +20,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import DomainError
 from ..core.forms import apply_domain_error
+from ..core.logs import user_id_var
 from ..core.permissions import login_required_only, public
 from ..core.urls import safe_next_url
 from ..extensions import db, limiter, login_manager
@@ -38,7 +41,10 @@ def load_user(user_id: str) -> User | None:
         uid = int(user_id)
     except ValueError:
         return None
-    return validate_session(session.get(SESSION_KEY), uid)
+    user = validate_session(session.get(SESSION_KEY), uid)
+    if user is not None:
+        user_id_var.set(user.id)  # the request's log lines name the account by its number
+    return user
 
 
 def _ip_limit() -> str:
@@ -50,7 +56,9 @@ def _account_limit() -> str:
 
 
 def _account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))
+    # Hashed: Flask-Limiter logs the key of every limit it enforces, and Redis keeps it.
+    address = services.normalise_email(request.form.get("email", ""))
+    return "login-account:" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
 def _second_factor_limit() -> str:

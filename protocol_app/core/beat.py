@@ -19,6 +19,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import time
 
 import sqlalchemy as sa
 from celery.beat import PersistentScheduler
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 PG_LOCK_KEY = 0x50524F54  # "PROT"
 #: How often a passive beat asks for the lock again.
 STANDBY_SECONDS = 2.0
+#: How often the active beat writes its heartbeat (the readiness check and the metrics read it).
+HEARTBEAT_SECONDS = 15.0
 
 
 class _PostgresLock:
@@ -98,6 +101,8 @@ class SingleBeatScheduler(PersistentScheduler):
         super().__init__(*args, **kwargs)
         self._lock = beat_lock(self.app.conf["protokoll_database_url"])
         self._active = None
+        self._heartbeat_engine = sa.create_engine(self.app.conf["protokoll_database_url"], poolclass=sa.pool.NullPool)
+        self._last_heartbeat = 0.0
 
     def tick(self, *args, **kwargs):
         holds = self._lock.hold()
@@ -109,7 +114,21 @@ class SingleBeatScheduler(PersistentScheduler):
                 log.warning("beat lock held by another beat: this one stands by")
         if not holds:
             return STANDBY_SECONDS
+        self._beat()
         return min(super().tick(*args, **kwargs), STANDBY_SECONDS)
+
+    def _beat(self) -> None:
+        """The leader's heartbeat, every HEARTBEAT_SECONDS; a database hiccup costs one beat, not the beat."""
+        if time.monotonic() - self._last_heartbeat < HEARTBEAT_SECONDS:
+            return
+        from .heartbeats import BEAT, record
+
+        try:
+            with self._heartbeat_engine.begin() as conn:
+                record(conn, BEAT)
+            self._last_heartbeat = time.monotonic()
+        except sa.exc.DBAPIError as exc:
+            log.warning("beat heartbeat not written: %s", exc.__class__.__name__)
 
     def close(self):
         self._lock.release()

@@ -27,6 +27,9 @@ def celery_init_app(app) -> Celery:
 
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.config_from_object(app.config["CELERY"])
+    from . import logs
+
+    logs.connect_celery(celery)
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

@@ -1,4 +1,9 @@
-"""Health of the parts an operator watches: database, broker, outbox backlog."""
+"""Health of the parts an operator watches: database, broker, the beat leader, outbox backlog.
+
+Two questions, two answers: *is this process alive* (`/healthz`: it answers, nothing else is
+asked, so a slow database or Redis never gets a live process restarted) and *may it take
+requests* (`/readyz`: the database answers; Redis, the beat and the outbox are reported).
+"""
 
 from __future__ import annotations
 
@@ -38,11 +43,34 @@ def check_broker() -> str:
         return f"error: {exc.__class__.__name__}"
 
 
+#: A beat leader whose last heartbeat is older than this is reported late (it beats every 15 s).
+BEAT_LATE_SECONDS = 120
+
+
+def liveness() -> dict:
+    """What `/healthz` answers: the process serves, and which release it is."""
+    return {"status": "ok", "version": __version__}
+
+
+def check_beat() -> dict:
+    """The beat leader's last heartbeat and its age; `late` once it is older than BEAT_LATE_SECONDS."""
+    from .heartbeats import BEAT, latest
+    from .time import now_utc
+
+    beat = latest().get(BEAT)
+    if beat is None:
+        return {"status": "unknown", "last_heartbeat": None}
+    age = (now_utc() - beat.beat_at).total_seconds()
+    return {"status": "ok" if age <= BEAT_LATE_SECONDS else "late",
+            "last_heartbeat": beat.beat_at.isoformat(), "age_seconds": round(age, 1)}
+
+
 def health_report() -> tuple[dict, bool]:
-    """Return the report and whether the app can serve requests (database up)."""
+    """What `/readyz` answers, and whether the app can serve requests (database up)."""
     database = check_database()
     report = {"version": __version__, "database": database, "broker": check_broker()}
     if database == "ok":
+        report["beat"] = check_beat()
         backlog = outbox_backlog()
         report["outbox"] = {
             "pending": backlog.get("pending", 0) + backlog.get("sending", 0),

@@ -19,7 +19,7 @@ from flask_login import current_user
 from ..extensions import db
 from .dashboard import cards_for, register_card
 from .forms import ConfirmForm
-from .health import health_report
+from .health import health_report, liveness
 from .listing import paginate
 from .notifications.models import Notification
 from .notifications.services import mark_read
@@ -46,6 +46,14 @@ def accessibility():
 @bp.route("/healthz")
 @public
 def healthz():
+    """Liveness: cheap, asks neither the database nor Redis."""
+    return jsonify(liveness())
+
+
+@bp.route("/readyz")
+@public
+def readyz():
+    """Readiness: the database (503 without it), Redis, the beat leader, the outbox, the version."""
     report, healthy = health_report()
     return jsonify(report), 200 if healthy else 503
 

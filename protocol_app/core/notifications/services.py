@@ -3,6 +3,7 @@ only after the transaction that wrote them has committed."""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -185,7 +186,8 @@ def _publish_in_background(app, mail_ids: list[int]) -> Future:
         with app.app_context():
             return enqueue_delivery(mail_ids, in_request=True)
 
-    return _publisher.submit(publish)
+    # In the request's context (its id): the delivery tasks carry the id of the request that wrote the mails.
+    return _publisher.submit(contextvars.copy_context().run, publish)
 
 
 @event.listens_for(Session, "after_commit")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from celery import shared_task
 
+from ...extensions import db
+from ..heartbeats import OUTBOX_SWEEP, record
 from . import delivery
 from .services import due_mail_ids, enqueue_delivery
 
@@ -21,6 +25,10 @@ def deliver_mail(mail_id: int) -> str:
 
 @shared_task(acks_late=True)
 def sweep_outbox() -> int:
-    """Settle claims of workers that died, then publish every mail that is due."""
+    """Settle claims of workers that died, then publish every mail that is due; its heartbeat
+    says when it last ran and how many mails it published."""
+    started = time.monotonic()
     delivery.settle_stale_claims()
-    return enqueue_delivery(due_mail_ids())
+    published = enqueue_delivery(due_mail_ids())
+    record(db.session.connection(), OUTBOX_SWEEP, duration=time.monotonic() - started, value=published)
+    return published

@@ -40,6 +40,15 @@ def _env_secret(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name) or default
 
 
+def _env_secret_list(name: str) -> list[str]:
+    """Several secrets (old keys still accepted): NAME_FILE one per line, or NAME comma-separated."""
+    value = _env_secret(name)
+    if not value:
+        return []
+    separator = "\n" if os.environ.get(f"{name}_FILE") else ","
+    return [item.strip() for item in value.split(separator) if item.strip()]
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -61,6 +70,9 @@ class Config:
     """Settings shared by every environment."""
 
     SECRET_KEY = _env_secret("SECRET_KEY", INSECURE_DEFAULT_SECRET)
+    #: Keys of before the last rotation, still accepted: sessions and signed links (Flask), sealed
+    #: data and reply links (protocol_app/core/sealing.py). README "Rotating keys".
+    SECRET_KEY_FALLBACKS = _env_secret_list("SECRET_KEY_FALLBACKS")
     SQLALCHEMY_DATABASE_URI = _env_secret("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'protokoll.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = _env_secret("REDIS_URL")
@@ -186,8 +198,12 @@ class Config:
     ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "barrierefreiheit@protokoll.example")
     #: When the app was last checked (the statement says so); the suite checks every page on every run.
     ACCESSIBILITY_CHECKED_ON = os.environ.get("ACCESSIBILITY_CHECKED_ON", "2026-12-02")
+    #: The bearer token Prometheus sends for /metrics; unset, /metrics answers 404.
+    METRICS_TOKEN = _env_secret("METRICS_TOKEN")
     #: Key for the outbox's encrypted mail bodies (default: derived from SECRET_KEY).
     OUTBOX_KEY = _env_secret("OUTBOX_KEY")
+    #: Outbox keys of before the last rotation, still read (sealing's key ring).
+    OUTBOX_KEY_FALLBACKS = _env_secret_list("OUTBOX_KEY_FALLBACKS")
 
     # Background work
     OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 60)

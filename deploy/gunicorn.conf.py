@@ -6,6 +6,8 @@ four threads per two cores, the figure measured in bench/results-busiest.md.
 """
 
 import os
+import shutil
+import tempfile
 
 bind = os.environ.get("PROTOKOLL_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_WORKERS", "2"))
@@ -34,4 +36,22 @@ logconfig_dict = {
         "datefmt": "%Y-%m-%dT%H:%M:%S%z"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
     "loggers": {"gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False}},
+    # The app gives the root logger its own JSON handler when it starts (protocol_app/core/logs.py).
+    "root": {"level": "INFO", "handlers": []},
 }
+
+# Metrics of every worker in one folder (prometheus_client's multiprocess mode; /metrics adds them
+# up), made empty when gunicorn starts: counts of workers long gone would otherwise be summed.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"protokoll-metrics-{os.getpid()}"))
+
+
+def on_starting(server):
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, mode=0o700)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -40,6 +40,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
     logs.init_app(app)
+    from .core import metrics
+
+    metrics.init_app(app)
     for chatty in ("weasyprint", "fontTools"):  # progress lines for every PDF
         logging.getLogger(chatty).setLevel(logging.WARNING)
 

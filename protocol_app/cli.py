@@ -244,6 +244,25 @@ def register_cli(app) -> None:
         db.session.commit()
         click.echo(f"grants for {role} applied")
 
+    from flask.cli import AppGroup
+
+    keys = AppGroup("keys", help="The app's keys (README: Rotating keys).")
+    app.cli.add_command(keys)
+
+    @keys.command("rotate")
+    def keys_rotate():
+        """Seal every sealed value (TOTP secrets, mails not yet sent) again with the newest key."""
+        from .core.audit import record_event
+        from .core.sealing import reseal_all
+
+        done = reseal_all()
+        summary = ", ".join(f"{name}: {count}" for name, count in done.items())
+        record_event("keys.rotate", summary=summary)
+        db.session.commit()
+        click.echo(f"re-sealed with the newest key: {summary}")
+        if any(name.endswith("unreadable") for name in done):
+            raise click.ClickException("some values open with no key of the ring: they stay as they are")
+
     @app.cli.command("version")
     def version_command():
         """Print the release's version (the same as /healthz and the image's label)."""

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event
 from ..core.errors import DomainError
+from ..core.metrics import SIGN_IN_BLOCKS
 from ..extensions import db
 from .models import User
 
@@ -44,6 +45,8 @@ def count_failure(user: User, now) -> tuple[int, bool]:
     ).scalar_one()
     db.session.expire(user, ["failed_logins", "locked_until"])
     locked = count == 0
+    if locked:
+        SIGN_IN_BLOCKS.inc()
     return (cfg["LOGIN_MAX_FAILURES"] if locked else count), locked
 
 

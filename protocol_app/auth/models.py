@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import TimestampMixin, UTCDateTime, enum_check
 from ..core.enums import LabelledEnum
 from ..core.permissions import Position, Role, permissions_of
+from ..core.sealing import sealed_column
 from ..core.time import now_utc
 from ..extensions import db
 
@@ -161,3 +162,7 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# `flask keys rotate` re-seals the TOTP secrets with the newest key.
+sealed_column(User.__table__.c.totp_secret)

@@ -3,19 +3,30 @@ admin. Wrong codes count with wrong passwords (`lockout`); each step up renews t
 
 from __future__ import annotations
 
+import logging
+
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
+from ..core.sealing import Unreadable
 from ..core.time import now_utc
 from . import second_factor
 from .lockout import LOGIN_FAILED, clear_failures_unless_locked, count_failure
 from .models import User, UserSession
 from .sessions import end_all_sessions, end_session, renew_session
 
+log = logging.getLogger(__name__)
+
 SECOND_FACTOR_FAILED = _l("This code is not valid. Enter the current code of your authenticator app "
                           "or one of your unused recovery codes.")
+
+
+#: The TOTP secret cannot be read: the key that sealed it was removed before `flask keys rotate` ran.
+SECRET_UNREADABLE = _l("Your authenticator app's key can no longer be checked here (the application's key was "
+                       "changed). Sign in with one of your recovery codes, or ask an administrator to reset "
+                       "your second factor.")
 
 
 class SecondFactorFailed(DomainError):
@@ -34,10 +45,19 @@ def verify_second_factor(user: User, session_row, code: str) -> tuple[str, UserS
     password): after LOGIN_MAX_FAILURES the account is blocked and the session ends
     (SecondFactorFailed.locked)."""
     now = now_utc()
-    if second_factor.claim_totp(user, code):
+    try:
+        took_totp = second_factor.claim_totp(user, code)
+    except Unreadable:
+        # The app's key changed and the old one left the ring: the code cannot be checked. Not
+        # the person's fault, so not counted; a recovery code still works (kept as hashes).
+        log.warning("TOTP secret of user %s unreadable: the key it was sealed with left the ring", user.id)
+        took_totp = None
+    if took_totp:
         method = "totp"
     elif second_factor.claim_recovery_code(user, code):
         method = "recovery code"
+    elif took_totp is None:
+        raise SecondFactorFailed(SECRET_UNREADABLE)
     else:
         failures, locked = count_failure(user, now)
         record_event("auth.second_factor_failed", actor=user, target=user,

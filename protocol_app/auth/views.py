@@ -21,6 +21,7 @@ from flask_login import current_user, login_user, logout_user
 from ..core.errors import DomainError
 from ..core.forms import apply_domain_error
 from ..core.logs import user_id_var
+from ..core.metrics import SIGN_IN_FAILURES
 from ..core.permissions import login_required_only, public
 from ..core.urls import safe_next_url
 from ..extensions import db, limiter, login_manager
@@ -86,6 +87,7 @@ def login():
                 form.email.data, form.password.data, user_agent=request.user_agent.string
             )
         except LoginFailed as exc:
+            SIGN_IN_FAILURES.inc()
             form.password.errors.append(str(exc.message))
         else:
             locale = session.get("locale")

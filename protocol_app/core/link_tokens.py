@@ -15,17 +15,31 @@ def hash_token(token: str | None) -> str:
     return hashlib.sha256((token or "").encode()).hexdigest()
 
 
-def derived_token(purpose: str, *parts) -> tuple[str, str]:
+def derived_token(purpose: str, *parts, secret: str | None = None) -> tuple[str, str]:
     """A link token the app can write again later (a reminder carries the invitation's own
     link), and the hash to store: HMAC-SHA256 of the purpose and the parts under the app's
-    secret key. The database alone still opens nothing; with the secret key rotated, the
-    links sent before stop working."""
+    secret key (or `secret`). The database alone still opens nothing. A link sent before a key
+    rotation keeps working — it is found by its stored hash — and `derived_token_again` writes
+    it again while the old key is among SECRET_KEY_FALLBACKS."""
     from flask import current_app
 
     message = ":".join([purpose, *map(str, parts)]).encode()
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).digest()
+    key = secret or current_app.config["SECRET_KEY"]
+    digest = hmac.new(key.encode(), message, hashlib.sha256).digest()
     token = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     return token, hash_token(token)
+
+
+def derived_token_again(stored_hash: str, purpose: str, *parts) -> str | None:
+    """The token once derived for `stored_hash`, under the current key or one of before the last
+    rotation; None when no key of the ring writes it."""
+    from flask import current_app
+
+    for secret in [current_app.config["SECRET_KEY"], *current_app.config.get("SECRET_KEY_FALLBACKS", ())]:
+        token, token_hash = derived_token(purpose, *parts, secret=secret)
+        if hmac.compare_digest(token_hash, stored_hash):
+            return token
+    return None
 
 
 def new_token(nbytes: int = 24) -> tuple[str, str]:

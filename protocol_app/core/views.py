@@ -58,6 +58,15 @@ def readyz():
     return jsonify(report), 200 if healthy else 503
 
 
+@bp.route("/metrics")
+@public  # no session: Prometheus shows its bearer token (METRICS_TOKEN), checked in metrics_response
+def metrics():
+    """Prometheus' text format; 404 while METRICS_TOKEN is unset, 401 without the token."""
+    from .metrics import metrics_response
+
+    return metrics_response()
+
+
 @bp.route("/notifications")
 @login_required_only
 def notifications():

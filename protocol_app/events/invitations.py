@@ -19,7 +19,7 @@ from ..core.db import lock_for_update, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.i18n import format_long_d
 from ..core.letters import layout, register_kind
-from ..core.link_tokens import derived_token, hash_token
+from ..core.link_tokens import derived_token, derived_token_again, hash_token
 from ..core.notifications.services import queue_mail
 from ..core.pdf import render_pdf
 from ..core.record_parts import attach_file
@@ -130,9 +130,13 @@ def send_invitations(event: Event, *, actor) -> dict[int, str]:
     return tokens
 
 
+def _reply_token_parts(guest: Guest) -> tuple:
+    return ("guest-reply", guest.id, int(guest.invited_at.timestamp()))
+
+
 def _reply_token(guest: Guest) -> tuple[str, str]:
     # Derived, not random, so that the reply reminder can carry the same personal link.
-    return derived_token("guest-reply", guest.id, int(guest.invited_at.timestamp()))
+    return derived_token(*_reply_token_parts(guest))
 
 
 def reply_link_of(guest: Guest) -> str | None:
@@ -140,8 +144,8 @@ def reply_link_of(guest: Guest) -> str | None:
     sent before links could be written again."""
     if guest.invited_at is None or guest.reply_token_hash is None:
         return None
-    token, token_hash = _reply_token(guest)
-    return reply_link(token) if token_hash == guest.reply_token_hash else None
+    token = derived_token_again(guest.reply_token_hash, *_reply_token_parts(guest))
+    return reply_link(token) if token else None
 
 
 def guest_for_token(token: str) -> Guest | None:

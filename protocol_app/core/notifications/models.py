@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ...extensions import db
 from ..db import UTCDateTime, enum_check
 from ..enums import LabelledEnum
+from ..sealing import sealed_column
 from ..time import now_utc
 
 
@@ -122,3 +123,8 @@ class OutboxMail(db.Model):
         enum_check("status", MailStatus),
         sa.Index("ix_outbox_mails_due", "status", "next_attempt_at"),
     )
+
+
+# `flask keys rotate` re-seals the bodies and calendar files of mails not yet sent with the newest key.
+sealed_column(OutboxMail.__table__.c.body_sealed)
+sealed_column(OutboxMail.__table__.c.calendar_sealed)

@@ -90,6 +90,15 @@ class Config:
     #: Where the embedded broker keeps its message files when REDIS_URL is unset.
     EMBEDDED_BROKER_DIR = os.environ.get("EMBEDDED_BROKER_DIR", str(INSTANCE_DIR / "broker"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    #: Where `flask backup` writes its archives (mode 0600 in a folder of mode 0700).
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
+    #: age public keys (age1…) the archives are encrypted for; production refuses to back up without.
+    BACKUP_RECIPIENTS = _env_secret_list("BACKUP_RECIPIENTS")
+    #: The age secret key (AGE-SECRET-KEY-…) that opens them, for `flask restore` only — keep it
+    #: off the hosts that make backups.
+    BACKUP_IDENTITY = _env_secret_list("BACKUP_IDENTITY")
+    #: Archives older than this many days are deleted after each backup (0: keep all).
+    BACKUP_KEEP_DAYS = _env_int("BACKUP_KEEP_DAYS", 30)
     MAX_UPLOAD_FILE_MB = _env_int("MAX_UPLOAD_MB", 20)
     #: Requests beyond this are cut off by the server (413) before reaching a view.
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_FILE_MB + 5) * 1024 * 1024

@@ -5,7 +5,7 @@
 #   beat           the Celery beat (run one; a second stands by)
 #   migrate        the schema to the release's head, the reference data, and — with
 #                  PROTOKOLL_APP_ROLE set — the app role's GRANTs (run as the schema owner)
-#   backup         one archive into BACKUP_DIR (default /var/lib/protokoll/backups)
+#   backup         one encrypted archive into BACKUP_DIR (default /var/lib/protokoll/backups)
 #   create-admin   --email … --name …: the first admin, prints a temporary password
 #   healthcheck    what the image's HEALTHCHECK runs
 #   flask …        any other command (restore, audit verify, version, outbox-resend, …)
@@ -32,9 +32,8 @@ case "$role" in
       flask grants --role "$PROTOKOLL_APP_ROLE" --apply
     fi ;;
   backup)
-    dir="${BACKUP_DIR:-/var/lib/protokoll/backups}"
-    mkdir -p "$dir"
-    exec flask backup --output "$dir/protokoll-$(date -u +%Y%m%dT%H%M%SZ).tar.gz" "$@" ;;
+    # Into BACKUP_DIR, encrypted for BACKUP_RECIPIENTS, older than BACKUP_KEEP_DAYS removed.
+    exec flask backup "$@" ;;
   create-admin)
     exec flask create-admin "$@" ;;
   healthcheck)

@@ -138,24 +138,49 @@ def register_cli(app) -> None:
 
     @app.cli.command("backup")
     @click.option("--output", type=click.Path(dir_okay=False), default=None,
-                  help="Archive to write (default: instance/backups/protokoll-<time>.tar.gz).")
+                  help="Archive to write (default: BACKUP_DIR/protokoll-<time>.tar.gz[.age]).")
     def backup_command(output):
-        """Write the database and the uploaded files into one archive with a manifest."""
+        """Write the database and the uploaded files into one archive with a manifest, encrypted
+        for BACKUP_RECIPIENTS; then delete archives older than BACKUP_KEEP_DAYS."""
+        import time
         from pathlib import Path
 
-        from .core.backup import BackupError, create_backup
+        from .core.backup import BackupError, create_backup, remove_old_archives
+        from .core.heartbeats import record
         from .core.time import now_utc
 
+        config = current_app.config
+        recipients = config["BACKUP_RECIPIENTS"]
+        if not recipients and config.get("IS_PRODUCTION"):
+            raise click.ClickException("BACKUP_RECIPIENTS is unset: production writes encrypted backups only "
+                                       "(flask backup-keygen makes a key pair)")
         if output is None:
             stamp = now_utc().strftime("%Y%m%d-%H%M%S")
-            output = Path(current_app.instance_path) / "backups" / f"protokoll-{stamp}.tar.gz"
+            output = Path(config["BACKUP_DIR"]) / f"protokoll-{stamp}.tar.gz{'.age' if recipients else ''}"
+        started = time.monotonic()
         try:
-            manifest = create_backup(output)
+            manifest = create_backup(output, recipients)
         except BackupError as exc:
             raise click.ClickException(str(exc)) from exc
+        record(db.session.connection(), "backup", duration=time.monotonic() - started,
+               value=Path(output).stat().st_size)
+        db.session.commit()
+        removed = remove_old_archives(Path(output).parent, config["BACKUP_KEEP_DAYS"]) \
+            if config["BACKUP_KEEP_DAYS"] > 0 else []
         rows = sum(manifest["tables"].values())
         click.echo(f"backup written: {output} ({len(manifest['tables'])} tables, {rows} rows, "
-                   f"{len(manifest['files'])} files, revision {manifest['revision']})")
+                   f"{len(manifest['files'])} files, revision {manifest['revision']}, "
+                   f"{'encrypted' if recipients else 'NOT encrypted'}); {len(removed)} older archives removed")
+
+    @app.cli.command("backup-keygen")
+    def backup_keygen():
+        """Make an age key pair for the backups: the public key for BACKUP_RECIPIENTS on the hosts,
+        the secret key for BACKUP_IDENTITY where restores are done (a vault, not the hosts)."""
+        import pyrage
+
+        identity = pyrage.x25519.Identity.generate()
+        click.echo(f"BACKUP_RECIPIENTS={identity.to_public()}")
+        click.echo(f"BACKUP_IDENTITY={identity}")
 
     @app.cli.command("restore")
     @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
@@ -164,7 +189,7 @@ def register_cli(app) -> None:
         from .core.backup import BackupError, restore_backup
 
         try:
-            report = restore_backup(archive)
+            report = restore_backup(archive, current_app.config["BACKUP_IDENTITY"])
         except BackupError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"restored and verified: {report.tables} tables, {report.rows} rows, {report.files} files")

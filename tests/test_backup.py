@@ -90,3 +90,7 @@ def test_a_tampered_archive_is_refused(tmp_path):
     target = _installation("sqlite", tmp_path, "target")
     result = target.test_cli_runner().invoke(args=["restore", str(broken)])
     assert result.exit_code != 0 and "row counts differ" in result.output
+    # Nothing of it stays loaded: the target is empty, and a restore of the right archive goes through.
+    with target.app_context():
+        assert [t for t in sa.inspect(db.engine).get_table_names() if not t.startswith("sqlite_")] == []
+    assert target.test_cli_runner().invoke(args=["restore", str(archive)]).exit_code == 0

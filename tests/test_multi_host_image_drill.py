@@ -178,10 +178,20 @@ def test_files_cross_between_the_venv_host_and_the_image(installation):
 def test_the_healthcheck_and_the_backup_of_the_image(installation):
     health = podman("healthcheck", "run", installation["container"], check=False)
     assert health.returncode == 0, health.stdout + health.stderr
-    installation["in_image"]("backup", network=installation["client"].namespace)
-    archives = sorted((installation["folder"] / "backups").glob("protokoll-*.tar.gz"))
-    assert len(archives) == 1
-    with tarfile.open(archives[0]) as archive:
+    import io
+
+    import pyrage
+
+    identity = pyrage.x25519.Identity.generate()
+    installation["in_image"]("backup", network=installation["client"].namespace,
+                             extra=("-e", f"BACKUP_RECIPIENTS={identity.to_public()}"))
+    archives = sorted((installation["folder"] / "backups").glob("protokoll-*.tar.gz.age"))
+    assert len(archives) == 1 and oct(archives[0].stat().st_mode & 0o777) == "0o600"
+    plain = io.BytesIO()
+    with archives[0].open("rb") as encrypted:
+        pyrage.decrypt_io(encrypted, plain, [identity])
+    plain.seek(0)
+    with tarfile.open(fileobj=plain, mode="r:gz") as archive:
         manifest = json.load(archive.extractfile("manifest.json"))
         assert "database.dump" in archive.getnames()
     assert manifest["tables"]["partner_cities"] > 0

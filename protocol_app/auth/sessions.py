@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app, g
 
 from ..core.time import now_utc
+from ..core.backup import after_restore
 from ..extensions import db
 from .models import User, UserSession
 
@@ -94,3 +95,13 @@ def end_all_sessions(user: User, reason: str, *, except_id: str | None = None) -
     if except_id:
         stmt = stmt.where(UserSession.id != except_id)
     return db.session.execute(stmt).rowcount
+
+
+@after_restore
+def end_every_session_after_restore() -> int:
+    """A restored installation starts with nobody signed in: the session rows came with the
+    backup, and a cookie of the live installation must not open the restored one."""
+    return db.session.execute(
+        sa.update(UserSession).where(UserSession.ended_at.is_(None))
+        .values(ended_at=now_utc(), end_reason="restore").execution_options(synchronize_session=False)
+    ).rowcount

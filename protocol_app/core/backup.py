@@ -7,9 +7,15 @@ One archive (`.tar.gz`) holds
 - `manifest.json`: when, which backend and migration revision, the row count of every
   table and the SHA-256 of every file.
 
-`restore_backup` loads an archive into an *empty* database and upload folder only, then
-checks every count and every hash against the manifest: a restore that does not match
-says so instead of leaving a quietly different installation.
+With BACKUP_RECIPIENTS set (age public keys) the archive is encrypted for them (`.tar.gz.age`,
+age's format through pyrage); the key that opens it (BACKUP_IDENTITY) is kept apart from the
+hosts that make backups. Archives and their folder are readable by the app's user alone.
+
+`restore_backup` loads an archive into an *empty* database and upload folder only. It checks
+the database file's and every uploaded file's hash against the manifest *before* loading
+anything, checks every table's count after, and leaves nothing loaded when a check fails.
+After a restore every login session has ended: a cookie of the live installation must not
+open the restored one.
 """
 
 from __future__ import annotations
@@ -31,9 +37,20 @@ from flask import current_app
 from sqlalchemy.engine import make_url
 
 from ..extensions import db
+from .private_files import open_private, private_folder
 from .time import now_utc
 
 FORMAT = 1
+#: How an age-encrypted archive begins.
+AGE_HEADER = b"age-encryption.org/v1"
+#: What runs after a restore has loaded and checked everything (auth ends every session).
+AFTER_RESTORE: list = []
+
+
+def after_restore(func):
+    """Register `func()` to run (in the restore's transaction) once a restore is complete."""
+    AFTER_RESTORE.append(func)
+    return func
 
 
 class BackupError(Exception):
@@ -137,11 +154,13 @@ def _dump_database(folder: Path) -> tuple[str, dict[str, int]]:
     return target.name, counts
 
 
-def create_backup(output: str | Path) -> dict:
-    """Write the archive to `output`; return its manifest."""
+def create_backup(output: str | Path, recipients: list[str] | None = None) -> dict:
+    """Write the archive to `output` (mode 0600, its folder 0700), encrypted for the age
+    `recipients` when given; return its manifest."""
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(output.parent)
     uploads = Path(current_app.config["UPLOAD_DIR"])
+    keys = _recipients(recipients or [])
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         database_file, counts = _dump_database(folder)
@@ -150,9 +169,10 @@ def create_backup(output: str | Path) -> dict:
             for path in sorted(p for p in uploads.rglob("*") if p.is_file()):
                 files[path.relative_to(uploads).as_posix()] = _sha256(path)
         manifest = {"format": FORMAT, "created_at": now_utc().isoformat(), "backend": db.engine.dialect.name,
-                    "revision": _revision(), "database_file": database_file, "tables": counts, "files": files}
-        partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+                    "revision": _revision(), "database_file": database_file,
+                    "database_sha256": _sha256(folder / database_file), "tables": counts, "files": files}
+        plain = folder / "archive.tar.gz"
+        with tarfile.open(plain, "w:gz") as archive:
             data = json.dumps(manifest, indent=2, sort_keys=True).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size = len(data)
@@ -160,8 +180,35 @@ def create_backup(output: str | Path) -> dict:
             archive.add(folder / database_file, arcname=database_file)
             for name in files:
                 archive.add(uploads / name, arcname=f"uploads/{name}")
+        partial = output.with_name(output.name + ".partial")
+        with plain.open("rb") as source, open_private(partial) as target:
+            if keys:
+                import pyrage
+
+                pyrage.encrypt_io(source, target, keys)
+            else:
+                shutil.copyfileobj(source, target)
         partial.replace(output)  # a half-written archive never carries the final name
     return manifest
+
+
+def _recipients(keys: list[str]):
+    import pyrage
+
+    try:
+        return [pyrage.x25519.Recipient.from_str(key.strip()) for key in keys]
+    except pyrage.RecipientError as exc:
+        raise BackupError("BACKUP_RECIPIENTS holds something that is not an age public key (age1…)") from exc
+
+
+def remove_old_archives(folder: str | Path, keep_days: int) -> list[Path]:
+    """Delete this installation's archives in `folder` older than `keep_days` days; return them."""
+    cutoff = now_utc().timestamp() - keep_days * 86400
+    old = [p for p in Path(folder).glob("protokoll-*.tar.gz*")
+           if p.is_file() and not p.name.endswith(".partial") and p.stat().st_mtime < cutoff]
+    for path in old:
+        path.unlink()
+    return old
 
 
 def _require_empty_database() -> None:
@@ -201,7 +248,75 @@ def _safe_members(archive: tarfile.TarFile, prefix: str):
             yield member
 
 
-def restore_backup(archive_path: str | Path) -> RestoreReport:
+def _decrypted(archive_path: Path, folder: Path, identities: list[str]) -> Path:
+    """The archive as plain tar.gz: itself, or decrypted into `folder` with the age identities."""
+    with archive_path.open("rb") as fh:
+        encrypted = fh.read(len(AGE_HEADER)) == AGE_HEADER
+    if not encrypted:
+        return archive_path
+    import pyrage
+
+    if not identities:
+        raise BackupError("the archive is encrypted: set BACKUP_IDENTITY (or BACKUP_IDENTITY_FILE) to the "
+                          "age key it was made for")
+    try:
+        keys = [pyrage.x25519.Identity.from_str(key.strip()) for key in identities]
+    except pyrage.IdentityError as exc:
+        raise BackupError("BACKUP_IDENTITY is not an age secret key (AGE-SECRET-KEY-…)") from exc
+    plain = folder / "archive.tar.gz"
+    try:
+        with archive_path.open("rb") as source, open_private(plain) as target:
+            pyrage.decrypt_io(source, target, keys)
+    except pyrage.DecryptError as exc:
+        raise BackupError("the archive was encrypted for another key: BACKUP_IDENTITY does not open it "
+                          "(nothing was restored)") from exc
+    return plain
+
+
+def _checked_contents(archive: tarfile.TarFile, folder: Path) -> tuple[dict, Path, list[tuple[str, Path]]]:
+    """Extract into `folder` and check every hash against the manifest before anything is loaded."""
+    try:
+        manifest = json.load(archive.extractfile("manifest.json"))
+    except KeyError as exc:
+        raise BackupError("the archive has no manifest.json") from exc
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"unknown archive format {manifest.get('format')!r}")
+    if manifest["backend"] != db.engine.dialect.name:
+        raise BackupError(f"the archive is of a {manifest['backend']} database, this one is "
+                          f"{db.engine.dialect.name}")
+    archive.extract(manifest["database_file"], folder, filter="data")
+    dump = folder / manifest["database_file"]
+    if "database_sha256" in manifest and _sha256(dump) != manifest["database_sha256"]:
+        raise BackupError("the database file differs from the manifest (nothing was restored)")
+    files = []
+    for member in _safe_members(archive, "uploads/"):
+        archive.extract(member, folder, filter="data")
+        files.append((member.name.removeprefix("uploads/"), folder / member.name))
+    found = {name: _sha256(path) for name, path in files}
+    if found != manifest["files"]:
+        wrong = sorted(set(found.items()) ^ set(manifest["files"].items()))
+        raise BackupError(f"uploaded files differ from the manifest: {wrong[0][0]} (nothing was restored)")
+    return manifest, dump, files
+
+
+def _unload() -> None:
+    """Leave the database empty again after a restore that did not check out."""
+    db.session.rollback()
+    db.engine.dispose()
+    if db.engine.dialect.name != "postgresql":
+        # The loaded file is overwritten by an empty database, as it was loaded: with the backup API.
+        empty, dest = sqlite3.connect(":memory:"), sqlite3.connect(make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database)
+        with dest:
+            empty.backup(dest)
+        dest.close()
+        empty.close()
+        return
+    with db.engine.begin() as conn:
+        for table in sa.inspect(conn).get_table_names():
+            conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+
+
+def restore_backup(archive_path: str | Path, identities: list[str] | None = None) -> RestoreReport:
     """Load an archive into the empty database and upload folder; verify it against its manifest."""
     archive_path = Path(archive_path)
     if not archive_path.is_file():
@@ -210,36 +325,27 @@ def restore_backup(archive_path: str | Path) -> RestoreReport:
     if uploads.is_dir() and any(uploads.iterdir()):
         raise BackupError(f"the upload folder {uploads} is not empty; restore only into an empty one")
     _require_empty_database()
-    with tempfile.TemporaryDirectory() as tmp, tarfile.open(archive_path, "r:gz") as archive:
+    with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        try:
-            manifest = json.load(archive.extractfile("manifest.json"))
-        except KeyError as exc:
-            raise BackupError("the archive has no manifest.json") from exc
-        if manifest.get("format") != FORMAT:
-            raise BackupError(f"unknown archive format {manifest.get('format')!r}")
-        if manifest["backend"] != db.engine.dialect.name:
-            raise BackupError(f"the archive is of a {manifest['backend']} database, this one is "
-                              f"{db.engine.dialect.name}")
-        archive.extract(manifest["database_file"], folder, filter="data")
-        dump = folder / manifest["database_file"]
+        with tarfile.open(_decrypted(archive_path, folder, identities or []), "r:gz") as archive:
+            manifest, dump, files = _checked_contents(archive, folder)
         if manifest["backend"] == "postgresql":
             _load_postgres(dump)
         else:
             _load_sqlite(dump)
-        uploads.mkdir(parents=True, exist_ok=True)
-        for member in _safe_members(archive, "uploads/"):
-            archive.extract(member, folder, filter="data")
-            target = uploads / member.name.removeprefix("uploads/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(folder / member.name, target)
-    db.engine.dispose()
-    counts = row_counts()
-    wrong = {t: (n, counts.get(t)) for t, n in manifest["tables"].items() if counts.get(t) != n}
-    if wrong:
-        raise BackupError(f"restored row counts differ from the manifest: {wrong}")
-    for name, digest in manifest["files"].items():
-        path = uploads / name
-        if not path.is_file() or _sha256(path) != digest:
-            raise BackupError(f"restored file differs from the manifest: {name}")
+        db.engine.dispose()
+        counts = row_counts()
+        wrong = {t: (n, counts.get(t)) for t, n in manifest["tables"].items() if counts.get(t) != n}
+        if wrong:
+            _unload()
+            raise BackupError(f"restored row counts differ from the manifest: {wrong} (the database was emptied again)")
+        private_folder(uploads)
+        for name, extracted in files:
+            target = uploads / name
+            private_folder(target.parent)
+            shutil.move(extracted, target)
+            os.chmod(target, 0o600)
+    for func in AFTER_RESTORE:
+        func()
+    db.session.commit()
     return RestoreReport(tables=len(counts), rows=sum(counts.values()), files=len(manifest["files"]))

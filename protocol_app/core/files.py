@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from ..extensions import db
 from .db import UTCDateTime
 from .errors import ValidationFailed
+from .private_files import private_folder, write_private
 from .time import now_utc
 
 #: What we accept, by detected content type: (label, extension).
@@ -221,9 +222,8 @@ def store_upload(filename: str, data: bytes, *, actor) -> StoredFile:
             field="file",
         )
     storage_name = f"{secrets.token_hex(16)}.{ACCEPTED[content_type]}"
-    folder = Path(current_app.config["UPLOAD_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / storage_name).write_bytes(data)
+    folder = private_folder(current_app.config["UPLOAD_DIR"])
+    write_private(folder / storage_name, data)
     record = StoredFile(
         storage_name=storage_name,
         original_name=_safe_display_name(filename, content_type),

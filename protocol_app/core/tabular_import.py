@@ -28,6 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .errors import ValidationFailed
 from .forms import contains_markup
 from .i18n import format_number
+from .private_files import private_folder, write_private
 
 #: More rows than this in one upload is a mistake, not a guest list.
 MAX_ROWS = 20000
@@ -351,9 +352,7 @@ STASH_HOURS = 12
 
 
 def _stash_dir() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "import-previews"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(current_app.config["UPLOAD_DIR"]) / "import-previews")
 
 
 def stash_upload(data: bytes) -> str:
@@ -363,7 +362,7 @@ def stash_upload(data: bytes) -> str:
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    (_stash_dir() / f"{token}.bin").write_bytes(data)
+    write_private(_stash_dir() / f"{token}.bin", data)
     return token
 
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, g
 
-from ..core.time import now_utc
 from ..core.backup import after_restore
+from ..core.time import now_utc
 from ..extensions import db
 from .models import User, UserSession
 

@@ -21,7 +21,8 @@ case "$role" in
   web)
     exec gunicorn --config /opt/protokoll/app/deploy/gunicorn.conf.py "$@" wsgi:app ;;
   worker)
-    exec celery -A celery_worker worker --loglevel="${LOG_LEVEL:-INFO}" "$@" ;;
+    # No gossip or mingle: nothing here uses them, and their restarts are where kombu#582 struck.
+    exec celery -A celery_worker worker --without-gossip --without-mingle --loglevel="${LOG_LEVEL:-INFO}" "$@" ;;
   beat)
     exec celery -A celery_worker beat --loglevel="${LOG_LEVEL:-INFO}" \
       --schedule /tmp/celerybeat-schedule "$@" ;;

@@ -73,6 +73,30 @@ def test_committed_mail_is_delivered_by_the_worker(committing_app, shared_redis,
         worker.stop()
 
 
+def test_the_delivery_task_logs_under_the_id_of_the_request_that_wrote_the_mail(committing_app, shared_redis,
+                                                                               smtp_fixed, tmp_path):
+    import json
+
+    from protocol_app.core.logs import request_id_var
+
+    worker = Worker(shared_redis, smtp_fixed.port, tmp_path, beat=False)
+    try:
+        app = _web_app(shared_redis)
+        with app.test_request_context("/events/"):
+            token = request_id_var.set("anfrage-0815")
+            queue_mail("empfang@example.org", "Erinnerung", "Bitte Checkliste prüfen.")
+            db.session.commit()  # the request's publishing thread sends the task, with the id
+            request_id_var.reset(token)
+        assert wait_for(lambda: len(smtp_fixed.messages) == 1, timeout=30), worker.tail()
+        lines = [json.loads(line) for line in worker.log.read_text().splitlines() if line.startswith("{")]
+        # What the task logs while it runs, and its end ("succeeded"), carry the id; the consumer's
+        # "received" line comes before the task is unpacked.
+        ran = [line for line in lines if "deliver_mail" in line["message"] and "received" not in line["message"]]
+        assert ran and {line["request_id"] for line in ran} == {"anfrage-0815"}, ran
+    finally:
+        worker.stop()
+
+
 def test_smtp_down_mail_is_retried_and_delivered_once(committing_app, shared_redis, tmp_path):
     smtp = SMTPServer()  # not started: SMTP is down
     worker = Worker(shared_redis, smtp.port, tmp_path)
@@ -109,6 +133,30 @@ def test_broker_down_at_commit_mail_is_delivered_when_it_is_back(committing_app,
         assert wait_for(lambda: _status(app, mail_id) == "sent", timeout=90), worker.tail()
         assert worker.wait_for_runs(SWEEP), worker.tail()
         assert len(smtp_fixed.messages) == 1
+    finally:
+        worker.stop()
+        private.stop()
+
+
+def test_a_prefork_worker_outlives_redis_killed_again_and_again(committing_app, smtp_fixed, tmp_path):
+    """Seen once in 18 Redis kills: a prefork worker stopped for good (kombu#582, "Unrecoverable
+    error"). Eight kills, each waited out until the worker is connected again; then the same
+    worker process still takes a mail and sends it."""
+    private = PrivateRedis().start()
+    worker = Worker(private.url, smtp_fixed.port, tmp_path, beat=False, pool="prefork")
+    try:
+        for kill in range(8):
+            connected = worker.log.read_text().count("\"Connected to ")
+            private.kill()
+            private.start()
+            assert wait_for(lambda c=connected: worker.log.read_text().count("\"Connected to ") > c, timeout=90), \
+                f"not connected again after kill {kill + 1}:\n{worker.tail()}"
+            assert worker.process.poll() is None, worker.tail()
+        assert "Unrecoverable error" not in worker.log.read_text()
+        app = _web_app(private.url)
+        mail_id = _commit_change_with_mail(app)
+        assert wait_for(lambda: _status(app, mail_id) == "sent", timeout=90), worker.tail()
+        assert worker.process.poll() is None and len(smtp_fixed.messages) == 1
     finally:
         worker.stop()
         private.stop()

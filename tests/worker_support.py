@@ -34,7 +34,7 @@ class Worker:
     configured through the environment (`overrides` adds or replaces settings)."""
 
     def __init__(self, redis_url: str, smtp_port: int, tmp: Path, *, beat: bool = True, name: str = "worker",
-                 overrides: dict | None = None, command: str = "worker"):
+                 overrides: dict | None = None, command: str = "worker", pool: str = "solo"):
         self.log = tmp / f"{name}.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("PROTOKOLL_")}
         env.update(
@@ -54,8 +54,8 @@ class Worker:
             args = ["beat", "--loglevel=INFO", "-s", str(tmp / f"{name}-schedule")]
             ready = "beat: Starting..."
         else:
-            args = ["worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-                    "--hostname", f"{name}@%h"]
+            args = ["worker", f"--pool={pool}", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+                    "--hostname", f"{name}@%h", *(["--concurrency=2"] if pool == "prefork" else [])]
             if beat:
                 args += ["-B", "-s", str(tmp / f"{name}-schedule")]
             ready = "ready."
@@ -119,6 +119,12 @@ class PrivateRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+    def kill(self):
+        """kill -9 of the server: every client's connection drops at once."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.process = None
 
 
 def _pings(client) -> bool:

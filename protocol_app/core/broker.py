@@ -17,6 +17,12 @@ from redis.retry import Retry
 
 class Channel(kombu_redis.Channel):
     def _connparams(self, asynchronous=False):
+        if self.connection is None or getattr(self.connection, "client", None) is None:
+            # kombu#582: a channel closed while the worker replaces its broker connection (Redis
+            # killed) asks for the connection's parameters after it is gone. As AttributeError
+            # that stops a prefork worker for good ("Unrecoverable error"); as a connection error
+            # the worker reconnects like after any other broker outage.
+            raise redis.exceptions.ConnectionError("the broker connection was closed meanwhile")
         params = super()._connparams(asynchronous=asynchronous)
         params["retry"] = Retry(NoBackoff(), 0)
         return params

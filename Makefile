@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: image image-base sbom image-tools ldap-server bench-deps run test test-fast install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
+.PHONY: image image-base sbom image-tools ops-tools ldap-server bench-deps run test test-fast install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,7 +77,7 @@ js-deps: $(JS_STAMP)
 TEST_WORKERS ?= 2
 # The image is built first: the image drill runs it as one of the app hosts (layers are cached,
 # so an unchanged image costs seconds).
-test: system-deps translations chromium js-deps office-tools ldap-server image
+test: system-deps translations chromium js-deps office-tools ldap-server ops-tools image
 	$(BIN)/ruff check protocol_app tests bench config.py wsgi.py celery_worker.py
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
@@ -112,6 +112,13 @@ export CONTAINERS_CONF := $(CURDIR)/deploy/podman/containers.conf
 
 sbom: install
 	$(BIN)/python deploy/make_sbom.py build/sbom.cdx.json
+
+# promtool (Debian's prometheus package, without its recommendations) checks the alert rules.
+ops-tools:
+	@command -v promtool >/dev/null || { \
+	  echo "installing promtool (Debian's prometheus) for the alert rules"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus) \
+	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus'; }
 
 # podman, buildah, runc and debootstrap for the image, HAProxy for the multi-host drill, from
 # Debian (no Docker daemon, no registry here).

@@ -49,6 +49,14 @@ def test_the_health_check_asks_a_hung_or_refused_redis_once_and_still_answers(tm
 
 
 @pytest.mark.one_backend
+def test_liveness_never_asks_redis(tmp_path, hung):
+    app = _app(tmp_path, REDIS_URL=hung.url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=hung.url)
+    answers = [app.test_client().get("/healthz") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert hung.accepted == 0  # not one connection: a hung Redis cannot slow the liveness probe
+
+
+@pytest.mark.one_backend
 def test_the_rate_limits_count_in_memory_with_redis_hung(tmp_path, hung):
     app = _app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=hung.url,
                LOGIN_RATE_LIMIT_ACCOUNT="3 per minute")

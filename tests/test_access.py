@@ -19,7 +19,7 @@ from tests.support import csrf_token, login, make_user
 #: events.reply: invited guests have no account; the personal reply link is the credential.
 #: emigrants.volunteer_page: the same for the programme's volunteer companions.
 #: news_public.*: the public website reads the published press notes (feed, list, their photos).
-PUBLIC_ENDPOINTS = {"auth.login", "core.healthz", "core.readyz", "core.accessibility", "calendar.feed", "events.reply",
+PUBLIC_ENDPOINTS = {"auth.login", "core.healthz", "core.readyz", "core.metrics", "core.accessibility", "calendar.feed", "events.reply",
                     "emigrants.volunteer_page", "news_public.feed", "news_public.news_list", "news_public.photo"}
 
 

@@ -184,9 +184,10 @@ def test_haproxy_accepts_the_proxy_configuration(tmp_path):
 
 
 def test_gunicorn_runs_without_the_shared_control_socket():
-    settings: dict = {}
-    exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)  # noqa: S102
-    assert settings["control_socket_disable"] is True
+    # Read in a process of its own: the file sets PROMETHEUS_MULTIPROC_DIR for gunicorn's workers.
+    done = subprocess.run([sys.executable, "-c", "import runpy, sys; print(runpy.run_path(sys.argv[1])['control_socket_disable'])",  # noqa: S603
+                           str(DEPLOY / "gunicorn.conf.py")], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
     assert "--no-control-socket" in (ROOT / "Procfile.dev").read_text()
 
 

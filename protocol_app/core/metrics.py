@@ -31,6 +31,11 @@ from prometheus_client.core import GaugeMetricFamily
 from ..extensions import db
 from ..version import __version__
 
+# prometheus_client's multiprocess mode writes into this folder from the first metric on; a
+# process that inherited the setting (a CLI command, a worker) must not fail for a missing folder.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], mode=0o700, exist_ok=True)
+
 REQUESTS = Counter("protokoll_http_requests_total", "Requests answered, by endpoint, method and status.",
                    ["endpoint", "method", "status"])
 LATENCY = Histogram("protokoll_http_request_duration_seconds", "Time to answer a request, by endpoint.",

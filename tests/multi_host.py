@@ -305,13 +305,15 @@ def start_web(lab: Lab, host: Host, env: dict[str, str], *, code: Path = ROOT) -
               as_user=APP_UID, cwd=code)
 
 
-def wait_healthy(lab: Lab, client: Host, host: Host) -> dict:
-    """Poll the host's /healthz from the client until it answers 200; return its report."""
+def wait_healthy(lab: Lab, client: Host, host: Host, path: str = "/readyz") -> dict:
+    """Poll the host's readiness from the client until it answers 200; return its report
+    (`path="/healthz"` for a release before 1.0.0, which had no /readyz)."""
     def answer():
-        done = client_command(lab, client, "health", {"url": f"http://{host.address}:8000"}, check=False)
+        done = client_command(lab, client, "health", {"url": f"http://{host.address}:8000", "path": path},
+                              check=False)
         return done if done and done.get("status_code") == 200 else None
     try:
-        return wait_until(answer, what=f"/healthz of {host.name}", deadline=90)
+        return wait_until(answer, what=f"{path} of {host.name}", deadline=90)
     except AssertionError as exc:
         log = lab.folder / f"web-{host.name}.log"
         raise AssertionError(f"{exc}\n{log.read_text(errors='replace')[-3000:] if log.exists() else ''}") from None

@@ -42,7 +42,7 @@ class OfficeDesk(Person):
 
 
 def health(args: dict) -> dict:
-    answer = requests.get(args["url"] + "/readyz", timeout=5)
+    answer = requests.get(args["url"] + args.get("path", "/readyz"), timeout=5)
     return {"status_code": answer.status_code, "report": answer.json()}
 
 

@@ -190,6 +190,12 @@ def _register_blueprints(app: Flask) -> None:
     from .language_service.views import bp as translations_bp
     from .news.public_views import bp as news_public_bp
     from .news.views import bp as news_bp
+    from .calendar import cards as _calendar_cards  # noqa: F401 (registers the start-page card)
+    from .emigrants import cards as _emigrant_cards  # noqa: F401 (registers the start-page cards)
+    from .graves import cards as _grave_cards  # noqa: F401 (registers the start-page card)
+    from .honours import cards as _honours_cards  # noqa: F401 (registers the start-page card)
+    from .language_service import cards as _language_cards  # noqa: F401 (registers the start-page cards)
+    from .news import cards as _news_cards  # noqa: F401 (registers the start-page card)
     from .partnerships import cards as _partnership_cards  # noqa: F401 (registers the start-page card)
     from .partnerships.views import bp as partnerships_bp
     from .visits import calendar_source as _visit_calendar  # noqa: F401 (registers the source)

@@ -41,6 +41,8 @@ class PageReport:
     url: str
     violations: list = field(default_factory=list)
     scrolls_sideways: bool = False
+    #: Words laid out across two lines, by screen width: {width: ["Angefrag|t", …]}.
+    broken_words: dict = field(default_factory=dict)
     #: Controls a sighted person sees without a label beside them (a placeholder or an
     #: aria-label is no label one can see once typing has begun).
     unlabelled: list = field(default_factory=list)
@@ -77,7 +79,59 @@ def prepare(context) -> None:
     context.add_init_script(path=str(AXE))
 
 
-def check_page(page, url: str, *, narrow: bool) -> PageReport:
+#: Words of the page's main part laid out across lines, as "Angefrag|t". A word is what lies
+#: between spaces and hyphens (a line may end after "Ernst-"). On a phone (`phone` true) a long
+#: word may break where it carries a soft hyphen, the hyphenation point the server marked.
+_BROKEN_WORDS = """(phone) => {
+    const main = document.querySelector('main');
+    if (!main) return [];
+    const skip = 'script, style, textarea, select, option, [hidden], .visually-hidden, .visually-hidden-focusable';
+    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    const range = document.createRange(), broken = [], hiddenCache = new Map();
+    // Clipped to a pixel for sight, there for screen readers (a card table's header row).
+    const clipped = el => {
+        if (!el || el === main) return false;
+        if (!hiddenCache.has(el)) {
+            const r = el.getBoundingClientRect(), style = getComputedStyle(el);
+            hiddenCache.set(el, (r.width <= 1 || r.height <= 1) && style.overflow === 'hidden' || clipped(el.parentElement));
+        }
+        return hiddenCache.get(el);
+    };
+    const lineOf = (node, at) => {
+        range.setStart(node, at); range.setEnd(node, at + 1);
+        const rect = [...range.getClientRects()].find(r => r.width > 0);
+        return rect ? Math.round(rect.top + rect.height / 2) : null;
+    };
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.parentElement || node.parentElement.closest(skip)) continue;
+        if (!node.parentElement.getClientRects().length || clipped(node.parentElement)) continue;
+        const word = /[^\\s\\-\\u2010\\u2013\\u2014\\/]+[\\-\\u2010\\u2013\\u2014\\/]?/g;
+        for (let m = word.exec(node.data); m; m = word.exec(node.data)) {
+            if (m[0].replace(/\\u00ad/g, '').length < 2) continue;
+            range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+            const rects = [...range.getClientRects()].filter(r => r.width > 0);
+            if (new Set(rects.map(r => Math.round(r.top))).size < 2) continue;
+            let line = lineOf(node, m.index), at = m.index + 1;
+            for (; at < m.index + m[0].length; at++) {
+                const next = lineOf(node, at);
+                if (next !== null && line !== null && Math.abs(next - line) > 2) break;
+                if (next !== null) line = next;
+            }
+            if (phone && node.data[at - 1] === '\\u00ad') continue;
+            const text = node.data.slice(m.index, m.index + m[0].length);
+            broken.push((text.slice(0, at - m.index) + '|' + text.slice(at - m.index)).replace(/\\u00ad/g, ''));
+        }
+    }
+    return broken;
+}"""
+
+
+def broken_words(page, *, phone: bool) -> list[str]:
+    """Words of the page laid out across two lines, the break shown as "|"."""
+    return page.evaluate(_BROKEN_WORDS, phone)
+
+
+def check_page(page, url: str, *, narrow: bool, widths: tuple = ()) -> PageReport:
     # The styles are in by DOMContentLoaded (the scripts at the end wait for them): enough for axe.
     response = page.goto(url, wait_until="domcontentloaded")
     report = PageReport(url=page.url, html=response.text() if response else "")
@@ -91,6 +145,14 @@ def check_page(page, url: str, *, narrow: bool) -> PageReport:
     }""")
     if narrow:
         report.scrolls_sideways = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    # The same page laid out at each width asked for (the first is the crawl's own).
+    first = page.viewport_size
+    for width in widths or (first["width"],):
+        if width != page.viewport_size["width"]:
+            page.set_viewport_size({"width": width, "height": first["height"]})
+        report.broken_words[width] = broken_words(page, phone=width < 768)
+    if page.viewport_size != first:
+        page.set_viewport_size(first)
     return report
 
 
@@ -108,7 +170,7 @@ def _links_only(page, url: str) -> tuple[PageReport, list[str]]:
 
 
 def crawl(page, base_url: str, *, narrow: bool, start: str = "/", limit: int = 400,
-          checked: set[str] | None = None) -> list[PageReport]:
+          checked: set[str] | None = None, widths: tuple = ()) -> list[PageReport]:
     """Every page reachable by links from `start`, one per shape of address.
 
     `checked` holds the shapes other roles have had checked already (in this language): those
@@ -129,7 +191,7 @@ def crawl(page, base_url: str, *, narrow: bool, start: str = "/", limit: int = 4
                 # (its cookies, no rendering) gives them at a fraction of a page load.
                 report, links = _links_only(page, url)
             else:
-                report = check_page(page, url, narrow=narrow)
+                report = check_page(page, url, narrow=narrow, widths=widths)
                 links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         except PlaywrightError as error:
             # A link to a file the address does not give away (an uploaded document) is no page.

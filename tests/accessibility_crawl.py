@@ -30,6 +30,9 @@ MUST_SEE = {
 }
 #: The screen of each language's crawl.
 WIDTH = {"de": 320, "en": 1366}
+#: The widths each page is laid out at for the broken-word check (the crawl's own first): the
+#: German crawl, whose words are the longer, at the small and the common phone and at the desk.
+WORD_WIDTHS = {"de": (320, 390, 1366), "en": (1366,)}
 
 
 def require_tools() -> None:
@@ -61,9 +64,10 @@ def crawl_every_role(browser, live_server, language: str) -> dict:
             if language == "en":
                 switch_to_english(page)
             start = "/"
-        reports = crawl(page, live_server.url, narrow=width < 500, start=start, checked=checked)
+        reports = crawl(page, live_server.url, narrow=width < 500, start=start, checked=checked,
+                        widths=WORD_WIDTHS[language])
         reports += crawl(page, live_server.url, narrow=width < 500, start="/barrierefreiheit", limit=1,
-                         checked=checked)
+                         checked=checked, widths=WORD_WIDTHS[language])
         results[role] = reports
         if user and language == "en":  # leave the account as it was for the other browser tests
             page.goto("/")
@@ -92,6 +96,10 @@ def test_the_nu_html_checker_finds_no_error_on_any_page(crawled, request, tmp_pa
     check_the_nu_html_checker_finds_nothing(crawled, request.module.LANGUAGE, tmp_path / "pages")
 
 
+def test_no_word_is_laid_out_across_two_lines(crawled, request):
+    check_no_word_is_broken(crawled, request.module.LANGUAGE)
+
+
 def check_every_role_reached_its_pages_and_axe_found_nothing(crawled: dict, language: str) -> None:
     reached = {shape(urlsplit(r.url).path + ("?" + urlsplit(r.url).query if urlsplit(r.url).query else ""))
                for reports in crawled.values() for r in reports}
@@ -101,6 +109,16 @@ def check_every_role_reached_its_pages_and_axe_found_nothing(crawled: dict, lang
     problems = [f"{role}/{language} {report.url}: {v['id']} ({v['impact']}) {v['help']} — {v['nodes']}"
                 for role, reports in crawled.items() for report in reports for v in report.violations]
     assert not problems, "\n".join(problems[:40])
+
+
+def check_no_word_is_broken(crawled: dict, language: str) -> None:
+    """At every width of WORD_WIDTHS no word is split across lines (on a phone, only a long one at
+    its hyphenation point)."""
+    broken = [f"{role}/{language} {width} px {r.url}: {', '.join(words[:8])}"
+              for role, reports in crawled.items() for r in reports
+              for width, words in r.broken_words.items() if words]
+    assert set(next(r for reports in crawled.values() for r in reports).broken_words) == set(WORD_WIDTHS[language])
+    assert not broken, f"{len(broken)} pages with broken words:\n" + "\n".join(broken)
 
 
 def check_every_control_has_a_visible_label(crawled: dict, language: str) -> None:

@@ -9,6 +9,7 @@ from tests.accessibility_crawl import (  # noqa: F401 (the shared tests and thei
     crawled,
     test_axe_finds_no_violation_on_any_page_as_any_role,
     test_every_control_a_person_sees_has_a_visible_label,
+    test_no_word_is_laid_out_across_two_lines,
     test_the_nu_html_checker_finds_no_error_on_any_page,
 )
 

@@ -67,7 +67,9 @@ def test_officer_plans_a_visit_end_to_end(page, live_server):
     expect(page.get_by_text("wurde erfasst")).to_be_visible()
     reference = page.url.rsplit("/", 1)[-1]
 
-    # Delegation
+    # Delegation: the form opens from its button
+    expect(page.get_by_label("Name", exact=True)).to_be_hidden()
+    page.locator("summary", has_text="Mitglied hinzufügen").click()
     page.get_by_label("Name", exact=True).fill("Anna Kovács")
     page.get_by_label("Funktion").fill("Vizebürgermeisterin")
     page.get_by_role("button", name="Mitglied hinzufügen").click()
@@ -87,6 +89,7 @@ def test_officer_plans_a_visit_end_to_end(page, live_server):
     expect(page.get_by_text("Überschneidung bewusst gespeichert")).to_be_visible()
 
     # Checklist
+    page.locator("summary", has_text="Checkliste anwenden").click()
     page.get_by_label("Checklisten-Vorlage").select_option(label="Besuch – Standard")
     page.get_by_role("button", name="Checkliste anwenden").click()
     expect(page.get_by_text("5 Aufgaben aus der Checkliste angelegt.")).to_be_visible()

@@ -16,7 +16,7 @@ from tests.support import login, make_user, post
 from tests.visit_support import make_visit, reference_data
 
 
-def test_officer_dashboard_shows_my_visits_overdue_tasks_and_unassigned(app):
+def test_officer_dashboard_shows_my_visits_tasks_due_this_week_and_unassigned(app):
     reference_data(app)
     uid = make_user(app, "referent@example.org", roles=["officer"])
     soon = now_utc() + timedelta(days=3)
@@ -28,16 +28,21 @@ def test_officer_dashboard_shows_my_visits_overdue_tasks_and_unassigned(app):
         checklists.add_task(scope="visit", subject_id=visit_id, title="Überfällige Aufgabe",
                             due_on=(now_utc() - timedelta(days=2)).date(), owner_id=uid,
                             actor=db.session.get(User, uid))
+        for title, days in (("Bald fällige Aufgabe", 3), ("Späte Aufgabe", 20)):
+            checklists.add_task(scope="visit", subject_id=visit_id, title=title,
+                                due_on=(now_utc() + timedelta(days=days)).date(), owner_id=uid,
+                                actor=db.session.get(User, uid))
         db.session.commit()
     client = app.test_client()
     login(client, "referent@example.org")
     page = client.get("/").get_data(as_text=True)
-    officer_card = page.split('data-testid="card-visits-officer"')[1].split('data-testid=')[0]
-    mine, rest = officer_card.split("My overdue tasks") if "My overdue tasks" in officer_card else \
-        officer_card.split("Meine überfälligen Aufgaben")
-    overdue, unassigned = rest.split("Besuche ohne") if "Besuche ohne" in rest else rest.split("Visits without")
+    officer_card = page.split('data-testid="card-visits-officer"')[1].split('data-testid="card-')[0]
+    mine, rest = officer_card.split("My tasks due and overdue") if "My tasks due and overdue" in officer_card else \
+        officer_card.split("Meine fälligen und überfälligen Aufgaben")
+    due, unassigned = rest.split("Besuche ohne") if "Besuche ohne" in rest else rest.split("Visits without")
     assert "Mein Besuch" in mine and "Niemandes Besuch" not in mine
-    assert "Überfällige Aufgabe" in overdue and f"/visits/{mine_reference}#checklist" in overdue
+    assert "Überfällige Aufgabe" in due and f"/visits/{mine_reference}#checklist" in due
+    assert "Bald fällige Aufgabe" in due and "Späte Aufgabe" not in due
     assert "Niemandes Besuch" in unassigned and "Mein Besuch" not in unassigned
 
 

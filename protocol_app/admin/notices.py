@@ -9,10 +9,12 @@ from flask_babel import lazy_gettext as _l
 from ..auth.models import User
 from ..auth.services import users_with_role
 from ..core.dashboard import register_card
+from ..core.heartbeats import latest
 from ..core.notifications.models import MailStatus, OutboxMail
 from ..core.notifications.services import notify, outbox_backlog
 from ..core.permissions import Permission, Role
 from ..core.reminders.services import remind_once, reminder_rule
+from ..core.time import now_utc
 from ..extensions import db
 
 
@@ -24,6 +26,10 @@ def _admin_card(user) -> dict:
         ),
         "outbox_pending": backlog.get("pending", 0) + backlog.get("sending", 0),
         "outbox_failed": backlog.get("failed", 0) + backlog.get("uncertain", 0),
+        "blocked_users": db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(User.locked_until > now_utc())
+        ),
+        "last_backup": latest().get("backup"),
     }
 
 

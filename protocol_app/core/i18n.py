@@ -155,3 +155,6 @@ def init_app(app) -> None:
     app.jinja_env.globals["format_time"] = format_time
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.filters["time"] = format_clock
+    from . import typography
+
+    typography.init_app(app)

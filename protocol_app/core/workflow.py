@@ -27,6 +27,9 @@ from .time import now_utc
 
 #: A guard returns None when the transition may happen, else a user-facing reason.
 Guard = Callable[[object, object], "str | None"]
+#: Steps that end or undo the record's course: pages show them in the danger style and ask
+#: before they are sent.
+DESTRUCTIVE_ACTIONS = frozenset({"cancel", "decline", "withdraw", "withdraw_staffed", "refuse", "record_rejection"})
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ class Transition:
     #: rows of the same action are tried in order and the first whose `when(record)` holds is
     #: taken. A condition on the record, never on the actor (that is the guard's job).
     when: Callable | None = None
+
+    @property
+    def is_destructive(self) -> bool:
+        return self.action in DESTRUCTIVE_ACTIONS
 
 
 def transition(

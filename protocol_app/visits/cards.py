@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import g
@@ -23,8 +23,10 @@ from .workflow import OPEN_STATES
 
 #: Visits per list on a card.
 CARD_LENGTH = 5
-#: Overdue tasks on the officer's card.
+#: Due and overdue tasks on the officer's card.
 OVERDUE_LENGTH = 10
+#: Tasks due within this many days count as due.
+DUE_WITHIN_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -91,13 +93,14 @@ def _upcoming_lists(user) -> dict[str, list[VisitLine]]:
     return found
 
 
-def _overdue_tasks(user) -> list[OverdueTask]:
+def _due_tasks(user) -> list[OverdueTask]:
     # Only the columns the card shows: joined officers, countries and partner city of each visit
     # would make the planner pick a plan for the joins, not for the open-tasks index.
     rows = db.session.execute(
         sa.select(Task.due_on, Task.title, Visit.year, Visit.number, Visit.is_confidential)
         .join(Visit, sa.and_(Task.scope == SCOPE, Task.subject_id == Visit.id))
-        .where(Task.owner_id == user.id, Task.done_at.is_(None), Task.due_on < today_berlin())
+        .where(Task.owner_id == user.id, Task.done_at.is_(None),
+               Task.due_on <= today_berlin() + timedelta(days=DUE_WITHIN_DAYS))
         .order_by(Task.due_on)
         .limit(OVERDUE_LENGTH)
     )
@@ -109,9 +112,10 @@ def _overdue_tasks(user) -> list[OverdueTask]:
 
 
 def officer_card(user) -> dict:
-    """My next visits, my overdue tasks, visits nobody is responsible for."""
+    """My next visits, my tasks due within a week or overdue, visits nobody is responsible for."""
     lists = _upcoming_lists(user)
-    return {"mine": lists["mine"], "overdue": _overdue_tasks(user), "unassigned": lists["unassigned"]}
+    return {"mine": lists["mine"], "due": _due_tasks(user), "today": today_berlin(),
+            "unassigned": lists["unassigned"]}
 
 
 def reader_card(user) -> dict:

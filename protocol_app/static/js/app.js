@@ -1,8 +1,22 @@
 // Progressive enhancement only: every page works without this file.
+// On a phone a table is laid out as cards (app.css): each cell shows its column's name, copied
+// here from the table's header (without script the table keeps its columns in a scroll region).
+document.querySelectorAll("main table.table").forEach(function (table) {
+  var names = Array.prototype.map.call(table.querySelectorAll(":scope > thead > tr:last-child > th"),
+                                       function (th) { return th.textContent.trim(); });
+  table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr").forEach(function (row) {
+    var column = 0;
+    Array.prototype.forEach.call(row.children, function (cell) {
+      if (names[column] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", names[column]);
+      column += cell.colSpan || 1;
+    });
+  });
+});
 // Forms marked data-confirm ask before a destructive action is sent.
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var question = form.getAttribute("data-confirm");
+  // A step button may ask on its own (a destructive step among others in one form).
+  var question = (event.submitter && event.submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
   if (question && !window.confirm(question)) {
     event.preventDefault();
   }

@@ -117,7 +117,8 @@ _BROKEN_WORDS = """(phone) => {
                 if (next !== null && line !== null && Math.abs(next - line) > 2) break;
                 if (next !== null) line = next;
             }
-            if (phone && node.data[at - 1] === '\\u00ad') continue;
+            // (a range's rectangles around a soft hyphen may place the break a letter off)
+            if (phone && node.data.slice(Math.max(m.index, at - 2), at + 1).includes('\\u00ad')) continue;
             const text = node.data.slice(m.index, m.index + m[0].length);
             broken.push((text.slice(0, at - m.index) + '|' + text.slice(at - m.index)).replace(/\\u00ad/g, ''));
         }

@@ -43,3 +43,18 @@ def test_a_refused_form_is_announced_and_tied_to_its_fields(browser, live_server
     assert page.evaluate("document.activeElement.id") in {"title", "kind", "guest_name", "arrival_at"}
     assert axe_violations(page) == []  # the refused form as it stands
     context.close()
+
+
+def test_the_broken_word_check_sees_a_word_split_across_lines(browser):
+    """The crawl's check itself: a word squeezed by `overflow-wrap: anywhere` is reported with
+    where it broke; on a phone a break at a soft hyphen is allowed, at the desk it is not."""
+    from tests.accessibility import broken_words
+
+    context = browser.new_context(viewport={"width": 390, "height": 600})
+    page = context.new_page()
+    page.set_content('<main><p style="width: 4em; overflow-wrap: anywhere">Federführung</p>'
+                     '<p style="width: 5em">Partner\u00adschafts\u00adjubiläen</p><p>ganz kurze Wörter</p></main>')
+    found = broken_words(page, phone=True)
+    assert len(found) == 1 and found[0].startswith("Fede") and "|" in found[0] and found[0].replace("|", "") == "Federführung"
+    assert len(broken_words(page, phone=False)) == 2  # the soft-hyphen break counts at the desk
+    context.close()

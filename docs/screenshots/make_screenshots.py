@@ -1,5 +1,6 @@
-"""Screenshots of the pages the office works in most, at 1366 px (desk) and 390 px (phone),
-from the demo data: `.venv/bin/python docs/screenshots/make_screenshots.py` (Debian's chromium)."""
+"""Full-page screenshots of every kind of page, at 1366 px (desk) and 390 px (phone), from the
+demo data: `.venv/bin/python docs/screenshots/make_screenshots.py` (Debian's chromium). The
+start page is taken once per role: each role's waiting work is what it shows."""
 
 from __future__ import annotations
 
@@ -17,14 +18,30 @@ from tests.conftest import build_app, migrate  # noqa: E402
 
 #: (file name, demo user, how to find the page from the start page)
 PAGES = [
-    ("dashboard", "referent", "/"),
-    ("visit", "referent", "first:/visits/:a[href^='/visits/V-']"),
+    ("start-officer", "referent", "/"),
+    ("start-manager", "leitung", "/"),
+    ("start-translator", "dolmetscher", "/"),
+    ("start-emigration", "emigration", "/"),
+    ("start-admin", "admin", "/"),
+    ("visits", "referent", "/visits/"),
+    ("visit", "referent", "first:/visits/?q=Staatsbesuch:a[href^='/visits/V-']"),
     ("calendar", "referent", "/calendar/"),
+    ("events", "referent", "/events/"),
+    ("event", "referent", "first:/events/:a[href^='/events/E-']"),
     ("event-guest-list", "referent", "first:/events/:a[href^='/events/E-']#guests"),
     ("event-seating", "referent", "first:/events/:a[href^='/events/E-']/seating"),
+    ("honours", "referent", "/honours/"),
+    ("honours-case", "leitung", "first:/honours/desk:a[href^='/honours/N-']"),
     ("honours-desk", "leitung", "/honours/desk"),
+    ("translations", "referent", "/translations/"),
     ("translator-inbox", "dolmetscher", "/translations/offers"),
+    ("emigrants", "emigration", "/emigrants/"),
     ("emigrant-case", "emigration", "first:/emigrants/:a[href^='/emigrants/EP-']"),
+    ("graves", "referent", "/graves/"),
+    ("golden-book", "referent", "/golden-book/"),
+    ("partnerships", "referent", "/partnerships/"),
+    ("news", "referent", "/news/"),
+    ("users", "admin", "/admin/users"),
 ]
 SIZES = {"1366": {"width": 1366, "height": 900}, "390": {"width": 390, "height": 844}}
 
@@ -37,6 +54,15 @@ def _address(page, how: str) -> str:
     page.goto(listing)
     href = page.locator(selector + "]").first.get_attribute("href")
     return href + suffix
+
+
+def _shrink(path: Path) -> None:
+    """256 colours are plenty for a page of text and keep the repository small (about a fifth)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
 
 
 def main() -> None:
@@ -60,7 +86,10 @@ def main() -> None:
                     page.get_by_label("Tische").fill("3")
                     page.get_by_label("Plätze je Tisch").fill("8")
                     page.get_by_role("button", name="Tische anlegen").click()
-                page.screenshot(path=str(folder / f"{name}-{size}.png"))
+                page.wait_for_load_state("load")
+                path = folder / f"{name}-{size}.png"
+                page.screenshot(path=str(path), full_page=True)
+                _shrink(path)
                 context.close()
         browser.close()
     server.stop()

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 
 from ..core.time import today_berlin
@@ -33,7 +33,8 @@ def applications_to_check(user) -> list[WorkItem]:
         items.append(WorkItem(
             f"{application.reference} · {application.name}",
             url_for("emigrants.detail", reference=application.reference), when=application.created_at.date(),
-            note=_("%(n)s possible duplicates to settle", n=len(open_matches)) if open_matches else "",
+            note=ngettext("%(num)s possible duplicate to settle", "%(num)s possible duplicates to settle",
+                          len(open_matches)) if open_matches else "",
             urgent=bool(open_matches)))
     return items
 

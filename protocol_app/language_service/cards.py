@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 
 from ..core.i18n import format_dt
@@ -63,7 +64,7 @@ def unanswered_offers(user) -> list[WorkItem]:
         .where(Assignment.state.in_([AssignmentState.OFFERED.value, AssignmentState.PARTLY_STAFFED.value]))
         .order_by(sa.func.coalesce(Assignment.deadline, Assignment.starts_at)).limit(CARD_LENGTH + 1))
     return [WorkItem(f"{a.reference} · {a.title}", url_for("translations.assignment", reference=a.reference),
-                     when=a.deadline or a.starts_at, note=_("%(n)s offers unanswered", n=n)) for a, n in rows]
+                     when=a.deadline or a.starts_at, note=ngettext("%(num)s offer unanswered", "%(num)s offers unanswered", n)) for a, n in rows]
 
 
 register_work_card("translator-offers", title=_l("Offers to answer"), empty=_l("No open offers."),

@@ -3,7 +3,7 @@
 // here from the table's header (without script the table keeps its columns in a scroll region).
 document.querySelectorAll("main table.table").forEach(function (table) {
   var names = Array.prototype.map.call(table.querySelectorAll(":scope > thead > tr:last-child > th"),
-                                       function (th) { return th.textContent.trim(); });
+                                       function (th) { return th.textContent.replace(/[\u25b2\u25bc]/g, "").trim(); });
   table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr").forEach(function (row) {
     var column = 0;
     Array.prototype.forEach.call(row.children, function (cell) {
@@ -12,6 +12,12 @@ document.querySelectorAll("main table.table").forEach(function (table) {
     });
   });
 });
+// On a phone a list's filters start folded (unless one is set): the list comes first.
+if (window.matchMedia && window.matchMedia("(max-width: 767.98px)").matches) {
+  document.querySelectorAll("details[data-fold-on-phone]:not([data-active])").forEach(function (panel) {
+    panel.open = false;
+  });
+}
 // Forms marked data-confirm ask before a destructive action is sent.
 document.addEventListener("submit", function (event) {
   var form = event.target;

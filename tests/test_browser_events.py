@@ -53,6 +53,7 @@ def test_flag_day_from_template_to_check_in(page, browser, live_server):
 
     # Guest list from two categories, one guest per category with a companion allowed.
     for category in ("Senat", "Diplomatisches Korps"):
+        page.locator("summary", has_text="Gäste hinzufügen").click()  # the forms open from their button
         page.get_by_label("Gästekategorie").select_option(label=category)
         page.locator("#category-companions").fill("1")
         page.get_by_role("button", name="Kategorie hinzufügen").click()

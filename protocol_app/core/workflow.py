@@ -160,6 +160,17 @@ class Workflow:
         found = (self.find(obj, action) for action in self.actions())
         return [t for t in found if t is not None]
 
+    def page_steps(self, obj, actor, *, may_move: bool = True, leave_out: Iterable[str] = ()) -> dict:
+        """What a record page offers: {"transitions": steps `actor` may take now, "blocked":
+        [(step, reason)] the engine refuses}, without the actions in `leave_out` (taken by a
+        button of their own); nothing when `may_move` is false."""
+        if not may_move:
+            return {"transitions": [], "blocked": []}
+        available, blocked = self.options(obj, actor)
+        leave_out = set(leave_out)
+        return {"transitions": [t for t in available if t.action not in leave_out],
+                "blocked": [(t, reason) for t, reason in blocked if t.action not in leave_out]}
+
     def available(self, obj, actor) -> list[Transition]:
         """Return the transitions `actor` may take from the object's current state (one per action)."""
         return self.options(obj, actor)[0]

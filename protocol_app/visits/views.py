@@ -221,7 +221,7 @@ def detail(reference: str):
         visit=visit,
         editable=editable,
         can_move=permissions.can_move(current_user),
-        **_steps(visit),
+        **VISIT_WORKFLOW.page_steps(visit, current_user, may_move=permissions.can_move(current_user)),
         history=workflow.history(VISIT_WORKFLOW, visit.id),
         state_labels={state.value: state.label for state in VisitState},
         transition_form=TransitionForm(version=visit.version),
@@ -235,14 +235,6 @@ def detail(reference: str):
         if permissions.can_edit(current_user) else None,
         **record_parts.page_context(services.VISIT_PARTS, visit, editable=editable),
     )
-
-
-def _steps(visit) -> dict:
-    """The steps the user may take now, and those the engine refuses with their reasons."""
-    if not permissions.can_move(current_user):
-        return {"transitions": [], "blocked": []}
-    transitions, blocked = VISIT_WORKFLOW.options(visit, current_user)
-    return {"transitions": transitions, "blocked": blocked}
 
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])

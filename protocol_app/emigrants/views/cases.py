@@ -96,7 +96,7 @@ def detail(reference: str):
     items = programme.items_of(application)
     return render_template(
         "emigrants/detail.html", application=application, matches=duplicates.possible_duplicates(application),
-        duplicate_form=DuplicateForm(), transitions=APPLICATION_WORKFLOW.available(application, current_user),
+        duplicate_form=DuplicateForm(), **APPLICATION_WORKFLOW.page_steps(application, current_user),
         history=workflow.history(APPLICATION_WORKFLOW, application.id), confirm=ConfirmForm(),
         state_labels={s.value: s.label for s in ApplicationState}, score=score, reasons=reasons,
         override_form=OverrideForm(), editable=application.state in OPEN_STATES,

@@ -74,8 +74,7 @@ def detail(reference: str):
     return render_template(
         "events/detail.html", event=event, editable=editable, can_see_guests=can_see_guests,
         # Invitations are sent with their own button, which takes that step itself.
-        transitions=[t for t in EVENT_WORKFLOW.available(event, current_user) if t.action != "send_invitations"]
-        if can_edit else [],
+        **EVENT_WORKFLOW.page_steps(event, current_user, may_move=can_edit, leave_out=("send_invitations",)),
         history=workflow.history(EVENT_WORKFLOW, event.id), confirm=ConfirmForm(),
         interpreting=services.interpreting_of(event),
         book_entries=golden_book.entries_for(services.SCOPE, event.id, reader=current_user),

@@ -176,26 +176,26 @@ def _register_blueprints(app: Flask) -> None:
     from .admin import letters as _admin_letters  # noqa: F401 (adds routes to admin_bp)
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .calendar import cards as _calendar_cards  # noqa: F401 (registers the start-page card)
     from .calendar.views import bp as calendar_bp
     from .core.permissions import enforce_login
     from .core.search.views import bp as search_bp
     from .core.views import bp as core_bp
     from .directory.views import bp as directory_bp
+    from .emigrants import cards as _emigrant_cards  # noqa: F401 (registers the start-page cards)
     from .emigrants.views import bp as emigrants_bp
     from .events.views import bp as events_bp
     from .goldenbook.views import bp as goldenbook_bp
+    from .graves import cards as _grave_cards  # noqa: F401 (registers the start-page card)
     from .graves import suggestion_views as _grave_suggestions  # noqa: F401 (adds routes to graves_bp)
     from .graves.views import bp as graves_bp
+    from .honours import cards as _honours_cards  # noqa: F401 (registers the start-page card)
     from .honours.views import bp as honours_bp
+    from .language_service import cards as _language_cards  # noqa: F401 (registers the start-page cards)
     from .language_service.views import bp as translations_bp
+    from .news import cards as _news_cards  # noqa: F401 (registers the start-page card)
     from .news.public_views import bp as news_public_bp
     from .news.views import bp as news_bp
-    from .calendar import cards as _calendar_cards  # noqa: F401 (registers the start-page card)
-    from .emigrants import cards as _emigrant_cards  # noqa: F401 (registers the start-page cards)
-    from .graves import cards as _grave_cards  # noqa: F401 (registers the start-page card)
-    from .honours import cards as _honours_cards  # noqa: F401 (registers the start-page card)
-    from .language_service import cards as _language_cards  # noqa: F401 (registers the start-page cards)
-    from .news import cards as _news_cards  # noqa: F401 (registers the start-page card)
     from .partnerships import cards as _partnership_cards  # noqa: F401 (registers the start-page card)
     from .partnerships.views import bp as partnerships_bp
     from .visits import calendar_source as _visit_calendar  # noqa: F401 (registers the source)

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..core.time import today_berlin
 from ..core.work_cards import CARD_LENGTH, WorkItem, register_work_card

@@ -8,8 +8,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..core.i18n import format_dt
 from ..core.permissions import Permission

@@ -195,7 +195,10 @@ def test_a_visit_that_arrives_and_departs_at_one_moment_is_on_its_day(app):
     uid = make_user(app, "kurz@example.org", roles=["officer"])
     moment = datetime(2027, 3, 20, 9, 0, tzinfo=UTC)
     make_visit(app, uid, title="Kurzer Höflichkeitsbesuch", arrival_at=moment, departure_at=moment)
-    month = client.get("/calendar/?view=month&date=2027-03-01").get_data(as_text=True)
+    page = client.get("/calendar/?view=month&date=2027-03-01").get_data(as_text=True)
+    # The grid (the desk's) and the list of days (the phone's) show the same month.
+    month, phone_list = page.split('data-testid="month-list"')
     day = month.split('data-date="2027-03-20"')[1].split('data-date="2027-03-21"')[0]
     assert "Kurzer Höflichkeitsbesuch" in day
     assert "Kurzer Höflichkeitsbesuch" not in month.split('data-date="2027-03-21"')[1]
+    assert phone_list.count("Kurzer Höflichkeitsbesuch") == 1 and "20.03.2027" in phone_list

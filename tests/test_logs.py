@@ -92,3 +92,32 @@ def test_an_address_in_a_message_is_masked_whatever_logged_it(app, log_lines):
 
     logging.getLogger("some.library").warning("could not deliver to %s", "jemand@example.org")
     assert log_lines()[-1]["message"] == "could not deliver to <e-mail>"
+
+
+def test_the_request_line_names_the_user_without_asking_the_database(app):
+    """Seen under load: the log hook loaded the expired account again and, with SQLite locked,
+    turned a refused sign-in (503) into a 500. It reads the identity the session holds."""
+    import sqlalchemy as sa
+    from flask import g
+
+    from protocol_app.auth.models import User
+    from protocol_app.extensions import db
+
+    uid = make_user(app, "referent@example.org", roles=["officer"])
+    with app.test_request_context("/"):
+        user = db.session.get(User, uid)
+        g._login_user = user
+        db.session.expire(user)  # as after a commit or rollback
+        statements = []
+
+        def count(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert logs._signed_in_user_id() == uid
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        assert statements == []
+        g._login_user = None
+        assert logs._signed_in_user_id() is None

@@ -82,10 +82,8 @@ def init_app(app: Flask) -> None:
         if request_id is None:  # a request refused before the hooks ran
             return response
         response.headers["X-Request-ID"] = request_id
-        from flask_login import current_user
-
-        user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
-        user_id_var.set(int(user_id) if user_id else None)
+        user_id = _signed_in_user_id()
+        user_id_var.set(user_id)
         log.info("request", extra={
             "endpoint": request.endpoint or "unmatched", "method": request.method, "status": response.status_code,
             "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1)})
@@ -122,3 +120,17 @@ def connect_celery(celery) -> None:
     @signals.task_postrun.connect(weak=False)
     def _drop_request_id(**_kwargs):
         request_id_var.set(None)
+
+
+def _signed_in_user_id() -> int | None:
+    """The id of the account this request was signed in as, read from the identity the session
+    holds: the log line must not ask the database (an expired account row would be loaded again,
+    and with the database locked or gone the answer would turn into a 500)."""
+    from flask_login.mixins import AnonymousUserMixin
+    from sqlalchemy import inspect
+
+    user = g.get("_login_user")
+    if user is None or isinstance(user, AnonymousUserMixin):
+        return None
+    identity = inspect(user).identity
+    return int(identity[0]) if identity else None

@@ -44,7 +44,9 @@ def test_admin_creates_a_user_after_confirming_nothing_destructive(page):
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_test_id("temporary-password")).to_be_visible()
     page.get_by_role("link", name="Fertig").click()
-    # Deactivation asks first; dismissing the dialog changes nothing.
+    # Deactivation asks first; dismissing the dialog changes nothing. (The question comes from
+    # app.js, at the end of the page: a click before the page has loaded would not be asked.)
+    page.wait_for_load_state("load")
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_role("button", name="Konto deaktivieren").click()
     expect(page.get_by_text("Das Konto ist aktiv.")).to_be_visible()

@@ -90,6 +90,7 @@ def test_a_destructive_step_asks_first_and_nothing_changes_when_declined(browser
     page.goto("/visits/")
     page.get_by_role("link", name="Staatsbesuch mit Eintragung ins Goldene Buch").click()
     state = page.get_by_test_id("visit-state").inner_text()
+    page.wait_for_load_state("load")  # app.js, which asks, runs at the end of the page
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.locator(".record-summary").get_by_role("button", name="Absagen").click()

@@ -81,6 +81,7 @@ def test_the_team_takes_an_application_from_the_letter_to_the_visit(page, browse
     case_url = page.url
 
     # The proof document goes with the case.
+    page.locator("summary", has_text="Nachweis hinzufügen").click()  # the form opens from its button
     page.locator("#document-kind").select_option("birth_certificate")
     page.locator("#document-file").set_input_files({"name": "geburtsurkunde.pdf", "mimeType": "application/pdf",
                                                     "buffer": PDF})
@@ -90,7 +91,9 @@ def test_the_team_takes_an_application_from_the_letter_to_the_visit(page, browse
     # The duplicate check warns of the imported participant; the team dismisses it with a reason.
     duplicates = page.get_by_test_id("duplicates")
     expect(duplicates).to_contain_text("Mirjam Rozenberg")
-    expect(page.get_by_role("button", name="Geprüft: berechtigt")).to_have_count(0)  # not while a match is open
+    # Not while a match is open: the step is there, refused, with the engine's reason beside it.
+    expect(page.get_by_role("button", name="Geprüft: berechtigt")).to_be_disabled()
+    expect(page.get_by_test_id("blocked-steps")).to_be_visible()
     duplicates.get_by_label("Grund").fill("Andere Eltern laut Geburtsurkunde")
     duplicates.get_by_role("button", name="Entscheiden").click()
     expect(page.get_by_test_id("duplicates")).to_contain_text("Andere Eltern laut Geburtsurkunde")
@@ -143,7 +146,8 @@ def test_the_team_takes_an_application_from_the_letter_to_the_visit(page, browse
     _step(page, "Einladung angenommen", "Bestätigt")
     _step(page, "Reise gebucht", "Reise gebucht")
     # Before the arrival day the visit cannot be marked as taken place: the step shows the reason.
-    expect(page.get_by_role("button", name="Besuch hat stattgefunden", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Besuch hat stattgefunden", exact=True)).to_be_disabled()
+    expect(page.get_by_test_id("blocked-steps")).to_contain_text("Besuch hat stattgefunden")
     _arrive(live_server, "Miriam Rosenberg")  # two months later: the guest has come
     page.reload()
     _step(page, "Besuch hat stattgefunden", "Besucht")

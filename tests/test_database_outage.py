@@ -31,6 +31,23 @@ def _limited_role(schema: str) -> str:
     return f"{base}{sep}options=-csearch_path%3D{schema}%2Cpublic"
 
 
+def _role_backends_gone(timeout: float = 10.0) -> bool:
+    """Poll until no backend of the limited role is left (with a deadline, not a sleep)."""
+    import time
+
+    engine = sa.create_engine(services.PG_BASE_URL, poolclass=sa.pool.NullPool)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if not conn.scalar(sa.text("SELECT count(*) FROM pg_stat_activity WHERE usename = :r"), {"r": ROLE}):
+                    return True
+            time.sleep(0.05)
+        return False
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.postgres_only
 def test_every_page_answers_the_apps_own_503_in_the_readers_language_and_recovers(committing_app):
     url = _limited_role("protokoll_commit")
@@ -63,5 +80,8 @@ def test_every_page_answers_the_apps_own_503_in_the_readers_language_and_recover
         assert signing_in.status_code == 503 and "Vorübergehend nicht erreichbar" in signing_in.get_data(as_text=True)
     finally:
         holder.close()
+    # PostgreSQL frees the role's one slot when the closed connection's backend has exited, a
+    # moment after close() returns: wait for that, then the very next page must be served.
+    assert _role_backends_gone(), "the closed connection's backend did not exit"
     assert german.get("/visits/").status_code == 200  # recovered without a restart
     assert english.get("/visits/").status_code == 200

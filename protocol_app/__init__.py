@@ -184,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
     from .directory.views import bp as directory_bp
     from .emigrants import cards as _emigrant_cards  # noqa: F401 (registers the start-page cards)
     from .emigrants.views import bp as emigrants_bp
+    from .events import cards as _event_cards  # noqa: F401 (registers the start-page card)
     from .events.views import bp as events_bp
     from .goldenbook.views import bp as goldenbook_bp
     from .graves import cards as _grave_cards  # noqa: F401 (registers the start-page card)

@@ -110,3 +110,24 @@ def test_admin_maintains_checklist_templates(app):
     officer = app.test_client()
     login(officer, "referent@example.org")
     assert officer.get("/admin/checklists").status_code == 403
+
+
+def test_the_officer_sees_her_event_tasks_due_this_week_on_the_start_page(app):
+    from protocol_app.events.models import Event
+    from tests.event_support import event_form, officer_client
+
+    uid, client = officer_client(app)
+    post(client, "/events/new", event_form(title="Neujahrsempfang"))
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event))
+        actor = db.session.get(User, uid)
+        for title, days in (("Tischkarten drucken", -1), ("Gästeliste abstimmen", 4), ("Dankschreiben", 30)):
+            checklists.add_task(scope="event", subject_id=event.id, title=title,
+                                due_on=(now_utc() + timedelta(days=days)).date(), owner_id=uid, actor=actor)
+        reference = event.reference
+        db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    card = page.split('data-testid="card-event-tasks"')[1].split('data-testid="card-')[0]
+    assert "Tischkarten drucken" in card and "Gästeliste abstimmen" in card and "Dankschreiben" not in card
+    assert f"/events/{reference}#checklist" in card
+    assert card.index("Tischkarten drucken") < card.index("Gästeliste abstimmen")  # the overdue one first

@@ -64,7 +64,8 @@ def suggestion(suggestion_id: int):
         can_decide=permissions.can_decide(current_user) and suggestion.state == SuggestionState.COUNCIL.value,
         transition_form=TransitionForm(version=suggestion.version),
         decision_form=SuggestionDecisionForm(version=suggestion.version),
-        five_years=suggestions.five_years_problem(suggestion),
+        five_years=suggestions.five_years_problem(suggestion) if suggestions.is_undecided(suggestion) else None,
+        statement_asked=suggestions.statement_asked(suggestion),
         history=workflow.history(SUGGESTION_WORKFLOW, suggestion.id),
         state_labels={s.value: s.label for s in SuggestionState}, can_edit=permissions.can_edit(current_user))
 

@@ -54,6 +54,18 @@ def add_statement(suggestion: GraveSuggestion, *, actor, by_council: bool, autho
     return statement
 
 
+def is_undecided(suggestion: GraveSuggestion) -> bool:
+    """Whether the Senate has yet to decide on the suggestion."""
+    return suggestion.state in (SuggestionState.RECEIVED.value, SuggestionState.DEPARTMENTS.value,
+                                SuggestionState.COUNCIL.value)
+
+
+def statement_asked(suggestion: GraveSuggestion) -> str | None:
+    """Whose statement the suggestion's step asks for: "departments", "council", or None."""
+    return {SuggestionState.DEPARTMENTS.value: "departments",
+            SuggestionState.COUNCIL.value: "council"}.get(suggestion.state)
+
+
 def five_years_problem(suggestion: GraveSuggestion):
     """The five-years rule on the day of the decision (or today)."""
     return five_years_rule(suggestion.died_on, suggestion.decision_date or today_berlin())

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
+from ..core.db import reads_before_writing
 from ..core.errors import DomainError
 from ..core.forms import apply_domain_error
 from ..core.logs import user_id_var
@@ -82,6 +83,7 @@ def login():
         return redirect(url_for("core.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
+        reads_before_writing()  # the password hash is checked before the write lock is taken
         try:
             user, row = services.authenticate(
                 form.email.data, form.password.data, user_agent=request.user_agent.string

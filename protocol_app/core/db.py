@@ -121,9 +121,19 @@ def _sqlite_connect(dbapi_connection, connection_record):
 
 
 def _reads_only() -> bool:
-    from flask import has_request_context, request
+    from flask import g, has_request_context, request
 
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    return has_request_context() and (request.method in ("GET", "HEAD", "OPTIONS")
+                                      or g.get("reads_before_writing", False))
+
+
+def reads_before_writing() -> None:
+    """Mark this request as one that reads and then thinks before it writes (a sign-in checks a
+    password hash): on SQLite its transaction begins as a read snapshot and takes the write lock
+    at its first write, so the lock is not held while it thinks and other sign-ins wait less."""
+    from flask import g
+
+    g.reads_before_writing = True
 
 
 @event.listens_for(Engine, "begin")
@@ -157,6 +167,13 @@ def _sqlite_savepoint(conn, name):
     # A service's savepoint is where a view starts to write: the lock first (savepoints survive
     # nothing of the COMMIT above, so it must come before them).
     _take_write_lock(conn)
+
+
+@event.listens_for(Engine, "before_execute")
+def _sqlite_statement(conn, clauseelement, multiparams, params, execution_options):
+    # A write issued as a statement (a conditional UPDATE) rather than by a flush.
+    if getattr(clauseelement, "is_dml", False):
+        _take_write_lock(conn)
 
 
 @event.listens_for(Session, "before_flush")

@@ -108,9 +108,10 @@ def test_role_change_is_audited_with_before_and_after(app):
         assert event.changes["roles"] == [["officer"], ["manager"]]
         assert event.changes["full_name"] == ["Tom", "Tom Neu"]
     page = client.get("/admin/audit?action=user.update").get_data(as_text=True)
-    assert "Tom Neu" in page and "user.update" in page
-    # In words for the reader, the code beside it for the filter; the record by its kind, not its table.
-    assert "Benutzerkonto: geändert" in page and "Benutzerkonto " in page and "<td>users " not in page
+    assert "Tom Neu" in page
+    # In words for the reader (the code only in the filter); the record by its kind, not its table.
+    assert "Benutzerkonto: geändert" in page and "Benutzerkonto #" in page and "<td>users " not in page
+    assert "<td>user.update" not in page and "Protokollreferent" in page and "officer" not in page.split("<tbody>")[1]
     deactivated = post(client, f"/admin/users/{target_id}/active", {"active": "0"}, follow_redirects=True)
     assert deactivated.status_code == 200
     page = client.get("/admin/audit?action=user.deactivate").get_data(as_text=True)
@@ -167,10 +168,74 @@ def test_audit_log_filters_by_date_and_rejects_bad_dates_kindly(app):
     client = _admin_client(app)
     page = client.get("/admin/audit?from=gestern").get_data(as_text=True)
     assert "Bitte geben Sie Daten als JJJJ-MM-TT ein." in page
-    assert "auth.login" in client.get("/admin/audit?from=2020-01-01").get_data(as_text=True)
-    assert "auth.login" not in client.get("/admin/audit?to=2020-01-01").get_data(as_text=True)
+    assert "Anmeldung: angemeldet" in client.get("/admin/audit?from=2020-01-01").get_data(as_text=True)
+    assert "Anmeldung: angemeldet" not in client.get("/admin/audit?to=2020-01-01").get_data(as_text=True)
 
 
 def test_unknown_user_id_is_404(app):
     client = _admin_client(app)
     assert client.get("/admin/users/99999").status_code == 404
+
+
+def test_every_audit_entry_reads_in_words_with_the_records_reference(app):
+    from protocol_app.core.audit import record_event
+    from protocol_app.visits.models import Gift, Visit
+    from tests.visit_support import make_visit, reference_data
+
+    client = _admin_client(app)
+    reference_data(app)
+    officer = make_user(app, "o@example.org", roles=["officer"], name="Olga Offizierin")
+    ref = make_visit(app, officer)
+    with app.app_context():
+        visit = db.session.scalar(sa.select(Visit))
+        gift = Gift(visit=visit, direction="given", description="Vase", giver="RBm", recipient="Gast")
+        db.session.add(gift)
+        db.session.flush()
+        record_event("visit.read", target=visit)
+        record_event("visit.gift_create", target=gift, changes={"description": [None, "Vase"]})
+        record_event("book_entry.update", object_type="book_entries", object_id=7,
+                     changes={"signed_on": ["2027-03-11", "2027-03-12"], "book": ["guest", "golden"]})
+        record_event("news_note.create", object_type="news_notes", object_id=3)
+        db.session.commit()
+    page = client.get("/admin/audit").get_data(as_text=True)
+    body = page.split("<tbody>")[1]
+    assert f"Besuch {ref}" in body and "Geschenk #" in body and f"· {ref}" in body
+    assert "Besuch: geöffnet" in body and "visit.read" not in body and "book_entry.update" not in body
+    assert "Datum der Eintragung: 11.03.2027 → 12.03.2027" in body and "signed_on" not in body
+    assert "Buch: Gästebuch → Goldenes Buch" in body
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]+)</option>', page.split('id="object_type"')[1].split("</select>")[0])
+    labels = [label for _, label in options]
+    assert "Pressemeldung" in labels and "news_notes" not in labels and len(labels) == len(set(labels))
+    visits_option = next(value for value, label in options if label == "Besuch")
+    filtered = client.get(f"/admin/audit?object_type={visits_option}").get_data(as_text=True).split("<tbody>")[1]
+    assert "Besuch: geöffnet" in filtered and "Pressemeldung" not in filtered
+    with app.app_context():
+        from protocol_app.auth.models import User
+
+        db.session.scalar(sa.select(User).where(User.email == "admin@example.org")).locale = "en"
+        db.session.commit()
+    english = app.test_client()
+    login(english, "admin@example.org")
+    body = english.get("/admin/audit").get_data(as_text=True).split("<tbody>")[1]
+    assert f"Visit {ref}" in body and "Date of the signing: 11 Mar 2027 → 12 Mar 2027" in body
+
+
+def test_every_action_and_record_kind_of_the_app_has_words():
+    import pathlib
+
+    from protocol_app import create_app
+    from protocol_app.core.audit import labels
+
+    app = create_app()
+    actions = set()
+    for path in pathlib.Path("protocol_app").rglob("*.py"):
+        text = path.read_text()
+        actions |= set(re.findall(r'(?:record_event\(\s*|audit_action=)"([a-z_]+(?:\.[a-z_]+)+)"', text))
+        for pair in re.findall(r'"([a-z_]+\.[a-z_]+)" if is_new else "([a-z_]+\.[a-z_]+)"', text):
+            actions |= set(pair)
+    with app.app_context():
+        for name, (_, flow) in labels._workflows().items():
+            actions |= {f"{name}.{t.action}" for t in flow.transitions}
+        assert len(actions) > 150
+        assert [a for a in sorted(actions) if labels.action_label(a) == a] == []
+        assert [t for t in labels._mapped_classes() if labels.record_label(t) == t] == []

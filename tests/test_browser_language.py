@@ -154,3 +154,20 @@ def test_the_office_sets_a_freelancers_rates_and_the_translator_sees_their_own_h
     translator.get_by_role("link", name="Meine Stunden").click()
     expect(translator.get_by_role("heading", name=re.compile("Meine Stunden"))).to_be_visible()
     context.close()
+
+
+def test_the_request_form_proposes_the_aiic_team_while_the_officer_types(page):
+    log_in(page, "referent@protokoll.example")
+    page.goto("/translations/new")
+    help_text = page.locator("#needed-help")
+    page.locator("#kind").select_option("interpreting")
+    page.locator("#mode").select_option("simultaneous")
+    expect(help_text).to_contain_text("Beginn und Ende angeben")
+    page.locator("#starts_at").fill("2027-03-23T09:00")
+    page.locator("#ends_at").fill("2027-03-23T14:30")  # five and a half hours: three per language
+    expect(help_text).to_contain_text("schlägt 3 je Sprache vor")
+    expect(page.locator("#needed")).to_have_attribute("placeholder", "3")
+    page.locator("#ends_at").fill("2027-03-23T10:00")  # one hour: two
+    expect(help_text).to_contain_text("schlägt 2 je Sprache vor")
+    page.locator("#mode").select_option("consecutive")
+    expect(help_text).to_contain_text("schlägt 1 je Sprache vor")

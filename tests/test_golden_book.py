@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from openpyxl import load_workbook
 
 from protocol_app.core.audit import AuditEvent
@@ -218,12 +219,19 @@ def test_the_admin_sets_the_lead_time_and_signing_closes_the_task(app):
     assert [t[1] for t in _tasks(app)] == [date(2027, 3, 8)]
     entry = _entries(app)[0]
     path = f"/golden-book/{entry.id}"
+    # Months ahead of the signing it cannot be marked signed: viewers would see it as signed.
     refused = _text(post(officer, f"{path}/step", {"action": "sign", "version": _version(officer, path)},
                          follow_redirects=True))
-    assert "Band und Seite" in refused and _entries(app)[0].state == "planned"
-    post(officer, path, _entry_form(signed_on="2027-03-11", signatory=entry.signatory, function=entry.function,
-                                    country_code="FR", volume="XII", page="48", version=_version(officer, path)))
-    assert post(officer, f"{path}/step", {"action": "sign", "version": _version(officer, path)}).status_code == 302
+    assert "ab diesem Tag erfasst werden" in refused and _entries(app)[0].state == "planned"
+    assert "ab diesem Tag erfasst werden" in _text(officer.get(path)).split('data-testid="blocked-steps"')[1]
+    with time_machine.travel(datetime(2027, 3, 11, 15, tzinfo=BERLIN), tick=False):
+        login(officer, "referent@example.org")  # months later: a new session
+        refused = _text(post(officer, f"{path}/step", {"action": "sign", "version": _version(officer, path)},
+                             follow_redirects=True))
+        assert "Band und Seite" in refused and _entries(app)[0].state == "planned"
+        post(officer, path, _entry_form(signed_on="2027-03-11", signatory=entry.signatory, function=entry.function,
+                                        country_code="FR", volume="XII", page="48", version=_version(officer, path)))
+        assert post(officer, f"{path}/step", {"action": "sign", "version": _version(officer, path)}).status_code == 302
     assert _entries(app)[0].state == "signed" and _tasks(app)[0][2] is True
 
 
@@ -322,3 +330,86 @@ def test_an_entry_recorded_from_an_event_page_belongs_to_it_and_goes_with_its_ca
     assert "/events/E-2027-0001" in _text(officer.get(f"/golden-book/{entry.id}"))
     post(officer, "/events/E-2027-0001/transition", {"action": "cancel", "comment": "abgesagt", "version": str(version)})
     assert _entries(app)[0].state == "withdrawn"
+
+
+# --- the first weeks of the books: defects found in use ------------------------------------------
+
+
+def test_each_date_of_an_entry_keeps_to_the_range_its_meaning_allows(app):
+    officer = _people(app)["referent"]
+    too_far = post(officer, "/golden-book/new", _entry_form(signed_on="2270-05-01"))
+    assert too_far.status_code == 200 and "höchstens zwei Jahre im Voraus" in _text(too_far)
+    too_early = post(officer, "/golden-book/new", _entry_form(signed_on="1850-05-01"))
+    assert "ab dem 01.01.1900" in _text(too_early)
+    assert _entries(app) == []
+    # the year list stays within the register's years whatever an older version let in
+    with app.app_context():
+        db.session.add(BookEntry(signed_on=date(2270, 5, 1), signatory="Alt", function="Gast", book="guest",
+                                 state="planned"))
+        db.session.commit()
+    years = re.findall(r'<option value="(\d{4})"', _text(officer.get("/golden-book/")))
+    assert len(years) <= 4 and "2270" not in years
+    # a signed entry is not dated after today
+    with app.app_context():
+        db.session.execute(sa.delete(BookEntry))
+        db.session.commit()
+    assert post(officer, "/golden-book/new", _entry_form()).status_code == 302
+    entry = _entries(app)[0]
+    path = f"/golden-book/{entry.id}"
+    ahead = post(officer, path, _entry_form(signed_on="2027-06-01", version=_version(officer, path)))
+    assert "kann nicht nach heute datiert sein" in _text(ahead) and _entries(app)[0].signed_on == date(2026, 11, 20)
+
+
+def test_a_planned_entry_and_its_task_follow_the_visits_guest_until_signed(app):
+    clients, ref, item, _ = _flagged_visit(app)
+    officer = clients["referent"]
+    assert post(officer, f"/visits/{ref}/programme/new", item).status_code == 302
+    with app.app_context():
+        from protocol_app.auth.models import User
+        from protocol_app.visits import services as visits
+
+        visit = db.session.scalar(sa.select(Visit).where(Visit.number == int(ref.rsplit("-", 1)[-1])))
+        actor = db.session.scalar(sa.select(User).where(User.email == "referent@example.org"))
+        values = {key: getattr(visit, key) for key in visits.VISIT_FIELDS}
+        values.update(guest_name="Emmanuel Exemplaire", guest_function="Premierminister der Französischen Republik")
+        visits.update_visit(visit, actor=actor, values=values, expected_version=visit.version)
+        db.session.commit()
+    [entry] = _entries(app)
+    assert (entry.signatory, entry.function, entry.rank, entry.book) == (
+        "Emmanuel Exemplaire", "Premierminister der Französischen Republik", "head_of_government", "golden")
+    assert _tasks(app)[0][0] == "Kalligrafie: Seite im Goldenen Buch vorbereitet – Emmanuel Exemplaire"
+    page = _text(officer.get(f"/golden-book/{entry.id}"))
+    assert "Emmanuel Exemplaire" in page.split('data-testid="calligrapher-task"')[1][:300]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "book_entry.update", AuditEvent.object_id == str(entry.id))) == 1
+
+
+def test_the_rule_reads_the_partner_cities_other_names_from_the_register(app):
+    officer = _people(app)["referent"]
+    reference_data(app)
+    post(officer, "/golden-book/new", _entry_form(signatory="Rafał Trzaskowski", function="Prezydent m.st. Warszawy"))
+    post(officer, "/golden-book/new", _entry_form(signatory="Bohuslav Svoboda",
+                                                 function="Primátor hlavního města Prahy"))
+    assert [(e.book, e.rank) for e in _entries(app)] == [("golden", "partner_city_mayor")] * 2
+
+
+def test_a_withdrawn_entrys_photo_cannot_be_changed(app):
+    clients, ref, item, _ = _flagged_visit(app)
+    officer = clients["referent"]
+    post(officer, f"/visits/{ref}/programme/new", item)
+    entry = _entries(app)[0]
+    path = f"/golden-book/{entry.id}"
+    assert post(officer, f"{path}/photo", {"file": (io.BytesIO(PNG), "signing.png")},
+                content_type="multipart/form-data").status_code == 302
+    refused = post(officer, f"{path}/step", {"action": "withdraw", "comment": "Termin entfällt",
+                                            "version": _version(officer, path)})
+    assert refused.status_code == 302 and _entries(app)[0].state == "withdrawn"
+    with app.app_context():
+        before = db.session.get(BookEntry, entry.id).photo_id
+    response = post(officer, f"{path}/photo", {"file": (io.BytesIO(PNG), "other.png")},
+                    content_type="multipart/form-data")
+    assert response.status_code == 403
+    assert post(officer, f"{path}/photo/delete", {}).status_code == 403
+    with app.app_context():
+        assert db.session.get(BookEntry, entry.id).photo_id == before

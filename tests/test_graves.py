@@ -354,3 +354,97 @@ def test_the_five_years_rule_is_checked_before_the_decision(app):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(HonoraryGrave)) == 0
     assert "Nicht anerkannt" in _suggestion_page(officer, sid)
+
+
+# --- the first weeks of the register: defects found in use ----------------------------------------
+
+
+def test_dates_that_have_not_happened_yet_are_refused_with_the_field_named(app):
+    clients = _people(app)
+    officer, manager = clients["referent"], clients["leitung"]
+    ahead = (today_berlin() + timedelta(days=4 * 365)).isoformat()
+    for field, words in (("born_on", "Geburtsdatum liegt in der Zukunft"), ("died_on", "Sterbedatum liegt in der Zukunft"),
+                         ("recognised_since", "Anerkennung kann nicht nach heute"),
+                         ("decision_date", "Datum des Senatsbeschlusses liegt in der Zukunft")):
+        refused = post(officer, "/graves/new", {**GRAVE, field: ahead})
+        assert refused.status_code == 200 and words in _text(refused), field
+    # A suggestion: a Senate decision dated ahead would get round the five-years rule.
+    response = post(officer, "/graves/suggestions/new", {**SUGGESTION, "name": "Zu früh", "died_on": "2022-05-01"})
+    sid = int(response.headers["Location"].rsplit("/", 1)[1])
+    _step(officer, sid, "ask_departments")
+    _statement(officer, sid, author="Senatsverwaltung für Kultur", summary="Befürwortet")
+    _step(officer, sid, "ask_council")
+    _statement(officer, sid, summary="Zustimmung")
+    refused = _decide(manager, sid, action="recognise", decision_date=ahead)
+    assert "Datum des Senatsbeschlusses liegt in der Zukunft" in _text(refused)
+    # A renewal batch's decision three years ahead.
+    batch_id = _batch_with(app, clients, add_months(today_berlin(), 4))
+    _propose_all(app, officer, batch_id, ["extend"])
+    version = _version(_text(officer.get(f"/graves/batches/{batch_id}")))
+    assert post(officer, f"/graves/batches/{batch_id}/step", {"action": "submit", "version": version}).status_code == 302
+    version = _version(_text(manager.get(f"/graves/batches/{batch_id}")))
+    refused = post(manager, f"/graves/batches/{batch_id}/decision",
+                   {"decision_date": (today_berlin() + timedelta(days=3 * 365)).isoformat(),
+                    "decision_reference": "S-1/2029", "version": version}, follow_redirects=True)
+    assert "Datum des Senatsbeschlusses liegt in der Zukunft" in _text(refused)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HonoraryGrave)) == 1  # the batch's own
+        assert db.session.get(RenewalBatch, batch_id).state == "submitted"
+        assert db.session.scalar(sa.select(HonoraryGrave.name).where(HonoraryGrave.name == "Zu früh")) is None
+
+
+def test_importing_the_same_file_twice_asks_about_the_graves_already_there(app):
+    officer = _people(app)["referent"]
+    upload = lambda: {"file": (io.BytesIO(_rows(False).encode()), "graeber.csv")}  # noqa: E731
+    assert post(officer, "/graves/import", upload(), content_type="multipart/form-data").status_code == 302
+    again = post(officer, "/graves/import", upload(), content_type="multipart/form-data")
+    page = _text(again)
+    assert again.status_code == 200 and "20 Zeilen der Datei stehen schon im Register" in page
+    assert "Zeile 2: Person 00" in page
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HonoraryGrave)) == 20
+    skipped = post(officer, "/graves/import", {"token": token, "filename": "graeber.csv", "known": "skip"},
+                   follow_redirects=True)
+    assert "0 Ehrengrabstätten importiert" in _text(skipped) and "20 Zeilen" in _text(skipped)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HonoraryGrave)) == 20
+    # Asked again and told to add them: the office wanted them twice.
+    page = _text(post(officer, "/graves/import", upload(), content_type="multipart/form-data"))
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)
+    assert post(officer, "/graves/import", {"token": token, "filename": "graeber.csv", "known": "add"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HonoraryGrave)) == 40
+
+
+def test_a_viewer_sees_that_a_recognition_has_ended(app):
+    clients = _people(app)
+    _grave(app, name="Noch geehrt", term_ends_on=date(2040, 1, 1))
+    ended = _grave(app, name="Nicht mehr geehrt", term_ends_on=date(2020, 1, 1), status="ended")
+    page = _text(clients["leser"].get("/graves/"))
+    row = page.split("Nicht mehr geehrt")[1].split("</tr>")[0]
+    assert "Anerkennung beendet" in row
+    assert "Anerkennung beendet" not in page.split("Noch geehrt")[1].split("</tr>")[0]
+    assert "Die Anerkennung als Ehrengrabstätte" in _text(clients["leser"].get(f"/graves/{ended}"))
+
+
+def test_the_batch_page_shows_why_it_cannot_be_submitted_yet(app):
+    clients = _people(app)
+    batch_id = _batch_with(app, clients, add_months(today_berlin(), 4))
+    page = _text(clients["referent"].get(f"/graves/batches/{batch_id}"))
+    blocked = page.split('data-testid="blocked-steps"')[1].split("</ul>")[0]
+    assert "Dem Senat vorlegen" in blocked and "disabled" in blocked
+    assert "1 Grab braucht noch einen Vorschlag mit Begründung" in blocked
+
+
+def test_english_readers_get_the_columns_and_dates_in_english(app):
+    officer = _people(app)["referent"]
+    with app.app_context():
+        db.session.scalar(sa.select(User).where(User.email == "referent@example.org")).locale = "en"
+        db.session.commit()
+    response = post(officer, "/graves/import", {"file": (io.BytesIO(_rows(True).encode()), "graeber.csv")},
+                    content_type="multipart/form-data")
+    page = _text(response)
+    assert re.search(r"<td>6</td><td>District</td>", page) and re.search(r"<td>13</td><td>Recognised since</td>", page)
+    early = post(officer, "/graves/new", {**GRAVE, "recognised_since": "2005-01-01"})
+    assert "(from 1 Feb 2007)" in _text(early)

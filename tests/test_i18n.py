@@ -146,3 +146,8 @@ def test_every_control_on_the_record_pages_has_a_visible_label(app):
     assert _visible_controls_without_label(visit) == []
     # the check notices a control that only a screen reader could name
     assert _visible_controls_without_label('<input id="x" aria-label="Name">') == ["x"]
+
+
+def test_the_accessibility_statement_gives_its_date_in_words(client):
+    page = client.get("/barrierefreiheit").get_data(as_text=True)
+    assert "am 2. Dezember 2026" in page and "2026-12-02" not in page

@@ -225,3 +225,19 @@ def test_a_visit_that_will_not_take_place_cancels_its_bookings_and_tells_the_int
             anna = user_by_name("Anna Englisch")
             told = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == anna.id)).all()
             assert any(f"{booking.reference} wurde abgesagt" in m for m in told), told
+
+
+def test_the_team_size_is_proposed_from_the_servers_rule_before_saving(office):
+    officer = _client(office, "referent@example.org")
+    answer = officer.get("/translations/team-size?mode=simultaneous&starts_at=2027-03-23T09:00"
+                         "&ends_at=2027-03-23T14:30").get_json()
+    assert answer["needed"] == 3 and "3 je Sprache" in answer["message"]
+    assert officer.get("/translations/team-size?mode=simultaneous&starts_at=kaputt").get_json()["needed"] == 1
+    assert officer.get("/translations/team-size?mode=consecutive").get_json()["needed"] == 1
+    # without script, the form sent back with an error says it for the times given
+    page = post(officer, "/translations/new", {"kind": "interpreting", "title": "", "language": "en",
+                                               "mode": "simultaneous", "starts_at": "2027-03-23T09:00",
+                                               "ends_at": "2027-03-23T10:00"}).get_data(as_text=True)
+    assert "schlägt 2 je Sprache vor" in page and 'placeholder="2"' in page
+    translator = _client(office, "anna@example.org")
+    assert translator.get("/translations/team-size?mode=simultaneous").status_code == 403

@@ -56,3 +56,16 @@ def test_a_page_past_the_end_shows_the_last_page(app, monkeypatch):
     client = _officer_with_notifications(app, monkeypatch, 40)
     html, shown = _pages(client, 99)
     assert "Seite 2 von 2" in html and len(shown) == 15
+
+
+def test_a_notification_search_without_a_hit_says_so(app):
+    uid = make_user(app, "referent@example.org", roles=["officer"], name="Rainer Referent")
+    with app.app_context():
+        db.session.add(Notification(user_id=uid, message="Besuch V-2027-0001 beginnt bald", created_at=now_utc()))
+        db.session.commit()
+    client = app.test_client()
+    login(client, "referent@example.org")
+    page = client.get("/notifications?q=Goldenes").get_data(as_text=True)
+    assert "Keine Benachrichtigung passt zu „Goldenes“" in page and "keine Benachrichtigungen" not in page
+    assert 'href="/notifications"' in page
+    assert "Besuch V-2027-0001" in client.get("/notifications?q=besuch").get_data(as_text=True)

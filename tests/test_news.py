@@ -419,3 +419,25 @@ def test_a_manual_line_break_from_word_is_refused_and_the_feed_stays_valid_xml(a
         body = clients["referent"].application.test_client().get(f"/public/news/{language}/feed.atom").data
         parseString(body)  # well-formed XML: raises otherwise
         assert _feed(app.test_client(), language).bozo == 0
+
+
+def test_the_second_officer_drafting_the_same_note_is_told_and_keeps_the_text(app):
+    from tests.support import login
+
+    clients = office_clients(app)
+    visit_id = _visit(app)
+    make_user(app, "zweite@example.org", roles=["officer"], name="Zora Zweite")
+    second = app.test_client()
+    login(second, "zweite@example.org")
+    path = f"/news/new?scope=visit&id={visit_id}"
+    assert "Delegation" in _text(second.get(path))  # both have the empty draft open
+    assert post(clients["referent"], path, TEXTS).status_code == 302
+    mine = {**TEXTS, "title_de": "Mein eigener Titel", "text_de": "Mein sorgfältig formulierter Absatz."}
+    response = post(second, path, mine)
+    page = _text(response)
+    assert response.status_code == 409
+    warning = page.split('data-testid="drafted-meanwhile"')[1].split("</div>")[0]
+    assert "nicht gespeichert" in warning and "hat inzwischen eine Pressemeldung" in warning
+    assert "Mein sorgfältig formulierter Absatz." in page and 'value="Mein eigener Titel"' in page
+    [note] = _notes(app)
+    assert f"/news/{note.id}" in warning and note.title_de == TEXTS["title_de"]

@@ -215,3 +215,23 @@ def test_the_pages_ask_a_bounded_number_of_queries(app, count_queries):
     with count_queries() as many:
         assert clients["leser"].get(f"/partnerships/{city_id}").status_code == 200
     assert len(many) == len(few)
+
+
+def test_an_english_reader_gets_the_jubilee_reminder_in_english_with_english_dates(app):
+    from protocol_app.core.notifications.models import OutboxMail
+
+    clients = office_clients(app)
+    prague = _city(app, "Prag")
+    post(clients["referent"], f"/partnerships/{prague}/edit", {**AGREEMENT, "agreement_date": "1997-01-26",
+                                                              "agreement_title": "Berlin–Prag"})
+    with app.app_context():
+        db.session.scalar(sa.select(User).where(User.email == "referent@example.org")).locale = "en"
+        db.session.commit()
+    sweep_reminders_twice(app, datetime(2026, 2, 1, 9, tzinfo=UTC))
+    with app.app_context():
+        [message] = db.session.scalars(sa.select(Notification.message).where(
+            Notification.link == f"/partnerships/{prague}")).all()
+        [subject] = db.session.scalars(sa.select(OutboxMail.subject).where(
+            OutboxMail.recipient == "referent@example.org", OutboxMail.subject.like("%30%"))).all()
+    assert "30 years of the partnership with Prague on 26 Jan 2027" in message
+    assert "Prague" in subject and "Prag " not in subject

@@ -183,6 +183,25 @@ def test_gifts_and_the_yearly_register(app):
     assert "keine Geschenke erfasst" in client.get("/visits/gifts?year=2026").get_data(as_text=True)
 
 
+def test_the_gifts_register_is_exported_for_the_yearly_compliance_report(app):
+    from openpyxl import load_workbook
+
+    _, client, ref, _ = _setup(app)
+    post(client, f"/visits/{ref}/gifts/new",
+         {"direction": "received", "description": "Bildband Paris", "giver": "Bürgermeisterin von Paris",
+          "recipient": "Regierender Bürgermeister", "estimated_value": "45.50", "kept_at": "Protokoll, Schrank 2"})
+    page = client.get("/visits/gifts?year=2027").get_data(as_text=True)
+    assert "/visits/gifts.xlsx?year=2027" in page and "/visits/gifts.csv?year=2027" in page
+    sheet = load_workbook(io.BytesIO(client.get("/visits/gifts.xlsx?year=2027").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Besuch" and "Geschätzter Wert (EUR)" in rows[0]
+    assert rows[1][0] == ref and rows[1][4] == "Bildband Paris" and rows[1][7] == 45.5
+    assert rows[1][8] == "Protokoll, Schrank 2" and rows[1][3] == "Erhalten"
+    csv_text = client.get("/visits/gifts.csv?year=2027").data.decode("utf-8-sig")
+    assert "Bildband Paris" in csv_text and ref in csv_text
+    assert client.get("/visits/gifts.pdf?year=2027").status_code == 404
+
+
 
 
 def _docx() -> bytes:

@@ -44,6 +44,20 @@ def test_start_reminders_seven_days_and_one_day_before(app):
         assert not any(_visit_title(app) in m.subject for m in mails)
 
 
+def test_one_open_task_is_named_in_the_singular(app):
+    reference_data(app)
+    uid = make_user(app, "referent@example.org", roles=["officer"])
+    make_visit(app, uid)
+    with app.app_context():
+        visit_id = db.session.scalar(sa.select(Visit.id))
+        checklists.add_task(scope="visit", subject_id=visit_id, title="Flaggen bestellen", due_on=date(2027, 3, 9),
+                            owner_id=uid, actor=db.session.get(User, uid))
+        db.session.commit()
+    sweep_reminders_twice(app, ARRIVAL - timedelta(days=6, hours=23))
+    [message] = _messages(app, uid, "beginnt")
+    assert "1 Aufgabe der Checkliste ist noch offen" in message
+
+
 def _visit_title(app):
     with app.app_context():
         return db.session.scalar(sa.select(Visit.title))

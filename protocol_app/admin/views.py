@@ -167,7 +167,8 @@ def audit():
         stmt = stmt.where(AuditEvent.action.startswith(action))
     object_type = (request.args.get("object_type") or "").strip()
     if object_type:
-        stmt = stmt.where(AuditEvent.object_type == object_type)
+        # one option of the filter stands for every code with its label ("visit", "visits")
+        stmt = stmt.where(AuditEvent.object_type.in_(object_type.split(",")))
     actor = request.args.get("actor", "")
     if actor.isdigit():
         stmt = stmt.where(AuditEvent.actor_id == int(actor))
@@ -187,8 +188,9 @@ def audit():
     types = db.session.scalars(
         sa.select(AuditEvent.object_type).distinct().where(AuditEvent.object_type.is_not(None))
     ).all()
-    return render_template("admin/audit.html", listing=listing, actors=actors, types=sorted(types),
-                           audit_action=labels.action_label, audit_record=labels.record_label,
+    return render_template("admin/audit.html", listing=listing, actors=actors, kinds=labels.record_kinds(types),
+                           records=labels.record_names(listing.items), audit_action=labels.action_label,
+                           audit_field=labels.field_label,
                            audit_value=labels.value_label)
 
 

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask import request
 
 from ..extensions import db
+from .search import Query, text_match
+from .search.folding import fold, sortable
 
 PER_PAGE_CHOICES = (25, 50, 100)
 #: A list counts its matches up to this many past its page's last row, and says "more than"
@@ -51,9 +53,15 @@ def _int_arg(name: str, default: int) -> int:
 
 
 def search_clause(query: str, columns):
-    """A case-insensitive substring match of `query` over `columns`."""
-    pattern = f"%{query.lower()}%"
-    return sa.or_(*(sa.func.lower(col).like(pattern) for col in columns))
+    """Every word of `query` a part of one of `columns`, both sides folded alike on either
+    database ("Öhlschläger", "ohlschlaeger" and "hlschläger" find "Öhlschläger")."""
+    return text_match(columns, Query(raw=query, folded=fold(query)))[0]
+
+
+def _sort_order(column, direction: str) -> list:
+    """A text column sorts by its folded key (then by itself, so that equal keys stay in order)."""
+    keys = [sortable(column), column] if isinstance(getattr(column, "type", None), sa.String) else [column]
+    return [key.desc() if direction == "desc" else key.asc() for key in keys]
 
 
 def year_arg(name: str = "year") -> int:
@@ -126,7 +134,7 @@ def paginate(
     total = min(total, counted_up_to)
     pages = max(1, -(-total // per_page))
     page = min(page, pages)
-    order = [column.desc() if direction == "desc" else column.asc() for column in columns]
+    order = [key for column in columns for key in _sort_order(column, direction)]
     # Rows equal in the sort key (notifications of one sweep share their moment) come in no fixed
     # order; without the key as the last word a row could show on two pages and another on none.
     entity = stmt.column_descriptions[0].get("entity")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from defusedxml import DefusedXmlException
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -85,8 +86,16 @@ class ImportColumn:
     required: bool = False
     #: Turns the cell's text into a value; raises CellError. Empty cells are None and not parsed.
     parse: Callable[[str], object] = str
-    #: Other headers accepted for this column (e.g. the English one).
+    #: Other headers accepted for this column, the English one first.
     aliases: tuple[str, ...] = ()
+
+    @property
+    def shown_name(self) -> str:
+        """The column's name in the reader's language (an English reader gets the English header)."""
+        locale = get_locale()
+        if locale is not None and locale.language == "en" and self.aliases:
+            return self.aliases[0]
+        return self.header
 
 
 @dataclass
@@ -100,6 +109,10 @@ class RowError:
 class ImportResult:
     rows: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: Rows the register holds already: (row number, what the row is), for the import to ask about.
+    already_there: list[tuple[int, str]] = field(default_factory=list)
+    #: How many rows were stored (0 while the import asks or refuses).
+    stored: int = 0
 
     @property
     def ok(self) -> bool:
@@ -258,7 +271,7 @@ def parse_upload(filename: str, data: bytes, columns: Sequence[ImportColumn]) ->
         if found is None and column.required:
             raise ValidationFailed(
                 _l("The column \u201c%(column)s\u201d is missing in the first row. Please use the template.",
-                   column=column.header), field="file")
+                   column=column.shown_name), field="file")
         positions[column.key] = found
     body = table[1:]
     if not body:
@@ -273,13 +286,13 @@ def parse_upload(filename: str, data: bytes, columns: Sequence[ImportColumn]) ->
             text = raw[position].strip() if position is not None and position < len(raw) else ""
             if not text:
                 if column.required:
-                    result.errors.append(RowError(number, column.header, str(_l("This field is required."))))
+                    result.errors.append(RowError(number, column.shown_name, str(_l("This field is required."))))
                 values[column.key] = None
                 continue
             try:
                 values[column.key] = column.parse(text)
             except CellError as exc:
-                result.errors.append(RowError(number, column.header, str(exc)))
+                result.errors.append(RowError(number, column.shown_name, str(exc)))
         result.rows.append({"_row": number, **values})
     return result
 

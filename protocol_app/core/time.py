@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from .errors import ValidationFailed
+
 BERLIN = ZoneInfo("Europe/Berlin")
 
 #: The years any page, form or import of the app accepts (the registers reach back to 1900).
@@ -28,6 +30,13 @@ def as_utc(value: datetime) -> datetime:
 def today_berlin():
     """Today's date in Berlin: the office's day (deadlines, "overdue", "takes place")."""
     return now_utc().astimezone(BERLIN).date()
+
+
+def require_not_after_today(day, *, field: str, message) -> None:
+    """Refuse the date of something that has already happened (a birth, a decision) when it lies
+    after today in Berlin; `message` says which date, for the field it names."""
+    if day is not None and day > today_berlin():
+        raise ValidationFailed(message, field=field)
 
 
 def zones_of_country(country_code: str | None) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -20,6 +22,7 @@ from ..extensions import db
 from .dashboard import cards_for, register_card
 from .forms import ConfirmForm
 from .health import health_report, liveness
+from .i18n import format_long_d
 from .listing import paginate
 from .notifications.models import Notification
 from .notifications.services import mark_read
@@ -39,8 +42,13 @@ def dashboard():
 @public  # BITV 2.0 § 7: the statement is reachable from every page, the login page included
 def accessibility():
     """The accessibility statement (Erklärung zur Barrierefreiheit) with its feedback contact."""
+    raw = str(current_app.config["ACCESSIBILITY_CHECKED_ON"])
+    try:
+        checked_on = format_long_d(date.fromisoformat(raw))
+    except ValueError:  # a setting written otherwise is shown as written
+        checked_on = raw
     return render_template("core/accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT"],
-                           checked_on=current_app.config["ACCESSIBILITY_CHECKED_ON"])
+                           checked_on=checked_on)
 
 
 @bp.route("/healthz")

@@ -44,6 +44,8 @@ class PartnerCity(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name_de: Mapped[str] = mapped_column(sa.String(120), nullable=False, unique=True)
     name_en: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    #: Other customary names, comma-separated ("Warszawa, Warszawy"): the Golden Book's rule reads them.
+    other_names: Mapped[str | None] = mapped_column(sa.String(500))
     country_code: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"), nullable=False)
     #: Year the partnership agreement was signed.
     since_year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
@@ -63,6 +65,12 @@ class PartnerCity(TimestampMixin, db.Model):
     @property
     def status_label(self):
         return PartnershipStatus(self.status).label
+
+    @property
+    def all_names(self) -> list[str]:
+        """Every name the city goes by: German, English and the other customary ones."""
+        others = [name.strip() for name in (self.other_names or "").split(",")]
+        return [self.name_de, self.name_en, *(name for name in others if name)]
 
     def __str__(self) -> str:
         return self.name

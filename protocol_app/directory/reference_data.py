@@ -34,6 +34,30 @@ PARTNER_CITIES = [
     ("Kyjiw", "Kyiv", "UA", 2024, PartnershipStatus.ACTIVE),
 ]
 
+#: Other customary names of the partner cities (own language, exonyms, transliterations, the
+#: genitive their own offices write), by German name: the Golden Book's rule finds a partner
+#: city's mayor under any of them ("Prezydent m.st. Warszawy", "Primátor hlavního města Prahy").
+PARTNER_CITY_OTHER_NAMES = {
+    "Los Angeles": "City of Los Angeles, L.A.",
+    "Paris": "Ville de Paris",
+    "Madrid": "Ayuntamiento de Madrid",
+    "Istanbul": "İstanbul, Konstantinopel, Constantinople",
+    "Warschau": "Warszawa, Warszawy, Varsovie",
+    "Moskau": "Moskwa, Moskva, Moscou, Москва",
+    "Brüssel": "Bruxelles, Brussel, Brussels-Capital, Bruxelles-Capitale",
+    "Budapest": "Budapesti, Budapesten",
+    "Taschkent": "Toshkent, Tashkent, Taškent, Ташкент",
+    "Mexiko-Stadt": "Mexiko Stadt, Mexico City, Ciudad de México, CDMX, Mexico-Stadt",
+    "Jakarta": "Djakarta, DKI Jakarta, Daerah Khusus Ibukota Jakarta",
+    "Peking": "Beijing, Pékin, 北京",
+    "Tokio": "Tokyo, Tōkyō, 東京",
+    "Buenos Aires": "Ciudad Autónoma de Buenos Aires, CABA",
+    "Prag": "Praha, Prahy, Prague",
+    "Windhuk": "Windhoek",
+    "London": "Greater London, Londres",
+    "Kyjiw": "Kyiv, Kiew, Kiev, Kijów, Київ, Kyieva",
+}
+
 ROTES_RATHAUS = "Rotes Rathaus, Rathausstraße 15, 10178 Berlin"
 
 #: Rooms of the Rotes Rathaus used for protocol occasions: (name, capacity).
@@ -67,12 +91,18 @@ def load_countries() -> int:
 
 
 def load_partner_cities() -> int:
+    """Insert the partner cities that are missing; a city whose other names were never set gets
+    the customary ones (names an admin set are kept)."""
     rows = [
         {"name_de": de, "name_en": en, "country_code": country, "since_year": year,
-         "status": status.value}
+         "status": status.value, "other_names": PARTNER_CITY_OTHER_NAMES.get(de)}
         for de, en, country, year, status in PARTNER_CITIES
     ]
-    return insert_missing(PartnerCity, "name_de", rows)
+    added = insert_missing(PartnerCity, "name_de", rows)
+    for city in db.session.scalars(sa.select(PartnerCity).where(PartnerCity.other_names.is_(None))):
+        city.other_names = PARTNER_CITY_OTHER_NAMES.get(city.name_de)
+    db.session.flush()
+    return added
 
 
 def load_venues() -> int:

@@ -81,9 +81,10 @@ def remind_event_soon() -> int:
         for event in events if open_tasks.get(event.id)])
     for event in created:
         n = open_tasks[event.id]
-        notify(event.responsible_officer, lambda e=event, n=n: _l(
+        notify(event.responsible_officer, lambda e=event, n=n: lazy_ngettext(
+            "Event %(reference)s “%(title)s” takes place within a week; %(n)s task is still open.",
             "Event %(reference)s “%(title)s” takes place within a week; %(n)s tasks are still open.",
-            reference=e.reference, title=e.title, n=n), link=path_for("events.detail", reference=event.reference),
+            n, reference=e.reference, title=e.title, n=n), link=path_for("events.detail", reference=event.reference),
             subject_factory=lambda e=event, n=n: lazy_ngettext("%(reference)s: within a week, %(n)s task open",
                                                                "%(reference)s: within a week, %(n)s tasks open",
                                                                n, reference=e.reference, n=n))

@@ -17,6 +17,7 @@ from ..core import workflow
 from ..core.audit import changes_of, record_event
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
+from ..core.i18n import format_d
 from ..core.permissions import Permission, Role, user_has
 from ..core.record_parts import RecordParts, apply_checklist
 from ..core.references import next_number
@@ -225,7 +226,7 @@ def _describe_occasion(event_id: int) -> Occasion | None:
                     partner_city=event.partner_city_id is not None,
                     took_place=event.state in (EventState.HELD.value, EventState.CLOSED.value),
                     not_public=str(_l("The event is under embargo until %(day)s (an award not yet announced).",
-                                      day=event.embargo_until.strftime("%d.%m.%Y")))
+                                      day=format_d(event.embargo_until)))
                     if is_embargoed(event) else None)
 
 

@@ -1,6 +1,7 @@
 """Entries planned from a programme: an item flagged "Golden Book" plans the entry of its guest
-and the calligrapher's "page prepared" task; the entry follows the item's day and is withdrawn
-when the flag goes, the item is removed or the visit is cancelled.
+and the calligrapher's "page prepared" task; until it is signed, the entry follows the item's day
+and the visit's guest (name, function, country: a corrected name reaches the calligrapher), and
+it is withdrawn when the flag goes, the item is removed or the visit is cancelled.
 
 The visit tells the book what it needs (`ItemPlan`); the book never reads the visit's tables.
 """
@@ -18,7 +19,7 @@ from ..core.checklists import services as checklists
 from ..core.db import transactional
 from ..core.time import today_berlin
 from ..extensions import db
-from .eligibility import Book, book_for
+from .eligibility import Book, Rank, book_for
 from .models import BookEntry
 from .services import rule_rank, settings
 from .workflow import EntryState
@@ -73,13 +74,46 @@ def plan_for_item(plan: ItemPlan, *, actor) -> BookEntry:
                      changes={"book": [None, entry.book], "signed_on": [None, plan.day.isoformat()]})
     elif entry.state == EntryState.WITHDRAWN.value:
         workflow.apply(entry, "replan", actor=actor)
-    if entry.state == EntryState.PLANNED.value and entry.signed_on != plan.day:
-        record_event("book_entry.update", actor=actor, target=entry,
-                     changes={"signed_on": [entry.signed_on.isoformat(), plan.day.isoformat()]})
-        entry.signed_on = plan.day
-        db.session.flush()
+    if entry.state == EntryState.PLANNED.value:
+        _follow_plan(entry, plan, actor=actor)
     _keep_task(entry, actor=actor, owner_id=plan.owner_id)
     return entry
+
+
+def _follow_plan(entry: BookEntry, plan: ItemPlan, *, actor) -> None:
+    """A planned entry takes the item's day and the guest as the visit now names them; the book
+    follows the rule unless an officer chose it against the rule."""
+    wanted = {"signed_on": plan.day, "signatory": plan.signatory or "?", "function": plan.function or "?",
+              "country_code": plan.country_code, "occasion": plan.occasion}
+    if wanted["function"] != entry.function:
+        old_rank = entry.rank
+        rank = rule_rank(plan.function, partner_city_occasion=plan.partner_city_occasion)
+        wanted["rank"] = rank.value if rank else None
+        # a book the officer chose against the rule stays (a Golden Book one keeps its reason)
+        if entry.book == book_for(Rank(old_rank) if old_rank else None).value and not entry.reason:
+            wanted["book"] = book_for(rank).value
+    changes = {key: [_plain(getattr(entry, key)), _plain(value)] for key, value in wanted.items()
+               if getattr(entry, key) != value}
+    if not changes:
+        return
+    for key, value in wanted.items():
+        setattr(entry, key, value)
+    db.session.flush()
+    record_event("book_entry.update", actor=actor, target=entry, summary=entry.signatory, changes=changes)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@transactional
+def occasion_changed(plan: ItemPlan, *, actor) -> None:
+    """The visit's guest or title changed: the item's planned entry and its task follow (a signed
+    or withdrawn entry stays as it is)."""
+    entry = _entry_of_item(plan.item_id)
+    if entry is not None and entry.state == EntryState.PLANNED.value:
+        _follow_plan(entry, plan, actor=actor)
+        _keep_task(entry, actor=actor, owner_id=None)
 
 
 @transactional
@@ -121,8 +155,9 @@ def _keep_task(entry: BookEntry, *, actor, owner_id: int | None) -> None:
                                    owner_id=owner_id or actor.id, actor=actor)
         entry.calligrapher_task_id = task.id
         db.session.flush()
-    elif not task.is_done and task.due_on != due:
-        checklists.update_task(task, owner_id=task.owner_id, due_on=due, actor=actor)
+    elif not task.is_done:
+        checklists.update_task(task, owner_id=task.owner_id, due_on=due, actor=actor,
+                               title=TASK_TITLE.format(signatory=entry.signatory)[:200])
 
 
 def drop_calligrapher_task(entry: BookEntry, actor) -> None:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
+from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import remind_once, reminder_rule
@@ -36,7 +37,7 @@ def remind_unrecorded_signings() -> int:
     for user, entry in due:
         notify(user, lambda e=entry: _l(
             "%(name)s was to sign the %(book)s on %(day)s. Record the volume and page of the entry, or withdraw it.",
-            name=e.signatory, book=e.book_label, day=e.signed_on.strftime("%d.%m.%Y")),
+            name=e.signatory, book=e.book_label, day=format_d(e.signed_on)),
             link=path_for("goldenbook.detail", entry_id=entry.id),
             subject_factory=lambda e=entry: _l("Book entry of %(name)s: signing to record", name=e.signatory))
     return len(due)

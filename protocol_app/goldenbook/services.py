@@ -16,7 +16,8 @@ from ..core.audit import changes_of, record_event, record_read
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.files import remove_upload, replace_upload
-from ..core.time import today_berlin
+from ..core.i18n import format_d
+from ..core.time import EARLIEST_YEAR, require_not_after_today, today_berlin
 from ..core.urls import path_for
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
@@ -35,6 +36,9 @@ from .workflow import EntryState
 #: The form fields an entry's service takes.
 ENTRY_FIELDS = ("signed_on", "signatory", "function", "country_code", "occasion", "book", "reason", "volume",
                 "page", "notes")
+#: The first day the register holds entries of, and how far ahead an entry can be planned.
+EARLIEST_SIGNING = date(EARLIEST_YEAR, 1, 1)
+PLANNING_YEARS = 2
 #: Columns of the lists per year and book (print and XLSX).
 LIST_HEADERS = (_l("Date"), _l("Signatory"), _l("Function"), _l("Country"), _l("Occasion"), _l("Book"),
                 _l("Volume/page"), _l("State"))
@@ -43,9 +47,28 @@ LIST_HEADERS = (_l("Date"), _l("Signatory"), _l("Function"), _l("Country"), _l("
 def rule_rank(function: str | None, *, partner_city_occasion: bool = False) -> Rank | None:
     """The rule's reading of a function, with the country and partner-city names it needs."""
     countries = db.session.execute(sa.select(Country.name_de, Country.name_en)).all()
-    cities = db.session.execute(sa.select(PartnerCity.name_de, PartnerCity.name_en)).all()
+    cities = db.session.scalars(sa.select(PartnerCity)).all()
     return rank_of(function, countries=[n for row in countries for n in row],
-                   partner_cities=[n for row in cities for n in row], partner_city_occasion=partner_city_occasion)
+                   partner_cities=[n for city in cities for n in city.all_names], partner_city_occasion=partner_city_occasion)
+
+
+def latest_planned_day() -> date:
+    today = today_berlin()
+    return today.replace(year=today.year + PLANNING_YEARS, day=28 if (today.month, today.day) == (2, 29) else today.day)
+
+
+def check_signing_day(day: date, *, signed: bool) -> None:
+    """The day of a signing lies within the register's years: not before 1900, planned at most
+    two years ahead, and a signed entry's not after today."""
+    if day < EARLIEST_SIGNING:
+        raise ValidationFailed(_l("Please give a date from %(day)s on.", day=format_d(EARLIEST_SIGNING)),
+                               field="signed_on")
+    if signed:
+        require_not_after_today(day, field="signed_on", message=_l(
+            "A signed entry cannot be dated after today: the guest has signed on or before today."))
+    if day > latest_planned_day():
+        raise ValidationFailed(_l("An entry can be planned at most two years ahead (until %(day)s).",
+                                  day=format_d(latest_planned_day())), field="signed_on")
 
 
 def check_book(book: str, rank: Rank | None, reason: str | None, function: str) -> str | None:
@@ -71,10 +94,10 @@ def save_entry(entry: BookEntry | None, values: dict, *, actor, occasion_scope: 
     is signed."""
     if entry is not None:
         check_version(entry, expected_version)
-        if entry.state == EntryState.WITHDRAWN.value:
-            raise DomainError(_l("A withdrawn entry can no longer be changed; plan it again first."))
+        _require_changeable(entry)
         partner_city_occasion = partner_city_occasion or entry.rank == Rank.PARTNER_CITY_MAYOR.value
     values = {k: values.get(k) for k in ENTRY_FIELDS}
+    check_signing_day(values["signed_on"], signed=entry is not None and entry.state == EntryState.SIGNED.value)
     code = values["country_code"] or None
     if code and db.session.get(Country, code) is None:
         raise ValidationFailed(_l("Unknown country."), field="country_code")
@@ -106,16 +129,30 @@ def save_entry(entry: BookEntry | None, values: dict, *, actor, occasion_scope: 
     return entry
 
 
+def may_change(user, entry: BookEntry | None) -> bool:
+    """Whether `user` may change the entry (or record a new one): the books' edit right, and an
+    entry that is not withdrawn (it must be planned again first)."""
+    return permissions.can_edit(user) and (entry is None or entry.state != EntryState.WITHDRAWN.value)
+
+
+def _require_changeable(entry: BookEntry) -> None:
+    if entry.state == EntryState.WITHDRAWN.value:
+        raise DomainError(_l("A withdrawn entry can no longer be changed; plan it again first."))
+
+
 @transactional
 def set_photo(entry: BookEntry, filename: str, data: bytes, *, actor) -> None:
-    """Keep the photo of the signing (PNG or JPEG); a new one replaces the old."""
+    """Keep the photo of the signing (PNG or JPEG); a new one replaces the old. A withdrawn
+    entry's photo stays as it is."""
+    _require_changeable(entry)
     names = replace_upload(entry, "photo", filename, data, actor=actor, image=True)
     record_event("book_entry.photo", actor=actor, target=entry, changes={"photo": names})
 
 
 @transactional
 def remove_photo(entry: BookEntry, *, actor) -> None:
-    """Take the photo away (and off the disk)."""
+    """Take the photo away (and off the disk); not of a withdrawn entry."""
+    _require_changeable(entry)
     removed = remove_upload(entry, "photo")
     if removed is not None:
         record_event("book_entry.photo_remove", actor=actor, target=entry, changes={"photo": [removed, None]})
@@ -155,8 +192,9 @@ def years() -> list[int]:
     first, last = db.session.execute(sa.select(sa.func.min(BookEntry.signed_on),
                                                sa.func.max(BookEntry.signed_on))).one()
     now = today_berlin().year
-    low = min(first.year if first else now, now)
-    high = max(last.year if last else now, now)
+    # Within the register's years, whatever an older version of the rules let in.
+    low = max(min(first.year if first else now, now), EARLIEST_SIGNING.year)
+    high = min(max(last.year if last else now, now), latest_planned_day().year)
     return list(range(high, low - 1, -1))
 
 

@@ -131,7 +131,7 @@ def _edit(entry: BookEntry | None, occasion: Occasion | None = None):
         form.country_code.data = occasion.country_code or ""
     if entry is not None:
         occasion = occasion_of(entry.occasion_scope, entry.occasion_id)
-    can_edit = permissions.can_edit(current_user) and (entry is None or entry.state != EntryState.WITHDRAWN.value)
+    can_edit = services.may_change(current_user, entry)
     if can_edit and form.validate_on_submit():
         try:
             saved = services.save_entry(
@@ -146,8 +146,7 @@ def _edit(entry: BookEntry | None, occasion: Occasion | None = None):
             return redirect(url_for("goldenbook.detail", entry_id=saved.id))
     context = {}
     if entry is not None:
-        context = {"transitions": ENTRY_WORKFLOW.available(entry, current_user)
-                   if permissions.can_edit(current_user) else [],
+        context = {**ENTRY_WORKFLOW.page_steps(entry, current_user, may_move=permissions.can_edit(current_user)),
                    "transition_form": TransitionForm(version=entry.version), "photo_form": PhotoForm(),
                    "confirm": ConfirmForm(), "history": workflow.history(ENTRY_WORKFLOW, entry.id),
                    "state_labels": {s.value: s.label for s in EntryState}}
@@ -167,7 +166,7 @@ def step(entry_id: int):
 @permission_required(READ)
 def photo(entry_id: int):
     entry = _entry(entry_id)
-    return file_page(entry.photo, PhotoForm, may_change=permissions.can_edit(current_user),
+    return file_page(entry.photo, PhotoForm, may_change=services.may_change(current_user, entry),
                      keep=lambda name, data: services.set_photo(entry, name, data, actor=current_user),
                      done=_("The photo has been saved."), back=url_for("goldenbook.detail", entry_id=entry.id))
 
@@ -176,6 +175,8 @@ def photo(entry_id: int):
 @permission_required(EDIT)
 def photo_delete(entry_id: int):
     entry = _entry(entry_id)
+    if not services.may_change(current_user, entry):
+        abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.remove_photo(entry, actor=current_user)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..core.enums import LabelledEnum
+from ..core.i18n import format_d
 from ..core.permissions import Permission
+from ..core.time import today_berlin
 from ..core.workflow import Workflow, transition
 
 
@@ -21,8 +23,11 @@ class EntryState(LabelledEnum):
     WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
-def page_recorded(entry, actor):
-    """Guard: a signed entry names where it stands in the book."""
+def signed_and_placed(entry, actor):
+    """Guard: the day of the signing has come, and the entry names where it stands in the book."""
+    if entry.signed_on > today_berlin():
+        return _l("The signing is planned for %(day)s: it can be recorded from that day on.",
+                  day=format_d(entry.signed_on))
     if not entry.volume or not entry.page:
         return _l("Record the volume and page of the entry first.")
     return None
@@ -45,7 +50,7 @@ def close_task(entry, actor):
 
 ENTRY_WORKFLOW = Workflow("book_entry", EntryState, [
     transition("planned", "sign", "signed", permission=Permission.GOLDEN_BOOK_EDIT, label=_l("Signed"),
-               guard=page_recorded, effect=close_task),
+               guard=signed_and_placed, effect=close_task),
     # Whoever may cancel a visit withdraws its planned entry with it (a manager may cancel one).
     transition("planned", "withdraw", "withdrawn", permission=(Permission.GOLDEN_BOOK_EDIT, Permission.VISIT_TRANSITION),
                label=_l("Withdraw"),

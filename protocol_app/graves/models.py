@@ -69,6 +69,11 @@ class HonoraryGrave(TimestampMixin, VersionedMixin, db.Model):
         return GraveStatus(self.status).label
 
     @property
+    def recognition_ended(self) -> bool:
+        """Whether the grave is no longer an honorary grave (it stays in the register, marked)."""
+        return self.status == GraveStatus.ENDED.value
+
+    @property
     def life_dates(self) -> str:
         born = self.born_on.year if self.born_on else "?"
         died = self.died_on.year if self.died_on else "?"

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
+from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import remind_once, reminder_rule
@@ -35,7 +36,7 @@ def _remind_term(months: int) -> int:
     for officer, grave in due:
         notify(officer, lambda g=grave, m=months: _l(
             "The honorary grave of %(name)s: its term ends on %(day)s (in %(months)s months or less). "
-            "Put it into a renewal batch.", name=g.name, day=g.term_ends_on.strftime("%d.%m.%Y"), months=m),
+            "Put it into a renewal batch.", name=g.name, day=format_d(g.term_ends_on), months=m),
             link=path_for("graves.renewals"),
             subject_factory=lambda g=grave: _l("Honorary grave %(name)s: term ends soon", name=g.name))
     return len(due)
@@ -67,7 +68,7 @@ def remind_undecided_batches() -> int:
     for manager, batch in due:
         notify(manager, lambda b=batch: _l(
             "The renewal batch “%(title)s” has no Senate decision yet; its first term ends on %(day)s.",
-            title=b.title, day=b.first_term_end.strftime("%d.%m.%Y")),
+            title=b.title, day=format_d(b.first_term_end)),
             link=path_for("graves.batch", batch_id=batch.id),
             subject_factory=lambda b=batch: _l("Honorary graves: a renewal batch awaits its decision"))
     return len(due)

@@ -13,6 +13,8 @@ from ..core.audit import record_event
 from ..core.crud import save_record
 from ..core.db import transactional
 from ..core.errors import ValidationFailed
+from ..core.i18n import format_d
+from ..core.search.folding import fold
 from ..core.tabular_import import (
     CellError,
     ImportColumn,
@@ -22,6 +24,7 @@ from ..core.tabular_import import (
     parse_plain_text,
     parse_upload,
 )
+from ..core.time import require_not_after_today
 from ..extensions import db
 from .models import DISTRICTS, TERM_YEARS, YEARS_AFTER_DEATH, HonoraryGrave
 from .workflow import GraveStatus
@@ -51,8 +54,16 @@ def five_years_rule(died_on: date | None, recognised_since: date | None) -> str 
         return None
     if recognised_since < add_years(died_on, YEARS_AFTER_DEATH):
         return str(_l("Recognition is possible no earlier than five years after death (from %(day)s).",
-                      day=add_years(died_on, YEARS_AFTER_DEATH).strftime("%d.%m.%Y")))
+                      day=format_d(add_years(died_on, YEARS_AFTER_DEATH))))
     return None
+
+
+def check_life_dates(born: date | None, died: date | None) -> None:
+    """A person's dates: both past, the death not before the birth."""
+    require_not_after_today(born, field="born_on", message=_l("The date of birth lies in the future."))
+    require_not_after_today(died, field="died_on", message=_l("The date of death lies in the future."))
+    if born and died and died < born:
+        raise ValidationFailed(_l("The date of death lies before the date of birth."), field="died_on")
 
 
 def _checked(values: dict) -> dict:
@@ -60,10 +71,12 @@ def _checked(values: dict) -> dict:
     values = dict(values)
     if values.get("district") not in DISTRICTS:
         raise ValidationFailed(_l("Please choose one of Berlin's twelve districts."), field="district")
-    born, died = values.get("born_on"), values.get("died_on")
-    if born and died and died < born:
-        raise ValidationFailed(_l("The date of death lies before the date of birth."), field="died_on")
-    problem = five_years_rule(died, values.get("recognised_since"))
+    check_life_dates(values.get("born_on"), values.get("died_on"))
+    require_not_after_today(values.get("recognised_since"), field="recognised_since",
+                            message=_l("The recognition cannot begin after today."))
+    require_not_after_today(values.get("decision_date"), field="decision_date",
+                            message=_l("The date of the Senate's decision lies in the future."))
+    problem = five_years_rule(values.get("died_on"), values.get("recognised_since"))
     if problem:
         raise ValidationFailed(problem, field="recognised_since")
     if values.get("honorary_citizen"):
@@ -137,20 +150,43 @@ def check_import(filename: str, data: bytes) -> ImportResult:
 
 
 def _column_of(field: str | None) -> str:
-    return next((c.header for c in import_columns() if c.key == field), field or "")
+    return next((c.shown_name for c in import_columns() if c.key == field), field or "")
+
+
+#: What an import does with rows the register holds already: ask first, leave them out, or add them again.
+KNOWN_ROWS = ("ask", "skip", "add")
+
+
+def _register_key(name, born_on, died_on, cemetery) -> tuple:
+    """The same person's grave: name and cemetery folded ("Friedhof Heerstraße" as "friedhof heerstrasse"), the dates."""
+    return fold(name), born_on, died_on, fold(cemetery)
 
 
 @transactional
-def import_graves(filename: str, data: bytes, *, actor) -> ImportResult:
-    """Store every row of a valid file; with any broken row, store nothing (each named)."""
+def import_graves(filename: str, data: bytes, *, actor, known: str = "ask") -> ImportResult:
+    """Store every row of a valid file; with any broken row, store nothing (each named). Rows
+    the register holds already (person, dates and cemetery) are named and nothing is stored
+    until the office says whether to leave them out (`known="skip"`) or add them (`"add"`)."""
+    if known not in KNOWN_ROWS:
+        raise ValidationFailed(_l("Please choose what to do with the graves already in the register."))
     result = check_import(filename, data)
     if not result.ok:
         return result
-    for row in result.rows:
+    present = {_register_key(*row) for row in db.session.execute(sa.select(
+        HonoraryGrave.name, HonoraryGrave.born_on, HonoraryGrave.died_on, HonoraryGrave.cemetery))}
+    is_known = [_register_key(r["name"], r["born_on"], r["died_on"], r["cemetery"]) in present for r in result.rows]
+    result.already_there = [(row["_row"], row["name"]) for row, known_row in zip(result.rows, is_known, strict=True) if known_row]
+    if result.already_there and known == "ask":
+        return result
+    new_rows = [row for row, known_row in zip(result.rows, is_known, strict=True) if known == "add" or not known_row]
+    for row in new_rows:
         db.session.add(HonoraryGrave(status=GraveStatus.RECOGNISED.value, **{k: v for k, v in row.items() if k != "_row"}))
     db.session.flush()
+    result.stored = len(new_rows)
     record_event("graves.import", actor=actor, object_type="honorary_graves",
-                 summary=f"{len(result.rows)} graves from {filename}")
+                 summary=f"{len(new_rows)} graves from {filename}",
+                 changes={"already_in_register": [None, len(result.already_there)], "known_rows": [None, known]}
+                 if result.already_there else None)
     return result
 
 

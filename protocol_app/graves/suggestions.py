@@ -10,10 +10,10 @@ from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import check_version, transactional
 from ..core.errors import ValidationFailed
-from ..core.time import now_utc, today_berlin
+from ..core.time import now_utc, require_not_after_today, today_berlin
 from ..extensions import db
 from .models import DISTRICTS, TERM_YEARS, GraveSuggestion, HonoraryGrave, SuggestionStatement
-from .services import add_years, five_years_rule
+from .services import add_years, check_life_dates, five_years_rule
 from .workflow import GraveStatus, SuggestionState
 
 
@@ -22,8 +22,7 @@ def record_suggestion(values: dict, *, actor) -> GraveSuggestion:
     """A new suggestion as received (the district and the dates checked)."""
     if values.get("district") not in DISTRICTS:
         raise ValidationFailed(_l("Please choose one of Berlin's twelve districts."), field="district")
-    if values.get("born_on") and values.get("died_on") and values["died_on"] < values["born_on"]:
-        raise ValidationFailed(_l("The date of death lies before the date of birth."), field="died_on")
+    check_life_dates(values.get("born_on"), values.get("died_on"))
     suggestion = GraveSuggestion(state=SuggestionState.RECEIVED.value, **values)
     db.session.add(suggestion)
     db.session.flush()
@@ -77,6 +76,8 @@ def decide(suggestion: GraveSuggestion, action: str, *, actor, decision_date: da
     """The Senate's decision: recognised (the grave enters the register) or not."""
     if decision_date is None:
         raise ValidationFailed(_l("Please give the date of the Senate's decision."), field="decision_date")
+    require_not_after_today(decision_date, field="decision_date",
+                            message=_l("The date of the Senate's decision lies in the future."))
     if not (decision_reference or "").strip():
         raise ValidationFailed(_l("Please give the reference of the Senate's decision."), field="decision_reference")
     check_version(suggestion, expected_version)

@@ -25,7 +25,7 @@ from ..core.listing import paginate
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import permission_required
-from ..core.tabular_import import template_rows
+from ..core.tabular_import import stash_upload, take_stash, template_rows
 from ..extensions import db
 from . import permissions, renewals, services
 from .forms import GRAVE_FIELDS, BatchDecisionForm, GraveForm, GraveImportForm, ProposalForm
@@ -95,20 +95,43 @@ def _edit(grave: HonoraryGrave | None):
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required(EDIT)
 def import_graves():
+    """Upload → stored, or the rows to correct, or (rows already in the register) the question
+    whether to leave them out or add them again, answered with the upload kept meanwhile."""
     form = GraveImportForm()
-    result = None
-    if form.validate_on_submit():
-        upload = form.file.data
+    result, token = None, None
+    if request.form.get("token"):  # the answer about the rows already in the register
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        data = take_stash(request.form["token"])
+        if data is None:
+            flash(_("The preview has expired; please upload the file again."), "danger")
+            return redirect(url_for("graves.import_graves"))
+        filename = request.form.get("filename", "")
         try:
-            result = services.import_graves(upload.filename or "", upload.read(), actor=current_user)
+            result = services.import_graves(filename, data, actor=current_user, known=request.form.get("known", ""))
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+            return redirect(url_for("graves.import_graves"))
+    elif form.validate_on_submit():
+        upload = form.file.data
+        data, filename = upload.read(), upload.filename or ""
+        try:
+            result = services.import_graves(filename, data, actor=current_user)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            if result.ok:
-                flash(ngettext("%(num)d honorary grave imported.", "%(num)d honorary graves imported.",
-                               len(result.rows)), "success")
-                return redirect(url_for("graves.index"))
-    return render_template("graves/import.html", form=form, result=result, columns=services.import_columns())
+            if result.ok and not result.stored:
+                token = stash_upload(data)
+    if result is not None and result.ok and not token:
+        flash(ngettext("%(num)d honorary grave imported.", "%(num)d honorary graves imported.", result.stored), "success")
+        if result.stored < len(result.rows):
+            flash(ngettext("%(num)d row already in the register was left out.",
+                           "%(num)d rows already in the register were left out.", len(result.rows) - result.stored),
+                  "info")
+        return redirect(url_for("graves.index"))
+    return render_template("graves/import.html", form=form, result=result, columns=services.import_columns(),
+                           token=token, filename=getattr(form.file.data, "filename", "") or request.form.get("filename", ""),
+                           confirm=ConfirmForm())
 
 
 @bp.route("/import/template.<fmt>")
@@ -162,7 +185,9 @@ def batch(batch_id: int):
     batch = db.get_or_404(RenewalBatch, batch_id)
     return render_template(
         "graves/batch.html", batch=batch, forms={e.id: ProposalForm(obj=e, version=batch.version) for e in batch.entries},
-        transitions=BATCH_WORKFLOW.available(batch, current_user), transition_form=TransitionForm(version=batch.version),
+        **BATCH_WORKFLOW.page_steps(batch, current_user, leave_out=("decide",)),
+        may_decide=any(t.action == "decide" for t in BATCH_WORKFLOW.available(batch, current_user)),
+        transition_form=TransitionForm(version=batch.version),
         decision_form=BatchDecisionForm(version=batch.version), history=workflow.history(BATCH_WORKFLOW, batch.id),
         state_labels={s.value: s.label for s in BatchState}, can_edit=permissions.can_edit(current_user))
 

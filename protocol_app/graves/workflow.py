@@ -13,6 +13,7 @@ the others end.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..core.enums import LabelledEnum
 from ..core.permissions import Permission
@@ -37,7 +38,8 @@ def every_grave_proposed(batch, actor):
 
     missing = unproposed(batch)
     if missing:
-        return _l("%(n)s graves still need a proposal with its reason.", n=missing)
+        return lazy_ngettext("%(n)s grave still needs a proposal with its reason.",
+                             "%(n)s graves still need a proposal with its reason.", missing, n=missing)
     return None
 
 

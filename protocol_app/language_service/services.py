@@ -63,6 +63,14 @@ def aiic_team_size(mode: str, starts_at: datetime | None, ends_at: datetime | No
     return 4
 
 
+def team_size_proposal(mode: str | None, starts_at: datetime | None, ends_at: datetime | None) -> tuple[int, str]:
+    """The AIIC rule's team size for a request being typed, and the sentence the form shows."""
+    needed = aiic_team_size(mode or "", starts_at, ends_at)
+    if mode == ServiceMode.SIMULTANEOUS.value and not (starts_at and ends_at and ends_at > starts_at):
+        return needed, str(_l("Give start and end: the AIIC rule sizes the team by the length of the interpreting."))
+    return needed, str(_l("The AIIC rule proposes %(n)s per language; leave the field empty to follow it.", n=needed))
+
+
 # --- profiles ----------------------------------------------------------------------------
 
 

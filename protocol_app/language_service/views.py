@@ -3,8 +3,10 @@ translators keep their own profile and answer their own offers (and see nothing 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -12,7 +14,14 @@ from flask_login import current_user
 
 from ..auth.models import User, UserRole
 from ..core.errors import DomainError
-from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors, utc_to_local
+from ..core.forms import (
+    DATETIME_FORMAT,
+    ConfirmForm,
+    apply_domain_error,
+    flash_form_errors,
+    local_to_utc,
+    utc_to_local,
+)
 from ..core.languages import language_name
 from ..core.navigation import register_nav
 from ..core.permissions import Permission, Role, permission_required
@@ -76,6 +85,7 @@ def index():
 @permission_required(MANAGE)
 def new():
     form = AssignmentForm()
+    _propose_team_size(form)
     if form.validate_on_submit():
         try:
             assignment = services.create_assignment(actor=current_user, values=form.service_values(),
@@ -86,6 +96,33 @@ def new():
             flash(_("Assignment %(reference)s has been recorded.", reference=assignment.reference), "success")
             return redirect(url_for("translations.assignment", reference=assignment.reference))
     return render_template("language_service/assignment_form.html", form=form)
+
+
+def _propose_team_size(form: AssignmentForm) -> None:
+    """The team size field says what the AIIC rule proposes for the times given (and app.js asks
+    `team_size` again while they are typed)."""
+    needed, sentence = services.team_size_proposal(form.mode.data, *_typed_times(form.starts_at.data, form.ends_at.data))
+    form.needed.description = sentence
+    form.needed.render_kw = {"data-team-size": url_for("translations.team_size"), "placeholder": needed}
+
+
+def _typed_times(*values):
+    return [local_to_utc(value, "Europe/Berlin") if value else None for value in values]
+
+
+@bp.route("/team-size")
+@permission_required(MANAGE)
+def team_size():
+    """The AIIC team size for the mode and times typed so far (JSON, for the request form)."""
+    def typed(name):
+        try:
+            return datetime.strptime(request.args.get(name, ""), DATETIME_FORMAT)
+        except ValueError:
+            return None
+
+    needed, sentence = services.team_size_proposal(request.args.get("mode"),
+                                                   *_typed_times(typed("starts_at"), typed("ends_at")))
+    return jsonify(needed=needed, message=sentence)
 
 
 @bp.route("/from-programme-item/<int:item_id>", methods=["POST"])

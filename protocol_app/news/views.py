@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core import workflow
-from ..core.errors import DomainError
+from ..core.errors import ConcurrentChangeError, DomainError
 from ..core.forms import (
     ConfirmForm,
     TransitionForm,
@@ -54,7 +54,7 @@ def new():
     """A draft about `?scope=visit&id=…` (or event); a source that may not be told of is refused."""
     scope, subject_id = request.args.get("scope"), request.args.get("id", type=int)
     existing = services.note_for(scope, subject_id) if scope and subject_id else None
-    if existing is not None:
+    if existing is not None and request.method == "GET":
         flash(_("There is a press note about this already."), "info")
         return redirect(url_for("news.detail", note_id=existing.id))
     try:
@@ -64,6 +64,10 @@ def new():
         occasion = occasion_of(scope, subject_id)
         return redirect(occasion.url if occasion else url_for("news.index"))
     form = NoteForm()
+    if existing is not None:
+        # Another officer drafted the note while this one wrote: the text stays on the page to copy.
+        return render_template("news/form.html", form=form, note=None, source=source, can_edit=True,
+                               drafted_meanwhile=existing), 409
     if request.method == "GET":
         form.title_de.data = source.title or source.label
     if form.validate_on_submit():
@@ -71,6 +75,10 @@ def new():
             note = services.create_note(scope, subject_id, form_values(form, *NOTE_FIELDS), actor=current_user)
         except DomainError as exc:
             apply_domain_error(form, exc)
+        except ConcurrentChangeError:
+            # Another officer drafted the note meanwhile: this one's text stays on the page to copy.
+            return render_template("news/form.html", form=form, note=None, source=source, can_edit=True,
+                                   drafted_meanwhile=services.note_for(scope, subject_id)), 409
         else:
             flash(_("The draft has been saved."), "success")
             return redirect(url_for("news.detail", note_id=note.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
+from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import remind_once, reminder_rule
@@ -23,8 +24,8 @@ def remind_jubilees_a_year_ahead() -> int:
     for officer, jubilee in due:
         notify(officer, lambda j=jubilee: _l(
             "%(years)s years of the partnership with %(city)s on %(day)s: please plan the jubilee.",
-            years=j.years, city=j.city.name_de, day=j.day.strftime("%d.%m.%Y")),
+            years=j.years, city=j.city.name, day=format_d(j.day)),
             link=path_for("partnerships.detail", city_id=jubilee.city.id),
             subject_factory=lambda j=jubilee: _l("Partnership jubilee: %(years)s years %(city)s", years=j.years,
-                                                 city=j.city.name_de))
+                                                 city=j.city.name))
     return len(due)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.orm import noload
 
 from ..core.checklists.models import Task
@@ -59,9 +60,10 @@ def _remind_start(rule: str, days: int) -> int:
     for visit in started:
         arrival_day = visit.arrival_at.astimezone(BERLIN).date()
         n = open_tasks.get(visit.id, 0)
-        notify(visit.responsible_officer, lambda v=visit, n=n, d=arrival_day: _l(
+        notify(visit.responsible_officer, lambda v=visit, n=n, d=arrival_day: lazy_ngettext(
+            "Visit %(reference)s “%(title)s” starts on %(date)s; %(n)s checklist task is still open.",
             "Visit %(reference)s “%(title)s” starts on %(date)s; %(n)s checklist tasks are still open.",
-            reference=v.reference, title=v.title, date=format_d(d), n=n), link=_link(visit, "checklist"),
+            n, reference=v.reference, title=v.title, date=format_d(d), n=n), link=_link(visit, "checklist"),
             subject_factory=lambda v=visit, d=arrival_day: _l("%(reference)s: the visit starts on %(date)s",
                                                               reference=v.reference, date=format_d(d)))
     return len(started)

@@ -143,6 +143,10 @@ def update_visit(visit: Visit, *, actor, values: dict, host_ids=(), expected_ver
     db.session.flush()
     if changes:
         record_event("visit.update", actor=actor, target=visit, changes=changes)
+    if changes.keys() & BOOK_PLAN_FIELDS:
+        for item in visit.programme:
+            if item.golden_book:
+                book_planning.occasion_changed(_book_plan(visit, item), actor=actor)
 
 
 @transactional
@@ -198,6 +202,11 @@ VISIT_PARTS = RecordParts(
     require_open=require_open, read_permission=Permission.VISIT_READ, edit_permission=Permission.VISIT_EDIT,
     owner_choices=officer_choices,
 )
+
+
+#: What a planned Golden Book entry takes from the visit.
+BOOK_PLAN_FIELDS = {"guest_name", "guest_function", "guest_country_code", "country_code", "title",
+                    "partner_city_id"}
 
 
 # --- programme ------------------------------------------------------------------------
@@ -331,6 +340,19 @@ def delete_gift(gift: Gift, *, actor) -> None:
                  changes={"description": [gift.description, None]})
     db.session.delete(gift)
     db.session.flush()
+
+
+#: Columns of the gifts register's export.
+GIFT_HEADERS = (_l("Visit"), _l("Title"), _l("Arrival"), _l("Direction"), _l("Gift"), _l("Given by"), _l("Received by"),
+                _l("Estimated value (EUR)"), _l("Kept at"))
+
+
+def gift_rows(rows) -> list[list]:
+    """The export's rows of (gift, visit) pairs: a value as a number, the day of arrival as a date."""
+    return [[visit.reference, visit.title, visit.arrival_at.astimezone(BERLIN).date(), str(gift.direction_label),
+             gift.description, gift.giver, gift.recipient,
+             float(gift.estimated_value) if gift.estimated_value is not None else None, gift.kept_at or ""]
+            for gift, visit in rows]
 
 
 def gifts_of_year(year: int):

@@ -25,7 +25,7 @@ from ..core.forms import (
     take_posted_step,
     utc_to_local,
 )
-from ..core.listing import paginate, search_clause, search_query, year_arg
+from ..core.listing import paginate, search_clause, search_query
 from ..core.navigation import register_nav
 from ..core.pdf import pdf_response, render_pdf
 from ..core.permissions import Permission, permission_required
@@ -389,11 +389,4 @@ def gift_delete(reference: str, gift_id: int):
                          _l("The gift entry has been deleted."), "gifts")
 
 
-@bp.route("/gifts")
-@permission_required(READ)
-def gifts_year():
-    year = year_arg()
-    rows = [(g, v) for g, v in services.gifts_of_year(year) if permissions.can_read(current_user, v)]
-    log_confidential_shown([v for _, v in rows])
-    total = sum((g.estimated_value or 0) for g, _ in rows)
-    return render_template("visits/gifts_year.html", rows=rows, year=year, total=total)
+from . import gift_register_views as _gift_register_views  # noqa: E402,F401  (routes on this blueprint)

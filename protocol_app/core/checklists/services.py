@@ -95,10 +95,13 @@ def add_task(*, scope, subject_id, title: str, due_on: date, owner_id, actor) ->
 
 
 @transactional
-def update_task(task: Task, *, owner_id, due_on: date, actor, expected_version=None) -> None:
-    """Reassign a task or move its due date."""
+def update_task(task: Task, *, owner_id, due_on: date, actor, expected_version=None, title: str | None = None) -> None:
+    """Reassign a task, move its due date or (for a task a record keeps) rename it."""
     check_version(task, expected_version)
     changes = {}
+    if title is not None and task.title != title.strip():
+        changes["title"] = [task.title, title.strip()]
+        task.title = title.strip()
     if task.owner_id != owner_id:
         changes["owner_id"] = [task.owner_id, owner_id]
         task.owner_id = owner_id

@@ -5,15 +5,17 @@ filtered by the user's permissions on the server (a hit the user may not open is
 built). Matching and ranking are shared here so every kind folds and forgives alike:
 
 - folding both sides (`folding.fold`): "Muller", "Mueller" and "Müller" are one name;
-- a part of a word matches (LIKE on the folded text) and so does a near miss (PostgreSQL's
-  trigram word similarity, behind the GIN indexes of migration 0031; SQLite compares the
-  words of a few candidates in Python);
+- a part of a word matches (LIKE on the folded text) and so does a near miss: PostgreSQL's
+  trigram word similarity (behind the GIN indexes of migration 0031), and on either database
+  the candidates sharing a word's first three letters compared word by word in Python, the
+  parts of a double name ("Lefèvre-Duchâteau") each a word;
 - hits are ranked by how close they come, best first, and grouped by kind.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +32,10 @@ PER_KIND = 8
 CANDIDATES = 200
 #: A word of the text at least this close to a word of the query counts as a near miss.
 NEAR_MISS = 0.75
+#: PostgreSQL's trigram word similarity (`%>`) at or above which a text is a near miss.
+TRIGRAM_NEAR_MISS = 0.6
+#: What separates the words the near misses compare: the parts of a double name are words.
+_WORD_BREAK = re.compile(r"[\s\-‐/]+")
 
 
 @dataclass(frozen=True)
@@ -110,28 +116,42 @@ def near_misses(columns: Sequence, query: Query) -> sa.ColumnElement:
     word similarity (`%>`, behind the GIN indexes); on SQLite the texts sharing the first three
     letters of a word of the query, which `rank` then keeps only if a word is close enough."""
     texts = [folded(column) for column in columns]
+    words = {part for word in query.words for part in _WORD_BREAK.split(word) if len(part) >= 3}
+    starts = [_contains(text, word[:3]) for word in sorted(words) for text in texts]
     if _is_postgresql():
-        return sa.or_(*(text.op("%>")(query.folded) for text in texts))
-    starts = [_contains(text, word[:3]) for word in query.words if len(word) >= 3 for text in texts]
+        # the trigram score misses a near miss inside a double name ("Lefebvre" and "Lefèvre-…"
+        # score 0.55): the texts sharing three letters are compared part by part too
+        starts += [text.op("%>")(query.folded) for text in texts]
     return sa.or_(*starts) if starts else sa.false()
 
 
+def _contains_every_word(query: Query, texts: Sequence[str]) -> bool:
+    return all(any(word in text for text in texts) for word in query.words)
+
+
 def _closeness(query: Query, texts: Sequence[str]) -> float:
-    words = [w for text in texts for w in text.split()]
+    words = [w for text in texts for w in _WORD_BREAK.split(text) if w]
     if not words:
         return 0.0
     if any(query.folded in text for text in texts):
         exact = any(query.folded == text or text.startswith(query.folded) for text in texts)
         return 1.0 if exact else 0.9
-    return min(max(difflib.SequenceMatcher(None, q, w).ratio() for w in words) for q in query.words)
+    if _contains_every_word(query, texts):
+        return 0.85
+    parts = [part for word in query.words for part in _WORD_BREAK.split(word) if part]
+    return min(max(difflib.SequenceMatcher(None, q, w).ratio() for w in words) for q in parts)
 
 
 def rank(hits: list[Hit], query: Query, limit: int) -> list[Hit]:
-    """Best first. On SQLite the scores come from here, and near misses below `NEAR_MISS` go."""
-    if not _is_postgresql():
-        scored = [Hit(h.title, h.link, h.detail, h.texts, _closeness(query, h.texts)) for h in hits]
-        hits = [h for h in scored if h.score >= NEAR_MISS]
-    return sorted(hits, key=lambda h: (-h.score, h.title))[:limit]
+    """Best first: what contains every word of the query, and the near misses — a word as close as
+    `NEAR_MISS` (part by part) or, on PostgreSQL, a trigram score of `TRIGRAM_NEAR_MISS`."""
+    trigrams = _is_postgresql()
+    kept = []
+    for hit in hits:
+        closeness = _closeness(query, hit.texts)
+        if closeness >= NEAR_MISS or (trigrams and hit.score >= TRIGRAM_NEAR_MISS):
+            kept.append(Hit(hit.title, hit.link, hit.detail, hit.texts, max(closeness, hit.score)))
+    return sorted(kept, key=lambda h: (-h.score, h.title))[:limit]
 
 
 def by_reference(model, query: Query) -> sa.ColumnElement | None:
@@ -178,7 +198,8 @@ def find(stmt: sa.Select, columns: Sequence, query: Query, limit: int, to_hit: C
         texts = tuple(getattr(row, f"search_text_{n}") or "" for n in range(len(columns)))
         hits.append(Hit(hit.title, hit.link, hit.detail, texts, float(row.search_score or 0)))
     if exact is not None and not _is_postgresql():
-        # A reference typed in full is the best hit there is, on either database.
+        # A reference typed in full is the best hit there is, on either database (PostgreSQL's
+        # score is 1.0 for it already).
         return [h for h in hits if h.score == 1.0] + rank([h for h in hits if h.score != 1.0], query, limit)
     return rank(hits, query, limit)
 

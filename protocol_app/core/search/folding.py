@@ -1,8 +1,11 @@
-"""Folding names for search: "Müller", "Mueller" and "Muller" are one name to a person typing.
+"""Folding names for search: "Müller", "Mueller" and "Muller" are one name to a person typing;
+and the key lists sort by, as a German reader expects ("aus Kyjiw" before "Vilnius", "Öhler"
+with "Ohler").
 
 The same folding runs in Python (the query) and in the database (the text searched): on
-SQLite as a function registered on each connection, on PostgreSQL as the immutable SQL
-function `protokoll_fold` (migration 0031, on `unaccent`), which the trigram indexes use."""
+SQLite as functions registered on each connection, on PostgreSQL as the immutable SQL
+functions `protokoll_fold` (migration 0031, on `unaccent`), which the trigram indexes use, and
+`protokoll_sort_key` (migration 0041)."""
 
 from __future__ import annotations
 
@@ -31,6 +34,20 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def sort_key(text: str | None) -> str:
+    """The text as a list sorts it (DIN 5007, variant 1): lower case, ß as ss, umlauts and other
+    letters with diacritics as their base letter."""
+    if not text:
+        return ""
+    text = text.lower().replace("ß", "ss").translate(_LETTERS)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def sortable(column) -> sa.ColumnElement:
+    """The column's sort key in SQL, as `sort_key` makes it (on either database)."""
+    return sa.func.protokoll_sort_key(column)
+
+
 def folded(column) -> sa.ColumnElement:
     """The column's text folded as `fold` folds the query (in SQL, on either database)."""
     return sa.func.protokoll_fold(column)
@@ -40,3 +57,4 @@ def folded(column) -> sa.ColumnElement:
 def _register_fold_on_sqlite(dbapi_connection, connection_record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.create_function("protokoll_fold", 1, fold, deterministic=True)
+        dbapi_connection.create_function("protokoll_sort_key", 1, sort_key, deterministic=True)

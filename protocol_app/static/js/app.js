@@ -91,3 +91,33 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A request for interpreters: the team size field says what the AIIC rule (the server's) proposes
+// for the mode and times typed so far (without script it says so once the form is sent).
+(function () {
+  var needed = document.querySelector("[data-team-size]");
+  if (!needed || !needed.form) return;
+  var form = needed.form;
+  var help = document.getElementById(needed.id + "-help");
+  if (help) help.setAttribute("aria-live", "polite");
+  var pending;
+  function propose() {
+    var params = new URLSearchParams();
+    ["mode", "starts_at", "ends_at"].forEach(function (name) {
+      if (form.elements[name]) params.set(name, form.elements[name].value);
+    });
+    fetch(needed.dataset.teamSize + "?" + params.toString(), {credentials: "same-origin"})
+      .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
+      .then(function (answer) {
+        needed.placeholder = answer.needed;
+        if (help) help.textContent = answer.message;
+      })
+      .catch(function () { /* the proposal stays as the page gave it */ });
+  }
+  ["mode", "starts_at", "ends_at"].forEach(function (name) {
+    var field = form.elements[name];
+    if (!field) return;
+    field.addEventListener("change", propose);
+    field.addEventListener("input", function () { clearTimeout(pending); pending = setTimeout(propose, 300); });
+  });
+})();

@@ -236,6 +236,9 @@ def test_every_action_and_record_kind_of_the_app_has_words():
     with app.app_context():
         for name, (_, flow) in labels._workflows().items():
             actions |= {f"{name}.{t.action}" for t in flow.transitions}
+        # the reads of confidential records, in every way they are shown (`record_read`)
+        actions |= {f"{scope}.{how}" for scope in ("visit", "event", "nomination", "book_entry", "application")
+                    for how in labels.READ_WAYS}
         assert len(actions) > 150
         assert [a for a in sorted(actions) if labels.action_label(a) == a] == []
         assert [t for t in labels._mapped_classes() if labels.record_label(t) == t] == []

@@ -5,13 +5,16 @@ exports and entry page, and out of the partnership's history."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import sqlalchemy as sa
+import time_machine
 from openpyxl import load_workbook
 
+from protocol_app.core.time import BERLIN
 from protocol_app.extensions import db
 from protocol_app.goldenbook.models import BookEntry
-from tests.support import post
+from tests.support import login, post
 from tests.test_golden_book import _entry_form, _flagged_visit, _version
 
 
@@ -21,10 +24,13 @@ def test_a_signed_entry_of_a_confidential_visit_stays_hidden_from_viewers(app):
     assert post(officer, f"/visits/{ref}/programme/new", item).status_code == 302
     entry_id = db.session.scalar(sa.select(BookEntry.id))
     path = f"/golden-book/{entry_id}"
-    post(officer, path, _entry_form(signed_on="2027-03-11", signatory="Emmanuel Exemple",
-                                    function="Präsident der Französischen Republik", country_code="FR",
-                                    volume="XII", page="48", version=_version(officer, path)))
-    assert post(officer, f"{path}/step", {"action": "sign", "version": _version(officer, path)}).status_code == 302
+    with time_machine.travel(datetime(2027, 3, 11, 15, tzinfo=BERLIN), tick=False):
+        signer = app.test_client()  # on the day of the signing, in a session of that day
+        login(signer, "referent@example.org")
+        post(signer, path, _entry_form(signed_on="2027-03-11", signatory="Emmanuel Exemple",
+                                       function="Präsident der Französischen Republik", country_code="FR",
+                                       volume="XII", page="48", version=_version(signer, path)))
+        assert post(signer, f"{path}/step", {"action": "sign", "version": _version(signer, path)}).status_code == 302
     assert db.session.scalar(sa.select(BookEntry.state)) == "signed"
 
     for who, sees in ((officer, True), (manager, True), (viewer, False)):

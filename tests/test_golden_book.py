@@ -287,7 +287,22 @@ def test_a_signing_not_recorded_after_its_day_is_reminded_once(app):
     with app.app_context():
         texts = db.session.scalars(sa.select(Notification.message).where(
             Notification.message.contains("Band und Seite"))).all()
-    assert len(texts) == 1 and "Emmanuel Exemple" in texts[0]
+    assert len(texts) == 1 and "Emmanuel Exemple" in texts[0] and "11.03.2027" in texts[0]
+
+
+def test_an_english_reader_is_reminded_in_english_with_english_dates(app):
+    from protocol_app.auth.models import User
+
+    clients, ref, item, _ = _flagged_visit(app)
+    post(clients["referent"], f"/visits/{ref}/programme/new", item)
+    with app.app_context():
+        db.session.scalar(sa.select(User).where(User.email == "referent@example.org")).locale = "en"
+        db.session.commit()
+    sweep_reminders_twice(app, datetime(2027, 3, 13, 8, 0, tzinfo=BERLIN))
+    with app.app_context():
+        [text] = db.session.scalars(sa.select(Notification.message).where(
+            Notification.message.contains("Emmanuel Exemple"), Notification.message.contains("volume"))).all()
+    assert "on 11 Mar 2027" in text and "Golden Book" in text and "11.03.2027" not in text
 
 
 def test_the_demo_entries_follow_the_rule_and_past_planned_signings_are_recorded(app):

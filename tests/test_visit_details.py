@@ -179,7 +179,7 @@ def test_gifts_and_the_yearly_register(app):
                {"direction": "given", "description": "X", "giver": "A", "recipient": "B", "estimated_value": "-5"}).get_data(as_text=True)
     assert "Bitte geben Sie einen Wert ab 0 ein." in bad
     page = client.get("/visits/gifts?year=2027").get_data(as_text=True)
-    assert "Porzellanvase KPM" in page and 'data-testid="gift-total">395.50<' in page
+    assert "Porzellanvase KPM" in page and 'data-testid="gift-total">395,50\xa0€<' in page
     assert "keine Geschenke erfasst" in client.get("/visits/gifts?year=2026").get_data(as_text=True)
 
 

@@ -190,8 +190,7 @@ def audit():
     ).all()
     return render_template("admin/audit.html", listing=listing, actors=actors, kinds=labels.record_kinds(types),
                            records=labels.record_names(listing.items), audit_action=labels.action_label,
-                           audit_field=labels.field_label,
-                           audit_value=labels.value_label)
+                           audit_summary=labels.summary_in_words, audit_changes=labels.changes_in_words)
 
 
 @bp.route("/outbox")

@@ -115,7 +115,12 @@ DEEDS = {
     "absence_remove": _l("absence removed"), "language": _l("language added"), "language_remove": _l("language removed"),
     "terms": _l("terms changed"), "window_add": _l("availability added"), "window_remove": _l("availability removed"),
     "death_recorded": _l("death recorded"), "death_undone": _l("death record undone"),
+    "dashboard_read": _l("shown on a start page"), "search_read": _l("found by the search"),
+    "calendar_read": _l("shown in the calendar"), "feed_read": _l("sent in a calendar feed"),
 }
+
+#: The ways a confidential record can be shown (`record_read(how=…)`); each has its words above.
+READ_WAYS = ("read", "list_read", "dashboard_read", "search_read", "calendar_read", "feed_read", "export", "print")
 
 #: Fields no form names (ids, states, moments the app sets).
 FIELDS = {
@@ -125,7 +130,11 @@ FIELDS = {
     "delegation_member": _l("Delegation member"), "is_active": _l("Active"), "roles": _l("Roles"),
     "already_in_register": _l("Already in the register"), "known_rows": _l("Rows already in the register"),
     "lead_days": _l("Lead time (days)"), "proposal": _l("Proposal"), "name": _l("Name"),
+    "partnership_id": _l("Partnership"), "country_code": _l("Country"), "guest_country_code": _l("Country of the guest"),
 }
+
+#: Fields that hold a country's ISO code: shown by the country's name.
+COUNTRY_FIELDS = {"country_code", "guest_country_code", "postal_country_code", "nationality"}
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
@@ -232,6 +241,10 @@ def value_label(value, field: str | None = None, object_type: str | None = None)
     if isinstance(value, list):
         return ", ".join(value_label(item, field, object_type) for item in value)
     if isinstance(value, str):
+        countries = _mapped_classes().get("countries")  # the reference table, found by its name
+        if field in COUNTRY_FIELDS and len(value) == 2 and countries is not None:
+            country = db.session.get(countries, value)
+            return country.name if country else value
         if field in ("state", "status") and value in _state_labels(object_type):
             return str(_state_labels(object_type)[value])
         if _ISO_DAY.match(value):
@@ -243,6 +256,29 @@ def value_label(value, field: str | None = None, object_type: str | None = None)
         if label is not None and (field in CODE_FIELDS or "_" in value):
             return str(label)
     return str(value)
+
+
+def summary_in_words(event) -> str:
+    """The entry's summary, unless it only repeats a step's states in codes ("planned -> signed"):
+    its change of state says that in words."""
+    summary = event.summary or ""
+    if event.changes and "state" in event.changes and re.fullmatch(r"[a-z_]+ -> [a-z_]+", summary):
+        return ""
+    return summary
+
+
+def changes_in_words(event) -> list[tuple[str, str | None, str]]:
+    """(field, before, after) of an entry's changes in words; a value recorded without its
+    before is (field, None, value); a change from nothing to nothing (an empty field saved) is left out."""
+    lines = []
+    for field, pair in (event.changes or {}).items():
+        if isinstance(pair, list) and len(pair) == 2:
+            before, after = (value_label(value, field, event.object_type) for value in pair)
+            if before != after:
+                lines.append((field_label(field), before, after))
+        else:
+            lines.append((field_label(field), None, value_label(pair, field, event.object_type)))
+    return lines
 
 
 def record_names(events) -> dict:

@@ -66,14 +66,19 @@ def loop(args: dict) -> dict:
     answers = []
     for i in range(args["n"]):
         try:
-            form = desk.get("/visits/new")
-            answers.append({"i": i, "method": "GET", "status": form.status_code})
+            try:
+                form, retried = desk.get("/visits/new"), False
+            except requests.ConnectionError:
+                # What a browser does when a kept-alive connection to the proxy was closed as it
+                # sent the request (no byte of an answer came): it asks once more, on a new one.
+                form, retried = desk.get("/visits/new"), True
+            answers.append({"i": i, "method": "GET", "status": form.status_code, "retried": retried})
             if form.status_code != 200:
                 continue
             created = desk.post("/visits/new", visit_form(title=f"{args['tag']} {i}"), token=_token(form.text))
             answers.append({"i": i, "method": "POST", "status": created.status_code})
         except requests.RequestException as exc:
-            answers.append({"i": i, "method": "?", "status": 0, "error": exc.__class__.__name__})
+            answers.append({"i": i, "method": "?", "status": 0, "error": f"{exc.__class__.__name__}: {exc}"[:300]})
         finally:
             progress.write_text(str(i + 1))
     return {"answers": answers}

@@ -209,7 +209,10 @@ def test_a_host_killed_mid_load_loses_no_get_and_no_post_counts_twice(installati
 
     assert killed >= 3  # gunicorn's master and its two workers
     gets = [a for a in answers if a["method"] == "GET"]
-    assert len(gets) == rounds and Counter(a["status"] for a in gets) == {200: rounds}
+    failed = [a for a in answers if a["method"] == "?"]
+    assert len(gets) == rounds and Counter(a["status"] for a in gets) == {200: rounds}, failed
+    # a dropped kept-alive connection is asked again, as a browser does — at most once in the drill
+    assert sum(a["retried"] for a in gets) <= 1, [a for a in gets if a["retried"]]
     rows = dict(line.split("|") for line in db.sql(client, (
         f"SELECT title, count(*) FROM visits WHERE title LIKE '{tag} %' GROUP BY title")).splitlines())
     posts = {a["i"]: a["status"] for a in answers if a["method"] == "POST"}

@@ -89,11 +89,22 @@ def test_the_delivery_task_logs_under_the_id_of_the_request_that_wrote_the_mail(
             db.session.commit()  # the request's publishing thread sends the task, with the id
             request_id_var.reset(token)
         assert wait_for(lambda: len(smtp_fixed.messages) == 1, timeout=30), worker.tail()
-        lines = [json.loads(line) for line in worker.log.read_text().splitlines() if line.startswith("{")]
-        # What the task logs while it runs, and its end ("succeeded"), carry the id; the consumer's
-        # "received" line comes before the task is unpacked.
-        ran = [line for line in lines if "deliver_mail" in line["message"] and "received" not in line["message"]]
-        assert ran and {line["request_id"] for line in ran} == {"anfrage-0815"}, ran
+
+        def ran() -> list[dict]:
+            # What the task logs while it runs, and its end ("succeeded"), carry the id; the consumer's
+            # "received" line comes before the task is unpacked.
+            lines = []
+            for text in worker.log.read_text().splitlines():
+                try:
+                    lines.append(json.loads(text))
+                except ValueError:  # not JSON, or the line the worker is writing right now
+                    continue
+            return [line for line in lines if "deliver_mail" in line.get("message", "")
+                    and "received" not in line["message"]]
+
+        # the mail arrives before the worker writes the task's end: wait for that line
+        assert wait_for(lambda: any("succeeded" in line["message"] for line in ran()), timeout=30), worker.tail()
+        assert {line["request_id"] for line in ran()} == {"anfrage-0815"}, ran()
     finally:
         worker.stop()
 

@@ -381,3 +381,27 @@ def test_flagging_the_golden_book_while_the_visit_is_cancelled_leaves_no_planned
                                  .where(BookEntry.state == "planned")) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(Task.done_at.is_(None))) == 0
         db.session.remove()
+
+
+def test_two_officers_drafting_one_press_note_at_once_make_one_and_the_other_keeps_the_text(committing_app, server):
+    """Both save the first draft about the same visit at the same instant: one note is stored, the
+    other officer is answered "drafted meanwhile" with their own text still on the page."""
+    from protocol_app.news.models import NewsNote
+    from tests.test_news import TEXTS, _visit
+
+    make_user(committing_app, "referent@example.org", roles=["officer"], name="Rainer Referent")
+    make_user(committing_app, "leitung@example.org", roles=["manager"], name="Lena Leitung")
+    make_user(committing_app, "zweite@example.org", roles=["officer"], name="Zora Zweite")
+    visit_id = _visit(committing_app)
+    path = f"/news/new?scope=visit&id={visit_id}"
+    people = [Person(server.url).log_in(email) for email in ("referent@example.org", "zweite@example.org")]
+    tokens = [p.token(path) for p in people]
+    texts = [{**TEXTS, "text_de": f"Der Text von {name}."} for name in ("Rainer", "Zora")]
+    responses = all_at_once((lambda p=p, t=t, x=x: p.post(path, x, token=t))
+                            for p, t, x in zip(people, tokens, texts, strict=True))
+    assert sorted(r.status_code for r in responses) == [302, 409]
+    refused, text = next((r, x) for r, x in zip(responses, texts, strict=True) if r.status_code == 409)
+    assert text["text_de"] in refused.text and 'data-testid="drafted-meanwhile"' in refused.text
+    with committing_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(NewsNote)) == 1
+        db.session.remove()

@@ -8,8 +8,6 @@ real SAVEPOINT releases and nothing survives the test.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -45,14 +43,6 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
-    # The long files first (crawls, drills, real workers, browser journeys): xdist hands out whole
-    # files in this order, and a long file handed out last keeps one worker busy while the other idles.
-    items.sort(key=lambda item: 0 if LONG_FILES.match(item.path.name) else 1)
-
-
-#: Files that take tens of seconds each (see `make test`'s durations).
-LONG_FILES = re.compile(r"test_(accessibility_(de|en)|upgrade_drill|worker|multi_host\w*|drill_\w+|browser\w*"
-                        r"|sqlite_page_writes|backup\w*|redis_stalls|database_outage|metrics)\.py$")
 
 
 def build_app(url: str, **overrides):

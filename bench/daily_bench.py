@@ -9,7 +9,7 @@ its SQL statements, and times the global search.
 
     .venv/bin/python bench/daily_bench.py [--seconds S] [--skip-load]
 
-Prints Markdown and writes bench/results-daily.md (the README quotes it).
+Prints Markdown and writes bench/results-daily.md (docs/benchmarks.md quotes it).
 """
 
 from __future__ import annotations

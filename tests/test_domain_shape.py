@@ -49,3 +49,12 @@ def test_the_code_compares_states_with_their_enums():
     found = [f"{f.relative_to(APP)}:{n}" for f in APP.glob("*/**/*.py") if "demo" not in f.name
              for n, line in enumerate(f.read_text().splitlines(), 1) if literal.search(line)]
     assert not found
+
+
+def test_templates_compare_no_state_with_a_literal():
+    """`{% if batch.state == 'draft' %}` repeats the process table in a page; the record says what
+    it means (`batch.takes_proposals`) or the engine says what is possible (`page_steps`)."""
+    literal = re.compile(r"""\b(state|status)\s*(==|!=)\s*['"]|\b(state|status)\s+(not\s+)?in\s*[(\[]\s*['"]""")
+    found = [f"{t.relative_to(APP)}:{n}" for t in APP.glob("**/templates/**/*.html")
+             for n, line in enumerate(t.read_text().splitlines(), 1) if literal.search(line)]
+    assert not found

@@ -235,6 +235,11 @@ class Guest(PostalAddressMixin, VersionedMixin, TimestampMixin, db.Model):
         return GuestStatus(self.status).label
 
     @property
+    def was_invited(self) -> bool:
+        """Whether the guest has had the invitation (a reply can be recorded for them)."""
+        return self.status != GuestStatus.LISTED
+
+    @property
     def category_label(self):
         return GuestCategory(self.category).label if self.category else ""
 

@@ -107,6 +107,11 @@ class RenewalBatch(TimestampMixin, WorkflowMixin, db.Model):
     def state_label(self):
         return BatchState(self.state).label
 
+    @property
+    def takes_proposals(self) -> bool:
+        """Whether the batch is still being prepared (its proposals can change)."""
+        return self.state == BatchState.DRAFT
+
 
 class RenewalEntry(db.Model):
     """A grave in a batch, with the office's proposal and its reason."""

@@ -198,6 +198,16 @@ class Nomination(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
         return NominationState(self.state).label
 
     @property
+    def in_approval(self) -> bool:
+        """Whether the case waits in a step of its approval chain."""
+        return self.state == NominationState.IN_APPROVAL
+
+    @property
+    def awaits_senate(self) -> bool:
+        """Whether the case has been proposed and waits for the Senate's decision."""
+        return self.state == NominationState.PROPOSED
+
+    @property
     def gender_label(self):
         return Gender(self.gender).label
 

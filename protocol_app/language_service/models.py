@@ -280,3 +280,16 @@ class Offer(WorkflowMixin, TimestampMixin, db.Model):
     @property
     def state_label(self):
         return OfferState(self.state).label
+
+    @property
+    def awaits_answer(self) -> bool:
+        """Whether the translator has yet to accept or decline."""
+        return self.state == OfferState.OFFERED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.state == OfferState.ACCEPTED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == OfferState.WITHDRAWN

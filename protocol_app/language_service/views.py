@@ -77,8 +77,13 @@ def index():
     for offer in db.session.scalars(sa.select(Offer).where(Offer.assignment_id.in_([a.id for a in upcoming]))):
         by_assignment.setdefault(offer.assignment_id, []).append(offer)
     rows = [(a, offers.staffing(a, by_assignment.get(a.id, []))) for a in upcoming]
-    return render_template("language_service/index.html", rows=rows,
+    return render_template("language_service/index.html", rows=rows, row_classes=STAFFING_ROW_CLASSES,
                            can_manage=permissions.can_manage(current_user))
+
+
+#: How the list marks what still needs staff: nobody asked yet, or places still open.
+STAFFING_ROW_CLASSES = {AssignmentState.OPEN.value: "table-danger", AssignmentState.OFFERED.value: "table-warning",
+                        AssignmentState.PARTLY_STAFFED.value: "table-warning"}
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -176,7 +176,7 @@ def test_an_admin_moves_an_account_to_the_directory(directory_app):
 
 
 def _recheck(app) -> dict:
-    from protocol_app.auth.services import recheck_directory_accounts
+    from protocol_app.auth.directory_accounts import recheck_directory_accounts
 
     with app.app_context():
         result = recheck_directory_accounts()

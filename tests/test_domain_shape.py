@@ -58,3 +58,10 @@ def test_templates_compare_no_state_with_a_literal():
     found = [f"{t.relative_to(APP)}:{n}" for t in APP.glob("**/templates/**/*.html")
              for n, line in enumerate(t.read_text().splitlines(), 1) if literal.search(line)]
     assert not found
+
+
+def test_no_module_of_the_app_passes_the_limit():
+    """A module over MAX_LINES does more than one job: split it where its jobs part."""
+    long = {f.relative_to(APP).as_posix(): n for f in APP.glob("**/*.py")
+            if (n := len(f.read_text().splitlines())) > MAX_LINES}
+    assert not long

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -26,6 +27,14 @@ class SignIn(LabelledEnum):
 
 #: The password hash of an account that signs in with the directory: no password verifies.
 NO_LOCAL_PASSWORD = "!directory"  # noqa: S105 (no argon2 hash: matches no password)
+
+
+def normalise_email(email: str) -> str:
+    """The address as accounts, failure counts and rate limits know it: NFKC, lower case, and
+    without white space or invisible characters (a NUL or zero-width character typed after it
+    names the same account, never a second one)."""
+    text = unicodedata.normalize("NFKC", email or "")
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf")).lower()
 
 
 class User(TimestampMixin, db.Model):
@@ -103,6 +112,16 @@ class User(TimestampMixin, db.Model):
     @property
     def permissions(self):
         return permissions_of(self.roles)
+
+    def set_roles(self, roles) -> None:
+        """Hold exactly `roles` (rows added and removed, the others kept)."""
+        wanted = {Role(r).value for r in roles}
+        current = {r.role for r in self.role_rows}
+        for row in list(self.role_rows):
+            if row.role not in wanted:
+                self.role_rows.remove(row)
+        for role in sorted(wanted - current):
+            self.role_rows.append(UserRole(role=role))
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles

@@ -1,5 +1,5 @@
-"""Account rules: login (failures counted by `lockout`, codes by `second_factor_steps`), password
-changes, user administration.
+"""Account rules: login (failures counted by `lockout`, codes by `second_factor_steps`, the
+directory's accounts by `directory_accounts`), password changes, user administration.
 
 Every function takes the acting user as an argument, flushes but never commits,
 and writes its audit event in the same transaction.
@@ -8,7 +8,6 @@ and writes its audit event in the same transaction.
 from __future__ import annotations
 
 import secrets
-import unicodedata
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,8 +19,7 @@ from ..core.errors import ValidationFailed
 from ..core.permissions import Position, Role
 from ..core.time import now_utc
 from ..extensions import db
-from . import ldap_directory, passwords, second_factor
-from .ldap_directory import DirectoryUnavailable, Outcome
+from . import directory_accounts, ldap_directory, passwords, second_factor
 from .lockout import (
     LOGIN_FAILED,
     LoginFailed,
@@ -29,23 +27,10 @@ from .lockout import (
     refuse_wrong_password,
     still_unlocked,
 )
-from .models import NO_LOCAL_PASSWORD, SignIn, User, UserRole, UserSession
+from .models import NO_LOCAL_PASSWORD, SignIn, User, UserRole, UserSession, normalise_email
 from .sessions import end_all_sessions, end_session, renew_session, start_session
 
-#: When the directory cannot be asked: says nothing about the account either.
-DIRECTORY_UNAVAILABLE = _l(
-    "The office directory cannot be reached at the moment, so sign-in with the directory password "
-    "is not possible. Please try again in a few minutes or call the IT service desk."
-)
 DIRECTORY_PASSWORD = _l("This account signs in with the office directory; its password is changed there.")
-
-
-def normalise_email(email: str) -> str:
-    """The address as accounts, failure counts and rate limits know it: NFKC, lower case, and
-    without white space or invisible characters (a NUL or zero-width character typed after it
-    names the same account, never a second one)."""
-    text = unicodedata.normalize("NFKC", email or "")
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf")).lower()
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -63,7 +48,7 @@ def authenticate(email: str, password: str, *, user_agent: str | None = None):
     user = find_user_by_email(email)
     now = now_utc()
     if user is None and ldap_directory.configured():
-        return _authenticate_with_directory(None, email, password, now, user_agent)
+        return _open_session(directory_accounts.sign_in(None, email, password, now), now, user_agent, SignIn.DIRECTORY)
     if user is None:
         passwords.burn_verification_time(password)
         record_event("auth.login_failed", summary="unknown account")
@@ -80,7 +65,7 @@ def authenticate(email: str, password: str, *, user_agent: str | None = None):
         if not ldap_directory.configured():
             record_event("auth.login_refused", target=user, summary="directory account, no directory configured")
             raise LoginFailed(LOGIN_FAILED)
-        return _authenticate_with_directory(user, email, password, now, user_agent)
+        return _open_session(directory_accounts.sign_in(user, email, password, now), now, user_agent, SignIn.DIRECTORY)
     if not passwords.verify_password(user.password_hash, password):
         refuse_wrong_password(user, now, "")
     if passwords.needs_rehash(user.password_hash):
@@ -102,118 +87,6 @@ def _open_session(user: User, now, user_agent, method: SignIn):
     record_event("auth.login", actor=user, target=user, summary=method.value)
     db.session.flush()
     return user, row
-
-
-def _authenticate_with_directory(user: User | None, email: str, password: str, now, user_agent):
-    """The directory's answer for `email`; creates the account at its first login and takes
-    name and roles from the directory at every login.
-
-    An account is tied to its entry's identifier: whatever address found the entry, it is that
-    entry's one account that signs in (with its failure count, block and second factor)."""
-    try:
-        answer = ldap_directory.check(normalise_email(email), password)
-    except DirectoryUnavailable as exc:
-        current_app.logger.warning("directory unavailable: %s", exc)
-        record_event("auth.login_failed", target=user, summary="directory unavailable")
-        raise LoginFailed(DIRECTORY_UNAVAILABLE) from exc
-    if answer.outcome is Outcome.UNKNOWN:
-        record_event("auth.login_failed", target=user, summary="unknown account (directory)")
-        raise LoginFailed(LOGIN_FAILED)
-    user = _account_of_entry(user, answer, now, password)
-    if answer.outcome is Outcome.WRONG_PASSWORD:
-        if user is None:
-            record_event("auth.login_failed", summary="directory: wrong password, no account yet")
-            raise LoginFailed(LOGIN_FAILED)
-        refuse_wrong_password(user, now, "directory: ")
-    roles = ldap_directory.roles_for(answer.groups)
-    if answer.outcome is Outcome.DISABLED or not roles:
-        reason = answer.outcome.value if answer.outcome is Outcome.DISABLED else "in no group mapped to a role"
-        if user is not None:
-            # Leaving the office ends access: open sessions end too, not only new logins.
-            end_all_sessions(user, "directory")
-        record_event("auth.login_refused", target=user, summary=f"directory: {reason}")
-        raise LoginFailed(LOGIN_FAILED)
-    if user is None:
-        user = User(email=normalise_email(email), full_name=answer.full_name[:200], password_hash=NO_LOCAL_PASSWORD,
-                    sign_in=SignIn.DIRECTORY.value, directory_dn=answer.dn, directory_uuid=answer.uuid)
-        _set_roles(user, roles)
-        db.session.add(user)
-        db.session.flush()
-        record_event("user.create", target=user, summary="from the directory",
-                     changes={"email": [None, user.email], "roles": [None, sorted(r.value for r in roles)]})
-    else:
-        _take_from_directory(user, answer, roles)
-    return _open_session(user, now, user_agent, SignIn.DIRECTORY)
-
-
-def _account_of_entry(user: User | None, answer, now, password: str) -> User | None:
-    """The account the directory entry belongs to: the one tied to its identifier, else the
-    account of the address (tied to it now). Refuses an address whose account is tied to
-    another entry, and applies the block and deactivation of an account found by its entry."""
-    if not answer.uuid:
-        return user
-    tied = db.session.scalar(sa.select(User).where(User.directory_uuid == answer.uuid))
-    if user is not None and user.directory_uuid not in (None, answer.uuid):
-        record_event("auth.login_refused", target=user, summary="directory: address now names another entry")
-        raise LoginFailed(LOGIN_FAILED)
-    if tied is None:
-        if user is not None:
-            user.directory_uuid = answer.uuid
-        return user
-    if user is None or user.id != tied.id:
-        if user is not None:
-            record_event("auth.login_refused", target=user, summary="directory: entry tied to another account")
-            raise LoginFailed(LOGIN_FAILED)
-        if tied.is_locked(now) or not tied.is_active_account or not tied.signs_in_with_directory:
-            passwords.burn_verification_time(password)
-            record_event("auth.login_refused", target=tied, summary="locked" if tied.is_active_account else "inactive")
-            raise LoginFailed(LOGIN_FAILED)
-    return tied
-
-
-def _take_from_directory(user: User, answer, roles) -> None:
-    before = sorted(r.value for r in user.roles)
-    user.full_name = answer.full_name[:200]
-    user.directory_dn = answer.dn
-    changes = changes_of(user)
-    _set_roles(user, roles)
-    after = sorted(r.value for r in roles)
-    if before != after:
-        changes["roles"] = [before, after]
-    if changes:
-        record_event("user.update", target=user, summary="from the directory", changes=changes)
-
-
-def recheck_directory_accounts() -> dict[str, int]:
-    """Ask the directory how each directory account with an open session stands now: the
-    sessions of one that is disabled, gone or in no mapped group end at once (leaving the
-    office ends access, not only the next login); the others take their current name and
-    roles. While the directory does not answer, nothing changes."""
-    if not ldap_directory.configured():
-        return {"checked": 0, "ended": 0}
-    still_open = sa.select(UserSession.id).where(UserSession.user_id == User.id, UserSession.ended_at.is_(None))
-    users = db.session.scalars(sa.select(User).where(
-        User.sign_in == SignIn.DIRECTORY.value, User.directory_dn.is_not(None), sa.exists(still_open))).all()
-    if not users:
-        return {"checked": 0, "ended": 0}
-    try:
-        answers = ldap_directory.standing_of([u.directory_dn for u in users])
-    except DirectoryUnavailable as exc:
-        current_app.logger.warning("directory unavailable, open sessions not rechecked: %s", exc)
-        return {"checked": 0, "ended": 0}
-    ended = 0
-    for user in users:
-        answer = answers[user.directory_dn]
-        roles = ldap_directory.roles_for(answer.groups) if answer.outcome is Outcome.SIGNED_IN else frozenset()
-        if roles:
-            _take_from_directory(user, answer, roles)
-            continue
-        reason = {Outcome.UNKNOWN: "entry gone", Outcome.DISABLED: "directory account disabled"}.get(
-            answer.outcome, "in no group mapped to a role")
-        end_all_sessions(user, "directory")
-        record_event("auth.directory_access_ended", target=user, summary=reason)
-        ended += 1
-    return {"checked": len(users), "ended": ended}
 
 
 def logout(user: User, session_row) -> None:
@@ -258,16 +131,6 @@ def set_locale(user: User, locale: str) -> None:
         record_event("user.set_locale", actor=user, target=user, changes=changes)
 
 
-def _set_roles(user: User, roles) -> None:
-    wanted = {Role(r).value for r in roles}
-    current = {r.role for r in user.role_rows}
-    for row in list(user.role_rows):
-        if row.role not in wanted:
-            user.role_rows.remove(row)
-    for role in sorted(wanted - current):
-        user.role_rows.append(UserRole(role=role))
-
-
 def generate_temporary_password() -> str:
     return secrets.token_urlsafe(12)
 
@@ -308,7 +171,7 @@ def create_user(*, actor: User, email: str, full_name: str, roles, locale: str =
         position=_check_position(position),
         sign_in=sign_in,
     )
-    _set_roles(user, roles)
+    user.set_roles(roles)
     db.session.add(user)
     db.session.flush()
     record_event(
@@ -345,7 +208,7 @@ def update_user(user: User, *, actor: User, full_name: str, roles, locale: str, 
     changes = changes_of(user, exclude=("password_hash",))
     if moved:  # after reading the changes: its UPDATE flushes them
         end_all_sessions(user, "sign_in_changed")
-    _set_roles(user, roles)
+    user.set_roles(roles)
     after_roles = sorted(Role(r).value for r in roles)
     if before_roles != after_roles:
         changes["roles"] = [before_roles, after_roles]
@@ -420,7 +283,7 @@ def ensure_user(*, email: str, full_name: str, roles, password: str, locale: str
         user = User(email=normalise_email(email), full_name=full_name, locale=locale,
                     password_hash=passwords.hash_password(password), position=_check_position(position))
         db.session.add(user)
-        _set_roles(user, roles)
+        user.set_roles(roles)
         db.session.flush()
         record_event("user.create", target=user, summary="seeded")
     return user

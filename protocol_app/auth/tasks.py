@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import recheck_directory_accounts
+from .directory_accounts import recheck_directory_accounts
 
 
 @shared_task(acks_late=True)

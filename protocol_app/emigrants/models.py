@@ -1,6 +1,8 @@
 """The emigrant programme: applications of former Berliners persecuted under National
 Socialism (and former forced labourers), the historical participants since 1969, the
-duplicate check's decisions and the weights of the waiting list.
+duplicate check's decisions, stays, travel, letters and documents. The office-wide tables
+(budget, retention, the waiting list's weights, the statistics of erased cases) are in
+`settings_models.py`.
 
 The most sensitive records of the office: only the `emigration` role sees them, every read
 is logged (see `services.log_read`)."""
@@ -240,43 +242,6 @@ class TravelBooking(db.Model):
     )
 
 
-class YearBudget(db.Model):
-    """The programme's budget of a year, set by an admin."""
-
-    __tablename__ = "emigrant_budgets"
-
-    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
-    amount: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2), nullable=False)
-
-    __table_args__ = (sa.CheckConstraint("amount >= 0", name="amount_positive"),)
-
-
-class RetentionSettings(db.Model):
-    """How long personal data is kept after a case ends (one row, set by an admin)."""
-
-    __tablename__ = "emigrant_retention"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_years: Mapped[int] = mapped_column(sa.Integer, default=10, nullable=False)
-    #: Health notes and proof documents go sooner.
-    health_years: Mapped[int] = mapped_column(sa.Integer, default=2, nullable=False)
-
-    __table_args__ = (sa.CheckConstraint("health_years BETWEEN 0 AND case_years AND case_years <= 30",
-                                         name="retention_valid"),)
-
-
-class AnonymousStatistic(db.Model):
-    """What remains of an erased case: year, category, country — nothing about the person."""
-
-    __tablename__ = "emigrant_statistics"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(sa.Integer, nullable=False, index=True)
-    category: Mapped[str] = mapped_column(sa.String(20), nullable=False)
-    country_code: Mapped[str | None] = mapped_column(sa.String(2))
-    outcome: Mapped[str] = mapped_column(sa.String(20), nullable=False)
-
-
 class LetterKind(LabelledEnum):
     INVITATION = "invitation", _l("Invitation")
     CONFIRMATION = "confirmation", _l("Confirmation with the programme")
@@ -325,24 +290,6 @@ class GeneratedLetter(db.Model):
     @property
     def kind_label(self):
         return LetterKind(self.kind).label
-
-
-class PriorityWeights(db.Model):
-    """The weights of the waiting list's priority score (one row, set by an admin)."""
-
-    __tablename__ = "emigrant_priority_weights"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Points per year of age above `age_from`.
-    per_year: Mapped[int] = mapped_column(sa.Integer, default=2, nullable=False)
-    age_from: Mapped[int] = mapped_column(sa.Integer, default=80, nullable=False)
-    health: Mapped[int] = mapped_column(sa.Integer, default=20, nullable=False)
-    hardship: Mapped[int] = mapped_column(sa.Integer, default=15, nullable=False)
-
-    __table_args__ = (
-        sa.CheckConstraint("per_year >= 0 AND health >= 0 AND hardship >= 0 AND age_from BETWEEN 0 AND 120",
-                           name="weights_valid"),
-    )
 
 
 class ProgrammeKind(LabelledEnum):
@@ -411,3 +358,7 @@ class ApplicationDocument(AttachmentMixin, db.Model):
     @property
     def kind_label(self):
         return DocumentKind(self.kind).label
+
+
+# The office-wide tables of the area, registered with its records wherever these are imported.
+from .settings_models import AnonymousStatistic, PriorityWeights, RetentionSettings, YearBudget  # noqa: E402,F401

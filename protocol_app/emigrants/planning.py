@@ -19,7 +19,8 @@ from ..core.errors import DomainError, ValidationFailed
 from ..core.i18n import format_d
 from ..core.time import BERLIN, EARLIEST_YEAR, LATEST_YEAR, is_time_zone, today_berlin
 from ..extensions import db
-from .models import Application, StayPlan, StayProgrammeItem, TravelBooking, YearBudget
+from .models import Application, StayPlan, StayProgrammeItem, TravelBooking
+from .settings_models import YearBudget
 from .workflow import ApplicationState
 
 #: A visit lasts a week.

@@ -21,8 +21,9 @@ from ..core.workflow import forget_history
 from ..extensions import db
 from .documents import erase_documents
 from .letters import letters_of
-from .models import AnonymousStatistic, Application, GeneratedLetter, RetentionSettings
+from .models import Application, GeneratedLetter
 from .programme import forget_in_bookings
+from .settings_models import AnonymousStatistic, RetentionSettings
 from .workflow import APPLICATION_WORKFLOW, ApplicationState
 
 ENDED_STATES = (ApplicationState.CLOSED, ApplicationState.REJECTED, ApplicationState.WITHDRAWN)

@@ -14,13 +14,13 @@ from flask_babel import lazy_gettext as _l
 from ..directory.services import country_names
 from ..extensions import db
 from .models import (
-    AnonymousStatistic,
     ApplicantCategory,
     Application,
     HistoricalParticipant,
     StayPlan,
     TravelBooking,
 )
+from .settings_models import AnonymousStatistic
 from .workflow import ApplicationState
 
 VISITED = (ApplicationState.VISITED, ApplicationState.CLOSED)

@@ -12,11 +12,9 @@ from ..core.audit import record_event
 from ..core.db import transactional
 from ..core.errors import ValidationFailed
 from ..extensions import db
-from .models import (
-    Application,
-    PriorityWeights,
-)
+from .models import Application
 from .services import today
+from .settings_models import PriorityWeights
 from .workflow import ApplicationState
 
 

@@ -171,10 +171,8 @@ def test_a_role_that_needs_the_factor_is_not_reached_by_a_session_without_it(app
     login(client, "referent@example.org")
     assert client.get("/visits/").status_code == 200
     with app.app_context():  # the admin gives the officer the manager role meanwhile
-        from protocol_app.auth.services import _set_roles
-
         user = db.session.get(User, uid)
-        _set_roles(user, ["officer", "manager"])
+        user.set_roles(["officer", "manager"])
         db.session.commit()
     assert client.get("/visits/").headers["Location"].startswith("/auth/second-factor/setup")
 

@@ -21,7 +21,6 @@ from ..core.errors import DomainError, ValidationFailed
 from ..directory.models import Venue
 from ..extensions import db
 from ..language_service import interpreting
-from ..language_service.models import Assignment
 from ..programme import (
     Conflict,
     ConflictsFound,
@@ -138,7 +137,7 @@ def assignment_values(application: Application, item: StayProgrammeItem) -> dict
 
 
 @transactional
-def request_interpreting(application: Application, item: StayProgrammeItem, *, actor) -> Assignment:
+def request_interpreting(application: Application, item: StayProgrammeItem, *, actor) -> interpreting.Booking:
     """Hand the item's interpreter need to the Sprachendienst (once); its officers are told by reference."""
     require_plannable(application)
     if not item.interpreter_language:

@@ -30,6 +30,11 @@ OCCASIONS = [
 ]
 
 
+def occasion_ids() -> dict[str, int]:
+    """{name: id} of the recurring occasions, for the areas whose records name one (award types)."""
+    return {o.name: o.id for o in db.session.scalars(sa.select(OccasionTemplate))}
+
+
 def load_occasions() -> int:
 
     venues = {v.name: v.id for v in db.session.scalars(sa.select(Venue))}

@@ -30,12 +30,11 @@ AWARD_TYPES = [
 ]
 
 
-def load_award_types() -> int:
-    """Add the award types that are missing (by name), each with the standard approval chain."""
-    from ..events.models import OccasionTemplate
-
+def load_award_types(occasions: dict[str, int] | None = None) -> int:
+    """Add the award types that are missing (by name), each with the standard approval chain;
+    `occasions` ({name: id}, as the events area gives them) names each one's ceremony occasion."""
+    occasions = occasions or {}
     existing = set(db.session.scalars(sa.select(AwardType.name)))
-    occasions = {o.name: o.id for o in db.session.scalars(sa.select(OccasionTemplate))}
     added = 0
     for values in AWARD_TYPES:
         if values["name"] in existing:

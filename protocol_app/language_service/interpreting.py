@@ -19,10 +19,13 @@ from .models import Assignment, AssignmentKind
 from .services import booking_summaries, cancel_assignment, create_assignment, update_assignment
 from .workflow import STAFFING_STATES
 
+#: What another area holds of a booking: the Sprachendienst's assignment (its id and reference).
+Booking = Assignment
+
 
 @transactional
 def request(*, actor, title: str, language: str, mode: str, starts_at, ends_at, location=None, venue_id=None,
-            notes=None, for_other_team=None) -> Assignment:
+            notes=None, for_other_team=None) -> Booking:
     """Book interpreting for another area's programme item; the AIIC rule sizes the team.
 
     `for_other_team`: the (lazily translated) name of a team whose members cannot open the

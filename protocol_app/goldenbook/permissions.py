@@ -1,21 +1,34 @@
 """Who may do what with the books: officers record and plan entries, managers and viewers read;
-viewers see signed entries only (a planned one can tell of a visit not yet announced)."""
+viewers see signed entries only (a planned one can tell of a visit not yet announced); an entry
+of a confidential visit is as hidden as the visit. Each policy takes the entry where the rule
+depends on it, and every page, route and service asks it here."""
 
 from __future__ import annotations
 
 from ..core.permissions import Permission, user_has
+from ..programme.occasions import may_read_occasion
+from .workflow import EntryState
 
 READ = Permission.GOLDEN_BOOK_READ
 EDIT = Permission.GOLDEN_BOOK_EDIT
 SETTINGS = Permission.ADMIN_TEMPLATES
 
 
-def can_read(user) -> bool:
-    return user_has(user, READ)
+def can_read(user, entry=None) -> bool:
+    """The books' read right; for an entry also: a signed one unless `user` sees the office's
+    internals, and the read rule of its visit or event."""
+    if not user_has(user, READ):
+        return False
+    if entry is None:
+        return True
+    if entry.state != EntryState.SIGNED.value and not sees_internals(user):
+        return False
+    return may_read_occasion(entry.occasion_scope, entry.occasion_id, user)
 
 
-def can_edit(user) -> bool:
-    return user_has(user, EDIT)
+def can_edit(user, entry=None) -> bool:
+    """The books' edit right; for an entry also: not withdrawn (it must be planned again first)."""
+    return user_has(user, EDIT) and (entry is None or entry.state != EntryState.WITHDRAWN.value)
 
 
 def sees_internals(user) -> bool:

@@ -25,7 +25,6 @@ from ..partnerships.history import HistoryLine
 from ..programme.occasions import (
     confidential_occasion_filter,
     is_confidential_occasion,
-    may_read_occasion,
     readable_occasion_filter,
 )
 from . import permissions
@@ -129,12 +128,6 @@ def save_entry(entry: BookEntry | None, values: dict, *, actor, occasion_scope: 
     return entry
 
 
-def may_change(user, entry: BookEntry | None) -> bool:
-    """Whether `user` may change the entry (or record a new one): the books' edit right, and an
-    entry that is not withdrawn (it must be planned again first)."""
-    return permissions.can_edit(user) and (entry is None or entry.state != EntryState.WITHDRAWN.value)
-
-
 def _require_changeable(entry: BookEntry) -> None:
     if entry.state == EntryState.WITHDRAWN.value:
         raise DomainError(_l("A withdrawn entry can no longer be changed; plan it again first."))
@@ -202,16 +195,6 @@ def readable_entries(reader):
     """A WHERE clause: the entries whose visit or event `reader` may read (an entry of a
     confidential visit is as confidential as the visit, wherever it shows)."""
     return readable_occasion_filter(BookEntry.occasion_scope, BookEntry.occasion_id, reader)
-
-
-def may_read(reader, entry: BookEntry) -> bool:
-    """Whether `reader` may see this entry: the books' read right, a signed entry unless they see
-    the office's internals, and the read rule of its visit or event."""
-    if not permissions.can_read(reader):
-        return False
-    if entry.state != EntryState.SIGNED.value and not permissions.sees_internals(reader):
-        return False
-    return may_read_occasion(entry.occasion_scope, entry.occasion_id, reader)
 
 
 def log_confidential_shown(reader, entries, *, how: str) -> None:

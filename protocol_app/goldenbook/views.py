@@ -41,7 +41,7 @@ register_nav("goldenbook.settings", _l("Golden Book"), SETTINGS, order=94, menu=
 def _entry(entry_id: int) -> BookEntry:
     entry = db.session.get(BookEntry, entry_id)
     # A viewer learns nothing of planned entries, nor of a confidential visit's, not even that they exist.
-    if entry is None or not services.may_read(current_user, entry):
+    if entry is None or not permissions.can_read(current_user, entry):
         abort(404)
     services.log_read(current_user, entry)  # every route that loads an entry of a confidential occasion
     return entry
@@ -131,7 +131,7 @@ def _edit(entry: BookEntry | None, occasion: Occasion | None = None):
         form.country_code.data = occasion.country_code or ""
     if entry is not None:
         occasion = occasion_of(entry.occasion_scope, entry.occasion_id)
-    can_edit = services.may_change(current_user, entry)
+    can_edit = permissions.can_edit(current_user, entry)
     if can_edit and form.validate_on_submit():
         try:
             saved = services.save_entry(
@@ -166,7 +166,7 @@ def step(entry_id: int):
 @permission_required(READ)
 def photo(entry_id: int):
     entry = _entry(entry_id)
-    return file_page(entry.photo, PhotoForm, may_change=services.may_change(current_user, entry),
+    return file_page(entry.photo, PhotoForm, may_change=permissions.can_edit(current_user, entry),
                      keep=lambda name, data: services.set_photo(entry, name, data, actor=current_user),
                      done=_("The photo has been saved."), back=url_for("goldenbook.detail", entry_id=entry.id))
 
@@ -175,7 +175,7 @@ def photo(entry_id: int):
 @permission_required(EDIT)
 def photo_delete(entry_id: int):
     entry = _entry(entry_id)
-    if not services.may_change(current_user, entry):
+    if not permissions.can_edit(current_user, entry):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)

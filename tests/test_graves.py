@@ -448,3 +448,26 @@ def test_english_readers_get_the_columns_and_dates_in_english(app):
     assert re.search(r"<td>6</td><td>District</td>", page) and re.search(r"<td>13</td><td>Recognised since</td>", page)
     early = post(officer, "/graves/new", {**GRAVE, "recognised_since": "2005-01-01"})
     assert "(from 1 Feb 2007)" in _text(early)
+
+
+def test_a_graves_recognition_moves_through_the_engine_with_the_batch(app):
+    from protocol_app.core.workflow import TransitionLog
+
+    clients = _people(app)
+    batch_id = _batch_with(app, clients, add_months(today_berlin(), 4), add_months(today_berlin(), 6))
+    _propose_all(app, clients["referent"], batch_id, ["extend", "end"])
+    officer, manager = clients["referent"], clients["leitung"]
+    version = _version(_text(officer.get(f"/graves/batches/{batch_id}")))
+    post(officer, f"/graves/batches/{batch_id}/step", {"action": "submit", "version": version})
+    version = _version(_text(manager.get(f"/graves/batches/{batch_id}")))
+    post(manager, f"/graves/batches/{batch_id}/decision",
+         {"decision_date": today_berlin().isoformat(), "decision_reference": "S-5/2026", "version": version})
+    with app.app_context():
+        steps = db.session.execute(sa.select(TransitionLog.action, TransitionLog.to_state, User.email)
+                                   .join(User, TransitionLog.actor_id == User.id)
+                                   .where(TransitionLog.workflow == "honorary_grave")
+                                   .order_by(TransitionLog.id)).all()
+    assert [(a, s) for a, s, _ in steps] == [("propose_renewal", "extension_pending")] * 2 + [
+        ("extend", "recognised"), ("end", "ended")]
+    assert {e for *_, e in steps[:2]} == {"referent@example.org"} and {e for *_, e in steps[2:]} == {
+        "leitung@example.org"}

@@ -18,7 +18,14 @@ from ..core.db import TimestampMixin, VersionedMixin, enum_check
 from ..core.enums import LabelledEnum
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
-from .workflow import BATCH_WORKFLOW, SUGGESTION_WORKFLOW, BatchState, GraveStatus, SuggestionState
+from .workflow import (
+    BATCH_WORKFLOW,
+    GRAVE_WORKFLOW,
+    SUGGESTION_WORKFLOW,
+    BatchState,
+    GraveStatus,
+    SuggestionState,
+)
 
 #: A recognition and each extension run this long.
 TERM_YEARS = 20
@@ -37,6 +44,7 @@ DISTRICTS = (
 
 class HonoraryGrave(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "honorary_graves"
+    __workflow__ = GRAVE_WORKFLOW
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)

@@ -51,10 +51,10 @@ def start_batch(*, actor, title: str | None = None) -> RenewalBatch:
                                                day=graves[-1].term_ends_on.strftime("%d.%m.%Y"))),
                          first_term_end=graves[0].term_ends_on, state=BatchState.DRAFT.value)
     batch.entries = [RenewalEntry(grave=grave) for grave in graves]
-    for grave in graves:
-        grave.status = GraveStatus.EXTENSION_PENDING.value
     db.session.add(batch)
     db.session.flush()
+    for grave in graves:
+        workflow.apply(grave, "propose_renewal", actor=actor, comment=batch.title)
     workflow.start(batch, actor=actor)
     record_event("graves.batch_create", actor=actor, target=batch, summary=f"{len(graves)} graves")
     return batch
@@ -88,13 +88,13 @@ def carry_out(batch: RenewalBatch, actor) -> None:
     their end, the others end; each grave names the decision."""
     for entry in batch.entries:
         grave = entry.grave
-        if entry.proposal == Proposal.EXTEND.value:
-            grave.term_ends_on = add_years(grave.term_ends_on, TERM_YEARS)
-            grave.status = GraveStatus.RECOGNISED.value
-        else:
-            grave.status = GraveStatus.ENDED.value
         grave.decision_date = batch.decision_date
         grave.decision_reference = batch.decision_reference
+        if entry.proposal == Proposal.EXTEND.value:
+            grave.term_ends_on = add_years(grave.term_ends_on, TERM_YEARS)
+            workflow.apply(grave, "extend", actor=actor, comment=batch.decision_reference)
+        else:
+            workflow.apply(grave, "end", actor=actor, comment=batch.decision_reference)
 
 
 @transactional

@@ -1,5 +1,8 @@
 """The life cycle of an honorary grave's recognition, of a suggestion and of a renewal batch.
 
+A recognised grave whose term ends soon is put into a renewal batch (extension pending); the
+Senate's decision of the batch extends it (recognised again, for 20 more years) or ends it.
+
 A suggestion to recognise a grave goes to the Senate departments concerned for their
 statements, then to the Rat der Bürgermeister, then to the Senate, which recognises (the grave
 enters the register) or not; the five-years rule is checked before the decision.
@@ -24,6 +27,18 @@ class GraveStatus(LabelledEnum):
     RECOGNISED = "recognised", _l("Recognised")
     EXTENSION_PENDING = "extension_pending", _l("Extension pending")
     ENDED = "ended", _l("Ended")
+
+
+#: A grave's recognition: put into a renewal batch, then extended or ended by the Senate's
+#: decision of the batch (`renewals.carry_out` takes the steps for every grave of the batch).
+GRAVE_WORKFLOW = Workflow("honorary_grave", GraveStatus, [
+    transition("recognised", "propose_renewal", "extension_pending", permission=Permission.GRAVES_EDIT,
+               label=_l("Put into a renewal batch")),
+    transition("extension_pending", "extend", "recognised", permission=Permission.GRAVES_DECIDE,
+               label=_l("Extended by the Senate")),
+    transition("extension_pending", "end", "ended", permission=Permission.GRAVES_DECIDE,
+               label=_l("Ended by the Senate")),
+], state_attr="status")
 
 
 class BatchState(LabelledEnum):

@@ -9,8 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from protocol_app.core.time import today_berlin
-from protocol_app.graves.services import add_months, add_years
+from protocol_app.core.time import add_months, add_years, today_berlin
 from tests.browser import log_in, new_logged_in_page, open_menu
 
 pytestmark = pytest.mark.browser

@@ -312,9 +312,8 @@ def test_one_recovery_code_typed_in_ten_browsers_at_once_signs_in_one(committing
 def test_two_officers_starting_a_renewal_batch_at_once_make_one(committing_app, server):
     """Both press "start a renewal batch" at the same instant: one batch holds every grave due,
     the other officer is told there is nothing left; no grave is in two batches."""
-    from protocol_app.core.time import today_berlin
+    from protocol_app.core.time import add_months, add_years, today_berlin
     from protocol_app.graves.models import HonoraryGrave, RenewalBatch, RenewalEntry
-    from protocol_app.graves.services import add_months, add_years
 
     for n in (1, 2):
         make_user(committing_app, f"referent{n}@example.org", roles=["officer"])

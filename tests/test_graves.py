@@ -13,11 +13,10 @@ from openpyxl import load_workbook
 
 from protocol_app.auth.models import User
 from protocol_app.core.notifications.models import Notification
-from protocol_app.core.time import BERLIN, today_berlin
+from protocol_app.core.time import BERLIN, add_months, add_years, today_berlin
 from protocol_app.extensions import db
 from protocol_app.graves import renewals
 from protocol_app.graves.models import HonoraryGrave, RenewalBatch
-from protocol_app.graves.services import add_months, add_years
 from tests.support import login, make_user, post, sweep_reminders_twice
 
 GRAVE = {"name": "Hildegard Knef", "born_on": "1925-12-28", "died_on": "2002-02-01",

@@ -13,12 +13,12 @@ not the holder. The officer can always choose the other book with a reason.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
 from ..core.enums import LabelledEnum
+from ..core.search.folding import sort_key
 
 
 class Book(LabelledEnum):
@@ -41,9 +41,9 @@ def fold(text: str | None) -> str:
     """The text as the rule reads it: lower case, umlauts written out, other accents dropped,
     one space between words ("Präsident" and "Praesident", "Ciudad de México" and "Ciudad de
     Mexico" read alike)."""
-    text = (text or "").casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    # umlauts written out first: the rule's words are spelled "praesident", as in "Praesident"
+    text = (text or "").casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    text = sort_key(text).replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
     return " ".join(text.split())
 
 

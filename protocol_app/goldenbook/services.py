@@ -17,7 +17,7 @@ from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.files import remove_upload, replace_upload
 from ..core.i18n import format_d
-from ..core.time import EARLIEST_YEAR, require_not_after_today, today_berlin
+from ..core.time import EARLIEST_YEAR, add_years, require_not_after_today, today_berlin
 from ..core.urls import path_for
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
@@ -52,8 +52,7 @@ def rule_rank(function: str | None, *, partner_city_occasion: bool = False) -> R
 
 
 def latest_planned_day() -> date:
-    today = today_berlin()
-    return today.replace(year=today.year + PLANNING_YEARS, day=28 if (today.month, today.day) == (2, 29) else today.day)
+    return add_years(today_berlin(), PLANNING_YEARS)
 
 
 def check_signing_day(day: date, *, signed: bool) -> None:

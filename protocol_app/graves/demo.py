@@ -7,10 +7,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ..core.time import today_berlin
+from ..core.time import add_months, add_years, today_berlin
 from ..extensions import db
 from .models import HonoraryGrave
-from .services import add_months, add_years
 
 #: name, born, died, honoured for, cemetery, location, district, months until the term ends (None: no limit)
 DEMO_GRAVES = (

@@ -10,11 +10,10 @@ from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import remind_once, reminder_rule
-from ..core.time import today_berlin
+from ..core.time import add_months, today_berlin
 from ..core.urls import path_for
 from ..extensions import db
 from .models import HonoraryGrave, RenewalBatch
-from .services import add_months
 from .workflow import BatchState, GraveStatus
 
 #: Months before a term ends at which the officers hear of it.

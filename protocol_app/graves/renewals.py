@@ -12,10 +12,9 @@ from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import check_version, transactional
 from ..core.errors import ValidationFailed
-from ..core.time import now_utc, require_not_after_today, today_berlin
+from ..core.time import add_months, add_years, now_utc, require_not_after_today, today_berlin
 from ..extensions import db
 from .models import RENEWAL_MONTHS, TERM_YEARS, HonoraryGrave, Proposal, RenewalBatch, RenewalEntry
-from .services import add_months, add_years
 from .workflow import BatchState, GraveStatus
 
 

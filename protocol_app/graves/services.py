@@ -3,7 +3,6 @@ public list."""
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 import sqlalchemy as sa
@@ -24,28 +23,13 @@ from ..core.tabular_import import (
     parse_plain_text,
     parse_upload,
 )
-from ..core.time import require_not_after_today
+from ..core.time import add_years, require_life_dates, require_not_after_today
 from ..extensions import db
 from .models import DISTRICTS, TERM_YEARS, YEARS_AFTER_DEATH, HonoraryGrave
 from .workflow import GraveStatus
 
 #: The columns of the public list (name, life dates, cemetery, location): nothing else leaves the office.
 PUBLIC_COLUMNS = (_l("Name"), _l("Born"), _l("Died"), _l("Cemetery"), _l("Grave location"), _l("District"))
-
-
-def add_years(day: date, years: int) -> date:
-    """`day` so many years on (29 February becomes 28 February in a common year)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` so many months on (the 31st becomes the month's last day)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def five_years_rule(died_on: date | None, recognised_since: date | None) -> str | None:
@@ -58,20 +42,12 @@ def five_years_rule(died_on: date | None, recognised_since: date | None) -> str 
     return None
 
 
-def check_life_dates(born: date | None, died: date | None) -> None:
-    """A person's dates: both past, the death not before the birth."""
-    require_not_after_today(born, field="born_on", message=_l("The date of birth lies in the future."))
-    require_not_after_today(died, field="died_on", message=_l("The date of death lies in the future."))
-    if born and died and died < born:
-        raise ValidationFailed(_l("The date of death lies before the date of birth."), field="died_on")
-
-
 def _checked(values: dict) -> dict:
     """The values of a grave, completed (a term of 20 years unless an honorary citizen) and checked."""
     values = dict(values)
     if values.get("district") not in DISTRICTS:
         raise ValidationFailed(_l("Please choose one of Berlin's twelve districts."), field="district")
-    check_life_dates(values.get("born_on"), values.get("died_on"))
+    require_life_dates(values.get("born_on"), values.get("died_on"))
     require_not_after_today(values.get("recognised_since"), field="recognised_since",
                             message=_l("The recognition cannot begin after today."))
     require_not_after_today(values.get("decision_date"), field="decision_date",

@@ -10,10 +10,16 @@ from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import check_version, transactional
 from ..core.errors import ValidationFailed
-from ..core.time import now_utc, require_not_after_today, today_berlin
+from ..core.time import (
+    add_years,
+    now_utc,
+    require_life_dates,
+    require_not_after_today,
+    today_berlin,
+)
 from ..extensions import db
 from .models import DISTRICTS, TERM_YEARS, GraveSuggestion, HonoraryGrave, SuggestionStatement
-from .services import add_years, check_life_dates, five_years_rule
+from .services import five_years_rule
 from .workflow import GraveStatus, SuggestionState
 
 
@@ -22,7 +28,7 @@ def record_suggestion(values: dict, *, actor) -> GraveSuggestion:
     """A new suggestion as received (the district and the dates checked)."""
     if values.get("district") not in DISTRICTS:
         raise ValidationFailed(_l("Please choose one of Berlin's twelve districts."), field="district")
-    check_life_dates(values.get("born_on"), values.get("died_on"))
+    require_life_dates(values.get("born_on"), values.get("died_on"))
     suggestion = GraveSuggestion(state=SuggestionState.RECEIVED.value, **values)
     db.session.add(suggestion)
     db.session.flush()

@@ -65,9 +65,7 @@ def new():
         return redirect(occasion.url if occasion else url_for("news.index"))
     form = NoteForm()
     if existing is not None:
-        # Another officer drafted the note while this one wrote: the text stays on the page to copy.
-        return render_template("news/form.html", form=form, note=None, source=source, can_edit=True,
-                               drafted_meanwhile=existing), 409
+        return _drafted_meanwhile(form, source, existing)
     if request.method == "GET":
         form.title_de.data = source.title or source.label
     if form.validate_on_submit():
@@ -75,14 +73,18 @@ def new():
             note = services.create_note(scope, subject_id, form_values(form, *NOTE_FIELDS), actor=current_user)
         except DomainError as exc:
             apply_domain_error(form, exc)
-        except ConcurrentChangeError:
-            # Another officer drafted the note meanwhile: this one's text stays on the page to copy.
-            return render_template("news/form.html", form=form, note=None, source=source, can_edit=True,
-                                   drafted_meanwhile=services.note_for(scope, subject_id)), 409
+        except ConcurrentChangeError:  # both saved at the same instant: the other one stood
+            return _drafted_meanwhile(form, source, services.note_for(scope, subject_id))
         else:
             flash(_("The draft has been saved."), "success")
             return redirect(url_for("news.detail", note_id=note.id))
     return render_template("news/form.html", form=form, note=None, source=source, can_edit=True)
+
+
+def _drafted_meanwhile(form, source, note):
+    """Another officer drafted the note while this one wrote: 409, the text stays on the page to copy."""
+    return render_template("news/form.html", form=form, note=None, source=source, can_edit=True,
+                           drafted_meanwhile=note), 409
 
 
 @bp.route("/<int:note_id>", methods=["GET", "POST"])

@@ -245,8 +245,9 @@ def value_label(value, field: str | None = None, object_type: str | None = None)
         if field in COUNTRY_FIELDS and len(value) == 2 and countries is not None:
             country = db.session.get(countries, value)
             return country.name if country else value
-        if field in ("state", "status") and value in _state_labels(object_type):
-            return str(_state_labels(object_type)[value])
+        states = _state_labels(object_type) if field in ("state", "status") else {}
+        if value in states:
+            return str(states[value])
         if _ISO_DAY.match(value):
             return format_d(date.fromisoformat(value))
         if _ISO_MOMENT.match(value):

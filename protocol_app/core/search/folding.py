@@ -23,17 +23,6 @@ _DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 _SPACES = re.compile(r"\s+")
 
 
-def fold(text: str | None) -> str:
-    """Lower case, ß as ss, without diacritics (é→e, ü→u), "ue"/"oe"/"ae" as u/o/a, one space."""
-    if not text:
-        return ""
-    text = text.lower().replace("ß", "ss").translate(_LETTERS)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    for digraph, vowel in _DIGRAPHS:
-        text = text.replace(digraph, vowel)
-    return _SPACES.sub(" ", text).strip()
-
-
 def sort_key(text: str | None) -> str:
     """The text as a list sorts it (DIN 5007, variant 1): lower case, ß as ss, umlauts and other
     letters with diacritics as their base letter."""
@@ -41,6 +30,14 @@ def sort_key(text: str | None) -> str:
         return ""
     text = text.lower().replace("ß", "ss").translate(_LETTERS)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def fold(text: str | None) -> str:
+    """The sort key with "ue"/"oe"/"ae" as u/o/a too and one space between words."""
+    text = sort_key(text)
+    for digraph, vowel in _DIGRAPHS:
+        text = text.replace(digraph, vowel)
+    return _SPACES.sub(" ", text).strip()
 
 
 def sortable(column) -> sa.ColumnElement:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from ...core import workflow
 from ...core.db import transactional
 from ...core.errors import DomainError, ValidationFailed
-from ...core.time import now_utc
+from ...core.time import now_utc, require_not_after_today
 from ...extensions import db
 from .. import rules
 from ..models import (
@@ -91,8 +91,8 @@ def return_to_draft(case: Nomination, *, actor, comment: str, expected_version=N
 def record_decision(case: Nomination, *, actor, approved: bool, decision_date: date | None,
                     decision_reference: str | None, comment=None, expected_version=None) -> None:
     """Record the Senate's decision; an approval must fit under the cap of living holders."""
-    if decision_date is not None and decision_date > today():
-        raise ValidationFailed(_l("The date of the Senate's decision lies in the future."), field="decision_date")
+    require_not_after_today(decision_date, field="decision_date",
+                            message=_l("The date of the Senate's decision lies in the future."))
     if approved:
         if decision_date is None or not (decision_reference or "").strip():
             raise ValidationFailed(_l("Please enter the date and reference of the Senate's decision."),
@@ -119,8 +119,7 @@ def schedule_ceremony(case: Nomination, *, actor, expected_version=None) -> None
 def mark_awarded(case: Nomination, *, actor, awarded_on: date | None = None, expected_version=None) -> Holder:
     """The award was presented: the case becomes an entry of the register of holders."""
     awarded_on = awarded_on or case.award_date or today()
-    if awarded_on > today():
-        raise ValidationFailed(_l("The award date lies in the future."), field="awarded_on")
+    require_not_after_today(awarded_on, field="awarded_on", message=_l("The award date lies in the future."))
     _apply(case, "mark_awarded", actor=actor, expected_version=expected_version)
     holder = add_holder(case.award_type, actor=actor, name=case.nominee_name, birth_date=case.birth_date,
                         gender=case.gender, awarded_on=awarded_on, nomination=case)

@@ -16,7 +16,7 @@ from ...core.errors import DomainError, ValidationFailed
 from ...core.permissions import Permission
 from ...core.record_parts import RecordParts
 from ...core.references import next_number
-from ...core.time import now_utc, today_berlin
+from ...core.time import now_utc, require_life_dates, require_not_after_today, today_berlin
 from ...directory.models import Country
 from ...extensions import db
 from ..models import (
@@ -60,13 +60,7 @@ def _validate(values: dict) -> AwardType:
         raise ValidationFailed(_l("Please enter the nominee's name."), field="nominee_name")
     if not (values.get("suggested_by") or "").strip():
         raise ValidationFailed(_l("Please enter who suggested the nomination."), field="suggested_by")
-    born, died = values.get("birth_date"), values.get("died_on")
-    if born and born > today():
-        raise ValidationFailed(_l("The date of birth lies in the future."), field="birth_date")
-    if died and died > today():
-        raise ValidationFailed(_l("The date of death lies in the future."), field="died_on")
-    if born and died and died < born:
-        raise ValidationFailed(_l("The date of death lies before the date of birth."), field="died_on")
+    require_life_dates(values.get("birth_date"), values.get("died_on"), born_field="birth_date")
     if values.get("nationality") and db.session.get(Country, values["nationality"]) is None:
         raise ValidationFailed(_l("Unknown country."), field="nationality")
     if values.get("gender", "u") not in {g.value for g in Gender}:
@@ -180,8 +174,7 @@ def request_statement(case: Nomination, *, actor, from_whom: str, requested_on: 
     """Note that a statement was asked for (the reminder rule chases it after 21 days)."""
     if case.state not in PENDING_STATES:
         raise DomainError(_l("The case is decided; no more statements are collected."))
-    if requested_on > today():
-        raise ValidationFailed(_l("The request date lies in the future."), field="requested_on")
+    require_not_after_today(requested_on, field="requested_on", message=_l("The request date lies in the future."))
     statement = Statement(nomination=case, from_whom=from_whom.strip(), requested_on=requested_on)
     db.session.add(statement)
     db.session.flush()

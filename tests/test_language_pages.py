@@ -55,7 +55,7 @@ def _booked_for_anna(app) -> int:
     from protocol_app.language_service import offers
 
     reference, item_id = _visit_with_interpreter_need(app)
-    post(_client(app, "referent@example.org"), f"/translations/from-programme-item/{item_id}", {})
+    post(_client(app, "referent@example.org"), f"/visits/{reference}/programme/{item_id}/interpreting", {})
     with app.app_context():
         assignment = db.session.scalar(sa.select(Assignment))
         anna = user_by_name("Anna Englisch")
@@ -72,7 +72,7 @@ def test_booking_from_the_visit_offering_and_answering_until_the_visit_shows_the
         officer = _client(office, "referent@example.org")
         visit_page = f"/visits/{reference}"
         assert "Dolmetschung buchen" in officer.get(visit_page).get_data(as_text=True)
-        booked = post(officer, f"/translations/from-programme-item/{item_id}", {},
+        booked = post(officer, f"/visits/{reference}/programme/{item_id}/interpreting", {},
                       follow_redirects=True).get_data(as_text=True)
         assert "Mittagessen mit Tischrede" in booked and "Konsekutiv" in booked
         with office.app_context():

@@ -140,14 +140,9 @@ def assignment_values(application: Application, item: StayProgrammeItem) -> dict
 def request_interpreting(application: Application, item: StayProgrammeItem, *, actor) -> interpreting.Booking:
     """Hand the item's interpreter need to the Sprachendienst (once); its officers are told by reference."""
     require_plannable(application)
-    if not item.interpreter_language:
-        raise DomainError(_l("This programme item does not ask for an interpreter."))
-    if item.assignment_id:
-        raise DomainError(_l("The interpreter for this item has been requested already."))
-    assignment = interpreting.request(actor=actor, for_other_team=_l("The emigrant programme"),
-                                      **assignment_values(application, item))
-    item.assignment_id = assignment.id
-    db.session.flush()
+    told = assignment_values(application, item)
+    assignment = interpreting.book_item(item, actor=actor, for_other_team=_l("The emigrant programme"),
+                                        title=told["title"], location=told["location"], notes=told["notes"])
     record_event("application.interpreting_requested", actor=actor, target=application,
                  summary=assignment.reference)
     return assignment
@@ -155,8 +150,7 @@ def request_interpreting(application: Application, item: StayProgrammeItem, *, a
 
 def interpreting_of(items: list[StayProgrammeItem]) -> dict[int, dict]:
     """{item id: the Sprachendienst's staffing and accepted interpreters} for the case page."""
-    summaries = interpreting.summaries([i.assignment_id for i in items])
-    return {i.id: summaries[i.assignment_id] for i in items if i.assignment_id in summaries}
+    return interpreting.summaries_by_item(items)
 
 
 def forget_in_bookings(application: Application) -> None:

@@ -289,21 +289,11 @@ def save_programme_item(event: Event, item: EventProgrammeItem | None, *, actor,
 def request_interpreting(event: Event, item: EventProgrammeItem, *, actor) -> int:
     """Hand the item's interpreter need to the Sprachendienst (once); returns the booking's id."""
     require_open(event)
-    if not item.interpreter_language:
-        raise DomainError(_l("This programme item does not ask for an interpreter."))
-    if item.assignment_id:
-        raise DomainError(_l("The interpreter for this item has been requested already."))
-    assignment = interpreting.request(actor=actor, title=f"{event.reference} · {item.title}",
-                                      language=item.interpreter_language, mode=item.interpreter_mode,
-                                      starts_at=item.starts_at, ends_at=item.ends_at, location=item.location,
-                                      venue_id=item.venue_id)
-    item.assignment_id = assignment.id
-    db.session.flush()
+    assignment = interpreting.book_item(item, actor=actor, title=f"{event.reference} · {item.title}")
     record_event("event.interpreting_requested", actor=actor, target=event, summary=assignment.reference)
     return assignment.id
 
 
 def interpreting_of(event: Event) -> dict[int, dict]:
     """{item id: the Sprachendienst's staffing and accepted interpreters} for the event page."""
-    summaries = interpreting.summaries([i.assignment_id for i in event.programme])
-    return {i.id: summaries[i.assignment_id] for i in event.programme if i.assignment_id in summaries}
+    return interpreting.summaries_by_item(event.programme)

@@ -98,7 +98,7 @@ def _bookings(assignment: Assignment) -> dict[int, list[Assignment]]:
                # A lower bound on the start too, so the index on starts_at serves the range.
                Assignment.starts_at > assignment.starts_at - TRAVEL_BUFFER - LONGEST_ASSIGNMENT,
                Assignment.ends_at > assignment.starts_at - TRAVEL_BUFFER)
-        .options(noload(Assignment.venue), noload(Assignment.officer), noload(Assignment.programme_item))
+        .options(noload(Assignment.venue), noload(Assignment.officer))
     ).all()
     booked: dict[int, list[Assignment]] = {}
     for profile_id, other in rows:

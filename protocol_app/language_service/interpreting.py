@@ -15,7 +15,7 @@ from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.urls import path_for
 from ..extensions import db
-from .models import Assignment, AssignmentKind
+from .models import Assignment, AssignmentKind, ServiceMode
 from .services import booking_summaries, cancel_assignment, create_assignment, update_assignment
 from .workflow import STAFFING_STATES
 
@@ -90,16 +90,24 @@ def require_unbooked_language(assignment_id: int | None, old_language: str | Non
                              "booking before changing the language."))
 
 
-def bookings_for_visit_items(item_ids) -> list[int]:
-    """The bookings the Sprachendienst made from these programme items of a visit."""
-    item_ids = list(item_ids)
-    if not item_ids:
-        return []
-    return list(db.session.scalars(sa.select(Assignment.id).where(Assignment.programme_item_id.in_(item_ids))
-                                   .order_by(Assignment.id)))
+def book_item(item, *, actor, title: str, location=None, notes=None, for_other_team=None) -> Booking:
+    """Hand a programme item's interpreter need to the Sprachendienst, once; the item (of any
+    area, with `InterpretingBookingMixin`) keeps the booking's id. `location` when the place
+    the interpreters must know differs from the item's own."""
+    if not item.interpreter_language:
+        raise DomainError(_l("This programme item does not ask for an interpreter."))
+    if item.assignment_id:
+        raise DomainError(_l("The interpreter for this item has been requested already."))
+    booking = request(actor=actor, title=title, language=item.interpreter_language,
+                      mode=item.interpreter_mode or ServiceMode.CONSECUTIVE.value, starts_at=item.starts_at,
+                      ends_at=item.ends_at, location=location or item.location,
+                      venue_id=getattr(item, "venue_id", None), notes=notes, for_other_team=for_other_team)
+    item.assignment_id = booking.id
+    db.session.flush()
+    return booking
 
 
-def booking_for_visit_item(item_id: int) -> int | None:
-    """The booking the Sprachendienst made from a visit's programme item (it links it itself,
-    from its "book interpreter" page), or None."""
-    return db.session.scalar(sa.select(Assignment.id).where(Assignment.programme_item_id == item_id))
+def summaries_by_item(items) -> dict[int, dict]:
+    """{item id: the Sprachendienst's staffing and accepted interpreters} for an area's page."""
+    found = summaries([i.assignment_id for i in items])
+    return {i.id: found[i.assignment_id] for i in items if i.assignment_id in found}

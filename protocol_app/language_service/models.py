@@ -194,9 +194,6 @@ class Assignment(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
     location: Mapped[str | None] = mapped_column(sa.String(300))
-    #: The visit's programme item the interpreting is for, if any.
-    programme_item_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("visit_programme_items.id", ondelete="SET NULL"), unique=True)
     needed: Mapped[int] = mapped_column(sa.Integer, default=1, nullable=False)
     #: What the AIIC rule proposed, and why the officer chose differently (if they did).
     proposed_team: Mapped[int] = mapped_column(sa.Integer, default=1, nullable=False)
@@ -217,7 +214,6 @@ class Assignment(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
 
     venue = relationship("Venue", lazy="joined")
     officer = relationship("User", lazy="joined")
-    programme_item = relationship("VisitProgrammeItem", lazy="joined")
     source_file = relationship("StoredFile", foreign_keys=[source_file_id])
     translation_file = relationship("StoredFile", foreign_keys=[translation_file_id])
 

@@ -26,7 +26,6 @@ from ..core.time import BERLIN, now_utc
 from ..core.urls import path_for
 from ..directory.models import Venue
 from ..extensions import db
-from ..programme import register_item_annotator
 from .models import (
     REFERENCE_PREFIX,
     Absence,
@@ -262,7 +261,7 @@ def _team(values: dict, needed: int | None, team_reason: str | None) -> tuple[in
 
 @transactional
 def create_assignment(*, actor, values: dict, needed: int | None = None, team_reason: str | None = None,
-                      programme_item=None, without_officer: bool = False) -> Assignment:
+                      without_officer: bool = False) -> Assignment:
     """Record an assignment; the team size defaults to the AIIC rule, a deviation needs a reason.
 
     `without_officer`: booked for another team, whose members cannot open the Sprachendienst's
@@ -274,8 +273,7 @@ def create_assignment(*, actor, values: dict, needed: int | None = None, team_re
     year = (values["starts_at"] or values["deadline"]).astimezone(BERLIN).year
     assignment = Assignment(year=year, number=next_number(REFERENCE_PREFIX, year), needed=needed,
                             proposed_team=proposed, team_reason=team_reason, state="open",
-                            officer_id=None if without_officer else actor.id,
-                            programme_item_id=programme_item.id if programme_item else None, **values)
+                            officer_id=None if without_officer else actor.id, **values)
     db.session.add(assignment)
     db.session.flush()
     workflow.start(assignment, actor=actor)
@@ -355,25 +353,6 @@ def cancel_assignment(assignment: Assignment, *, actor, reason: str, expected_ve
     return told
 
 
-def values_from_programme_item(item) -> dict:
-    """What an interpreting assignment takes over from a visit's programme item."""
-    if not item.interpreter_needed or not item.interpreter_language:
-        raise DomainError(_l("This programme item does not ask for an interpreter."))
-    return {"kind": AssignmentKind.INTERPRETING.value, "title": f"{item.visit.reference} · {item.title}",
-            "language": item.interpreter_language, "mode": item.interpreter_mode or ServiceMode.CONSECUTIVE.value,
-            "starts_at": item.starts_at, "ends_at": item.ends_at, "venue_id": item.venue_id,
-            "location": item.location}
-
-
-@transactional
-def create_from_programme_item(item, *, actor, needed: int | None = None, team_reason=None) -> Assignment:
-    """Book interpreting for a visit's programme item flagged "interpreter needed" (once per item)."""
-    if db.session.scalar(sa.select(Assignment.id).where(Assignment.programme_item_id == item.id)):
-        raise DomainError(_l("An assignment for this programme item exists already."))
-    return create_assignment(actor=actor, values=values_from_programme_item(item), needed=needed,
-                             team_reason=team_reason, programme_item=item)
-
-
 def booking_summaries(assignments) -> dict[int, dict]:
     """{assignment id: its staffing and accepted interpreters}, for pages of other areas (two queries)."""
     from .models import Offer
@@ -385,13 +364,3 @@ def booking_summaries(assignments) -> dict[int, dict]:
     return {a.id: {"assignment": a, "staffing": staffing(a, by_assignment.get(a.id, [])),
                    "interpreters": [o.profile.name for o in by_assignment.get(a.id, []) if o.state == OfferState.ACCEPTED]}
             for a in assignments}
-
-
-def interpreting_for_items(item_ids) -> dict:
-    """For the visit page: each programme item's assignment, staffing and accepted interpreters."""
-    found = list(db.session.scalars(sa.select(Assignment).where(Assignment.programme_item_id.in_(item_ids))))
-    summaries = booking_summaries(found)
-    return {a.programme_item_id: summaries[a.id] for a in found}
-
-
-register_item_annotator("interpreting", interpreting_for_items)

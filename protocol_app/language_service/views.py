@@ -28,7 +28,6 @@ from ..core.permissions import Permission, Role, permission_required
 from ..core.references import find_by_reference
 from ..core.time import now_utc
 from ..extensions import db
-from ..visits.models import VisitProgrammeItem
 from . import candidates, offers, permissions, services
 from .forms import (
     AbsenceForm,
@@ -128,23 +127,6 @@ def team_size():
     needed, sentence = services.team_size_proposal(request.args.get("mode"),
                                                    *_typed_times(typed("starts_at"), typed("ends_at")))
     return jsonify(needed=needed, message=sentence)
-
-
-@bp.route("/from-programme-item/<int:item_id>", methods=["POST"])
-@permission_required(MANAGE)
-def from_programme_item(item_id: int):
-    item = db.session.get(VisitProgrammeItem, item_id)
-    if item is None:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        assignment = services.create_from_programme_item(item, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-        return redirect(url_for("visits.detail", reference=item.visit.reference, _anchor="programme"))
-    flash(_("Assignment %(reference)s has been recorded.", reference=assignment.reference), "success")
-    return redirect(url_for("translations.assignment", reference=assignment.reference))
 
 
 @bp.route("/<reference>", methods=["GET", "POST"])

@@ -42,19 +42,23 @@ class InterpretingMode(LabelledEnum):
     WHISPERED = "whispered", _l("Whispered (chuchotage)")
 
 
-class InterpreterNeedMixin:
-    """An item's interpreter need and the Sprachendienst's booking for it, once handed over.
+class InterpretingBookingMixin:
+    """The Sprachendienst's booking for an item, once its interpreter need was handed over.
 
     The booking is the Sprachendienst's record; the item keeps only its id and changes it only
     through `language_service.interpreting`."""
 
-    #: ISO 639-1 code of the language to interpret from German, if an interpreter is needed.
-    interpreter_language: Mapped[str | None] = mapped_column(sa.String(3))
-    interpreter_mode: Mapped[str | None] = mapped_column(sa.String(15))
-
     @declared_attr
     def assignment_id(cls) -> Mapped[int | None]:
         return mapped_column(sa.ForeignKey("assignments.id", ondelete="SET NULL"), unique=True)
+
+
+class InterpreterNeedMixin(InterpretingBookingMixin):
+    """An item's interpreter need and the Sprachendienst's booking for it."""
+
+    #: ISO 639-1 code of the language to interpret from German, if an interpreter is needed.
+    interpreter_language: Mapped[str | None] = mapped_column(sa.String(3))
+    interpreter_mode: Mapped[str | None] = mapped_column(sa.String(15))
 
     @property
     def interpreter_mode_label(self):
@@ -302,19 +306,3 @@ def save_item(item, *, values: dict, hosts: list, officer_id, kind: str, parent_
     )
     return item
 
-
-# --- what other areas add to a programme item (e.g. the booked interpreters) ----------------
-
-#: name → function(item ids) → {item id: something a template shows beside the item}
-_ITEM_ANNOTATORS: dict[str, object] = {}
-
-
-def register_item_annotator(name: str, annotate) -> None:
-    """Let another area show its part of programme items (one query for all items of a page)."""
-    _ITEM_ANNOTATORS[name] = annotate
-
-
-def item_annotations(item_ids) -> dict[str, dict]:
-    """{annotator name: {item id: annotation}} for the given programme items."""
-    ids = list(item_ids)
-    return {name: annotate(ids) if ids else {} for name, annotate in _ITEM_ANNOTATORS.items()}

@@ -15,7 +15,13 @@ from ..core.files import AttachmentMixin
 from ..core.references import ReferencedMixin
 from ..core.workflow import WorkflowMixin
 from ..extensions import db
-from ..programme import DressCode, InterpretingMode, PressAccess, ProgrammeItemMixin
+from ..programme import (
+    DressCode,
+    InterpretingBookingMixin,
+    InterpretingMode,
+    PressAccess,
+    ProgrammeItemMixin,
+)
 from .workflow import VISIT_WORKFLOW, VisitState
 
 REFERENCE_PREFIX = "V"
@@ -141,7 +147,7 @@ class DelegationMember(TimestampMixin, db.Model):
     __table_args__ = (sa.CheckConstraint("precedence > 0", name="precedence_positive"),)
 
 
-class VisitProgrammeItem(ProgrammeItemMixin, TimestampMixin, db.Model):
+class VisitProgrammeItem(InterpretingBookingMixin, ProgrammeItemMixin, TimestampMixin, db.Model):
     __tablename__ = "visit_programme_items"
 
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visits.id", ondelete="CASCADE"), nullable=False, index=True)

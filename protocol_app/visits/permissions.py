@@ -23,6 +23,12 @@ def can_edit(user, visit: Visit | None = None) -> bool:
     return visit is None or visit.state in OPEN_STATES
 
 
+def can_request_interpreting(user, visit: Visit) -> bool:
+    """Booking interpreters is the Sprachendienst's work: officers who may book it do so from the
+    visit page while the visit is open."""
+    return can_edit(user, visit) and user_has(user, Permission.ASSIGNMENT_MANAGE)
+
+
 def can_move(user) -> bool:
     return user_has(user, Permission.VISIT_TRANSITION)
 

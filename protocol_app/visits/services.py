@@ -158,8 +158,10 @@ def move_visit(visit: Visit, action: str, *, actor, comment=None, expected_versi
         reason = f"{visit.reference}: {step.comment or ''}"
         book_planning.withdraw_for(SCOPE, visit.id, actor=actor, reason=reason)
         why = "Besuch abgesagt" if visit.state == VisitState.CANCELLED else "Besuch abgelehnt"
-        for booking in interpreting.bookings_for_visit_items(item.id for item in visit.programme):
-            interpreting.cancel_booking(booking, actor=actor, reason=f"{why}: {visit.reference} {visit.title}")
+        for item in visit.programme:
+            if item.assignment_id:
+                interpreting.cancel_booking(item.assignment_id, actor=actor,
+                                            reason=f"{why}: {visit.reference} {visit.title}")
     return step
 
 
@@ -232,6 +234,7 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
         check_version(item, expected_version)
     values = {k: values.get(k) for k in (*ITEM_FIELDS, *VISIT_ITEM_FIELDS)}
     check_item_times(values, *visit_dates(visit))
+    booked = item.assignment_id if item is not None else None
     if values["interpreter_needed"]:
         if not values["interpreter_language"] or pycountry.languages.get(
             alpha_2=values["interpreter_language"]
@@ -242,6 +245,8 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
             raise ValidationFailed(_l("Please choose the interpreting mode."), field="interpreter_mode")
     else:
         values["interpreter_language"] = values["interpreter_mode"] = None
+    if item is not None:
+        interpreting.require_unbooked_language(booked, item.interpreter_language, values["interpreter_language"])
     is_new = item is None
     item = save_item(
         item if item is not None else VisitProgrammeItem(visit_id=visit.id), values=values,
@@ -253,10 +258,9 @@ def save_programme_item(visit: Visit, item: VisitProgrammeItem | None, *, actor,
         book_planning.plan_for_item(_book_plan(visit, item), actor=actor)
     elif not is_new:
         book_planning.item_unflagged(item.id, actor=actor, reason=f"Programmpunkt ohne Eintragung: {item.title}")
-    booking = None if is_new else interpreting.booking_for_visit_item(item.id)
-    if booking:
+    if booked:
         # The Sprachendienst's booking follows the item and tells its translators.
-        interpreting.update_booking(booking, actor=actor, starts_at=item.starts_at, ends_at=item.ends_at,
+        interpreting.update_booking(booked, actor=actor, starts_at=item.starts_at, ends_at=item.ends_at,
                                     location=item.location, venue_id=item.venue_id)
     return item
 
@@ -302,14 +306,29 @@ def delete_programme_item(item: VisitProgrammeItem, *, actor) -> None:
     require_open(item.visit)
     if item.golden_book:
         book_planning.item_unflagged(item.id, actor=actor, reason=f"Programmpunkt entfernt: {item.title}")
-    booking = interpreting.booking_for_visit_item(item.id)
-    if booking:
+    if item.assignment_id:
         # Its interpreters must not turn up for an item that no longer exists.
-        interpreting.cancel_booking(booking, actor=actor, reason=f"Programmpunkt entfernt: {item.title}")
+        interpreting.cancel_booking(item.assignment_id, actor=actor, reason=f"Programmpunkt entfernt: {item.title}")
     record_event("visit.programme_delete", actor=actor, target=item,
                  changes={"title": [item.title, None]})
     db.session.delete(item)
     db.session.flush()
+
+
+@transactional
+def request_interpreting(visit: Visit, item: VisitProgrammeItem, *, actor) -> interpreting.Booking:
+    """Hand the item's interpreter need to the Sprachendienst (once), as events and stays do."""
+    require_open(visit)
+    # Who takes part is what the interpreters prepare for.
+    booking = interpreting.book_item(item, actor=actor, title=f"{visit.reference} · {item.title}",
+                                     notes=item.participants)
+    record_event("visit.interpreting_requested", actor=actor, target=visit, summary=booking.reference)
+    return booking
+
+
+def interpreting_of(visit: Visit) -> dict[int, dict]:
+    """{item id: the Sprachendienst's staffing and accepted interpreters} for the visit page."""
+    return interpreting.summaries_by_item(visit.programme)
 
 
 # --- gifts ----------------------------------------------------------------------------

@@ -34,9 +34,7 @@ from ..core.time import BERLIN
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
 from ..goldenbook import services as golden_book
-from ..language_service import permissions as interpreting
 from ..news import services as news
-from ..programme import item_annotations
 from . import cards as _cards  # noqa: F401 (registers the start-page cards)
 from . import copying, permissions, services
 from .forms import (
@@ -227,10 +225,10 @@ def detail(reference: str):
         transition_form=TransitionForm(version=visit.version),
         member_form=DelegationMemberForm(),
         confirm=ConfirmForm(),
-        annotations=item_annotations(item.id for item in visit.programme),
+        interpreting=services.interpreting_of(visit),
         book_entries=golden_book.entries_for(services.SCOPE, visit.id, reader=current_user),
         **news.occasion_panel(services.SCOPE, visit.id, reader=current_user),
-        can_book_interpreters=interpreting.can_manage(current_user),
+        can_book_interpreters=permissions.can_request_interpreting(current_user, visit),
         copy_form=CopyVisitForm(arrival_at=utc_to_local(visit.arrival_at + timedelta(days=365)))
         if permissions.can_edit(current_user) else None,
         **record_parts.page_context(services.VISIT_PARTS, visit, editable=editable),
@@ -324,6 +322,25 @@ def programme_item(reference: str, item_id: int | None = None):
 def programme_item_delete(reference: str, item_id: int):
     return _delete_child(reference, VisitProgrammeItem, item_id, services.delete_programme_item,
                          _l("The programme item has been deleted."), "programme")
+
+
+@bp.route("/<reference>/programme/<int:item_id>/interpreting", methods=["POST"])
+@permission_required(EDIT)
+def programme_interpreting(reference: str, item_id: int):
+    """Ask the Sprachendienst for the item's interpreter; the officer goes on to offer the job."""
+    visit = _load_editable(reference)
+    if not permissions.can_request_interpreting(current_user, visit):
+        abort(403)
+    item = _child(VisitProgrammeItem, visit, item_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        booking = services.request_interpreting(visit, item, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return _detail(visit, "programme")
+    flash(_("Assignment %(reference)s has been recorded.", reference=booking.reference), "success")
+    return redirect(url_for("translations.assignment", reference=booking.reference))
 
 
 def _programme_language() -> str:

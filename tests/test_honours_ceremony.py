@@ -235,3 +235,25 @@ def test_the_embargo_holds_when_the_ceremonys_event_was_made_before(app):
         log = admin.get("/admin/audit?action=event.guest").get_data(as_text=True)
         assert "Anna Erste" not in log and "Berta Zweite" not in log
         assert "gast" in log.lower()  # the additions and the removal are logged, without the names
+
+
+def test_an_awardee_keeps_the_guest_entry_when_the_events_team_corrects_the_name(app):
+    """Issue 36: the awardee is linked to the guest by id, not joined by name: a corrected spelling
+    on the guest list neither hides the invitation status nor puts the awardee on it twice."""
+    setup_people(app)
+    order_id = _approved_cases(app)
+    client = app.test_client()
+    login(client, "autorin@example.org")
+    page = f"/honours/ceremony/{order_id}/2026-10-01"
+    post(client, f"{page}/event", {})
+    post(client, f"{page}/guests", {"family_guests": "1"})
+    with app.app_context():
+        guest = db.session.scalar(sa.select(Guest).where(Guest.name == "Anna Erste"))
+        guest.name = "Dr. Anna Erste"  # as the events team corrects it on the list
+        db.session.commit()
+    post(client, f"{page}/guests", {"family_guests": "1"})
+    with app.app_context():
+        names = sorted(g.name for g in db.session.scalars(sa.select(Guest).where(Guest.category == "honour_holders")))
+    assert names == ["Berta Zweite", "Dr. Anna Erste", "Frühere Trägerin"]
+    cases = client.get(page).get_data(as_text=True).split('data-testid="ceremony-cases"')[1]
+    assert cases.count("Auf der Liste") == 2

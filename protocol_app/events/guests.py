@@ -55,6 +55,33 @@ def guest_list(event: Event) -> list[Guest]:
     return list(db.session.scalars(sa.select(Guest).where(Guest.event_id == event.id).order_by(*precedence_order())))
 
 
+def guests_by_id(event: Event, guest_ids) -> dict[int, Guest]:
+    """{guest id: guest} of those ids still on the event's list (for areas that keep guest ids)."""
+    ids = [i for i in guest_ids if i]
+    if not ids:
+        return {}
+    return {g.id: g for g in db.session.scalars(sa.select(Guest).where(Guest.event_id == event.id,
+                                                                        Guest.id.in_(ids)))}
+
+
+def listed_names(event: Event) -> set[str]:
+    """The names on the event's list as the list compares them (case and outer spaces aside), so
+    that another area adding people does not put anyone on it twice."""
+    return {same_name(name) for name in db.session.scalars(sa.select(Guest.name).where(Guest.event_id == event.id))}
+
+
+def guest_named(event: Event, name: str) -> Guest | None:
+    """The first guest of that name on the event's list (compared as `listed_names` does)."""
+    # Compared in Python: SQLite's lower() leaves umlauts as they are.
+    wanted = same_name(name)
+    return next((g for g in db.session.scalars(sa.select(Guest).where(Guest.event_id == event.id)
+                                               .order_by(Guest.id)) if same_name(g.name) == wanted), None)
+
+
+def same_name(name: str) -> str:
+    return name.strip().lower()
+
+
 def _from_contact(event: Event, contact: Contact, companions: int) -> Guest:
     return Guest(event_id=event.id, contact_id=contact.id, name=contact.name, function=contact.function,
                  organisation=contact.organisation or (contact.mission.name if contact.mission else None),

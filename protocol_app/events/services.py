@@ -192,11 +192,24 @@ def occasions_of_year(year: int) -> list[tuple[OccasionTemplate, date, Event | N
     return sorted(rows, key=lambda row: row[1])
 
 
+def occasion_event(occasion_id: int, year: int) -> Event | None:
+    """The event of a recurring occasion in a year, if made (for areas that hold an occasion's id)."""
+    return db.session.scalar(sa.select(Event).where(Event.occasion_id == occasion_id, Event.year == year))
+
+
+@transactional
+def make_occasion_event(occasion_id: int, year: int, *, actor) -> Event:
+    """The year's event of a recurring occasion: the one made before as it is, else a new one."""
+    occasion = db.session.get(OccasionTemplate, occasion_id)
+    if occasion is None:
+        raise DomainError(_l("This recurring occasion no longer exists."))
+    return occasion_event(occasion_id, year) or create_from_occasion(occasion, year, actor=actor)
+
+
 @transactional
 def create_from_occasion(occasion: OccasionTemplate, year: int, *, actor) -> Event:
     """Make this year's event of a recurring occasion (once per year)."""
-    existing = db.session.scalar(sa.select(Event).where(Event.occasion_id == occasion.id, Event.year == year))
-    if existing is not None:
+    if occasion_event(occasion.id, year) is not None:
         raise DomainError(_l("The event of this occasion exists already for %(year)s.", year=year))
     day = occasion_date(occasion, year)
     starts = datetime.combine(day, occasion.start_time, tzinfo=BERLIN)

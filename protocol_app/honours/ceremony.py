@@ -18,7 +18,6 @@ from ..core.pdf import render_pdf
 from ..core.time import today_berlin
 from ..events import guests as event_guests
 from ..events import services as event_services
-from ..events.models import Event, Guest, OccasionTemplate
 from ..extensions import db
 from . import services
 from .models import AwardType, Holder, Nomination, living_holders_clause
@@ -39,15 +38,14 @@ def cases_for(award_type: AwardType, award_date: date) -> list[Nomination]:
                   Nomination.nominee_name)))
 
 
-def ceremony_event(award_type: AwardType, award_date: date) -> Event | None:
+def ceremony_event(award_type: AwardType, award_date: date):
     """The event of the award's recurring occasion in the award date's year, if made."""
     if award_type.occasion_id is None:
         return None
-    return db.session.scalar(sa.select(Event).where(Event.occasion_id == award_type.occasion_id,
-                                                    Event.year == award_date.year))
+    return event_services.occasion_event(award_type.occasion_id, award_date.year)
 
 
-def _hold_embargo(event: Event, award_date: date, *, actor) -> None:
+def _hold_embargo(event, award_date: date, *, actor) -> None:
     """Who is honoured stays with the honours team until the award is announced (by default: on
     the day). An announcement day already chosen stands; an event made some other way (by hand,
     or before) gets the embargo here, before any awardee can reach its guest list."""
@@ -56,14 +54,12 @@ def _hold_embargo(event: Event, award_date: date, *, actor) -> None:
 
 
 @transactional
-def make_event(award_type: AwardType, award_date: date, *, actor) -> Event:
+def make_event(award_type: AwardType, award_date: date, *, actor):
     """Make the ceremony's event from the award's recurring occasion (once a year); the year's
     event made before is taken as it is, under the embargo."""
-    occasion = db.session.get(OccasionTemplate, award_type.occasion_id) if award_type.occasion_id else None
-    if occasion is None:
+    if award_type.occasion_id is None:
         raise DomainError(_l("This award has no ceremony occasion; an admin links one under Awards."))
-    event = ceremony_event(award_type, award_date) or event_services.create_from_occasion(
-        occasion, award_date.year, actor=actor)
+    event = event_services.make_occasion_event(award_type.occasion_id, award_date.year, actor=actor)
     _hold_embargo(event, award_date, actor=actor)
     return event
 
@@ -101,37 +97,41 @@ def propose_guests(award_type: AwardType, award_date: date, *, family_guests: in
     if event is None:
         raise DomainError(_l("Please make the ceremony's event first."))
     _hold_embargo(event, award_date, actor=actor)  # before the first awardee is on the list
-    listed = {name.strip().lower() for name in db.session.scalars(sa.select(Guest.name).where(
-        Guest.event_id == event.id))}
+    listed = event_guests.listed_names(event)
     counts = {"awardees": 0, "holders": 0, "honorary_citizens": 0}
-    for case in cases_for(award_type, award_date):
-        if case.nominee_name.strip().lower() not in listed:
-            event_guests.add_adhoc(event, actor=actor, name=case.nominee_name, function=case.occupation,
-                                   rank=AWARDEE_RANK, companions=family_guests, category="honour_holders")
-            listed.add(case.nominee_name.strip().lower())
+    cases = cases_for(award_type, award_date)
+    on_the_list = event_guests.guests_by_id(event, [case.ceremony_guest_id for case in cases])
+    for case in cases:
+        if case.ceremony_guest_id in on_the_list:
+            continue
+        # Someone put the awardee on the list by hand: that entry becomes the case's, once.
+        guest = event_guests.guest_named(event, case.nominee_name)
+        if guest is None:
+            guest = event_guests.add_adhoc(event, actor=actor, name=case.nominee_name, function=case.occupation,
+                                           rank=AWARDEE_RANK, companions=family_guests, category="honour_holders")
+            listed.add(event_guests.same_name(case.nominee_name))
             counts["awardees"] += 1
+        case.ceremony_guest_id = guest.id
     holders = db.session.scalars(sa.select(Holder).where(Holder.award_type_id == award_type.id,
                                                          living_holders_clause()).order_by(Holder.awarded_on))
     for holder in holders:
-        if holder.name.strip().lower() not in listed:
+        if event_guests.same_name(holder.name) not in listed:
             event_guests.add_adhoc(event, actor=actor, name=holder.name, rank=HOLDER_RANK, companions=1,
                                    category="honour_holders", function=str(_l("Holder since %(year)s",
                                                                               year=holder.awarded_on.year)))
-            listed.add(holder.name.strip().lower())
+            listed.add(event_guests.same_name(holder.name))
             counts["holders"] += 1
     counts["honorary_citizens"], _already = event_guests.add_category(event, "honorary_citizens", companions=1,
                                                                       actor=actor)
     return counts
 
 
-def guest_status(event: Event | None, cases: list[Nomination]) -> dict[int, Guest]:
+def guest_status(event, cases: list[Nomination]) -> dict:
     """The guest-list entry of each awardee (case id → guest), to show their invitation status."""
     if event is None:
         return {}
-    by_name = {g.name.strip().lower(): g for g in db.session.scalars(sa.select(Guest).where(
-        Guest.event_id == event.id, Guest.category == "honour_holders"))}
-    return {case.id: by_name[case.nominee_name.strip().lower()] for case in cases
-            if case.nominee_name.strip().lower() in by_name}
+    guests = event_guests.guests_by_id(event, [case.ceremony_guest_id for case in cases])
+    return {case.id: guests[case.ceremony_guest_id] for case in cases if case.ceremony_guest_id in guests}
 
 
 @transactional

@@ -171,6 +171,9 @@ class Nomination(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     senate_decision_reference: Mapped[str | None] = mapped_column(sa.String(100))
     #: Place in the order of presentation at the ceremony.
     presentation_position: Mapped[int | None] = mapped_column(sa.Integer)
+    #: The awardee's entry on the ceremony's guest list (the events' guest id; no foreign key:
+    #: the list is the events' record, reached through their services).
+    ceremony_guest_id: Mapped[int | None] = mapped_column(sa.Integer)
 
     award_type: Mapped[AwardType] = relationship(lazy="joined")
     created_by = relationship("User", foreign_keys=[created_by_id])

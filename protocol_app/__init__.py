@@ -200,7 +200,6 @@ def _register_blueprints(app: Flask) -> None:
     from .partnerships import cards as _partnership_cards  # noqa: F401 (registers the start-page card)
     from .partnerships.views import bp as partnerships_bp
     from .visits import calendar_source as _visit_calendar  # noqa: F401 (registers the source)
-    from .visits import report_views as _visit_reports  # noqa: F401 (adds routes to visits_bp)
     from .visits.views import bp as visits_bp
 
     for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp,

@@ -67,12 +67,6 @@ def test_no_module_of_the_app_passes_the_limit():
     assert not long
 
 
-#: The imports of another domain's tables that remain, each to go through that domain's services
-#: (issue 36): the award ceremony builds its event from the events' tables, and the Sprachendienst's
-#: booking route loads a visit's programme item. No other may be added.
-REMAINING_TABLE_IMPORTS = {("honours/ceremony.py", "events.models"), ("language_service/views.py", "visits.models")}
-
-
 def _imported_modules(path: pathlib.Path) -> set[str]:
     """Every module `path` imports (also inside functions), as "domain.module" for the app's own."""
     import ast
@@ -98,4 +92,25 @@ def test_no_domain_imports_another_domains_tables_pages_forms_or_process():
                 if parts[0] in DOMAINS and parts[0] != domain and len(parts) > 1 and parts[1] in (
                         "models", "views", "forms", "workflow"):
                     crossing.add((path.relative_to(APP).as_posix(), ".".join(parts[:2])))
-    assert crossing == REMAINING_TABLE_IMPORTS
+    assert not crossing
+
+
+#: The modules by which one domain may reach another: what it offers others, not its records.
+FACES = {"services", "interpreting", "planning", "history", "guests"}
+
+
+def test_the_import_contract_keeps_the_domains_independent_and_crossings_to_named_faces():
+    """The layers contract separates the domains with `|` (independent: neither imports the other),
+    and every crossing it lets through ends in a named face of the other domain."""
+    import configparser
+
+    contract = configparser.ConfigParser()
+    contract.read(APP.parent / ".importlinter")
+    layers = contract["importlinter:contract:layers"]
+    domain_layer = next(line for line in layers["layers"].splitlines() if "visits" in line)
+    assert sorted(name.strip() for name in domain_layer.split("|")) == sorted(DOMAINS)
+    crossings = [line.split("->") for line in layers["ignore_imports"].strip().splitlines()]
+    for source, target in crossings:
+        source_domain, target_parts = source.strip().split(".")[1], target.strip().split(".")
+        assert source_domain in DOMAINS and target_parts[1] in DOMAINS and target_parts[1] != source_domain
+        assert len(target_parts) == 3 and target_parts[2] in FACES, target

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import abort, render_template
 from flask_login import current_user
 
-from ..core.exports import FORMATS, table_response
-from ..core.listing import year_arg
-from ..core.permissions import permission_required
-from . import permissions, services
-from .views import READ, bp, log_confidential_shown
+from ...core.exports import FORMATS, table_response
+from ...core.listing import year_arg
+from ...core.permissions import permission_required
+from .. import permissions, services
+from . import READ, bp, log_confidential_shown
 
 
 def _readable_gifts(year: int, how: str) -> list:

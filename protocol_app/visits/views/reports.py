@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import noload
 
-from ..core.exports import FORMATS, table_response
-from ..core.listing import year_arg
-from ..core.permissions import Permission, permission_required
-from ..extensions import db
-from . import reports
-from .models import Visit
-from .views import bp, filtered_visits_stmt, log_confidential_shown
+from ...core.exports import FORMATS, table_response
+from ...core.listing import year_arg
+from ...core.permissions import Permission, permission_required
+from ...extensions import db
+from .. import reports
+from ..models import Visit
+from . import bp, log_confidential_shown
+from .listing import filtered_visits_stmt
 
 REPORTERS = (Permission.REPORTS_VISITS,)
 

@@ -1,0 +1,107 @@
+"""A domain's front door: its blueprint and the two loaders every one of its routes uses, and
+the recurring move of a page ("a valid form → the service → a message → the next page").
+
+Every domain builds one `FrontDoor` in its views package's `__init__`; its pages ask
+`door.load(key)` for what they show and `door.load_for_change(key)` for what they change, so that
+the record's read and change rules (the domain's `permissions.can_read` / `can_edit`, which take
+the record) are asked on the server for every route, the same way in every domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, request
+from flask_login import current_user
+
+from .errors import ConcurrentChangeError, DomainError
+from .forms import ConfirmForm, apply_domain_error
+
+Policy = Callable[[Any, Any], bool]
+
+
+class FrontDoor:
+    """The blueprint of a domain and its loaders.
+
+    `find(key)` gives the record or None; `can_read(user, record)` and `can_edit(user, record)`
+    are the domain's record-taking policies. `after_read(record)` runs for every record a route
+    loads (the read log of confidential records). `closed_meanwhile`: the message for a change
+    posted to a record that was closed while the form was open — a conflict, not a refusal —
+    for users who `may_edit_some(user)` records of this kind.
+    """
+
+    def __init__(self, name: str, import_name: str, *, url_prefix: str, find: Callable[[Any], Any],
+                 can_read: Policy, can_edit: Policy, after_read: Callable[[Any], None] | None = None,
+                 closed_meanwhile=None, may_edit_some: Callable[[Any], bool] | None = None,
+                 template_folder: str = "../templates"):
+        self.blueprint = Blueprint(name, import_name, url_prefix=url_prefix, template_folder=template_folder)
+        self._find, self._can_read, self._can_edit = find, can_read, can_edit
+        self._after_read = after_read
+        self._closed_meanwhile, self._may_edit_some = closed_meanwhile, may_edit_some
+
+    def load(self, key):
+        """The record behind `key`, or 404 — also when the user may not read it, so that its
+        existence is not given away."""
+        record = self._find(key)
+        if record is None or not self._can_read(current_user, record):
+            abort(404)
+        if self._after_read is not None:
+            self._after_read(record)
+        return record
+
+    def load_for_change(self, key):
+        """The record behind `key` for a page that changes it: 404 as `load`, 403 when the user
+        may read but not change it (or a conflict when it was closed meanwhile)."""
+        record = self.load(key)
+        if not self._can_edit(current_user, record):
+            if (self._closed_meanwhile is not None and request.method == "POST"
+                    and self._may_edit_some is not None and self._may_edit_some(current_user)):
+                raise ConcurrentChangeError(self._closed_meanwhile)
+            abort(403)
+        return record
+
+
+def part_of(model, record, part_id: int, *, parent: str):
+    """A part of a record (a programme item, a gift …) by its id, or 404 when it is of another."""
+    from ..extensions import db
+
+    part = db.session.get(model, part_id)
+    if part is None or getattr(part, parent) != record.id:
+        abort(404)
+    return part
+
+
+def saved(form, save: Callable[[], Any], *, message, then: Callable[[Any], Any]):
+    """A posted, valid `form` → `save()` → the success `message` (text, or a function of what
+    `save` returned) → the response `then(result)`. A refusal of the service lands on the form's
+    field (or its top); None then, and the caller shows the form again:
+
+        return saved(form, lambda: services.create(...), message=..., then=_detail) or render_template(...)
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = save()
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        return None
+    flash(str(message(result) if callable(message) else message), "success")
+    return then(result)
+
+
+def acted(act: Callable[[], Any], *, message, then: Callable[[], Any]):
+    """A confirmed button (a POST with its CSRF token, else 400) → `act()` → the success
+    `message` (text, or a function of what `act` returned; none when None) or the refusal with
+    its reason → the response `then()`."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        result = act()
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        text = message(result) if callable(message) else message
+        if text:
+            flash(str(text), "success")
+    return then()

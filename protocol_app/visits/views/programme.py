@@ -1,0 +1,117 @@
+"""The parts of a visit: its programme (and the interpreters for it), its delegation, its gifts."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ...core.errors import DomainError
+from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ...core.permissions import permission_required
+from .. import permissions, services
+from ..forms import DelegationMemberForm, GiftForm, ProgrammeItemForm
+from ..models import DelegationMember, Gift, VisitProgrammeItem
+from . import EDIT, _child, _delete_child, _detail, bp, door
+
+
+@bp.route("/<reference>/delegation", methods=["POST"])
+@permission_required(EDIT)
+def delegation_add(reference: str):
+    visit = door.load_for_change(reference)
+    form = DelegationMemberForm()
+    if form.validate_on_submit():
+        try:
+            services.add_delegation_member(
+                visit, actor=current_user, name=form.name.data, function=form.function.data,
+                precedence=form.precedence.data, form_of_address=form.form_of_address.data,
+            )
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+    else:
+        flash_form_errors(form)
+    return _detail(visit, "delegation")
+
+
+@bp.route("/<reference>/delegation/<int:member_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def delegation_remove(reference: str, member_id: int):
+    return _delete_child(reference, DelegationMember, member_id, services.remove_delegation_member,
+                         None, "delegation")
+
+
+@bp.route("/<reference>/programme/new", methods=["GET", "POST"])
+@bp.route("/<reference>/programme/<int:item_id>", methods=["GET", "POST"])
+@permission_required(EDIT)
+def programme_item(reference: str, item_id: int | None = None):
+    visit = door.load_for_change(reference)
+    item = _child(VisitProgrammeItem, visit, item_id) if item_id else None
+    form = ProgrammeItemForm(obj=item)
+    if request.method == "GET" and item is not None:
+        form.load(item)
+    conflicts = []
+    if form.validate_on_submit():
+        try:
+            saved = services.save_programme_item(
+                visit, item, actor=current_user, values=form.service_values(),
+                host_ids=form.host_ids.data, conflict_reason=form.conflict_reason.data,
+                expected_version=form.expected_version(),
+            )
+        except services.ConflictsFound as exc:
+            conflicts = exc.conflicts
+            apply_domain_error(form, exc)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            flash(_("The programme item has been saved."), "success")
+            return _detail(visit, f"item-{saved.id}")
+    return render_template("visits/programme_form.html", form=form, visit=visit, item=item,
+                           conflicts=conflicts, confirm=ConfirmForm())
+
+
+@bp.route("/<reference>/programme/<int:item_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def programme_item_delete(reference: str, item_id: int):
+    return _delete_child(reference, VisitProgrammeItem, item_id, services.delete_programme_item,
+                         _l("The programme item has been deleted."), "programme")
+
+
+@bp.route("/<reference>/programme/<int:item_id>/interpreting", methods=["POST"])
+@permission_required(EDIT)
+def programme_interpreting(reference: str, item_id: int):
+    """Ask the Sprachendienst for the item's interpreter; the officer goes on to offer the job."""
+    visit = door.load_for_change(reference)
+    if not permissions.can_request_interpreting(current_user, visit):
+        abort(403)
+    item = _child(VisitProgrammeItem, visit, item_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        booking = services.request_interpreting(visit, item, actor=current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return _detail(visit, "programme")
+    flash(_("Assignment %(reference)s has been recorded.", reference=booking.reference), "success")
+    return redirect(url_for("translations.assignment", reference=booking.reference))
+
+
+@bp.route("/<reference>/gifts/new", methods=["GET", "POST"])
+@bp.route("/<reference>/gifts/<int:gift_id>", methods=["GET", "POST"])
+@permission_required(EDIT)
+def gift(reference: str, gift_id: int | None = None):
+    visit = door.load_for_change(reference)
+    record = _child(Gift, visit, gift_id) if gift_id else None
+    form = GiftForm(obj=record)
+    if form.validate_on_submit():
+        services.save_gift(visit, record, actor=current_user, values=form.data)
+        flash(_("The gift has been saved."), "success")
+        return _detail(visit, "gifts")
+    return render_template("visits/gift_form.html", form=form, visit=visit, gift=record, confirm=ConfirmForm())
+
+
+@bp.route("/<reference>/gifts/<int:gift_id>/delete", methods=["POST"])
+@permission_required(EDIT)
+def gift_delete(reference: str, gift_id: int):
+    return _delete_child(reference, Gift, gift_id, services.delete_gift,
+                         _l("The gift entry has been deleted."), "gifts")

@@ -188,7 +188,6 @@ def _register_blueprints(app: Flask) -> None:
     from .events.views import bp as events_bp
     from .goldenbook.views import bp as goldenbook_bp
     from .graves import cards as _grave_cards  # noqa: F401 (registers the start-page card)
-    from .graves import suggestion_views as _grave_suggestions  # noqa: F401 (adds routes to graves_bp)
     from .graves.views import bp as graves_bp
     from .honours import cards as _honours_cards  # noqa: F401 (registers the start-page card)
     from .honours.views import bp as honours_bp

@@ -21,8 +21,8 @@ from .forms import ConfirmForm, apply_domain_error
 Policy = Callable[[Any, Any], bool]
 
 
-class FrontDoor:
-    """The blueprint of a domain and its loaders.
+class RecordLoader:
+    """The two loaders of one kind of record.
 
     `find(key)` gives the record or None; `can_read(user, record)` and `can_edit(user, record)`
     are the domain's record-taking policies. `after_read(record)` runs for every record a route
@@ -31,11 +31,9 @@ class FrontDoor:
     for users who `may_edit_some(user)` records of this kind.
     """
 
-    def __init__(self, name: str, import_name: str, *, url_prefix: str, find: Callable[[Any], Any],
-                 can_read: Policy, can_edit: Policy, after_read: Callable[[Any], None] | None = None,
-                 closed_meanwhile=None, may_edit_some: Callable[[Any], bool] | None = None,
-                 template_folder: str = "../templates"):
-        self.blueprint = Blueprint(name, import_name, url_prefix=url_prefix, template_folder=template_folder)
+    def __init__(self, *, find: Callable[[Any], Any], can_read: Policy, can_edit: Policy,
+                 after_read: Callable[[Any], None] | None = None, closed_meanwhile=None,
+                 may_edit_some: Callable[[Any], bool] | None = None):
         self._find, self._can_read, self._can_edit = find, can_read, can_edit
         self._after_read = after_read
         self._closed_meanwhile, self._may_edit_some = closed_meanwhile, may_edit_some
@@ -60,6 +58,16 @@ class FrontDoor:
                 raise ConcurrentChangeError(self._closed_meanwhile)
             abort(403)
         return record
+
+
+class FrontDoor(RecordLoader):
+    """A domain's blueprint and the loaders of its main record (`RecordLoader`); a domain with
+    further records of its own gives each a `RecordLoader` beside it."""
+
+    def __init__(self, name: str, import_name: str, *, url_prefix: str, template_folder: str = "../templates",
+                 **loader):
+        super().__init__(**loader)
+        self.blueprint = Blueprint(name, import_name, url_prefix=url_prefix, template_folder=template_folder)
 
 
 def part_of(model, record, part_id: int, *, parent: str):
@@ -96,6 +104,26 @@ def acted(act: Callable[[], Any], *, message, then: Callable[[], Any]):
     its reason → the response `then()`."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    try:
+        result = act()
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        text = message(result) if callable(message) else message
+        if text:
+            flash(str(text), "success")
+    return then()
+
+
+def posted(form, act: Callable[[], Any], *, message, then: Callable[[], Any]):
+    """A form posted from a record's page (no page of its own): invalid input or the service's
+    refusal is flashed with what to fix, else `act()` and the success `message` (text, or a
+    function of what `act` returned) — then back to `then()` either way."""
+    from .forms import flash_form_errors
+
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return then()
     try:
         result = act()
     except DomainError as exc:

@@ -8,11 +8,11 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, request, send_file, url_for
 
-from ..core.permissions import public
-from ..extensions import db, limiter
-from . import publication
-from .models import LANGUAGES, NewsNote
-from .workflow import NoteState
+from ...core.permissions import public
+from ...extensions import db, limiter
+from .. import publication
+from ..models import LANGUAGES, NewsNote
+from ..workflow import NoteState
 
 bp = Blueprint("news_public", __name__, url_prefix="/public/news")
 #: Browsers and the website's proxy may keep an answer this long (seconds); the ETag saves the rest.

@@ -3,14 +3,13 @@ its photo and its steps (send for approval, approve, return, withdraw, revise)."
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..core import workflow
-from ..core.errors import ConcurrentChangeError, DomainError
-from ..core.forms import (
+from ...core import workflow
+from ...core.errors import ConcurrentChangeError, DomainError
+from ...core.forms import (
     ConfirmForm,
     TransitionForm,
     apply_domain_error,
@@ -18,22 +17,23 @@ from ..core.forms import (
     form_values,
     take_posted_step,
 )
-from ..core.listing import paginate
-from ..core.navigation import register_nav
-from ..core.permissions import permission_required
-from ..extensions import db
-from ..programme.occasions import occasion_of
-from . import permissions, services
-from .forms import NoteForm, PhotoForm
-from .models import NewsNote
-from .permissions import APPROVE, EDIT
-from .services import NOTE_FIELDS
-from .workflow import NOTE_WORKFLOW, NoteState
+from ...core.front_door import acted, saved
+from ...core.listing import paginate
+from ...core.permissions import permission_required
+from ...programme.occasions import occasion_of
+from .. import permissions, services
+from ..forms import NoteForm, PhotoForm
+from ..models import NewsNote
+from ..permissions import APPROVE, EDIT
+from ..services import NOTE_FIELDS
+from ..workflow import NOTE_WORKFLOW, NoteState
+from . import bp, door
 
 _UNPUBLISHED = (NoteState.DRAFT.value, NoteState.IN_REVIEW.value)
 
-bp = Blueprint("news", __name__, url_prefix="/news", template_folder="templates")
-register_nav("news.index", _l("Press notes"), EDIT, APPROVE, order=57, menu="registers")
+
+def _note_page(note: NewsNote):
+    return redirect(url_for("news.detail", note_id=note.id))
 
 
 @bp.route("/")
@@ -90,22 +90,16 @@ def _drafted_meanwhile(form, source, note):
 @bp.route("/<int:note_id>", methods=["GET", "POST"])
 @permission_required(EDIT, APPROVE)
 def detail(note_id: int):
-    note = db.get_or_404(NewsNote, note_id)
-    can_edit = permissions.can_edit(current_user) and note.state == NoteState.DRAFT.value
-    if request.method == "POST" and not can_edit:
-        abort(403)
+    note = door.load_for_change(note_id) if request.method == "POST" else door.load(note_id)
+    can_edit = permissions.can_edit(current_user, note)
     form = NoteForm(obj=note)
     if request.method == "GET":
         form.version.data = note.version
-    if can_edit and form.validate_on_submit():
-        try:
-            services.save_note(note, form_values(form, *NOTE_FIELDS), actor=current_user,
-                               expected_version=form.expected_version())
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The note has been saved."), "success")
-            return redirect(url_for("news.detail", note_id=note.id))
+    done = can_edit and saved(form, lambda: services.save_note(note, form_values(form, *NOTE_FIELDS), actor=current_user,
+                                                               expected_version=form.expected_version()),
+                              message=_("The note has been saved."), then=lambda _changed: _note_page(note))
+    if done:
+        return done
     available, blocked = NOTE_WORKFLOW.options(note, current_user)
     return render_template("news/form.html", form=form, note=note, source=occasion_of(note.source_scope, note.source_id),
                            can_edit=can_edit, transitions=available, blocked=blocked,
@@ -119,16 +113,16 @@ def detail(note_id: int):
 @bp.route("/<int:note_id>/step", methods=["POST"])
 @permission_required(EDIT, APPROVE)
 def step(note_id: int):
-    note = db.get_or_404(NewsNote, note_id)
+    note = door.load(note_id)
     take_posted_step(note)
-    return redirect(url_for("news.detail", note_id=note.id))
+    return _note_page(note)
 
 
 @bp.route("/<int:note_id>/photo", methods=["GET", "POST"])
 @permission_required(EDIT, APPROVE)
 def photo(note_id: int):
-    note = db.get_or_404(NewsNote, note_id)
-    return file_page(note.photo, PhotoForm, may_change=permissions.can_edit(current_user),
+    note = door.load(note_id)
+    return file_page(note.photo, PhotoForm, may_change=permissions.can_edit(current_user, note),
                      keep=lambda name, data: services.set_photo(note, name, data, actor=current_user),
                      done=_("The photo has been saved."), back=url_for("news.detail", note_id=note.id))
 
@@ -136,13 +130,6 @@ def photo(note_id: int):
 @bp.route("/<int:note_id>/photo/delete", methods=["POST"])
 @permission_required(EDIT)
 def photo_delete(note_id: int):
-    note = db.get_or_404(NewsNote, note_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.remove_photo(note, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("The photo has been removed."), "success")
-    return redirect(url_for("news.detail", note_id=note.id))
+    note = door.load_for_change(note_id)
+    return acted(lambda: services.remove_photo(note, actor=current_user), message=_("The photo has been removed."),
+                 then=lambda: _note_page(note))

@@ -12,7 +12,8 @@ _DEATH_RECORDABLE = (*PENDING_STATES, NominationState.APPROVED, NominationState.
 _CEREMONY_STATES = (NominationState.APPROVED, NominationState.CEREMONY_SCHEDULED, NominationState.AWARDED)
 
 
-def can_read(user) -> bool:
+def can_read(user, case: Nomination | None = None) -> bool:
+    """Officers and managers of the honours desk read every case (each read is logged)."""
     return user_has(user, Permission.HONOURS_READ)
 
 

@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..core.errors import DomainError, ValidationFailed
-from ..core.forms import ConfirmForm
-from ..core.pdf import pdf_response
-from ..core.permissions import permission_required
-from ..extensions import db
-from . import ceremony, permissions
-from .models import AwardType
-from .views import PREPARE, READ, _load, bp, log_cases_shown
+from ...core.errors import DomainError, ValidationFailed
+from ...core.forms import ConfirmForm
+from ...core.pdf import pdf_response
+from ...core.permissions import permission_required
+from ...extensions import db
+from .. import ceremony, permissions
+from ..models import AwardType
+from . import PREPARE, READ, bp, door, log_cases_shown
 
 
 def _ceremony(award_type_id: int, day: str) -> tuple[AwardType, date]:
@@ -104,7 +104,7 @@ def ceremony_booklet(award_type_id: int, day: str):
 @bp.route("/<reference>/certificate.pdf")
 @permission_required(READ)
 def certificate(reference: str):
-    case = _load(reference)
+    case = door.load(reference)
     try:
         data = ceremony.certificate_pdf(case)
     except DomainError as exc:

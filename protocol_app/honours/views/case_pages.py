@@ -1,29 +1,22 @@
-"""Honours pages: the confidential cases, their decision panel, the manager's desk and
-the award types. Only officers and managers see anything here; every case read is logged."""
+"""The confidential cases: the list, a case with its parts and decision panel, the manager's desk."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..core import record_parts, workflow
-from ..core.audit import record_read
-from ..core.crud import Column, CrudSpec, register_crud
-from ..core.errors import DomainError
-from ..core.exports import FORMATS, table_response
-from ..core.forms import ConfirmForm, apply_domain_error, flash_form_errors
-from ..core.listing import paginate
-from ..core.navigation import register_nav
-from ..core.permissions import Permission, permission_required
-from ..core.references import find_by_reference
-from ..core.time import now_utc
-from ..extensions import db
-from . import permissions, rules, services
-from .forms import (
-    AwardTypeForm,
+from ...core import record_parts, workflow
+from ...core.errors import DomainError
+from ...core.exports import FORMATS, table_response
+from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ...core.listing import paginate
+from ...core.permissions import permission_required
+from ...core.time import now_utc
+from ...extensions import db
+from .. import permissions, rules, services
+from ..forms import (
     CaseForm,
     DecisionForm,
     DisclosureForm,
@@ -33,50 +26,9 @@ from .forms import (
     StatementReceivedForm,
     UndoDeathForm,
 )
-from .models import AwardType, Merit, Nomination, Statement
-from .workflow import NOMINATION_WORKFLOW, NominationState
-
-bp = Blueprint("honours", __name__, url_prefix="/honours", template_folder="templates")
-
-register_nav("honours.index", _l("Honours"), Permission.HONOURS_READ, order=20)
-
-READ, PREPARE, DECIDE = Permission.HONOURS_READ, Permission.HONOURS_PREPARE, Permission.HONOURS_DECIDE
-
-
-def _load(reference: str) -> Nomination:
-    """The case behind a reference, or 404; every route that loads a case logs the read here."""
-    case = find_by_reference(Nomination, reference)
-    if case is None:
-        abort(404)
-    services.log_read(case, current_user)
-    return case
-
-
-def log_cases_shown(cases, how: str = "list_read") -> None:
-    """Lists, desks, exports and booklets log which cases they showed (references only)."""
-    record_read(current_user, scope="nomination", references=[c.reference for c in cases], how=how)
-
-
-def _load_editable(reference: str) -> Nomination:
-    case = _load(reference)
-    if not permissions.can_edit(current_user, case):
-        abort(403)
-    return case
-
-
-def _detail(case: Nomination, anchor: str | None = None):
-    return redirect(url_for("honours.detail", reference=case.reference, _anchor=anchor))
-
-
-record_parts.register_record_parts(bp, services.NOMINATION_PARTS, load=_load, load_editable=_load_editable)
-
-register_crud(bp, CrudSpec(
-    "award-types", AwardType, AwardTypeForm, _l("Awards"), _l("Award"),
-    [Column("name", _l("Name"), AwardType.name), Column("cap_living", _l("Cap of living holders")),
-     Column("proposer", _l("Who formally proposes")), Column("is_active", _l("Active"))],
-    (AwardType.name,), "name", (READ, Permission.ADMIN_REFERENCE), (Permission.ADMIN_REFERENCE,),
-    record_template="honours/_award_type_parts.html",
-))
+from ..models import AwardType, Merit, Nomination, Statement
+from ..workflow import NOMINATION_WORKFLOW, NominationState
+from . import DECIDE, PREPARE, READ, _detail, bp, door, log_cases_shown
 
 
 @bp.route("/")
@@ -116,7 +68,7 @@ def new():
 @bp.route("/<reference>")
 @permission_required(READ)
 def detail(reference: str):
-    case = _load(reference)
+    case = door.load(reference)
     editable = permissions.can_edit(current_user, case)
     transitions, blocked = NOMINATION_WORKFLOW.options(case, current_user)
     return render_template(
@@ -133,7 +85,7 @@ def detail(reference: str):
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
 @permission_required(PREPARE)
 def edit(reference: str):
-    case = _load_editable(reference)
+    case = door.load_for_change(reference)
     form = CaseForm(obj=case)
     if request.method == "GET":
         form.version.data = case.version
@@ -182,7 +134,7 @@ STEPS = {
 @permission_required(READ)
 def decide(reference: str):
     """Take a step of the case; the service checks role, four-eyes rule, rules and version."""
-    case = _load(reference)
+    case = door.load(reference)
     form = DecisionForm()
     step = STEPS.get(request.form.get("action", ""))
     if step is None or not form.validate_on_submit():
@@ -197,7 +149,7 @@ def decide(reference: str):
 
 
 def _child_action(reference: str, anchor: str, action):
-    case = _load_editable(reference) if anchor == "merits" else _load(reference)
+    case = door.load_for_change(reference) if anchor == "merits" else door.load(reference)
     try:
         action(case)
     except DomainError as exc:
@@ -341,5 +293,3 @@ def desk_export(fmt: str):
                           rows, filename="schreibtisch", fmt=fmt)
 
 
-from . import ceremony_views as _ceremony_views  # noqa: E402,F401  (routes on this blueprint)
-from . import register_views as _register_views  # noqa: E402,F401  (routes on this blueprint)

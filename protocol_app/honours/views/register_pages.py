@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..core.errors import DomainError
-from ..core.exports import FORMATS, table_response
-from ..core.forms import ConfirmForm, apply_domain_error
-from ..core.listing import paginate, year_range
-from ..core.permissions import Permission, permission_required
-from ..core.tabular_import import stash_upload, take_stash, template_rows
-from ..extensions import db
-from . import permissions, register, reports, services
-from .forms import (
+from ...core.errors import DomainError
+from ...core.exports import FORMATS, table_response
+from ...core.forms import ConfirmForm, apply_domain_error
+from ...core.listing import paginate, year_range
+from ...core.permissions import Permission, permission_required
+from ...core.tabular_import import stash_upload, take_stash, template_rows
+from ...extensions import db
+from .. import permissions, register, reports, services
+from ..forms import (
     HolderCorrectionForm,
     HolderDeathForm,
     HolderImportForm,
@@ -25,8 +25,8 @@ from .forms import (
     StepForm,
     UndoDeathForm,
 )
-from .models import AwardType, Holder
-from .views import PREPARE, READ, bp
+from ..models import AwardType, Holder
+from . import PREPARE, READ, bp
 
 
 @bp.route("/quotas")

@@ -1,4 +1,5 @@
-"""Who may see what of an assignment, used by views and templates alike."""
+"""Who may see and do what with an assignment and its offers, used by views and templates alike;
+the policies take the record."""
 
 from __future__ import annotations
 
@@ -26,6 +27,24 @@ def can_read_file(user, assignment: Assignment, which: str) -> bool:
     if which != "source":
         return False
     return any(o.profile.user_id == user.id and offer_is_live(o) for o in offers_of(assignment))
+
+
+def can_read(user, assignment: Assignment | None = None) -> bool:
+    """The Sprachendienst's officers and the managers read assignments; a translator only those
+    offered to them (what of it — the source file, the answer — the other policies say)."""
+    if user_has(user, Permission.ASSIGNMENT_MANAGE) or user_has(user, Permission.ASSIGNMENT_READ):
+        return True
+    return assignment is not None and any(o.profile.user_id == user.id for o in offers_of(assignment))
+
+
+def can_edit(user, assignment: Assignment | None = None) -> bool:
+    """Officers change an assignment (time, place, offers, cancellation) while it is being staffed."""
+    return can_manage(user) and (assignment is None or assignment.state in STAFFING_STATES)
+
+
+def owns_offer(user, offer: Offer) -> bool:
+    """A translator's own offer; anyone else's is not there for them."""
+    return offer.profile.user_id == user.id
 
 
 def can_manage(user) -> bool:

@@ -8,16 +8,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.errors import DomainError
-from ..core.exports import FORMATS, money, table_response
-from ..core.files import send_stored
-from ..core.forms import ConfirmForm, flash_form_errors
-from ..core.listing import year_arg
-from ..core.permissions import Permission, permission_required
-from ..core.time import today_berlin
-from . import delivery, permissions
-from .forms import ConfirmationForm, DeliveryForm, SourceForm
-from .views import MANAGE, OWN, _assignment, _own_offer, _own_profile, bp
+from ...core.errors import DomainError
+from ...core.exports import FORMATS, money, table_response
+from ...core.files import send_stored
+from ...core.forms import ConfirmForm, flash_form_errors
+from ...core.listing import year_arg
+from ...core.permissions import Permission, permission_required
+from ...core.time import today_berlin
+from .. import delivery, permissions
+from ..forms import ConfirmationForm, DeliveryForm, SourceForm
+from . import MANAGE, OWN, bp, door, own_offers
+from .translator_pages import _own_profile
 
 
 def _back(assignment):
@@ -27,7 +28,7 @@ def _back(assignment):
 @bp.route("/<reference>/source", methods=["POST"])
 @permission_required(MANAGE)
 def source_upload(reference: str):
-    assignment, form = _assignment(reference), SourceForm()
+    assignment, form = door.load(reference), SourceForm()
     if form.validate_on_submit():
         try:
             delivery.attach_source(assignment, actor=current_user, filename=form.file.data.filename or "",
@@ -43,7 +44,7 @@ def source_upload(reference: str):
 @permission_required(MANAGE, OWN)
 def file_download(reference: str, which: str):
     """The source or the translation: for officers, and for the translators it was offered to."""
-    assignment = _assignment(reference)
+    assignment = door.load(reference)
     if not permissions.can_read_file(current_user, assignment, which):
         abort(404)  # declined, withdrawn or expired: the file is gone for this translator
     stored = {"source": assignment.source_file, "translation": assignment.translation_file}.get(which)
@@ -55,7 +56,7 @@ def file_download(reference: str, which: str):
 @bp.route("/offers/<int:offer_id>/deliver", methods=["POST"])
 @permission_required(OWN)
 def deliver(offer_id: int):
-    offer, form = _own_offer(offer_id), DeliveryForm()
+    offer, form = own_offers.load(offer_id), DeliveryForm()
     if form.validate_on_submit():
         try:
             delivery.deliver(offer.assignment, actor=current_user, filename=form.file.data.filename or "",
@@ -72,7 +73,7 @@ def deliver(offer_id: int):
 @bp.route("/<reference>/received", methods=["POST"])
 @permission_required(MANAGE)
 def received(reference: str):
-    assignment = _assignment(reference)
+    assignment = door.load(reference)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -85,7 +86,7 @@ def received(reference: str):
 @bp.route("/<reference>/confirm", methods=["POST"])
 @permission_required(MANAGE)
 def confirm(reference: str):
-    assignment, form = _assignment(reference), ConfirmationForm()
+    assignment, form = door.load(reference), ConfirmationForm()
     if form.validate_on_submit():
         try:
             delivery.confirm(assignment, actor=current_user, hours=form.hours.data, lines=form.lines.data)

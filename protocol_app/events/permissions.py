@@ -18,7 +18,8 @@ def can_see_guests(user, event: Event) -> bool:
     return not is_embargoed(event) or user_has(user, Permission.HONOURS_READ)
 
 
-def can_read(user) -> bool:
+def can_read(user, event: Event | None = None) -> bool:
+    """Readers see events; during an embargo the guests only as `can_see_guests` says."""
     return user_has(user, Permission.EVENT_READ)
 
 

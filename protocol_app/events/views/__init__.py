@@ -3,52 +3,43 @@ blueprint and the loaders every page shares."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from ...core import record_parts
 from ...core.crud import Column, CrudSpec, register_crud
+from ...core.front_door import FrontDoor
 from ...core.navigation import register_nav
 from ...core.permissions import Permission
 from ...core.references import find_by_reference
 from .. import permissions, services
 from ..forms import OccasionForm
 from ..models import Event, OccasionTemplate
-from ..workflow import OPEN_STATES
-
-bp = Blueprint("events", __name__, url_prefix="/events", template_folder="../templates")
-
-register_nav("events.index", _l("Events"), Permission.EVENT_READ, order=15)
 
 READ, EDIT = Permission.EVENT_READ, Permission.EVENT_EDIT
-
 
 #: The only page of an embargoed event that others may open (it then shows no guests).
 _EMBARGO_OPEN = frozenset({"events.detail"})
 
 
-def _load(reference: str) -> Event:
-    event = find_by_reference(Event, reference)
-    if event is None:
-        abort(404)
-    if request.endpoint not in _EMBARGO_OPEN and not permissions.can_see_guests(current_user, event):
-        abort(404)  # guest list, seating, letters, attachments, check-in: not before the announcement
-    return event
+def _may_open(user, event: Event) -> bool:
+    """The event's read rule, and during an embargo its guest list, seating, letters, attachments
+    and check-in only for the honours roles (not before the announcement)."""
+    return permissions.can_read(user, event) and (
+        request.endpoint in _EMBARGO_OPEN or permissions.can_see_guests(user, event))
 
 
-def _load_editable(reference: str) -> Event:
-    event = _load(reference)
-    if event.state not in OPEN_STATES:
-        abort(403)
-    return event
+door = FrontDoor("events", __name__, url_prefix="/events", find=lambda reference: find_by_reference(Event, reference),
+                 can_read=_may_open, can_edit=permissions.can_edit)
+bp = door.blueprint
+register_nav("events.index", _l("Events"), Permission.EVENT_READ, order=15)
 
 
 def _detail(event: Event, anchor: str | None = None):
     return redirect(url_for("events.detail", reference=event.reference, _anchor=anchor))
 
 
-record_parts.register_record_parts(bp, services.EVENT_PARTS, load=_load, load_editable=_load_editable)
+record_parts.register_record_parts(bp, services.EVENT_PARTS, load=door.load, load_editable=door.load_for_change)
 
 register_crud(bp, CrudSpec(
     "occasion-templates", OccasionTemplate, OccasionForm, _l("Recurring occasions"), _l("Recurring occasion"),

@@ -25,7 +25,7 @@ from ..forms import (
     UsualCategoriesForm,
 )
 from ..models import Guest, GuestStatus
-from . import EDIT, READ, _detail, _load, _load_editable, bp
+from . import EDIT, READ, _detail, bp, door
 
 
 def _warn_if_over_capacity(event) -> None:
@@ -41,7 +41,7 @@ def _warn_if_over_capacity(event) -> None:
 @bp.route("/<reference>/guests/category", methods=["POST"])
 @permission_required(EDIT)
 def guests_add_category(reference: str):
-    event = _load(reference)
+    event = door.load(reference)
     form = CategoryForm()
     if form.validate_on_submit():
         try:
@@ -62,7 +62,7 @@ def guests_add_category(reference: str):
 @permission_required(EDIT)
 def guests_add(reference: str):
     """A guest entered by hand: the quick form on the event page or the full form here."""
-    event = _load_editable(reference)
+    event = door.load_for_change(reference)
     form = AdhocGuestForm()
     if form.validate_on_submit():
         try:
@@ -85,7 +85,7 @@ def guests_add(reference: str):
 @bp.route("/<reference>/guests/usual", methods=["POST"])
 @permission_required(EDIT)
 def guests_add_usual(reference: str):
-    event = _load(reference)
+    event = door.load(reference)
     form = UsualCategoriesForm()
     if form.validate_on_submit():
         try:
@@ -105,7 +105,7 @@ def guests_add_usual(reference: str):
 @permission_required(EDIT)
 def guests_import(reference: str):
     """Import a guest list; a file with any broken row is refused as a whole, with every error listed."""
-    event = _load_editable(reference)
+    event = door.load_for_change(reference)
     form = GuestImportForm()
     result = None
     if form.validate_on_submit():
@@ -136,7 +136,7 @@ def guests_import_template(fmt: str):
 @permission_required(READ)
 def guest_invitation_pdf(reference: str, guest_id: int):
     """A guest's personalised invitation to print (the reply link is only in the sent invitation)."""
-    event = _load(reference)
+    event = door.load(reference)
     guest = db.session.get(Guest, guest_id)
     if guest is None or guest.event_id != event.id:
         abort(404)
@@ -146,7 +146,7 @@ def guest_invitation_pdf(reference: str, guest_id: int):
 @bp.route("/<reference>/guests/<int:guest_id>/delete", methods=["POST"])
 @permission_required(EDIT)
 def guest_remove(reference: str, guest_id: int):
-    event = _load(reference)
+    event = door.load(reference)
     guest = db.session.get(Guest, guest_id)
     if guest is None or guest.event_id != event.id:
         abort(404)
@@ -161,7 +161,7 @@ def guest_remove(reference: str, guest_id: int):
 @bp.route("/<reference>/invitations", methods=["POST"])
 @permission_required(EDIT)
 def invitations_send(reference: str):
-    event = _load(reference)
+    event = door.load(reference)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -176,7 +176,7 @@ def invitations_send(reference: str):
 @bp.route("/<reference>/guests/<int:guest_id>/reply", methods=["POST"])
 @permission_required(EDIT)
 def guest_reply(reference: str, guest_id: int):
-    event = _load(reference)
+    event = door.load(reference)
     guest = db.session.get(Guest, guest_id)
     if guest is None or guest.event_id != event.id:
         abort(404)
@@ -223,7 +223,7 @@ def reply(token: str):
 @bp.route("/<reference>/guests/contact", methods=["POST"])
 @permission_required(EDIT)
 def guests_add_contact(reference: str):
-    event = _load(reference)
+    event = door.load(reference)
     form = ContactGuestForm()
     if form.validate_on_submit():
         try:

@@ -16,14 +16,14 @@ from ..forms import (
     EventProgrammeItemForm,
 )
 from ..models import EventProgrammeItem
-from . import EDIT, _detail, _load, bp
+from . import EDIT, _detail, bp, door
 
 
 @bp.route("/<reference>/programme/new", methods=["GET", "POST"])
 @bp.route("/<reference>/programme/<int:item_id>", methods=["GET", "POST"])
 @permission_required(EDIT)
 def programme_item(reference: str, item_id: int | None = None):
-    event = _load(reference)
+    event = door.load(reference)
     if not permissions.can_edit(current_user, event):
         abort(403)
     item = None
@@ -58,7 +58,7 @@ def programme_item(reference: str, item_id: int | None = None):
 @permission_required(EDIT)
 def programme_interpreting(reference: str, item_id: int):
     """Ask the Sprachendienst for the item's interpreter (it sizes the team and offers the job)."""
-    event = _load(reference)
+    event = door.load(reference)
     if not permissions.can_request_interpreting(current_user, event):
         abort(403)
     item = db.session.get(EventProgrammeItem, item_id)

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ...core import record_parts, workflow
 from ...core.errors import DomainError
-from ...core.forms import ConfirmForm, apply_domain_error
+from ...core.forms import ConfirmForm, apply_domain_error, take_posted_step
 from ...core.listing import paginate, year_arg
 from ...core.permissions import permission_required
 from ...extensions import db
@@ -27,7 +27,7 @@ from ..forms import (
 )
 from ..models import Event, EventKind, Guest, GuestStatus, OccasionTemplate
 from ..workflow import EVENT_WORKFLOW, OPEN_STATES, EventState
-from . import EDIT, READ, _detail, _load, bp
+from . import EDIT, READ, _detail, bp, door
 
 
 @bp.route("/")
@@ -67,7 +67,7 @@ def new():
 @bp.route("/<reference>")
 @permission_required(READ)
 def detail(reference: str):
-    event = _load(reference)
+    event = door.load(reference)
     can_edit = permissions.can_edit(current_user)
     editable = permissions.can_edit(current_user, event)
     can_see_guests = permissions.can_see_guests(current_user, event)
@@ -94,7 +94,7 @@ def detail(reference: str):
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
 @permission_required(EDIT)
 def edit(reference: str):
-    event = _load(reference)
+    event = door.load(reference)
     if event.state not in OPEN_STATES:
         abort(403)
     form = EventForm(obj=event)
@@ -117,17 +117,9 @@ def edit(reference: str):
 @bp.route("/<reference>/transition", methods=["POST"])
 @permission_required(EDIT)
 def transition(reference: str):
-    event = _load(reference)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.move_event(event, request.form.get("action", ""), actor=current_user,
-                            comment=request.form.get("comment"),
-                            expected_version=request.form.get("version", type=int))
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("New status: %(state)s", state=event.state_label), "success")
+    event = door.load(reference)
+    take_posted_step(event, move=services.move_event,
+                     done=lambda e: _("New status: %(state)s", state=e.state_label))
     return _detail(event)
 
 

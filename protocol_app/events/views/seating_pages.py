@@ -14,13 +14,13 @@ from ...core.permissions import permission_required
 from ...extensions import db
 from .. import checkin, guests, seating
 from ..models import Guest, GuestStatus
-from . import EDIT, READ, _load, bp
+from . import EDIT, READ, bp, door
 
 
 @bp.route("/<reference>/seating", methods=["GET", "POST"])
 @permission_required(EDIT)
 def seating_page(reference: str):
-    event = _load(reference)
+    event = door.load(reference)
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -58,7 +58,7 @@ def seating_page(reference: str):
 @bp.route("/<reference>/seating/<document>.pdf")
 @permission_required(READ)
 def seating_pdf(reference: str, document: str):
-    event = _load(reference)
+    event = door.load(reference)
     if document not in ("place-cards", "table-plan"):
         abort(404)
     template = "events/place_cards.html" if document == "place-cards" else "events/table_plan.html"
@@ -69,7 +69,7 @@ def seating_pdf(reference: str, document: str):
 @bp.route("/<reference>/checkin", methods=["GET", "POST"])
 @permission_required(EDIT)
 def checkin_page(reference: str):
-    event = _load(reference)
+    event = door.load(reference)
     query = (request.values.get("q") or "").strip()[:100]
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
@@ -96,5 +96,5 @@ def checkin_page(reference: str):
 @bp.route("/<reference>/attendance")
 @permission_required(READ)
 def attendance_report(reference: str):
-    event = _load(reference)
+    event = door.load(reference)
     return render_template("events/attendance.html", event=event, report=checkin.attendance(event))

@@ -194,8 +194,8 @@ def _register_blueprints(app: Flask) -> None:
     from .language_service import cards as _language_cards  # noqa: F401 (registers the start-page cards)
     from .language_service.views import bp as translations_bp
     from .news import cards as _news_cards  # noqa: F401 (registers the start-page card)
-    from .news.views.public import bp as news_public_bp
     from .news.views import bp as news_bp
+    from .news.views.public import bp as news_public_bp
     from .partnerships import cards as _partnership_cards  # noqa: F401 (registers the start-page card)
     from .partnerships.views import bp as partnerships_bp
     from .visits import calendar_source as _visit_calendar  # noqa: F401 (registers the source)

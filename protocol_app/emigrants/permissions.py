@@ -14,6 +14,16 @@ def can_access(user) -> bool:
     return user_has(user, Permission.EMIGRANTS_ACCESS)
 
 
+def can_read(user, application: Application | None = None) -> bool:
+    """Every case is open to the programme's team, and only to it (each read is logged)."""
+    return can_access(user)
+
+
+def can_edit(user, application: Application | None = None) -> bool:
+    """The team changes its cases; what may change in which state, the process and the services say."""
+    return can_access(user)
+
+
 def can_set_rules(user) -> bool:
     """Priority weights, retention periods and budgets are the admins' reference data."""
     return user_has(user, Permission.ADMIN_REFERENCE)

@@ -17,6 +17,11 @@ def can_read(user, case: Nomination | None = None) -> bool:
     return user_has(user, Permission.HONOURS_READ)
 
 
+def can_read_award(user, award_type=None) -> bool:
+    """An award's page: the honours desk, and the admins who keep its approval chain."""
+    return can_read(user) or user_has(user, Permission.ADMIN_REFERENCE)
+
+
 def can_prepare(user) -> bool:
     """Officers of the honours desk record cases, holders and ceremonies."""
     return user_has(user, Permission.HONOURS_PREPARE)

@@ -4,29 +4,26 @@ every read of an application is logged, and every refused request too."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...core.audit import record_event
+from ...core.front_door import FrontDoor
 from ...core.navigation import register_nav
 from ...core.permissions import Permission
 from ...core.references import find_by_reference
 from ...extensions import db
+from .. import permissions
 from ..models import Application
-
-bp = Blueprint("emigrants", __name__, url_prefix="/emigrants", template_folder="../templates")
 
 ACCESS = Permission.EMIGRANTS_ACCESS
 
+door = FrontDoor("emigrants", __name__, url_prefix="/emigrants",
+                 find=lambda reference: find_by_reference(Application, reference),
+                 can_read=permissions.can_read, can_edit=permissions.can_edit)
+bp = door.blueprint
 register_nav("emigrants.index", _l("Emigrant programme"), ACCESS, order=30)
-
-
-def _load(reference: str) -> Application:
-    application = find_by_reference(Application, reference)
-    if application is None:
-        abort(404)
-    return application
 
 
 def _detail(application: Application, anchor: str | None = None):

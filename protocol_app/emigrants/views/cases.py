@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from ...core import workflow
 from ...core.errors import DomainError
-from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors, take_posted_step
 from ...core.listing import paginate
 from ...core.permissions import permission_required
 from .. import (
@@ -43,7 +43,7 @@ from ..models import (
     LetterKind,
 )
 from ..workflow import APPLICATION_WORKFLOW, OPEN_STATES, ApplicationState
-from . import ACCESS, _detail, _load, bp
+from . import ACCESS, _detail, bp, door
 
 
 @bp.route("/")
@@ -90,7 +90,7 @@ def new():
 @bp.route("/<reference>")
 @permission_required(ACCESS)
 def detail(reference: str):
-    application = _load(reference)
+    application = door.load(reference)
     services.log_read(application, current_user)
     score, reasons = waiting_list.priority(application, waiting_list.weights(), services.today())
     items = programme.items_of(application)
@@ -116,7 +116,7 @@ def stay_form(application):
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
 @permission_required(ACCESS)
 def edit(reference: str):
-    application = _load(reference)
+    application = door.load(reference)
     if application.state not in OPEN_STATES:
         abort(403)
     form = ApplicationForm(obj=application)
@@ -138,7 +138,7 @@ def edit(reference: str):
 @bp.route("/<reference>/duplicates/<kind>/<int:match_id>", methods=["POST"])
 @permission_required(ACCESS)
 def duplicate(reference: str, kind: str, match_id: int):
-    application = _load(reference)
+    application = door.load_for_change(reference)
     form = DuplicateForm()
     if form.validate_on_submit():
         try:
@@ -154,23 +154,16 @@ def duplicate(reference: str, kind: str, match_id: int):
 @bp.route("/<reference>/transition", methods=["POST"])
 @permission_required(ACCESS)
 def transition(reference: str):
-    application = _load(reference)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.move(application, request.form.get("action", ""), actor=current_user,
-                      comment=request.form.get("comment"), expected_version=request.form.get("version", type=int))
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("New status: %(state)s", state=application.state_label), "success")
+    application = door.load_for_change(reference)
+    take_posted_step(application, move=services.move,
+                     done=lambda a: _("New status: %(state)s", state=a.state_label))
     return _detail(application)
 
 
 @bp.route("/<reference>/priority", methods=["POST"])
 @permission_required(ACCESS)
 def override(reference: str):
-    application = _load(reference)
+    application = door.load_for_change(reference)
     form = OverrideForm()
     if form.validate_on_submit():
         try:
@@ -194,7 +187,7 @@ def waiting():
 @bp.route("/<reference>/stay", methods=["POST"])
 @permission_required(ACCESS)
 def stay(reference: str):
-    application, form = _load(reference), StayForm()
+    application, form = door.load_for_change(reference), StayForm()
     if form.validate_on_submit():
         try:
             planning.save_plan(application, actor=current_user, arrives_on=form.arrives_on.data,
@@ -213,7 +206,7 @@ def stay(reference: str):
 @bp.route("/<reference>/travel", methods=["POST"])
 @permission_required(ACCESS)
 def travel(reference: str):
-    application = _load(reference)
+    application = door.load_for_change(reference)
     form = BookingForm(country_code=application.country_code)
     if form.validate_on_submit():
         try:

@@ -15,8 +15,8 @@ from ...core.crud import Column, CrudSpec, register_crud
 from ...core.errors import DomainError
 from ...core.files import send_stored
 from ...core.forms import ConfirmForm
+from ...core.front_door import part_of
 from ...core.permissions import Permission, permission_required
-from ...extensions import db
 from .. import (
     letters,
 )
@@ -27,13 +27,13 @@ from ..models import (
     GeneratedLetter,
     LetterTemplate,
 )
-from . import ACCESS, _detail, _load, bp
+from . import ACCESS, _detail, bp, door
 
 
 @bp.route("/<reference>/letters/<kind>", methods=["POST"])
 @permission_required(ACCESS)
 def letter_generate(reference: str, kind: str):
-    application = _load(reference)
+    application = door.load_for_change(reference)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -48,10 +48,8 @@ def letter_generate(reference: str, kind: str):
 @bp.route("/<reference>/letters/<int:letter_id>.pdf")
 @permission_required(ACCESS)
 def letter_download(reference: str, letter_id: int):
-    application = _load(reference)
-    letter = db.session.get(GeneratedLetter, letter_id)
-    if letter is None or letter.application_id != application.id:
-        abort(404)
+    application = door.load(reference)
+    letter = part_of(GeneratedLetter, application, letter_id, parent="application_id")
     record_event("application.letter_read", actor=current_user, target=application)
     return send_stored(letter.file)
 

@@ -24,14 +24,14 @@ from .. import subject_access as access_export
 from ..forms import (
     RetentionForm,
 )
-from . import ACCESS, _detail, _load, bp
+from . import ACCESS, _detail, bp, door
 
 
 @bp.route("/<reference>/subject-access.zip")
 @permission_required(ACCESS)
 def subject_access(reference: str):
     """One click: everything held about the applicant, as a ZIP (the export itself is logged)."""
-    application = _load(reference)
+    application = door.load(reference)
     return Response(access_export.export_zip(application, actor=current_user), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="auskunft-{application.reference}.zip"'})
 
@@ -39,7 +39,7 @@ def subject_access(reference: str):
 @bp.route("/<reference>/mailing-consent", methods=["POST"])
 @permission_required(ACCESS)
 def mailing_consent(reference: str):
-    application = _load(reference)
+    application = door.load_for_change(reference)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

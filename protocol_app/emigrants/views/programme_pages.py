@@ -17,27 +17,24 @@ from ...core.forms import (
     local_to_utc,
     utc_to_local,
 )
+from ...core.front_door import part_of
 from ...core.permissions import permission_required, public
-from ...extensions import db, limiter
+from ...extensions import limiter
 from ...programme import ConflictsFound
 from .. import documents, programme, services, volunteer
 from ..forms import DocumentForm, StayItemForm
 from ..models import ApplicationDocument, StayProgrammeItem
 from ..planning import bookings_of, plan_of
-from . import ACCESS, _detail, _load, bp
+from . import ACCESS, _detail, bp, door
 
 
 def _item(application, item_id: int) -> StayProgrammeItem:
-    item = db.session.get(StayProgrammeItem, item_id)
-    if item is None or item.application_id != application.id:
-        abort(404)
+    item = part_of(StayProgrammeItem, application, item_id, parent="application_id")
     return item
 
 
 def _document(application, document_id: int) -> ApplicationDocument:
-    document = db.session.get(ApplicationDocument, document_id)
-    if document is None or document.application_id != application.id:
-        abort(404)
+    document = part_of(ApplicationDocument, application, document_id, parent="application_id")
     return document
 
 
@@ -60,7 +57,7 @@ def _confirmed():
 @bp.route("/<reference>/programme", methods=["POST"])
 @permission_required(ACCESS)
 def programme_add(reference: str):
-    application, form = _load(reference), StayItemForm()
+    application, form = door.load_for_change(reference), StayItemForm()
     if form.validate_on_submit():
         try:
             _save(application, form)
@@ -82,7 +79,7 @@ def programme_add(reference: str):
 @permission_required(ACCESS)
 def programme_edit(reference: str, item_id: int):
     """Change an item's time, place or interpreter need (refused once the Sprachendienst has booked it)."""
-    application = _load(reference)
+    application = door.load(reference)
     item = _item(application, item_id)
     services.log_read(application, current_user)  # the page names the guest's week
     form = StayItemForm(obj=item)
@@ -117,7 +114,7 @@ def _save(application, form: StayItemForm, item: StayProgrammeItem | None = None
 @bp.route("/<reference>/programme/<int:item_id>/delete", methods=["POST"])
 @permission_required(ACCESS)
 def programme_delete(reference: str, item_id: int):
-    application = _load(reference)
+    application = door.load_for_change(reference)
     item = _item(application, item_id)
     _confirmed()
     return _run(application, "programme", lambda: programme.delete_item(application, item, actor=current_user),
@@ -127,7 +124,7 @@ def programme_delete(reference: str, item_id: int):
 @bp.route("/<reference>/programme/<int:item_id>/interpreting", methods=["POST"])
 @permission_required(ACCESS)
 def programme_interpreting(reference: str, item_id: int):
-    application = _load(reference)
+    application = door.load_for_change(reference)
     item = _item(application, item_id)
     _confirmed()
     return _run(application, "programme",
@@ -140,7 +137,7 @@ def programme_interpreting(reference: str, item_id: int):
 @permission_required(ACCESS)
 def volunteer_send(reference: str):
     """Send (or send again) the programme link to the volunteer companion now."""
-    application = _load(reference)
+    application = door.load_for_change(reference)
     _confirmed()
     plan = plan_of(application)
     if plan is None:
@@ -153,7 +150,7 @@ def volunteer_send(reference: str):
 @bp.route("/<reference>/documents", methods=["POST"])
 @permission_required(ACCESS)
 def document_add(reference: str):
-    application, form = _load(reference), DocumentForm()
+    application, form = door.load_for_change(reference), DocumentForm()
     if form.validate_on_submit():
         upload = form.file.data
         try:
@@ -172,7 +169,7 @@ def document_add(reference: str):
 @bp.route("/<reference>/documents/<int:document_id>")
 @permission_required(ACCESS)
 def document_download(reference: str, document_id: int):
-    application = _load(reference)
+    application = door.load(reference)
     document = _document(application, document_id)
     documents.log_document_read(application, document, actor=current_user)
     return send_stored(document.file)
@@ -181,7 +178,7 @@ def document_download(reference: str, document_id: int):
 @bp.route("/<reference>/documents/<int:document_id>/delete", methods=["POST"])
 @permission_required(ACCESS)
 def document_delete(reference: str, document_id: int):
-    application = _load(reference)
+    application = door.load_for_change(reference)
     document = _document(application, document_id)
     _confirmed()
     documents.remove_document(application, document, actor=current_user)

@@ -10,10 +10,11 @@ from flask_login import current_user
 from ...core.errors import DomainError
 from ...core.exports import FORMATS, table_response
 from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ...core.front_door import part_of
 from ...core.pdf import pdf_response
 from ...core.permissions import permission_required, public
 from ...core.tabular_import import template_rows
-from ...extensions import db, limiter
+from ...extensions import limiter
 from .. import guest_import, guests, invitations
 from ..forms import (
     AdhocGuestForm,
@@ -137,9 +138,7 @@ def guests_import_template(fmt: str):
 def guest_invitation_pdf(reference: str, guest_id: int):
     """A guest's personalised invitation to print (the reply link is only in the sent invitation)."""
     event = door.load(reference)
-    guest = db.session.get(Guest, guest_id)
-    if guest is None or guest.event_id != event.id:
-        abort(404)
+    guest = part_of(Guest, event, guest_id, parent="event_id")
     return pdf_response(invitations.letters_pdf(event, [(guest, None)]), f"einladung-{event.reference}-{guest.id}")
 
 
@@ -147,9 +146,7 @@ def guest_invitation_pdf(reference: str, guest_id: int):
 @permission_required(EDIT)
 def guest_remove(reference: str, guest_id: int):
     event = door.load(reference)
-    guest = db.session.get(Guest, guest_id)
-    if guest is None or guest.event_id != event.id:
-        abort(404)
+    guest = part_of(Guest, event, guest_id, parent="event_id")
     if ConfirmForm().validate_on_submit():
         try:
             guests.remove_guest(guest, actor=current_user)
@@ -177,9 +174,7 @@ def invitations_send(reference: str):
 @permission_required(EDIT)
 def guest_reply(reference: str, guest_id: int):
     event = door.load(reference)
-    guest = db.session.get(Guest, guest_id)
-    if guest is None or guest.event_id != event.id:
-        abort(404)
+    guest = part_of(Guest, event, guest_id, parent="event_id")
     form = StaffReplyForm()
     if form.validate_on_submit():
         try:

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from ...core.errors import DomainError
 from ...core.forms import ConfirmForm, apply_domain_error
+from ...core.front_door import part_of
 from ...core.permissions import permission_required
-from ...extensions import db
 from ...programme import ConflictsFound
 from .. import permissions, services
 from ..forms import (
@@ -28,9 +28,7 @@ def programme_item(reference: str, item_id: int | None = None):
         abort(403)
     item = None
     if item_id is not None:
-        item = db.session.get(EventProgrammeItem, item_id)
-        if item is None or item.event_id != event.id:
-            abort(404)
+        item = part_of(EventProgrammeItem, event, item_id, parent="event_id")
     form = EventProgrammeItemForm(obj=item)
     if request.method == "GET" and item is not None:
         form.load(item)
@@ -61,9 +59,7 @@ def programme_interpreting(reference: str, item_id: int):
     event = door.load(reference)
     if not permissions.can_request_interpreting(current_user, event):
         abort(403)
-    item = db.session.get(EventProgrammeItem, item_id)
-    if item is None or item.event_id != event.id:
-        abort(404)
+    item = part_of(EventProgrammeItem, event, item_id, parent="event_id")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

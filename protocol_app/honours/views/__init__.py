@@ -11,13 +11,14 @@ from flask_login import current_user
 from ...core import record_parts
 from ...core.audit import record_read
 from ...core.crud import Column, CrudSpec, register_crud
-from ...core.front_door import FrontDoor
+from ...core.front_door import FrontDoor, RecordLoader
 from ...core.navigation import register_nav
 from ...core.permissions import Permission
 from ...core.references import find_by_reference
+from ...extensions import db
 from .. import permissions, services
 from ..forms import AwardTypeForm
-from ..models import AwardType, Nomination
+from ..models import AwardType, Holder, Nomination
 
 READ, PREPARE, DECIDE = Permission.HONOURS_READ, Permission.HONOURS_PREPARE, Permission.HONOURS_DECIDE
 
@@ -27,6 +28,12 @@ door = FrontDoor("honours", __name__, url_prefix="/honours",
                  can_read=permissions.can_read, can_edit=permissions.can_edit,
                  after_read=lambda case: services.log_read(case, current_user))
 bp = door.blueprint
+#: An award (its register of holders, its approval chain, its ceremonies) and a register entry:
+#: read by the honours desk, kept by its officers (the chain by admins, its page says).
+award_types = RecordLoader(find=lambda award_type_id: db.session.get(AwardType, award_type_id),
+                           can_read=permissions.can_read_award, can_edit=lambda user, _award: permissions.can_prepare(user))
+register_entries = RecordLoader(find=lambda holder_id: db.session.get(Holder, holder_id),
+                                 can_read=permissions.can_read, can_edit=lambda user, _holder: permissions.can_prepare(user))
 register_nav("honours.index", _l("Honours"), Permission.HONOURS_READ, order=20)
 
 

@@ -11,6 +11,7 @@ from ...core import record_parts, workflow
 from ...core.errors import DomainError
 from ...core.exports import FORMATS, table_response
 from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ...core.front_door import part_of
 from ...core.listing import paginate
 from ...core.permissions import permission_required
 from ...core.time import now_utc
@@ -177,9 +178,7 @@ def merit_add(reference: str):
 @permission_required(PREPARE)
 def merit_delete(reference: str, merit_id: int):
     def remove(case):
-        merit = db.session.get(Merit, merit_id)
-        if merit is None or merit.nomination_id != case.id:
-            abort(404)
+        merit = part_of(Merit, case, merit_id, parent="nomination_id")
         if ConfirmForm().validate_on_submit():
             services.remove_merit(merit, actor=current_user)
 
@@ -207,9 +206,7 @@ def statement_received(reference: str, statement_id: int):
     form = StatementReceivedForm()
 
     def receive(case):
-        statement = db.session.get(Statement, statement_id)
-        if statement is None or statement.nomination_id != case.id:
-            abort(404)
+        statement = part_of(Statement, case, statement_id, parent="nomination_id")
         if form.validate_on_submit():
             upload = form.file.data
             services.receive_statement(statement, actor=current_user, received_on=form.received_on.data,

@@ -14,21 +14,17 @@ from ...core.errors import DomainError, ValidationFailed
 from ...core.forms import ConfirmForm
 from ...core.pdf import pdf_response
 from ...core.permissions import permission_required
-from ...extensions import db
 from .. import ceremony, permissions
 from ..models import AwardType
-from . import PREPARE, READ, bp, door, log_cases_shown
+from . import PREPARE, READ, award_types, bp, door, log_cases_shown
 
 
 def _ceremony(award_type_id: int, day: str) -> tuple[AwardType, date]:
-    award_type = db.session.get(AwardType, award_type_id)
+    award_type = award_types.load(award_type_id)
     try:
-        award_date = date.fromisoformat(day)
+        return award_type, date.fromisoformat(day)
     except ValueError:
         abort(404)
-    if award_type is None:
-        abort(404)
-    return award_type, award_date
 
 
 @bp.route("/ceremony/<int:award_type_id>/<day>")

@@ -15,7 +15,6 @@ from ...core.forms import ConfirmForm, apply_domain_error
 from ...core.listing import paginate, year_range
 from ...core.permissions import Permission, permission_required
 from ...core.tabular_import import stash_upload, take_stash, template_rows
-from ...extensions import db
 from .. import permissions, register, reports, services
 from ..forms import (
     HolderCorrectionForm,
@@ -25,8 +24,8 @@ from ..forms import (
     StepForm,
     UndoDeathForm,
 )
-from ..models import AwardType, Holder
-from . import PREPARE, READ, bp
+from ..models import Holder
+from . import PREPARE, READ, award_types, bp, register_entries
 
 
 @bp.route("/quotas")
@@ -38,7 +37,7 @@ def quotas():
 @bp.route("/award-types/<int:award_type_id>/holders")
 @permission_required(READ)
 def holders(award_type_id: int):
-    award_type = db.get_or_404(AwardType, award_type_id)
+    award_type = award_types.load(award_type_id)
     stmt = sa.select(Holder).where(Holder.award_type_id == award_type.id)
     if request.args.get("living") == "1":
         stmt = stmt.where(Holder.died_on.is_(None), Holder.revoked_on.is_(None))
@@ -51,7 +50,7 @@ def holders(award_type_id: int):
 
 def _holder_action(holder_id: int, form, act, done, invalid):
     """A register action from the holders list: the form checked, the service run, the list again."""
-    holder = db.get_or_404(Holder, holder_id)
+    holder = register_entries.load_for_change(holder_id)
     if form.validate_on_submit():
         try:
             act(holder, form)
@@ -98,7 +97,7 @@ def holder_revoke(holder_id: int):
 @permission_required(PREPARE)
 def holder_edit(holder_id: int):
     """Correct a register entry; the reason goes into the audit log with the changed fields."""
-    holder = db.get_or_404(Holder, holder_id)
+    holder = register_entries.load_for_change(holder_id)
     form = HolderCorrectionForm(obj=holder)
     if request.method == "GET":
         form.reason.data = ""
@@ -119,7 +118,7 @@ def holder_edit(holder_id: int):
 @permission_required(PREPARE)
 def holders_import(award_type_id: int):
     """Upload → preview with every row's errors → confirm; nothing is stored before the confirmation."""
-    award_type = db.get_or_404(AwardType, award_type_id)
+    award_type = award_types.load_for_change(award_type_id)
     form = HolderImportForm()
     result, token = None, None
     if request.form.get("token"):  # the confirmation of a clean preview
@@ -182,7 +181,7 @@ def report_export(fmt: str):
 @permission_required(Permission.ADMIN_REFERENCE)
 def award_type_steps(award_type_id: int):
     """The approval chain of an award: its ordered steps and the role deciding each."""
-    award_type = db.get_or_404(AwardType, award_type_id)
+    award_type = award_types.load(award_type_id)  # the chain is the admins' (the route's permission)
     form = StepForm()
     if request.method == "POST":
         try:

@@ -114,3 +114,29 @@ def test_the_import_contract_keeps_the_domains_independent_and_crossings_to_name
         source_domain, target_parts = source.strip().split(".")[1], target.strip().split(".")
         assert source_domain in DOMAINS and target_parts[1] in DOMAINS and target_parts[1] != source_domain
         assert len(target_parts) == 3 and target_parts[2] in FACES, target
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_a_domain_has_one_front_door_its_pages_load_through(domain):
+    """The views are a package whose `__init__` owns the blueprint and the loaders (a FrontDoor);
+    no page module looks a record up by itself, none joins the blueprint from outside."""
+    from protocol_app.core.front_door import FrontDoor
+
+    views = importlib.import_module(f"protocol_app.{domain}.views")
+    assert hasattr(views, "__path__"), f"{domain}: views is not a package"
+    assert isinstance(views.door, FrontDoor) and views.bp is views.door.blueprint
+    root = APP / domain
+    assert not [p.name for p in root.glob("*.py") if p.stem == "views" or p.stem.endswith("_views")]
+    own_lookups = {p.name for p in (root / "views").glob("*.py") if p.name != "__init__.py"
+                   and re.search(r"get_or_404\(|find_by_reference\(", p.read_text())}
+    assert not own_lookups
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_a_domains_read_and_edit_policies_take_the_record(domain):
+    import inspect
+
+    policies = importlib.import_module(f"protocol_app.{domain}.permissions")
+    for name in ("can_read", "can_edit"):
+        parameters = list(inspect.signature(getattr(policies, name)).parameters)
+        assert len(parameters) == 2, f"{domain}.permissions.{name}{parameters}"

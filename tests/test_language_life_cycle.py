@@ -151,3 +151,30 @@ def test_an_officer_moves_an_assignment_and_the_booked_interpreters_are_told(off
             assert assignment.starts_at == START + timedelta(hours=2) and assignment.location == "Roter Salon"
             for name in ("Anna Englisch", "Bruno Bilingual"):
                 assert _messages(name, f"{reference} wurde geändert") and _messages(name, "Roter Salon")
+
+
+def test_the_assignment_table_holds_exactly_the_staffing_moves_one_change_of_the_offers_makes():
+    """Issue 36: the table let any staffing state move to any other. Every move one event can make
+    (offers made, one accepted, declined, withdrawn or handed back) is in it, and nothing else."""
+    from types import SimpleNamespace
+
+    def state(needed, accepted, offered):
+        offer_list = [SimpleNamespace(state="accepted")] * accepted + [SimpleNamespace(state="offered")] * offered
+        return offers.staffing(SimpleNamespace(needed=needed), offer_list).value
+
+    made = set()
+    for needed in (1, 2, 3):
+        for accepted in range(needed + 1):
+            for offered in range(4):  # offers may stand beside a staffed assignment (made as reserves)
+                events = [(accepted, offered + more) for more in (1, 2)]  # offers made
+                if offered:
+                    events += [(accepted + 1, offered - 1), (accepted, offered - 1)]  # accepted; declined/withdrawn
+                if accepted:
+                    events.append((accepted - 1, offered))  # withdrawn or handed back
+                before = state(needed, accepted, offered)
+                made |= {(before, state(needed, *after)) for after in events
+                         if after[0] <= needed and state(needed, *after) != before}
+    table = {(str(source), getattr(t.target, "value", t.target)) for t in ASSIGNMENT_WORKFLOW.transitions
+             if t.action.startswith("staffing_") for source in t.sources}
+    assert table == made
+    assert ("open", "staffed") not in table and ("open", "partly_staffed") not in table

@@ -27,11 +27,22 @@ class AssignmentState(LabelledEnum):
 #: States in which an assignment still needs or holds interpreters.
 STAFFING_STATES = (AssignmentState.OPEN, AssignmentState.OFFERED, AssignmentState.PARTLY_STAFFED, AssignmentState.STAFFED)
 
+#: Where one change of the offers can take the staffing (target ← sources): offers made to an
+#: open assignment; an acceptance (partly or fully staffed); a decline, a withdrawal or a hand-back
+#: (back to fewer). Nobody is accepted without an offer, so an open assignment is never staffed
+#: in one step.
+STAFFING_MOVES = {
+    AssignmentState.OFFERED: (AssignmentState.OPEN, AssignmentState.PARTLY_STAFFED, AssignmentState.STAFFED),
+    AssignmentState.PARTLY_STAFFED: (AssignmentState.OFFERED, AssignmentState.STAFFED),
+    AssignmentState.STAFFED: (AssignmentState.OFFERED, AssignmentState.PARTLY_STAFFED),
+    AssignmentState.OPEN: (AssignmentState.OFFERED, AssignmentState.PARTLY_STAFFED, AssignmentState.STAFFED),
+}
+
 ASSIGNMENT_WORKFLOW = Workflow("assignment", AssignmentState, [
     # Taken by whoever changed the staffing: the officer offering, the translator answering.
-    *(transition(set(STAFFING_STATES) - {target}, f"staffing_{target}", target,
+    *(transition(sources, f"staffing_{target}", target,
                  permission=(Permission.ASSIGNMENT_MANAGE, Permission.ASSIGNMENT_ANSWER_OWN), label=_l("Staffing changed"))
-      for target in STAFFING_STATES),
+      for target, sources in STAFFING_MOVES.items()),
     transition(("partly_staffed", "staffed"), "confirm", "done", permission=Permission.ASSIGNMENT_MANAGE,
                label=_l("Confirm hours or lines")),
     transition(STAFFING_STATES, "cancel", "cancelled", permission=Permission.ASSIGNMENT_MANAGE, label=_l("Cancel"),

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
-from .errors import is_conflict
+from .errors import ConcurrentChangeError, is_conflict
 from .urls import safe_next_url
 
 log = logging.getLogger(__name__)
@@ -116,4 +116,6 @@ def conflict_response(exc):
     back = request.referrer or ""
     # Only a page of this app, as a path (the referrer is absolute).
     back = safe_next_url(back[len(request.host_url) - 1:] if back.startswith(request.host_url) else None)
-    return render_template("errors/409.html", back=back), 409
+    # What changed, where the code that noticed says it ("this visit was cancelled meanwhile").
+    reason = exc.args[0] if isinstance(exc, ConcurrentChangeError) and exc.args and exc.args[0] else None
+    return render_template("errors/409.html", back=back, reason=reason), 409

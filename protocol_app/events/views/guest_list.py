@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from ...core.errors import DomainError
 from ...core.exports import FORMATS, table_response
-from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors
-from ...core.front_door import part_of
+from ...core.forms import apply_domain_error
+from ...core.front_door import acted, part_of, posted, saved
 from ...core.pdf import pdf_response
 from ...core.permissions import permission_required, public
 from ...core.tabular_import import template_rows
@@ -39,24 +39,31 @@ def _warn_if_over_capacity(event) -> None:
                 places=guests.places_planned(event), over=over, capacity=event.capacity), "warning")
 
 
+def _added(event, message=None):
+    """The success message of guests added (after the capacity warning, if any)."""
+    def said(result):
+        _warn_if_over_capacity(event)
+        return message(result) if message else None
+    return said
+
+
+def _counted(counts) -> str:
+    added, already = counts
+    return _("%(added)s guests added; %(already)s were on the list already.", added=added, already=already)
+
+
+def _guests(event):
+    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+
+
 @bp.route("/<reference>/guests/category", methods=["POST"])
 @permission_required(EDIT)
 def guests_add_category(reference: str):
-    event = door.load(reference)
+    event = door.load_for_change(reference)
     form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            added, already = guests.add_category(event, form.category.data, companions=form.companions.data,
-                                                 actor=current_user)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            _warn_if_over_capacity(event)
-            flash(_("%(added)s guests added; %(already)s were on the list already.", added=added, already=already),
-                  "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+    return posted(form, lambda: guests.add_category(event, form.category.data, companions=form.companions.data,
+                                                    actor=current_user),
+                  message=_added(event, _counted), then=lambda: _guests(event))
 
 
 @bp.route("/<reference>/guests/new", methods=["GET", "POST"])
@@ -65,41 +72,24 @@ def guests_add(reference: str):
     """A guest entered by hand: the quick form on the event page or the full form here."""
     event = door.load_for_change(reference)
     form = AdhocGuestForm()
-    if form.validate_on_submit():
-        try:
-            guests.add_adhoc(event, actor=current_user, name=form.name.data, function=form.function.data,
-                             organisation=form.organisation.data, rank=form.rank.data,
-                             companions=form.companions.data, email=form.email.data or None,
-                             language=form.language.data, address_form_id=form.address_form_id.data,
-                             category=form.category.data, in_office_since=form.in_office_since.data,
-                             salutation_form=form.salutation_form.data, postal_address=form.postal_address.data,
-                             postal_country_code=form.postal_country_code.data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("%(name)s is on the guest list.", name=form.name.data), "success")
-            _warn_if_over_capacity(event)
-            return _detail(event, "guests")
-    return render_template("events/guest_form.html", event=event, form=form)
+    return saved(form, lambda: guests.add_adhoc(
+        event, actor=current_user, name=form.name.data, function=form.function.data,
+        organisation=form.organisation.data, rank=form.rank.data, companions=form.companions.data,
+        email=form.email.data or None, language=form.language.data, address_form_id=form.address_form_id.data,
+        category=form.category.data, in_office_since=form.in_office_since.data,
+        salutation_form=form.salutation_form.data, postal_address=form.postal_address.data,
+        postal_country_code=form.postal_country_code.data),
+        message=_added(event, lambda guest: _("%(name)s is on the guest list.", name=guest.name)),
+        then=lambda _guest: _guests(event)) or render_template("events/guest_form.html", event=event, form=form)
 
 
 @bp.route("/<reference>/guests/usual", methods=["POST"])
 @permission_required(EDIT)
 def guests_add_usual(reference: str):
-    event = door.load(reference)
+    event = door.load_for_change(reference)
     form = UsualCategoriesForm()
-    if form.validate_on_submit():
-        try:
-            added, already = guests.add_usual_categories(event, companions=form.companions.data, actor=current_user)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            _warn_if_over_capacity(event)
-            flash(_("%(added)s guests added; %(already)s were on the list already.", added=added, already=already),
-                  "success")
-    else:
-        flash_form_errors(form)
-    return _detail(event, "guests")
+    return posted(form, lambda: guests.add_usual_categories(event, companions=form.companions.data, actor=current_user),
+                  message=_added(event, _counted), then=lambda: _guests(event))
 
 
 @bp.route("/<reference>/guests/import", methods=["GET", "POST"])
@@ -145,29 +135,19 @@ def guest_invitation_pdf(reference: str, guest_id: int):
 @bp.route("/<reference>/guests/<int:guest_id>/delete", methods=["POST"])
 @permission_required(EDIT)
 def guest_remove(reference: str, guest_id: int):
-    event = door.load(reference)
+    event = door.load_for_change(reference)
     guest = part_of(Guest, event, guest_id, parent="event_id")
-    if ConfirmForm().validate_on_submit():
-        try:
-            guests.remove_guest(guest, actor=current_user)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+    return acted(lambda: guests.remove_guest(guest, actor=current_user), message=None, then=lambda: _guests(event))
 
 
 @bp.route("/<reference>/invitations", methods=["POST"])
 @permission_required(EDIT)
 def invitations_send(reference: str):
-    event = door.load(reference)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        tokens = invitations.send_invitations(event, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", len(tokens), n=len(tokens)), "success")
-    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+    event = door.load_for_change(reference)
+    return acted(lambda: invitations.send_invitations(event, actor=current_user),
+                 message=lambda tokens: ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", len(tokens),
+                                                 n=len(tokens)),
+                 then=lambda: _guests(event))
 
 
 @bp.route("/<reference>/guests/<int:guest_id>/reply", methods=["POST"])
@@ -176,18 +156,11 @@ def guest_reply(reference: str, guest_id: int):
     event = door.load(reference)
     guest = part_of(Guest, event, guest_id, parent="event_id")
     form = StaffReplyForm()
-    if form.validate_on_submit():
-        try:
-            status = invitations.record_reply(guest, accept=form.answer.data == "accept",
-                                              companion=form.companion.data, channel=form.channel.data,
-                                              actor=current_user)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("Reply recorded: %(status)s", status=guest.status_label if status else ""), "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+    return posted(form, lambda: invitations.record_reply(guest, accept=form.answer.data == "accept",
+                                                         companion=form.companion.data, channel=form.channel.data,
+                                                         actor=current_user),
+                  message=lambda status: _("Reply recorded: %(status)s", status=guest.status_label if status else ""),
+                  then=lambda: _guests(event))
 
 
 @bp.route("/reply/<token>", methods=["GET", "POST"])
@@ -218,15 +191,8 @@ def reply(token: str):
 @bp.route("/<reference>/guests/contact", methods=["POST"])
 @permission_required(EDIT)
 def guests_add_contact(reference: str):
-    event = door.load(reference)
+    event = door.load_for_change(reference)
     form = ContactGuestForm()
-    if form.validate_on_submit():
-        try:
-            guests.add_contact(event, form.contact_id.data, companions=form.companions.data, actor=current_user)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            _warn_if_over_capacity(event)
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("events.detail", reference=event.reference, _anchor="guests"))
+    return posted(form, lambda: guests.add_contact(event, form.contact_id.data, companions=form.companions.data,
+                                                   actor=current_user),
+                  message=_added(event), then=lambda: _guests(event))

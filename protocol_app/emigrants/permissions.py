@@ -8,6 +8,7 @@ from ..core.permissions import Permission, user_has
 from .models import Application
 from .planning import PLANNABLE_STATES
 from .volunteer import COMING_STATES
+from .workflow import OPEN_STATES
 
 
 def can_access(user) -> bool:
@@ -22,6 +23,11 @@ def can_read(user, application: Application | None = None) -> bool:
 def can_edit(user, application: Application | None = None) -> bool:
     """The team changes its cases; what may change in which state, the process and the services say."""
     return can_access(user)
+
+
+def can_change_details(user, application: Application) -> bool:
+    """The application's own data (person, address, category) change while the case is open."""
+    return can_edit(user, application) and application.state in OPEN_STATES
 
 
 def can_set_rules(user) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import (
     abort,
-    flash,
     render_template,
     request,
 )
@@ -14,8 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core import workflow
-from ...core.errors import DomainError
-from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors, take_posted_step
+from ...core.forms import ConfirmForm, take_posted_step
+from ...core.front_door import posted, saved
 from ...core.listing import paginate
 from ...core.permissions import permission_required
 from .. import (
@@ -42,7 +41,7 @@ from ..models import (
     Application,
     LetterKind,
 )
-from ..workflow import APPLICATION_WORKFLOW, OPEN_STATES, ApplicationState
+from ..workflow import APPLICATION_WORKFLOW, ApplicationState
 from . import ACCESS, _detail, bp, door
 
 
@@ -76,15 +75,10 @@ def blank_form():
 @permission_required(ACCESS)
 def new():
     form = ApplicationForm()
-    if form.validate_on_submit():
-        try:
-            application = services.create_application(actor=current_user, values=form.service_values())
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("Application %(reference)s has been recorded.", reference=application.reference), "success")
-            return _detail(application)
-    return render_template("emigrants/form.html", form=form, application=None)
+    return saved(form, lambda: services.create_application(actor=current_user, values=form.service_values()),
+                 message=lambda application: _("Application %(reference)s has been recorded.",
+                                               reference=application.reference),
+                 then=_detail) or render_template("emigrants/form.html", form=form, application=None)
 
 
 @bp.route("/<reference>")
@@ -99,7 +93,7 @@ def detail(reference: str):
         duplicate_form=DuplicateForm(), **APPLICATION_WORKFLOW.page_steps(application, current_user),
         history=workflow.history(APPLICATION_WORKFLOW, application.id), confirm=ConfirmForm(),
         state_labels={s.value: s.label for s in ApplicationState}, score=score, reasons=reasons,
-        override_form=OverrideForm(), editable=application.state in OPEN_STATES,
+        override_form=OverrideForm(), editable=permissions.can_change_details(current_user, application),
         letters=letters.letters_of(application), letter_kinds=LetterKind,
         plan=planning.plan_of(application), bookings=planning.bookings_of(application),
         plannable=permissions.can_plan(current_user, application), stay_form=stay_form(application),
@@ -117,22 +111,17 @@ def stay_form(application):
 @permission_required(ACCESS)
 def edit(reference: str):
     application = door.load(reference)
-    if application.state not in OPEN_STATES:
+    if not permissions.can_change_details(current_user, application):
         abort(403)
     form = ApplicationForm(obj=application)
     if request.method == "GET":
         services.log_read(application, current_user)  # the form shows the whole record
         form.load(application)
-    if form.validate_on_submit():
-        try:
-            services.update_application(application, actor=current_user, values=form.service_values(),
-                                        expected_version=form.expected_version())
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The application has been saved."), "success")
-            return _detail(application)
-    return render_template("emigrants/form.html", form=form, application=application)
+    return saved(form, lambda: services.update_application(application, actor=current_user,
+                                                           values=form.service_values(),
+                                                           expected_version=form.expected_version()),
+                 message=_("The application has been saved."), then=lambda _changed: _detail(application)
+                 ) or render_template("emigrants/form.html", form=form, application=application)
 
 
 @bp.route("/<reference>/duplicates/<kind>/<int:match_id>", methods=["POST"])
@@ -140,15 +129,10 @@ def edit(reference: str):
 def duplicate(reference: str, kind: str, match_id: int):
     application = door.load_for_change(reference)
     form = DuplicateForm()
-    if form.validate_on_submit():
-        try:
-            duplicates.decide_duplicate(application, actor=current_user, kind=kind, match_id=match_id,
-                                      same_person=form.verdict.data == "same_person", reason=form.reason.data)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-    else:
-        flash_form_errors(form)
-    return _detail(application, "duplicates")
+    return posted(form, lambda: duplicates.decide_duplicate(application, actor=current_user, kind=kind,
+                                                            match_id=match_id, reason=form.reason.data,
+                                                            same_person=form.verdict.data == "same_person"),
+                  message=None, then=lambda: _detail(application, "duplicates"))
 
 
 @bp.route("/<reference>/transition", methods=["POST"])
@@ -165,14 +149,9 @@ def transition(reference: str):
 def override(reference: str):
     application = door.load_for_change(reference)
     form = OverrideForm()
-    if form.validate_on_submit():
-        try:
-            waiting_list.set_override(application, actor=current_user, points=form.points.data, reason=form.reason.data)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-    else:
-        flash_form_errors(form)
-    return _detail(application, "priority")
+    return posted(form, lambda: waiting_list.set_override(application, actor=current_user, points=form.points.data,
+                                                          reason=form.reason.data),
+                  message=None, then=lambda: _detail(application, "priority"))
 
 
 @bp.route("/waiting-list")
@@ -188,19 +167,12 @@ def waiting():
 @permission_required(ACCESS)
 def stay(reference: str):
     application, form = door.load_for_change(reference), StayForm()
-    if form.validate_on_submit():
-        try:
-            planning.save_plan(application, actor=current_user, arrives_on=form.arrives_on.data,
-                               departs_on=form.departs_on.data, hotel=form.hotel.data, room_type=form.room_type.data,
-                               half_board=form.half_board.data, hotel_cost=form.hotel_cost.data,
-                               volunteer=form.volunteer.data, volunteer_email=form.volunteer_email.data,
-                               transfers=form.transfers.data,
-                               overrun_reason=form.overrun_reason.data)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-    else:
-        flash_form_errors(form)
-    return _detail(application, "planning")
+    return posted(form, lambda: planning.save_plan(
+        application, actor=current_user, arrives_on=form.arrives_on.data, departs_on=form.departs_on.data,
+        hotel=form.hotel.data, room_type=form.room_type.data, half_board=form.half_board.data,
+        hotel_cost=form.hotel_cost.data, volunteer=form.volunteer.data, volunteer_email=form.volunteer_email.data,
+        transfers=form.transfers.data, overrun_reason=form.overrun_reason.data),
+        message=None, then=lambda: _detail(application, "planning"))
 
 
 @bp.route("/<reference>/travel", methods=["POST"])
@@ -208,18 +180,11 @@ def stay(reference: str):
 def travel(reference: str):
     application = door.load_for_change(reference)
     form = BookingForm(country_code=application.country_code)
-    if form.validate_on_submit():
-        try:
-            planning.add_booking(application, actor=current_user, traveller=form.traveller.data, mode=form.mode.data,
-                                 carrier=form.carrier.data, number=form.number.data,
-                                 departs_at=form.departs_at.data, departs_tz=form.departs_tz.data,
-                                 arrives_at=form.arrives_at.data, arrives_tz=form.arrives_tz.data,
-                                 booking_code=form.booking_code.data, cost=form.cost.data,
-                                 overrun_reason=form.overrun_reason.data)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-    else:
-        flash_form_errors(form)
-    return _detail(application, "planning")
+    return posted(form, lambda: planning.add_booking(
+        application, actor=current_user, traveller=form.traveller.data, mode=form.mode.data,
+        carrier=form.carrier.data, number=form.number.data, departs_at=form.departs_at.data,
+        departs_tz=form.departs_tz.data, arrives_at=form.arrives_at.data, arrives_tz=form.arrives_tz.data,
+        booking_code=form.booking_code.data, cost=form.cost.data, overrun_reason=form.overrun_reason.data),
+        message=None, then=lambda: _detail(application, "planning"))
 
 

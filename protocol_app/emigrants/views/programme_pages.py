@@ -11,13 +11,12 @@ from flask_login import current_user
 from ...core.errors import DomainError
 from ...core.files import send_stored
 from ...core.forms import (
-    ConfirmForm,
     apply_domain_error,
     flash_form_errors,
     local_to_utc,
     utc_to_local,
 )
-from ...core.front_door import part_of
+from ...core.front_door import acted, part_of, posted
 from ...core.permissions import permission_required, public
 from ...extensions import limiter
 from ...programme import ConflictsFound
@@ -29,29 +28,11 @@ from . import ACCESS, _detail, bp, door
 
 
 def _item(application, item_id: int) -> StayProgrammeItem:
-    item = part_of(StayProgrammeItem, application, item_id, parent="application_id")
-    return item
+    return part_of(StayProgrammeItem, application, item_id, parent="application_id")
 
 
 def _document(application, document_id: int) -> ApplicationDocument:
-    document = part_of(ApplicationDocument, application, document_id, parent="application_id")
-    return document
-
-
-def _run(application, anchor: str, action, success):
-    """Run a service call for the case page: its success message, or the domain error's, then back."""
-    try:
-        result = action()
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(success(result), "success")
-    return _detail(application, anchor)
-
-
-def _confirmed():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    return part_of(ApplicationDocument, application, document_id, parent="application_id")
 
 
 @bp.route("/<reference>/programme", methods=["POST"])
@@ -116,9 +97,8 @@ def _save(application, form: StayItemForm, item: StayProgrammeItem | None = None
 def programme_delete(reference: str, item_id: int):
     application = door.load_for_change(reference)
     item = _item(application, item_id)
-    _confirmed()
-    return _run(application, "programme", lambda: programme.delete_item(application, item, actor=current_user),
-                lambda _done: _("The programme item has been removed."))
+    return acted(lambda: programme.delete_item(application, item, actor=current_user),
+                 message=_("The programme item has been removed."), then=lambda: _detail(application, "programme"))
 
 
 @bp.route("/<reference>/programme/<int:item_id>/interpreting", methods=["POST"])
@@ -126,11 +106,10 @@ def programme_delete(reference: str, item_id: int):
 def programme_interpreting(reference: str, item_id: int):
     application = door.load_for_change(reference)
     item = _item(application, item_id)
-    _confirmed()
-    return _run(application, "programme",
-                lambda: programme.request_interpreting(application, item, actor=current_user),
-                lambda assignment: _("The Sprachendienst has been asked for an interpreter (%(reference)s).",
-                                     reference=assignment.reference))
+    return acted(lambda: programme.request_interpreting(application, item, actor=current_user),
+                 message=lambda assignment: _("The Sprachendienst has been asked for an interpreter (%(reference)s).",
+                                              reference=assignment.reference),
+                 then=lambda: _detail(application, "programme"))
 
 
 @bp.route("/<reference>/volunteer", methods=["POST"])
@@ -138,32 +117,23 @@ def programme_interpreting(reference: str, item_id: int):
 def volunteer_send(reference: str):
     """Send (or send again) the programme link to the volunteer companion now."""
     application = door.load_for_change(reference)
-    _confirmed()
     plan = plan_of(application)
     if plan is None:
         abort(404)
-    return _run(application, "programme", lambda: volunteer.send_programme(application, plan, actor=current_user),
-                lambda _done: _("The programme has been sent to the volunteer companion; an earlier link no "
-                                "longer works."))
+    return acted(lambda: volunteer.send_programme(application, plan, actor=current_user),
+                 message=_("The programme has been sent to the volunteer companion; an earlier link no longer works."),
+                 then=lambda: _detail(application, "programme"))
 
 
 @bp.route("/<reference>/documents", methods=["POST"])
 @permission_required(ACCESS)
 def document_add(reference: str):
     application, form = door.load_for_change(reference), DocumentForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            documents.add_document(application, actor=current_user, kind=form.kind.data,
-                                   filename=upload.filename or "", data=upload.read(),
-                                   description=form.description.data)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("The document has been stored with the application."), "success")
-    else:
-        flash_form_errors(form)
-    return _detail(application, "documents")
+    return posted(form, lambda: documents.add_document(application, actor=current_user, kind=form.kind.data,
+                                                       filename=form.file.data.filename or "",
+                                                       data=form.file.data.read(), description=form.description.data),
+                  message=_("The document has been stored with the application."),
+                  then=lambda: _detail(application, "documents"))
 
 
 @bp.route("/<reference>/documents/<int:document_id>")
@@ -180,10 +150,8 @@ def document_download(reference: str, document_id: int):
 def document_delete(reference: str, document_id: int):
     application = door.load_for_change(reference)
     document = _document(application, document_id)
-    _confirmed()
-    documents.remove_document(application, document, actor=current_user)
-    flash(_("The document has been deleted."), "success")
-    return _detail(application, "documents")
+    return acted(lambda: documents.remove_document(application, document, actor=current_user),
+                 message=_("The document has been deleted."), then=lambda: _detail(application, "documents"))
 
 
 @bp.route("/volunteer/<token>")

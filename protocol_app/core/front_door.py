@@ -133,3 +133,22 @@ def posted(form, act: Callable[[], Any], *, message, then: Callable[[], Any]):
         if text:
             flash(str(text), "success")
     return then()
+
+
+def uploaded(form, take: Callable[[str, bytes], Any], *, message, then: Callable[[], Any]):
+    """A posted file → `take(filename, data)`, an import whose result tells `ok` → on success its
+    `message` (a function of the result) and the response `then()`. Returns (response or None,
+    the result or None): without a response the caller shows the page again, with the result's
+    row errors, or the refusal on the form's field."""
+    if not form.validate_on_submit():
+        return None, None
+    upload = form.file.data
+    try:
+        result = take(upload.filename or "", upload.read())
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        return None, None
+    if not result.ok:
+        return None, result
+    flash(str(message(result)), "success")
+    return then(), result

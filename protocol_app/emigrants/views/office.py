@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import (
     abort,
-    flash,
     redirect,
     render_template,
     request,
@@ -16,9 +15,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ...core.audit import record_event
-from ...core.errors import DomainError
 from ...core.exports import FORMATS, money, table_response
-from ...core.forms import apply_domain_error, flash_form_errors
+from ...core.front_door import posted, saved, uploaded
 from ...core.languages import language_name
 from ...core.listing import year_arg, year_range
 from ...core.permissions import Permission, permission_required
@@ -49,34 +47,25 @@ def weights():
     """Admins set the weights of the waiting list's priority score (and see no applicant)."""
     rule = waiting_list.weights()
     form = WeightsForm(obj=rule)
-    if form.validate_on_submit():
-        try:
-            waiting_list.set_weights(actor=current_user, per_year=form.per_year.data, age_from=form.age_from.data,
-                                 health=form.health.data, hardship=form.hardship.data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The weights have been saved."), "success")
-            return redirect(url_for("emigrants.weights"))
-    return render_template("emigrants/weights.html", form=form)
+    return saved(form, lambda: waiting_list.set_weights(actor=current_user, per_year=form.per_year.data,
+                                                        age_from=form.age_from.data, health=form.health.data,
+                                                        hardship=form.hardship.data),
+                 message=_("The weights have been saved."), then=lambda _rule: redirect(url_for("emigrants.weights"))
+                 ) or render_template("emigrants/weights.html", form=form)
 
 
 @bp.route("/participants/import", methods=["GET", "POST"])
 @permission_required(ACCESS)
 def participants_import():
     form = ImportForm()
-    result = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            result = participant_import.import_participants(upload.filename or "", upload.read(), actor=current_user)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            if result.ok:
-                flash(ngettext("%(n)s historical participant imported.", "%(n)s historical participants imported.",
-                               len(result.rows), n=len(result.rows)), "success")
-                return redirect(url_for("emigrants.index"))
+    done, result = uploaded(form, lambda name, data: participant_import.import_participants(name, data,
+                                                                                           actor=current_user),
+                            message=lambda result: ngettext("%(n)s historical participant imported.",
+                                                            "%(n)s historical participants imported.",
+                                                            len(result.rows), n=len(result.rows)),
+                            then=lambda: redirect(url_for("emigrants.index")))
+    if done:
+        return done
     count = db.session.scalar(sa.select(sa.func.count(HistoricalParticipant.id)))
     return render_template("emigrants/participants_import.html", form=form, result=result,
                            columns=participant_import.columns(), count=count)
@@ -104,16 +93,8 @@ def budget():
     if request.method == "POST":
         if not can_set:
             abort(403)
-        if form.validate_on_submit():
-            try:
-                planning.set_budget(form.year.data, form.amount.data, actor=current_user)
-            except DomainError as exc:
-                flash(str(exc.message), "danger")
-            else:
-                flash(_("The budget has been set."), "success")
-        else:
-            flash_form_errors(form)
-        return redirect(url_for("emigrants.budget"))
+        return posted(form, lambda: planning.set_budget(form.year.data, form.amount.data, actor=current_user),
+                      message=_("The budget has been set."), then=lambda: redirect(url_for("emigrants.budget")))
     year = year_arg()
     return render_template("emigrants/budget.html", status=planning.budget_status(year), form=form,
                            can_set=can_set)

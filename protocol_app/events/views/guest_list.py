@@ -10,7 +10,7 @@ from flask_login import current_user
 from ...core.errors import DomainError
 from ...core.exports import FORMATS, table_response
 from ...core.forms import apply_domain_error
-from ...core.front_door import acted, part_of, posted, saved
+from ...core.front_door import acted, part_of, posted, saved, uploaded
 from ...core.pdf import pdf_response
 from ...core.permissions import permission_required, public
 from ...core.tabular_import import template_rows
@@ -26,7 +26,7 @@ from ..forms import (
     UsualCategoriesForm,
 )
 from ..models import Guest, GuestStatus
-from . import EDIT, READ, _detail, bp, door
+from . import EDIT, READ, bp, door
 
 
 def _warn_if_over_capacity(event) -> None:
@@ -98,18 +98,13 @@ def guests_import(reference: str):
     """Import a guest list; a file with any broken row is refused as a whole, with every error listed."""
     event = door.load_for_change(reference)
     form = GuestImportForm()
-    result = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            result = guest_import.import_guests(event, upload.filename or "", upload.read(), actor=current_user)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            if result.ok:
-                flash(ngettext("%(n)s guest imported.", "%(n)s guests imported.", len(result.rows), n=len(result.rows)), "success")
-                _warn_if_over_capacity(event)
-                return _detail(event, "guests")
+    done, result = uploaded(form, lambda name, data: guest_import.import_guests(event, name, data, actor=current_user),
+                            message=_added(event, lambda result: ngettext("%(n)s guest imported.",
+                                                                         "%(n)s guests imported.", len(result.rows),
+                                                                         n=len(result.rows))),
+                            then=lambda: _guests(event))
+    if done:
+        return done
     return render_template("events/guest_import.html", event=event, form=form, result=result,
                            columns=guest_import.columns())
 

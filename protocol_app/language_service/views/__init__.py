@@ -13,7 +13,7 @@ from ...core.permissions import Permission
 from ...core.references import find_by_reference
 from ...extensions import db
 from .. import permissions
-from ..models import Assignment, Offer
+from ..models import Assignment, Offer, TranslatorProfile
 
 MANAGE, OWN = Permission.ASSIGNMENT_MANAGE, Permission.ASSIGNMENT_ANSWER_OWN
 
@@ -21,6 +21,10 @@ door = FrontDoor("translations", __name__, url_prefix="/translations",
                  find=lambda reference: find_by_reference(Assignment, reference),
                  can_read=permissions.can_read, can_edit=permissions.can_edit)
 bp = door.blueprint
+#: A translator's profile as the office keeps it (terms, rates): its officers only.
+profiles = RecordLoader(find=lambda profile_id: db.session.get(TranslatorProfile, profile_id),
+                        can_read=lambda user, _profile: permissions.can_manage(user),
+                        can_edit=lambda user, _profile: permissions.can_manage(user))
 own_offers = RecordLoader(find=lambda offer_id: db.session.get(Offer, offer_id),
                           can_read=permissions.owns_offer, can_edit=permissions.owns_offer)
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...core.errors import DomainError
 from ...core.exports import FORMATS, money, table_response
 from ...core.files import send_stored
-from ...core.forms import ConfirmForm, flash_form_errors
+from ...core.front_door import acted, posted
 from ...core.listing import year_arg
 from ...core.permissions import Permission, permission_required
 from ...core.time import today_berlin
@@ -29,15 +28,10 @@ def _back(assignment):
 @permission_required(MANAGE)
 def source_upload(reference: str):
     assignment, form = door.load(reference), SourceForm()
-    if form.validate_on_submit():
-        try:
-            delivery.attach_source(assignment, actor=current_user, filename=form.file.data.filename or "",
-                                   data=form.file.data.read())
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-    else:
-        flash_form_errors(form)
-    return _back(assignment)
+    return posted(form, lambda: delivery.attach_source(assignment, actor=current_user,
+                                                       filename=form.file.data.filename or "",
+                                                       data=form.file.data.read()),
+                  message=None, then=lambda: _back(assignment))
 
 
 @bp.route("/<reference>/file/<which>")
@@ -57,46 +51,27 @@ def file_download(reference: str, which: str):
 @permission_required(OWN)
 def deliver(offer_id: int):
     offer, form = own_offers.load(offer_id), DeliveryForm()
-    if form.validate_on_submit():
-        try:
-            delivery.deliver(offer.assignment, actor=current_user, filename=form.file.data.filename or "",
-                             data=form.file.data.read())
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("Thank you, the translation has been delivered."), "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("translations.offer", offer_id=offer.id))
+    return posted(form, lambda: delivery.deliver(offer.assignment, actor=current_user,
+                                                 filename=form.file.data.filename or "", data=form.file.data.read()),
+                  message=_("Thank you, the translation has been delivered."),
+                  then=lambda: redirect(url_for("translations.offer", offer_id=offer.id)))
 
 
 @bp.route("/<reference>/received", methods=["POST"])
 @permission_required(MANAGE)
 def received(reference: str):
     assignment = door.load(reference)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        delivery.mark_received(assignment, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    return _back(assignment)
+    return acted(lambda: delivery.mark_received(assignment, actor=current_user), message=None,
+                 then=lambda: _back(assignment))
 
 
 @bp.route("/<reference>/confirm", methods=["POST"])
 @permission_required(MANAGE)
 def confirm(reference: str):
     assignment, form = door.load(reference), ConfirmationForm()
-    if form.validate_on_submit():
-        try:
-            delivery.confirm(assignment, actor=current_user, hours=form.hours.data, lines=form.lines.data)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("Confirmed."), "success")
-    else:
-        flash_form_errors(form)
-    return _back(assignment)
+    return posted(form, lambda: delivery.confirm(assignment, actor=current_user, hours=form.hours.data,
+                                                 lines=form.lines.data),
+                  message=_("Confirmed."), then=lambda: _back(assignment))
 
 
 def _month() -> tuple[int, int]:

@@ -12,9 +12,9 @@ from ...auth.models import User, UserRole
 from ...core.errors import DomainError
 from ...core.forms import (
     ConfirmForm,
-    apply_domain_error,
     flash_form_errors,
 )
+from ...core.front_door import posted, saved
 from ...core.languages import language_name
 from ...core.permissions import Role, permission_required
 from ...extensions import db
@@ -36,7 +36,7 @@ from ..models import (
     TranslatorProfile,
 )
 from ..permissions import offer_is_live
-from . import MANAGE, OWN, bp, own_offers
+from . import MANAGE, OWN, bp, own_offers, profiles
 
 
 @bp.route("/offers")
@@ -71,16 +71,9 @@ def offer(offer_id: int):
 def hand_back(offer_id: int):
     """The translator gives an accepted assignment back, with a reason; the officer is told."""
     offer, form = own_offers.load(offer_id), HandBackForm()
-    if form.validate_on_submit():
-        try:
-            offers.hand_back(offer, actor=current_user, reason=form.reason.data)
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-        else:
-            flash(_("You have handed the assignment back; the Sprachendienst has been told."), "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("translations.offer", offer_id=offer.id))
+    return posted(form, lambda: offers.hand_back(offer, actor=current_user, reason=form.reason.data),
+                  message=_("You have handed the assignment back; the Sprachendienst has been told."),
+                  then=lambda: redirect(url_for("translations.offer", offer_id=offer.id)))
 
 
 def _own_profile() -> TranslatorProfile | None:
@@ -148,21 +141,14 @@ def profile():
 @permission_required(MANAGE)
 def terms(profile_id: int):
     """The office sets a translator's employment and agreed rates (what "amount due" is made of)."""
-    profile = db.session.get(TranslatorProfile, profile_id)
-    if profile is None:
-        abort(404)
+    profile = profiles.load_for_change(profile_id)
     form = TermsForm(obj=profile)
-    if form.validate_on_submit():
-        try:
-            services.set_terms(profile, actor=current_user, employment=form.employment.data,
-                               rate_half_day=form.rate_half_day.data, rate_day=form.rate_day.data,
-                               rate_line=form.rate_line.data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The terms of %(name)s have been saved.", name=profile.name), "success")
-            return redirect(url_for("translations.translators"))
-    return render_template("language_service/terms.html", profile=profile, form=form)
+    return saved(form, lambda: services.set_terms(profile, actor=current_user, employment=form.employment.data,
+                                                  rate_half_day=form.rate_half_day.data, rate_day=form.rate_day.data,
+                                                  rate_line=form.rate_line.data),
+                 message=_("The terms of %(name)s have been saved.", name=profile.name),
+                 then=lambda _terms: redirect(url_for("translations.translators"))
+                 ) or render_template("language_service/terms.html", profile=profile, form=form)
 
 
 @bp.route("/translators")

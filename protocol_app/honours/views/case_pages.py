@@ -10,8 +10,8 @@ from flask_login import current_user
 from ...core import record_parts, workflow
 from ...core.errors import DomainError
 from ...core.exports import FORMATS, table_response
-from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors
-from ...core.front_door import part_of
+from ...core.forms import ConfirmForm, apply_domain_error
+from ...core.front_door import acted, part_of, posted, saved
 from ...core.listing import paginate
 from ...core.permissions import permission_required
 from ...core.time import now_utc
@@ -90,16 +90,10 @@ def edit(reference: str):
     form = CaseForm(obj=case)
     if request.method == "GET":
         form.version.data = case.version
-    if form.validate_on_submit():
-        try:
-            services.update_case(case, actor=current_user, values=form.service_values(),
-                                 expected_version=form.expected_version())
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The case has been saved."), "success")
-            return _detail(case)
-    return render_template("honours/form.html", form=form, case=case)
+    return saved(form, lambda: services.update_case(case, actor=current_user, values=form.service_values(),
+                                                    expected_version=form.expected_version()),
+                 message=_("The case has been saved."), then=lambda _changed: _detail(case)
+                 ) or render_template("honours/form.html", form=form, case=case)
 
 
 #: The service function behind each decision button.
@@ -149,117 +143,73 @@ def decide(reference: str):
     return _detail(case)
 
 
-def _child_action(reference: str, anchor: str, action):
-    case = door.load_for_change(reference) if anchor == "merits" else door.load(reference)
-    try:
-        action(case)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    return _detail(case, anchor)
-
-
-
 @bp.route("/<reference>/merits", methods=["POST"])
 @permission_required(PREPARE)
 def merit_add(reference: str):
-    form = MeritForm()
-
-    def add(case):
-        if form.validate_on_submit():
-            services.add_merit(case, actor=current_user, description=form.description.data,
-                               date_from=form.date_from.data, date_to=form.date_to.data)
-        else:
-            flash_form_errors(form)
-
-    return _child_action(reference, "merits", add)
+    case, form = door.load_for_change(reference), MeritForm()
+    return posted(form, lambda: services.add_merit(case, actor=current_user, description=form.description.data,
+                                                   date_from=form.date_from.data, date_to=form.date_to.data),
+                  message=None, then=lambda: _detail(case, "merits"))
 
 
 @bp.route("/<reference>/merits/<int:merit_id>/delete", methods=["POST"])
 @permission_required(PREPARE)
 def merit_delete(reference: str, merit_id: int):
-    def remove(case):
-        merit = part_of(Merit, case, merit_id, parent="nomination_id")
-        if ConfirmForm().validate_on_submit():
-            services.remove_merit(merit, actor=current_user)
-
-    return _child_action(reference, "merits", remove)
+    case = door.load_for_change(reference)
+    merit = part_of(Merit, case, merit_id, parent="nomination_id")
+    return acted(lambda: services.remove_merit(merit, actor=current_user), message=None,
+                 then=lambda: _detail(case, "merits"))
 
 
 @bp.route("/<reference>/statements", methods=["POST"])
 @permission_required(PREPARE)
 def statement_add(reference: str):
-    form = StatementForm()
-
-    def add(case):
-        if form.validate_on_submit():
-            services.request_statement(case, actor=current_user, from_whom=form.from_whom.data,
-                                       requested_on=form.requested_on.data)
-        else:
-            flash_form_errors(form)
-
-    return _child_action(reference, "statements", add)
+    case, form = door.load(reference), StatementForm()
+    return posted(form, lambda: services.request_statement(case, actor=current_user, from_whom=form.from_whom.data,
+                                                           requested_on=form.requested_on.data),
+                  message=None, then=lambda: _detail(case, "statements"))
 
 
 @bp.route("/<reference>/statements/<int:statement_id>/received", methods=["POST"])
 @permission_required(PREPARE)
 def statement_received(reference: str, statement_id: int):
-    form = StatementReceivedForm()
+    case, form = door.load(reference), StatementReceivedForm()
+    statement = part_of(Statement, case, statement_id, parent="nomination_id")
 
-    def receive(case):
-        statement = part_of(Statement, case, statement_id, parent="nomination_id")
-        if form.validate_on_submit():
-            upload = form.file.data
-            services.receive_statement(statement, actor=current_user, received_on=form.received_on.data,
-                                       filename=getattr(upload, "filename", None),
-                                       data=upload.read() if upload else None)
-        else:
-            flash_form_errors(form)
+    def receive():
+        upload = form.file.data
+        return services.receive_statement(statement, actor=current_user, received_on=form.received_on.data,
+                                          filename=getattr(upload, "filename", None),
+                                          data=upload.read() if upload else None)
 
-    return _child_action(reference, "statements", receive)
+    return posted(form, receive, message=None, then=lambda: _detail(case, "statements"))
 
 
 @bp.route("/<reference>/death", methods=["POST"])
 @permission_required(PREPARE)
 def death(reference: str):
     """The nominee died during the procedure: the rule check shows it at once."""
-    form = HolderDeathForm()
-
-    def record(case):
-        if form.validate_on_submit():
-            services.record_death(case, form.died_on.data, actor=current_user)
-        else:
-            flash_form_errors(form)
-
-    return _child_action(reference, "top", record)
+    case, form = door.load(reference), HolderDeathForm()
+    return posted(form, lambda: services.record_death(case, form.died_on.data, actor=current_user),
+                  message=None, then=lambda: _detail(case, "top"))
 
 
 @bp.route("/<reference>/death/undo", methods=["POST"])
 @permission_required(PREPARE)
 def death_undo(reference: str):
     """A death recorded by mistake is taken back, with the reason."""
-    form = UndoDeathForm()
-
-    def undo(case):
-        if form.validate_on_submit():
-            services.undo_death(case, actor=current_user, reason=form.reason.data)
-        else:
-            flash_form_errors(form)
-
-    return _child_action(reference, "top", undo)
+    case, form = door.load(reference), UndoDeathForm()
+    return posted(form, lambda: services.undo_death(case, actor=current_user, reason=form.reason.data),
+                  message=None, then=lambda: _detail(case, "top"))
 
 
 @bp.route("/<reference>/disclosures", methods=["POST"])
 @permission_required(PREPARE)
 def disclosure_add(reference: str):
-    form = DisclosureForm()
-
-    def add(case):
-        if form.validate_on_submit():
-            services.add_disclosure(case, actor=current_user, text=form.text.data, delete_on=form.delete_on.data)
-        else:
-            flash_form_errors(form)
-
-    return _child_action(reference, "disclosures", add)
+    case, form = door.load(reference), DisclosureForm()
+    return posted(form, lambda: services.add_disclosure(case, actor=current_user, text=form.text.data,
+                                                        delete_on=form.delete_on.data),
+                  message=None, then=lambda: _detail(case, "disclosures"))
 
 
 def _desk_rows(user) -> list[tuple[Nomination, int]]:

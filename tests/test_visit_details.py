@@ -318,3 +318,17 @@ def test_a_recurring_delegations_visit_is_copied_with_programme_delegation_and_c
         assert task.title == "Gastgeschenk wählen" and task.done_at is None and task.due_on.year == 2028
         assert db.session.get(Visit, original_id).state == "requested"  # the original is untouched
         assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "visit.copied")) is not None
+
+
+def test_an_item_posted_from_a_page_opened_before_the_visit_was_cancelled_says_what_changed(app):
+    """The form was open while a colleague cancelled the visit: 409 "changed meanwhile" with the
+    reason in words (not a bare refusal), and nothing is stored."""
+    _, client, ref, _data = _setup(app)
+    with app.app_context():
+        db.session.scalar(sa.select(Visit)).state = "cancelled"
+        db.session.commit()
+    answer = _add_item(client, ref)
+    assert answer.status_code == 409
+    assert "Dieser Besuch wurde inzwischen abgesagt oder abgeschlossen" in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(VisitProgrammeItem.id))) == 0

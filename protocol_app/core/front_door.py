@@ -80,10 +80,12 @@ def part_of(model, record, part_id: int, *, parent: str):
     return part
 
 
-def saved(form, save: Callable[[], Any], *, message, then: Callable[[Any], Any]):
+def saved(form, save: Callable[[], Any], *, message, then: Callable[[Any], Any],
+          refused: Callable[[DomainError], None] | None = None):
     """A posted, valid `form` → `save()` → the success `message` (text, or a function of what
     `save` returned) → the response `then(result)`. A refusal of the service lands on the form's
-    field (or its top); None then, and the caller shows the form again:
+    field (or its top) and is handed to `refused` (a programme item's overlaps, shown with the
+    form); None then, and the caller shows the form again:
 
         return saved(form, lambda: services.create(...), message=..., then=_detail) or render_template(...)
     """
@@ -93,6 +95,8 @@ def saved(form, save: Callable[[], Any], *, message, then: Callable[[Any], Any])
         result = save()
     except DomainError as exc:
         apply_domain_error(form, exc)
+        if refused is not None:
+            refused(exc)
         return None
     flash(str(message(result) if callable(message) else message), "success")
     return then(result)

@@ -16,7 +16,7 @@ from ...core.forms import (
     local_to_utc,
     utc_to_local,
 )
-from ...core.front_door import acted, part_of, posted
+from ...core.front_door import acted, part_of, posted, saved
 from ...core.permissions import permission_required, public
 from ...extensions import limiter
 from ...programme import ConflictsFound
@@ -68,19 +68,11 @@ def programme_edit(reference: str, item_id: int):
     if request.method == "GET":
         form.starts_at.data, form.ends_at.data = utc_to_local(item.starts_at), utc_to_local(item.ends_at)
     conflicts = []
-    if form.validate_on_submit():
-        try:
-            _save(application, form, item)
-        except ConflictsFound as exc:
-            conflicts = exc.conflicts
-            apply_domain_error(form, exc)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The programme item has been saved."), "success")
-            return _detail(application, "programme")
-    return render_template("emigrants/programme_item.html", form=form, application=application, item=item,
-                           conflicts=conflicts)
+    return saved(form, lambda: _save(application, form, item), message=_("The programme item has been saved."),
+                 then=lambda _item: _detail(application, "programme"),
+                 refused=lambda exc: conflicts.extend(getattr(exc, "conflicts", ()))
+                 ) or render_template("emigrants/programme_item.html", form=form, application=application, item=item,
+                                      conflicts=conflicts)
 
 
 def _save(application, form: StayItemForm, item: StayProgrammeItem | None = None) -> StayProgrammeItem:

@@ -30,9 +30,7 @@ def _may_open(user, event: Event) -> bool:
 
 
 door = FrontDoor("events", __name__, url_prefix="/events", find=lambda reference: find_by_reference(Event, reference),
-                 can_read=_may_open, can_edit=permissions.can_edit,
-                 closed_meanwhile=_l("This event was cancelled or closed meanwhile. Please reload it."),
-                 may_edit_some=permissions.can_edit)
+                 can_read=_may_open, can_edit=permissions.can_edit)
 bp = door.blueprint
 register_nav("events.index", _l("Events"), Permission.EVENT_READ, order=15)
 

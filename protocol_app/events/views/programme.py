@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...core.errors import DomainError
-from ...core.forms import ConfirmForm, apply_domain_error
-from ...core.front_door import part_of
+from ...core.front_door import acted, part_of, saved
 from ...core.permissions import permission_required
-from ...programme import ConflictsFound
 from .. import permissions, services
 from ..forms import (
     EventProgrammeItemForm,
@@ -23,33 +20,18 @@ from . import EDIT, _detail, bp, door
 @bp.route("/<reference>/programme/<int:item_id>", methods=["GET", "POST"])
 @permission_required(EDIT)
 def programme_item(reference: str, item_id: int | None = None):
-    event = door.load(reference)
-    if not permissions.can_edit(current_user, event):
-        abort(403)
-    item = None
-    if item_id is not None:
-        item = part_of(EventProgrammeItem, event, item_id, parent="event_id")
+    event = door.load_for_change(reference)
+    item = part_of(EventProgrammeItem, event, item_id, parent="event_id") if item_id is not None else None
     form = EventProgrammeItemForm(obj=item)
     if request.method == "GET" and item is not None:
         form.load(item)
     conflicts = []
-    if form.validate_on_submit():
-        try:
-            services.save_programme_item(event, item, actor=current_user, values=form.service_values(),
-                                         host_ids=form.host_ids.data, conflict_reason=form.conflict_reason.data,
-                                         expected_version=form.expected_version())
-        except ConflictsFound as exc:
-            conflicts = exc.conflicts
-            apply_domain_error(form, exc)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The programme item has been saved."), "success")
-            return _detail(event)
-    return render_template("events/programme_form.html", form=form, event=event, item=item, conflicts=conflicts)
-
-
-
+    return saved(form, lambda: services.save_programme_item(
+        event, item, actor=current_user, values=form.service_values(), host_ids=form.host_ids.data,
+        conflict_reason=form.conflict_reason.data, expected_version=form.expected_version()),
+        message=_("The programme item has been saved."), then=lambda _item: _detail(event),
+        refused=lambda exc: conflicts.extend(getattr(exc, "conflicts", ()))
+    ) or render_template("events/programme_form.html", form=form, event=event, item=item, conflicts=conflicts)
 
 
 @bp.route("/<reference>/programme/<int:item_id>/interpreting", methods=["POST"])
@@ -60,12 +42,6 @@ def programme_interpreting(reference: str, item_id: int):
     if not permissions.can_request_interpreting(current_user, event):
         abort(403)
     item = part_of(EventProgrammeItem, event, item_id, parent="event_id")
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.request_interpreting(event, item, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("The Sprachendienst has the request; the interpreters are offered the job from its page."), "success")
-    return _detail(event, "programme")
+    return acted(lambda: services.request_interpreting(event, item, actor=current_user),
+                 message=_("The Sprachendienst has the request; the interpreters are offered the job from its page."),
+                 then=lambda: _detail(event, "programme"))

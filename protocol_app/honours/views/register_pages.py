@@ -12,6 +12,7 @@ from flask_login import current_user
 from ...core.errors import DomainError
 from ...core.exports import FORMATS, table_response
 from ...core.forms import ConfirmForm, apply_domain_error
+from ...core.front_door import saved
 from ...core.listing import paginate, year_range
 from ...core.permissions import Permission, permission_required
 from ...core.tabular_import import stash_upload, take_stash, template_rows
@@ -101,17 +102,12 @@ def holder_edit(holder_id: int):
     form = HolderCorrectionForm(obj=holder)
     if request.method == "GET":
         form.reason.data = ""
-    if form.validate_on_submit():
-        try:
-            changed = services.correct_holder(holder, actor=current_user, name=form.name.data,
-                                              birth_date=form.birth_date.data, gender=form.gender.data,
-                                              awarded_on=form.awarded_on.data, reason=form.reason.data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The entry has been corrected.") if changed else _("Nothing was changed."), "success")
-            return redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
-    return render_template("honours/holder_form.html", holder=holder, form=form)
+    return saved(form, lambda: services.correct_holder(holder, actor=current_user, name=form.name.data,
+                                                       birth_date=form.birth_date.data, gender=form.gender.data,
+                                                       awarded_on=form.awarded_on.data, reason=form.reason.data),
+                 message=lambda changed: _("The entry has been corrected.") if changed else _("Nothing was changed."),
+                 then=lambda _changed: redirect(url_for("honours.holders", award_type_id=holder.award_type_id))
+                 ) or render_template("honours/holder_form.html", holder=holder, form=form)
 
 
 @bp.route("/award-types/<int:award_type_id>/holders/import", methods=["GET", "POST"])

@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...core.errors import DomainError
-from ...core.forms import ConfirmForm, apply_domain_error, flash_form_errors
+from ...core.forms import ConfirmForm
+from ...core.front_door import posted, saved
 from ...core.permissions import permission_required
 from .. import permissions, services
 from ..forms import DelegationMemberForm, GiftForm, ProgrammeItemForm
@@ -21,17 +22,10 @@ from . import EDIT, _child, _delete_child, _detail, bp, door
 def delegation_add(reference: str):
     visit = door.load_for_change(reference)
     form = DelegationMemberForm()
-    if form.validate_on_submit():
-        try:
-            services.add_delegation_member(
-                visit, actor=current_user, name=form.name.data, function=form.function.data,
-                precedence=form.precedence.data, form_of_address=form.form_of_address.data,
-            )
-        except DomainError as exc:
-            flash(str(exc.message), "danger")
-    else:
-        flash_form_errors(form)
-    return _detail(visit, "delegation")
+    return posted(form, lambda: services.add_delegation_member(
+        visit, actor=current_user, name=form.name.data, function=form.function.data,
+        precedence=form.precedence.data, form_of_address=form.form_of_address.data),
+        message=None, then=lambda: _detail(visit, "delegation"))
 
 
 @bp.route("/<reference>/delegation/<int:member_id>/delete", methods=["POST"])
@@ -51,23 +45,13 @@ def programme_item(reference: str, item_id: int | None = None):
     if request.method == "GET" and item is not None:
         form.load(item)
     conflicts = []
-    if form.validate_on_submit():
-        try:
-            saved = services.save_programme_item(
-                visit, item, actor=current_user, values=form.service_values(),
-                host_ids=form.host_ids.data, conflict_reason=form.conflict_reason.data,
-                expected_version=form.expected_version(),
-            )
-        except services.ConflictsFound as exc:
-            conflicts = exc.conflicts
-            apply_domain_error(form, exc)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The programme item has been saved."), "success")
-            return _detail(visit, f"item-{saved.id}")
-    return render_template("visits/programme_form.html", form=form, visit=visit, item=item,
-                           conflicts=conflicts, confirm=ConfirmForm())
+    return saved(form, lambda: services.save_programme_item(
+        visit, item, actor=current_user, values=form.service_values(), host_ids=form.host_ids.data,
+        conflict_reason=form.conflict_reason.data, expected_version=form.expected_version()),
+        message=_("The programme item has been saved."), then=lambda saved_item: _detail(visit, f"item-{saved_item.id}"),
+        refused=lambda exc: conflicts.extend(getattr(exc, "conflicts", ()))
+    ) or render_template("visits/programme_form.html", form=form, visit=visit, item=item, conflicts=conflicts,
+                         confirm=ConfirmForm())
 
 
 @bp.route("/<reference>/programme/<int:item_id>/delete", methods=["POST"])
@@ -103,11 +87,8 @@ def gift(reference: str, gift_id: int | None = None):
     visit = door.load_for_change(reference)
     record = _child(Gift, visit, gift_id) if gift_id else None
     form = GiftForm(obj=record)
-    if form.validate_on_submit():
-        services.save_gift(visit, record, actor=current_user, values=form.data)
-        flash(_("The gift has been saved."), "success")
-        return _detail(visit, "gifts")
-    return render_template("visits/gift_form.html", form=form, visit=visit, gift=record, confirm=ConfirmForm())
+    return saved(form, lambda: services.save_gift(visit, record, actor=current_user, values=form.data),
+                 message=_("The gift has been saved."), then=lambda _gift: _detail(visit, "gifts")) or render_template("visits/gift_form.html", form=form, visit=visit, gift=record, confirm=ConfirmForm())
 
 
 @bp.route("/<reference>/gifts/<int:gift_id>/delete", methods=["POST"])

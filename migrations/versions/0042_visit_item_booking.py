@@ -1,5 +1,8 @@
 """a visit's programme item keeps its interpreter booking's id, like events and stays do; the
-Sprachendienst's assignment no longer points into the visits' table
+Sprachendienst's assignment no longer points into the visits' table (expand: the old column
+`assignments.programme_item_id` stays for the release before, which still reads and writes it
+during an upgrade; the next release copies what it wrote meanwhile and drops it — see
+`core.db.AWAITING_CONTRACTION` and docs/upgrades.md)
 
 Revision ID: 0042_visit_item_booking
 Revises: 0041_sort_key
@@ -25,21 +28,9 @@ def upgrade():
     # Every booking made from a visit's item keeps its link, now held by the item.
     op.execute("UPDATE visit_programme_items SET assignment_id = (SELECT a.id FROM assignments a "
                "WHERE a.programme_item_id = visit_programme_items.id)")
-    with op.batch_alter_table('assignments') as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_assignments_programme_item_id_visit_programme_items'),
-                                 type_='foreignkey')
-        batch_op.drop_constraint(batch_op.f('uq_assignments_programme_item_id'), type_='unique')
-        batch_op.drop_column('programme_item_id')
 
 
 def downgrade():
-    with op.batch_alter_table('assignments') as batch_op:
-        batch_op.add_column(sa.Column('programme_item_id', sa.Integer(), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_assignments_programme_item_id'), ['programme_item_id'])
-        batch_op.create_foreign_key(batch_op.f('fk_assignments_programme_item_id_visit_programme_items'),
-                                    'visit_programme_items', ['programme_item_id'], ['id'], ondelete='SET NULL')
-    op.execute("UPDATE assignments SET programme_item_id = (SELECT i.id FROM visit_programme_items i "
-               "WHERE i.assignment_id = assignments.id)")
     with op.batch_alter_table('visit_programme_items') as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_visit_programme_items_assignment_id_assignments'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_visit_programme_items_assignment_id'), type_='unique')

@@ -140,3 +140,16 @@ def test_a_domains_read_and_edit_policies_take_the_record(domain):
     for name in ("can_read", "can_edit"):
         parameters = list(inspect.signature(getattr(policies, name)).parameters)
         assert len(parameters) == 2, f"{domain}.permissions.{name}{parameters}"
+
+
+def test_no_foreign_key_reaches_into_another_domains_table(app):
+    """A domain keeps another's ids (reached through its services), never a key into its tables;
+    nor does a layer below the domains (the programme items) know a domain's table."""
+    from protocol_app.extensions import db
+
+    owner = {table.name: mapper.class_.__module__.split(".")[1]
+             for mapper in db.Model.registry.mappers for table in mapper.tables}
+    crossing = {(table.name, fk.column.table.name) for table in db.metadata.tables.values() if table.name in owner
+                for fk in table.foreign_keys
+                if owner.get(fk.column.table.name) in DOMAINS and owner[fk.column.table.name] != owner[table.name]}
+    assert not crossing

@@ -22,9 +22,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('visit_programme_items') as batch_op:
         batch_op.add_column(sa.Column('assignment_id', sa.Integer(), nullable=True))
+        # The booking's id, no foreign key: the item's layer knows no domain's tables.
         batch_op.create_unique_constraint(batch_op.f('uq_visit_programme_items_assignment_id'), ['assignment_id'])
-        batch_op.create_foreign_key(batch_op.f('fk_visit_programme_items_assignment_id_assignments'), 'assignments',
-                                    ['assignment_id'], ['id'], ondelete='SET NULL')
     # Every booking made from a visit's item keeps its link, now held by the item.
     op.execute("UPDATE visit_programme_items SET assignment_id = (SELECT a.id FROM assignments a "
                "WHERE a.programme_item_id = visit_programme_items.id)")
@@ -32,6 +31,5 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('visit_programme_items') as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_visit_programme_items_assignment_id_assignments'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_visit_programme_items_assignment_id'), type_='unique')
         batch_op.drop_column('assignment_id')

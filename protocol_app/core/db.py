@@ -234,6 +234,11 @@ AWAITING_CONTRACTION = {
     # 0042: a visit's item holds its booking's id; the assignment's pointer into the visits' table.
     "assignments": {"programme_item_id", "fk_assignments_programme_item_id_visit_programme_items",
                     "uq_assignments_programme_item_id"},
+    # 0042: a programme item keeps its booking's id without a foreign key into the Sprachendienst's table.
+    "event_programme_items": {"fk_event_programme_items_assignment_id_assignments"},
+    "emigrant_programme_items": {"fk_emigrant_programme_items_assignment_id_assignments"},
+    # 0043: an award keeps its ceremony occasion's id without a foreign key into the events' table.
+    "award_types": {"fk_award_types_occasion_id_occasion_templates"},
 }
 
 

@@ -59,8 +59,9 @@ class AwardType(TimestampMixin, db.Model):
     once_only: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
     #: Merits should lie within this many years (the federal practice: 5), else None.
     merits_recency_years: Mapped[int | None] = mapped_column(sa.Integer)
-    #: The recurring occasion whose yearly event is this award's ceremony (1 October: Rotes Rathaus).
-    occasion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("occasion_templates.id", ondelete="SET NULL"))
+    #: The events' recurring occasion whose yearly event is this award's ceremony (1 October: Rotes
+    #: Rathaus): its id, reached through the events' services.
+    occasion_id: Mapped[int | None] = mapped_column(sa.Integer)
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
 
     steps: Mapped[list[ApprovalStep]] = relationship(

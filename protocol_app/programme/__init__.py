@@ -45,12 +45,13 @@ class InterpretingMode(LabelledEnum):
 class InterpretingBookingMixin:
     """The Sprachendienst's booking for an item, once its interpreter need was handed over.
 
-    The booking is the Sprachendienst's record; the item keeps only its id and changes it only
-    through `language_service.interpreting`."""
+    The booking is the Sprachendienst's record; the item keeps only its id (no foreign key: this
+    layer lies below the domains and knows none of their tables; bookings are cancelled, never
+    deleted) and changes it only through `language_service.interpreting`."""
 
     @declared_attr
     def assignment_id(cls) -> Mapped[int | None]:
-        return mapped_column(sa.ForeignKey("assignments.id", ondelete="SET NULL"), unique=True)
+        return mapped_column(sa.Integer, unique=True)
 
 
 class InterpreterNeedMixin(InterpretingBookingMixin):

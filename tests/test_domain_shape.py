@@ -153,3 +153,10 @@ def test_no_foreign_key_reaches_into_another_domains_table(app):
                 for fk in table.foreign_keys
                 if owner.get(fk.column.table.name) in DOMAINS and owner[fk.column.table.name] != owner[table.name]}
     assert not crossing
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_a_domains_policies_give_lists_their_filter(domain):
+    """Lists ask the same policy as a record's page, as a WHERE clause (`readable_filter(user)`)."""
+    policies = importlib.import_module(f"protocol_app.{domain}.permissions")
+    assert callable(getattr(policies, "readable_filter", None)), f"{domain}: no readable_filter"

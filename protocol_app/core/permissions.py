@@ -161,6 +161,13 @@ def user_has(user, permission: Permission) -> bool:
 ACCESS_ATTR = "_protokoll_access"
 
 
+def whole_list_if(readable: bool):
+    """The list filter of a domain whose readers read every record of a list (a WHERE clause)."""
+    import sqlalchemy as sa
+
+    return sa.true() if readable else sa.false()
+
+
 def public(view):
     """Mark a view as reachable without login (login page, health check)."""
     setattr(view, ACCESS_ATTR, "public")

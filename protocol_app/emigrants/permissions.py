@@ -4,7 +4,7 @@ Everything of the programme is Art. 9 data: only the `emigration` role reaches i
 
 from __future__ import annotations
 
-from ..core.permissions import Permission, user_has
+from ..core.permissions import Permission, user_has, whole_list_if
 from .models import Application
 from .planning import PLANNABLE_STATES
 from .volunteer import COMING_STATES
@@ -43,3 +43,8 @@ def can_plan(user, application: Application) -> bool:
 def can_send_to_volunteer(user, application: Application) -> bool:
     """The volunteer gets the programme only for a guest who is coming."""
     return can_access(user) and application.state in COMING_STATES
+
+
+def readable_filter(user):
+    """Every case for the programme's team, none for anyone else."""
+    return whole_list_if(can_access(user))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.permissions import Permission, user_has
+from ..core.permissions import Permission, user_has, whole_list_if
 from ..core.time import today_berlin
 from .models import Event
 from .workflow import OPEN_STATES
@@ -37,3 +37,8 @@ def can_request_interpreting(user, event: Event) -> bool:
     """Booking interpreters is the Sprachendienst's work: officers who may book it do so from the
     event page while the event is open."""
     return can_edit(user, event) and user_has(user, Permission.ASSIGNMENT_MANAGE)
+
+
+def readable_filter(user):
+    """Every event for readers (an embargo hides the guests, not the event)."""
+    return whole_list_if(can_read(user))

@@ -5,8 +5,10 @@ depends on it, and every page, route and service asks it here."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from ..core.permissions import Permission, user_has
-from ..programme.occasions import may_read_occasion
+from ..programme.occasions import may_read_occasion, readable_occasion_filter
 from .workflow import EntryState
 
 READ = Permission.GOLDEN_BOOK_READ
@@ -29,6 +31,18 @@ def can_read(user, entry=None) -> bool:
 def can_edit(user, entry=None) -> bool:
     """The books' edit right; for an entry also: not withdrawn (it must be planned again first)."""
     return user_has(user, EDIT) and (entry is None or entry.state != EntryState.WITHDRAWN.value)
+
+
+def readable_filter(user):
+    """`can_read` for a list, as a WHERE clause on the entries: the entries of visits and events
+    `user` may read (a confidential visit's entry is as confidential as the visit), and only the
+    signed ones unless `user` sees the office's internals."""
+    from .models import BookEntry  # the models import the process table, which this module serves
+
+    if not user_has(user, READ):
+        return sa.false()
+    clause = readable_occasion_filter(BookEntry.occasion_scope, BookEntry.occasion_id, user)
+    return clause if sees_internals(user) else sa.and_(clause, BookEntry.state == EntryState.SIGNED.value)
 
 
 def sees_internals(user) -> bool:

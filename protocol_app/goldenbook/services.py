@@ -25,7 +25,6 @@ from ..partnerships.history import HistoryLine
 from ..programme.occasions import (
     confidential_occasion_filter,
     is_confidential_occasion,
-    readable_occasion_filter,
 )
 from . import permissions
 from .eligibility import Book, Rank, book_for, rank_of
@@ -158,12 +157,10 @@ def entries_for(scope: str, subject_id: int, *, reader) -> list[BookEntry]:
 def entries_for_many(scope: str, subject_ids, *, reader) -> list[BookEntry]:
     """The entries of several visits or events (a partnership's) that `reader` may see, latest first."""
     subject_ids = list(subject_ids)
-    if not permissions.can_read(reader) or not subject_ids:
+    if not subject_ids:
         return []
     stmt = sa.select(BookEntry).where(BookEntry.occasion_scope == scope, BookEntry.occasion_id.in_(subject_ids),
-                                      readable_entries(reader))
-    if not permissions.sees_internals(reader):
-        stmt = stmt.where(BookEntry.state == EntryState.SIGNED.value)
+                                      permissions.readable_filter(reader))
     return list(db.session.scalars(stmt.order_by(BookEntry.signed_on.desc(), BookEntry.id.desc())))
 
 
@@ -190,12 +187,6 @@ def years() -> list[int]:
     return list(range(high, low - 1, -1))
 
 
-def readable_entries(reader):
-    """A WHERE clause: the entries whose visit or event `reader` may read (an entry of a
-    confidential visit is as confidential as the visit, wherever it shows)."""
-    return readable_occasion_filter(BookEntry.occasion_scope, BookEntry.occasion_id, reader)
-
-
 def log_confidential_shown(reader, entries, *, how: str) -> None:
     """Log which entries of confidential occasions a page or export showed (entry numbers only)."""
     ids = [entry.id for entry in entries]
@@ -215,13 +206,10 @@ def log_read(reader, entry: BookEntry) -> None:
 def list_stmt(*, year: int, book: str | None, state: str | None, reader):
     """Entries of a year, of one book or both, that `reader` may read; viewers see the signed
     entries only."""
-    public_only = not permissions.sees_internals(reader)
-    stmt = sa.select(BookEntry).where(year_filter(year), readable_entries(reader))
+    stmt = sa.select(BookEntry).where(year_filter(year), permissions.readable_filter(reader))
     if book in {b.value for b in Book}:
         stmt = stmt.where(BookEntry.book == book)
-    if public_only:
-        stmt = stmt.where(BookEntry.state == EntryState.SIGNED.value)
-    elif state in {s.value for s in EntryState}:
+    if permissions.sees_internals(reader) and state in {s.value for s in EntryState}:
         stmt = stmt.where(BookEntry.state == state)
     return stmt
 

@@ -4,7 +4,7 @@ record where the rule depends on it; pages, templates and services ask them here
 
 from __future__ import annotations
 
-from ..core.permissions import Permission, user_has
+from ..core.permissions import Permission, user_has, whole_list_if
 from .workflow import SuggestionState
 
 READ = Permission.GRAVES_READ
@@ -39,3 +39,8 @@ def can_decide_suggestion(user, suggestion) -> bool:
 def sees_internals(user) -> bool:
     """Notes, decisions and the renewal work are the office's; viewers see the public columns."""
     return user_has(user, EDIT) or user_has(user, DECIDE)
+
+
+def readable_filter(user):
+    """The register is public: every grave for its readers."""
+    return whole_list_if(can_read(user))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.permissions import Permission, user_has
+from ..core.permissions import Permission, user_has, whole_list_if
 from .models import Nomination
 from .workflow import EDITABLE_STATES, PENDING_STATES, NominationState
 
@@ -49,3 +49,8 @@ def has_ceremony(case: Nomination) -> bool:
 def can_decide(user) -> bool:
     """Managers decide approval steps (which step is theirs, the step's role says)."""
     return user_has(user, Permission.HONOURS_DECIDE)
+
+
+def readable_filter(user):
+    """Every case for the honours desk (each shown case is logged by the page)."""
+    return whole_list_if(can_read(user))

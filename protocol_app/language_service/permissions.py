@@ -61,3 +61,16 @@ def can_hand_back(user, offer: Offer) -> bool:
     """The translator gives back an accepted job while the assignment is still being staffed."""
     return (offer.profile.user_id == user.id and offer.state == OfferState.ACCEPTED
             and offer.assignment.state in STAFFING_STATES)
+
+
+def readable_filter(user):
+    """The assignments `user` may read, as a WHERE clause: all for the Sprachendienst's officers and
+    the managers, a translator's only those offered to them."""
+    import sqlalchemy as sa
+
+    if user_has(user, Permission.ASSIGNMENT_MANAGE) or user_has(user, Permission.ASSIGNMENT_READ):
+        return sa.true()
+    from .models import TranslatorProfile
+
+    return Assignment.id.in_(sa.select(Offer.assignment_id).join(TranslatorProfile, TranslatorProfile.id == Offer.profile_id)
+                             .where(TranslatorProfile.user_id == user.id))

@@ -4,7 +4,7 @@ the note where the rule depends on it; pages, templates and services ask them he
 
 from __future__ import annotations
 
-from ..core.permissions import Permission, user_has
+from ..core.permissions import Permission, user_has, whole_list_if
 from .workflow import NoteState
 
 EDIT = Permission.NEWS_EDIT
@@ -23,3 +23,8 @@ def can_edit(user, note=None) -> bool:
 
 def can_approve(user) -> bool:
     return user_has(user, APPROVE)
+
+
+def readable_filter(user):
+    """Every note for the office's writers and approvers (the public reads the feed)."""
+    return whole_list_if(can_read(user))

@@ -4,7 +4,7 @@ on which one today, the signature keeps every domain's pages asking alike."""
 
 from __future__ import annotations
 
-from ..core.permissions import Permission, user_has
+from ..core.permissions import Permission, user_has, whole_list_if
 
 READ = Permission.PARTNERSHIPS_READ
 EDIT = Permission.PARTNERSHIPS_EDIT
@@ -16,3 +16,8 @@ def can_read(user, city=None) -> bool:
 
 def can_edit(user, city=None) -> bool:
     return user_has(user, EDIT)
+
+
+def readable_filter(user):
+    """The 18 partnerships for every reader."""
+    return whole_list_if(can_read(user))

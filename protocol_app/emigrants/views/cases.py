@@ -48,7 +48,7 @@ from . import ACCESS, _detail, bp, door
 @bp.route("/")
 @permission_required(ACCESS)
 def index():
-    stmt = sa.select(Application)
+    stmt = sa.select(Application).where(permissions.readable_filter(current_user))
     if request.args.get("state") in {s.value for s in ApplicationState}:
         stmt = stmt.where(Application.state == request.args["state"])
     if request.args.get("category") in {c.value for c in ApplicantCategory}:

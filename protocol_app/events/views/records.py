@@ -33,7 +33,7 @@ from . import EDIT, READ, _detail, bp, door
 @bp.route("/")
 @permission_required(READ)
 def index():
-    stmt = sa.select(Event)
+    stmt = sa.select(Event).where(permissions.readable_filter(current_user))
     if request.args.get("kind") in {k.value for k in EventKind}:
         stmt = stmt.where(Event.kind == request.args["kind"])
     if request.args.get("state") in {s.value for s in EventState}:

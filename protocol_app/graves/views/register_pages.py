@@ -27,7 +27,7 @@ from . import bp, door
 @bp.route("/")
 @permission_required(READ)
 def index():
-    stmt = sa.select(HonoraryGrave)
+    stmt = sa.select(HonoraryGrave).where(permissions.readable_filter(current_user))
     status = request.args.get("status")
     if status in {s.value for s in GraveStatus}:
         stmt = stmt.where(HonoraryGrave.status == status)

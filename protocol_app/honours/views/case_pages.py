@@ -35,7 +35,7 @@ from . import DECIDE, PREPARE, READ, _detail, bp, door, log_cases_shown
 @bp.route("/")
 @permission_required(READ)
 def index():
-    stmt = sa.select(Nomination)
+    stmt = sa.select(Nomination).where(permissions.readable_filter(current_user))
     if request.args.get("state") in {s.value for s in NominationState}:
         stmt = stmt.where(Nomination.state == request.args["state"])
     if request.args.get("award", "").isdigit():

@@ -49,7 +49,8 @@ def index():
     """The coming assignments with their staffing state (open, offered, partly staffed, staffed);
     managers read it, the Sprachendienst's officers work from it."""
     upcoming = db.session.scalars(
-        sa.select(Assignment).where(Assignment.state != AssignmentState.CANCELLED.value,
+        sa.select(Assignment).where(permissions.readable_filter(current_user),
+                                    Assignment.state != AssignmentState.CANCELLED.value,
                                     sa.func.coalesce(Assignment.starts_at, Assignment.deadline) >= now_utc())
         .order_by(sa.func.coalesce(Assignment.starts_at, Assignment.deadline)).limit(200)).all()
     by_assignment: dict[int, list[Offer]] = {}

@@ -40,7 +40,7 @@ def _note_page(note: NewsNote):
 @permission_required(EDIT, APPROVE)
 def index():
     state = request.args.get("state") if request.args.get("state") in {s.value for s in NoteState} else None
-    listing = paginate(services.list_stmt(state),
+    listing = paginate(services.list_stmt(state).where(permissions.readable_filter(current_user)),
                        sortable={"date": (NewsNote.occasion_on, NewsNote.id), "title": NewsNote.title_de,
                                  "state": (NewsNote.state, NewsNote.occasion_on)},
                        default_sort="date", default_direction="desc",

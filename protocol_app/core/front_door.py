@@ -108,14 +108,7 @@ def acted(act: Callable[[], Any], *, message, then: Callable[[], Any]):
     its reason → the response `then()`."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        result = act()
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        text = message(result) if callable(message) else message
-        if text:
-            flash(str(text), "success")
+    _run_and_say(act, message)
     return then()
 
 
@@ -125,18 +118,23 @@ def posted(form, act: Callable[[], Any], *, message, then: Callable[[], Any]):
     function of what `act` returned) — then back to `then()` either way."""
     from .forms import flash_form_errors
 
-    if not form.validate_on_submit():
+    if form.validate_on_submit():
+        _run_and_say(act, message)
+    else:
         flash_form_errors(form)
-        return then()
+    return then()
+
+
+def _run_and_say(act: Callable[[], Any], message) -> None:
+    """Run the service; flash its refusal with the reason, or the success message if there is one."""
     try:
         result = act()
     except DomainError as exc:
         flash(str(exc.message), "danger")
-    else:
-        text = message(result) if callable(message) else message
-        if text:
-            flash(str(text), "success")
-    return then()
+        return
+    text = message(result) if callable(message) else message
+    if text:
+        flash(str(text), "success")
 
 
 def uploaded(form, take: Callable[[str, bytes], Any], *, message, then: Callable[[], Any]):

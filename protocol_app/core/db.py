@@ -110,12 +110,14 @@ def commit_or_rollback(success: bool) -> None:
 @event.listens_for(Engine, "connect")
 def _sqlite_connect(dbapi_connection, connection_record):
     # pysqlite's own transaction handling breaks SAVEPOINTs; let SQLAlchemy issue BEGIN.
-    # WAL and a busy timeout let the web process, the worker and beat share one file.
+    # WAL and a busy timeout let the web process, the worker and beat share one file. The wait is
+    # long: a page view that logs a read holds the write lock until it is rendered, and on a busy
+    # machine fifty sign-ins queued behind such views waited more than ten seconds (a 503 then).
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 

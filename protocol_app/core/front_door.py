@@ -15,8 +15,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, request
 from flask_login import current_user
 
+from ..extensions import db
 from .errors import ConcurrentChangeError, DomainError
-from .forms import ConfirmForm, apply_domain_error
+from .forms import ConfirmForm, apply_domain_error, flash_form_errors
 
 Policy = Callable[[Any, Any], bool]
 
@@ -72,8 +73,6 @@ class FrontDoor(RecordLoader):
 
 def part_of(model, record, part_id: int, *, parent: str):
     """A part of a record (a programme item, a gift …) by its id, or 404 when it is of another."""
-    from ..extensions import db
-
     part = db.session.get(model, part_id)
     if part is None or getattr(part, parent) != record.id:
         abort(404)
@@ -116,8 +115,6 @@ def posted(form, act: Callable[[], Any], *, message, then: Callable[[], Any]):
     """A form posted from a record's page (no page of its own): invalid input or the service's
     refusal is flashed with what to fix, else `act()` and the success `message` (text, or a
     function of what `act` returned) — then back to `then()` either way."""
-    from .forms import flash_form_errors
-
     if form.validate_on_submit():
         _run_and_say(act, message)
     else:

@@ -64,18 +64,14 @@ def guests_by_id(event: Event, guest_ids) -> dict[int, Guest]:
                                                                         Guest.id.in_(ids)))}
 
 
-def listed_names(event: Event) -> set[str]:
-    """The names on the event's list as the list compares them (case and outer spaces aside), so
-    that another area adding people does not put anyone on it twice."""
-    return {same_name(name) for name in db.session.scalars(sa.select(Guest.name).where(Guest.event_id == event.id))}
-
-
-def guest_named(event: Event, name: str) -> Guest | None:
-    """The first guest of that name on the event's list (compared as `listed_names` does)."""
+def guests_by_name(event: Event) -> dict[str, Guest]:
+    """{name as the list compares it (case and outer spaces aside): its first guest} — one query,
+    so that another area adding people does not put anyone on the list twice."""
     # Compared in Python: SQLite's lower() leaves umlauts as they are.
-    wanted = same_name(name)
-    return next((g for g in db.session.scalars(sa.select(Guest).where(Guest.event_id == event.id)
-                                               .order_by(Guest.id)) if same_name(g.name) == wanted), None)
+    found: dict[str, Guest] = {}
+    for guest in db.session.scalars(sa.select(Guest).where(Guest.event_id == event.id).order_by(Guest.id)):
+        found.setdefault(same_name(guest.name), guest)
+    return found
 
 
 def same_name(name: str) -> str:

@@ -97,7 +97,7 @@ def propose_guests(award_type: AwardType, award_date: date, *, family_guests: in
     if event is None:
         raise DomainError(_l("Please make the ceremony's event first."))
     _hold_embargo(event, award_date, actor=actor)  # before the first awardee is on the list
-    listed = event_guests.listed_names(event)
+    listed = event_guests.guests_by_name(event)
     counts = {"awardees": 0, "holders": 0, "honorary_citizens": 0}
     cases = cases_for(award_type, award_date)
     on_the_list = event_guests.guests_by_id(event, [case.ceremony_guest_id for case in cases])
@@ -105,21 +105,20 @@ def propose_guests(award_type: AwardType, award_date: date, *, family_guests: in
         if case.ceremony_guest_id in on_the_list:
             continue
         # Someone put the awardee on the list by hand: that entry becomes the case's, once.
-        guest = event_guests.guest_named(event, case.nominee_name)
+        guest = listed.get(event_guests.same_name(case.nominee_name))
         if guest is None:
             guest = event_guests.add_adhoc(event, actor=actor, name=case.nominee_name, function=case.occupation,
                                            rank=AWARDEE_RANK, companions=family_guests, category="honour_holders")
-            listed.add(event_guests.same_name(case.nominee_name))
+            listed[event_guests.same_name(case.nominee_name)] = guest
             counts["awardees"] += 1
         case.ceremony_guest_id = guest.id
     holders = db.session.scalars(sa.select(Holder).where(Holder.award_type_id == award_type.id,
                                                          living_holders_clause()).order_by(Holder.awarded_on))
     for holder in holders:
         if event_guests.same_name(holder.name) not in listed:
-            event_guests.add_adhoc(event, actor=actor, name=holder.name, rank=HOLDER_RANK, companions=1,
-                                   category="honour_holders", function=str(_l("Holder since %(year)s",
-                                                                              year=holder.awarded_on.year)))
-            listed.add(event_guests.same_name(holder.name))
+            listed[event_guests.same_name(holder.name)] = event_guests.add_adhoc(
+                event, actor=actor, name=holder.name, rank=HOLDER_RANK, companions=1, category="honour_holders",
+                function=str(_l("Holder since %(year)s", year=holder.awarded_on.year)))
             counts["holders"] += 1
     counts["honorary_citizens"], _already = event_guests.add_category(event, "honorary_citizens", companions=1,
                                                                       actor=actor)

@@ -20,8 +20,8 @@ register_nav("graves.index", _l("Honorary graves"), READ, order=55, menu="regist
 
 #: The renewal batches and the suggestions are the office's work: not for viewers (404).
 batches = RecordLoader(find=lambda batch_id: db.session.get(RenewalBatch, batch_id),
-                       can_read=permissions.can_read_work, can_edit=lambda user, _batch: permissions.can_edit(user))
+                       can_read=permissions.can_read_work, can_edit=permissions.can_edit)
 suggestions = RecordLoader(find=lambda suggestion_id: db.session.get(GraveSuggestion, suggestion_id),
-                           can_read=permissions.can_read_work, can_edit=lambda user, _s: permissions.can_edit(user))
+                           can_read=permissions.can_read_work, can_edit=permissions.can_edit)
 
 from . import batch_pages, register_pages, suggestion_pages  # noqa: E402,F401  (routes on this blueprint)

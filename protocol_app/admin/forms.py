@@ -30,6 +30,9 @@ class UserForm(FlaskForm):
                                          "freelancers without one with a password of this application."))
     submit = SubmitField(_l("Save"))
 
+    def load(self, user) -> None:
+        self.roles.data = sorted(r.value for r in user.roles)
+
     def validate_roles(self, field):
         from wtforms.validators import ValidationError
 

@@ -16,8 +16,8 @@ from ..auth import services as account
 from ..auth.models import User, UserRole
 from ..core.audit import AuditEvent, labels
 from ..core.errors import DomainError
-from ..core.forms import ConfirmForm, apply_domain_error, form_values
-from ..core.listing import paginate
+from ..core.forms import ConfirmForm, apply_domain_error, edit_form, form_values
+from ..core.listing import choice_arg, paginate
 from ..core.navigation import register_nav
 from ..core.notifications.delivery import resend
 from ..core.notifications.models import MailStatus, OutboxMail
@@ -39,8 +39,8 @@ USER_FIELDS = ("full_name", "roles", "locale", "position", "sign_in")
 @permission_required(Permission.ADMIN_USERS)
 def users():
     stmt = sa.select(User)
-    role = request.args.get("role")
-    if role in {r.value for r in Role}:
+    role = choice_arg("role", Role)
+    if role is not None:
         stmt = stmt.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
     listing = paginate(
         stmt,
@@ -74,9 +74,7 @@ def user_new():
 @permission_required(Permission.ADMIN_USERS)
 def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = UserForm(obj=user)
-    if request.method == "GET":
-        form.roles.data = sorted(r.value for r in user.roles)
+    form = edit_form(UserForm, user)
     if form.validate_on_submit():
         try:
             account.update_user(user, actor=current_user, **form_values(form, *USER_FIELDS))

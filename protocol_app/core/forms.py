@@ -8,6 +8,7 @@ import zoneinfo
 from datetime import datetime
 from decimal import Decimal
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -163,10 +164,24 @@ class LanguagesField(SelectMultipleField):
         return ",".join(self.data or ()) or None
 
 
+def edit_form(form_class: type[FlaskForm], record) -> FlaskForm:
+    """The form that changes `record`. On the page's first view it is filled from the record, and
+    the form's `load(record)` adds what the record keeps in another shape (Berlin times for stored
+    UTC, lists, the version seen); a posted form keeps what the user sent, to be checked and, if
+    refused, shown again as typed."""
+    form = form_class(obj=record)
+    if request.method == "GET" and hasattr(form, "load"):
+        form.load(record)
+    return form
+
+
 class VersionedForm(FlaskForm):
     """A form that carries the record version it was rendered with (stale-form check)."""
 
     version = HiddenField()
+
+    def load(self, record) -> None:
+        self.version.data = record.version
 
     def expected_version(self) -> int | None:
         try:

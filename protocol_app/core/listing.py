@@ -94,6 +94,13 @@ def year_range(earliest: int | None = None, span: int = 10) -> tuple[int, int]:
     return year_from, year_to
 
 
+def choice_arg(name: str, choices, args=None) -> str | None:
+    """The ?name= argument when it is one of the enum `choices`' values, else None: a hand-edited
+    or outdated address filters nothing rather than failing or showing an empty list."""
+    value = (request.args if args is None else args).get(name)
+    return value if value in {choice.value for choice in choices} else None
+
+
 def search_query() -> str:
     """The ?q= search text of the request, trimmed."""
     return (request.args.get("q") or "").strip()[:100]
@@ -106,12 +113,19 @@ def paginate(
     default_sort: str,
     default_direction: str = "asc",
     searchable: tuple[sa.ColumnElement, ...] = (),
+    choices: dict[str, tuple[sa.ColumnElement, type]] | None = None,
 ) -> Listing:
     """Apply ?q=, ?sort=, ?dir=, ?page= and ?per_page= to `stmt` and run it.
+
+    `choices` names the list's filters by one of an enum's values (?state=, ?kind=): argument →
+    (column, enum); a value the enum does not know is ignored (`choice_arg`).
 
     Unknown sort keys fall back to the default, so a hand-edited URL never fails. The count
     stops COUNT_AHEAD entries past the page's last row (`Listing.exact` tells).
     """
+    for name, (column, enum) in (choices or {}).items():
+        if (value := choice_arg(name, enum)) is not None:
+            stmt = stmt.where(column == value)
     query = search_query()
     if query and searchable:
         stmt = stmt.where(search_clause(query, searchable))

@@ -27,6 +27,7 @@ from ..core.forms import (
     PlainTextField,
     VersionedForm,
     optional_id,
+    utc_to_local,
 )
 from ..core.time import zones_of_country
 from ..directory.forms import address_form_choices, country_choices, venue_choices
@@ -213,6 +214,9 @@ class StayItemForm(InterpreterNeedFields, FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.venue_id.choices = venue_choices()
+
+    def load(self, item) -> None:
+        self.starts_at.data, self.ends_at.data = utc_to_local(item.starts_at), utc_to_local(item.ends_at)
 
 
 class DocumentForm(FlaskForm):

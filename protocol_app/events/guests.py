@@ -4,7 +4,6 @@ hoc; one person once per event; sorted by order of precedence."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ..core import workflow
@@ -31,9 +30,7 @@ def precedence_order():
 def guest_listing(event: Event):
     """One page of the guest list, by precedence unless another order is asked for (?sort=, ?q=, ?status=)."""
     stmt = sa.select(Guest).where(Guest.event_id == event.id)
-    if request.args.get("status") in {s.value for s in GuestStatus}:
-        stmt = stmt.where(Guest.status == request.args["status"])
-    return paginate(stmt, sortable={"precedence": precedence_order(), "name": (Guest.name, Guest.id),
+    return paginate(stmt, choices={"status": (Guest.status, GuestStatus)}, sortable={"precedence": precedence_order(), "name": (Guest.name, Guest.id),
                                     "status": (Guest.status, *precedence_order())},
                     default_sort="precedence", searchable=(Guest.name, Guest.organisation, Guest.function))
 

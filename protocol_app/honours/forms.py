@@ -142,6 +142,9 @@ class HolderCorrectionForm(FlaskForm):
         DataRequired(_l("Please give the reason for the correction.")), Length(max=200)])
     submit = SubmitField(_l("Save the correction"))
 
+    def load(self, holder) -> None:
+        self.reason.data = ""  # each correction gives its own reason, not the last one's
+
 
 class RevocationForm(FlaskForm):
     revoked_on = DateField(_l("Revoked on"), validators=[DataRequired()])

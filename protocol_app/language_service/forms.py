@@ -25,12 +25,15 @@ from ..core.forms import (
     VersionedForm,
     local_to_utc,
     optional_id,
+    utc_to_local,
 )
 from ..directory.forms import venue_choices
 from .models import WEEKDAYS, AbsenceKind, AssignmentKind, Employment, LanguageClass, ServiceMode
 
 
 class AssignmentForm(FlaskForm):
+    TIMES = ("starts_at", "ends_at", "deadline")  # stored in UTC, shown and typed in Berlin time
+
     kind = SelectField(_l("Kind"), choices=AssignmentKind.choices())
     title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     language = LanguageField(_l("Language"), validators=[DataRequired()])
@@ -52,10 +55,14 @@ class AssignmentForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.venue_id.choices = venue_choices()
 
+    def load(self, assignment) -> None:
+        for name in self.TIMES:
+            self[name].data = utc_to_local(getattr(assignment, name))
+
     def service_values(self) -> dict:
         values = {name: f.data for name, f in self._fields.items()
                   if name not in ("csrf_token", "submit", "needed", "team_reason")}
-        for name in ("starts_at", "ends_at", "deadline"):
+        for name in self.TIMES:
             values[name] = local_to_utc(values[name], "Europe/Berlin")
         return values
 
@@ -76,6 +83,9 @@ class ProfileForm(FlaskForm):
     modes = MultipleChoiceField(_l("Modes of work"), choices=ServiceMode.choices())
     specialisations = PlainTextField(_l("Specialisations"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Save profile"))
+
+    def load(self, profile) -> None:
+        self.modes.data = profile.mode_values
 
 
 class TermsForm(FlaskForm):

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core import workflow
-from ...core.forms import ConfirmForm, take_posted_step
+from ...core.forms import ConfirmForm, edit_form, take_posted_step
 from ...core.front_door import posted, saved
 from ...core.listing import paginate
 from ...core.permissions import permission_required
@@ -49,11 +49,9 @@ from . import ACCESS, _detail, bp, door
 @permission_required(ACCESS)
 def index():
     stmt = sa.select(Application).where(permissions.readable_filter(current_user))
-    if request.args.get("state") in {s.value for s in ApplicationState}:
-        stmt = stmt.where(Application.state == request.args["state"])
-    if request.args.get("category") in {c.value for c in ApplicantCategory}:
-        stmt = stmt.where(Application.category == request.args["category"])
-    listing = paginate(stmt, sortable={"reference": (Application.year, Application.number), "name": Application.name,
+    listing = paginate(stmt, choices={"state": (Application.state, ApplicationState),
+                                      "category": (Application.category, ApplicantCategory)},
+                       sortable={"reference": (Application.year, Application.number), "name": Application.name,
                                        "birth": Application.birth_date, "state": Application.state},
                        default_sort="reference", default_direction="desc",
                        searchable=(Application.name, Application.birth_name))
@@ -113,10 +111,9 @@ def edit(reference: str):
     application = door.load(reference)
     if not permissions.can_change_details(current_user, application):
         abort(403)
-    form = ApplicationForm(obj=application)
+    form = edit_form(ApplicationForm, application)
     if request.method == "GET":
         services.log_read(application, current_user)  # the form shows the whole record
-        form.load(application)
     return saved(form, lambda: services.update_application(application, actor=current_user,
                                                            values=form.service_values(),
                                                            expected_version=form.expected_version()),

@@ -4,7 +4,7 @@ page is public, its secret link being the credential."""
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request
+from flask import abort, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +12,9 @@ from ...core.errors import DomainError
 from ...core.files import send_stored
 from ...core.forms import (
     apply_domain_error,
+    edit_form,
     flash_form_errors,
     local_to_utc,
-    utc_to_local,
 )
 from ...core.front_door import acted, part_of, posted, saved
 from ...core.permissions import permission_required, public
@@ -63,10 +63,8 @@ def programme_edit(reference: str, item_id: int):
     application = door.load(reference)
     item = _item(application, item_id)
     services.log_read(application, current_user)  # the page names the guest's week
-    form = StayItemForm(obj=item)
+    form = edit_form(StayItemForm, item)
     form.interpreter_mode.data = form.interpreter_mode.data or ""  # no interpreter: None in the record
-    if request.method == "GET":
-        form.starts_at.data, form.ends_at.data = utc_to_local(item.starts_at), utc_to_local(item.ends_at)
     conflicts = []
     return saved(form, lambda: _save(application, form, item), message=_("The programme item has been saved."),
                  then=lambda _item: _detail(application, "programme"),

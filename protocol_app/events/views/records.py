@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ...core import record_parts, workflow
 from ...core.errors import DomainError
-from ...core.forms import ConfirmForm, apply_domain_error, take_posted_step
+from ...core.forms import ConfirmForm, apply_domain_error, edit_form, take_posted_step
 from ...core.listing import paginate, year_arg
 from ...core.permissions import permission_required
 from ...extensions import db
@@ -34,11 +34,8 @@ from . import EDIT, READ, _detail, bp, door
 @permission_required(READ)
 def index():
     stmt = sa.select(Event).where(permissions.readable_filter(current_user))
-    if request.args.get("kind") in {k.value for k in EventKind}:
-        stmt = stmt.where(Event.kind == request.args["kind"])
-    if request.args.get("state") in {s.value for s in EventState}:
-        stmt = stmt.where(Event.state == request.args["state"])
-    listing = paginate(stmt, sortable={"start": Event.starts_at, "title": Event.title},
+    listing = paginate(stmt, choices={"kind": (Event.kind, EventKind), "state": (Event.state, EventState)},
+                       sortable={"start": Event.starts_at, "title": Event.title},
                        default_sort="start", default_direction="desc", searchable=(Event.title,))
     return render_template("events/index.html", listing=listing, kinds=EventKind, states=EventState,
                            can_create=permissions.can_edit(current_user))
@@ -97,9 +94,7 @@ def edit(reference: str):
     event = door.load(reference)
     if event.state not in OPEN_STATES:
         abort(403)
-    form = EventForm(obj=event)
-    if request.method == "GET":
-        form.load(event)
+    form = edit_form(EventForm, event)
     conflicts = []
     if form.validate_on_submit():
         try:

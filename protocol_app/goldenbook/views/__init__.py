@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...core.front_door import FrontDoor
+from ...core.listing import choice_arg
 from ...core.navigation import register_nav
 from ...core.time import today_berlin
 from ...extensions import db
@@ -34,9 +35,7 @@ def _filters() -> dict:
         year = today_berlin().year
     if not 1900 <= year <= 2200:
         year = today_berlin().year
-    book = request.args.get("book") if request.args.get("book") in {b.value for b in Book} else None
-    state = request.args.get("state") if request.args.get("state") in {s.value for s in EntryState} else None
-    return {"year": year, "book": book, "state": state}
+    return {"year": year, "book": choice_arg("book", Book), "state": choice_arg("state", EntryState)}
 
 
 def _filtered_stmt(filters: dict):

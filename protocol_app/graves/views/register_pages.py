@@ -13,7 +13,7 @@ from ...core.errors import DomainError
 from ...core.exports import FORMATS, table_response
 from ...core.forms import ConfirmForm, apply_domain_error, form_values
 from ...core.front_door import saved
-from ...core.listing import paginate
+from ...core.listing import choice_arg, paginate
 from ...core.permissions import permission_required
 from ...core.tabular_import import stash_upload, take_stash, template_rows
 from .. import permissions, services
@@ -28,13 +28,12 @@ from . import bp, door
 @permission_required(READ)
 def index():
     stmt = sa.select(HonoraryGrave).where(permissions.readable_filter(current_user))
-    status = request.args.get("status")
-    if status in {s.value for s in GraveStatus}:
-        stmt = stmt.where(HonoraryGrave.status == status)
+    status = choice_arg("status", GraveStatus)
     district = request.args.get("district")
     if district in DISTRICTS:
         stmt = stmt.where(HonoraryGrave.district == district)
-    listing = paginate(stmt, sortable={"name": HonoraryGrave.name, "term": HonoraryGrave.term_ends_on,
+    listing = paginate(stmt, choices={"status": (HonoraryGrave.status, GraveStatus)},
+                       sortable={"name": HonoraryGrave.name, "term": HonoraryGrave.term_ends_on,
                                        "cemetery": HonoraryGrave.cemetery, "district": HonoraryGrave.district},
                        default_sort="name", searchable=(HonoraryGrave.name, HonoraryGrave.cemetery))
     return render_template("graves/index.html", listing=listing, statuses=GraveStatus, districts=DISTRICTS,

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ...core import record_parts, workflow
 from ...core.errors import DomainError
 from ...core.exports import FORMATS, table_response
-from ...core.forms import ConfirmForm, apply_domain_error
+from ...core.forms import ConfirmForm, apply_domain_error, edit_form
 from ...core.front_door import acted, part_of, posted, saved
 from ...core.listing import paginate
 from ...core.permissions import permission_required
@@ -36,11 +36,9 @@ from . import DECIDE, PREPARE, READ, _detail, bp, door, log_cases_shown
 @permission_required(READ)
 def index():
     stmt = sa.select(Nomination).where(permissions.readable_filter(current_user))
-    if request.args.get("state") in {s.value for s in NominationState}:
-        stmt = stmt.where(Nomination.state == request.args["state"])
     if request.args.get("award", "").isdigit():
         stmt = stmt.where(Nomination.award_type_id == int(request.args["award"]))
-    listing = paginate(stmt, sortable={"reference": (Nomination.year, Nomination.number),
+    listing = paginate(stmt, choices={"state": (Nomination.state, NominationState)}, sortable={"reference": (Nomination.year, Nomination.number),
                                        "nominee": Nomination.nominee_name, "state": Nomination.state,
                                        "award_date": Nomination.award_date},
                        default_sort="reference", default_direction="desc",
@@ -87,9 +85,7 @@ def detail(reference: str):
 @permission_required(PREPARE)
 def edit(reference: str):
     case = door.load_for_change(reference)
-    form = CaseForm(obj=case)
-    if request.method == "GET":
-        form.version.data = case.version
+    form = edit_form(CaseForm, case)
     return saved(form, lambda: services.update_case(case, actor=current_user, values=form.service_values(),
                                                     expected_version=form.expected_version()),
                  message=_("The case has been saved."), then=lambda _changed: _detail(case)

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ...core.errors import DomainError
 from ...core.exports import FORMATS, table_response
-from ...core.forms import ConfirmForm, apply_domain_error
+from ...core.forms import ConfirmForm, apply_domain_error, edit_form
 from ...core.front_door import saved
 from ...core.listing import paginate, year_range
 from ...core.permissions import Permission, permission_required
@@ -99,9 +99,7 @@ def holder_revoke(holder_id: int):
 def holder_edit(holder_id: int):
     """Correct a register entry; the reason goes into the audit log with the changed fields."""
     holder = register_entries.load_for_change(holder_id)
-    form = HolderCorrectionForm(obj=holder)
-    if request.method == "GET":
-        form.reason.data = ""
+    form = edit_form(HolderCorrectionForm, holder)
     return saved(form, lambda: services.correct_holder(holder, actor=current_user, name=form.name.data,
                                                        birth_date=form.birth_date.data, gender=form.gender.data,
                                                        awarded_on=form.awarded_on.data, reason=form.reason.data),

@@ -15,9 +15,9 @@ from ...core.errors import DomainError
 from ...core.forms import (
     DATETIME_FORMAT,
     ConfirmForm,
+    edit_form,
     flash_form_errors,
     local_to_utc,
-    utc_to_local,
 )
 from ...core.front_door import posted, saved
 from ...core.languages import language_name
@@ -135,10 +135,7 @@ def assignment(reference: str):
 def edit(reference: str):
     """Change time, place, title or notes; the translators holding an offer are told."""
     assignment = door.load(reference)
-    form = AssignmentForm(obj=assignment)
-    if request.method == "GET":
-        for name in ("starts_at", "ends_at", "deadline"):
-            getattr(form, name).data = utc_to_local(getattr(assignment, name))
+    form = edit_form(AssignmentForm, assignment)
     return saved(form, lambda: services.update_assignment(assignment, actor=current_user, values=form.service_values()),
                  message=lambda changed: _("The assignment has been saved.") if changed else _("Nothing was changed."),
                  then=lambda _changed: _back(assignment)) or render_template("language_service/assignment_form.html", form=form, assignment=assignment)

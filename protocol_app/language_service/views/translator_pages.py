@@ -10,10 +10,7 @@ from flask_login import current_user
 
 from ...auth.models import User, UserRole
 from ...core.errors import DomainError
-from ...core.forms import (
-    ConfirmForm,
-    flash_form_errors,
-)
+from ...core.forms import ConfirmForm, edit_form, flash_form_errors
 from ...core.front_door import posted, saved
 from ...core.languages import language_name
 from ...core.permissions import Role, permission_required
@@ -103,9 +100,7 @@ def profile():
             services.create_profile(current_user, actor=current_user)
             return redirect(url_for("translations.profile"))
         return render_template("language_service/profile.html", profile=None, confirm=ConfirmForm())
-    form = ProfileForm(obj=profile)
-    if request.method == "GET":
-        form.modes.data = profile.mode_values
+    form = edit_form(ProfileForm, profile)
     part = request.form.get("part")
     try:
         if part in PROFILE_PARTS:

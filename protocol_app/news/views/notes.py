@@ -13,12 +13,13 @@ from ...core.forms import (
     ConfirmForm,
     TransitionForm,
     apply_domain_error,
+    edit_form,
     file_page,
     form_values,
     take_posted_step,
 )
 from ...core.front_door import acted, saved
-from ...core.listing import paginate
+from ...core.listing import choice_arg, paginate
 from ...core.permissions import permission_required
 from ...programme.occasions import occasion_of
 from .. import permissions, services
@@ -39,7 +40,7 @@ def _note_page(note: NewsNote):
 @bp.route("/")
 @permission_required(EDIT, APPROVE)
 def index():
-    state = request.args.get("state") if request.args.get("state") in {s.value for s in NoteState} else None
+    state = choice_arg("state", NoteState)
     listing = paginate(services.list_stmt(state).where(permissions.readable_filter(current_user)),
                        sortable={"date": (NewsNote.occasion_on, NewsNote.id), "title": NewsNote.title_de,
                                  "state": (NewsNote.state, NewsNote.occasion_on)},
@@ -92,9 +93,7 @@ def _drafted_meanwhile(form, source, note):
 def detail(note_id: int):
     note = door.load_for_change(note_id) if request.method == "POST" else door.load(note_id)
     can_edit = permissions.can_edit(current_user, note)
-    form = NoteForm(obj=note)
-    if request.method == "GET":
-        form.version.data = note.version
+    form = edit_form(NoteForm, note)
     done = can_edit and saved(form, lambda: services.save_note(note, form_values(form, *NOTE_FIELDS), actor=current_user,
                                                                expected_version=form.expected_version()),
                               message=_("The note has been saved."), then=lambda _changed: _note_page(note))

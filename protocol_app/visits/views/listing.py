@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, lazyload
 
 from ...auth.forms import officer_choices
-from ...core.listing import paginate, search_clause, search_query
+from ...core.listing import choice_arg, paginate, search_clause, search_query
 from ...core.permissions import permission_required
 from ...core.time import BERLIN
 from ...directory.models import Country, PartnerCity
@@ -53,10 +53,10 @@ def filtered_visits_stmt(args):
         stmt = stmt.where(Visit.departure_at >= datetime.combine(start, time.min, tzinfo=BERLIN))
     if end:
         stmt = stmt.where(Visit.arrival_at <= datetime.combine(end, time.max, tzinfo=BERLIN))
-    if args.get("kind") in {k.value for k in VisitKind}:
-        stmt = stmt.where(Visit.kind == args["kind"])
-    if args.get("state") in {s.value for s in VisitState}:
-        stmt = stmt.where(Visit.state == args["state"])
+    for column, value in ((Visit.kind, choice_arg("kind", VisitKind, args)),
+                          (Visit.state, choice_arg("state", VisitState, args))):
+        if value is not None:
+            stmt = stmt.where(column == value)
     if args.get("country"):
         stmt = stmt.where(Visit.country_code == args["country"][:2].upper())
     if (args.get("partner_city") or "").isdigit():

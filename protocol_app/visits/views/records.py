@@ -14,6 +14,7 @@ from ...core.errors import DomainError
 from ...core.forms import (
     ConfirmForm,
     TransitionForm,
+    edit_form,
     flash_form_errors,
     local_to_utc,
     take_posted_step,
@@ -72,9 +73,7 @@ def detail(reference: str):
 @permission_required(EDIT)
 def edit(reference: str):
     visit = door.load_for_change(reference)
-    form = VisitForm(obj=visit)
-    if request.method == "GET":
-        form.load(visit)
+    form = edit_form(VisitForm, visit)
     return saved(form, lambda: services.update_visit(visit, actor=current_user, values=form.service_values(),
                                                      host_ids=form.host_ids.data,
                                                      expected_version=form.expected_version()),

@@ -206,14 +206,11 @@ class StayItemForm(InterpreterNeedFields, FlaskForm):
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[
         DataRequired(_l("Please enter the end as date and time."))])
     location = PlainTextField(_l("Place"), validators=[Optional(), Length(max=300)])
-    venue_id = SelectField(_l("Room of the office (checked for double booking)"), coerce=optional_id, default=0)
+    venue_id = SelectField(_l("Room of the office (checked for double booking)"), coerce=optional_id, default=0,
+                           choices=venue_choices)
     conflict_reason = PlainTextField(_l("Reason for saving despite a double booking"),
                                      validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Add to the programme"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue_id.choices = venue_choices()
 
     def load(self, item) -> None:
         self.starts_at.data, self.ends_at.data = utc_to_local(item.starts_at), utc_to_local(item.ends_at)

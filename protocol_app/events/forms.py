@@ -55,10 +55,12 @@ class EventForm(VersionedForm):
     kind = SelectField(_l("Kind of event"), choices=EventKind.choices())
     starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_FORMAT, validators=[InputRequired()])
     ends_at = DateTimeLocalField(_l("End"), format=DATETIME_FORMAT, validators=[InputRequired()])
-    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
-    host_id = SelectField(_l("Host"), coerce=optional_id, default=0)
-    partner_city_id = SelectField(_l("Partner city"), coerce=optional_id, default=0)
-    responsible_officer_id = SelectField(_l("Responsible officer"), coerce=optional_id, default=0)
+    # Lists of the directory and the office, read each time a form is made (a callable's choices).
+    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0, choices=venue_choices)
+    host_id = SelectField(_l("Host"), coerce=optional_id, default=0, choices=lambda: [(0, "—")] + host_choices())
+    partner_city_id = SelectField(_l("Partner city"), coerce=optional_id, default=0, choices=partner_city_choices)
+    responsible_officer_id = SelectField(_l("Responsible officer"), coerce=optional_id, default=0,
+                                         choices=officer_choices)
     capacity = IntegerField(_l("Capacity (guests)"), validators=[
         Optional(), NumberRange(min=1, max=100000, message=_l("The capacity must be at least 1 (leave it empty for no limit)."))])
     dress_code = SelectField(_l("Dress code"), choices=DressCode.choices())
@@ -68,13 +70,6 @@ class EventForm(VersionedForm):
     conflict_reason = PlainTextAreaField(_l("Reason for keeping the venue despite another booking (only when asked)"),
                                          validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Save"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue_id.choices = venue_choices()
-        self.host_id.choices = [(0, "—")] + host_choices()
-        self.partner_city_id.choices = partner_city_choices()
-        self.responsible_officer_id.choices = officer_choices()
 
     def service_values(self) -> dict:
         values = {name: f.data for name, f in self._fields.items() if name not in ("csrf_token", "submit", "version")}
@@ -147,14 +142,10 @@ class StaffReplyForm(ReplyForm):
 
 
 class ContactGuestForm(FlaskForm):
-    contact_id = SelectField(_l("Contact from the directory"), coerce=int)
+    contact_id = SelectField(_l("Contact from the directory"), coerce=int, choices=contact_choices)
     companions = IntegerField(_l("Companions"), default=0, validators=[
         InputRequired(), NumberRange(min=0, max=MAX_COMPANIONS, message=_l("Please enter a number from 0 to 5."))])
     submit = SubmitField(_l("Add contact"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.contact_id.choices = contact_choices()
 
 
 def event_checklists() -> list[ChecklistTemplate]:
@@ -174,7 +165,7 @@ class OccasionForm(FlaskForm):
     start_time = TimeField(_l("Usual start"), validators=[InputRequired()])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=120, validators=[
         InputRequired(), NumberRange(min=1, max=24 * 60, message=_l("Please enter 1 to 1440 minutes."))])
-    venue_id = SelectField(_l("Usual venue"), coerce=optional_id, default=0)
+    venue_id = SelectField(_l("Usual venue"), coerce=optional_id, default=0, choices=venue_choices)
     guest_categories = MultipleChoiceField(_l("Usual guest categories"), choices=GuestCategory.choices())
     checklist_template_id = SelectField(_l("Checklist"), coerce=optional_id, default=0)
     is_active = BooleanField(_l("Active"), default=True)
@@ -182,7 +173,6 @@ class OccasionForm(FlaskForm):
 
     def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
-        self.venue_id.choices = venue_choices()
         self.checklist_template_id.choices = [(0, "—")] + [(t.id, t.name) for t in event_checklists()]
         if obj is not None and not self.is_submitted():
             self.guest_categories.data = obj.category_values

@@ -23,12 +23,13 @@ def award_type_choices():
 
 
 class CaseForm(VersionedForm):
-    award_type_id = SelectField(_l("Award"), coerce=int)
+    award_type_id = SelectField(_l("Award"), coerce=int, choices=award_type_choices)
     nominee_name = PlainTextField(_l("Name of the nominee"), validators=[DataRequired(), Length(max=200)])
     nominee_birth_name = PlainTextField(_l("Birth name"), validators=[Optional(), Length(max=200)])
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     birth_place = PlainTextField(_l("Place of birth"), validators=[Optional(), Length(max=200)])
-    nationality = SelectField(_l("Nationality"), coerce=lambda value: value or None)
+    nationality = SelectField(_l("Nationality"), coerce=lambda value: value or None,
+                              choices=lambda: [("", "—")] + country_choices())
     address = PlainTextAreaField(_l("Address"), validators=[Optional(), Length(max=500)])
     occupation = PlainTextField(_l("Occupation"), validators=[Optional(), Length(max=200)])
     gender = SelectField(_l("Gender (for the statistics)"), choices=Gender.choices(), default=Gender.UNKNOWN.value)
@@ -41,11 +42,6 @@ class CaseForm(VersionedForm):
                                        validators=[Optional(), Length(max=20000)])
     existing_honours = PlainTextAreaField(_l("Honours already held"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.award_type_id.choices = award_type_choices()
-        self.nationality.choices = [("", "—")] + country_choices()
 
     def service_values(self) -> dict:
         return {name: f.data for name, f in self._fields.items() if name not in ("csrf_token", "submit", "version")}

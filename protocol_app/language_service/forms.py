@@ -42,7 +42,7 @@ class AssignmentForm(FlaskForm):
     ends_at = DateTimeLocalField(_l("End (interpreting)"), format=DATETIME_FORMAT, validators=[Optional()])
     deadline = DateTimeLocalField(_l("Deadline (written translation)"), format=DATETIME_FORMAT,
                                   validators=[Optional()])
-    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
+    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0, choices=venue_choices)
     location = PlainTextField(_l("Other place"), validators=[Optional(), Length(max=300)])
     needed = IntegerField(_l("Interpreters needed (empty: as the AIIC rule proposes)"), validators=[
         Optional(), NumberRange(min=1, max=10, message=_l("Please ask for 1 to 10 interpreters."))])
@@ -50,10 +50,6 @@ class AssignmentForm(FlaskForm):
                                  validators=[Optional(), Length(max=500)])
     notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue_id.choices = venue_choices()
 
     def load(self, assignment) -> None:
         for name in self.TIMES:

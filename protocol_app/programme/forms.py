@@ -37,9 +37,9 @@ class ProgrammeItemFormBase(VersionedForm):
     title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_FORMAT, validators=[InputRequired()])
     ends_at = DateTimeLocalField(_l("End"), format=DATETIME_FORMAT, validators=[InputRequired()])
-    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0)
+    venue_id = SelectField(_l("Venue"), coerce=optional_id, default=0, choices=venue_choices)
     location = PlainTextField(_l("Other location"), validators=[Optional(), Length(max=300)])
-    host_ids = MultipleChoiceField(_l("Hosts"), coerce=int)
+    host_ids = MultipleChoiceField(_l("Hosts"), coerce=int, choices=host_choices)
     participants = PlainTextAreaField(_l("Participants"), validators=[Optional(), Length(max=2000)])
     dress_code = SelectField(_l("Dress code"), choices=DressCode.choices())
     press = SelectField(_l("Press"), choices=PressAccess.choices())
@@ -47,11 +47,6 @@ class ProgrammeItemFormBase(VersionedForm):
     conflict_reason = PlainTextAreaField(_l("Reason for saving despite the overlap"),
                                          validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Save"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue_id.choices = venue_choices()
-        self.host_ids.choices = host_choices()
 
     def service_values(self) -> dict:
         """The field values for the service, times as aware UTC."""

@@ -15,8 +15,8 @@ from ..core import workflow
 from ..core.audit import changes_of, record_event, record_read
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
-from ..core.files import remove_upload, replace_upload
 from ..core.i18n import format_d
+from ..core.photo_part import drop_photo, keep_photo
 from ..core.time import EARLIEST_YEAR, add_years, require_not_after_today, today_berlin
 from ..core.urls import path_for
 from ..directory.models import Country, PartnerCity
@@ -136,17 +136,14 @@ def set_photo(entry: BookEntry, filename: str, data: bytes, *, actor) -> None:
     """Keep the photo of the signing (PNG or JPEG); a new one replaces the old. A withdrawn
     entry's photo stays as it is."""
     _require_changeable(entry)
-    names = replace_upload(entry, "photo", filename, data, actor=actor, image=True)
-    record_event("book_entry.photo", actor=actor, target=entry, changes={"photo": names})
+    keep_photo(entry, filename, data, actor=actor, audit_name="book_entry")
 
 
 @transactional
 def remove_photo(entry: BookEntry, *, actor) -> None:
     """Take the photo away (and off the disk); not of a withdrawn entry."""
     _require_changeable(entry)
-    removed = remove_upload(entry, "photo")
-    if removed is not None:
-        record_event("book_entry.photo_remove", actor=actor, target=entry, changes={"photo": [removed, None]})
+    drop_photo(entry, actor=actor, audit_name="book_entry")
 
 
 def entries_for(scope: str, subject_id: int, *, reader) -> list[BookEntry]:

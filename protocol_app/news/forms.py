@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -22,8 +20,3 @@ class NoteForm(VersionedForm):
     photo_credit = PlainTextField(_l("Photo credit"), validators=[Optional(), Length(max=200)],
                                   description=_l("Required with a photo, e.g. “Foto: Senatskanzlei / M. Muster”."))
     submit = SubmitField(_l("Save"))
-
-
-class PhotoForm(FlaskForm):
-    file = FileField(_l("Photo (PNG or JPEG)"), validators=[FileRequired(_l("Please choose a file."))])
-    submit = SubmitField(_l("Upload photo"))

@@ -16,7 +16,7 @@ from ..core.audit import record_event
 from ..core.crud import save_record
 from ..core.db import transactional
 from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
-from ..core.files import remove_upload, replace_upload
+from ..core.photo_part import drop_photo, keep_photo
 from ..extensions import db
 from ..programme.occasions import Occasion, occasion_of
 from .models import NewsNote
@@ -108,16 +108,14 @@ def save_note(note: NewsNote, values: dict, *, actor, expected_version=None) -> 
 def set_photo(note: NewsNote, filename: str, data: bytes, *, actor) -> None:
     """Keep the note's photo (PNG or JPEG); a new one replaces the old."""
     _require_draft(note)
-    names = replace_upload(note, "photo", filename, data, actor=actor, image=True)
-    record_event("news_note.photo", actor=actor, target=note, changes={"photo": names})
+    keep_photo(note, filename, data, actor=actor, audit_name="news_note")
 
 
 @transactional
 def remove_photo(note: NewsNote, *, actor) -> None:
+    """Take the photo away (and off the disk); only of a draft."""
     _require_draft(note)
-    removed = remove_upload(note, "photo")
-    if removed is not None:
-        record_event("news_note.photo_remove", actor=actor, target=note, changes={"photo": [removed, None]})
+    drop_photo(note, actor=actor, audit_name="news_note")
 
 
 def missing_parts(note: NewsNote) -> list:

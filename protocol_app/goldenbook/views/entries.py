@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core import workflow
-from ...core.forms import ConfirmForm, TransitionForm, file_page, form_values, take_posted_step
-from ...core.front_door import acted, saved
+from ...core.forms import ConfirmForm, TransitionForm, form_values, take_posted_step
+from ...core.front_door import saved
 from ...core.permissions import permission_required
+from ...core.photo_part import add_photo_routes
 from ...programme.occasions import Occasion, occasion_of
 from .. import permissions, services
 from ..forms import BookSettingsForm, EntryForm, PhotoForm
@@ -81,21 +82,8 @@ def step(entry_id: int):
     return _detail(entry)
 
 
-@bp.route("/<int:entry_id>/photo", methods=["GET", "POST"])
-@permission_required(READ)
-def photo(entry_id: int):
-    entry = door.load(entry_id)
-    return file_page(entry.photo, PhotoForm, may_change=permissions.can_edit(current_user, entry),
-                     keep=lambda name, data: services.set_photo(entry, name, data, actor=current_user),
-                     done=_("The photo has been saved."), back=url_for("goldenbook.detail", entry_id=entry.id))
-
-
-@bp.route("/<int:entry_id>/photo/delete", methods=["POST"])
-@permission_required(EDIT)
-def photo_delete(entry_id: int):
-    entry = door.load_for_change(entry_id)
-    return acted(lambda: services.remove_photo(entry, actor=current_user), message=_("The photo has been removed."),
-                 then=lambda: _detail(entry))
+add_photo_routes(door, key="entry_id", read=(READ,), edit=(EDIT,), can_edit=permissions.can_edit,
+                 set_photo=services.set_photo, remove_photo=services.remove_photo, form_class=PhotoForm)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -14,16 +14,16 @@ from ...core.forms import (
     TransitionForm,
     apply_domain_error,
     edit_form,
-    file_page,
     form_values,
     take_posted_step,
 )
-from ...core.front_door import acted, saved
+from ...core.front_door import saved
 from ...core.listing import choice_arg, paginate
 from ...core.permissions import permission_required
+from ...core.photo_part import PhotoForm, add_photo_routes
 from ...programme.occasions import occasion_of
 from .. import permissions, services
-from ..forms import NoteForm, PhotoForm
+from ..forms import NoteForm
 from ..models import NewsNote
 from ..permissions import APPROVE, EDIT
 from ..services import NOTE_FIELDS
@@ -117,18 +117,5 @@ def step(note_id: int):
     return _note_page(note)
 
 
-@bp.route("/<int:note_id>/photo", methods=["GET", "POST"])
-@permission_required(EDIT, APPROVE)
-def photo(note_id: int):
-    note = door.load(note_id)
-    return file_page(note.photo, PhotoForm, may_change=permissions.can_edit(current_user, note),
-                     keep=lambda name, data: services.set_photo(note, name, data, actor=current_user),
-                     done=_("The photo has been saved."), back=url_for("news.detail", note_id=note.id))
-
-
-@bp.route("/<int:note_id>/photo/delete", methods=["POST"])
-@permission_required(EDIT)
-def photo_delete(note_id: int):
-    note = door.load_for_change(note_id)
-    return acted(lambda: services.remove_photo(note, actor=current_user), message=_("The photo has been removed."),
-                 then=lambda: _note_page(note))
+add_photo_routes(door, key="note_id", read=(EDIT, APPROVE), edit=(EDIT,), can_edit=permissions.can_edit,
+                 set_photo=services.set_photo, remove_photo=services.remove_photo)

@@ -16,7 +16,7 @@ from ..core.audit import changes_of, record_event, record_read
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.i18n import format_d
-from ..core.photo_part import drop_photo, keep_photo
+from ..core.photo_part import PhotoPart
 from ..core.time import EARLIEST_YEAR, add_years, require_not_after_today, today_berlin
 from ..core.urls import path_for
 from ..directory.models import Country, PartnerCity
@@ -131,19 +131,8 @@ def _require_changeable(entry: BookEntry) -> None:
         raise DomainError(_l("A withdrawn entry can no longer be changed; plan it again first."))
 
 
-@transactional
-def set_photo(entry: BookEntry, filename: str, data: bytes, *, actor) -> None:
-    """Keep the photo of the signing (PNG or JPEG); a new one replaces the old. A withdrawn
-    entry's photo stays as it is."""
-    _require_changeable(entry)
-    keep_photo(entry, filename, data, actor=actor, audit_name="book_entry")
-
-
-@transactional
-def remove_photo(entry: BookEntry, *, actor) -> None:
-    """Take the photo away (and off the disk); not of a withdrawn entry."""
-    _require_changeable(entry)
-    drop_photo(entry, actor=actor, audit_name="book_entry")
+#: The photo of the signing; a withdrawn entry's photo stays as it is.
+photo = PhotoPart(audit_name="book_entry", check=_require_changeable)
 
 
 def entries_for(scope: str, subject_id: int, *, reader) -> list[BookEntry]:

@@ -16,7 +16,7 @@ from ..core.audit import record_event
 from ..core.crud import save_record
 from ..core.db import transactional
 from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
-from ..core.photo_part import drop_photo, keep_photo
+from ..core.photo_part import PhotoPart
 from ..extensions import db
 from ..programme.occasions import Occasion, occasion_of
 from .models import NewsNote
@@ -104,18 +104,8 @@ def save_note(note: NewsNote, values: dict, *, actor, expected_version=None) -> 
     return save_record(note, values, actor=actor, audit_name="news_note", expected_version=expected_version)
 
 
-@transactional
-def set_photo(note: NewsNote, filename: str, data: bytes, *, actor) -> None:
-    """Keep the note's photo (PNG or JPEG); a new one replaces the old."""
-    _require_draft(note)
-    keep_photo(note, filename, data, actor=actor, audit_name="news_note")
-
-
-@transactional
-def remove_photo(note: NewsNote, *, actor) -> None:
-    """Take the photo away (and off the disk); only of a draft."""
-    _require_draft(note)
-    drop_photo(note, actor=actor, audit_name="news_note")
+#: The note's photo, changed only while the note is a draft.
+photo = PhotoPart(audit_name="news_note", check=_require_draft)
 
 
 def missing_parts(note: NewsNote) -> list:

@@ -82,8 +82,8 @@ def step(entry_id: int):
     return _detail(entry)
 
 
-add_photo_routes(door, key="entry_id", read=(READ,), edit=(EDIT,), can_edit=permissions.can_edit,
-                 set_photo=services.set_photo, remove_photo=services.remove_photo, form_class=PhotoForm)
+add_photo_routes(door, services.photo, key="entry_id", read=(READ,), edit=(EDIT,), can_edit=permissions.can_edit,
+                 form_class=PhotoForm)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -117,5 +117,5 @@ def step(note_id: int):
     return _note_page(note)
 
 
-add_photo_routes(door, key="note_id", read=(EDIT, APPROVE), edit=(EDIT,), can_edit=permissions.can_edit,
-                 set_photo=services.set_photo, remove_photo=services.remove_photo)
+add_photo_routes(door, services.photo, key="note_id", read=(EDIT, APPROVE), edit=(EDIT,),
+                 can_edit=permissions.can_edit)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,8 +12,8 @@ from wtforms import BooleanField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from ..core import letters
-from ..core.errors import DomainError
-from ..core.forms import PlainTextField, apply_domain_error
+from ..core.forms import PlainTextField
+from ..core.front_door import saved
 from ..core.navigation import register_nav
 from ..core.permissions import Permission, permission_required
 from .views import bp
@@ -52,20 +52,13 @@ def _upload(field) -> tuple[str, bytes] | None:
 def letters_settings():
     head = letters.letterhead()
     form = LetterheadForm(obj=head)
-    if form.validate_on_submit():
-        try:
-            letters.save_letterhead(actor=current_user, sender_line=form.sender_line.data,
-                                    header_de=form.header_de.data, header_en=form.header_en.data,
-                                    letterhead_upload=_upload(form.letterhead), seal_upload=_upload(form.seal),
-                                    remove_letterhead=form.remove_letterhead.data,
-                                    remove_seal=form.remove_seal.data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The letterhead has been saved."), "success")
-            return redirect(url_for("admin.letters_settings"))
-    return render_template("admin/letters.html", form=form, head=head, kinds=letters.LETTER_KINDS,
-                           signatories=letters.signatories())
+    return saved(form, lambda: letters.save_letterhead(
+        actor=current_user, sender_line=form.sender_line.data, header_de=form.header_de.data,
+        header_en=form.header_en.data, letterhead_upload=_upload(form.letterhead), seal_upload=_upload(form.seal),
+        remove_letterhead=form.remove_letterhead.data, remove_seal=form.remove_seal.data),
+        message=_("The letterhead has been saved."), then=lambda _head: redirect(url_for("admin.letters_settings"))
+    ) or render_template("admin/letters.html", form=form, head=head, kinds=letters.LETTER_KINDS,
+                         signatories=letters.signatories())
 
 
 @bp.route("/letters/signatories/<kind>", methods=["GET", "POST"])
@@ -74,13 +67,8 @@ def letter_signatory(kind: str):
     if kind not in letters.LETTER_KINDS:
         abort(404)
     form = SignatoryForm(obj=letters.signatories().get(kind))
-    if form.validate_on_submit():
-        try:
-            letters.save_signatory(kind, actor=current_user, name=form.name.data, function_de=form.function_de.data,
-                                   function_en=form.function_en.data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The signatory has been saved."), "success")
-            return redirect(url_for("admin.letters_settings"))
-    return render_template("admin/letter_signatory.html", form=form, kind=kind, label=letters.LETTER_KINDS[kind])
+    return saved(form, lambda: letters.save_signatory(kind, actor=current_user, name=form.name.data,
+                                                      function_de=form.function_de.data,
+                                                      function_en=form.function_en.data),
+                 message=_("The signatory has been saved."),
+                 then=lambda _row: redirect(url_for("admin.letters_settings"))) or render_template("admin/letter_signatory.html", form=form, kind=kind, label=letters.LETTER_KINDS[kind])

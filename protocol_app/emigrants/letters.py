@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from ..core.audit import changes_of, record_event
+from ..core.audit import record_event, update_audited
 from ..core.db import transactional
 from ..core.errors import ValidationFailed
 from ..core.files import store_upload
@@ -72,11 +72,8 @@ def save_template(template: LetterTemplate, *, actor, subject: str, body: str) -
     """Admins change a letter's wording (audited)."""
     if not subject.strip() or not body.strip():
         raise ValidationFailed(_l("Please enter the subject and the text of the letter."))
-    template.subject, template.body = subject.strip(), body.strip()
-    changes = changes_of(template)
-    db.session.flush()
-    if changes:
-        record_event("emigrants.letter_template", actor=actor, target=template, changes=changes)
+    update_audited(template, {"subject": subject.strip(), "body": body.strip()}, actor=actor,
+                   action="emigrants.letter_template")
 
 
 class _Fill(dict):

@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from ..core import workflow
-from ..core.audit import changes_of, record_event
+from ..core.audit import changes_of, record_event, update_audited
 from ..core.db import check_version, transactional
 from ..core.errors import ValidationFailed
 from ..core.languages import check_language
@@ -39,11 +39,6 @@ FIELDS = ("category", "name", "salutation_form", "address_form_id", "birth_name"
 
 def today() -> date:
     return today_berlin()
-
-
-def _audit_changes(application: Application) -> dict:
-    """Which fields changed — never their values (this module's data is the most sensitive)."""
-    return {key: ["…", "…"] for key in changes_of(application)}
 
 
 def _validate(values: dict) -> None:
@@ -99,7 +94,7 @@ def create_application(*, actor, values: dict) -> Application:
     db.session.flush()
     workflow.start(application, actor=actor)
     record_event("application.create", actor=actor, target=application, summary=application.reference,
-                 changes=_audit_changes(application))
+                 changes=changes_of(application, values_of=()))
     return application
 
 
@@ -111,12 +106,8 @@ def update_application(application: Application, *, actor, values: dict, expecte
     plan = plan_of(application)
     if plan is not None:
         check_companion_born_before(values.get("companion_birth_date"), plan.departs_on)
-    for key, value in values.items():
-        setattr(application, key, value)
-    changes = _audit_changes(application)
-    db.session.flush()
-    if changes:
-        record_event("application.update", actor=actor, target=application, changes=changes)
+    # Which fields changed, never their values: this programme's data is the most sensitive.
+    update_audited(application, values, actor=actor, action="application.update", values_of=())
 
 
 @transactional

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from ..auth.forms import officer_choices
 from ..auth.models import User
 from ..core import workflow
-from ..core.audit import changes_of, record_event
+from ..core.audit import changes_of, record_event, update_audited
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.i18n import format_d
@@ -153,12 +153,7 @@ def update_event(event: Event, *, actor, values: dict, expected_version=None, co
     values = {k: values.get(k) for k in EVENT_FIELDS}
     _validate(values)
     event.conflict_reason = _venue_conflicts(event, values, conflict_reason or event.conflict_reason)
-    for key, value in values.items():
-        setattr(event, key, value)
-    changes = changes_of(event)
-    db.session.flush()
-    if changes:
-        record_event("event.update", actor=actor, target=event, changes=changes)
+    update_audited(event, values, actor=actor, action="event.update")
 
 
 @transactional

@@ -12,9 +12,10 @@ from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import check_version, transactional
 from ..core.errors import ValidationFailed
-from ..core.time import add_months, add_years, now_utc, require_not_after_today, today_berlin
+from ..core.time import add_months, add_years, now_utc, today_berlin
 from ..extensions import db
 from .models import RENEWAL_MONTHS, TERM_YEARS, HonoraryGrave, Proposal, RenewalBatch, RenewalEntry
+from .services import record_senate_decision
 from .workflow import BatchState, GraveStatus
 
 
@@ -100,14 +101,7 @@ def carry_out(batch: RenewalBatch, actor) -> None:
 def decide(batch: RenewalBatch, *, actor, decision_date: date | None, decision_reference: str,
            expected_version: int | None = None) -> None:
     """Record the Senate's decision of the whole batch (date and reference required)."""
-    if decision_date is None:
-        raise ValidationFailed(_l("Please give the date of the Senate's decision."), field="decision_date")
-    require_not_after_today(decision_date, field="decision_date",
-                            message=_l("The date of the Senate's decision lies in the future."))
-    if not (decision_reference or "").strip():
-        raise ValidationFailed(_l("Please give the reference of the Senate's decision."), field="decision_reference")
-    check_version(batch, expected_version)
-    batch.decision_date, batch.decision_reference = decision_date, decision_reference.strip()[:100]
+    record_senate_decision(batch, decision_date, decision_reference, expected_version)
     workflow.apply(batch, "decide", actor=actor)
 
 

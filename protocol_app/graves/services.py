@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event
 from ..core.crud import save_record
-from ..core.db import transactional
+from ..core.db import check_version, transactional
 from ..core.errors import ValidationFailed
 from ..core.i18n import format_d
 from ..core.search.folding import fold
@@ -30,6 +30,20 @@ from .workflow import GraveStatus
 
 #: The columns of the public list (name, life dates, cemetery, location): nothing else leaves the office.
 PUBLIC_COLUMNS = (_l("Name"), _l("Born"), _l("Died"), _l("Cemetery"), _l("Grave location"), _l("District"))
+
+
+def record_senate_decision(record, decision_date: date | None, decision_reference: str | None,
+                           expected_version: int | None) -> None:
+    """Note the Senate's decision (a renewal batch, a suggestion) on `record`: its date — not in
+    the future — and its reference are both required; a form older than the record is refused."""
+    if decision_date is None:
+        raise ValidationFailed(_l("Please give the date of the Senate's decision."), field="decision_date")
+    require_not_after_today(decision_date, field="decision_date",
+                            message=_l("The date of the Senate's decision lies in the future."))
+    if not (decision_reference or "").strip():
+        raise ValidationFailed(_l("Please give the reference of the Senate's decision."), field="decision_reference")
+    check_version(record, expected_version)
+    record.decision_date, record.decision_reference = decision_date, decision_reference.strip()[:100]
 
 
 def five_years_rule(died_on: date | None, recognised_since: date | None) -> str | None:

@@ -14,12 +14,11 @@ from ..core.time import (
     add_years,
     now_utc,
     require_life_dates,
-    require_not_after_today,
     today_berlin,
 )
 from ..extensions import db
 from .models import DISTRICTS, TERM_YEARS, GraveSuggestion, HonoraryGrave, SuggestionStatement
-from .services import five_years_rule
+from .services import five_years_rule, record_senate_decision
 from .workflow import GraveStatus, SuggestionState
 
 
@@ -80,14 +79,7 @@ def five_years_problem(suggestion: GraveSuggestion):
 def decide(suggestion: GraveSuggestion, action: str, *, actor, decision_date: date | None, decision_reference: str,
            comment: str | None = None, expected_version: int | None = None) -> None:
     """The Senate's decision: recognised (the grave enters the register) or not."""
-    if decision_date is None:
-        raise ValidationFailed(_l("Please give the date of the Senate's decision."), field="decision_date")
-    require_not_after_today(decision_date, field="decision_date",
-                            message=_l("The date of the Senate's decision lies in the future."))
-    if not (decision_reference or "").strip():
-        raise ValidationFailed(_l("Please give the reference of the Senate's decision."), field="decision_reference")
-    check_version(suggestion, expected_version)
-    suggestion.decision_date, suggestion.decision_reference = decision_date, decision_reference.strip()[:100]
+    record_senate_decision(suggestion, decision_date, decision_reference, expected_version)
     workflow.apply(suggestion, action, actor=actor, comment=comment)
 
 

@@ -14,7 +14,7 @@ from flask_babel import format_decimal, format_time
 from flask_babel import lazy_gettext as _l
 
 from ..core import workflow
-from ..core.audit import changes_of, record_event
+from ..core.audit import changes_of, record_event, update_audited
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, NotAllowed, ValidationFailed
 from ..core.i18n import format_dt
@@ -99,12 +99,9 @@ def update_profile(profile: TranslatorProfile, *, actor, modes: list[str], speci
     known = {m.value for m in ServiceMode}
     if not set(modes) <= known:
         raise ValidationFailed(_l("Unknown mode of work."), field="modes")
-    profile.modes = ",".join(m for m in (e.value for e in ServiceMode) if m in modes)
-    profile.specialisations = (specialisations or "").strip() or None
-    changes = changes_of(profile)
-    db.session.flush()
-    if changes:
-        record_event("translator.update", actor=actor, target=profile, changes=changes)
+    update_audited(profile, {"modes": ",".join(m for m in (e.value for e in ServiceMode) if m in modes),
+                             "specialisations": (specialisations or "").strip() or None},
+                   actor=actor, action="translator.update")
 
 
 #: The highest fee the office agrees to (EUR); a higher figure is a typing error, not a contract.
@@ -132,13 +129,7 @@ def set_terms(profile: TranslatorProfile, *, actor, employment: str, rate_half_d
                                       limit=format_decimal(RATE_LIMITS[field], "#,##0.00")), field=field)
     if employment == Employment.IN_HOUSE.value:
         rates = dict.fromkeys(rates)  # staff are paid by salary, not per assignment
-    profile.employment = employment
-    for field, value in rates.items():
-        setattr(profile, field, value)
-    changes = changes_of(profile)
-    db.session.flush()
-    if changes:
-        record_event("translator.terms", actor=actor, target=profile, changes=changes)
+    update_audited(profile, {"employment": employment, **rates}, actor=actor, action="translator.terms")
 
 
 @transactional

@@ -55,6 +55,19 @@ def changes_of(obj, *, exclude=(), values_of=None) -> dict:
     return result
 
 
+def update_audited(record, values: dict, *, actor, action: str, values_of=None) -> dict:
+    """Set `values` on `record`, write them, and log `action` with what changed — nothing when
+    nothing did, so saving an unchanged form leaves no trace. `values_of` as in `changes_of`
+    (an empty tuple: only which fields changed). Returns the changes."""
+    for key, value in values.items():
+        setattr(record, key, value)
+    changes = changes_of(record, values_of=values_of)
+    db.session.flush()
+    if changes:
+        record_event(action, actor=actor, target=record, changes=changes)
+    return changes
+
+
 def record_event(
     action: str,
     *,

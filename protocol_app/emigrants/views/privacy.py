@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core.errors import DomainError
-from ...core.forms import ConfirmForm, apply_domain_error
+from ...core.forms import ConfirmForm
+from ...core.front_door import saved
 from ...core.permissions import Permission, permission_required
 from .. import (
     retention,
@@ -54,15 +55,9 @@ def mailing_consent(reference: str):
 def retention_settings():
     """Admins set how long cases and health notes are kept after a case ends."""
     form = RetentionForm(obj=retention.settings())
-    if form.validate_on_submit():
-        try:
-            retention.set_settings(actor=current_user, case_years=form.case_years.data,
-                                   health_years=form.health_years.data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            flash(_("The retention periods have been saved."), "success")
-            return redirect(url_for("emigrants.retention_settings"))
-    return render_template("emigrants/weights.html", form=form, title=_("Retention periods"))
+    return saved(form, lambda: retention.set_settings(actor=current_user, case_years=form.case_years.data,
+                                                      health_years=form.health_years.data),
+                 message=_("The retention periods have been saved."),
+                 then=lambda _settings: redirect(url_for("emigrants.retention_settings"))) or render_template("emigrants/weights.html", form=form, title=_("Retention periods"))
 
 

@@ -47,6 +47,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
     _init_extensions(app)
+    from .core.exports import ExportFormatConverter
+
+    app.url_map.converters["export"] = ExportFormatConverter  # before the routes that use it
     _register_blueprints(app)
     _register_policies(app)
     _register_request_hooks(app)

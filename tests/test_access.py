@@ -4,6 +4,7 @@ route declares who may use it; the role → permission matrix of DESIGN.md."""
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import AnyConverter
 
 from protocol_app.core.permissions import (
     ROLE_PERMISSIONS,
@@ -26,8 +27,11 @@ PUBLIC_ENDPOINTS = {"auth.login", "core.healthz", "core.readyz", "core.metrics",
 def _url_for_rule(rule) -> str:
     values = {}
     for arg in rule.arguments:
-        converter = rule._converters[arg].__class__.__name__
-        values[arg] = 1 if converter in ("IntegerConverter", "NumberConverter") else "x"
+        converter = rule._converters[arg]
+        if isinstance(converter, AnyConverter):  # a choice of endings (<export:fmt>): the first
+            values[arg] = sorted(converter.items)[0]
+        else:
+            values[arg] = 1 if converter.__class__.__name__ in ("IntegerConverter", "NumberConverter") else "x"
     return rule.build(values, append_unknown=False)[1]
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from werkzeug.exceptions import NotFound
 
 from protocol_app.core.exports import table_response
 
@@ -57,3 +58,22 @@ def test_amounts_are_euros_in_both_formats():
     assert "Hotel;2.380,00" in text
     sheet = load_workbook(io.BytesIO(table_response(["Posten", "Kosten"], rows, filename="x", fmt="xlsx").data)).active
     assert sheet["B2"].value == 2380 and "€" in sheet["B2"].number_format
+
+
+def test_every_export_route_answers_only_in_the_offered_formats(app):
+    """A download address with another ending (.pdf, .xls from an old bookmark) never reaches an
+    export: it is not found, or at most a record's page whose reference is not found."""
+    export_rules = [rule for rule in app.url_map.iter_rules() if "<export:fmt>" in rule.rule]
+    assert len(export_rules) >= 12
+    with app.test_request_context():
+        adapter = app.url_map.bind("localhost")
+        for rule in export_rules:
+            values = {arg: 1 for arg in rule.arguments if arg != "fmt"}
+            for fmt in ("csv", "xlsx"):
+                assert adapter.match(rule.build({**values, "fmt": fmt})[1])[0] == rule.endpoint
+            wrong = rule.build({**values, "fmt": "csv"})[1].replace(".csv", ".pdf")
+            try:
+                endpoint = adapter.match(wrong)[0]
+            except NotFound:
+                endpoint = None
+            assert endpoint != rule.endpoint, wrong

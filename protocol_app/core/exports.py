@@ -13,10 +13,18 @@ from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from werkzeug.routing import AnyConverter
 
 from .time import BERLIN
 
 FORMATS = ("csv", "xlsx")
+
+
+class ExportFormatConverter(AnyConverter):
+    """`<export:fmt>` in a route: one of FORMATS, any other ending is a 404 before the view runs."""
+
+    def __init__(self, url_map, *items):
+        super().__init__(url_map, *FORMATS)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -15,7 +15,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ...core.audit import record_event
-from ...core.exports import FORMATS, money, table_response
+from ...core.exports import money, table_response
 from ...core.front_door import posted, saved, uploaded
 from ...core.languages import language_name
 from ...core.listing import year_arg, year_range
@@ -71,12 +71,10 @@ def participants_import():
                            columns=participant_import.columns(), count=count)
 
 
-@bp.route("/alumni.<fmt>")
+@bp.route("/alumni.<export:fmt>")
 @permission_required(ACCESS)
 def alumni(fmt: str):
     """Postal addresses of participants who agreed to receive the magazine, for a mail merge."""
-    if fmt not in FORMATS:
-        abort(404)
     rows = [(a.name, a.address, a.country.name if a.country else a.country_code, language_name(a.language))
             for a in retention.mailing_list()]
     record_event("emigrants.alumni_export", actor=current_user, summary=f"{len(rows)} addresses")
@@ -111,11 +109,9 @@ def statistics():
                            year_to=year_to)
 
 
-@bp.route("/statistics.<fmt>")
+@bp.route("/statistics.<export:fmt>")
 @permission_required(ACCESS)
 def statistics_export(fmt: str):
-    if fmt not in FORMATS:
-        abort(404)
     year_from, year_to = year_range(PROGRAMME_SINCE)
     data = [(r.year, r.category_label, r.country_name, r.applications, r.visits, money(r.costs))
             for r in statistics_data.rows(year_from, year_to)]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core.errors import DomainError
-from ...core.exports import FORMATS, table_response
+from ...core.exports import table_response
 from ...core.forms import apply_domain_error
 from ...core.front_door import acted, part_of, posted, saved, uploaded
 from ...core.pdf import pdf_response
@@ -109,11 +109,9 @@ def guests_import(reference: str):
                            columns=guest_import.columns())
 
 
-@bp.route("/guest-import-template.<fmt>")
+@bp.route("/guest-import-template.<export:fmt>")
 @permission_required(EDIT)
 def guests_import_template(fmt: str):
-    if fmt not in FORMATS:
-        abort(404)
     return table_response(template_rows(guest_import.columns()), [guest_import.EXAMPLE_ROW],
                           filename="gaesteliste-vorlage", fmt=fmt)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 from flask_login import current_user
 
-from ...core.exports import FORMATS, table_response
+from ...core.exports import table_response
 from ...core.listing import paginate
 from ...core.permissions import permission_required
 from .. import permissions, services
@@ -41,11 +41,9 @@ def print_list():
                            headers=LIST_HEADERS, filters=filters, books=Book)
 
 
-@bp.route("/export.<fmt>")
+@bp.route("/export.<export:fmt>")
 @permission_required(READ)
 def export(fmt: str):
-    if fmt not in FORMATS:
-        abort(404)
     filters = _filters()
     name = "goldenes-buch" if filters["book"] == Book.GOLDEN.value else (
         "gaestebuch" if filters["book"] == Book.GUEST.value else "goldenes-buch-und-gaestebuch")

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ...core.errors import DomainError
-from ...core.exports import FORMATS, table_response
+from ...core.exports import table_response
 from ...core.forms import ConfirmForm, apply_domain_error, form_values
 from ...core.front_door import saved
 from ...core.listing import choice_arg, paginate
@@ -108,20 +108,16 @@ def import_graves():
                            confirm=ConfirmForm())
 
 
-@bp.route("/import/template.<fmt>")
+@bp.route("/import/template.<export:fmt>")
 @permission_required(EDIT)
 def import_template(fmt: str):
-    if fmt not in FORMATS:
-        abort(404)
     return table_response(template_rows(services.import_columns()), [services.EXAMPLE_ROW],
                           filename="ehrengraeber-vorlage", fmt=fmt)
 
 
-@bp.route("/public.<fmt>")
+@bp.route("/public.<export:fmt>")
 @permission_required(READ)
 def public_list(fmt: str):
     """The public list (name, life dates, cemetery, location) as CSV or XLSX."""
-    if fmt not in FORMATS:
-        abort(404)
     return table_response([str(h) for h in services.PUBLIC_COLUMNS], services.public_rows(),
                           filename="ehrengrabstaetten", fmt=fmt, sheet_title=_("Honorary graves"))

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ...core import record_parts, workflow
 from ...core.errors import DomainError
-from ...core.exports import FORMATS, table_response
+from ...core.exports import table_response
 from ...core.forms import ConfirmForm, apply_domain_error, edit_form
 from ...core.front_door import acted, part_of, posted, saved
 from ...core.listing import paginate
@@ -223,11 +223,9 @@ def desk():
     return render_template("honours/desk.html", rows=rows)
 
 
-@bp.route("/desk.<fmt>")
+@bp.route("/desk.<export:fmt>")
 @permission_required(DECIDE)
 def desk_export(fmt: str):
-    if fmt not in FORMATS:
-        abort(404)
     desk_rows = _desk_rows(current_user)
     log_cases_shown((case for case, _days in desk_rows), how="export")
     rows = [(case.reference, case.award_type.name, case.current_step.name, case.step_entered_at, days)

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ...core.errors import DomainError
-from ...core.exports import FORMATS, table_response
+from ...core.exports import table_response
 from ...core.forms import ConfirmForm, apply_domain_error, edit_form
 from ...core.front_door import saved
 from ...core.listing import paginate, year_range
@@ -141,11 +141,9 @@ def holders_import(award_type_id: int):
                            columns=register.columns())
 
 
-@bp.route("/holders-template.<fmt>")
+@bp.route("/holders-template.<export:fmt>")
 @permission_required(PREPARE)
 def holders_template(fmt: str):
-    if fmt not in FORMATS:
-        abort(404)
     return table_response(template_rows(register.columns()), [register.EXAMPLE_ROW], filename="traegerregister-vorlage",
                           fmt=fmt)
 
@@ -158,11 +156,9 @@ def report():
                            year_to=year_to)
 
 
-@bp.route("/report.<fmt>")
+@bp.route("/report.<export:fmt>")
 @permission_required(READ)
 def report_export(fmt: str):
-    if fmt not in FORMATS:
-        abort(404)
     year_from, year_to = year_range()
     headers = [_("Year"), _("Award"), _("Women"), _("Men"), _("Diverse"), _("Not stated"), _("Total"),
                _("Median days from suggestion to decision")]

@@ -8,7 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...core.exports import FORMATS, money, table_response
+from ...core.exports import money, table_response
 from ...core.files import send_stored
 from ...core.front_door import acted, posted
 from ...core.listing import year_arg
@@ -103,11 +103,9 @@ def report():
                            month=f"{year}-{month:02d}")
 
 
-@bp.route("/report.<fmt>")
+@bp.route("/report.<export:fmt>")
 @permission_required(MANAGE)
 def report_export(fmt: str):
-    if fmt not in FORMATS:
-        abort(404)
     year, month = _month()
     rows = [(r.profile.name, r.profile.employment_label, r.assignments, r.hours, r.lines, money(r.amount_due))
             for r in delivery.month_report(year, month)]

@@ -3,10 +3,10 @@ XLSX/CSV; routes on the visits blueprint."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 from flask_login import current_user
 
-from ...core.exports import FORMATS, table_response
+from ...core.exports import table_response
 from ...core.listing import year_arg
 from ...core.permissions import permission_required
 from .. import permissions, services
@@ -28,12 +28,10 @@ def gifts_year():
     return render_template("visits/gifts_year.html", rows=rows, year=year, total=total)
 
 
-@bp.route("/gifts.<fmt>")
+@bp.route("/gifts.<export:fmt>")
 @permission_required(READ)
 def gifts_export(fmt: str):
     """The year's gifts register as XLSX or CSV, for the compliance office's yearly report."""
-    if fmt not in FORMATS:
-        abort(404)
     year = year_arg()
     rows = _readable_gifts(year, "export")
     return table_response([str(h) for h in services.GIFT_HEADERS], services.gift_rows(rows),

@@ -17,7 +17,8 @@ from flask_login import current_user
 
 from ..extensions import db
 from .errors import ConcurrentChangeError, DomainError
-from .forms import ConfirmForm, apply_domain_error, flash_form_errors
+from .forms import ConfirmForm, apply_domain_error, flash_form_errors, take_posted_step
+from .permissions import permission_required
 
 Policy = Callable[[Any, Any], bool]
 
@@ -59,6 +60,21 @@ class RecordLoader:
                 raise ConcurrentChangeError(self._closed_meanwhile)
             abort(403)
         return record
+
+    def add_step_route(self, bp: Blueprint, rule: str, endpoint: str, *, permissions: tuple,
+                       then: Callable[[Any], Any], for_change: bool = False, **step) -> None:
+        """The route (POST `rule`) that takes the process step a record's page posted and returns
+        to the page (`then(record)`); the record is loaded to read (the process's guards decide)
+        or, `for_change`, to change. `step`: `move`, `actions`, `done` of `take_posted_step`."""
+
+        @permission_required(*permissions)
+        def take_step(**ids):
+            (key,) = ids.values()
+            record = self.load_for_change(key) if for_change else self.load(key)
+            take_posted_step(record, **step)
+            return then(record)
+
+        bp.add_url_rule(rule, endpoint, take_step, methods=["POST"])
 
 
 class FrontDoor(RecordLoader):

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core import workflow
-from ...core.forms import ConfirmForm, edit_form, take_posted_step
+from ...core.forms import ConfirmForm, edit_form
 from ...core.front_door import posted, saved
 from ...core.listing import paginate
 from ...core.permissions import permission_required
@@ -132,13 +132,9 @@ def duplicate(reference: str, kind: str, match_id: int):
                   message=None, then=lambda: _detail(application, "duplicates"))
 
 
-@bp.route("/<reference>/transition", methods=["POST"])
-@permission_required(ACCESS)
-def transition(reference: str):
-    application = door.load_for_change(reference)
-    take_posted_step(application, move=services.move,
-                     done=lambda a: _("New status: %(state)s", state=a.state_label))
-    return _detail(application)
+door.add_step_route(bp, "/<reference>/transition", "transition", permissions=(ACCESS,), for_change=True,
+                    then=_detail, move=services.move,
+                    done=lambda a: _("New status: %(state)s", state=a.state_label))
 
 
 @bp.route("/<reference>/priority", methods=["POST"])

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ...core import record_parts, workflow
 from ...core.errors import DomainError
-from ...core.forms import ConfirmForm, apply_domain_error, edit_form, take_posted_step
+from ...core.forms import ConfirmForm, apply_domain_error, edit_form
 from ...core.listing import paginate, year_arg
 from ...core.permissions import permission_required
 from ...extensions import db
@@ -109,13 +109,8 @@ def edit(reference: str):
     return render_template("events/form.html", form=form, event=event, conflicts=conflicts)
 
 
-@bp.route("/<reference>/transition", methods=["POST"])
-@permission_required(EDIT)
-def transition(reference: str):
-    event = door.load(reference)
-    take_posted_step(event, move=services.move_event,
-                     done=lambda e: _("New status: %(state)s", state=e.state_label))
-    return _detail(event)
+door.add_step_route(bp, "/<reference>/transition", "transition", permissions=(EDIT,), then=_detail,
+                    move=services.move_event, done=lambda e: _("New status: %(state)s", state=e.state_label))
 
 
 @bp.route("/occasions")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core import workflow
-from ...core.forms import ConfirmForm, TransitionForm, form_values, take_posted_step
+from ...core.forms import ConfirmForm, TransitionForm, form_values
 from ...core.front_door import saved
 from ...core.permissions import permission_required
 from ...core.photo_part import add_photo_routes
@@ -74,12 +74,8 @@ def _edit(entry: BookEntry | None, occasion: Occasion | None = None):
                            internals=permissions.sees_internals(current_user), **context)
 
 
-@bp.route("/<int:entry_id>/step", methods=["POST"])
-@permission_required(EDIT)
-def step(entry_id: int):
-    entry = door.load(entry_id)  # the process's guards decide (a withdrawn entry may be planned again)
-    take_posted_step(entry)
-    return _detail(entry)
+# The process's guards decide (a withdrawn entry may be planned again).
+door.add_step_route(bp, "/<int:entry_id>/step", "step", permissions=(EDIT,), then=_detail)
 
 
 add_photo_routes(door, services.photo, key="entry_id", read=(READ,), edit=(EDIT,), can_edit=permissions.can_edit,

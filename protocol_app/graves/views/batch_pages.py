@@ -12,7 +12,7 @@ from flask_login import current_user
 from ...core import workflow
 from ...core.errors import DomainError
 from ...core.exports import table_response
-from ...core.forms import ConfirmForm, TransitionForm, take_posted_step
+from ...core.forms import ConfirmForm, TransitionForm
 from ...core.front_door import part_of, posted
 from ...core.pdf import pdf_response, render_pdf
 from ...core.permissions import permission_required
@@ -84,12 +84,8 @@ def batch_propose(batch_id: int, entry_id: int):
                   then=lambda: _batch_page(batch, f"entry-{entry.id}"))
 
 
-@bp.route("/batches/<int:batch_id>/step", methods=["POST"])
-@permission_required(EDIT, DECIDE)
-def batch_step(batch_id: int):
-    batch = batches.load(batch_id)
-    take_posted_step(batch)
-    return _batch_page(batch)
+batches.add_step_route(bp, "/batches/<int:batch_id>/step", "batch_step", permissions=(EDIT, DECIDE),
+                       then=_batch_page)
 
 
 @bp.route("/batches/<int:batch_id>/decision", methods=["POST"])

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core import workflow
-from ...core.forms import TransitionForm, form_values, take_posted_step
+from ...core.forms import TransitionForm, form_values
 from ...core.front_door import posted, saved
 from ...core.listing import paginate
 from ...core.permissions import permission_required
@@ -73,12 +73,8 @@ def suggestion_statement(suggestion_id: int):
         message=_("The statement has been recorded."), then=lambda: _suggestion_page(suggestion))
 
 
-@bp.route("/suggestions/<int:suggestion_id>/step", methods=["POST"])
-@permission_required(EDIT)
-def suggestion_step(suggestion_id: int):
-    suggestion = loaded.load(suggestion_id)
-    take_posted_step(suggestion, actions=("ask_departments", "ask_council"))
-    return _suggestion_page(suggestion)
+loaded.add_step_route(bp, "/suggestions/<int:suggestion_id>/step", "suggestion_step", permissions=(EDIT,),
+                      then=_suggestion_page, actions=("ask_departments", "ask_council"))
 
 
 @bp.route("/suggestions/<int:suggestion_id>/decision", methods=["POST"])

@@ -15,7 +15,6 @@ from ...core.forms import (
     apply_domain_error,
     edit_form,
     form_values,
-    take_posted_step,
 )
 from ...core.front_door import saved
 from ...core.listing import choice_arg, paginate
@@ -109,12 +108,7 @@ def detail(note_id: int):
                            state_labels={s.value: s.label for s in NoteState})
 
 
-@bp.route("/<int:note_id>/step", methods=["POST"])
-@permission_required(EDIT, APPROVE)
-def step(note_id: int):
-    note = door.load(note_id)
-    take_posted_step(note)
-    return _note_page(note)
+door.add_step_route(bp, "/<int:note_id>/step", "step", permissions=(EDIT, APPROVE), then=_note_page)
 
 
 add_photo_routes(door, services.photo, key="note_id", read=(EDIT, APPROVE), edit=(EDIT,),

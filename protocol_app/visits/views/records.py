@@ -17,7 +17,6 @@ from ...core.forms import (
     edit_form,
     flash_form_errors,
     local_to_utc,
-    take_posted_step,
     utc_to_local,
 )
 from ...core.front_door import saved
@@ -81,13 +80,9 @@ def edit(reference: str):
                  then=lambda _changed: _detail(visit)) or render_template("visits/form.html", form=form, visit=visit)
 
 
-@bp.route("/<reference>/transition", methods=["POST"])
-@permission_required(Permission.VISIT_TRANSITION)
-def transition(reference: str):
-    visit = door.load(reference)
-    take_posted_step(visit, move=services.move_visit,
-                     done=lambda v: _("New status: %(state)s", state=v.state_label))
-    return _detail(visit, "history")
+door.add_step_route(bp, "/<reference>/transition", "transition", permissions=(Permission.VISIT_TRANSITION,),
+                    then=lambda visit: _detail(visit, "history"), move=services.move_visit,
+                    done=lambda v: _("New status: %(state)s", state=v.state_label))
 
 
 def _programme_language() -> str:

@@ -233,6 +233,17 @@ def start(obj, *, actor, comment: str | None = None) -> TransitionLog:
     return entry
 
 
+def begin(obj, *, actor, audit_action: str, summary: str | None = None, changes: dict | None = None,
+          comment: str | None = None):
+    """A new record with a life cycle: written, its history begun with its first state, and its
+    creation logged as `audit_action` (with `summary` and `changes`). Returns the record."""
+    db.session.add(obj)
+    db.session.flush()
+    start(obj, actor=actor, comment=comment)
+    record_event(audit_action, actor=actor, target=obj, summary=summary, changes=changes)
+    return obj
+
+
 def apply(
     obj,
     action: str,

@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from ..core import workflow
-from ..core.audit import changes_of, record_event, update_audited
+from ..core.audit import record_event, update_audited
 from ..core.db import check_version, transactional
 from ..core.errors import ValidationFailed
 from ..core.languages import check_language
@@ -90,12 +90,8 @@ def create_application(*, actor, values: dict) -> Application:
     year = today().year
     application = Application(state="received", year=year, number=next_number(REFERENCE_PREFIX, year),
                               created_by_id=actor.id, **{k: v for k, v in values.items() if v is not None})
-    db.session.add(application)
-    db.session.flush()
-    workflow.start(application, actor=actor)
-    record_event("application.create", actor=actor, target=application, summary=application.reference,
-                 changes=changes_of(application, values_of=()))
-    return application
+    return workflow.begin(application, actor=actor, audit_action="application.create",
+                          summary=application.reference)
 
 
 @transactional

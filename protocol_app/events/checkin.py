@@ -49,11 +49,8 @@ def add_walk_in(event: Event, *, name: str, organisation=None, actor) -> Guest:
     _require_day(event)
     guest = Guest(event_id=event.id, name=name.strip(), organisation=organisation, category="other",
                   status=GuestStatus.ACCEPTED.value, is_walk_in=True, arrived_at=now_utc())
-    db.session.add(guest)
-    db.session.flush()
-    workflow.start(guest, actor=actor, comment="walk-in")
-    record_event("event.walk_in", actor=actor, target=guest, changes={"name": [None, guest.name]})
-    return guest
+    return workflow.begin(guest, actor=actor, audit_action="event.walk_in", changes={"name": [None, guest.name]},
+                          comment="walk-in")
 
 
 def door_counts(event: Event) -> dict:

@@ -130,11 +130,7 @@ def add_contact(event: Event, contact_id: int, *, companions: int = 0, actor) ->
         raise ValidationFailed(_l("A guest may bring at most %(n)s companions.", n=MAX_COMPANIONS),
                                field="companions_allowed")
     guest = _from_contact(event, contact, companions)
-    db.session.add(guest)
-    db.session.flush()
-    workflow.start(guest, actor=actor)
-    record_event("event.guest_add", actor=actor, target=guest, changes={"contact_id": [None, contact_id]})
-    return guest
+    return workflow.begin(guest, actor=actor, audit_action="event.guest_add", changes={"contact_id": [None, contact_id]})
 
 
 @transactional

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from ..auth.forms import officer_choices
 from ..auth.models import User
 from ..core import workflow
-from ..core.audit import changes_of, record_event, update_audited
+from ..core.audit import record_event, update_audited
 from ..core.db import check_version, transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.i18n import format_d
@@ -122,12 +122,7 @@ def create_event(*, actor, values: dict, occasion: OccasionTemplate | None = Non
     year = values["starts_at"].astimezone(BERLIN).year
     event = Event(state="planning", year=year, number=next_number(REFERENCE_PREFIX, year),
                   occasion=occasion, conflict_reason=reason, **values)
-    db.session.add(event)
-    db.session.flush()
-    workflow.start(event, actor=actor)
-    record_event("event.create", actor=actor, target=event, summary=event.reference,
-                 changes=changes_of(event) or None)
-    return event
+    return workflow.begin(event, actor=actor, audit_action="event.create", summary=event.reference)
 
 
 @transactional

@@ -29,11 +29,7 @@ def record_suggestion(values: dict, *, actor) -> GraveSuggestion:
         raise ValidationFailed(_l("Please choose one of Berlin's twelve districts."), field="district")
     require_life_dates(values.get("born_on"), values.get("died_on"))
     suggestion = GraveSuggestion(state=SuggestionState.RECEIVED.value, **values)
-    db.session.add(suggestion)
-    db.session.flush()
-    workflow.start(suggestion, actor=actor)
-    record_event("graves.suggestion_create", actor=actor, target=suggestion, summary=suggestion.name)
-    return suggestion
+    return workflow.begin(suggestion, actor=actor, audit_action="graves.suggestion_create", summary=suggestion.name)
 
 
 @transactional

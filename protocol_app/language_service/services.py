@@ -265,12 +265,7 @@ def create_assignment(*, actor, values: dict, needed: int | None = None, team_re
     assignment = Assignment(year=year, number=next_number(REFERENCE_PREFIX, year), needed=needed,
                             proposed_team=proposed, team_reason=team_reason, state="open",
                             officer_id=None if without_officer else actor.id, **values)
-    db.session.add(assignment)
-    db.session.flush()
-    workflow.start(assignment, actor=actor)
-    record_event("assignment.create", actor=actor, target=assignment, summary=assignment.reference,
-                 changes=changes_of(assignment) or None)
-    return assignment
+    return workflow.begin(assignment, actor=actor, audit_action="assignment.create", summary=assignment.reference)
 
 
 #: What an officer may change on an assignment after it was recorded.

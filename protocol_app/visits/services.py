@@ -115,12 +115,7 @@ def create_visit(*, actor, values: dict, host_ids=()) -> Visit:
     year = values["arrival_at"].astimezone(BERLIN).year
     visit = Visit(state="requested", year=year, number=next_number(REFERENCE_PREFIX, year), **values)
     visit.hosts = hosts_by_ids(host_ids)
-    db.session.add(visit)
-    db.session.flush()
-    workflow.start(visit, actor=actor)
-    record_event("visit.create", actor=actor, target=visit,
-                 summary=visit.reference, changes=changes_of(visit) or None)
-    return visit
+    return workflow.begin(visit, actor=actor, audit_action="visit.create", summary=visit.reference)
 
 
 @transactional

@@ -82,11 +82,7 @@ def create_case(*, actor, values: dict) -> Nomination:
     case = Nomination(state="draft", year=year, number=next_number(REFERENCE_PREFIX, year),
                       award_date=award_type.next_award_date(today()), created_by_id=actor.id,
                       step_entered_at=now_utc(), **values)
-    db.session.add(case)
-    db.session.flush()
-    workflow.start(case, actor=actor)
-    record_event("nomination.create", actor=actor, target=case, summary=case.reference, changes=_audit_changes(case))
-    return case
+    return workflow.begin(case, actor=actor, audit_action="nomination.create", summary=case.reference)
 
 
 @transactional

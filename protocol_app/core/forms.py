@@ -165,12 +165,12 @@ class LanguagesField(SelectMultipleField):
 
 
 def edit_form(form_class: type[FlaskForm], record) -> FlaskForm:
-    """The form that changes `record`. On the page's first view it is filled from the record, and
+    """The form that changes `record` (an empty one while there is none yet). On the page's first view it is filled from the record, and
     the form's `load(record)` adds what the record keeps in another shape (Berlin times for stored
     UTC, lists, the version seen); a posted form keeps what the user sent, to be checked and, if
     refused, shown again as typed."""
     form = form_class(obj=record)
-    if request.method == "GET" and hasattr(form, "load"):
+    if request.method == "GET" and record is not None and hasattr(form, "load"):
         form.load(record)
     return form
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...core.front_door import acted, part_of, saved
+from ...core.front_door import acted, part_of
 from ...core.permissions import permission_required
+from ...programme.pages import programme_item_page
 from .. import permissions, services
 from ..forms import (
     EventProgrammeItemForm,
@@ -22,16 +23,8 @@ from . import EDIT, _detail, bp, door
 def programme_item(reference: str, item_id: int | None = None):
     event = door.load_for_change(reference)
     item = part_of(EventProgrammeItem, event, item_id, parent="event_id") if item_id is not None else None
-    form = EventProgrammeItemForm(obj=item)
-    if request.method == "GET" and item is not None:
-        form.load(item)
-    conflicts = []
-    return saved(form, lambda: services.save_programme_item(
-        event, item, actor=current_user, values=form.service_values(), host_ids=form.host_ids.data,
-        conflict_reason=form.conflict_reason.data, expected_version=form.expected_version()),
-        message=_("The programme item has been saved."), then=lambda _item: _detail(event),
-        refused=lambda exc: conflicts.extend(getattr(exc, "conflicts", ()))
-    ) or render_template("events/programme_form.html", form=form, event=event, item=item, conflicts=conflicts)
+    return programme_item_page(event, item, EventProgrammeItemForm, save=services.save_programme_item,
+                               then=lambda _item: _detail(event), template="events/programme_form.html", event=event)
 
 
 @bp.route("/<reference>/programme/<int:item_id>/interpreting", methods=["POST"])

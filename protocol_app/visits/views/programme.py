@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,6 +11,7 @@ from ...core.errors import DomainError
 from ...core.forms import ConfirmForm
 from ...core.front_door import posted, saved
 from ...core.permissions import permission_required
+from ...programme.pages import programme_item_page
 from .. import permissions, services
 from ..forms import DelegationMemberForm, GiftForm, ProgrammeItemForm
 from ..models import DelegationMember, Gift, VisitProgrammeItem
@@ -41,17 +42,9 @@ def delegation_remove(reference: str, member_id: int):
 def programme_item(reference: str, item_id: int | None = None):
     visit = door.load_for_change(reference)
     item = _child(VisitProgrammeItem, visit, item_id) if item_id else None
-    form = ProgrammeItemForm(obj=item)
-    if request.method == "GET" and item is not None:
-        form.load(item)
-    conflicts = []
-    return saved(form, lambda: services.save_programme_item(
-        visit, item, actor=current_user, values=form.service_values(), host_ids=form.host_ids.data,
-        conflict_reason=form.conflict_reason.data, expected_version=form.expected_version()),
-        message=_("The programme item has been saved."), then=lambda saved_item: _detail(visit, f"item-{saved_item.id}"),
-        refused=lambda exc: conflicts.extend(getattr(exc, "conflicts", ()))
-    ) or render_template("visits/programme_form.html", form=form, visit=visit, item=item, conflicts=conflicts,
-                         confirm=ConfirmForm())
+    return programme_item_page(visit, item, ProgrammeItemForm, save=services.save_programme_item,
+                               then=lambda saved_item: _detail(visit, f"item-{saved_item.id}"),
+                               template="visits/programme_form.html", visit=visit, confirm=ConfirmForm())
 
 
 @bp.route("/<reference>/programme/<int:item_id>/delete", methods=["POST"])

@@ -103,17 +103,24 @@ def user_set_active(user_id: int):
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
-@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@permission_required(Permission.ADMIN_USERS)
-def user_unlock(user_id: int):
+def _account_step(user_id: int, step, *, done: str, not_needed: str):
+    """A confirmed button on a user's page whose service answers whether there was anything to do
+    (a block to lift, a second factor to remove): either way the admin is told which."""
     user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if account.unlock(user, actor=current_user):
-        flash(_("The login block has been lifted; the user can sign in again."), "success")
+    if step(user, actor=current_user):
+        flash(done, "success")
     else:
-        flash(_("This account was not blocked."), "info")
+        flash(not_needed, "info")
     return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@permission_required(Permission.ADMIN_USERS)
+def user_unlock(user_id: int):
+    return _account_step(user_id, account.unlock, done=_("The login block has been lifted; the user can sign in again."),
+                         not_needed=_("This account was not blocked."))
 
 
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
@@ -134,14 +141,9 @@ def user_reset_password(user_id: int):
 @bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
 @permission_required(Permission.ADMIN_USERS)
 def user_reset_second_factor(user_id: int):
-    user = db.get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if second_factor_steps.reset_second_factor(user, actor=current_user):
-        flash(_("The second factor has been removed; the user sets up a new one at the next sign-in."), "success")
-    else:
-        flash(_("This user has no second factor set up."), "info")
-    return redirect(url_for("admin.user_edit", user_id=user.id))
+    return _account_step(user_id, second_factor_steps.reset_second_factor,
+                         done=_("The second factor has been removed; the user sets up a new one at the next sign-in."),
+                         not_needed=_("This user has no second factor set up."))
 
 
 def _date_arg(name: str, end: bool = False):

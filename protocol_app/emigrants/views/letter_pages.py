@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...core.audit import record_event
 from ...core.crud import Column, CrudSpec, register_crud
-from ...core.errors import DomainError
 from ...core.files import send_stored
-from ...core.forms import ConfirmForm
-from ...core.front_door import part_of
+from ...core.front_door import acted, part_of
 from ...core.permissions import Permission, permission_required
 from .. import (
     letters,
@@ -34,15 +28,9 @@ from . import ACCESS, _detail, bp, door
 @permission_required(ACCESS)
 def letter_generate(reference: str, kind: str):
     application = door.load_for_change(reference)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        letter = letters.generate(application, kind, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("The letter has been generated (%(language)s).", language=letter.language), "success")
-    return _detail(application, "letters")
+    return acted(lambda: letters.generate(application, kind, actor=current_user),
+                 message=lambda letter: _("The letter has been generated (%(language)s).", language=letter.language),
+                 then=lambda: _detail(application, "letters"))
 
 
 @bp.route("/<reference>/letters/<int:letter_id>.pdf")

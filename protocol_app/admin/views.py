@@ -17,6 +17,7 @@ from ..auth.models import User, UserRole
 from ..core.audit import AuditEvent, labels
 from ..core.errors import DomainError
 from ..core.forms import ConfirmForm, apply_domain_error, edit_form, form_values
+from ..core.front_door import acted
 from ..core.listing import choice_arg, paginate
 from ..core.navigation import register_nav
 from ..core.notifications.delivery import resend
@@ -90,17 +91,10 @@ def user_edit(user_id: int):
 @permission_required(Permission.ADMIN_USERS)
 def user_set_active(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     active = request.form.get("active") == "1"
-    try:
-        account.set_active(user, actor=current_user, active=active)
-    except DomainError as exc:
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("The account has been activated.") if active else _("The account has been deactivated."), "success")
-    return redirect(url_for("admin.user_edit", user_id=user.id))
+    return acted(lambda: account.set_active(user, actor=current_user, active=active),
+                 message=_("The account has been activated.") if active else _("The account has been deactivated."),
+                 then=lambda: redirect(url_for("admin.user_edit", user_id=user.id)))
 
 
 def _account_step(user_id: int, step, *, done: str, not_needed: str):

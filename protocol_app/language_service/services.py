@@ -149,12 +149,26 @@ def set_language(profile: TranslatorProfile, *, actor, language: str, level: str
     return skill
 
 
+def _added_to_profile(profile: TranslatorProfile, part, *, actor, action: str, summary: str):
+    """A part of the profile (a weekly window, an absence) written and logged on the profile."""
+    db.session.add(part)
+    db.session.flush()
+    record_event(action, actor=actor, target=profile, summary=summary)
+    return part
+
+
+def _removed_from_profile(part, parts: str, *, actor, action: str, summary: str | None = None) -> None:
+    """A part of the profile taken off its list `parts` (languages, windows, absences), logged on
+    the profile — by the translator or an officer only."""
+    _may_edit_profile(part.profile, actor)
+    record_event(action, actor=actor, target=part.profile, summary=summary)
+    getattr(part.profile, parts).remove(part)
+    db.session.flush()
+
+
 @transactional
 def remove_language(skill: LanguageSkill, *, actor) -> None:
-    _may_edit_profile(skill.profile, actor)
-    record_event("translator.language_remove", actor=actor, target=skill.profile, summary=skill.language)
-    skill.profile.languages.remove(skill)
-    db.session.flush()
+    _removed_from_profile(skill, "languages", actor=actor, action="translator.language_remove", summary=skill.language)
 
 
 @transactional
@@ -165,19 +179,13 @@ def add_window(profile: TranslatorProfile, *, actor, weekday: int, starts: time,
         raise ValidationFailed(_l("Please choose a weekday."), field="weekday")
     if ends <= starts:
         raise ValidationFailed(_l("The window must end after it starts."), field="ends")
-    window = AvailabilityWindow(profile=profile, weekday=weekday, starts=starts, ends=ends)
-    db.session.add(window)
-    db.session.flush()
-    record_event("translator.window_add", actor=actor, target=profile, summary=f"{weekday} {starts}-{ends}")
-    return window
+    return _added_to_profile(profile, AvailabilityWindow(profile=profile, weekday=weekday, starts=starts, ends=ends),
+                             actor=actor, action="translator.window_add", summary=f"{weekday} {starts}-{ends}")
 
 
 @transactional
 def remove_window(window: AvailabilityWindow, *, actor) -> None:
-    _may_edit_profile(window.profile, actor)
-    record_event("translator.window_remove", actor=actor, target=window.profile)
-    window.profile.windows.remove(window)
-    db.session.flush()
+    _removed_from_profile(window, "windows", actor=actor, action="translator.window_remove")
 
 
 @transactional
@@ -188,19 +196,13 @@ def add_absence(profile: TranslatorProfile, *, actor, starts_on: date, ends_on: 
         raise ValidationFailed(_l("The absence must end on or after its first day."), field="ends_on")
     if kind not in {k.value for k in AbsenceKind}:
         raise ValidationFailed(_l("Please choose the kind of absence."), field="kind")
-    absence = Absence(profile=profile, starts_on=starts_on, ends_on=ends_on, kind=kind)
-    db.session.add(absence)
-    db.session.flush()
-    record_event("translator.absence_add", actor=actor, target=profile, summary=f"{starts_on} - {ends_on}")
-    return absence
+    return _added_to_profile(profile, Absence(profile=profile, starts_on=starts_on, ends_on=ends_on, kind=kind),
+                             actor=actor, action="translator.absence_add", summary=f"{starts_on} - {ends_on}")
 
 
 @transactional
 def remove_absence(absence: Absence, *, actor) -> None:
-    _may_edit_profile(absence.profile, actor)
-    record_event("translator.absence_remove", actor=actor, target=absence.profile)
-    absence.profile.absences.remove(absence)
-    db.session.flush()
+    _removed_from_profile(absence, "absences", actor=actor, action="translator.absence_remove")
 
 
 # --- assignments ------------------------------------------------------------------------

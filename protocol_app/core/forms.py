@@ -175,6 +175,21 @@ def edit_form(form_class: type[FlaskForm], record) -> FlaskForm:
     return form
 
 
+class BerlinTimes:
+    """For a form whose date-time fields (`BERLIN_TIMES`) are kept as UTC moments and shown and
+    typed as Berlin time: `load_times(record)` shows the record's, `times_in_utc()` gives back
+    what was typed, as aware UTC."""
+
+    BERLIN_TIMES: tuple[str, ...] = ("starts_at", "ends_at")
+
+    def load_times(self, record) -> None:
+        for name in self.BERLIN_TIMES:
+            self[name].data = utc_to_local(getattr(record, name))
+
+    def times_in_utc(self) -> dict:
+        return {name: local_to_utc(self[name].data, "Europe/Berlin") for name in self.BERLIN_TIMES}
+
+
 class VersionedForm(FlaskForm):
     """A form that carries the record version it was rendered with (stale-form check)."""
 

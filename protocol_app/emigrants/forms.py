@@ -22,12 +22,12 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..core.forms import (
     DATETIME_FORMAT,
+    BerlinTimes,
     LanguageField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
     optional_id,
-    utc_to_local,
 )
 from ..core.time import zones_of_country
 from ..directory.forms import address_form_choices, country_choices, venue_choices
@@ -198,7 +198,7 @@ class BudgetForm(FlaskForm):
 
 
 
-class StayItemForm(InterpreterNeedFields, FlaskForm):
+class StayItemForm(BerlinTimes, InterpreterNeedFields, FlaskForm):
     kind = SelectField(_l("Kind of item"), choices=ProgrammeKind.choices())
     title = PlainTextField(_l("Title (empty: the kind)"), validators=[Optional(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[
@@ -213,7 +213,7 @@ class StayItemForm(InterpreterNeedFields, FlaskForm):
     submit = SubmitField(_l("Add to the programme"))
 
     def load(self, item) -> None:
-        self.starts_at.data, self.ends_at.data = utc_to_local(item.starts_at), utc_to_local(item.ends_at)
+        self.load_times(item)
 
 
 class DocumentForm(FlaskForm):

@@ -26,13 +26,12 @@ from ..auth.forms import officer_choices
 from ..core.checklists.models import ChecklistTemplate
 from ..core.forms import (
     DATETIME_FORMAT,
+    BerlinTimes,
     MultipleChoiceField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
-    local_to_utc,
     optional_id,
-    utc_to_local,
 )
 from ..directory.forms import (
     PostalAddressFields,
@@ -50,7 +49,7 @@ from .guests import MAX_COMPANIONS
 from .models import EventKind
 
 
-class EventForm(VersionedForm):
+class EventForm(BerlinTimes, VersionedForm):
     title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind of event"), choices=EventKind.choices())
     starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_FORMAT, validators=[InputRequired()])
@@ -73,13 +72,10 @@ class EventForm(VersionedForm):
 
     def service_values(self) -> dict:
         values = {name: f.data for name, f in self._fields.items() if name not in ("csrf_token", "submit", "version")}
-        values["starts_at"] = local_to_utc(self.starts_at.data, "Europe/Berlin")
-        values["ends_at"] = local_to_utc(self.ends_at.data, "Europe/Berlin")
-        return values
+        return values | self.times_in_utc()
 
     def load(self, event) -> None:
-        self.starts_at.data = utc_to_local(event.starts_at)
-        self.ends_at.data = utc_to_local(event.ends_at)
+        self.load_times(event)
         self.version.data = event.version
 
 

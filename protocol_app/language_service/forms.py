@@ -17,22 +17,21 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..core.forms import (
     DATETIME_FORMAT,
+    BerlinTimes,
     LanguageField,
     LocaleDecimalField,
     MultipleChoiceField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
-    local_to_utc,
     optional_id,
-    utc_to_local,
 )
 from ..directory.forms import venue_choices
 from .models import WEEKDAYS, AbsenceKind, AssignmentKind, Employment, LanguageClass, ServiceMode
 
 
-class AssignmentForm(FlaskForm):
-    TIMES = ("starts_at", "ends_at", "deadline")  # stored in UTC, shown and typed in Berlin time
+class AssignmentForm(BerlinTimes, FlaskForm):
+    BERLIN_TIMES = ("starts_at", "ends_at", "deadline")
 
     kind = SelectField(_l("Kind"), choices=AssignmentKind.choices())
     title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -52,15 +51,12 @@ class AssignmentForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def load(self, assignment) -> None:
-        for name in self.TIMES:
-            self[name].data = utc_to_local(getattr(assignment, name))
+        self.load_times(assignment)
 
     def service_values(self) -> dict:
         values = {name: f.data for name, f in self._fields.items()
                   if name not in ("csrf_token", "submit", "needed", "team_reason")}
-        for name in self.TIMES:
-            values[name] = local_to_utc(values[name], "Europe/Berlin")
-        return values
+        return values | self.times_in_utc()
 
 
 class CancelForm(VersionedForm):

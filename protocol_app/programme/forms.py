@@ -9,14 +9,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..core.forms import (
     DATETIME_FORMAT,
+    BerlinTimes,
     LanguageField,
     MultipleChoiceField,
     PlainTextAreaField,
     PlainTextField,
     VersionedForm,
-    local_to_utc,
     optional_id,
-    utc_to_local,
 )
 from ..directory.forms import host_choices, venue_choices
 from . import DressCode, InterpretingMode, PressAccess
@@ -31,7 +30,7 @@ class InterpreterNeedFields:
                                    default="")
 
 
-class ProgrammeItemFormBase(VersionedForm):
+class ProgrammeItemFormBase(BerlinTimes, VersionedForm):
     """Fields every programme item has; domains subclass it for their own."""
 
     title = PlainTextField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -52,13 +51,9 @@ class ProgrammeItemFormBase(VersionedForm):
         """The field values for the service, times as aware UTC."""
         values = {name: f.data for name, f in self._fields.items()
                   if name not in ("csrf_token", "submit", "version", "host_ids", "conflict_reason")}
-        values["starts_at"] = local_to_utc(self.starts_at.data, "Europe/Berlin")
-        values["ends_at"] = local_to_utc(self.ends_at.data, "Europe/Berlin")
-        return values
+        return values | self.times_in_utc()
 
     def load(self, item) -> None:
-        """Show a stored item's aware UTC times as Berlin times."""
-        self.starts_at.data = utc_to_local(item.starts_at)
-        self.ends_at.data = utc_to_local(item.ends_at)
+        self.load_times(item)
         self.host_ids.data = [h.id for h in item.hosts]
         self.version.data = item.version

@@ -14,7 +14,6 @@ from ...core.forms import (
     apply_domain_error,
     edit_form,
     flash_form_errors,
-    local_to_utc,
 )
 from ...core.front_door import acted, part_of, posted, saved
 from ...core.permissions import permission_required, public
@@ -75,8 +74,7 @@ def programme_edit(reference: str, item_id: int):
 
 def _save(application, form: StayItemForm, item: StayProgrammeItem | None = None) -> StayProgrammeItem:
     return programme.save_item(application, actor=current_user, kind=form.kind.data, title=form.title.data,
-                               starts_at=local_to_utc(form.starts_at.data, "Europe/Berlin"),
-                               ends_at=local_to_utc(form.ends_at.data, "Europe/Berlin"),
+                               **form.times_in_utc(),
                                location=form.location.data, interpreter_language=form.interpreter_language.data,
                                interpreter_mode=form.interpreter_mode.data or None, venue_id=form.venue_id.data,
                                conflict_reason=form.conflict_reason.data, item=item)

@@ -44,6 +44,8 @@ class CrudSpec:
     tabs_template: str | None = None
     #: Template shown beside the form of an existing record (e.g. links to its parts).
     record_template: str | None = None
+    #: Template of further buttons beside the list's heading (e.g. import and export).
+    actions_template: str | None = None
 
     def can_edit(self, user) -> bool:
         return self.form is not None and any(user_has(user, p) for p in self.edit_permissions)

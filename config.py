@@ -146,6 +146,23 @@ class Config:
     #: How often the beat asks the directory about the accounts with open sessions.
     LDAP_RECHECK_SECONDS = _env_int("LDAP_RECHECK_SECONDS", 900)
 
+    # Sign-in with the Land's login (OpenID Connect: Keycloak, openDesk's Nubus, a municipal
+    # portal); off while OIDC_ISSUER is empty. The authorization code flow with PKCE; the ID
+    # token's issuer, audience, nonce and signature (the provider's published keys) are checked.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = _env_secret("OIDC_CLIENT_SECRET")
+    #: Further scopes to ask for besides openid, email and profile (e.g. "roles" or "groups").
+    OIDC_EXTRA_SCOPES = os.environ.get("OIDC_EXTRA_SCOPES", "")
+    #: The claim that names the user's groups, and JSON: group → role or list of roles, e.g.
+    #: {"/protokoll/referat": "officer"}. A user in no mapped group is not let in.
+    OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+    OIDC_GROUP_ROLES = os.environ.get("OIDC_GROUP_ROLES", "{}")
+    #: Authentication methods (the ID token's "amr") that count as a second factor given at the
+    #: provider; empty: the app asks its own code of the roles that need one, whatever the provider did.
+    OIDC_MFA_METHODS = os.environ.get("OIDC_MFA_METHODS", "mfa,otp,hwk,swk,sms")
+    OIDC_TIMEOUT_SECONDS = _env_int("OIDC_TIMEOUT_SECONDS", 5)
+
     # Second factor (TOTP): asked at every login of a user holding one of these roles (or who
     # enrolled), and again when the last code is older than SECOND_FACTOR_MAX_AGE_HOURS.
     SECOND_FACTOR_ROLES = os.environ.get("SECOND_FACTOR_ROLES", "admin,manager,emigration")

@@ -273,6 +273,30 @@ def directory_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def login_provider():
+    """A real OpenID provider (node's oidc-provider) with the people of tests/login_provider.py."""
+    from tests.login_provider import LoginProvider, LogoutReceiver
+
+    services.require("oidc-provider")
+    receiver = LogoutReceiver()
+    provider = LoginProvider(backchannel=receiver.url).start()
+    provider.logouts = receiver
+    yield provider
+    provider.stop()
+    receiver.stop()
+
+
+@pytest.fixture
+def provider_app(app, login_provider):
+    """The app signing staff in with the test provider (settings restored afterwards)."""
+    settings = login_provider.settings()
+    previous = {key: app.config.get(key) for key in settings}
+    app.config.update(settings)
+    yield app
+    app.config.update(previous)
+
+
 @pytest.fixture
 def directory_app(app, directory_server):
     """The app signing staff in with the test directory (settings restored afterwards)."""

@@ -51,6 +51,18 @@ def _probe_ical_js() -> str | None:
     return None
 
 
+def _probe_oidc_provider() -> str | None:
+    """node's oidc-provider, installed by `make test` into tests/js/node_modules."""
+    import shutil
+    from pathlib import Path
+
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not (Path(__file__).parent / "js" / "node_modules" / "oidc-provider").is_dir():
+        return "oidc-provider is not installed (make test runs npm ci in tests/js)"
+    return None
+
+
 def _probe_office_tools() -> str | None:
     """LibreOffice (headless) and poppler's pdftotext, installed by `make test` from Debian."""
     import shutil
@@ -67,7 +79,7 @@ def _probe_slapd() -> str | None:
 
 
 _PROBES = {"postgresql": _probe_postgres, "redis": _probe_redis, "ical.js": _probe_ical_js,
-           "libreoffice": _probe_office_tools, "slapd": _probe_slapd}
+           "libreoffice": _probe_office_tools, "slapd": _probe_slapd, "oidc-provider": _probe_oidc_provider}
 _RESULTS: dict[str, str | None] = {}
 
 

@@ -198,14 +198,37 @@ CONTRACTING = {"drop_column", "drop_table", "rename_table", "drop_constraint"}
 CONTRACTING_SQL = re.compile(r"\b(DROP\s+(COLUMN|TABLE)|RENAME\s+(COLUMN|TO)|SET\s+NOT\s+NULL)\b", re.I)
 
 
+def _constraint_name(call: ast.Call) -> str | None:
+    """The name a constraint call gives as its first argument, plain or through op.f()/batch_op.f()."""
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.Call) and first.args:
+        first = first.args[0]
+    return first.value if isinstance(first, ast.Constant) else None
+
+
+def _widened_checks(upgrade: ast.FunctionDef) -> set[str]:
+    """Check constraints the migration drops and makes again under the same name: an enum's
+    check widened by a value (the release before never writes the new value, and all it writes
+    stays allowed). The new check's text must still hold every value of the old one: the
+    schema comparison against the models checks that it is the models' check."""
+    calls = [node for node in ast.walk(upgrade) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)]
+    dropped = {_constraint_name(c) for c in calls if c.func.attr == "drop_constraint"
+               and any(k.arg == "type_" and getattr(k.value, "value", None) == "check" for k in c.keywords)}
+    created = {_constraint_name(c) for c in calls if c.func.attr == "create_check_constraint"}
+    return (dropped & created) - {None}
+
+
 def _contracting_calls(source: str) -> list[str]:
     """What the migration's upgrade() does that the previous release could not live with."""
     upgrade = next(node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef) and node.name == "upgrade")
+    widened = _widened_checks(upgrade)
     found = []
     for node in ast.walk(upgrade):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         keywords = {k.arg: k.value for k in node.keywords}
+        if node.func.attr == "drop_constraint" and _constraint_name(node) in widened:
+            continue
         if node.func.attr in CONTRACTING:
             found.append(node.func.attr)
         elif node.func.attr == "alter_column" and (
@@ -247,3 +270,13 @@ def test_the_expand_check_sees_a_contraction():
               "    op.execute('ALTER TABLE events RENAME COLUMN kind TO type')\n"
               "def downgrade():\n    op.drop_table('x')\n")
     assert _contracting_calls(source) == ["drop_column", "alter_column", "SQL: RENAME COLUMN"]
+
+
+def test_a_check_made_again_under_its_name_is_a_widening_but_a_dropped_one_is_not():
+    widened = ("def upgrade():\n    with op.batch_alter_table('users') as batch_op:\n"
+               "        batch_op.drop_constraint(batch_op.f('ck_users_sign_in_valid'), type_='check')\n"
+               "        batch_op.create_check_constraint(batch_op.f('ck_users_sign_in_valid'), \"sign_in IN ('a', 'b')\")\n")
+    assert _contracting_calls(widened) == []
+    dropped = widened.replace("create_check_constraint(batch_op.f('ck_users_sign_in_valid')",
+                              "create_check_constraint(batch_op.f('ck_users_other')")
+    assert _contracting_calls(dropped) == ["drop_constraint"]

@@ -23,6 +23,7 @@ class SignIn(LabelledEnum):
 
     LOCAL = "local", _l("Password of this application")
     DIRECTORY = "directory", _l("Office directory (LDAP)")
+    PROVIDER = "provider", _l("Login of the Land (OpenID Connect)")
 
 
 #: The password hash of an account that signs in with the directory: no password verifies.
@@ -59,6 +60,9 @@ class User(TimestampMixin, db.Model):
     directory_dn: Mapped[str | None] = mapped_column(sa.String(500))
     #: The entry's stable identifier (entryUUID / objectGUID): one account per entry.
     directory_uuid: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    #: The login provider's subject ("sub"): the account the provider's user is, whatever their
+    #: address says.
+    provider_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     #: The TOTP secret, sealed (core.sealing); None until enrolled.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(500))
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -75,6 +79,10 @@ class User(TimestampMixin, db.Model):
     @property
     def signs_in_with_directory(self) -> bool:
         return self.sign_in == SignIn.DIRECTORY.value
+
+    @property
+    def signs_in_with_provider(self) -> bool:
+        return self.sign_in == SignIn.PROVIDER.value
 
     @property
     def sign_in_label(self):

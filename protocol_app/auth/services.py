@@ -19,7 +19,14 @@ from ..core.errors import ValidationFailed
 from ..core.permissions import Position, Role
 from ..core.time import now_utc
 from ..extensions import db
-from . import directory_accounts, ldap_directory, passwords, second_factor
+from . import (
+    directory_accounts,
+    ldap_directory,
+    passwords,
+    provider,
+    provider_accounts,
+    second_factor,
+)
 from .lockout import (
     LOGIN_FAILED,
     LoginFailed,
@@ -30,7 +37,8 @@ from .lockout import (
 from .models import NO_LOCAL_PASSWORD, SignIn, User, UserRole, UserSession, normalise_email
 from .sessions import end_all_sessions, end_session, renew_session, start_session
 
-DIRECTORY_PASSWORD = _l("This account signs in with the office directory; its password is changed there.")
+DIRECTORY_PASSWORD = _l("This account signs in with the office directory or the Land's login; its password is "
+                        "changed there.")
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -61,6 +69,10 @@ def authenticate(email: str, password: str, *, user_agent: str | None = None):
             summary="locked" if user.is_active_account else "inactive",
         )
         raise LoginFailed(LOGIN_FAILED)
+    if user.signs_in_with_provider:
+        passwords.burn_verification_time(password)
+        record_event("auth.login_refused", target=user, summary="provider account, password typed")
+        raise LoginFailed(LOGIN_FAILED)
     if user.signs_in_with_directory:
         if not ldap_directory.configured():
             record_event("auth.login_refused", target=user, summary="directory account, no directory configured")
@@ -71,6 +83,18 @@ def authenticate(email: str, password: str, *, user_agent: str | None = None):
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return _open_session(user, now, user_agent, SignIn.LOCAL)
+
+
+def authenticate_with_provider(claims, *, user_agent: str | None = None):
+    """Open a session for the Land's login's user (their ID token already checked); return
+    (user, session). A second factor the provider asserts (OIDC_MFA_METHODS) counts as given."""
+    now = now_utc()
+    user, row = _open_session(provider_accounts.sign_in(claims, now), now, user_agent, SignIn.PROVIDER)
+    if provider.asserts_second_factor(claims):
+        row.second_factor_at = now
+        record_event("auth.second_factor", actor=user, target=user, summary="given at the provider: "
+                     + ",".join(claims.get("amr") or []))
+    return user, row
 
 
 def _open_session(user: User, now, user_agent, method: SignIn):
@@ -100,7 +124,7 @@ def logout(user: User, session_row) -> None:
 def change_password(user: User, current: str, new: str, *, session_row: UserSession | None) -> UserSession | None:
     """Change `user`'s own password; ends all their sessions and returns the one that replaces
     `session_row` (a new id, as at every step up)."""
-    if user.signs_in_with_directory:
+    if user.signs_in_with_directory or user.signs_in_with_provider:
         raise ValidationFailed(DIRECTORY_PASSWORD, field="current_password")
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed(_l("The current password is not correct."), field="current_password")

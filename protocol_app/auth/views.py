@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
+from authlib.integrations.base_client import OAuthError
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -17,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
+from joserfc.errors import JoseError
 
 from ..core.db import reads_before_writing
 from ..core.errors import DomainError
@@ -25,8 +28,15 @@ from ..core.logs import user_id_var
 from ..core.metrics import SIGN_IN_FAILURES
 from ..core.permissions import login_required_only, public
 from ..core.urls import safe_next_url
-from ..extensions import db, limiter, login_manager
-from . import second_factor, second_factor_steps, services, sign_in_flow
+from ..extensions import csrf, db, limiter, login_manager
+from . import (
+    provider,
+    provider_accounts,
+    second_factor,
+    second_factor_steps,
+    services,
+    sign_in_flow,
+)
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, SecondFactorForm
 from .lockout import LoginFailed
 from .models import User, UserSession
@@ -92,20 +102,84 @@ def login():
             SIGN_IN_FAILURES.inc()
             form.password.errors.append(str(exc.message))
         else:
-            locale = session.get("locale")
-            session.clear()  # a new session for the new login: nothing carries over
-            session[SESSION_KEY] = row.id
-            # Not a permanent session: Flask-Login's "strong" protection only drops
-            # sessions whose browser or address changed when they are not permanent.
-            login_user(user)
-            if locale and locale != user.locale:
-                services.set_locale(user, locale)
-            # Kept in the cookie too: a page drawn without the database (an outage) still speaks it.
-            session["locale"] = user.locale
-            target = safe_next_url(request.args.get("next")) or url_for("core.dashboard")
-            step = sign_in_flow.pending_step(user, row)
-            return redirect(sign_in_flow.step_url(step, target) if step else target)
-    return render_template("auth/login.html", form=form)
+            return _signed_in(user, row, request.args.get("next"))
+    return render_template("auth/login.html", form=form, provider=provider.configured())
+
+
+def _signed_in(user, row, next_url: str | None, **remembered):
+    """The browser's cookie names the new session (nothing of the one before carries over) and
+    goes on to the step the sign-in still owes, or to the page asked for."""
+    locale = session.get("locale")
+    session.clear()
+    session[SESSION_KEY] = row.id
+    session.update(remembered)
+    # Not a permanent session: Flask-Login's "strong" protection only drops
+    # sessions whose browser or address changed when they are not permanent.
+    login_user(user)
+    if locale and locale != user.locale:
+        services.set_locale(user, locale)
+    # Kept in the cookie too: a page drawn without the database (an outage) still speaks it.
+    session["locale"] = user.locale
+    target = safe_next_url(next_url) or url_for("core.dashboard")
+    step = sign_in_flow.pending_step(user, row)
+    return redirect(sign_in_flow.step_url(step, target) if step else target)
+
+
+@bp.route("/provider")
+@public
+@limiter.limit(_ip_limit)
+def provider_sign_in():
+    """Off to the Land's login (authorization code flow with PKCE and a nonce)."""
+    if not provider.configured():
+        abort(404)
+    session["provider_next"] = safe_next_url(request.args.get("next"))
+    try:
+        return provider.client().authorize_redirect(url_for("auth.provider_callback", _external=True))
+    except (OAuthError, OSError, ValueError) as exc:  # the provider's metadata could not be read
+        current_app.logger.warning("login provider unavailable: %s", exc)
+        flash(_("The Land's login cannot be reached at the moment. Please try again in a few minutes."), "danger")
+        return redirect(url_for("auth.login"))
+
+
+@bp.route("/provider/callback")
+@public
+@limiter.limit(_ip_limit)
+def provider_callback():
+    """Back from the Land's login: the code exchanged for the ID token, which is checked before
+    anyone is let in."""
+    if not provider.configured():
+        abort(404)
+    next_url = session.pop("provider_next", None)
+    try:
+        token = provider.client().authorize_access_token()
+        reads_before_writing()
+        user, row = services.authenticate_with_provider(token["userinfo"], user_agent=request.user_agent.string)
+    except (OAuthError, JoseError, KeyError, TypeError, OSError, ValueError) as exc:
+        SIGN_IN_FAILURES.inc()
+        current_app.logger.warning("sign-in with the provider refused: %s", exc)
+        flash(_("The sign-in with the Land's login did not succeed. Please try again."), "danger")
+        return redirect(url_for("auth.login"))
+    except LoginFailed as exc:
+        SIGN_IN_FAILURES.inc()
+        flash(str(exc.message), "danger")
+        return redirect(url_for("auth.login"))
+    return _signed_in(user, row, next_url, provider_id_token=token.get("id_token"))
+
+
+@bp.route("/provider/logout", methods=["POST"])
+@public
+@csrf.exempt  # the provider's server posts here, not a browser with a form of ours
+def provider_logout():
+    """Back-channel logout: the user signed out at the provider, their sessions here end too."""
+    if not provider.configured():
+        abort(404)
+    try:
+        claims = provider.logout_claims(request.form.get("logout_token", ""))
+    except provider.InvalidLogoutToken as exc:
+        current_app.logger.warning("logout token refused: %s", exc)
+        return {"error": "invalid_request"}, 400
+    provider_accounts.signed_out_at_provider(claims)
+    return "", 200, {"Cache-Control": "no-store"}
 
 
 def _take_renewed(row) -> None:
@@ -174,9 +248,17 @@ def second_factor_setup():
 def logout():
     row = db.session.get(UserSession, session.get(SESSION_KEY) or "")
     services.logout(current_user, row)
+    id_token = session.get("provider_id_token")
     logout_user()
     session.clear()
     flash(_("You have been logged out."), "info")
+    if id_token and provider.configured():
+        # Signed out at the Land's login too, which then comes back to the sign-in page.
+        try:
+            return redirect(provider.client().create_logout_url(
+                post_logout_redirect_uri=url_for("auth.login", _external=True), id_token_hint=id_token)["url"])
+        except (OAuthError, OSError, RuntimeError, ValueError) as exc:
+            current_app.logger.warning("logout at the provider not possible: %s", exc)
     return redirect(url_for("auth.login"))
 
 

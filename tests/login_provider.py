@@ -29,13 +29,13 @@ PASSWORD = "Landes-Login-2026!"  # noqa: S105
 
 #: login → (claims, how they proved who they are)
 PEOPLE = {
-    "anna": ({"email": "anna.amt@berlin.test", "email_verified": True, "name": "Anna Amt",
+    "anna": ({"email": "anna.amt@example.org", "email_verified": True, "name": "Anna Amt",
               "groups": ["/protokoll/referat"]}, ["pwd"]),
-    "lea": ({"email": "lea.leitung@berlin.test", "email_verified": True, "name": "Lea Leitung",
+    "lea": ({"email": "lea.leitung@example.org", "email_verified": True, "name": "Lea Leitung",
              "groups": ["/protokoll/leitung", "/protokoll/referat"]}, ["pwd", "otp"]),
-    "kurt": ({"email": "kurt.kantine@berlin.test", "email_verified": True, "name": "Kurt Kantine",
+    "kurt": ({"email": "kurt.kantine@example.org", "email_verified": True, "name": "Kurt Kantine",
               "groups": ["/kantine"]}, ["pwd"]),
-    "ilse": ({"email": "ilse.intern@berlin.test", "email_verified": True, "name": "Ilse Intern",
+    "ilse": ({"email": "ilse.intern@example.org", "email_verified": True, "name": "Ilse Intern",
               "groups": ["/protokoll/referat"]}, ["pwd"]),
 }
 GROUP_ROLES = {"/protokoll/referat": "officer", "/protokoll/leitung": ["manager"]}

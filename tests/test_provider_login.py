@@ -13,7 +13,7 @@ from protocol_app.auth.models import SignIn, User, UserSession
 from protocol_app.core.audit.models import AuditEvent
 from protocol_app.extensions import db
 from tests.login_provider import sign_out_at_provider, through_provider
-from tests.support import csrf_token, make_user
+from tests.support import csrf_token, login, make_user, post
 
 
 def _user(app, email) -> User | None:
@@ -57,7 +57,7 @@ def test_a_first_sign_in_makes_the_account_with_the_roles_of_the_groups(provider
 
     client, answer = _sign_in(app, "anna")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/visits/")
-    anna = _user(app, "anna.amt@berlin.test")
+    anna = _user(app, "anna.amt@example.org")
     assert anna.full_name == "Anna Amt" and anna.sign_in == SignIn.PROVIDER.value and anna.provider_subject == "anna"
     assert {r.value for r in anna.roles} == {"officer"}
     assert client.get("/visits/").status_code == 200 and client.get("/admin/users").status_code == 403
@@ -86,14 +86,14 @@ def test_an_answer_not_from_this_browsers_sign_in_lets_nobody_in(provider_app):
     # A forged state in the right browser: refused too.
     forged = back.query.replace("state=", "state=x")
     assert client.get(f"{back.path}?{forged}").headers["Location"].endswith("/auth/login")
-    assert _user(app, "anna.amt@berlin.test") is None
+    assert _user(app, "anna.amt@example.org") is None
 
 
 def test_a_user_in_no_mapped_group_is_not_let_in(provider_app):
     client, answer = _sign_in(provider_app, "kurt")
     assert answer.headers["Location"].endswith("/auth/login")
     assert "gibt aber keinen Zugang zu Protokoll" in client.get("/auth/login").get_data(as_text=True)
-    assert _user(provider_app, "kurt.kantine@berlin.test") is None
+    assert _user(provider_app, "kurt.kantine@example.org") is None
     assert _events(provider_app, "auth.login_refused")[-1].summary == "provider: in no group mapped to a role"
 
 
@@ -114,10 +114,10 @@ def test_the_second_factor_given_at_the_provider_counts_and_its_absence_is_asked
 
 def test_an_account_with_its_own_password_is_not_taken_over_by_the_same_address(provider_app):
     app = provider_app
-    make_user(app, "ilse.intern@berlin.test", roles=["viewer"], name="Ilse (lokal)")
+    make_user(app, "ilse.intern@example.org", roles=["viewer"], name="Ilse (lokal)")
     client, answer = _sign_in(app, "ilse")
     assert answer.headers["Location"].endswith("/auth/login")
-    ilse = _user(app, "ilse.intern@berlin.test")
+    ilse = _user(app, "ilse.intern@example.org")
     assert ilse.provider_subject is None and {r.value for r in ilse.roles} == {"viewer"}
     # Once an admin sets the account to sign in with the Land's login, that sign-in takes it.
     with app.app_context():
@@ -125,7 +125,7 @@ def test_an_account_with_its_own_password_is_not_taken_over_by_the_same_address(
         db.session.commit()
     _client, answer = _sign_in(app, "ilse")
     assert answer.headers["Location"].endswith("/visits/")
-    ilse = _user(app, "ilse.intern@berlin.test")
+    ilse = _user(app, "ilse.intern@example.org")
     assert ilse.provider_subject == "ilse" and {r.value for r in ilse.roles} == {"officer"}
 
 
@@ -151,3 +151,26 @@ def test_signing_out_here_signs_out_there_and_signing_out_there_ends_the_session
     asked = parse_qs(location.query)
     assert f"{location.scheme}://{location.netloc}{location.path}" == f"{login_provider.issuer}/session/end"
     assert asked["post_logout_redirect_uri"] == ["http://localhost/auth/login"] and asked["id_token_hint"]
+
+
+def test_an_admin_prepares_an_account_for_the_lands_login_which_its_first_sign_in_takes(provider_app):
+    app = provider_app
+    make_user(app, "admin@example.org", roles=["admin"], name="Anna Admin")
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    created = post(admin, "/admin/users/new", {"email": "ilse.intern@example.org", "full_name": "Ilse Intern",
+                                               "roles": ["viewer"], "locale": "de", "sign_in": "provider"})
+    assert 'data-testid="temporary-password"' not in created.get_data(as_text=True)  # no password here
+    ilse = _user(app, "ilse.intern@example.org")
+    assert ilse.sign_in == SignIn.PROVIDER.value and ilse.provider_subject is None
+    assert login(app.test_client(), "ilse.intern@example.org", "irgendwas").status_code == 200  # no password sign-in
+
+    _client, answer = _sign_in(app, "ilse")
+    assert answer.headers["Location"].endswith("/visits/")
+    ilse = _user(app, "ilse.intern@example.org")
+    assert ilse.provider_subject == "ilse" and {r.value for r in ilse.roles} == {"officer"}  # the groups decide
+
+    app.config["OIDC_ISSUER"] = None  # an installation without the Land's login
+    refused = post(admin, "/admin/users/new", {"email": "otto@example.org", "full_name": "Otto", "roles": ["viewer"],
+                                               "locale": "de", "sign_in": "provider"}).get_data(as_text=True)
+    assert "Es ist kein Landes-Login eingerichtet" in refused and _user(app, "otto@example.org") is None

@@ -171,6 +171,9 @@ def _check_sign_in(sign_in: str, before: str | None) -> None:
     if sign_in == SignIn.DIRECTORY.value and sign_in != before and not ldap_directory.configured():
         raise ValidationFailed(_l("No office directory is configured (LDAP_URL): the account would not "
                                   "be able to sign in."), field="sign_in")
+    if sign_in == SignIn.PROVIDER.value and sign_in != before and not provider.configured():
+        raise ValidationFailed(_l("No login of the Land is configured (OIDC_ISSUER): the account would not "
+                                  "be able to sign in."), field="sign_in")
 
 
 @transactional
@@ -184,7 +187,7 @@ def create_user(*, actor: User, email: str, full_name: str, roles, locale: str =
         raise ValidationFailed(_l("A user with this e-mail address exists already."), field="email")
     if not roles:
         raise ValidationFailed(_l("Choose at least one role."), field="roles")
-    directory = sign_in == SignIn.DIRECTORY.value
+    directory = sign_in in (SignIn.DIRECTORY.value, SignIn.PROVIDER.value)  # its password is kept elsewhere
     temporary = None if directory else generate_temporary_password()
     user = User(
         email=email,
@@ -229,6 +232,8 @@ def update_user(user: User, *, actor: User, full_name: str, roles, locale: str, 
         user.sign_in = sign_in
         user.password_hash = NO_LOCAL_PASSWORD
         user.must_change_password = False
+        # Tied again at its next sign-in with the provider, by its address, if it is set back.
+        user.provider_subject = None
     changes = changes_of(user, exclude=("password_hash",))
     if moved:  # after reading the changes: its UPDATE flushes them
         end_all_sessions(user, "sign_in_changed")

@@ -37,8 +37,8 @@ from .lockout import (
 from .models import NO_LOCAL_PASSWORD, SignIn, User, UserRole, UserSession, normalise_email
 from .sessions import end_all_sessions, end_session, renew_session, start_session
 
-DIRECTORY_PASSWORD = _l("This account signs in with the office directory or the Land's login; its password is "
-                        "changed there.")
+DIRECTORY_PASSWORD = _l("This account signs in with the office directory; its password is changed there.")
+PROVIDER_PASSWORD = _l("This account signs in with the Land's login; its password is changed there.")
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -124,8 +124,10 @@ def logout(user: User, session_row) -> None:
 def change_password(user: User, current: str, new: str, *, session_row: UserSession | None) -> UserSession | None:
     """Change `user`'s own password; ends all their sessions and returns the one that replaces
     `session_row` (a new id, as at every step up)."""
-    if user.signs_in_with_directory or user.signs_in_with_provider:
+    if user.signs_in_with_directory:
         raise ValidationFailed(DIRECTORY_PASSWORD, field="current_password")
+    if user.signs_in_with_provider:
+        raise ValidationFailed(PROVIDER_PASSWORD, field="current_password")
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed(_l("The current password is not correct."), field="current_password")
     if current == new:

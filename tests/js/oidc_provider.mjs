@@ -25,7 +25,18 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: false },
     backchannelLogout: { enabled: true },
-    rpInitiatedLogout: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      // Plain pages without the default's web fonts (the tests' browser reaches no outside server).
+      logoutSource: async (ctx, form) => {
+        ctx.body = `<!doctype html><html lang="de"><head><title>Abmelden</title></head><body>
+          <h1>Beim Landes-Login abmelden?</h1>${form}
+          <button type="submit" form="op.logoutForm" name="logout" value="yes">Ja, abmelden</button></body></html>`;
+      },
+      postLogoutSuccessSource: async (ctx) => {
+        ctx.body = '<!doctype html><html lang="de"><head><title>Abgemeldet</title></head><body><p>Abgemeldet.</p></body></html>';
+      },
+    },
   },
   pkce: { required: () => true },
   // The back-channel logout goes to the tests' receiver on this machine: let it reach loopback,
@@ -62,6 +73,10 @@ async function form(req) {
 
 const callback = provider.callback();
 http.createServer(async (req, res) => {
+  if (req.url === "/favicon.ico") {
+    res.writeHead(204);
+    return res.end();
+  }
   const match = req.url.match(/^\/interaction\/([^/?]+)/);
   if (!match) return callback(req, res);
   try {

@@ -117,6 +117,10 @@ DEEDS = {
     "death_recorded": _l("death recorded"), "death_undone": _l("death record undone"),
     "dashboard_read": _l("shown on a start page"), "search_read": _l("found by the search"),
     "calendar_read": _l("shown in the calendar"), "feed_read": _l("sent in a calendar feed"),
+    "provider_logout": _l("signed out at the Land's login"),
+    "missions_import": _l("missions imported"), "contacts_import": _l("contacts imported"),
+    "venues_import": _l("venues imported"), "missions_export": _l("missions exported"),
+    "contacts_export": _l("contacts exported"), "venues_export": _l("venues exported"),
 }
 
 #: The ways a confidential record can be shown (`record_read(how=…)`); each has its words above.

@@ -33,3 +33,12 @@ csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@limiter.request_filter
+def _limits_off_for_this_app() -> bool:
+    # One Limiter serves every app of the process, and its `enabled` is whatever the last app
+    # set up said (the tests make several apps, some with limits): each app's own setting decides.
+    from flask import current_app
+
+    return not current_app.config.get("RATELIMIT_ENABLED", True)

@@ -20,8 +20,11 @@ from tests.support import csrf_token, login, make_user
 #: events.reply: invited guests have no account; the personal reply link is the credential.
 #: emigrants.volunteer_page: the same for the programme's volunteer companions.
 #: news_public.*: the public website reads the published press notes (feed, list, their photos).
+#: auth.provider_*: the way to the Land's login and back (its ID token is the credential) and the
+#: provider's back-channel logout (its signed logout token is).
 PUBLIC_ENDPOINTS = {"auth.login", "core.healthz", "core.readyz", "core.metrics", "core.accessibility", "calendar.feed", "events.reply",
-                    "emigrants.volunteer_page", "news_public.feed", "news_public.news_list", "news_public.photo"}
+                    "emigrants.volunteer_page", "news_public.feed", "news_public.news_list", "news_public.photo",
+                    "auth.provider_sign_in", "auth.provider_callback", "auth.provider_logout"}
 
 
 def _url_for_rule(rule) -> str:

@@ -99,7 +99,7 @@ def test_a_user_in_no_mapped_group_is_not_let_in(provider_app):
 
 def test_the_second_factor_given_at_the_provider_counts_and_its_absence_is_asked_here(provider_app):
     app = provider_app
-    app.config["SECOND_FACTOR_ROLES"] = "officer,manager"
+    previous, app.config["SECOND_FACTOR_ROLES"] = app.config["SECOND_FACTOR_ROLES"], "officer,manager"
     try:
         _client, anna = _sign_in(app, "anna")  # password only at the provider
         assert "/auth/second-factor" in anna.headers["Location"]
@@ -109,7 +109,7 @@ def test_the_second_factor_given_at_the_provider_counts_and_its_absence_is_asked
         assert visits.status_code == 200, visits.headers.get("Location")
         assert _events(app, "auth.second_factor")[-1].summary == "given at the provider: pwd,otp"
     finally:
-        app.config["SECOND_FACTOR_ROLES"] = ""
+        app.config["SECOND_FACTOR_ROLES"] = previous
 
 
 def test_an_account_with_its_own_password_is_not_taken_over_by_the_same_address(provider_app):

@@ -75,3 +75,19 @@ def test_rate_limit_does_not_apply_to_get(app):
     limited = build_app(app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_STORAGE_URI="memory://", **LIMITED)
     client = limited.test_client()
     assert all(client.get("/auth/login").status_code == 200 for _ in range(20))
+
+
+def test_an_app_without_limits_stays_without_them_when_a_limited_one_is_made_after_it(tmp_path):
+    """One Limiter serves every app of a process; each app's own setting decides (the shared
+    instance once throttled the tests' unlimited app after a drill built a limited one)."""
+    free = build_app(f"sqlite:///{tmp_path / 'free.sqlite'}", UPLOAD_DIR=str(tmp_path / "up1"),
+                     EMBEDDED_BROKER_DIR=str(tmp_path / "b1"))
+    build_app(f"sqlite:///{tmp_path / 'limited.sqlite'}", UPLOAD_DIR=str(tmp_path / "up2"),
+              EMBEDDED_BROKER_DIR=str(tmp_path / "b2"), **LIMITED)
+    assert limiter.enabled  # the shared instance now says "on"
+    from tests.conftest import migrate
+
+    migrate(free)
+    client = free.test_client()
+    statuses = {_attempt(client, "nobody@example.org").status_code for _ in range(12)}  # its own limit: 10
+    assert 429 not in statuses and statuses == {200}

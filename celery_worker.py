@@ -14,3 +14,4 @@ from protocol_app.auth import tasks as _auth_tasks  # noqa: E402,F401
 from protocol_app.core.audit import tasks as _audit_tasks  # noqa: E402,F401
 from protocol_app.core.notifications import tasks as _notification_tasks  # noqa: E402,F401
 from protocol_app.core.reminders import tasks as _reminder_tasks  # noqa: E402,F401
+from protocol_app.core.webhooks import tasks as _webhook_tasks  # noqa: E402,F401

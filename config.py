@@ -236,6 +236,13 @@ class Config:
     REMINDER_SWEEP_SECONDS = _env_int("REMINDER_SWEEP_SECONDS", 300)
     #: How often new audit events are sealed into the hash chain.
     AUDIT_SEAL_SECONDS = _env_int("AUDIT_SEAL_SECONDS", 60)
+    #: Webhooks: how often the due deliveries are handed to the workers, how long one request may
+    #: take, the pauses before attempts 2, 3, … (then it counts as failed), and after how long a
+    #: claim of a worker that stopped is taken again (or, once its request went out, left uncertain).
+    WEBHOOK_SWEEP_SECONDS = _env_int("WEBHOOK_SWEEP_SECONDS", 15)
+    WEBHOOK_TIMEOUT_SECONDS = _env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+    WEBHOOK_RETRY_DELAYS = os.environ.get("WEBHOOK_RETRY_DELAYS", "30,120,600,3600,21600")
+    WEBHOOK_CLAIM_TIMEOUT_SECONDS = _env_int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", 120)
 
     ALLOW_SQLITE_IN_PRODUCTION = _env_bool("ALLOW_SQLITE_IN_PRODUCTION", False)
     IS_PRODUCTION = False
@@ -266,6 +273,10 @@ class Config:
                 "outbox-sweep": {
                     "task": "protocol_app.core.notifications.tasks.sweep_outbox",
                     "schedule": float(config["OUTBOX_SWEEP_SECONDS"]),
+                },
+                "webhook-sweep": {
+                    "task": "protocol_app.core.webhooks.tasks.sweep_webhooks",
+                    "schedule": float(config["WEBHOOK_SWEEP_SECONDS"]),
                 },
                 "audit-seal": {
                     "task": "protocol_app.core.audit.tasks.seal_audit",

@@ -118,6 +118,7 @@ def _import_models() -> None:
     from .core.checklists import models as _checklists  # noqa: F401
     from .core.notifications import models as _notifications  # noqa: F401
     from .core.reminders import models as _reminders  # noqa: F401
+    from .core.webhooks import models as _webhooks  # noqa: F401
     from .directory import models as _directory  # noqa: F401
 
     # What each domain can find in the global search.
@@ -177,6 +178,7 @@ def _register_policies(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .admin import checklists as _admin_checklists  # noqa: F401 (adds routes to admin_bp)
     from .admin import letters as _admin_letters  # noqa: F401 (adds routes to admin_bp)
+    from .admin import webhooks as _admin_webhooks  # noqa: F401 (adds routes to admin_bp)
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .calendar import cards as _calendar_cards  # noqa: F401 (registers the start-page card)

@@ -13,14 +13,13 @@ import json
 import re
 import subprocess
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin
 
 import requests
 
+from tests.receiver import Receiver
 from tests.smtp import free_port
 
 CLIENT_ID = "protokoll"
@@ -41,39 +40,18 @@ PEOPLE = {
 GROUP_ROLES = {"/protokoll/referat": "officer", "/protokoll/leitung": ["manager"]}
 
 
-class LogoutReceiver:
+class LogoutReceiver(Receiver):
     """Where the provider posts its back-channel logout tokens: kept for the test to hand to the
     app (whose test client has no address the provider could reach)."""
 
     def __init__(self):
-        received = self.tokens = []
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # node's fetch wants a length, not a closed connection
-
-            def do_POST(self):  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                received.extend(parse_qs(body).get("logout_token", []))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/auth/provider/logout"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        super().__init__("/auth/provider/logout")
+        self.taken = 0
 
     def wait_for_token(self, provider_output, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        while not self.tokens and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert self.tokens, f"the provider sent no logout token: {provider_output()[-2000:]}"
-        return self.tokens.pop(0)
-
-    def stop(self) -> None:
-        self.server.shutdown()
+        assert self.wait_for(self.taken + 1, timeout), f"the provider sent no logout token: {provider_output()[-2000:]}"
+        self.taken += 1
+        return parse_qs(self.received[self.taken - 1][1].decode())["logout_token"][0]
 
 
 class LoginProvider:

@@ -15,7 +15,7 @@ from .db import UTCDateTime
 from .time import now_utc
 
 #: The parts that report, and how long after its last beat each counts as late.
-BEAT, REMINDER_SWEEP, OUTBOX_SWEEP = "beat", "reminder-sweep", "outbox-sweep"
+BEAT, REMINDER_SWEEP, OUTBOX_SWEEP, WEBHOOK_SWEEP = "beat", "reminder-sweep", "outbox-sweep", "webhook-sweep"
 
 
 class Heartbeat(db.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..auth.forms import officer_choices
@@ -23,6 +24,7 @@ from ..core.record_parts import RecordParts, apply_checklist
 from ..core.references import next_number
 from ..core.time import BERLIN, today_berlin
 from ..core.urls import path_for
+from ..core.webhooks import services as webhooks
 from ..directory.models import Host, PartnerCity, Venue
 from ..extensions import db
 from ..goldenbook import planning as book_planning
@@ -122,7 +124,13 @@ def create_event(*, actor, values: dict, occasion: OccasionTemplate | None = Non
     year = values["starts_at"].astimezone(BERLIN).year
     event = Event(state="planning", year=year, number=next_number(REFERENCE_PREFIX, year),
                   occasion=occasion, conflict_reason=reason, **values)
-    return workflow.begin(event, actor=actor, audit_action="event.create", summary=event.reference)
+    workflow.begin(event, actor=actor, audit_action="event.create", summary=event.reference)
+    webhooks.emit("event.created", {
+        "reference": event.reference, "title": event.title, "kind": event.kind, "starts_at": event.starts_at,
+        "ends_at": event.ends_at, "venue": event.venue.name if event.venue else None,
+        "url": f"{current_app.config['BASE_URL'].rstrip('/')}/events/{event.reference}",
+    })
+    return event
 
 
 @transactional

@@ -8,6 +8,7 @@ the steps of the life cycle go through the workflow engine.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +18,7 @@ from ..core.crud import save_record
 from ..core.db import transactional
 from ..core.errors import ConcurrentChangeError, DomainError, ValidationFailed
 from ..core.photo_part import PhotoPart
+from ..core.webhooks import services as webhooks
 from ..extensions import db
 from ..programme.occasions import Occasion, occasion_of
 from .models import NewsNote
@@ -131,3 +133,12 @@ def occasion_panel(scope: str, subject_id: int, *, reader) -> dict:
     if not permissions.can_read(reader):
         return {"press_note": None, "may_be_told": False}
     return {"press_note": note_for(scope, subject_id), "may_be_told": source_refusal(scope, subject_id) is None}
+
+
+def tell_published(note: NewsNote) -> None:
+    """The neighbour systems subscribed to it (the Senate's website) hear of the publication."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    webhooks.emit("note.published", {
+        "id": note.id, "title_de": note.title_de, "title_en": note.title_en, "occasion_on": note.occasion_on,
+        "published_at": note.published_at, "feed": f"{base}/public/news/de/feed.atom",
+    })

@@ -39,10 +39,13 @@ def publishable(note, actor):
 
 
 def stamp_publication(note, actor):
-    """Effect: the feed dates the note from its approval."""
+    """Effect: the feed dates the note from its approval, and the neighbour systems subscribed
+    to it hear of the publication (webhooks)."""
     from ..core.time import now_utc
+    from .services import tell_published  # the services read the models, which import this table
 
     note.published_at = now_utc()
+    tell_published(note)
 
 
 NOTE_WORKFLOW = Workflow("news_note", NoteState, [

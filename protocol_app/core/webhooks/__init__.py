@@ -1,0 +1,1 @@
+"""Webhooks: neighbour systems told of events (see services)."""

@@ -181,3 +181,23 @@ def test_nobody_is_told_of_a_confidential_visit_or_what_their_role_may_not_read(
         post(client, f"/visits/{reference}/transition", {"action": action, "version": version})
     # The translators' role may not read visits: only the viewer's subscription is told.
     assert _deliveries(app) == [("visit.confirmed", "pending", 0)]
+
+
+def test_the_website_hears_of_a_published_note_and_the_monitoring_counts_deliveries(app, receiver):
+    from tests.support import office_clients
+    from tests.test_metrics import TOKEN, _scrape
+    from tests.test_news import _published_note
+
+    _subscribe(app, receiver.url, events=("note.published",), role="translator")  # public anyway
+    clients = office_clients(app, "referent", "leitung")
+    note_id = _published_note(app, clients)
+    assert _sweep(app) == ["delivered"]
+    event = json.loads(receiver.received[0][1])
+    assert event["type"] == "note.published" and event["data"]["id"] == note_id
+    assert event["data"]["feed"].endswith("/public/news/de/feed.atom")
+
+    previous, app.config["METRICS_TOKEN"] = app.config.get("METRICS_TOKEN"), TOKEN
+    try:
+        assert _scrape(app.test_client())["protokoll_webhook_deliveries"][(("state", "delivered"),)] == 1
+    finally:
+        app.config["METRICS_TOKEN"] = previous

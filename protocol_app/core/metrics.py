@@ -70,6 +70,7 @@ class _Installation:
         age = 0.0 if oldest is None else max(0.0, (now_utc() - as_utc(oldest)).total_seconds())
         yield GaugeMetricFamily("protokoll_outbox_oldest_pending_age_seconds",
                                 "Age of the oldest mail not yet sent (0 when none waits).", value=age)
+        yield _webhook_deliveries()
 
         beats = latest()
         at = GaugeMetricFamily("protokoll_last_run_timestamp_seconds", "When each background part last ran "
@@ -152,3 +153,15 @@ def init_app(app: Flask) -> None:
             DB_POOL.labels("checked_out").set(pool.checkedout())
             DB_POOL.labels("idle").set(pool.checkedin())
         return response
+
+
+def _webhook_deliveries():
+    """Webhook deliveries by state: failed or unconfirmed ones wait for an admin."""
+    from .webhooks.models import DeliveryStatus, WebhookDelivery
+
+    counts = dict(db.session.execute(
+        sa.select(WebhookDelivery.status, sa.func.count()).group_by(WebhookDelivery.status)).all())
+    family = GaugeMetricFamily("protokoll_webhook_deliveries", "Webhook deliveries by state.", labels=["state"])
+    for state in DeliveryStatus:
+        family.add_metric([state.value], counts.get(state.value, 0))
+    return family

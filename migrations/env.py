@@ -104,6 +104,14 @@ def run_migrations_online():
     with connectable.connect() as connection:
         from protocol_app.core.db import include_in_schema_comparison
 
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table (a constraint added or widened) by copying it and dropping the
+            # old one; with foreign keys enforced, dropping a table others point at fails once it
+            # holds rows. Off for the migration — set before its transaction begins, since inside
+            # one SQLite ignores the pragma —, the keys checked afterwards, and on again.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -114,6 +122,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+        if sqlite:
+            broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, URLField
 from wtforms.validators import DataRequired, Length
 
-from ..core.forms import ConfirmForm, MultipleChoiceField, PlainTextField
+from ..core.forms import ConfirmForm, PlainTextField
 from ..core.front_door import acted, saved
 from ..core.listing import choice_arg, paginate
 from ..core.navigation import register_nav
@@ -20,6 +20,7 @@ from ..core.permissions import Permission, Role, permission_required
 from ..core.webhooks import services as webhooks
 from ..core.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from ..extensions import db
+from .forms import MultiCheckboxField
 from .views import bp
 
 register_nav("admin.webhooks_page", _l("Webhooks"), Permission.ADMIN_USERS, order=95)
@@ -29,7 +30,7 @@ class SubscriptionForm(FlaskForm):
     name = PlainTextField(_l("Receiving system (e.g. Pressestelle, Internetredaktion)"),
                           validators=[DataRequired(), Length(max=120)])
     url = URLField(_l("Address the events are posted to (https://…)"), validators=[DataRequired(), Length(max=500)])
-    events = MultipleChoiceField(_l("Events"), choices=webhooks.event_choices)
+    events = MultiCheckboxField(_l("Told of"), choices=webhooks.event_choices)
     role = SelectField(_l("Told only what this role may read"), choices=Role.choices(), default=Role.VIEWER.value)
     submit = SubmitField(_l("Register"))
 

@@ -8,6 +8,8 @@ real SAVEPOINT releases and nothing survives the test.
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -287,21 +289,26 @@ def login_provider():
     receiver.stop()
 
 
-@pytest.fixture
-def provider_app(app, login_provider):
-    """The app signing staff in with the test provider (settings restored afterwards)."""
-    settings = login_provider.settings()
+@contextlib.contextmanager
+def _settings(app, settings: dict):
+    """The app with `settings` for one test, its own restored afterwards."""
     previous = {key: app.config.get(key) for key in settings}
     app.config.update(settings)
-    yield app
-    app.config.update(previous)
+    try:
+        yield app
+    finally:
+        app.config.update(previous)
+
+
+@pytest.fixture
+def provider_app(app, login_provider):
+    """The app signing staff in with the test provider."""
+    with _settings(app, login_provider.settings()):
+        yield app
 
 
 @pytest.fixture
 def directory_app(app, directory_server):
-    """The app signing staff in with the test directory (settings restored afterwards)."""
-    settings = directory_server.settings()
-    previous = {key: app.config.get(key) for key in settings}
-    app.config.update(settings)
-    yield app
-    app.config.update(previous)
+    """The app signing staff in with the test directory."""
+    with _settings(app, directory_server.settings()):
+        yield app

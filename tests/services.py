@@ -39,28 +39,20 @@ def _probe_redis() -> str | None:
         return f"{exc.__class__.__name__}: {exc}"
 
 
-def _probe_ical_js() -> str | None:
-    """Thunderbird's parser, installed by `make test` into tests/js/node_modules."""
-    import shutil
-    from pathlib import Path
+def _probe_node_package(package: str):
+    """A program of tests/js run with node (installed by `make test` with npm ci there)."""
 
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if not (Path(__file__).parent / "js" / "node_modules" / "ical.js").is_dir():
-        return "ical.js is not installed (make test runs npm ci in tests/js)"
-    return None
+    def probe() -> str | None:
+        import shutil
+        from pathlib import Path
 
+        if shutil.which("node") is None:
+            return "node is not installed"
+        if not (Path(__file__).parent / "js" / "node_modules" / package).is_dir():
+            return f"{package} is not installed (make test runs npm ci in tests/js)"
+        return None
 
-def _probe_oidc_provider() -> str | None:
-    """node's oidc-provider, installed by `make test` into tests/js/node_modules."""
-    import shutil
-    from pathlib import Path
-
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if not (Path(__file__).parent / "js" / "node_modules" / "oidc-provider").is_dir():
-        return "oidc-provider is not installed (make test runs npm ci in tests/js)"
-    return None
+    return probe
 
 
 def _probe_office_tools() -> str | None:
@@ -78,8 +70,9 @@ def _probe_slapd() -> str | None:
     return None if Path("/usr/sbin/slapd").exists() else "slapd is not installed (make test installs it)"
 
 
-_PROBES = {"postgresql": _probe_postgres, "redis": _probe_redis, "ical.js": _probe_ical_js,
-           "libreoffice": _probe_office_tools, "slapd": _probe_slapd, "oidc-provider": _probe_oidc_provider}
+_PROBES = {"postgresql": _probe_postgres, "redis": _probe_redis, "ical.js": _probe_node_package("ical.js"),
+           "libreoffice": _probe_office_tools, "slapd": _probe_slapd,
+           "oidc-provider": _probe_node_package("oidc-provider")}
 _RESULTS: dict[str, str | None] = {}
 
 

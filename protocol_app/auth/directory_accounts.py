@@ -7,13 +7,16 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ..core.audit import changes_of, record_event
+from ..core.audit import record_event
 from ..extensions import db
 from . import ldap_directory, passwords
 from .ldap_directory import DirectoryUnavailable, Outcome
 from .lockout import LOGIN_FAILED, LoginFailed, refuse_wrong_password
-from .models import NO_LOCAL_PASSWORD, SignIn, User, UserSession, normalise_email
+from .models import SignIn, User, UserSession, normalise_email
+from .outside_accounts import make_account, take_name_and_roles
 from .sessions import end_all_sessions
+
+FROM_THE_DIRECTORY = "from the directory"
 
 #: When the directory cannot be asked: says nothing about the account either.
 DIRECTORY_UNAVAILABLE = _l(
@@ -52,15 +55,10 @@ def sign_in(user: User | None, email: str, password: str, now) -> User:
         record_event("auth.login_refused", target=user, summary=f"directory: {reason}")
         raise LoginFailed(LOGIN_FAILED)
     if user is None:
-        user = User(email=normalise_email(email), full_name=answer.full_name[:200], password_hash=NO_LOCAL_PASSWORD,
-                    sign_in=SignIn.DIRECTORY.value, directory_dn=answer.dn, directory_uuid=answer.uuid)
-        user.set_roles(roles)
-        db.session.add(user)
-        db.session.flush()
-        record_event("user.create", target=user, summary="from the directory",
-                     changes={"email": [None, user.email], "roles": [None, sorted(r.value for r in roles)]})
-    else:
-        _take_from_directory(user, answer, roles)
+        return make_account(email=normalise_email(email), name=answer.full_name, roles=roles,
+                            sign_in=SignIn.DIRECTORY.value, source=FROM_THE_DIRECTORY, directory_dn=answer.dn,
+                            directory_uuid=answer.uuid)
+    _take_from_directory(user, answer, roles)
     return user
 
 
@@ -90,16 +88,7 @@ def _account_of_entry(user: User | None, answer, now, password: str) -> User | N
 
 
 def _take_from_directory(user: User, answer, roles) -> None:
-    before = sorted(r.value for r in user.roles)
-    user.full_name = answer.full_name[:200]
-    user.directory_dn = answer.dn
-    changes = changes_of(user)
-    user.set_roles(roles)
-    after = sorted(r.value for r in roles)
-    if before != after:
-        changes["roles"] = [before, after]
-    if changes:
-        record_event("user.update", target=user, summary="from the directory", changes=changes)
+    take_name_and_roles(user, answer.full_name, roles, source=FROM_THE_DIRECTORY, directory_dn=answer.dn)
 
 
 def recheck_directory_accounts() -> dict[str, int]:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..core.audit import changes_of, record_event
+from ..core.audit import record_event
 from ..extensions import db
 from . import provider
 from .lockout import LoginFailed
-from .models import NO_LOCAL_PASSWORD, SignIn, User, normalise_email
+from .models import SignIn, User, normalise_email
+from .outside_accounts import make_account, take_name_and_roles
 from .sessions import end_all_sessions
+
+FROM_THE_PROVIDER = "from the Land's login"
 
 #: The provider let the user in, but this app does not: said the same way in every case.
 NOT_ADMITTED = _l(
@@ -44,16 +47,10 @@ def sign_in(claims, now) -> User:
         raise LoginFailed(NOT_ADMITTED)
     name = (claims.get("name") or claims.get("preferred_username") or claims.get("email") or subject)[:200]
     if user is None:
-        email = normalise_email(claims.get("email") or f"{subject}@provider.invalid")
-        user = User(email=email, full_name=name, password_hash=NO_LOCAL_PASSWORD, sign_in=SignIn.PROVIDER.value,
-                    provider_subject=subject)
-        user.set_roles(roles)
-        db.session.add(user)
-        db.session.flush()
-        record_event("user.create", target=user, summary="from the Land's login",
-                     changes={"email": [None, user.email], "roles": [None, sorted(r.value for r in roles)]})
-        return user
-    _take_from_token(user, name, roles)
+        return make_account(email=normalise_email(claims.get("email") or f"{subject}@provider.invalid"), name=name,
+                            roles=roles, sign_in=SignIn.PROVIDER.value, source=FROM_THE_PROVIDER,
+                            provider_subject=subject)
+    take_name_and_roles(user, name, roles, source=FROM_THE_PROVIDER)
     return user
 
 
@@ -75,18 +72,6 @@ def _account_of(subject: str, claims) -> User | None:
         raise LoginFailed(NOT_ADMITTED)
     user.provider_subject = subject
     return user
-
-
-def _take_from_token(user: User, name: str, roles) -> None:
-    before = sorted(r.value for r in user.roles)
-    user.full_name = name
-    changes = changes_of(user)
-    user.set_roles(roles)
-    after = sorted(r.value for r in roles)
-    if before != after:
-        changes["roles"] = [before, after]
-    if changes:
-        record_event("user.update", target=user, summary="from the Land's login", changes=changes)
 
 
 def signed_out_at_provider(claims) -> int:

@@ -11,7 +11,16 @@ from decimal import Decimal
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    Field,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
@@ -162,6 +171,18 @@ class LanguagesField(SelectMultipleField):
 
     def joined(self) -> str | None:
         return ",".join(self.data or ()) or None
+
+
+def required_file(label) -> FileField:
+    """A file the form cannot do without; its label says which (an import's list, a photo)."""
+    return FileField(label, validators=[FileRequired(_l("Please choose a file."))])
+
+
+class ListImportForm(FlaskForm):
+    """An import page's form: the list to import, as CSV or XLSX."""
+
+    file = required_file(_l("List (CSV or XLSX)"))
+    submit = SubmitField(_l("Import"))
 
 
 def edit_form(form_class: type[FlaskForm], record) -> FlaskForm:

@@ -59,18 +59,16 @@ class _Installation:
         info.add_metric([__version__], 1)
         yield info
 
-        counts = dict(db.session.execute(
-            sa.select(OutboxMail.status, sa.func.count()).group_by(OutboxMail.status)).all())
-        mails = GaugeMetricFamily("protokoll_outbox_mails", "Outbox mails by state.", labels=["state"])
-        for state in MailStatus:
-            mails.add_metric([state.value], counts.get(state.value, 0))
-        yield mails
+        yield _by_state(OutboxMail, MailStatus, "protokoll_outbox_mails", "Outbox mails by state.")
         oldest = db.session.scalar(sa.select(sa.func.min(OutboxMail.created_at))
                                    .where(OutboxMail.status.in_([MailStatus.PENDING.value, MailStatus.SENDING.value])))
         age = 0.0 if oldest is None else max(0.0, (now_utc() - as_utc(oldest)).total_seconds())
         yield GaugeMetricFamily("protokoll_outbox_oldest_pending_age_seconds",
                                 "Age of the oldest mail not yet sent (0 when none waits).", value=age)
-        yield _webhook_deliveries()
+        from .webhooks.models import DeliveryStatus, WebhookDelivery
+
+        # Failed or unconfirmed deliveries wait for an admin.
+        yield _by_state(WebhookDelivery, DeliveryStatus, "protokoll_webhook_deliveries", "Webhook deliveries by state.")
 
         beats = latest()
         at = GaugeMetricFamily("protokoll_last_run_timestamp_seconds", "When each background part last ran "
@@ -155,13 +153,10 @@ def init_app(app: Flask) -> None:
         return response
 
 
-def _webhook_deliveries():
-    """Webhook deliveries by state: failed or unconfirmed ones wait for an admin."""
-    from .webhooks.models import DeliveryStatus, WebhookDelivery
-
-    counts = dict(db.session.execute(
-        sa.select(WebhookDelivery.status, sa.func.count()).group_by(WebhookDelivery.status)).all())
-    family = GaugeMetricFamily("protokoll_webhook_deliveries", "Webhook deliveries by state.", labels=["state"])
-    for state in DeliveryStatus:
+def _by_state(model, states, name: str, description: str) -> GaugeMetricFamily:
+    """How many rows of `model` are in each of `states` (0 for a state none is in)."""
+    counts = dict(db.session.execute(sa.select(model.status, sa.func.count()).group_by(model.status)).all())
+    family = GaugeMetricFamily(name, description, labels=["state"])
+    for state in states:
         family.add_metric([state.value], counts.get(state.value, 0))
     return family

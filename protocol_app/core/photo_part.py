@@ -15,19 +15,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
 from ..extensions import db
 from .audit import record_event
 from .files import remove_upload, replace_upload
-from .forms import file_page
+from .forms import file_page, required_file
 from .front_door import acted
 from .permissions import permission_required
 
 
 class PhotoForm(FlaskForm):
-    file = FileField(_l("Photo (PNG or JPEG)"), validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("Photo (PNG or JPEG)"))
     submit = SubmitField(_l("Upload photo"))
 
 

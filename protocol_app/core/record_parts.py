@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -35,6 +34,7 @@ from .forms import (
     apply_domain_error,
     flash_form_errors,
     optional_id,
+    required_file,
 )
 from .permissions import Permission, permission_required
 from .time import today_berlin
@@ -116,7 +116,7 @@ def apply_checklist(parts: RecordParts, record, template: ChecklistTemplate, *, 
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField(_l("File (PDF, DOCX, PNG, JPEG)"), validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("File (PDF, DOCX, PNG, JPEG)"))
     description = PlainTextField(_l("Description"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Upload"))
 

@@ -358,6 +358,14 @@ def template_rows(columns: Sequence[ImportColumn]) -> list[str]:
     return [column.header for column in columns]
 
 
+def template_response(columns: Sequence[ImportColumn], example_row: Sequence, *, filename: str, fmt: str):
+    """An import's template to download (XLSX or CSV): its headers and one example row, which
+    the import leaves out if the file still holds it."""
+    from .exports import table_response
+
+    return table_response(template_rows(columns), [example_row], filename=filename, fmt=fmt)
+
+
 # --- keeping an upload between its preview and the confirmation ------------------------
 
 #: A previewed upload waits this long for its confirmation.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -131,11 +130,6 @@ class AddressFormForm(FlaskForm):
         InputRequired(), NumberRange(min=0, max=9999, message=_l("Please enter a number from 0 to 9999."))])
     submit = SubmitField(_l("Save"))
 
-
-
-class DirectoryImportForm(FlaskForm):
-    file = FileField(_l("List (CSV or XLSX)"), validators=[FileRequired(_l("Please choose a file."))])
-    submit = SubmitField(_l("Import"))
 
 
 class VenueForm(FlaskForm):

@@ -11,17 +11,17 @@ from flask_login import current_user
 from ..core.audit import record_event
 from ..core.crud import Column, CrudSpec, register_crud
 from ..core.exports import table_response
+from ..core.forms import ListImportForm
 from ..core.front_door import uploaded
 from ..core.listing import search_clause, search_query
 from ..core.navigation import register_nav
 from ..core.permissions import Permission, permission_required
-from ..core.tabular_import import template_rows
+from ..core.tabular_import import template_response
 from ..extensions import db
 from . import exchange
 from .forms import (
     AddressFormForm,
     ContactForm,
-    DirectoryImportForm,
     HostForm,
     MissionForm,
     PartnerCityForm,
@@ -112,7 +112,7 @@ def _records(table: exchange.Table):
 @permission_required(*EDITORS)
 def import_table(table: str):
     """A list from the office's spreadsheet: checked whole, new entries added, known ones left out."""
-    spec, form = exchange.TABLES[table], DirectoryImportForm()
+    spec, form = exchange.TABLES[table], ListImportForm()
     done, result = uploaded(form, lambda name, data: exchange.import_table(spec, name, data, actor=current_user),
                             message=lambda result: _imported(result),
                             then=lambda: redirect(url_for(f"directory.{table}_list")))
@@ -133,7 +133,7 @@ def _imported(result) -> str:
 @permission_required(*EDITORS)
 def import_template(table: str, fmt: str):
     spec = exchange.TABLES[table]
-    return table_response(template_rows(spec.columns()), [spec.example], filename=f"verzeichnis-{table}-vorlage",
+    return template_response(spec.columns(), spec.example, filename=f"verzeichnis-{table}-vorlage",
                           fmt=fmt)
 
 

@@ -6,7 +6,6 @@ import zoneinfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,6 +27,7 @@ from ..core.forms import (
     PlainTextField,
     VersionedForm,
     optional_id,
+    required_file,
 )
 from ..core.time import zones_of_country
 from ..directory.forms import address_form_choices, country_choices, venue_choices
@@ -119,7 +119,7 @@ class WeightsForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Historical participants (CSV or XLSX)"), validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("Historical participants (CSV or XLSX)"))
     submit = SubmitField(_l("Import"))
 
 
@@ -218,6 +218,6 @@ class StayItemForm(BerlinTimes, InterpreterNeedFields, FlaskForm):
 
 class DocumentForm(FlaskForm):
     kind = SelectField(_l("Document"), choices=DocumentKind.choices())
-    file = FileField(_l("File (PDF, DOCX, PNG, JPEG)"), validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("File (PDF, DOCX, PNG, JPEG)"))
     description = PlainTextField(_l("Description"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Upload"))

@@ -7,7 +7,6 @@ from calendar import monthrange
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -32,6 +31,7 @@ from ..core.forms import (
     PlainTextField,
     VersionedForm,
     optional_id,
+    required_file,
 )
 from ..directory.forms import (
     PostalAddressFields,
@@ -115,7 +115,7 @@ class AdhocGuestForm(PostalAddressFields, FlaskForm):
 
 
 class GuestImportForm(FlaskForm):
-    file = FileField(_l("Guest list (CSV or XLSX)"), validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("Guest list (CSV or XLSX)"))
     submit = SubmitField(_l("Import guest list"))
 
 

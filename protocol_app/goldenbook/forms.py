@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm
+from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm, required_file
 from ..directory.forms import country_choices
 from .eligibility import Book
 
@@ -35,7 +34,7 @@ class EntryForm(VersionedForm):
 
 
 class PhotoForm(FlaskForm):
-    file = FileField(_l("Photo of the signing (PNG or JPEG)"), validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("Photo of the signing (PNG or JPEG)"))
     submit = SubmitField(_l("Upload photo"))
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm
+from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm, required_file
 from .models import DISTRICTS, Proposal
 
 #: The form fields a grave's service takes.
@@ -37,7 +36,7 @@ class GraveForm(VersionedForm):
 
 
 class GraveImportForm(FlaskForm):
-    file = FileField(_l("Honorary graves (CSV or XLSX)"), validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("Honorary graves (CSV or XLSX)"))
     submit = SubmitField(_l("Import"))
 
 

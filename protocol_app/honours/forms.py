@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm
+from ..core.forms import PlainTextAreaField, PlainTextField, VersionedForm, required_file
 from ..core.permissions import Position
 from ..directory.forms import country_choices
 from ..extensions import db
@@ -149,7 +149,7 @@ class RevocationForm(FlaskForm):
 
 
 class HolderImportForm(FlaskForm):
-    file = FileField(_l("Register of holders (CSV or XLSX)"), validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("Register of holders (CSV or XLSX)"))
     submit = SubmitField(_l("Check the file"))
 
 

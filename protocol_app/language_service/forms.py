@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -25,6 +24,7 @@ from ..core.forms import (
     PlainTextField,
     VersionedForm,
     optional_id,
+    required_file,
 )
 from ..directory.forms import venue_choices
 from .models import WEEKDAYS, AbsenceKind, AssignmentKind, Employment, LanguageClass, ServiceMode
@@ -115,12 +115,12 @@ class AnswerForm(FlaskForm):
 
 
 class SourceForm(FlaskForm):
-    file = FileField(_l("Source document"), validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("Source document"))
     submit = SubmitField(_l("Attach source"))
 
 
 class DeliveryForm(FlaskForm):
-    file = FileField(_l("Translation"), validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("Translation"))
     submit = SubmitField(_l("Deliver translation"))
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..core.forms import MultipleChoiceField, PlainTextAreaField, PlainTextField, VersionedForm
+from ..core.forms import (
+    MultipleChoiceField,
+    PlainTextAreaField,
+    PlainTextField,
+    VersionedForm,
+    required_file,
+)
 from ..directory.forms import contact_choices
 from .models import ActivityKind, Network
 
@@ -29,8 +34,7 @@ class PartnershipForm(VersionedForm):
 
 
 class AgreementForm(FlaskForm):
-    file = FileField(_l("The signed agreement (PDF, DOCX or a scan)"),
-                     validators=[FileRequired(_l("Please choose a file."))])
+    file = required_file(_l("The signed agreement (PDF, DOCX or a scan)"))
     submit = SubmitField(_l("Upload"))
 
 

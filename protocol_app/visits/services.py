@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 
 import pycountry
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..auth.forms import officer_choices
@@ -25,7 +24,6 @@ from ..core.record_parts import RecordParts
 from ..core.references import next_number
 from ..core.time import BERLIN
 from ..core.urls import path_for
-from ..core.webhooks import services as webhooks
 from ..directory.models import Country, PartnerCity
 from ..extensions import db
 from ..goldenbook import planning as book_planning
@@ -40,6 +38,7 @@ from ..programme import (
     save_item,
 )
 from ..programme.occasions import Occasion, register_occasion
+from . import neighbours
 from .models import (
     REFERENCE_PREFIX,
     DelegationMember,
@@ -141,23 +140,11 @@ def update_visit(visit: Visit, *, actor, values: dict, host_ids=(), expected_ver
     if changes:
         record_event("visit.update", actor=actor, target=visit, changes=changes)
         if visit.state == VisitState.CONFIRMED:
-            _tell_neighbours(visit, "visit.changed")
+            neighbours.tell(visit, "visit.changed")
     if changes.keys() & BOOK_PLAN_FIELDS:
         for item in visit.programme:
             if item.golden_book:
                 book_planning.occasion_changed(_book_plan(visit, item), actor=actor)
-
-
-def _tell_neighbours(visit: Visit, event_type: str) -> None:
-    """The neighbour systems subscribed to it hear of the visit (webhooks); a confidential visit
-    is told to nobody."""
-    if visit.is_confidential:
-        return
-    webhooks.emit(event_type, {
-        "reference": visit.reference, "title": visit.title, "kind": visit.kind, "state": visit.state,
-        "arrival_at": visit.arrival_at, "departure_at": visit.departure_at, "country_code": visit.country_code,
-        "url": f"{current_app.config['BASE_URL'].rstrip('/')}/visits/{visit.reference}",
-    })
 
 
 @transactional
@@ -166,7 +153,7 @@ def move_visit(visit: Visit, action: str, *, actor, comment=None, expected_versi
     book entries and cancels its interpreter bookings (the translators holding them are told)."""
     step = workflow.apply(visit, action, actor=actor, comment=comment, expected_version=expected_version)
     if visit.state in (VisitState.CONFIRMED, VisitState.CANCELLED):
-        _tell_neighbours(visit, f"visit.{visit.state}")
+        neighbours.tell(visit, f"visit.{visit.state}")
     if visit.state in (VisitState.CANCELLED, VisitState.DECLINED):
         reason = f"{visit.reference}: {step.comment or ''}"
         book_planning.withdraw_for(SCOPE, visit.id, actor=actor, reason=reason)

@@ -63,6 +63,7 @@ RECORDS = {
     "emigrant_priority_weights": _l("Priority weights"), "emigrant_participants": _l("Former participant"),
     "emigrant_programme_items": _l("Programme item of a stay"), "emigrant_duplicate_decisions": _l("Duplicate decision"),
     "emigrant_letters": _l("Letter"), "emigrant_travel": _l("Travel"), "emigrant_statistics": _l("Statistics"),
+    "webhook": _l("Webhook"), "webhook_subscriptions": _l("Webhook"), "webhook_deliveries": _l("Webhook delivery"),
 }
 
 #: What was done, by the action's last part (a process step is named by its process instead).
@@ -117,7 +118,7 @@ DEEDS = {
     "death_recorded": _l("death recorded"), "death_undone": _l("death record undone"),
     "dashboard_read": _l("shown on a start page"), "search_read": _l("found by the search"),
     "calendar_read": _l("shown in the calendar"), "feed_read": _l("sent in a calendar feed"),
-    "provider_logout": _l("signed out at the Land's login"),
+    "provider_logout": _l("signed out at the Land's login"), "end": _l("ended"),
     "missions_import": _l("missions imported"), "contacts_import": _l("contacts imported"),
     "venues_import": _l("venues imported"), "missions_export": _l("missions exported"),
     "contacts_export": _l("contacts exported"), "venues_export": _l("venues exported"),

@@ -93,6 +93,11 @@ class WebhookDelivery(db.Model):
     def status_label(self):
         return DeliveryStatus(self.status).label
 
+    @property
+    def may_be_sent_again(self) -> bool:
+        """Failed, or not confirmed: an admin may send it again (the same event id)."""
+        return self.status in (DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN)
+
 
 # `flask keys rotate` re-seals them with the newest key.
 sealed_column(WebhookSubscription.__table__.c.secret_sealed)

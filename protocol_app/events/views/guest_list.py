@@ -8,12 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core.errors import DomainError
-from ...core.exports import table_response
 from ...core.forms import apply_domain_error
 from ...core.front_door import acted, part_of, posted, saved, uploaded
 from ...core.pdf import pdf_response
 from ...core.permissions import permission_required, public
-from ...core.tabular_import import template_rows
+from ...core.tabular_import import template_response
 from ...extensions import limiter
 from .. import guest_import, guests, invitations
 from ..forms import (
@@ -112,8 +111,7 @@ def guests_import(reference: str):
 @bp.route("/guest-import-template.<export:fmt>")
 @permission_required(EDIT)
 def guests_import_template(fmt: str):
-    return table_response(template_rows(guest_import.columns()), [guest_import.EXAMPLE_ROW],
-                          filename="gaesteliste-vorlage", fmt=fmt)
+    return template_response(guest_import.columns(), guest_import.EXAMPLE_ROW, filename="gaesteliste-vorlage", fmt=fmt)
 
 
 @bp.route("/<reference>/guests/<int:guest_id>/invitation.pdf")

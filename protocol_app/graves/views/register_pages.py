@@ -15,7 +15,7 @@ from ...core.forms import ConfirmForm, apply_domain_error, form_values
 from ...core.front_door import saved
 from ...core.listing import choice_arg, paginate
 from ...core.permissions import permission_required
-from ...core.tabular_import import stash_upload, take_stash, template_rows
+from ...core.tabular_import import stash_upload, take_stash, template_response
 from .. import permissions, services
 from ..forms import GRAVE_FIELDS, GraveForm, GraveImportForm
 from ..models import DISTRICTS, HonoraryGrave
@@ -111,8 +111,7 @@ def import_graves():
 @bp.route("/import/template.<export:fmt>")
 @permission_required(EDIT)
 def import_template(fmt: str):
-    return table_response(template_rows(services.import_columns()), [services.EXAMPLE_ROW],
-                          filename="ehrengraeber-vorlage", fmt=fmt)
+    return template_response(services.import_columns(), services.EXAMPLE_ROW, filename="ehrengraeber-vorlage", fmt=fmt)
 
 
 @bp.route("/public.<export:fmt>")

@@ -15,7 +15,7 @@ from ...core.forms import ConfirmForm, apply_domain_error, edit_form
 from ...core.front_door import saved
 from ...core.listing import paginate, year_range
 from ...core.permissions import Permission, permission_required
-from ...core.tabular_import import stash_upload, take_stash, template_rows
+from ...core.tabular_import import stash_upload, take_stash, template_response
 from .. import permissions, register, reports, services
 from ..forms import (
     HolderCorrectionForm,
@@ -144,7 +144,7 @@ def holders_import(award_type_id: int):
 @bp.route("/holders-template.<export:fmt>")
 @permission_required(PREPARE)
 def holders_template(fmt: str):
-    return table_response(template_rows(register.columns()), [register.EXAMPLE_ROW], filename="traegerregister-vorlage",
+    return template_response(register.columns(), register.EXAMPLE_ROW, filename="traegerregister-vorlage",
                           fmt=fmt)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import requests
 import sqlalchemy as sa
 
@@ -174,3 +175,39 @@ def test_an_admin_prepares_an_account_for_the_lands_login_which_its_first_sign_i
     refused = post(admin, "/admin/users/new", {"email": "otto@example.org", "full_name": "Otto", "roles": ["viewer"],
                                                "locale": "de", "sign_in": "provider"}).get_data(as_text=True)
     assert "Es ist kein Landes-Login eingerichtet" in refused and _user(app, "otto@example.org") is None
+
+
+def test_a_logout_token_that_is_no_logout_is_refused_with_its_reason(provider_app, monkeypatch):
+    """Signed with a key the provider publishes, but without the logout event or with a malformed
+    issue time: refused (400 at the route), never an error page."""
+    import time
+
+    from joserfc import jwt
+    from joserfc.jwk import RSAKey
+
+    from protocol_app.auth import provider
+
+    key = RSAKey.generate_key(2048, parameters={"kid": "test"})
+
+    class Published:  # the provider's metadata and keys as the app's client reads them
+        def load_server_metadata(self):
+            return {"issuer": "https://login.example.org", "id_token_signing_alg_values_supported": ["RS256"]}
+
+        def fetch_jwk_set(self, force=False):
+            return {"keys": [key.as_dict(private=False)]}
+
+    monkeypatch.setattr(provider, "client", Published)
+    claims = {"iss": "https://login.example.org", "aud": "protokoll", "sub": "anna", "iat": int(time.time()),
+              "events": {provider.BACKCHANNEL_LOGOUT_EVENT: {}}}
+
+    def token(**changed):
+        return jwt.encode({"alg": "RS256", "kid": "test"}, {**claims, **changed}, key)
+
+    with provider_app.test_request_context():
+        assert provider.logout_claims(token())["sub"] == "anna"
+        for changed, reason in (({"events": None}, "event"), ({"iat": "gestern"}, "age"),
+                                ({"aud": "jemand"}, "audience"), ({"nonce": "x"}, "nonce")):
+            with pytest.raises(provider.InvalidLogoutToken, match=reason):
+                provider.logout_claims(token(**changed))
+    assert provider_app.test_client().post("/auth/provider/logout",
+                                           data={"logout_token": token(events=None)}).status_code == 400

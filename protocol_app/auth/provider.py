@@ -88,16 +88,15 @@ def logout_claims(token: str) -> dict:
     except (JoseError, ValueError) as exc:
         raise InvalidLogoutToken(f"not the provider's: {exc}") from exc
     claims = decoded.claims
-    audience = claims.get("aud")
-    audiences = audience if isinstance(audience, list) else [audience]
-    problems = [
-        claims.get("iss") != metadata.get("issuer") and "issuer",
-        current_app.config["OIDC_CLIENT_ID"] not in audiences and "audience",
-        not isinstance(claims.get("events"), dict) or BACKCHANNEL_LOGOUT_EVENT not in claims["events"] and "event",
-        not (claims.get("sub") or claims.get("sid")) and "subject",
-        "nonce" in claims and "nonce",
-        abs(time.time() - float(claims.get("iat") or 0)) > 300 and "age",
-    ]
-    if any(problems):
-        raise InvalidLogoutToken(", ".join(p for p in problems if p))
+    audience, events, issued = claims.get("aud"), claims.get("events"), claims.get("iat")
+    problems = [name for name, failed in (
+        ("issuer", claims.get("iss") != metadata.get("issuer")),
+        ("audience", current_app.config["OIDC_CLIENT_ID"] not in (audience if isinstance(audience, list) else [audience])),
+        ("event", not isinstance(events, dict) or BACKCHANNEL_LOGOUT_EVENT not in events),
+        ("subject", not (claims.get("sub") or claims.get("sid"))),
+        ("nonce", "nonce" in claims),
+        ("age", not isinstance(issued, int | float) or abs(time.time() - issued) > 300),
+    ) if failed]
+    if problems:
+        raise InvalidLogoutToken(", ".join(problems))
     return claims

@@ -151,14 +151,20 @@ def provider_callback():
         abort(404)
     next_url = session.pop("provider_next", None)
     try:
+        # A forged or stale answer, a token that fails its checks, a provider that does not answer.
         token = provider.client().authorize_access_token()
-        reads_before_writing()
-        user, row = services.authenticate_with_provider(token["userinfo"], user_agent=request.user_agent.string)
-    except (OAuthError, JoseError, KeyError, TypeError, OSError, ValueError) as exc:
+    except (OAuthError, JoseError, OSError, ValueError) as exc:
+        token, refusal = None, exc
+    else:
+        refusal = None if token.get("userinfo") else "no ID token"
+    if refusal is not None:
         SIGN_IN_FAILURES.inc()
-        current_app.logger.warning("sign-in with the provider refused: %s", exc)
+        current_app.logger.warning("sign-in with the provider refused: %s", refusal)
         flash(_("The sign-in with the Land's login did not succeed. Please try again."), "danger")
         return redirect(url_for("auth.login"))
+    reads_before_writing()
+    try:
+        user, row = services.authenticate_with_provider(token["userinfo"], user_agent=request.user_agent.string)
     except LoginFailed as exc:
         SIGN_IN_FAILURES.inc()
         flash(str(exc.message), "danger")

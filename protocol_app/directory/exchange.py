@@ -88,6 +88,7 @@ def mission_columns() -> list[ImportColumn]:
 
 
 def contact_columns() -> list[ImportColumn]:
+    countries = _country_names()
     return [
         ImportColumn("name", "Name", required=True, parse=parse_plain_text(200)),
         ImportColumn("address_form_id", "Anrede", parse=parse_choice(_address_forms(), str(_l("form of address"))),
@@ -107,7 +108,7 @@ def contact_columns() -> list[ImportColumn]:
         ImportColumn("in_office_since", "Im Amt seit", parse=parse_date, aliases=("In office since",)),
         ImportColumn("postal_address", "Postanschrift", parse=_postal_address, aliases=("Postal address",)),
         ImportColumn("postal_country_code", "Land der Anschrift",
-                     parse=parse_choice(_country_names(), str(_l("country"))), aliases=("Country of the address",)),
+                     parse=parse_choice(countries, str(_l("country"))), aliases=("Country of the address",)),
     ]
 
 
@@ -166,8 +167,9 @@ def _known(table: Table) -> set[tuple]:
 def check(table: Table, filename: str, data: bytes) -> ImportResult:
     """Parse and check an upload; store nothing. A row twice in the file is an error; a row the
     directory holds already goes to `already_there`."""
-    result = parse_upload(filename, data, table.columns())
-    example = table.identity(dict(zip([c.key for c in table.columns()], table.example, strict=True)))
+    columns = table.columns()  # each reads the directory's lists: once per upload
+    result = parse_upload(filename, data, columns)
+    example = table.identity(dict(zip([c.key for c in columns], table.example, strict=True)))
     result.rows = [row for row in result.rows if table.identity(row) != example]
     result.errors = [error for error in result.errors if error.row in {row["_row"] for row in result.rows}]
     known, seen = _known(table), {}
@@ -261,8 +263,10 @@ def table_rows(table: Table, records: Iterable) -> tuple[list[str], list[list]]:
     """A list as the import reads it: the template's headers and one row a record, so that an
     export can be corrected in a spreadsheet and imported into another installation."""
     columns = table.columns()
-    missions = {int(mid): name for name, mid in _missions_by_name().items()}
-    forms = {int(fid): name for name, fid in _address_forms().items()}
+    keys = {column.key for column in columns}
+    # Ids go out as the names the import reads them by.
+    missions = {int(mid): name for name, mid in _missions_by_name().items()} if "mission_id" in keys else {}
+    forms = {int(fid): name for name, fid in _address_forms().items()} if "address_form_id" in keys else {}
     rows = []
     for record in records:
         row = []

@@ -103,11 +103,17 @@ def emit(event_type: str, data: dict) -> int:
         return 0
     event_id = new_event_id()
     body = json.dumps({"id": event_id, "type": event_type, "occurred_at": now_utc().isoformat(), "data": data},
-                      ensure_ascii=False, sort_keys=True, default=str)
+                      ensure_ascii=False, sort_keys=True, default=_iso)
+    sealed = seal(body)
     for subscription in subscriptions:
         db.session.add(WebhookDelivery(subscription_id=subscription.id, event_id=event_id, event_type=event_type,
-                                       payload_sealed=seal(body)))
+                                       payload_sealed=sealed))
     return len(subscriptions)
+
+
+def _iso(value) -> str:
+    """Moments and days in a payload as ISO 8601 (what every receiver parses)."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

@@ -201,3 +201,14 @@ def test_the_website_hears_of_a_published_note_and_the_monitoring_counts_deliver
         assert _scrape(app.test_client())["protokoll_webhook_deliveries"][(("state", "delivered"),)] == 1
     finally:
         app.config["METRICS_TOKEN"] = previous
+
+
+def test_the_registration_form_names_every_mistake_at_once(app):
+    make_user(app, "admin@example.org", roles=["admin"])
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    page = post(admin, "/admin/webhooks", {"name": "Unsicher", "url": "http://example.org/hook", "role": "viewer"})
+    text = page.get_data(as_text=True)
+    assert "Bitte geben Sie eine https://-Adresse an" in text and "mindestens ein Ereignis" in text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(WebhookSubscription)) == 0

@@ -10,8 +10,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, URLField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..core.errors import ValidationFailed
 from ..core.forms import ConfirmForm, PlainTextField
 from ..core.front_door import acted, saved
 from ..core.listing import choice_arg, paginate
@@ -30,9 +31,17 @@ class SubscriptionForm(FlaskForm):
     name = PlainTextField(_l("Receiving system (e.g. Pressestelle, Internetredaktion)"),
                           validators=[DataRequired(), Length(max=120)])
     url = URLField(_l("Address the events are posted to (https://…)"), validators=[DataRequired(), Length(max=500)])
-    events = MultiCheckboxField(_l("Told of"), choices=webhooks.event_choices)
+    events = MultiCheckboxField(_l("Told of"), choices=webhooks.event_choices, validators=[
+        DataRequired(_l("Please choose at least one event from the list."))])
     role = SelectField(_l("Told only what this role may read"), choices=Role.choices(), default=Role.VIEWER.value)
-    submit = SubmitField(_l("Register"))
+    submit = SubmitField(_l("Register the system"))
+
+    def validate_url(self, field) -> None:
+        # The service's rule, asked here too so that every mistake of the form shows at once.
+        try:
+            webhooks.check_url(field.data)
+        except ValidationFailed as exc:
+            raise ValidationError(str(exc.message)) from exc
 
 
 @bp.route("/webhooks", methods=["GET", "POST"])

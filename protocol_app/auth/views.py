@@ -132,6 +132,8 @@ def provider_sign_in():
     """Off to the Land's login (authorization code flow with PKCE and a nonce)."""
     if not provider.configured():
         abort(404)
+    if current_user.is_authenticated:  # as the login page: nothing to sign in to
+        return redirect(url_for("core.dashboard"))
     session["provider_next"] = safe_next_url(request.args.get("next"))
     try:
         return provider.client().authorize_redirect(url_for("auth.provider_callback", _external=True))

@@ -52,7 +52,7 @@ def event_choices() -> list[tuple[str, str]]:
     return [(name, str(label)) for name, (label, _permission) in EVENTS.items()]
 
 
-def _check_url(url: str) -> str:
+def check_url(url: str) -> str:
     parts = urlsplit((url or "").strip())
     local = parts.hostname in ("localhost", "127.0.0.1", "::1")
     if parts.scheme != "https" and not (parts.scheme == "http" and local) or not parts.hostname:
@@ -62,7 +62,8 @@ def _check_url(url: str) -> str:
 
 
 def subscribe(*, actor, name: str, url: str, events: list[str], role: str) -> tuple[WebhookSubscription, str]:
-    """Register a neighbour system; returns the subscription and its signing secret (shown once)."""
+    """Register a neighbour system; returns the subscription and its signing secret (shown once).
+    Its address must be https:// (plain http only on this machine)."""
     if not (name or "").strip():
         raise ValidationFailed(_l("Please give the receiving system's name."), field="name")
     unknown = set(events) - set(EVENTS)
@@ -71,7 +72,7 @@ def subscribe(*, actor, name: str, url: str, events: list[str], role: str) -> tu
     if role not in {r.value for r in Role}:
         raise ValidationFailed(_l("Please choose a role from the list."), field="role")
     secret = secrets.token_urlsafe(32)
-    subscription = WebhookSubscription(name=name.strip()[:120], url=_check_url(url), secret_sealed=seal(secret),
+    subscription = WebhookSubscription(name=name.strip()[:120], url=check_url(url), secret_sealed=seal(secret),
                                        events=",".join(e for e in EVENTS if e in events), role=role,
                                        created_by_id=getattr(actor, "id", None))
     db.session.add(subscription)

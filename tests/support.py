@@ -122,3 +122,27 @@ def _blank_pdf() -> bytes:
 
 #: A real one-page PDF (uploads are parsed, so a few magic bytes are not enough).
 PDF = _blank_pdf()
+
+
+def account(app, email: str):
+    """The account of `email` as stored now (detached: readable after the app context), or None."""
+    import sqlalchemy as sa
+
+    from protocol_app.auth.models import User
+
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is not None:
+            db.session.expunge(user)
+        return user
+
+
+def audit_events(app, action: str) -> list:
+    """The audit log's entries of `action`, oldest first."""
+    import sqlalchemy as sa
+
+    from protocol_app.core.audit.models import AuditEvent
+
+    with app.app_context():
+        return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)
+                                  .order_by(AuditEvent.id)).all()

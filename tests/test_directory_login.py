@@ -7,20 +7,11 @@ import json
 import sqlalchemy as sa
 
 from protocol_app.auth.models import SignIn, User, UserSession
-from protocol_app.core.audit.models import AuditEvent
 from protocol_app.extensions import db
 from tests.ldap_server import PASSWORD
-from tests.support import login, make_user, post
+from tests.support import account, audit_events, login, make_user, post
 
 ANNA = "anna.amtmann@berlin.test"
-
-
-def _user(app, email) -> User | None:
-    with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.email == email))
-        if user is not None:
-            db.session.expunge(user)
-        return user
 
 
 def _roles(app, email) -> set[str]:
@@ -28,18 +19,12 @@ def _roles(app, email) -> set[str]:
         return {r.value for r in db.session.scalar(sa.select(User).where(User.email == email)).roles}
 
 
-def _events(app, action) -> list[AuditEvent]:
-    with app.app_context():
-        return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)
-                                  .order_by(AuditEvent.id)).all()
-
-
 def test_first_directory_login_creates_the_account_with_the_roles_of_its_groups(directory_app):
     app = directory_app
     client = app.test_client()
     response = login(client, ANNA.upper(), PASSWORD)  # typed in capitals: the address is the same
     assert response.status_code == 302 and response.headers["Location"].endswith("/")
-    user = _user(app, ANNA)
+    user = account(app, ANNA)
     assert user.full_name == "Anna Amtmann" and user.sign_in == SignIn.DIRECTORY.value
     assert user.directory_dn == "uid=anna,ou=people,dc=protokoll,dc=test"
     assert _roles(app, ANNA) == {"officer"}
@@ -48,8 +33,8 @@ def test_first_directory_login_creates_the_account_with_the_roles_of_its_groups(
     with app.app_context():
         row = db.session.scalar(sa.select(UserSession).where(UserSession.user_id == user.id))
         assert row.method == "directory"
-    assert _events(app, "auth.login")[-1].summary == "directory"
-    assert _events(app, "user.create")[-1].summary == "from the directory"
+    assert audit_events(app, "auth.login")[-1].summary == "directory"
+    assert audit_events(app, "user.create")[-1].summary == "from the directory"
 
 
 def test_roles_follow_the_groups_at_every_login(directory_app):
@@ -61,7 +46,7 @@ def test_roles_follow_the_groups_at_every_login(directory_app):
     app.config["LDAP_GROUP_ROLES"] = json.dumps(mapping)
     login(app.test_client(), "lea.leitung@berlin.test", PASSWORD)
     assert _roles(app, "lea.leitung@berlin.test") == {"officer"}
-    change = _events(app, "user.update")[-1]
+    change = audit_events(app, "user.update")[-1]
     assert change.changes["roles"] == [["manager", "officer"], ["officer"]]
 
 
@@ -75,7 +60,7 @@ def test_a_disabled_directory_account_is_refused_and_its_open_sessions_end(direc
     app.config["LDAP_ACTIVE_FILTER"] = active_filter  # now her entry is disabled
     response = login(app.test_client(), "dora.draussen@berlin.test", PASSWORD)
     assert response.status_code == 200 and "Anmeldung fehlgeschlagen" in response.get_data(as_text=True)
-    assert _events(app, "auth.login_refused")[-1].summary == "directory: directory account disabled"
+    assert audit_events(app, "auth.login_refused")[-1].summary == "directory: directory account disabled"
     assert earlier.get("/visits/").status_code == 302  # the session she still had is over too
 
 
@@ -83,8 +68,8 @@ def test_a_directory_user_in_no_mapped_group_gets_no_account(directory_app):
     app = directory_app
     response = login(app.test_client(), "kurt.kantine@berlin.test", PASSWORD)
     assert response.status_code == 200 and "Anmeldung fehlgeschlagen" in response.get_data(as_text=True)
-    assert _user(app, "kurt.kantine@berlin.test") is None
-    assert _events(app, "auth.login_refused")[-1].summary == "directory: in no group mapped to a role"
+    assert account(app, "kurt.kantine@berlin.test") is None
+    assert audit_events(app, "auth.login_refused")[-1].summary == "directory: in no group mapped to a role"
 
 
 def test_wrong_directory_passwords_count_towards_the_block(directory_app):
@@ -92,10 +77,10 @@ def test_wrong_directory_passwords_count_towards_the_block(directory_app):
     login(app.test_client(), ANNA, PASSWORD)
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         assert login(app.test_client(), ANNA, "falsch").status_code == 200
-    assert _user(app, ANNA).is_locked()
+    assert account(app, ANNA).is_locked()
     # Blocked: even the right directory password does not sign in now.
     assert login(app.test_client(), ANNA, PASSWORD).status_code == 200
-    assert _events(app, "auth.login_refused")[-1].summary == "locked"
+    assert audit_events(app, "auth.login_refused")[-1].summary == "locked"
 
 
 def test_an_empty_password_is_no_anonymous_bind(directory_app):
@@ -112,7 +97,7 @@ def test_a_directory_that_does_not_answer_says_so_and_changes_nothing(directory_
     response = login(app.test_client(), ANNA, PASSWORD)
     assert response.status_code == 200
     assert "Verzeichnisdienst ist im Moment nicht erreichbar" in response.get_data(as_text=True)
-    assert _user(app, ANNA) is None
+    assert account(app, ANNA) is None
 
 
 def test_ldaps_works_as_well_as_starttls(directory_app, directory_server):
@@ -135,7 +120,7 @@ def test_a_directory_that_accepts_but_never_answers_does_not_hang_the_login(dire
         response = login(app.test_client(), ANNA, PASSWORD)  # answered at all: it did not hang
     assert response.status_code == 200
     assert "Verzeichnisdienst ist im Moment nicht erreichbar" in response.get_data(as_text=True)
-    assert _user(app, ANNA) is None
+    assert account(app, ANNA) is None
 
 
 def test_without_the_directory_s_certificate_authority_there_is_no_login(directory_app):
@@ -167,8 +152,8 @@ def test_an_admin_moves_an_account_to_the_directory(directory_app):
     assert response.status_code == 302
     assert login(app.test_client(), ANNA).status_code == 200  # the old local password is gone
     assert login(app.test_client(), ANNA, PASSWORD).status_code == 302
-    assert _user(app, ANNA).full_name == "Anna Amtmann"  # the directory's name from now on
-    change = [e for e in _events(app, "user.update") if e.actor_id is not None][-1]
+    assert account(app, ANNA).full_name == "Anna Amtmann"  # the directory's name from now on
+    change = [e for e in audit_events(app, "user.update") if e.actor_id is not None][-1]
     assert change.changes["sign_in"] == ["local", "directory"]
     # Its password is the directory's: the admin cannot reset it here.
     response = post(admin, f"/admin/users/{uid}/reset-password", {}, follow_redirects=True)
@@ -195,7 +180,7 @@ def test_the_recheck_ends_the_session_of_someone_who_left_before_they_sign_in_ag
     app.config["LDAP_ACTIVE_FILTER"] = active_filter  # meanwhile her account was disabled
     assert _recheck(app) == {"checked": 2, "ended": 1}
     assert dora.get("/visits/").status_code == 302 and anna.get("/visits/").status_code == 200
-    assert _events(app, "auth.directory_access_ended")[-1].summary == "directory account disabled"
+    assert audit_events(app, "auth.directory_access_ended")[-1].summary == "directory account disabled"
     assert _recheck(app) == {"checked": 1, "ended": 0}  # her sessions are over: nothing more to do
 
 

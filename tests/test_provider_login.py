@@ -11,24 +11,9 @@ import requests
 import sqlalchemy as sa
 
 from protocol_app.auth.models import SignIn, User, UserSession
-from protocol_app.core.audit.models import AuditEvent
 from protocol_app.extensions import db
 from tests.login_provider import sign_out_at_provider, through_provider
-from tests.support import csrf_token, login, make_user, post
-
-
-def _user(app, email) -> User | None:
-    with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.email == email))
-        if user is not None:
-            db.session.expunge(user)
-        return user
-
-
-def _events(app, action) -> list[AuditEvent]:
-    with app.app_context():
-        return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)
-                                  .order_by(AuditEvent.id)).all()
+from tests.support import account, audit_events, csrf_token, login, make_user, post
 
 
 def _sign_in(app, login, browser=None):
@@ -58,14 +43,14 @@ def test_a_first_sign_in_makes_the_account_with_the_roles_of_the_groups(provider
 
     client, answer = _sign_in(app, "anna")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/visits/")
-    anna = _user(app, "anna.amt@example.org")
+    anna = account(app, "anna.amt@example.org")
     assert anna.full_name == "Anna Amt" and anna.sign_in == SignIn.PROVIDER.value and anna.provider_subject == "anna"
     assert {r.value for r in anna.roles} == {"officer"}
     assert client.get("/visits/").status_code == 200 and client.get("/admin/users").status_code == 403
     with app.app_context():
         assert db.session.scalar(sa.select(UserSession.method).where(UserSession.user_id == anna.id)) == "provider"
-    assert _events(app, "auth.login")[-1].summary == "provider"
-    assert _events(app, "user.create")[-1].summary == "from the Land's login"
+    assert audit_events(app, "auth.login")[-1].summary == "provider"
+    assert audit_events(app, "user.create")[-1].summary == "from the Land's login"
 
     # The second sign-in finds the same account by its subject and makes no other.
     _sign_in(app, "anna")
@@ -87,15 +72,15 @@ def test_an_answer_not_from_this_browsers_sign_in_lets_nobody_in(provider_app):
     # A forged state in the right browser: refused too.
     forged = back.query.replace("state=", "state=x")
     assert client.get(f"{back.path}?{forged}").headers["Location"].endswith("/auth/login")
-    assert _user(app, "anna.amt@example.org") is None
+    assert account(app, "anna.amt@example.org") is None
 
 
 def test_a_user_in_no_mapped_group_is_not_let_in(provider_app):
     client, answer = _sign_in(provider_app, "kurt")
     assert answer.headers["Location"].endswith("/auth/login")
     assert "gibt aber keinen Zugang zu Protokoll" in client.get("/auth/login").get_data(as_text=True)
-    assert _user(provider_app, "kurt.kantine@example.org") is None
-    assert _events(provider_app, "auth.login_refused")[-1].summary == "provider: in no group mapped to a role"
+    assert account(provider_app, "kurt.kantine@example.org") is None
+    assert audit_events(provider_app, "auth.login_refused")[-1].summary == "provider: in no group mapped to a role"
 
 
 def test_the_second_factor_given_at_the_provider_counts_and_its_absence_is_asked_here(provider_app):
@@ -108,7 +93,7 @@ def test_the_second_factor_given_at_the_provider_counts_and_its_absence_is_asked
         assert lea.headers["Location"].endswith("/visits/")
         visits = client.get("/visits/")
         assert visits.status_code == 200, visits.headers.get("Location")
-        assert _events(app, "auth.second_factor")[-1].summary == "given at the provider: pwd,otp"
+        assert audit_events(app, "auth.second_factor")[-1].summary == "given at the provider: pwd,otp"
     finally:
         app.config["SECOND_FACTOR_ROLES"] = previous
 
@@ -118,7 +103,7 @@ def test_an_account_with_its_own_password_is_not_taken_over_by_the_same_address(
     make_user(app, "ilse.intern@example.org", roles=["viewer"], name="Ilse (lokal)")
     client, answer = _sign_in(app, "ilse")
     assert answer.headers["Location"].endswith("/auth/login")
-    ilse = _user(app, "ilse.intern@example.org")
+    ilse = account(app, "ilse.intern@example.org")
     assert ilse.provider_subject is None and {r.value for r in ilse.roles} == {"viewer"}
     # Once an admin sets the account to sign in with the Land's login, that sign-in takes it.
     with app.app_context():
@@ -126,7 +111,7 @@ def test_an_account_with_its_own_password_is_not_taken_over_by_the_same_address(
         db.session.commit()
     _client, answer = _sign_in(app, "ilse")
     assert answer.headers["Location"].endswith("/visits/")
-    ilse = _user(app, "ilse.intern@example.org")
+    ilse = account(app, "ilse.intern@example.org")
     assert ilse.provider_subject == "ilse" and {r.value for r in ilse.roles} == {"officer"}
 
 
@@ -143,7 +128,7 @@ def test_signing_out_here_signs_out_there_and_signing_out_there_ends_the_session
     assert client.get("/visits/").status_code == 200  # a forged token ended nothing
     assert app.test_client().post("/auth/provider/logout", data={"logout_token": token}).status_code == 200
     assert client.get("/visits/").status_code == 302  # the session here is over
-    assert _events(app, "auth.provider_logout")[-1].summary == "1 sessions ended"
+    assert audit_events(app, "auth.provider_logout")[-1].summary == "1 sessions ended"
 
     # Signing out here goes on to the provider's sign-out, which comes back to the login page.
     client, _answer = _sign_in(app, "anna", browser=browser)
@@ -162,19 +147,19 @@ def test_an_admin_prepares_an_account_for_the_lands_login_which_its_first_sign_i
     created = post(admin, "/admin/users/new", {"email": "ilse.intern@example.org", "full_name": "Ilse Intern",
                                                "roles": ["viewer"], "locale": "de", "sign_in": "provider"})
     assert 'data-testid="temporary-password"' not in created.get_data(as_text=True)  # no password here
-    ilse = _user(app, "ilse.intern@example.org")
+    ilse = account(app, "ilse.intern@example.org")
     assert ilse.sign_in == SignIn.PROVIDER.value and ilse.provider_subject is None
     assert login(app.test_client(), "ilse.intern@example.org", "irgendwas").status_code == 200  # no password sign-in
 
     _client, answer = _sign_in(app, "ilse")
     assert answer.headers["Location"].endswith("/visits/")
-    ilse = _user(app, "ilse.intern@example.org")
+    ilse = account(app, "ilse.intern@example.org")
     assert ilse.provider_subject == "ilse" and {r.value for r in ilse.roles} == {"officer"}  # the groups decide
 
     app.config["OIDC_ISSUER"] = None  # an installation without the Land's login
     refused = post(admin, "/admin/users/new", {"email": "otto@example.org", "full_name": "Otto", "roles": ["viewer"],
                                                "locale": "de", "sign_in": "provider"}).get_data(as_text=True)
-    assert "Es ist kein Landes-Login eingerichtet" in refused and _user(app, "otto@example.org") is None
+    assert "Es ist kein Landes-Login eingerichtet" in refused and account(app, "otto@example.org") is None
 
 
 def test_a_logout_token_that_is_no_logout_is_refused_with_its_reason(provider_app, monkeypatch):

@@ -244,6 +244,17 @@ class Config:
     WEBHOOK_RETRY_DELAYS = os.environ.get("WEBHOOK_RETRY_DELAYS", "30,120,600,3600,21600")
     WEBHOOK_CLAIM_TIMEOUT_SECONDS = _env_int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", 120)
 
+    #: The JSON API (/api/v1): requests per personal access token, and the longest life a user
+    #: may give a token (it can be revoked sooner at any time).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    API_TOKEN_MAX_DAYS = _env_int("API_TOKEN_MAX_DAYS", 365)
+    # flask-smorest: the OpenAPI document is generated from the code and served at /api/v1/openapi.json.
+    API_TITLE = "Protokoll API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
     ALLOW_SQLITE_IN_PRODUCTION = _env_bool("ALLOW_SQLITE_IN_PRODUCTION", False)
     IS_PRODUCTION = False
 

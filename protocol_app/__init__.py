@@ -180,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin import letters as _admin_letters  # noqa: F401 (adds routes to admin_bp)
     from .admin import webhooks as _admin_webhooks  # noqa: F401 (adds routes to admin_bp)
     from .admin.views import bp as admin_bp
+    from .auth import token_pages as _token_pages  # noqa: F401 (adds the API token page to auth_bp)
     from .auth.views import bp as auth_bp
     from .calendar import cards as _calendar_cards  # noqa: F401 (registers the start-page card)
     from .calendar.views import bp as calendar_bp
@@ -209,10 +210,24 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp,
                translations_bp, emigrants_bp, graves_bp, goldenbook_bp, partnerships_bp, news_bp, news_public_bp, search_bp):
         app.register_blueprint(bp)
+    _register_api(app)
     enforce_login(app)
 
 
+def _register_api(app: Flask) -> None:
+    """The domains' parts of the JSON API, and its document generated from them."""
+    from .calendar.api import bp as calendar_api
+    from .core import api
+    from .directory.api import bp as directory_api
+    from .events.api import bp as events_api
+    from .news.api import bp as news_api
+    from .visits.api import bp as visits_api
+
+    api.init_app(app, [visits_api, events_api, calendar_api, directory_api, news_api])
+
+
 def _register_request_hooks(app: Flask) -> None:
+    from .core.api import is_api_request
     from .core.db import commit_or_rollback
     from .core.errors import is_conflict
     from .core.navigation import menus_for, nav_for
@@ -223,7 +238,7 @@ def _register_request_hooks(app: Flask) -> None:
     def _finish_sign_in_first():
         # One ordered flow (new password, then second factor, then the page asked for): a
         # session that still owes a step reaches nothing else of the app.
-        if current_user and current_user.is_authenticated:
+        if current_user and current_user.is_authenticated and not is_api_request():  # a token owes no step
             from .auth.sessions import current_session
             from .auth.sign_in_flow import redirect_to_pending_step
 

@@ -72,3 +72,20 @@ def seat_of(app, name, *, companion=False):
 def db_state(app):
     with app.app_context():
         return db.session.scalar(sa.select(Event.state))
+
+
+def make_event(app, **overrides) -> int:
+    """A reception made through the service by a committed officer; returns its id."""
+    from datetime import UTC, datetime
+
+    from protocol_app.auth.models import User
+    from protocol_app.events.services import create_event
+
+    officer_id = make_user(app, "planer@example.org", roles=["officer"], name="Paula Planer")
+    values = {"title": "Empfang für das Diplomatische Korps", "kind": "reception",
+              "starts_at": datetime(2027, 1, 20, 17, tzinfo=UTC), "ends_at": datetime(2027, 1, 20, 20, tzinfo=UTC),
+              "capacity": 400, "dress_code": "business", "press": "closed", **overrides}
+    with app.app_context():
+        event = create_event(actor=db.session.get(User, officer_id), values=values)
+        db.session.commit()
+        return event.id

@@ -193,3 +193,41 @@ class RecoveryCode(db.Model):
 
 # `flask keys rotate` re-seals the TOTP secrets with the newest key.
 sealed_column(User.__table__.c.totp_secret)
+
+
+class AccessScope(LabelledEnum):
+    """What a personal access token may do through the API: read only, or also write."""
+
+    READ = "read", _l("Read")
+    WRITE = "write", _l("Read and write")
+
+
+class AccessToken(db.Model):
+    """A personal access token of the JSON API: acts for its user with the user's roles of the
+    moment, within its scope, until it expires or is revoked. Only its SHA-256 is kept (the
+    token is 256 random bits: a slow hash would add nothing), so a copy of the database opens
+    nothing; `hint` is its last characters, for telling tokens apart on the page."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    scope: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    hint: Mapped[str] = mapped_column(sa.String(8), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (enum_check("scope", AccessScope),)
+
+    @property
+    def scope_label(self):
+        return AccessScope(self.scope).label
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at

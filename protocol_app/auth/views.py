@@ -21,6 +21,7 @@ from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 from joserfc.errors import JoseError
 
+from ..core.api import is_api_request
 from ..core.db import reads_before_writing
 from ..core.errors import DomainError
 from ..core.forms import apply_domain_error
@@ -30,6 +31,7 @@ from ..core.permissions import login_required_only, public
 from ..core.urls import safe_next_url
 from ..extensions import csrf, db, limiter, login_manager
 from . import (
+    access_tokens,
     provider,
     provider_accounts,
     second_factor,
@@ -49,6 +51,8 @@ SESSION_KEY = "sid"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
+    if is_api_request():  # the API hears only its bearer token: a browser's cookie opens nothing there
+        return None
     try:
         uid = int(user_id)
     except ValueError:
@@ -57,6 +61,13 @@ def load_user(user_id: str) -> User | None:
     if user is not None:
         user_id_var.set(user.id)  # the request's log lines name the account by its number
     return user
+
+
+@login_manager.request_loader
+def load_api_user(req) -> User | None:
+    if not is_api_request():
+        return None
+    return access_tokens.user_for_bearer(req.headers.get("Authorization"))
 
 
 def _ip_limit() -> str:

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..core.audit import record_read
+from ..core.permissions import Permission
+
+#: Who has a calendar: readers of visits, translators (their assignments), the emigrant programme.
+READERS = (Permission.VISIT_READ, Permission.ASSIGNMENT_ANSWER_OWN, Permission.EMIGRANTS_ACCESS)
 
 
 @dataclass(frozen=True)

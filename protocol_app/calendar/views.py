@@ -21,16 +21,15 @@ from flask_login import current_user
 
 from ..core.forms import ConfirmForm
 from ..core.navigation import register_nav
-from ..core.permissions import Permission, login_required_only, permission_required, public
+from ..core.permissions import login_required_only, permission_required, public
 from ..core.time import today_berlin
 from ..extensions import limiter
 from . import services
+from .sources import READERS
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="templates")
 
-register_nav("calendar.index", _l("Calendar"), Permission.VISIT_READ, Permission.ASSIGNMENT_ANSWER_OWN,
-             Permission.EMIGRANTS_ACCESS,
-             order=20)
+register_nav("calendar.index", _l("Calendar"), *READERS, order=20)
 
 VIEWS = ("month", "week", "agenda")
 #: Entries a day of the month view shows before "+ n more" (a busy month holds ~1,800).
@@ -38,7 +37,7 @@ MONTH_DAY_LIMIT = 3
 
 
 @bp.route("/")
-@permission_required(Permission.VISIT_READ, Permission.ASSIGNMENT_ANSWER_OWN, Permission.EMIGRANTS_ACCESS)
+@permission_required(*READERS)
 def index():
     view = request.args.get("view", "month")
     if view not in VIEWS:
@@ -56,7 +55,7 @@ def index():
 
 
 @bp.route("/day/<day>")
-@permission_required(Permission.VISIT_READ, Permission.ASSIGNMENT_ANSWER_OWN, Permission.EMIGRANTS_ACCESS)
+@permission_required(*READERS)
 def day(day: str):
     """Every entry of one day: the page behind a month's "+ n more", or (asked by the month
     view's script) only the list, which it puts into the day's cell."""

@@ -219,6 +219,10 @@ def enforce_login(app):
         if rule == "public":
             return None
         if not current_user.is_authenticated:
+            from .api.problems import is_api_request
+
+            if is_api_request():  # a program asking: no redirect to a login page it cannot use
+                abort(401, description="Send a valid personal access token as `Authorization: Bearer <token>`.")
             return login_manager.unauthorized()
         if rule is None:
             # A route without a declaration is a programming error: refuse it.

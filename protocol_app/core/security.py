@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from .api.problems import http_problem, is_api_request, problem
 from .errors import ConcurrentChangeError, is_conflict
 from .urls import safe_next_url
 
@@ -84,6 +85,8 @@ def outage_page():
 
     _rollback_quietly()
     g._login_user = login_manager.anonymous_user()
+    if is_api_request():
+        return problem(503, "The database is unreachable; try again shortly."), 503, {"Retry-After": "30"}
     body = render_template("errors/503.html")
     return body, 503, {"Retry-After": "30"}
 
@@ -103,6 +106,8 @@ def init_app(app) -> None:
             # wrapped: it gets the app's page too, not Werkzeug's bare English one.
             return _server_error(getattr(exc, "original_exception", None) or exc)
         _rollback_quietly()
+        if is_api_request():
+            return http_problem(exc)
         code = exc.code if exc.code in (400, 403, 404, 405, 413, 429) else None
         if code is None:
             return exc
@@ -117,6 +122,8 @@ def init_app(app) -> None:
         if is_conflict(exc):
             return conflict_response(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
+        if is_api_request():
+            return problem(500)
         return _render_error(500)
 
 
@@ -129,4 +136,6 @@ def conflict_response(exc):
     back = safe_next_url(back[len(request.host_url) - 1:] if back.startswith(request.host_url) else None)
     # What changed, where the code that noticed says it ("this visit was cancelled meanwhile").
     reason = exc.args[0] if isinstance(exc, ConcurrentChangeError) and exc.args and exc.args[0] else None
+    if is_api_request():
+        return problem(409, reason or "Changed meanwhile by someone else: read it again and retry."), 409
     return render_template("errors/409.html", back=back, reason=reason), 409

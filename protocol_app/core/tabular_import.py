@@ -10,26 +10,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from defusedxml import DefusedXmlException
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import ValidationFailed
-from .forms import contains_markup
+from .forms import contains_markup, control_character_in
 from .i18n import format_number
-from .private_files import private_folder, write_private
 
 #: More rows than this in one upload is a mistake, not a guest list.
 MAX_ROWS = 20000
@@ -278,12 +274,20 @@ def parse_upload(filename: str, data: bytes, columns: Sequence[ImportColumn]) ->
         raise ValidationFailed(_l("The file contains a header row but no data rows."), field="file")
     if len(body) > MAX_ROWS:
         raise ValidationFailed(_l("The file has more than %(n)s rows; please split it.", n=MAX_ROWS), field="file")
+    return parse_records(((number, {column.key: raw[positions[column.key]] if positions[column.key] is not None
+                                    and positions[column.key] < len(raw) else "" for column in columns})
+                          for number, raw in body), columns)
+
+
+def parse_records(records: Iterable[tuple[int, dict]], columns: Sequence[ImportColumn]) -> ImportResult:
+    """Check rows given as (number, {column key: text}) — a file's rows, or the rows a program
+    sent through the API — against `columns`; collect all errors, store nothing."""
     result = ImportResult()
-    for number, raw in body:
+    for number, cells in records:
         values = {}
         for column in columns:
-            position = positions[column.key]
-            text = raw[position].strip() if position is not None and position < len(raw) else ""
+            text = cells.get(column.key)
+            text = "" if text is None else str(text).strip()
             if not text:
                 if column.required:
                     result.errors.append(RowError(number, column.shown_name, str(_l("This field is required."))))
@@ -342,6 +346,9 @@ def parse_plain_text(max_length: int) -> Callable[[str], str]:
             raise CellError(str(_l("At most %(n)s characters, please.", n=max_length)))
         if contains_markup(text):
             raise CellError(str(_l("Please enter plain text without HTML tags.")))
+        char = control_character_in(text)
+        if char is not None:
+            raise CellError(str(_l("Please remove the invisible control character U+%(code)s.", code=f"{ord(char):04X}")))
         return text
 
     return parse
@@ -364,36 +371,3 @@ def template_response(columns: Sequence[ImportColumn], example_row: Sequence, *,
     from .exports import table_response
 
     return table_response(template_rows(columns), [example_row], filename=filename, fmt=fmt)
-
-
-# --- keeping an upload between its preview and the confirmation ------------------------
-
-#: A previewed upload waits this long for its confirmation.
-STASH_HOURS = 12
-
-
-def _stash_dir() -> Path:
-    return private_folder(Path(current_app.config["UPLOAD_DIR"]) / "import-previews")
-
-
-def stash_upload(data: bytes) -> str:
-    """Keep a previewed upload until it is confirmed; return the token naming it."""
-    cutoff = time.time() - STASH_HOURS * 3600
-    for old in _stash_dir().glob("*.bin"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    write_private(_stash_dir() / f"{token}.bin", data)
-    return token
-
-
-def take_stash(token: str) -> bytes | None:
-    """The upload behind `token` (None if unknown or expired); the stash is removed."""
-    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
-        return None
-    path = _stash_dir() / f"{token}.bin"
-    if not path.exists() or path.stat().st_mtime < time.time() - STASH_HOURS * 3600:
-        return None
-    data = path.read_bytes()
-    path.unlink(missing_ok=True)
-    return data

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event
-from ..core.db import transactional
+from ..core.db import lock_for_update, transactional
 from ..core.tabular_import import (
     ImportColumn,
     ImportResult,
@@ -20,6 +20,7 @@ from ..core.tabular_import import (
     parse_email,
     parse_int,
     parse_plain_text,
+    parse_records,
     parse_upload,
 )
 from ..directory.models import AddressForm, GuestCategory
@@ -80,7 +81,11 @@ def _identity(name: str | None, email: str | None, organisation: str | None) -> 
 
 def check(event: Event, filename: str, data: bytes) -> ImportResult:
     """Parse and check an upload against the event's list; store nothing."""
-    result = parse_upload(filename, data, columns())
+    return _checked_against_list(event, parse_upload(filename, data, columns()))
+
+
+def _checked_against_list(event: Event, result: ImportResult) -> ImportResult:
+    """Leave out the template's example row; refuse people already on the list or twice in the rows."""
     example = _identity(EXAMPLE_ROW[0], EXAMPLE_ROW[7], EXAMPLE_ROW[3])
     result.rows = [row for row in result.rows if _identity(row.get("name"), row.get("email"),
                                                            row.get("organisation")) != example]
@@ -105,8 +110,22 @@ def check(event: Event, filename: str, data: bytes) -> ImportResult:
 @transactional
 def import_guests(event: Event, filename: str, data: bytes, *, actor) -> ImportResult:
     """Put every row of a valid file on the guest list; with any broken row, store nothing."""
+    event = lock_for_update(event)  # two imports at once: the second checks against the first's guests
     require_open(event)
-    result = check(event, filename, data)
+    return _store(event, check(event, filename, data), actor=actor, source=filename)
+
+
+@transactional
+def import_rows(event: Event, rows: list[dict], *, actor) -> ImportResult:
+    """Put guests a program sent (through the API, as {column key: value}, numbered from 1) on the
+    list, checked exactly as a file's rows; with any broken row, store nothing."""
+    event = lock_for_update(event)
+    require_open(event)
+    result = parse_records(enumerate(rows, start=1), columns())
+    return _store(event, _checked_against_list(event, result), actor=actor, source="the API")
+
+
+def _store(event: Event, result: ImportResult, *, actor, source: str) -> ImportResult:
     if not result.ok:
         return result
     for row in result.rows:
@@ -116,5 +135,5 @@ def import_guests(event: Event, filename: str, data: bytes, *, actor) -> ImportR
                   language=row.get("language") or "de", category=row.get("category") or "other",
                   address_form_id=int(row["address_form_id"]) if row.get("address_form_id") else None,
                   in_office_since=row.get("in_office_since"))
-    record_event("event.guests_import", actor=actor, target=event, summary=f"{len(result.rows)} guests from {filename}")
+    record_event("event.guests_import", actor=actor, target=event, summary=f"{len(result.rows)} guests from {source}")
     return result

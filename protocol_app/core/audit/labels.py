@@ -63,7 +63,7 @@ RECORDS = {
     "emigrant_priority_weights": _l("Priority weights"), "emigrant_participants": _l("Former participant"),
     "emigrant_programme_items": _l("Programme item of a stay"), "emigrant_duplicate_decisions": _l("Duplicate decision"),
     "emigrant_letters": _l("Letter"), "emigrant_travel": _l("Travel"), "emigrant_statistics": _l("Statistics"),
-    "webhook": _l("Webhook"), "webhook_subscriptions": _l("Webhook"), "webhook_deliveries": _l("Webhook delivery"),
+    "access_tokens": _l("Access token"), "webhook": _l("Webhook"), "webhook_subscriptions": _l("Webhook"), "webhook_deliveries": _l("Webhook delivery"),
 }
 
 #: What was done, by the action's last part (a process step is named by its process instead).
@@ -122,10 +122,13 @@ DEEDS = {
     "missions_import": _l("missions imported"), "contacts_import": _l("contacts imported"),
     "venues_import": _l("venues imported"), "missions_export": _l("missions exported"),
     "contacts_export": _l("contacts exported"), "venues_export": _l("venues exported"),
+    "token_issue": _l("access token made"), "token_revoke": _l("access token revoked"),
+    "api_read": _l("sent through the API"),
 }
 
 #: The ways a confidential record can be shown (`record_read(how=…)`); each has its words above.
-READ_WAYS = ("read", "list_read", "dashboard_read", "search_read", "calendar_read", "feed_read", "export", "print")
+READ_WAYS = ("read", "list_read", "dashboard_read", "search_read", "calendar_read", "feed_read", "export", "print",
+             "api_read")
 
 #: Fields no form names (ids, states, moments the app sets).
 FIELDS = {

@@ -13,9 +13,10 @@ from ...core.errors import DomainError
 from ...core.exports import table_response
 from ...core.forms import ConfirmForm, apply_domain_error, edit_form
 from ...core.front_door import saved
+from ...core.import_stash import stash_upload, take_stash
 from ...core.listing import paginate, year_range
 from ...core.permissions import Permission, permission_required
-from ...core.tabular_import import stash_upload, take_stash, template_response
+from ...core.tabular_import import template_response
 from .. import permissions, register, reports, services
 from ..forms import (
     HolderCorrectionForm,

@@ -116,6 +116,7 @@ def _import_models() -> None:
     from .core.audit import chain as _audit_chain  # noqa: F401
     from .core.audit import models as _audit  # noqa: F401
     from .core.checklists import models as _checklists  # noqa: F401
+    from .core.mail_texts import models as _mail_texts  # noqa: F401
     from .core.notifications import models as _notifications  # noqa: F401
     from .core.reminders import models as _reminders  # noqa: F401
     from .core.webhooks import models as _webhooks  # noqa: F401
@@ -178,6 +179,7 @@ def _register_policies(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .admin import checklists as _admin_checklists  # noqa: F401 (adds routes to admin_bp)
     from .admin import letters as _admin_letters  # noqa: F401 (adds routes to admin_bp)
+    from .admin import mail_texts as _admin_mail_texts  # noqa: F401 (adds routes to admin_bp)
     from .admin import webhooks as _admin_webhooks  # noqa: F401 (adds routes to admin_bp)
     from .admin.views import bp as admin_bp
     from .auth import token_pages as _token_pages  # noqa: F401 (adds the API token page to auth_bp)

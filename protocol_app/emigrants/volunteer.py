@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.audit import record_event
@@ -21,7 +20,8 @@ from ..core.db import transactional
 from ..core.errors import DomainError, ValidationFailed
 from ..core.i18n import format_long_d
 from ..core.link_tokens import hash_token, new_token
-from ..core.notifications.services import queue_mail
+from ..core.mail_texts import MailKind, register_mail_kind, write_mail
+from ..core.notifications.services import queue_written
 from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc, today_berlin
 from ..extensions import db
@@ -34,6 +34,20 @@ NOTICE = timedelta(days=3)
 #: States in which the guest is coming (or, for the link, is here).
 COMING_STATES = (ApplicationState.CONFIRMED, ApplicationState.TRAVEL_BOOKED)
 LINK_STATES = (*COMING_STATES, "visited")
+
+VOLUNTEER_MAIL = register_mail_kind(MailKind("emigrants.volunteer", _l("Emigrant programme: the programme for the volunteer companion"), {
+    "first_day": _l("the day of arrival"), "last_day": _l("the day of departure"),
+    "programme_link": _l("the volunteer's own link to the programme")}, {
+    "de": ("Begleitung im Emigrantenprogramm, {first_day} – {last_day}",
+           "Guten Tag,\n\nvielen Dank, dass Sie vom {first_day} bis zum {last_day} einen Gast des Emigrantenprogramms "
+           "begleiten.\nDas Programm der Woche steht für Sie bereit: {programme_link}\n\nDer Link gilt bis zum Abreisetag. "
+           "Bitte geben Sie ihn nicht weiter.\n\nSenatskanzlei Berlin · Protokoll · Emigrantenprogramm"),
+    "en": ("Accompaniment in the emigrant programme, {first_day} – {last_day}",
+           "Good day,\n\nThank you for accompanying a guest of the emigrant programme from {first_day} to {last_day}.\n"
+           "The programme of the week is ready for you: {programme_link}\n\nThe link works until the day of departure. "
+           "Please do not pass it on.\n\nSenate Chancellery of Berlin · Protocol · Emigrant programme"),
+}, {"de": {"first_day": "4. Mai 2027", "last_day": "11. Mai 2027", "programme_link": "https://protokoll.berlin.de/emigrants/volunteer/…"},
+    "en": {"first_day": "4 May 2027", "last_day": "11 May 2027", "programme_link": "https://protokoll.berlin.de/emigrants/volunteer/…"}}))
 
 
 def programme_link(token: str) -> str:
@@ -52,10 +66,9 @@ def send_programme(application: Application, plan: StayPlan, *, actor=None) -> N
     token, plan.volunteer_token_hash = new_token()
     plan.volunteer_sent_at = now_utc()
     with force_locale("de"):  # volunteers are Berliners; the page offers nothing else
-        body = render_template("emigrants/volunteer_mail.txt", plan=plan, link=programme_link(token))
-        queue_mail(plan.volunteer_email, _("Accompaniment in the emigrant programme, %(first)s – %(last)s",
-                                           first=format_long_d(plan.arrives_on), last=format_long_d(plan.departs_on)),
-                   body, language="de")
+        values = {"first_day": format_long_d(plan.arrives_on), "last_day": format_long_d(plan.departs_on),
+                  "programme_link": programme_link(token)}
+    queue_written(plan.volunteer_email, write_mail(VOLUNTEER_MAIL.key, "de", values), language="de")
     db.session.flush()
     record_event("application.volunteer_programme_sent", actor=actor, target=application)
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -17,16 +16,17 @@ from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import lock_for_update, transactional
 from ..core.errors import DomainError, ValidationFailed
-from ..core.i18n import format_long_d
 from ..core.letters import layout, register_kind
 from ..core.link_tokens import derived_token, derived_token_again, hash_token
-from ..core.notifications.services import queue_mail
+from ..core.notifications.services import queue_written
 from ..core.pdf import render_pdf
 from ..core.record_parts import attach_file
 from ..core.time import BERLIN, now_utc, today_berlin
 from ..extensions import db
+from . import mail_texts
 from .calendar_source import event_entry
 from .guests import precedence_order
+from .mail_texts import guest_mail
 from .models import Event, Guest, GuestStatus, SeatAssignment
 from .services import EVENT_PARTS
 from .workflow import OPEN_STATES, EventState, require_open
@@ -57,14 +57,12 @@ def reply_link(token: str) -> str:
 
 def _invitation_mail(guest: Guest, event: Event, token: str) -> None:
     language = guest.language or "de"
+    link = reply_link(token)
     with force_locale(language):
-        link = reply_link(token)
-        body = render_template("events/invitation_mail.txt", guest=guest, event=event, link=link)
-        # The event and its date, never a person's name (DESIGN.md section 6).
-        subject = _("Invitation: %(title)s on %(date)s", title=event.title, date=format_long_d(event.starts_at.astimezone(BERLIN).date()))
         calendar = invitation_ics(event_entry(event, for_guest=True), base_url=current_app.config["BASE_URL"],
                                   url=link)
-        queue_mail(guest.email, subject, body, language=language, calendar=calendar)
+    queue_written(guest.email, guest_mail(mail_texts.INVITATION, guest, event, link=link), language=language,
+                  calendar=calendar)
 
 
 def letters_pdf(event: Event, guests_links: list[tuple[Guest, str | None]]) -> bytes:
@@ -223,7 +221,5 @@ def _move_up_waiting(event: Event, *, actor) -> None:
         workflow.apply(guest, "move_up", actor=actor)
         record_event("event.waiting_list_moved_up", actor=actor, target=guest)
         if guest.email:
-            with force_locale(guest.language or "de"):
-                queue_mail(guest.email, _("Your place is confirmed: %(title)s", title=event.title),
-                           render_template("events/moved_up_mail.txt", guest=guest, event=event),
-                           language=guest.language or "de")
+            queue_written(guest.email, guest_mail(mail_texts.PLACE_CONFIRMED, guest, event),
+                          language=guest.language or "de")

@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import render_template
-from flask_babel import force_locale, lazy_ngettext
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..core.checklists.models import Task
-from ..core.i18n import format_long_d
-from ..core.notifications.services import notify, queue_mail
+from ..core.notifications.services import notify, queue_written
 from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc, today_berlin
 from ..core.urls import path_for
 from ..extensions import db
+from . import mail_texts
 from .invitations import reply_link_of
+from .mail_texts import guest_mail
 from .models import Event, Guest, GuestStatus
 from .workflow import OPEN_STATES, EventState
 
@@ -44,11 +43,8 @@ def remind_open_replies() -> int:
         for guests in silent.values() for guest in guests if guest.email])
     for guest in reminded:
         event = by_event[guest.event_id]
-        with force_locale(guest.language or "de"):
-            queue_mail(guest.email, _("Reminder: please reply by %(date)s – %(title)s",
-                                      date=format_long_d(event.reply_by), title=event.title),
-                       render_template("events/reply_reminder_mail.txt", guest=guest, event=event,
-                                       link=reply_link_of(guest)), language=guest.language or "de")
+        queue_written(guest.email, guest_mail(mail_texts.REPLY_REMINDER, guest, event, link=reply_link_of(guest)),
+                      language=guest.language or "de")
     summaries = remind_once("event-reply-summary", [
         (f"event-reply-summary:{event.id}:user:{event.responsible_officer.id}", event.responsible_officer, event, event)
         for event in events if event.responsible_officer and silent[event.id]])

@@ -63,7 +63,8 @@ RECORDS = {
     "emigrant_priority_weights": _l("Priority weights"), "emigrant_participants": _l("Former participant"),
     "emigrant_programme_items": _l("Programme item of a stay"), "emigrant_duplicate_decisions": _l("Duplicate decision"),
     "emigrant_letters": _l("Letter"), "emigrant_travel": _l("Travel"), "emigrant_statistics": _l("Statistics"),
-    "access_tokens": _l("Access token"), "webhook": _l("Webhook"), "webhook_subscriptions": _l("Webhook"), "webhook_deliveries": _l("Webhook delivery"),
+    "access_tokens": _l("Access token"), "mail_text": _l("Mail text"), "mail_texts": _l("Mail text"),
+    "mail_text_versions": _l("Mail text"), "webhook": _l("Webhook"), "webhook_subscriptions": _l("Webhook"), "webhook_deliveries": _l("Webhook delivery"),
 }
 
 #: What was done, by the action's last part (a process step is named by its process instead).
@@ -123,7 +124,7 @@ DEEDS = {
     "venues_import": _l("venues imported"), "missions_export": _l("missions exported"),
     "contacts_export": _l("contacts exported"), "venues_export": _l("venues exported"),
     "token_issue": _l("access token made"), "token_revoke": _l("access token revoked"),
-    "api_read": _l("sent through the API"),
+    "api_read": _l("sent through the API"), "reset": _l("reset to the default"),
 }
 
 #: The ways a confidential record can be shown (`record_read(how=…)`); each has its words above.

@@ -67,6 +67,10 @@ class OutboxMail(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254), nullable=False)
     #: Subjects never name a person; see DESIGN.md section 6.
     subject: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    #: The kind of mail and the version of the office's words it was written with (None: a mail
+    #: whose words the office does not keep; version 0: the default words).
+    mail_kind: Mapped[str | None] = mapped_column(sa.String(60))
+    mail_text_version: Mapped[int | None] = mapped_column(sa.Integer)
     #: The body, encrypted (core.sealing): it may hold reply links, which are credentials.
     body_sealed: Mapped[str] = mapped_column(sa.Text, nullable=False)
     status: Mapped[str] = mapped_column(

@@ -10,12 +10,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, render_template
+from flask import current_app, has_request_context
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ...extensions import db
+from ..mail_texts import MailKind, register_mail_kind, write_mail
 from ..time import now_utc
 from .models import MailStatus, Notification, OutboxMail
 
@@ -25,6 +27,23 @@ _PENDING_KEY = "protokoll_outbox_ids"
 #: Mails written but not yet flushed: their ids are known after the next flush, which writes
 #: all of them in batches (a sweep that mails 1,000 people is not 1,000 round trips).
 _UNFLUSHED_KEY = "protokoll_outbox_unflushed"
+
+
+NOTICE = register_mail_kind(MailKind("core.notice", _l("Notice of the app (reminders, offers, decisions due)"), {
+    "subject": _l("what the notice is about: the record and what is due, e.g. “V-2027-0007: Anfrage wartet”"),
+    "message": _l("the notice itself"), "link": _l("the address of the record in Protokoll (empty if none)")}, {
+    "de": ("{subject}", "Guten Tag,\n\n{message}\n\nIn Protokoll öffnen: {link}\n\n-- \n"
+                        "Diese Nachricht wurde automatisch von Protokoll versandt. Bitte antworten Sie nicht darauf."),
+    "en": ("{subject}", "Hello,\n\n{message}\n\nOpen in Protokoll: {link}\n\n-- \n"
+                        "This message was sent automatically by Protokoll. Please do not reply."),
+}, {
+    "de": {"subject": "V-2027-0007: Anfrage wartet auf Entscheidung",
+           "message": "Die Besuchsanfrage V-2027-0007 „Delegation aus Paris“ wartet seit mehr als einer Woche.",
+           "link": "https://protokoll.berlin.de/visits/V-2027-0007"},
+    "en": {"subject": "V-2027-0007: request awaits a decision",
+           "message": "The visit request V-2027-0007 “Delegation from Paris” has been waiting for more than a week.",
+           "link": "https://protokoll.berlin.de/visits/V-2027-0007"},
+}))
 
 
 def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
@@ -47,26 +66,29 @@ def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
     db.session.add(note)
     if mail and user.is_active_account:
         with force_locale(user.locale):
-            body = render_template(
-                "notifications/mail.txt",
-                message=message,
-                link=link,
-                base_url=current_app.config["BASE_URL"],
-            )
             subject = str(subject_factory())
-        queue_mail(user.email, subject, body, language=user.locale)
+        written = write_mail(NOTICE.key, user.locale, {
+            "subject": subject, "message": message, "link": current_app.config["BASE_URL"] + link if link else ""})
+        queue_written(user.email, written, language=user.locale)
     return note
 
 
+def queue_written(recipient: str, mail, *, language: str, calendar: str | None = None) -> OutboxMail:
+    """Queue a mail written in the office's words (`core.mail_texts.write_mail`); the outbox keeps
+    which words it was written with."""
+    return queue_mail(recipient, mail.subject, mail.body, language=language, calendar=calendar,
+                      text=(mail.kind, mail.version))
+
+
 def queue_mail(recipient: str, subject: str, body_text: str, *, language: str | None = None,
-               calendar: str | None = None) -> OutboxMail:
+               calendar: str | None = None, text: tuple[str, int] | None = None) -> OutboxMail:
     """Write a mail to the outbox; it is sent after the surrounding commit.
 
     `language` is the body's (for its HTML part); `calendar` an iCalendar text attached as
     the invitation's date, which calendar programs offer to add. The mail gets its id at the
     next flush, which writes every mail queued before it in batches."""
     mail = OutboxMail(recipient=recipient, subject=subject, body_text=body_text, language=language,
-                      calendar=calendar)
+                      calendar=calendar, mail_kind=text[0] if text else None, mail_text_version=text[1] if text else None)
     db.session.add(mail)
     db.session.info.setdefault(_UNFLUSHED_KEY, []).append(mail)
     return mail

@@ -244,6 +244,8 @@ class Config:
     WEBHOOK_RETRY_DELAYS = os.environ.get("WEBHOOK_RETRY_DELAYS", "30,120,600,3600,21600")
     WEBHOOK_CLAIM_TIMEOUT_SECONDS = _env_int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", 120)
 
+    #: Days after an event that its guests' answers on diet, access and language are kept.
+    GUEST_NEEDS_RETENTION_DAYS = _env_int("GUEST_NEEDS_RETENTION_DAYS", 30)
     #: The JSON API (/api/v1): requests per personal access token, and the longest life a user
     #: may give a token (it can be revoked sooner at any time).
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")

@@ -131,6 +131,7 @@ def _import_models() -> None:
     from .emigrants import volunteer as _emigrant_volunteer  # noqa: F401 (its reminder rule)
     from .events import calendar_source as _event_calendar  # noqa: F401
     from .events import models as _events  # noqa: F401
+    from .events import needs as _event_needs  # noqa: F401 (the needs' retention rule)
 
     # What each domain tells a partnership's page.
     from .events import partner_history as _event_history  # noqa: F401

@@ -4,16 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.models import SignIn
-from ..core.forms import MultipleChoiceField, PlainTextField
+from ..core.forms import MultiCheckboxField, PlainTextField
 from ..core.permissions import Position, Role
-
-
-class MultiCheckboxField(MultipleChoiceField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UserForm(FlaskForm):

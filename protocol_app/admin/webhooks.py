@@ -13,7 +13,7 @@ from wtforms import SelectField, SubmitField, URLField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..core.errors import ValidationFailed
-from ..core.forms import ConfirmForm, PlainTextField
+from ..core.forms import ConfirmForm, MultiCheckboxField, PlainTextField
 from ..core.front_door import acted, saved
 from ..core.listing import choice_arg, paginate
 from ..core.navigation import register_nav
@@ -21,7 +21,6 @@ from ..core.permissions import Permission, Role, permission_required
 from ..core.webhooks import services as webhooks
 from ..core.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from ..extensions import db
-from .forms import MultiCheckboxField
 from .views import bp
 
 register_nav("admin.webhooks_page", _l("Webhooks"), Permission.ADMIN_USERS, order=95)

@@ -22,7 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from .i18n import format_number
 from .languages import language_choices
@@ -124,6 +124,13 @@ class MultipleChoiceField(SelectMultipleField):
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("invalid_choice_message", _l("Please choose only from the offered entries."))
         super().__init__(label, validators, **kwargs)
+
+
+class MultiCheckboxField(MultipleChoiceField):
+    """Several choices as a list of checkboxes (roles, events told of, access needs)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class PlainTextField(StringField):

@@ -26,6 +26,7 @@ from ..core.checklists.models import ChecklistTemplate
 from ..core.forms import (
     DATETIME_FORMAT,
     BerlinTimes,
+    MultiCheckboxField,
     MultipleChoiceField,
     PlainTextAreaField,
     PlainTextField,
@@ -33,6 +34,7 @@ from ..core.forms import (
     optional_id,
     required_file,
 )
+from ..core.languages import language_choices
 from ..directory.forms import (
     PostalAddressFields,
     address_form_choices,
@@ -45,8 +47,10 @@ from ..directory.models import GuestCategory
 from ..extensions import db
 from ..programme import DressCode, PressAccess
 from ..programme.forms import InterpreterNeedFields, ProgrammeItemFormBase
+from . import needs
 from .guests import MAX_COMPANIONS
 from .models import EventKind
+from .needs import Access, Diet, Question
 
 
 class EventForm(BerlinTimes, VersionedForm):
@@ -65,6 +69,9 @@ class EventForm(BerlinTimes, VersionedForm):
     dress_code = SelectField(_l("Dress code"), choices=DressCode.choices())
     press = SelectField(_l("Press"), choices=PressAccess.choices())
     reply_by = DateField(_l("Reply by"), validators=[Optional()])
+    reply_questions = MultiCheckboxField(_l("The reply page also asks"), choices=Question.choices(), validators=[Optional()])
+    reply_required = MultiCheckboxField(_l("Of those, a guest who accepts must answer"), choices=Question.choices(),
+                                        validators=[Optional()])
     notes = PlainTextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     conflict_reason = PlainTextAreaField(_l("Reason for keeping the venue despite another booking (only when asked)"),
                                          validators=[Optional(), Length(max=1000)])
@@ -77,6 +84,8 @@ class EventForm(BerlinTimes, VersionedForm):
     def load(self, event) -> None:
         self.load_times(event)
         self.version.data = event.version
+        self.reply_questions.data = needs.questions(event)
+        self.reply_required.data = needs.required(event)
 
 
 class EventProgrammeItemForm(InterpreterNeedFields, ProgrammeItemFormBase):
@@ -130,6 +139,30 @@ class ReplyForm(FlaskForm):
                         validators=[InputRequired(message=_l("Please choose whether you will attend."))])
     companion = PlainTextField(_l("Name of your companion (optional)"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Send reply"))
+
+
+class NeedsForm(ReplyForm):
+    """The reply with the questions the event asks (the page shows only those)."""
+
+    diet = RadioField(_l("Dietary needs"), choices=Diet.choices(), validators=[Optional()])
+    diet_note = PlainTextField(_l("Allergies or other dietary needs (optional)"), validators=[Optional(), Length(max=200)])
+    access = MultiCheckboxField(_l("Access needs"), choices=Access.choices(), validators=[Optional()])
+    no_access_needs = BooleanField(_l("I need none of these"))
+    access_note = PlainTextField(_l("Anything else we should know to welcome you (optional)"),
+                                 validators=[Optional(), Length(max=200)])
+    conversation_language = SelectField(_l("The language you speak"), choices=lambda: [("", "—"), *language_choices()],
+                                        validators=[Optional()])
+    submit = SubmitField(_l("Send reply"))
+
+    def mark_required(self, questions) -> None:
+        """Mark the event's required questions (answered if the guest attends: the service checks)."""
+        for question in questions:
+            field = {"diet": self.diet, "access": self.access, "language": self.conversation_language}[question]
+            field.flags.required = True
+
+    def answers(self) -> dict:
+        return {name: getattr(self, name).data for name in
+                ("diet", "diet_note", "access", "no_access_needs", "access_note", "conversation_language")}
 
 
 class StaffReplyForm(ReplyForm):

@@ -23,7 +23,7 @@ from ..core.pdf import render_pdf
 from ..core.record_parts import attach_file
 from ..core.time import BERLIN, now_utc, today_berlin
 from ..extensions import db
-from . import mail_texts
+from . import mail_texts, needs
 from .calendar_source import event_entry
 from .guests import precedence_order
 from .mail_texts import guest_mail
@@ -167,8 +167,9 @@ def reply_period_over(event: Event) -> bool:
 
 @transactional
 def record_reply(guest: Guest, *, accept: bool, companion: str | None = None, channel: str = "online",
-                 actor=None) -> str:
-    """Record a guest's answer; return the resulting status.
+                 actor=None, answers: dict | None = None) -> str:
+    """Record a guest's answer (with `answers` to the event's questions, `needs`); return the
+    resulting status.
 
     An acceptance beyond the capacity goes to the waiting list; a cancellation
     moves the first waiting guest up if their party now fits.
@@ -182,6 +183,8 @@ def record_reply(guest: Guest, *, accept: bool, companion: str | None = None, ch
     companion = (companion or "").strip() or None
     if companion and guest.companions_allowed < 1:
         raise ValidationFailed(_l("This invitation is for one person only."))
+    if answers is not None:
+        needs.take_answers(guest, answers, accepting=accept)
     was_accepted = guest.status == GuestStatus.ACCEPTED.value
     # The places the others hold, counted before anything of this reply changes.
     own_party = (1 + (1 if guest.companion_name else 0)) if was_accepted else 0

@@ -12,6 +12,7 @@ from ..core.db import TimestampMixin, UTCDateTime, VersionedMixin, enum_check
 from ..core.enums import LabelledEnum
 from ..core.files import AttachmentMixin
 from ..core.references import ReferencedMixin
+from ..core.sealing import sealed_column
 from ..core.workflow import WorkflowMixin
 from ..directory.models import GuestCategory
 from ..directory.salutations import PostalAddressMixin, SalutationForm, salutation
@@ -124,6 +125,10 @@ class Event(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     embargo_until: Mapped[date | None] = mapped_column(sa.Date)
     #: Why the event was kept in its venue despite another booking there (None: no overlap).
     conflict_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: What the reply page asks beyond yes or no (`needs.Question` values, comma-separated), and
+    #: which of those a guest who accepts must answer.
+    reply_questions: Mapped[str | None] = mapped_column(sa.String(60))
+    reply_required: Mapped[str | None] = mapped_column(sa.String(60))
 
     venue = relationship("Venue", lazy="joined")
     host = relationship("Host", lazy="joined")
@@ -218,6 +223,13 @@ class Guest(PostalAddressMixin, VersionedMixin, TimestampMixin, db.Model):
     #: Ticked at the door.
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_walk_in: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false(), nullable=False)
+    #: What a reception needs to know (diet, access), sealed: answers on health and belief are
+    #: special-category data (Art. 9 GDPR), read by the event's staff only (`needs`).
+    needs_sealed: Mapped[str | None] = mapped_column(sa.Text)
+    #: The language the guest speaks (ISO 639-1), for the seating and an interpreter.
+    conversation_language: Mapped[str | None] = mapped_column(sa.String(5))
+    #: When the needs were erased with the guest list's retention.
+    needs_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     address_form = relationship("AddressForm", lazy="joined")
@@ -302,3 +314,7 @@ class SeatAssignment(db.Model):
     @property
     def person_name(self) -> str:
         return (self.guest.companion_name or "") if self.is_companion else self.guest.name
+
+
+# `flask keys rotate` re-seals the guests' needs with the newest key.
+sealed_column(Guest.__table__.c.needs_sealed)

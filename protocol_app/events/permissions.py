@@ -18,6 +18,12 @@ def can_see_guests(user, event: Event) -> bool:
     return not is_embargoed(event) or user_has(user, Permission.HONOURS_READ)
 
 
+def can_read_needs(user, event: Event) -> bool:
+    """Guests' diet and access answers (Art. 9): the event's staff, who plan the evening, and
+    nobody who may only read it."""
+    return user_has(user, Permission.EVENT_EDIT) and can_see_guests(user, event)
+
+
 def can_read(user, event: Event | None = None) -> bool:
     """Readers see events; during an embargo the guests only as `can_see_guests` says."""
     return user_has(user, Permission.EVENT_READ)

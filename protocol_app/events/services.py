@@ -43,6 +43,7 @@ from ..programme import (
     save_item,
 )
 from ..programme.occasions import Occasion, register_occasion
+from . import needs
 from .models import (
     REFERENCE_PREFIX,
     Event,
@@ -56,6 +57,15 @@ from .workflow import EventState, require_open
 
 EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "venue_id", "host_id", "responsible_officer_id",
                 "capacity", "dress_code", "press", "reply_by", "notes", "partner_city_id")
+
+
+def _fields(values: dict) -> dict:
+    """The event's own fields of `values`; the reply's questions only when given (checked)."""
+    chosen = {k: values.get(k) for k in EVENT_FIELDS}
+    if "reply_questions" in values or "reply_required" in values:
+        chosen["reply_questions"], chosen["reply_required"] = needs.check_settings(
+            values.get("reply_questions"), values.get("reply_required"))
+    return chosen
 
 
 def _validate(values: dict) -> None:
@@ -118,7 +128,7 @@ def create_event(*, actor, values: dict, occasion: OccasionTemplate | None = Non
                  conflict_reason: str | None = None) -> Event:
     """Record a new event with the next reference number of its year; a venue in use at the
     time needs a reason."""
-    values = {k: values.get(k) for k in EVENT_FIELDS}
+    values = _fields(values)
     _validate(values)
     reason = _venue_conflicts(None, values, conflict_reason)
     year = values["starts_at"].astimezone(BERLIN).year
@@ -153,7 +163,7 @@ def update_event(event: Event, *, actor, values: dict, expected_version=None, co
     venue in use at the time without a reason."""
     check_version(event, expected_version)
     require_open(event)
-    values = {k: values.get(k) for k in EVENT_FIELDS}
+    values = _fields(values)
     _validate(values)
     event.conflict_reason = _venue_conflicts(event, values, conflict_reason or event.conflict_reason)
     update_audited(event, values, actor=actor, action="event.update")

@@ -14,13 +14,13 @@ from ...core.pdf import pdf_response
 from ...core.permissions import permission_required, public
 from ...core.tabular_import import template_response
 from ...extensions import limiter
-from .. import guest_import, guests, invitations
+from .. import guest_import, guests, invitations, needs
 from ..forms import (
     AdhocGuestForm,
     CategoryForm,
     ContactGuestForm,
     GuestImportForm,
-    ReplyForm,
+    NeedsForm,
     StaffReplyForm,
     UsualCategoriesForm,
 )
@@ -162,20 +162,28 @@ def reply(token: str):
     if guest is None:
         return render_template("events/reply_unknown.html"), 404
     with force_locale(guest.language or "de"):  # the page speaks the invitation's language
-        form = ReplyForm()
+        form = NeedsForm()
+        asked = needs.questions(guest.event)
+        form.mark_required(needs.required(guest.event))
         if request.method == "GET" and guest.status in invitations.ANSWERED:
             # A reopened link shows the answer given, ready to be changed until the deadline.
             form.answer.data = "decline" if guest.status == GuestStatus.DECLINED else "accept"
             form.companion.data = guest.companion_name
+            given = needs.needs_of(guest)  # the guest's own answers, shown back to the guest
+            form.diet.data, form.diet_note.data = given.diet, given.diet_note
+            form.access.data, form.access_note.data = given.access, given.access_note
+            form.conversation_language.data = guest.conversation_language or ""
         done = None
         if form.validate_on_submit():
             try:
                 done = invitations.record_reply(guest, accept=form.answer.data == "accept",
-                                                companion=form.companion.data, channel="online")
+                                                companion=form.companion.data, channel="online",
+                                                answers=form.answers())
             except DomainError as exc:
                 apply_domain_error(form, exc)
         return render_template("events/reply.html", guest=guest, event=guest.event, form=form, done=done,
-                               answered=guest.status in invitations.ANSWERED,
+                               answered=guest.status in invitations.ANSWERED, asked=asked,
+                               required=needs.required(guest.event),
                                can_change=not invitations.reply_period_over(guest.event))
 
 

@@ -15,7 +15,7 @@ from ...core.permissions import permission_required
 from ...extensions import db
 from ...goldenbook import services as golden_book
 from ...news import services as news
-from .. import guests, invitations, permissions, services
+from .. import guests, invitations, needs, permissions, services
 from ..forms import (
     AdhocGuestForm,
     CategoryForm,
@@ -68,6 +68,7 @@ def detail(reference: str):
     can_edit = permissions.can_edit(current_user)
     editable = permissions.can_edit(current_user, event)
     can_see_guests = permissions.can_see_guests(current_user, event)
+    listing = guests.guest_listing(event) if can_see_guests else None
     return render_template(
         "events/detail.html", event=event, editable=editable, can_see_guests=can_see_guests,
         # Invitations are sent with their own button, which takes that step itself.
@@ -76,7 +77,9 @@ def detail(reference: str):
         interpreting=services.interpreting_of(event),
         book_entries=golden_book.entries_for(services.SCOPE, event.id, reader=current_user),
         **news.occasion_panel(services.SCOPE, event.id, reader=current_user),
-        guests=guests.guest_listing(event) if can_see_guests else None, guest_states=GuestStatus,
+        guests=listing, guest_states=GuestStatus, needs_asked=bool(needs.questions(event)),
+        guest_needs=needs.shown_to(current_user, event, listing.items, how="needs_read") if listing else {},
+        can_read_needs=permissions.can_read_needs(current_user, event),
         guest_total=db.session.scalar(sa.select(sa.func.count(Guest.id)).where(Guest.event_id == event.id)),
         category_form=CategoryForm(), adhoc_form=AdhocGuestForm(),
         contact_form=ContactGuestForm() if can_edit else None,

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ...core.audit import record_read
 from ...core.errors import DomainError, ValidationFailed
+from ...core.exports import table_response
 from ...core.forms import ConfirmForm
 from ...core.pdf import pdf_response, render_pdf
 from ...core.permissions import permission_required
 from ...extensions import db
-from .. import checkin, guests, seating
+from .. import checkin, guests, needs, permissions, seating
 from ..models import Guest, GuestStatus
 from . import EDIT, READ, bp, door
 
@@ -50,7 +53,8 @@ def seating_page(reference: str):
         return redirect(url_for("events.seating_page", reference=event.reference))
     accepted = [g for g in guests.guest_list(event) if g.status == GuestStatus.ACCEPTED.value]
     return render_template("events/seating.html", event=event, tables=seating.tables_of(event),
-                           accepted=accepted, confirm=ConfirmForm(), honour_order=seating.honour_order,
+                           accepted=accepted, confirm=ConfirmForm(),
+                           guest_needs=needs.shown_to(current_user, event, accepted, how="needs_read"), honour_order=seating.honour_order,
                            seat_layout=seating.seat_layout, centre=seating.DRAWING_CENTRE,
                            table_radius=seating.TABLE_RADIUS)
 
@@ -64,6 +68,18 @@ def seating_pdf(reference: str, document: str):
     template = "events/place_cards.html" if document == "place-cards" else "events/table_plan.html"
     data = render_pdf(template, event=event, tables=seating.tables_of(event))
     return pdf_response(data, f"{document}-{event.reference}")
+
+
+@bp.route("/<reference>/caterer.<export:fmt>")
+@permission_required(EDIT)
+def caterer_list(reference: str, fmt: str):
+    """What the kitchen needs to know, without names; its download is logged as a read."""
+    event = door.load(reference)
+    if not permissions.can_read_needs(current_user, event):
+        abort(403)
+    record_read(current_user, scope="event", references=[event.reference], how="export")
+    return table_response([_("What"), _("Number or note")], needs.caterer_rows(event),
+                          filename=f"caterer-{event.reference}", fmt=fmt)
 
 
 @bp.route("/<reference>/checkin", methods=["GET", "POST"])
@@ -89,7 +105,9 @@ def checkin_page(reference: str):
         except DomainError as exc:
             flash(str(exc.message), "danger")
         return redirect(url_for("events.checkin_page", reference=event.reference, q=query or None))
-    return render_template("events/checkin.html", event=event, query=query, guests=checkin.search(event, query),
+    found = checkin.search(event, query)
+    return render_template("events/checkin.html", event=event, query=query, guests=found,
+                           guest_needs=needs.shown_to(current_user, event, found, how="needs_read"),
                            confirm=ConfirmForm(), counts=checkin.door_counts(event))
 
 

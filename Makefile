@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: image image-base sbom image-tools ops-tools ldap-server bench-deps run test test-fast install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
+.PHONY: vendor-altcha image image-base sbom image-tools ops-tools ldap-server bench-deps run test test-fast install translations migrate demo lint translations-update chromium system-deps js-deps office-tools bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,17 @@ $(JS_STAMP): tests/js/package-lock.json
 	@touch $(JS_STAMP)
 
 js-deps: $(JS_STAMP)
+
+# The ALTCHA widget the public honours page serves itself (static/vendor/altcha, committed):
+# fetched again from npm at the pinned version, unchanged, when that version is raised.
+ALTCHA_VERSION := 3.2.2
+vendor-altcha:
+	rm -rf /tmp/altcha-vendor && mkdir -p /tmp/altcha-vendor
+	cd /tmp/altcha-vendor && npm pack --silent altcha@$(ALTCHA_VERSION) && tar xzf altcha-$(ALTCHA_VERSION).tgz
+	cp /tmp/altcha-vendor/package/dist/external/altcha.min.js /tmp/altcha-vendor/package/dist/external/altcha.css \
+	   /tmp/altcha-vendor/package/dist/workers/pbkdf2.js /tmp/altcha-vendor/package/dist/i18n/de.js \
+	   protocol_app/static/vendor/altcha/
+	cp /tmp/altcha-vendor/package/LICENSE.txt protocol_app/static/vendor/altcha/LICENSE.txt
 
 # Two test workers (the machine's two cores), each with its own PostgreSQL schemas, Redis
 # databases and servers (tests/services.py); a test file stays on one worker, so its module's

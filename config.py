@@ -244,6 +244,11 @@ class Config:
     WEBHOOK_RETRY_DELAYS = os.environ.get("WEBHOOK_RETRY_DELAYS", "30,120,600,3600,21600")
     WEBHOOK_CLAIM_TIMEOUT_SECONDS = _env_int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", 120)
 
+    #: The public honours suggestion: its proof of work (PBKDF2 iterations per try, and the tries
+    #: a browser makes at most: about half of them on average) and its limit per address.
+    PROOF_OF_WORK_COST = _env_int("PROOF_OF_WORK_COST", 2000)
+    PROOF_OF_WORK_MAX_TRIES = _env_int("PROOF_OF_WORK_MAX_TRIES", 250)
+    HONOURS_SUGGESTION_RATE_LIMIT = os.environ.get("HONOURS_SUGGESTION_RATE_LIMIT", "5 per hour")
     #: Days after an event that its guests' answers on diet, access and language are kept.
     GUEST_NEEDS_RETENTION_DAYS = _env_int("GUEST_NEEDS_RETENTION_DAYS", 30)
     #: The JSON API (/api/v1): requests per personal access token, and the longest life a user
@@ -349,6 +354,9 @@ class TestingConfig(Config):
     # The suite's many logins as admin or manager give no code; the second factor's own tests
     # set the roles that need one.
     SECOND_FACTOR_ROLES = ""
+    # A proof of work of a few milliseconds: the tests solve hundreds.
+    PROOF_OF_WORK_COST = 50
+    PROOF_OF_WORK_MAX_TRIES = 20
     # The suite seals thousands of heads: none of them to the machine's syslog.
     AUDIT_ANCHOR_SYSLOG = False
 

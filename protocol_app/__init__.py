@@ -200,6 +200,7 @@ def _register_blueprints(app: Flask) -> None:
     from .graves.views import bp as graves_bp
     from .honours import cards as _honours_cards  # noqa: F401 (registers the start-page card)
     from .honours.views import bp as honours_bp
+    from .honours.views.public_pages import bp as honours_public_bp
     from .language_service import cards as _language_cards  # noqa: F401 (registers the start-page cards)
     from .language_service.views import bp as translations_bp
     from .news import cards as _news_cards  # noqa: F401 (registers the start-page card)
@@ -211,7 +212,8 @@ def _register_blueprints(app: Flask) -> None:
     from .visits.views import bp as visits_bp
 
     for bp in (core_bp, auth_bp, admin_bp, directory_bp, visits_bp, calendar_bp, events_bp, honours_bp,
-               translations_bp, emigrants_bp, graves_bp, goldenbook_bp, partnerships_bp, news_bp, news_public_bp, search_bp):
+               translations_bp, emigrants_bp, graves_bp, goldenbook_bp, partnerships_bp, news_bp, news_public_bp,
+               honours_public_bp, search_bp):
         app.register_blueprint(bp)
     _register_api(app)
     enforce_login(app)

@@ -26,7 +26,7 @@ from tests.support import csrf_token, login, make_user
 PUBLIC_ENDPOINTS = {"auth.login", "core.healthz", "core.readyz", "core.metrics", "core.accessibility", "calendar.feed", "events.reply",
                     "emigrants.volunteer_page", "news_public.feed", "news_public.news_list", "news_public.photo",
                     "auth.provider_sign_in", "auth.provider_callback", "auth.provider_logout",
-                    "api-docs.openapi_json"}
+                    "api-docs.openapi_json", "honours_public.suggest", "honours_public.challenge"}
 
 
 def _url_for_rule(rule) -> str:

@@ -163,6 +163,12 @@ class Nomination(ReferencedMixin, WorkflowMixin, TimestampMixin, db.Model):
     suggested_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     justification: Mapped[str | None] = mapped_column(sa.Text)
     existing_honours: Mapped[str | None] = mapped_column(sa.Text)
+    #: A citizen's suggestion through the public page: the suggester's postal and mail address
+    #: (kept and erased with the case), when it came, and its proof of work (counts once).
+    suggester_address: Mapped[str | None] = mapped_column(sa.String(500))
+    suggester_email: Mapped[str | None] = mapped_column(sa.String(254))
+    received_online_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    public_proof: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     #: First submission: the nomination deadline of the cycle is checked against it.

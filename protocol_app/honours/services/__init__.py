@@ -41,9 +41,15 @@ from .cases import (
     update_case,
 )
 from .holders import add_holder, correct_holder, record_holder_death, revoke, undo_holder_death
+from .public_suggestions import (
+    MAX_LETTERS,
+    PUBLIC_FIELDS,
+    public_award_choices,
+    receive_public_suggestion,
+)
 
 __all__ = [
-    "CASE_FIELDS", "DECIDING_ROLES", "NOMINATION_PARTS", "SCOPE", "add_disclosure", "add_holder", "add_merit",
+    "MAX_LETTERS", "PUBLIC_FIELDS", "public_award_choices", "receive_public_suggestion", "CASE_FIELDS", "DECIDING_ROLES", "NOMINATION_PARTS", "SCOPE", "add_disclosure", "add_holder", "add_merit",
     "add_step", "approve_step", "create_case", "editable", "erase_due_disclosures", "forward", "involvement",
     "log_read", "mark_awarded", "receive_statement", "record_death", "record_decision", "record_holder_death",
     "remove_last_step", "remove_merit", "request_statement", "return_step", "return_to_draft", "revoke",

@@ -63,7 +63,13 @@ def test_a_citizen_suggests_someone_and_the_office_gets_a_confidential_draft(app
         assert mail.recipient == "erika.muster@example.org" and reference in mail.subject
         assert "Gertrud" not in mail.subject and reference in mail.body_text
     assert [e.summary for e in audit_events(app, "nomination.public_suggestion")] == [reference]
-    # Confidential from then on: an officer without honours roles does not see it.
+    # The honours desk finds it among its cases and opens it; nobody else does.
+    make_user(app, "leitung@example.org", roles=["manager"])
+    desk = app.test_client()
+    login(desk, "leitung@example.org")
+    assert reference in desk.get("/honours/").get_data(as_text=True)
+    opened = desk.get(f"/honours/{reference}").get_data(as_text=True)
+    assert "Gertrud Beispiel" in opened and "empfehlung.pdf" in opened
     make_user(app, "leser@example.org", roles=["viewer"])
     viewer = app.test_client()
     login(viewer, "leser@example.org")

@@ -21,7 +21,9 @@ NOT_PAGES = re.compile(r"\.(pdf|xlsx|csv|ics|zip|json|png|jpe?g|docx|atom)(\?|$)
                        r"|/volunteer/|/auth/logout")
 #: One page per shape of address: /visits/V-2026-0003 stands for every visit.
 _SHAPES = [(re.compile(r"\b[A-Z]{1,3}-\d{4}-\d{4}\b"), "REF"), (re.compile(r"/\d+(?=/|$)"), "/N"),
-           (re.compile(r"\d{4}-\d{2}(-\d{2})?"), "DATE")]
+           (re.compile(r"\d{4}-\d{2}(-\d{2})?"), "DATE"),
+           # Every kind of mail and language of /admin/mail-texts is the same page.
+           (re.compile(r"(?<=/mail-texts/)[a-z_]+\.[a-z_]+/[a-z]{2}"), "KIND")]
 
 
 def shape(url: str) -> str:

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.postgres_only
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 #: Examples per operation and mode: with a dozen operations, about 2 × 12 × this many requests.
-EXAMPLES = 20
+EXAMPLES = 10
 
 
 def _first_id(app, model) -> int:

@@ -106,3 +106,29 @@ def test_only_admins_word_the_mails(app):
     login(officer, "referent@example.org")
     assert officer.get("/admin/mail-texts").status_code == 403
     assert _save(officer, 0).status_code == 403
+
+
+def test_a_translators_offer_is_written_in_the_offices_words(app):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from protocol_app.language_service import offers, services
+    from protocol_app.language_service.models import TranslatorProfile
+    from tests.language_support import interpreting, setup_translators, user_by_name
+
+    setup_translators(app)
+    client = _admin(app)
+    assert post(client, "/admin/mail-texts/language_service.offer/de", {
+        "subject": "Sprachendienst {reference}: Ihr Angebot wartet", "version": "0", "submit": "1",
+        "body": "Guten Tag,\n\nfür {title} ({reference}) brauchen wir Sie.\nAntworten Sie hier: {link}"}).status_code == 302
+    with time_machine.travel(datetime(2027, 1, 10, 9, tzinfo=UTC), tick=False), app.app_context():
+        officer = user_by_name("Rainer Referent")
+        assignment = services.create_assignment(actor=officer, values=interpreting(), needed=1, team_reason="Nur Begrüßung")
+        anna = db.session.scalar(sa.select(TranslatorProfile).where(TranslatorProfile.user.has(full_name="Anna Englisch")))
+        offers.make_offers(assignment, [anna.id], actor=officer)
+        db.session.commit()
+        mail = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.recipient == "anna@example.org"))
+        assert mail.subject == f"Sprachendienst {assignment.reference}: Ihr Angebot wartet"
+        assert "für Mittagessen mit der Delegation" in mail.body_text and "/translations/offers/" in mail.body_text
+        assert (mail.mail_kind, mail.mail_text_version) == ("language_service.offer", 1)

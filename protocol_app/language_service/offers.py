@@ -12,6 +12,7 @@ from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import advisory_lock, lock_for_update, transactional
 from ..core.errors import DomainError, NotAllowed, ValidationFailed
+from ..core.mail_texts import MailKind, register_mail_kind
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.time import now_utc
@@ -44,6 +45,22 @@ def offers_of(assignment: Assignment) -> list[Offer]:
     return list(db.session.scalars(sa.select(Offer).where(Offer.assignment_id == assignment.id).order_by(Offer.id)))
 
 
+OFFER_MAIL = register_mail_kind(MailKind("language_service.offer", _l("Sprachendienst: an assignment offered to a translator"), {
+    "reference": _l("the assignment's reference"), "title": _l("what the assignment is"),
+    "link": _l("the address of the offer in Protokoll")}, {
+    "de": ("{reference}: neues Angebot, bitte antworten",
+           "Guten Tag,\n\nNeues Angebot {reference}: {title}. Bitte nehmen Sie an oder lehnen Sie ab.\n\n"
+           "In Protokoll öffnen: {link}\n\n-- \n"
+           "Diese Nachricht wurde automatisch von Protokoll versandt. Bitte antworten Sie nicht darauf."),
+    "en": ("{reference}: new offer, please answer",
+           "Hello,\n\nNew offer {reference}: {title}. Please accept or decline.\n\nOpen in Protokoll: {link}\n\n-- \n"
+           "This message was sent automatically by Protokoll. Please do not reply."),
+}, {"de": {"reference": "S-2027-0031", "title": "Dolmetschen Französisch, Empfang im Roten Rathaus",
+           "link": "https://protokoll.berlin.de/translations/offers/12"},
+    "en": {"reference": "S-2027-0031", "title": "French interpreting, reception at the Rotes Rathaus",
+           "link": "https://protokoll.berlin.de/translations/offers/12"}}))
+
+
 def _offer_link(offer: Offer) -> str:
     return path_for("translations.offer", offer_id=offer.id)
 
@@ -74,7 +91,8 @@ def make_offers(assignment: Assignment, profile_ids: list[int], *, actor) -> lis
         notify(eligible[profile_id].user, lambda a=assignment: _l(
             "New offer %(reference)s: %(title)s. Please accept or decline.", reference=a.reference, title=a.title),
             link=_offer_link(offer),
-            subject_factory=lambda a=assignment: _l("%(reference)s: new offer, please answer", reference=a.reference))
+            subject_factory=lambda a=assignment: _l("%(reference)s: new offer, please answer", reference=a.reference),
+            mail_text=(OFFER_MAIL.key, {"reference": assignment.reference, "title": assignment.title}))
         made.append(offer)
     sync_staffing(assignment, actor=actor)
     return made

@@ -125,7 +125,7 @@ DEEDS = {
     "contacts_export": _l("contacts exported"), "venues_export": _l("venues exported"),
     "token_issue": _l("access token made"), "token_revoke": _l("access token revoked"),
     "api_read": _l("sent through the API"), "reset": _l("reset to the default"),
-    "needs_read": _l("guests' needs shown"), "needs_erased": _l("guests' needs erased"),
+    "public_suggestion": _l("suggested on the public page"), "needs_read": _l("guests' needs shown"), "needs_erased": _l("guests' needs erased"),
 }
 
 #: The ways a confidential record can be shown (`record_read(how=…)`); each has its words above.

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ...extensions import db
 from ..audit import record_event
@@ -17,6 +19,7 @@ from .models import MailTextVersion
 from .registry import LANGUAGES, MailKind, mail_kind
 
 _FORMATTER = string.Formatter()
+_CACHE_KEY = "protokoll_mail_texts"
 
 
 @dataclass(frozen=True)
@@ -52,14 +55,26 @@ def _latest(key: str, language: str) -> MailTextVersion | None:
 
 
 def text_in_force(key: str, language: str) -> MailText:
-    """The words a mail of `key` in `language` is written with now."""
+    """The words a mail of `key` in `language` is written with now — read once per transaction:
+    a sweep that mails 500 people reads them once, not 500 times."""
     kind = _kind(key)
     language = language if language in LANGUAGES else "de"
-    latest = _latest(key, language)
-    if latest is None or latest.is_reset:
-        subject, body = kind.defaults[language]
-        return MailText(subject, body, latest.version if latest else 0)
-    return MailText(latest.subject, latest.body, latest.version)
+    cache = db.session.info.setdefault(_CACHE_KEY, {})
+    if (key, language) not in cache:
+        latest = _latest(key, language)
+        if latest is None or latest.is_reset:
+            subject, body = kind.defaults[language]
+            cache[key, language] = MailText(subject, body, latest.version if latest else 0)
+        else:
+            cache[key, language] = MailText(latest.subject, latest.body, latest.version)
+    return cache[key, language]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_the_end(session, transaction) -> None:
+    # The next transaction reads the words again (another admin may have changed them).
+    if transaction.parent is None:
+        session.info.pop(_CACHE_KEY, None)
 
 
 def history(key: str, language: str) -> list[MailTextVersion]:
@@ -113,6 +128,7 @@ def save_text(key: str, language: str, *, subject: str, body: str, actor, expect
     """Put new words in force for `key` in `language` (a new version; the old ones stay)."""
     check_text(key, subject, body)
     body = body.replace("\r\n", "\n")
+    db.session.info.pop(_CACHE_KEY, None)
     row = MailTextVersion(kind=key, language=language, version=_next_version(key, language, expected_version),
                           subject=subject.strip(), body=body, changed_by_id=actor.id)
     db.session.add(row)
@@ -125,6 +141,7 @@ def save_text(key: str, language: str, *, subject: str, body: str, actor, expect
 def reset_text(key: str, language: str, *, actor, expected_version: int | None = None) -> MailTextVersion:
     """Put the default words back in force (recorded as a version of its own)."""
     _kind(key)
+    db.session.info.pop(_CACHE_KEY, None)
     row = MailTextVersion(kind=key, language=language, version=_next_version(key, language, expected_version),
                           changed_by_id=actor.id)
     db.session.add(row)

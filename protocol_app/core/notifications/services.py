@@ -47,7 +47,7 @@ NOTICE = register_mail_kind(MailKind("core.notice", _l("Notice of the app (remin
 
 
 def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
-           subject_factory=None) -> Notification:
+           subject_factory=None, mail_text: tuple[str, dict] | None = None) -> Notification:
     """Notify `user` in-app and (if `mail`) by e-mail, in the user's language.
 
     A mail needs its `subject_factory`: a subject that says which record and what is due lets
@@ -56,7 +56,8 @@ def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
     `message_factory` is a callable returning the (translated) message, so that it
     is rendered under the recipient's locale rather than the actor's; `subject_factory`
     likewise the mail's subject — the record's reference and what is due, never a name
-    (subjects show on lock screens and in mail logs).
+    (subjects show on lock screens and in mail logs). A notice the office words itself gives
+    `mail_text`: its kind of mail and the values of its placeholders (`link` added here).
     """
     with force_locale(user.locale):
         message = str(message_factory())
@@ -67,8 +68,11 @@ def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
     if mail and user.is_active_account:
         with force_locale(user.locale):
             subject = str(subject_factory())
-        written = write_mail(NOTICE.key, user.locale, {
-            "subject": subject, "message": message, "link": current_app.config["BASE_URL"] + link if link else ""})
+        address = current_app.config["BASE_URL"] + link if link else ""
+        if mail_text is not None:
+            written = write_mail(mail_text[0], user.locale, {**mail_text[1], "link": address})
+        else:
+            written = write_mail(NOTICE.key, user.locale, {"subject": subject, "message": message, "link": address})
         queue_written(user.email, written, language=user.locale)
     return note
 

@@ -23,11 +23,10 @@ from ..core.logs import user_id_var
 from ..core.time import now_utc
 from ..extensions import db
 from .models import AccessScope, AccessToken, User
+from .sessions import TOUCH_INTERVAL  # last use written once a minute, as a session's
 
 #: What a token starts with, so that a secret scanner (or a person) recognises a leaked one.
 TOKEN_PREFIX = "ptk_"  # noqa: S105 (a prefix, no secret)
-#: Writing last_used_at on every request would be wasteful; once a minute tells enough.
-TOUCH_INTERVAL = timedelta(seconds=60)
 
 
 @transactional

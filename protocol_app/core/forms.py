@@ -34,9 +34,11 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
 def control_character_in(text: str | None) -> str | None:
-    """The first control character of `text` that has no place in a record, or None."""
+    """The first control character of `text` that has no place in a record (or half of a
+    surrogate pair, which only a program's JSON can send and no database keeps), or None."""
     for char in text or "":
-        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
+        category = unicodedata.category(char)
+        if (category == "Cc" and char not in _ALLOWED_CONTROLS) or category == "Cs":
             return char
     return None
 
@@ -108,6 +110,32 @@ _TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
 def contains_markup(text: str | None) -> bool:
     """Whether the text holds an HTML tag (not merely a "<" or ">")."""
     return bool(_TAG.search(text or ""))
+
+
+def plain_text_problem(text: str | None):
+    """Why `text` cannot be kept as plain text (markup, an invisible control character), as the
+    message that says what to fix; None when it can. Forms, imports, services and the API ask this."""
+    if contains_markup(text):
+        return _l("Please enter plain text without HTML tags.")
+    char = control_character_in(text)
+    if char is not None:
+        return _l("Please remove the invisible control character U+%(code)s.", code=f"{ord(char):04X}")
+    return None
+
+
+def checked_plain_text(text: str | None, *, field: str, limit: int, required: bool = False) -> str | None:
+    """`text` stripped, or a refusal on `field` saying what to fix (required, too long, not plain)."""
+    from .errors import ValidationFailed
+
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationFailed(_l("This field is required."), field=field)
+    if len(text) > limit:
+        raise ValidationFailed(_l("At most %(n)s characters, please.", n=limit), field=field)
+    problem = plain_text_problem(text)
+    if problem is not None:
+        raise ValidationFailed(problem, field=field)
+    return text or None
 
 
 def no_markup(form, field) -> None:

@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import ValidationFailed
-from .forms import contains_markup, control_character_in
+from .forms import plain_text_problem
 from .i18n import format_number
 
 #: More rows than this in one upload is a mistake, not a guest list.
@@ -344,11 +344,9 @@ def parse_plain_text(max_length: int) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if len(text) > max_length:
             raise CellError(str(_l("At most %(n)s characters, please.", n=max_length)))
-        if contains_markup(text):
-            raise CellError(str(_l("Please enter plain text without HTML tags.")))
-        char = control_character_in(text)
-        if char is not None:
-            raise CellError(str(_l("Please remove the invisible control character U+%(code)s.", code=f"{ord(char):04X}")))
+        problem = plain_text_problem(text)
+        if problem is not None:
+            raise CellError(str(problem))
         return text
 
     return parse

@@ -20,13 +20,14 @@ from flask_babel import lazy_gettext as _l
 from ..core.audit import record_event, record_read
 from ..core.enums import LabelledEnum
 from ..core.errors import ValidationFailed
-from ..core.forms import contains_markup, control_character_in
+from ..core.forms import checked_plain_text
 from ..core.languages import check_language
 from ..core.reminders import reminder_rule
 from ..core.sealing import seal, unseal
 from ..core.time import now_utc
 from ..extensions import db
 from .models import Event, Guest, GuestStatus
+from .permissions import can_read_needs
 
 #: A note (an allergy, a wish) is a line, not a letter.
 NOTE_LENGTH = 200
@@ -100,12 +101,7 @@ def needs_of(guest: Guest) -> Needs:
 
 
 def _note(text: str | None, field_name: str) -> str:
-    text = (text or "").strip()
-    if len(text) > NOTE_LENGTH:
-        raise ValidationFailed(_l("At most %(n)s characters, please.", n=NOTE_LENGTH), field=field_name)
-    if contains_markup(text) or control_character_in(text):
-        raise ValidationFailed(_l("Please enter plain text without HTML tags."), field=field_name)
-    return text
+    return checked_plain_text(text, field=field_name, limit=NOTE_LENGTH) or ""
 
 
 def take_answers(guest: Guest, answers: dict, *, accepting: bool) -> None:
@@ -138,8 +134,6 @@ def take_answers(guest: Guest, answers: dict, *, accepting: bool) -> None:
 def shown_to(user, event: Event, guests, *, how: str) -> dict[int, Needs]:
     """{guest id: needs} of `guests` for the event's staff, the showing logged (which event,
     where); nothing for anyone else."""
-    from .permissions import can_read_needs
-
     if not can_read_needs(user, event):
         return {}
     found = {g.id: needs_of(g) for g in guests if g.needs_sealed}
@@ -149,8 +143,9 @@ def shown_to(user, event: Event, guests, *, how: str) -> dict[int, Needs]:
     return found
 
 
-def caterer_counts(event: Event) -> tuple[Counter, list[str], int]:
-    """What the kitchen needs: guests coming per diet, and the notes — without names."""
+def caterer_rows(event: Event) -> list[list]:
+    """The caterer's list: how many come, how many per diet, the notes — a number where a number
+    will do, and no name anywhere."""
     counts, notes, coming = Counter(), [], 0
     for guest in db.session.scalars(sa.select(Guest).where(Guest.event_id == event.id,
                                                             Guest.status == GuestStatus.ACCEPTED.value)):
@@ -160,17 +155,9 @@ def caterer_counts(event: Event) -> tuple[Counter, list[str], int]:
             counts[needs.diet] += 1
         if needs.diet_note:
             notes.append(needs.diet_note)
-    return counts, sorted(notes), coming
-
-
-def caterer_rows(event: Event) -> list[list]:
-    """The caterer's list: how many come, how many per diet, the notes — a number where a number
-    will do, and no name anywhere."""
-    counts, notes, coming = caterer_counts(event)
     rows = [[str(_l("Guests expected (with companions)")), coming]]
     rows += [[str(diet.label), counts[diet.value]] for diet in Diet if counts.get(diet.value)]
-    rows += [[str(_l("Note")), note] for note in notes]
-    return rows
+    return rows + [[str(_l("Note")), note] for note in sorted(notes)]
 
 
 def erase_due_needs() -> int:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, datetime
 
 import marshmallow as ma
 from marshmallow.validate import Length, Range
 
-from ..forms import contains_markup, control_character_in
+from ..forms import plain_text_problem
 
 #: Ids and counts fit the database's integer (a larger number can name no record).
 MAX_ID = 2**31 - 1
@@ -17,11 +16,9 @@ EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo
 
 
 def _plain(text: str) -> None:
-    char = control_character_in(text) or next((c for c in text if unicodedata.category(c) == "Cs"), None)
-    if char is not None:
-        raise ma.ValidationError(f"Holds an invisible control character (U+{ord(char):04X}): remove it.")
-    if contains_markup(text):
-        raise ma.ValidationError("Plain text without HTML tags, please.")
+    problem = plain_text_problem(text)
+    if problem is not None:
+        raise ma.ValidationError(str(problem))
 
 
 def Text(max_length: int, *, required: bool = False, **kwargs) -> ma.fields.String:  # noqa: N802 (used like a field class)

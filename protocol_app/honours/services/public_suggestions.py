@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from ...core import workflow
 from ...core.db import transactional
 from ...core.errors import ValidationFailed
-from ...core.forms import contains_markup, control_character_in
+from ...core.forms import checked_plain_text
 from ...core.i18n import format_long_d
 from ...core.mail_texts import MailKind, register_mail_kind, write_mail
 from ...core.notifications.services import queue_written
@@ -61,17 +61,6 @@ PUBLIC_FIELDS = ("award_type_id", "nominee_name", "address", "occupation", "just
                  "suggester_address", "suggester_email")
 
 
-def _plain(values: dict, name: str, limit: int, *, required: bool) -> str | None:
-    text = (values.get(name) or "").strip()
-    if required and not text:
-        raise ValidationFailed(_l("This field is required."), field=name)
-    if len(text) > limit:
-        raise ValidationFailed(_l("At most %(n)s characters, please.", n=limit), field=name)
-    if contains_markup(text) or control_character_in(text.replace("\n", " ").replace("\r", " ")):
-        raise ValidationFailed(_l("Please enter plain text without HTML tags."), field=name)
-    return text or None
-
-
 @transactional
 def receive_public_suggestion(values: dict, *, proof_id: str, letters=(), language: str = "de") -> Nomination:
     """Record a citizen's suggestion as a new draft case, with its letters; mail the suggester
@@ -81,7 +70,7 @@ def receive_public_suggestion(values: dict, *, proof_id: str, letters=(), langua
     for name, limit, required in (("nominee_name", 200, True), ("address", 500, False), ("occupation", 200, False),
                                   ("justification", 5000, True), ("suggested_by", 200, True),
                                   ("suggester_address", 500, True)):
-        checked[name] = _plain(values, name, limit, required=required)
+        checked[name] = checked_plain_text(values[name], field=name, limit=limit, required=required)
     try:
         checked["suggester_email"] = validate_email((values["suggester_email"] or "").strip()[:254],
                                                     check_deliverability=False).normalized

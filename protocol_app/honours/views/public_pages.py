@@ -23,8 +23,7 @@ bp = Blueprint("honours_public", __name__, url_prefix="/ehrungen", template_fold
 
 
 class SuggestionForm(FlaskForm):
-    award_type_id = SelectField(_l("Which honour do you suggest?"), coerce=int,
-                                choices=lambda: services.public_award_choices())
+    award_type_id = SelectField(_l("Which honour do you suggest?"), coerce=int, choices=services.public_award_choices)
     nominee_name = PlainTextField(_l("Name of the person you suggest"), validators=[DataRequired(), Length(max=200)])
     occupation = PlainTextField(_l("Their occupation or office (optional)"), validators=[Optional(), Length(max=200)])
     address = PlainTextAreaField(_l("Address of the person, if you know it (optional)"), validators=[Optional(), Length(max=500)])

@@ -430,8 +430,8 @@ def test_reply_reminders_once_to_silent_guests_and_a_summary_to_the_officer(app)
                                                           "zweite@example.org"]  # once each, however often the rule ran
         assert all("Person" not in m.subject for m in reminders)
         notes = db.session.scalars(sa.select(Notification).where(Notification.user_id == uid)).all()
-        assert [n.message for n in notes if "nicht geantwortet" in n.message] == [
-            "2 Gäste von E-2027-0001 „Empfang für das Diplomatische Korps“ haben noch nicht geantwortet."]
+        assert [n.message for n in notes if "ohne Antwort" in n.message] == [
+            "Gäste ohne Antwort zu E-2027-0001 „Empfang für das Diplomatische Korps“: 2."]
 
 
 def test_the_reply_reminder_carries_the_guests_own_link_and_form_of_address(app):

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import time_machine
-from flask_babel import lazy_gettext as _l
 
 from protocol_app.core.notifications.delivery import build_message
 from protocol_app.core.notifications.models import OutboxMail
@@ -90,15 +89,14 @@ def _check_headers(raw: bytes, app) -> None:
 def test_notifications_in_german_and_english(app):
     from protocol_app.auth.models import User
     from protocol_app.core.notifications.services import notify
+    from protocol_app.visits import notices
 
     ensure_reference_data(app)
     ids = {lang: make_user(app, f"{lang}@example.org", locale=lang, name=f"Nutzer {lang}") for lang in ("de", "en")}
     with time_machine.travel(NOW, tick=False), app.app_context():
         for user_id in ids.values():
-            notify(db.session.get(User, user_id), lambda: _l(
-                "Visit request %(reference)s “%(title)s” has been waiting for more than a week.",
-                reference="V-2026-0007", title="Delegation aus Paris"), link="/visits/V-2026-0007",
-                subject_factory=lambda: _l("%(reference)s: request waiting for a decision", reference="V-2026-0007"))
+            notify(db.session.get(User, user_id), notices.REQUEST_WAITING,
+                   {"reference": "V-2026-0007", "title": "Delegation aus Paris"}, link="/visits/V-2026-0007")
         db.session.commit()
     mails = _mails(app)
     for lang in ("de", "en"):

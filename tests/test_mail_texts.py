@@ -113,22 +113,63 @@ def test_a_translators_offer_is_written_in_the_offices_words(app):
 
     import time_machine
 
+    from protocol_app.core.notifications.models import Notification
     from protocol_app.language_service import offers, services
     from protocol_app.language_service.models import TranslatorProfile
     from tests.language_support import interpreting, setup_translators, user_by_name
 
     setup_translators(app)
     client = _admin(app)
-    assert post(client, "/admin/mail-texts/language_service.offer/de", {
-        "subject": "Sprachendienst {reference}: Ihr Angebot wartet", "version": "0", "submit": "1",
-        "body": "Guten Tag,\n\nfür {title} ({reference}) brauchen wir Sie.\nAntworten Sie hier: {link}"}).status_code == 302
+    page = "/admin/mail-texts/language_service.offer/de"
+    # The link belongs to the frame every notice shares, not to the offer's own sentence.
+    refused = post(client, page, {"subject": "{reference}", "body": "Antworten Sie hier: {link}", "version": "0",
+                                  "submit": "1"}).get_data(as_text=True)
+    assert "Unbekannter Platzhalter {link}" in refused and _versions(app) == 0
+    assert post(client, page, {"subject": "Sprachendienst {reference}: Ihr Angebot wartet", "version": "0",
+                               "submit": "1", "body": "Für {title} ({reference}) brauchen wir Sie."}).status_code == 302
     with time_machine.travel(datetime(2027, 1, 10, 9, tzinfo=UTC), tick=False), app.app_context():
         officer = user_by_name("Rainer Referent")
         assignment = services.create_assignment(actor=officer, values=interpreting(), needed=1, team_reason="Nur Begrüßung")
         anna = db.session.scalar(sa.select(TranslatorProfile).where(TranslatorProfile.user.has(full_name="Anna Englisch")))
         offers.make_offers(assignment, [anna.id], actor=officer)
         db.session.commit()
+        sentence = f"Für Mittagessen mit der Delegation ({assignment.reference}) brauchen wir Sie."
         mail = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.recipient == "anna@example.org"))
         assert mail.subject == f"Sprachendienst {assignment.reference}: Ihr Angebot wartet"
-        assert "für Mittagessen mit der Delegation" in mail.body_text and "/translations/offers/" in mail.body_text
+        assert mail.body_text.startswith(f"Guten Tag,\n\n{sentence}\n\nIn Protokoll öffnen: http")
+        assert "/translations/offers/" in mail.body_text
         assert (mail.mail_kind, mail.mail_text_version) == ("language_service.offer", 1)
+        # The bell says what the mail says.
+        assert db.session.scalar(sa.select(Notification.message).where(Notification.user_id == anna.user_id)) == sentence
+
+
+def test_a_reminder_is_sent_in_the_offices_words_and_frame(app):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from tests.support import sweep_reminders_twice
+    from tests.visit_support import make_visit
+
+    client = _admin(app)
+    officer = make_user(app, "referent@example.org", roles=["officer"])
+    assert post(client, "/admin/mail-texts/visits.request_waiting/de", {
+        "subject": "Bitte entscheiden: {reference}", "version": "0", "submit": "1",
+        "body": "Die Anfrage „{title}“ ({reference}) liegt seit acht Tagen bei Ihnen."}).status_code == 302
+    assert post(client, "/admin/mail-texts/core.notice/de", {
+        "subject": "[Protokoll] {subject}", "version": "0", "submit": "1",
+        "body": "Liebe Kollegin, lieber Kollege,\n\n{message}\n\n{link}\n\nReferat Protokoll"}).status_code == 302
+    with time_machine.travel(datetime(2027, 1, 4, tzinfo=UTC), tick=False):
+        reference = make_visit(app, officer, title="Delegation aus Paris")
+    sweep_reminders_twice(app, datetime(2027, 1, 12, tzinfo=UTC))
+    with app.app_context():
+        [mail] = db.session.scalars(sa.select(OutboxMail).where(OutboxMail.recipient == "referent@example.org"))
+        assert mail.subject == f"[Protokoll] Bitte entscheiden: {reference}"
+        assert mail.body_text == (f"Liebe Kollegin, lieber Kollege,\n\nDie Anfrage „Delegation aus Paris“ ({reference}) "
+                                  f"liegt seit acht Tagen bei Ihnen.\n\n{app.config['BASE_URL']}/visits/{reference}\n\n"
+                                  "Referat Protokoll")
+        assert (mail.mail_kind, mail.mail_text_version) == ("visits.request_waiting", 1)
+    # Every kind of notice is on the admins' list, in German.
+    listing = client.get("/admin/mail-texts").get_data(as_text=True)
+    assert "Besuche: eine Anfrage wartet seit einer Woche auf Entscheidung" in listing
+    assert "Sprachendienst: ein Einsatz wurde abgesagt" in listing and "Office text, version" not in listing

@@ -16,6 +16,7 @@ from protocol_app.core.notifications.models import MailStatus, Notification, Out
 from protocol_app.core.notifications.services import (
     due_mail_ids,
     notify,
+    notify_in_app,
     outbox_backlog,
     queue_mail,
 )
@@ -40,31 +41,37 @@ def _mail(app, mail_id) -> OutboxMail:
 
 
 def test_notification_and_mail_are_written_in_the_recipients_language(mail_app):
+    from datetime import date
+
+    from protocol_app.visits import notices
+
     app = mail_app
     de_id = make_user(app, "de@example.org", locale="de")
     en_id = make_user(app, "en@example.org", locale="en")
     with app.app_context():
+        values = {"reference": "V-2026-0001", "title": "Delegation aus Paris", "date": date(2026, 3, 12), "n": 2}
         for uid in (de_id, en_id):
-            notify(db.session.get(User, uid), lambda: _l("Your settings have been saved."), link="/",
-                   subject_factory=lambda: _l("%(reference)s: request waiting for a decision", reference="V-2026-0001"))
+            notify(db.session.get(User, uid), notices.STARTS_SOON, values, link="/")
         db.session.commit()
         notes = {n.user_id: n.message for n in db.session.scalars(sa.select(Notification))}
-        assert notes[de_id] == "Ihre Einstellungen wurden gespeichert."
-        assert notes[en_id] == "Your settings have been saved."
+        # The day is written as each recipient reads it, not as the sweep's process would.
+        assert notes[de_id] == "Besuch V-2026-0001 „Delegation aus Paris“ beginnt am 12.03.2026; offene Aufgaben der Checkliste: 2."
+        assert notes[en_id] == "Visit V-2026-0001 “Delegation aus Paris” starts on 12 Mar 2026; open checklist tasks: 2."
         mails = {m.recipient: m for m in db.session.scalars(sa.select(OutboxMail))}
         # The subject names the record and what is due, in the recipient's language.
-        assert mails["de@example.org"].subject == "V-2026-0001: Anfrage wartet auf Entscheidung"
-        assert mails["en@example.org"].subject == "V-2026-0001: request waiting for a decision"
-        with pytest.raises(TypeError, match="subject_factory"):  # no mail without a subject that says what
-            notify(db.session.get(User, de_id), lambda: _l("Your settings have been saved."))
+        assert mails["de@example.org"].subject == "V-2026-0001: Der Besuch beginnt am 12.03.2026"
+        assert mails["en@example.org"].subject == "V-2026-0001: the visit starts on 12 Mar 2026"
         assert "http://127.0.0.1:5000/" in mails["en@example.org"].body_text
+        assert (mails["en@example.org"].mail_kind, mails["en@example.org"].mail_text_version) == ("visits.starts_soon", 0)
+        with pytest.raises(ValueError, match="date"):  # a value left out would drop its words unnoticed
+            notify(db.session.get(User, de_id), notices.STARTS_SOON, {"reference": "V-2026-0001", "title": "", "n": 1})
 
 
 def test_bell_shows_unread_count_and_marking_read_clears_it(mail_app):
     app = mail_app
     uid = make_user(app, "a@example.org")
     with app.app_context():
-        notify(db.session.get(User, uid), lambda: _l("Your settings have been saved."), mail=False)
+        notify_in_app(db.session.get(User, uid), lambda: _l("Your settings have been saved."))
         db.session.commit()
     client = app.test_client()
     login(client, "a@example.org")

@@ -32,7 +32,7 @@ def test_start_reminders_seven_days_and_one_day_before(app):
     assert _messages(app, uid, "beginnt") == []
     sweep_reminders_twice(app, ARRIVAL - timedelta(days=6, hours=23))
     messages = _messages(app, uid, "beginnt")
-    assert len(messages) == 1 and "beginnt am 10.03.2027" in messages[0] and "0 Aufgaben" in messages[0]
+    assert len(messages) == 1 and "beginnt am 10.03.2027" in messages[0] and "offene Aufgaben der Checkliste: 0" in messages[0]
     sweep_reminders_twice(app, ARRIVAL - timedelta(hours=20))
     assert len(_messages(app, uid, "beginnt")) == 2
     with app.app_context():
@@ -44,7 +44,7 @@ def test_start_reminders_seven_days_and_one_day_before(app):
         assert not any(_visit_title(app) in m.subject for m in mails)
 
 
-def test_one_open_task_is_named_in_the_singular(app):
+def test_the_open_tasks_are_counted(app):
     reference_data(app)
     uid = make_user(app, "referent@example.org", roles=["officer"])
     make_visit(app, uid)
@@ -55,7 +55,7 @@ def test_one_open_task_is_named_in_the_singular(app):
         db.session.commit()
     sweep_reminders_twice(app, ARRIVAL - timedelta(days=6, hours=23))
     [message] = _messages(app, uid, "beginnt")
-    assert "1 Aufgabe der Checkliste ist noch offen" in message
+    assert message.endswith("offene Aufgaben der Checkliste: 1.")
 
 
 def _visit_title(app):

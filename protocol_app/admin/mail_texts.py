@@ -36,7 +36,9 @@ class MailTextForm(VersionedForm):
 @permission_required(Permission.ADMIN_TEMPLATES)
 def mail_texts_list():
     """Every kind of mail, and per language whether the office's words or the defaults are in force."""
-    rows = [(kind, {lang: mail_texts.text_in_force(kind.key, lang) for lang in LANGUAGES}) for kind in mail_kinds()]
+    kinds = mail_kinds()
+    texts = mail_texts.texts_in_force([kind.key for kind in kinds])
+    rows = [(kind, {lang: texts[kind.key, lang] for lang in LANGUAGES}) for kind in kinds]
     return render_template("admin/mail_texts.html", rows=rows, languages=LANGUAGE_NAMES)
 
 
@@ -54,6 +56,8 @@ def mail_text_edit(key: str, language: str):
     kind = _kind_or_404(key, language)
     current = mail_texts.text_in_force(key, language)
     form = MailTextForm()
+    if kind.frame:  # a notice is a sentence or two; the frame holds the rest of the mail
+        form.body.render_kw = {**form.body.render_kw, "rows": 4}
     if request.method == "GET":
         form.subject.data, form.body.data, form.version.data = current.subject, current.body, current.version
     shown = None

@@ -11,7 +11,7 @@ from ..auth.services import users_with_role
 from ..core.dashboard import register_card
 from ..core.heartbeats import latest
 from ..core.notifications.models import MailStatus, OutboxMail
-from ..core.notifications.services import notify, outbox_backlog
+from ..core.notifications.services import notify_in_app, outbox_backlog
 from ..core.permissions import Permission, Role
 from ..core.reminders.services import remind_once, reminder_rule
 from ..core.time import now_utc
@@ -46,6 +46,5 @@ def remind_admins_of_failed_mail() -> int:
     created = remind_once("outbox-failed", [(f"outbox-failed:{mail.id}:user:{admin.id}", admin, mail, admin)
                                             for mail in failed for admin in admins])
     for admin in created:
-        notify(admin, lambda: _l("An e-mail could not be delivered; see the health page."), link="/admin/outbox",
-               mail=False)
+        notify_in_app(admin, lambda: _l("An e-mail could not be delivered; see the health page."), link="/admin/outbox")
     return len(created)

@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
-from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import remind_once, reminder_rule
@@ -17,6 +15,7 @@ from ..core.time import now_utc
 from ..core.urls import path_for
 from ..core.workflow import TransitionLog
 from ..extensions import db
+from . import notices
 from .models import Application, StayPlan, TravelBooking
 from .workflow import APPLICATION_WORKFLOW, ApplicationState
 
@@ -24,20 +23,19 @@ SILENCE = timedelta(days=30)
 TRAVEL_CHECK = timedelta(days=21)
 
 
-def tell_team(notices) -> int:
-    """Notify every team member once per notice (key, application, message), all reminders of
-    the notices in one statement; the message names the reference only."""
-    notices = list(notices)
-    if not notices:
+def tell_team(notice, items) -> int:
+    """Notify every team member once per item (key, application, values) with a kind of
+    `notice`, all reminders of the items in one statement; the notice names the reference only."""
+    items = list(items)
+    if not items:
         return 0
     team = users_with_role(Role.EMIGRATION)
-    rule = notices[0][0].split(":")[0]  # one rule's notices: "emigrants-travel-missing:<id>:<day>"
-    told = remind_once(rule, [(f"{key}:user:{member.id}", member, application, (member, application, message))
-                              for key, application, message in notices for member in team])
-    for member, application, message in told:
-        notify(member, message, link=path_for("emigrants.detail", reference=application.reference),
-               subject_factory=lambda a=application: _l("%(reference)s: the emigrant programme asks you to act",
-                                                        reference=a.reference))
+    rule = items[0][0].split(":")[0]  # one rule's items: "emigrants-travel-missing:<id>:<day>"
+    told = remind_once(rule, [(f"{key}:user:{member.id}", member, application, (member, application, values))
+                              for key, application, values in items for member in team])
+    for member, application, values in told:
+        notify(member, notice, {"reference": application.reference, **values},
+               link=path_for("emigrants.detail", reference=application.reference))
     return len(told)
 
 
@@ -50,9 +48,7 @@ def remind_unanswered_invitations() -> int:
                   .group_by(TransitionLog.object_id).subquery())
     rows = db.session.scalars(sa.select(Application).join(invited_at, invited_at.c.object_id == Application.id)
                               .where(Application.state == ApplicationState.INVITED, invited_at.c.at <= cutoff)).all()
-    return tell_team((f"emigrants-invitation-unanswered:{a.id}", a, lambda a=a: _l(
-        "Application %(reference)s: no answer to the invitation for 30 days.", reference=a.reference))
-        for a in rows)
+    return tell_team(notices.INVITATION_UNANSWERED, ((f"emigrants-invitation-unanswered:{a.id}", a, {}) for a in rows))
 
 
 @reminder_rule("emigrants-travel-missing")
@@ -66,12 +62,10 @@ def remind_missing_bookings() -> int:
     for application_id, traveller in db.session.execute(sa.select(TravelBooking.application_id, TravelBooking.traveller)
                                                         .where(TravelBooking.application_id.in_([a.id for a, _p in rows]))):
         booked.setdefault(application_id, set()).add(traveller)
-    notices = []
+    items = []
     for application, plan in rows:
         needed = {"guest", "companion"} if application.companion_name else {"guest"}
         if needed - booked.get(application.id, set()):
-            notices.append((f"emigrants-travel-missing:{application.id}:{plan.arrives_on}", application,
-                            lambda a=application, p=plan: _l(
-                                "Application %(reference)s: arrival on %(date)s, travel not fully booked.",
-                                reference=a.reference, date=format_d(p.arrives_on))))
-    return tell_team(notices)
+            items.append((f"emigrants-travel-missing:{application.id}:{plan.arrives_on}", application,
+                          {"date": plan.arrives_on}))
+    return tell_team(notices.TRAVEL_MISSING, items)

@@ -19,6 +19,7 @@ from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc
 from ..core.workflow import forget_history
 from ..extensions import db
+from . import notices
 from .documents import erase_documents
 from .letters import letters_of
 from .models import Application, GeneratedLetter
@@ -122,8 +123,5 @@ def retention_job() -> int:
         day = now_utc().date().isoformat()
         for admin in remind_once("emigrants-retention", [(f"emigrants-retention:{day}:user:{admin.id}", admin, None, admin)
                                                          for admin in users_with_role(Role.ADMIN)]):
-            notify(admin, lambda c=counts: _l(
-                "Retention: health notes of %(health)s cases and %(cases)s whole cases were erased today.",
-                health=c["health"], cases=c["cases"]),
-                subject_factory=lambda: _l("Emigrant programme: retention periods applied today"))
+            notify(admin, notices.RETENTION_APPLIED, counts)
     return counts["health"] + counts["cases"]

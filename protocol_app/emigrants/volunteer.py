@@ -25,6 +25,7 @@ from ..core.notifications.services import queue_written
 from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc, today_berlin
 from ..extensions import db
+from . import notices
 from .models import Application, StayPlan
 from .reminders import tell_team
 from .workflow import ApplicationState
@@ -105,10 +106,8 @@ def send_due_programmes() -> int:
                 to_send.append((f"{key}:{hash_token(plan.volunteer_email)[:16]}", None, application,
                                 (application, plan)))
         else:
-            missing.append((f"{key}:missing", application, lambda a=application: _l(
-                "Application %(reference)s: arrival in three days, but no e-mail address of the volunteer "
-                "companion for the programme.", reference=a.reference)))
+            missing.append((f"{key}:missing", application, {}))
     sent = remind_once("emigrants-volunteer-programme", to_send)
     for application, plan in sent:
         send_programme(application, plan)
-    return len(sent) + tell_team(missing)
+    return len(sent) + tell_team(notices.VOLUNTEER_ADDRESS_MISSING, missing)

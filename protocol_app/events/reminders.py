@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 
 from ..core.checklists.models import Task
 from ..core.notifications.services import notify, queue_written
@@ -14,7 +12,7 @@ from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc, today_berlin
 from ..core.urls import path_for
 from ..extensions import db
-from . import mail_texts
+from . import mail_texts, notices
 from .invitations import reply_link_of
 from .mail_texts import guest_mail
 from .models import Event, Guest, GuestStatus
@@ -50,13 +48,9 @@ def remind_open_replies() -> int:
         for event in events if event.responsible_officer and silent[event.id]])
     for event in summaries:
         count = len(silent[event.id])
-        notify(event.responsible_officer, lambda e=event, n=count: _l(
-            "%(n)s guests of %(reference)s “%(title)s” have not answered yet.",
-            n=n, reference=e.reference, title=e.title), link=path_for("events.detail", reference=event.reference,
-                                                                     _anchor="guests"),
-            subject_factory=lambda e=event, n=count: lazy_ngettext("%(reference)s: %(n)s guest has not answered",
-                                                                  "%(reference)s: %(n)s guests have not answered",
-                                                                  n, reference=e.reference, n=n))
+        notify(event.responsible_officer, notices.GUESTS_SILENT,
+               {"reference": event.reference, "title": event.title, "n": count},
+               link=path_for("events.detail", reference=event.reference, _anchor="guests"))
     return len(reminded) + len(summaries)
 
 
@@ -76,12 +70,7 @@ def remind_event_soon() -> int:
         (f"event-soon:{event.id}:user:{event.responsible_officer.id}", event.responsible_officer, event, event)
         for event in events if open_tasks.get(event.id)])
     for event in created:
-        n = open_tasks[event.id]
-        notify(event.responsible_officer, lambda e=event, n=n: lazy_ngettext(
-            "Event %(reference)s “%(title)s” takes place within a week; %(n)s task is still open.",
-            "Event %(reference)s “%(title)s” takes place within a week; %(n)s tasks are still open.",
-            n, reference=e.reference, title=e.title, n=n), link=path_for("events.detail", reference=event.reference),
-            subject_factory=lambda e=event, n=n: lazy_ngettext("%(reference)s: within a week, %(n)s task open",
-                                                               "%(reference)s: within a week, %(n)s tasks open",
-                                                               n, reference=e.reference, n=n))
+        notify(event.responsible_officer, notices.SOON_WITH_TASKS,
+               {"reference": event.reference, "title": event.title, "n": open_tasks[event.id]},
+               link=path_for("events.detail", reference=event.reference))
     return len(created)

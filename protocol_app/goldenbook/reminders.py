@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
-from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import remind_once, reminder_rule
 from ..core.time import today_berlin
 from ..core.urls import path_for
 from ..extensions import db
+from . import notices
 from .models import BookEntry
 from .workflow import EntryState
 
@@ -35,11 +34,9 @@ def remind_unrecorded_signings() -> int:
         pairs += [(f"book-entry-unrecorded:{entry.id}:{user.id}", user, entry, (user, entry)) for user in recipients]
     due = remind_once("book-entry-unrecorded", pairs)
     for user, entry in due:
-        notify(user, lambda e=entry: _l(
-            "%(name)s was to sign the %(book)s on %(day)s. Record the volume and page of the entry, or withdraw it.",
-            name=e.signatory, book=e.book_label, day=format_d(e.signed_on)),
-            link=path_for("goldenbook.detail", entry_id=entry.id),
-            subject_factory=lambda e=entry: _l("Book entry of %(name)s: signing to record", name=e.signatory))
+        notify(user, notices.SIGNING_TO_RECORD, {"name": entry.signatory, "book": entry.book_label,
+                                                 "date": entry.signed_on},
+               link=path_for("goldenbook.detail", entry_id=entry.id))
     return len(due)
 
 

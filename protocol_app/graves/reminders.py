@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
-from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import remind_once, reminder_rule
 from ..core.time import add_months, today_berlin
 from ..core.urls import path_for
 from ..extensions import db
+from . import notices
 from .models import HonoraryGrave, RenewalBatch
 from .workflow import BatchState, GraveStatus
 
@@ -33,11 +32,8 @@ def _remind_term(months: int) -> int:
         (f"grave-term-{months}:{grave.id}:{grave.term_ends_on.isoformat()}:{officer.id}", officer, grave, (officer, grave))
         for grave in graves for officer in officers])
     for officer, grave in due:
-        notify(officer, lambda g=grave, m=months: _l(
-            "The honorary grave of %(name)s: its term ends on %(day)s (in %(months)s months or less). "
-            "Put it into a renewal batch.", name=g.name, day=format_d(g.term_ends_on), months=m),
-            link=path_for("graves.renewals"),
-            subject_factory=lambda g=grave: _l("Honorary grave %(name)s: term ends soon", name=g.name))
+        notify(officer, notices.TERM_ENDING, {"name": grave.name, "date": grave.term_ends_on, "months": months},
+               link=path_for("graves.renewals"))
     return len(due)
 
 
@@ -65,9 +61,6 @@ def remind_undecided_batches() -> int:
         (f"grave-batch-undecided:{batch.id}:{manager.id}", manager, batch, (manager, batch))
         for batch in batches for manager in managers])
     for manager, batch in due:
-        notify(manager, lambda b=batch: _l(
-            "The renewal batch “%(title)s” has no Senate decision yet; its first term ends on %(day)s.",
-            title=b.title, day=format_d(b.first_term_end)),
-            link=path_for("graves.batch", batch_id=batch.id),
-            subject_factory=lambda b=batch: _l("Honorary graves: a renewal batch awaits its decision"))
+        notify(manager, notices.BATCH_UNDECIDED, {"title": batch.title, "date": batch.first_term_end},
+               link=path_for("graves.batch", batch_id=batch.id))
     return len(due)

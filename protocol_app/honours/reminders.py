@@ -9,10 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
-from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.references import format_reference
@@ -20,7 +18,7 @@ from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc
 from ..core.urls import path_for
 from ..extensions import db
-from . import services
+from . import notices, services
 from .models import REFERENCE_PREFIX, AwardType, Nomination, Statement
 from .workflow import NominationState
 
@@ -56,11 +54,8 @@ def remind_waiting_steps() -> int:
                        for user in deciders[step.role] if services.involvement(case, user) is None]
     created = remind_once("nomination-step-waiting", candidates)
     for case, step, days, user in created:
-        notify(user, lambda c=case, s=step.name, d=days: _l(
-            "Case %(reference)s has been waiting for your step “%(step)s” for %(days)s days.",
-            reference=c.reference, step=s, days=d), link=_case_link(case),
-            subject_factory=lambda c=case: _l("%(reference)s: waiting for your approval step",
-                                              reference=c.reference))
+        notify(user, notices.STEP_WAITING, {"reference": case.reference, "step": step.name, "days": days},
+               link=_case_link(case))
     return len(created)
 
 
@@ -80,11 +75,9 @@ def remind_overdue_statements() -> int:
                                (case, statement, officer)))
     created = remind_once("nomination-statement-overdue", candidates)
     for case, statement, officer in created:
-        notify(officer, lambda c=case, s=statement: _l(
-            "The statement from %(source)s for case %(reference)s, requested on %(date)s, has not arrived.",
-            source=s.from_whom, reference=c.reference, date=format_d(s.requested_on)),
-            link=_case_link(case),
-            subject_factory=lambda c=case: _l("%(reference)s: a statement is overdue", reference=c.reference))
+        notify(officer, notices.STATEMENT_OVERDUE,
+               {"reference": case.reference, "source": statement.from_whom, "date": statement.requested_on},
+               link=_case_link(case))
     return len(created)
 
 
@@ -111,11 +104,8 @@ def remind_cycle_deadline() -> int:
                         (award_type, deadline, references, officer)) for officer in officers]
     created = remind_once("nomination-deadline", candidates)
     for award_type, deadline, references, officer in created:
-        notify(officer, lambda a=award_type, d=deadline, r=references: _l(
-            "The nomination deadline for %(award)s is %(date)s. Cases not yet forwarded: %(cases)s.",
-            award=a.name, date=format_d(d), cases=r), link=path_for("honours.index"),
-            subject_factory=lambda a=award_type, d=deadline: _l("%(award)s: nomination deadline %(date)s",
-                                                                award=a.name, date=format_d(d)))
+        notify(officer, notices.DEADLINE, {"award": award_type.name, "date": deadline, "cases": references},
+               link=path_for("honours.index"))
     return len(created)
 
 

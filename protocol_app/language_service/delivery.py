@@ -21,6 +21,7 @@ from ..core.notifications.services import notify
 from ..core.time import BERLIN, now_utc
 from ..core.urls import path_for
 from ..extensions import db
+from . import notices
 from .models import Assignment, Employment, Offer, TranslatorProfile
 from .workflow import OfferState
 
@@ -59,10 +60,8 @@ def deliver(assignment: Assignment, *, actor, filename: str, data: bytes) -> Non
     db.session.flush()
     record_event("assignment.delivered", actor=actor, target=assignment)
     if assignment.officer:
-        notify(assignment.officer, lambda a=assignment: _l("The translation %(reference)s has been delivered.",
-                                                           reference=a.reference),
-               link=path_for("translations.assignment", reference=assignment.reference),
-               subject_factory=lambda a=assignment: _l("%(reference)s: translation delivered", reference=a.reference))
+        notify(assignment.officer, notices.TRANSLATION_DELIVERED, {"reference": assignment.reference},
+               link=path_for("translations.assignment", reference=assignment.reference))
 
 
 @transactional

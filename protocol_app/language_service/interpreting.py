@@ -15,6 +15,7 @@ from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.urls import path_for
 from ..extensions import db
+from . import notices
 from .models import Assignment, AssignmentKind, ServiceMode
 from .services import booking_summaries, cancel_assignment, create_assignment, update_assignment
 from .workflow import STAFFING_STATES
@@ -38,11 +39,8 @@ def request(*, actor, title: str, language: str, mode: str, starts_at, ends_at, 
     if for_other_team is not None:
         # Nobody of the Sprachendienst asked for it: its officers learn of it by reference.
         for officer in users_with_role(Role.OFFICER):
-            notify(officer, lambda a=assignment: _l("%(team)s asks for interpreting: %(reference)s.",
-                                                    team=for_other_team, reference=a.reference),
-                   link=path_for("translations.assignment", reference=assignment.reference),
-                   subject_factory=lambda a=assignment: _l("%(reference)s: interpreting requested",
-                                                           reference=a.reference))
+            notify(officer, notices.INTERPRETING_REQUESTED, {"team": for_other_team, "reference": assignment.reference},
+                   link=path_for("translations.assignment", reference=assignment.reference))
     return assignment
 
 

@@ -12,13 +12,12 @@ from ..core import workflow
 from ..core.audit import record_event
 from ..core.db import advisory_lock, lock_for_update, transactional
 from ..core.errors import DomainError, NotAllowed, ValidationFailed
-from ..core.mail_texts import MailKind, register_mail_kind
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.time import now_utc
 from ..core.urls import path_for
 from ..extensions import db
-from . import candidates
+from . import candidates, notices
 from .models import Assignment, Offer, TranslatorProfile
 from .workflow import BINDING_STATES, STAFFING_STATES, AssignmentState, OfferState
 
@@ -43,22 +42,6 @@ def places_filled(offer: Offer, actor) -> object | None:
 
 def offers_of(assignment: Assignment) -> list[Offer]:
     return list(db.session.scalars(sa.select(Offer).where(Offer.assignment_id == assignment.id).order_by(Offer.id)))
-
-
-OFFER_MAIL = register_mail_kind(MailKind("language_service.offer", _l("Sprachendienst: an assignment offered to a translator"), {
-    "reference": _l("the assignment's reference"), "title": _l("what the assignment is"),
-    "link": _l("the address of the offer in Protokoll")}, {
-    "de": ("{reference}: neues Angebot, bitte antworten",
-           "Guten Tag,\n\nNeues Angebot {reference}: {title}. Bitte nehmen Sie an oder lehnen Sie ab.\n\n"
-           "In Protokoll öffnen: {link}\n\n-- \n"
-           "Diese Nachricht wurde automatisch von Protokoll versandt. Bitte antworten Sie nicht darauf."),
-    "en": ("{reference}: new offer, please answer",
-           "Hello,\n\nNew offer {reference}: {title}. Please accept or decline.\n\nOpen in Protokoll: {link}\n\n-- \n"
-           "This message was sent automatically by Protokoll. Please do not reply."),
-}, {"de": {"reference": "S-2027-0031", "title": "Dolmetschen Französisch, Empfang im Roten Rathaus",
-           "link": "https://protokoll.berlin.de/translations/offers/12"},
-    "en": {"reference": "S-2027-0031", "title": "French interpreting, reception at the Rotes Rathaus",
-           "link": "https://protokoll.berlin.de/translations/offers/12"}}))
 
 
 def _offer_link(offer: Offer) -> str:
@@ -88,11 +71,8 @@ def make_offers(assignment: Assignment, profile_ids: list[int], *, actor) -> lis
         db.session.flush()
         workflow.start(offer, actor=actor)
         record_event("offer.create", actor=actor, target=offer, summary=assignment.reference)
-        notify(eligible[profile_id].user, lambda a=assignment: _l(
-            "New offer %(reference)s: %(title)s. Please accept or decline.", reference=a.reference, title=a.title),
-            link=_offer_link(offer),
-            subject_factory=lambda a=assignment: _l("%(reference)s: new offer, please answer", reference=a.reference),
-            mail_text=(OFFER_MAIL.key, {"reference": assignment.reference, "title": assignment.title}))
+        notify(eligible[profile_id].user, notices.OFFER, {"reference": assignment.reference, "title": assignment.title},
+               link=_offer_link(offer))
         made.append(offer)
     sync_staffing(assignment, actor=actor)
     return made
@@ -140,13 +120,9 @@ def answer(offer: Offer, *, actor, accept: bool, reason: str | None = None) -> O
     offer.reason = None if accept else ((reason or "").strip()[:500] or None)
     workflow.apply(offer, "accept" if accept else "decline", actor=actor, comment=offer.reason)
     if assignment.officer is not None:
-        notify(assignment.officer, lambda a=assignment, o=offer, yes=accept: (
-            _l("%(name)s accepted %(reference)s.", name=o.profile.name, reference=a.reference) if yes else
-            _l("%(name)s declined %(reference)s.", name=o.profile.name, reference=a.reference)),
-            link=path_for("translations.assignment", reference=assignment.reference),
-            subject_factory=lambda a=assignment, yes=accept: (
-                _l("%(reference)s: an offer was accepted", reference=a.reference) if yes else
-                _l("%(reference)s: an offer was declined", reference=a.reference)))
+        notify(assignment.officer, notices.OFFER_ACCEPTED if accept else notices.OFFER_DECLINED,
+               {"name": offer.profile.name, "reference": assignment.reference},
+               link=path_for("translations.assignment", reference=assignment.reference))
     if accept:
         _withdraw_when_staffed(assignment, actor=actor)
     sync_staffing(assignment, actor=actor)
@@ -166,11 +142,9 @@ def hand_back(offer: Offer, *, actor, reason: str) -> Offer:
     offer.reason = (reason or "").strip()[:500]
     officers = [assignment.officer] if assignment.officer else users_with_role(Role.OFFICER)
     for officer in officers:
-        notify(officer, lambda a=assignment, o=offer: _l(
-            "%(name)s handed back %(reference)s: %(reason)s", name=o.profile.name, reference=a.reference,
-            reason=o.reason), link=path_for("translations.assignment", reference=assignment.reference),
-            subject_factory=lambda a=assignment: _l("%(reference)s: handed back, to be staffed again",
-                                                    reference=a.reference))
+        notify(officer, notices.HANDED_BACK, {"name": offer.profile.name, "reference": assignment.reference,
+                                              "reason": offer.reason},
+               link=path_for("translations.assignment", reference=assignment.reference))
     sync_staffing(assignment, actor=actor)
     return offer
 
@@ -183,10 +157,8 @@ def _withdraw_when_staffed(assignment: Assignment, *, actor) -> None:
         if other.state == OfferState.OFFERED:
             workflow.apply(other, "withdraw_staffed", actor=actor, comment="staffed")
             record_event("offer.withdrawn_staffed", actor=actor, target=other)
-            notify(other.profile.user, lambda a=assignment: _l(
-                "Offer %(reference)s has been withdrawn: enough interpreters have accepted. Thank you.",
-                reference=a.reference), link=_offer_link(other),
-                subject_factory=lambda a=assignment: _l("%(reference)s: offer withdrawn", reference=a.reference))
+            notify(other.profile.user, notices.OFFER_WITHDRAWN, {"reference": assignment.reference},
+                   link=_offer_link(other))
 
 
 def my_offers(user) -> list[Offer]:

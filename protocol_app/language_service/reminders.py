@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
-from ..core.i18n import format_dt
 from ..core.notifications.services import notify
 from ..core.permissions import Permission, Role, user_has
 from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc
 from ..core.urls import path_for
 from ..extensions import db
+from . import notices
 from .models import Assignment, AssignmentKind, Offer
 from .offers import offers_of, staffing
 from .workflow import AssignmentState, OfferState
@@ -37,18 +36,13 @@ def remind_unanswered_offers() -> int:
         (f"offer-escalation:{offer.id}", offer.assignment.officer, offer, offer) for offer in offers
         if offer.created_at <= now - OFFER_ESCALATION and offer.assignment.officer])
     for offer in reminded:
-        notify(offer.profile.user, lambda a=offer.assignment: _l(
-            "Please answer the offer %(reference)s: %(title)s.", reference=a.reference, title=a.title),
-            link=path_for("translations.offer", offer_id=offer.id),
-            subject_factory=lambda a=offer.assignment: _l("%(reference)s: your answer to the offer is due",
-                                                          reference=a.reference))
+        notify(offer.profile.user, notices.OFFER_UNANSWERED,
+               {"reference": offer.assignment.reference, "title": offer.assignment.title},
+               link=path_for("translations.offer", offer_id=offer.id))
     for offer in escalated:
         assignment = offer.assignment
-        notify(assignment.officer, lambda a=assignment, o=offer: _l(
-            "%(name)s has not answered the offer %(reference)s for three days.", name=o.profile.name,
-            reference=a.reference), link=path_for("translations.assignment", reference=assignment.reference),
-            subject_factory=lambda a=assignment: _l("%(reference)s: an offer has not been answered",
-                                                    reference=a.reference))
+        notify(assignment.officer, notices.OFFER_ESCALATED, {"name": offer.profile.name, "reference": assignment.reference},
+               link=path_for("translations.assignment", reference=assignment.reference))
     return len(reminded) + len(escalated)
 
 
@@ -70,11 +64,7 @@ def warn_understaffed() -> int:
         link = (path_for("translations.assignment", reference=assignment.reference)
                 if user_has(user, Permission.ASSIGNMENT_MANAGE)
                 else path_for("translations.index", _anchor=assignment.reference))
-        notify(user, lambda a=assignment: _l(
-            "Assignment %(reference)s (%(title)s) in five days or less is not fully staffed.",
-            reference=a.reference, title=a.title), link=link,
-            subject_factory=lambda a=assignment: _l("%(reference)s: not fully staffed in five days",
-                                                    reference=a.reference))
+        notify(user, notices.UNDERSTAFFED, {"reference": assignment.reference, "title": assignment.title}, link=link)
     return len(created)
 
 
@@ -91,9 +81,7 @@ def remind_deadline() -> int:
         (f"translation-deadline:{assignment.id}:{offer.id}", offer.profile.user, assignment, (offer, assignment))
         for offer, assignment in rows])
     for offer, assignment in created:
-        notify(offer.profile.user, lambda a=assignment: _l(
-            "The translation %(reference)s is due on %(deadline)s.", reference=a.reference,
-            deadline=format_dt(a.deadline)), link=path_for("translations.offer", offer_id=offer.id),
-            subject_factory=lambda a=assignment: _l("%(reference)s: the translation is due %(deadline)s",
-                                                    reference=a.reference, deadline=format_dt(a.deadline)))
+        notify(offer.profile.user, notices.TRANSLATION_DUE,
+               {"reference": assignment.reference, "deadline": assignment.deadline},
+               link=path_for("translations.offer", offer_id=offer.id))
     return len(created)

@@ -26,6 +26,7 @@ from ..core.time import BERLIN, now_utc
 from ..core.urls import path_for
 from ..directory.models import Venue
 from ..extensions import db
+from . import notices
 from .models import (
     REFERENCE_PREFIX,
     Absence,
@@ -301,11 +302,10 @@ def update_assignment(assignment: Assignment, *, actor, values: dict, expected_v
     record_event("assignment.update", actor=actor, target=assignment, changes=changes)
     if any(key in changes for key in TOLD_FIELDS):
         for offer in live_offers(assignment):
-            notify(offer.profile.user, lambda a=assignment: _l(
-                "Assignment %(reference)s has changed: %(when)s, %(place)s. Please check it.",
-                reference=a.reference, when=format_when(a), place=a.place or "—"),
-                link=path_for("translations.offer", offer_id=offer.id),
-                subject_factory=lambda a=assignment: _l("%(reference)s: changed, please check", reference=a.reference))
+            notify(offer.profile.user, notices.ASSIGNMENT_CHANGED,
+                   {"reference": assignment.reference, "when": lambda: format_when(assignment),
+                    "place": assignment.place or "—"},
+                   link=path_for("translations.offer", offer_id=offer.id))
     return list(changes)
 
 
@@ -332,10 +332,8 @@ def cancel_assignment(assignment: Assignment, *, actor, reason: str, expected_ve
     told = 0
     for offer in live_offers(assignment):
         workflow.apply(offer, "withdraw", actor=actor, comment="assignment cancelled")
-        notify(offer.profile.user, lambda a=assignment, r=reason: _l(
-            "Assignment %(reference)s has been cancelled: %(reason)s", reference=a.reference, reason=r),
-            link=path_for("translations.offer", offer_id=offer.id),
-            subject_factory=lambda a=assignment: _l("%(reference)s: cancelled", reference=a.reference))
+        notify(offer.profile.user, notices.ASSIGNMENT_CANCELLED, {"reference": assignment.reference, "reason": reason},
+               link=path_for("translations.offer", offer_id=offer.id))
         told += 1
     db.session.flush()
     return told

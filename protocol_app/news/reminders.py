@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from ..auth.services import users_with_role
 from ..core.notifications.services import notify
@@ -14,6 +13,7 @@ from ..core.reminders import remind_once, reminder_rule
 from ..core.time import now_utc
 from ..core.urls import path_for
 from ..extensions import db
+from . import notices
 from .models import NewsNote
 from .workflow import NoteState
 
@@ -31,7 +31,5 @@ def remind_waiting_notes() -> int:
         (f"news-review-waiting:{note.id}:{note.version}:{manager.id}", manager, note, (manager, note))
         for note in waiting for manager in managers])
     for manager, note in due:
-        notify(manager, lambda n=note: _l("The press note “%(title)s” is waiting for your approval.", title=n.title_de),
-               link=path_for("news.detail", note_id=note.id),
-               subject_factory=lambda n=note: _l("Press note waiting: %(title)s", title=n.title_de))
+        notify(manager, notices.NOTE_WAITING, {"title": note.title_de}, link=path_for("news.detail", note_id=note.id))
     return len(due)

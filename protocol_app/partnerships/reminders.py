@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from ..auth.services import users_with_role
-from ..core.i18n import format_d
 from ..core.notifications.services import notify
 from ..core.permissions import Role
 from ..core.reminders import remind_once, reminder_rule
 from ..core.urls import path_for
-from . import services
+from . import notices, services
 
 
 @reminder_rule("partnership-jubilee-12")
@@ -22,10 +19,7 @@ def remind_jubilees_a_year_ahead() -> int:
         (f"partnership-jubilee-12:{j.partnership.id}:{j.years}:{officer.id}", officer, j.partnership, (officer, j))
         for j in jubilees for officer in officers])
     for officer, jubilee in due:
-        notify(officer, lambda j=jubilee: _l(
-            "%(years)s years of the partnership with %(city)s on %(day)s: please plan the jubilee.",
-            years=j.years, city=j.city.name, day=format_d(j.day)),
-            link=path_for("partnerships.detail", city_id=jubilee.city.id),
-            subject_factory=lambda j=jubilee: _l("Partnership jubilee: %(years)s years %(city)s", years=j.years,
-                                                 city=j.city.name))
+        # The city's name in the officer's language: asked for when the notice is written.
+        notify(officer, notices.JUBILEE, {"years": jubilee.years, "city": lambda j=jubilee: j.city.name, "date": jubilee.day},
+               link=path_for("partnerships.detail", city_id=jubilee.city.id))
     return len(due)

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy.orm import noload
 
 from ..core.checklists.models import Task
@@ -16,6 +15,7 @@ from ..core.reminders import create_reminders, reminder_key, reminder_rule
 from ..core.time import BERLIN, now_utc, today_berlin
 from ..core.urls import path_for
 from ..extensions import db
+from . import notices
 from .models import Visit
 from .services import SCOPE
 from .workflow import OPEN_STATES, VisitState
@@ -60,12 +60,9 @@ def _remind_start(rule: str, days: int) -> int:
     for visit in started:
         arrival_day = visit.arrival_at.astimezone(BERLIN).date()
         n = open_tasks.get(visit.id, 0)
-        notify(visit.responsible_officer, lambda v=visit, n=n, d=arrival_day: lazy_ngettext(
-            "Visit %(reference)s “%(title)s” starts on %(date)s; %(n)s checklist task is still open.",
-            "Visit %(reference)s “%(title)s” starts on %(date)s; %(n)s checklist tasks are still open.",
-            n, reference=v.reference, title=v.title, date=format_d(d), n=n), link=_link(visit, "checklist"),
-            subject_factory=lambda v=visit, d=arrival_day: _l("%(reference)s: the visit starts on %(date)s",
-                                                              reference=v.reference, date=format_d(d)))
+        notify(visit.responsible_officer, notices.STARTS_SOON,
+               {"reference": visit.reference, "title": visit.title, "date": arrival_day, "n": n},
+               link=_link(visit, "checklist"))
     return len(started)
 
 
@@ -124,22 +121,16 @@ def remind_overdue_tasks() -> int:
         if task.id in escalated_ids:
             escalated.setdefault((visit.responsible_officer, visit), []).append(task)
     for (owner, visit), tasks in overdue.items():
-        notify(owner, lambda ts=tasks, v=visit: _l(
-            "Overdue for visit %(reference)s: %(tasks)s.", reference=v.reference, tasks=_task_list(ts)),
-            link=_link(visit, "checklist"),
-            subject_factory=lambda ts=tasks, v=visit: _l("%(reference)s: %(n)s checklist tasks overdue",
-                                                         reference=v.reference, n=len(ts)))
+        notify(owner, notices.TASKS_OVERDUE, _overdue_values(visit, tasks), link=_link(visit, "checklist"))
     for (officer, visit), tasks in escalated.items():
-        notify(officer, lambda ts=tasks, v=visit: _l(
-            "Escalation: overdue for visit %(reference)s for more than two days: %(tasks)s.",
-            reference=v.reference, tasks=_task_list(ts)), link=_link(visit, "checklist"),
-            subject_factory=lambda ts=tasks, v=visit: _l("%(reference)s: escalation, %(n)s checklist tasks overdue",
-                                                         reference=v.reference, n=len(ts)))
+        notify(officer, notices.TASKS_ESCALATED, _overdue_values(visit, tasks), link=_link(visit, "checklist"))
     return len(reminded) + len(escalated_rows)
 
 
-def _task_list(tasks: list[Task]) -> str:
-    return "; ".join(str(_l("“%(task)s” (due %(date)s)", task=t.title, date=format_d(t.due_on))) for t in tasks)
+def _overdue_values(visit: Visit, tasks: list[Task]) -> dict:
+    # The list is written when the notice is, in the recipient's language.
+    return {"reference": visit.reference, "n": len(tasks), "tasks": lambda: "; ".join(
+        str(_l("“%(task)s” (due %(date)s)", task=t.title, date=format_d(t.due_on))) for t in tasks)}
 
 
 @reminder_rule("visit-requested-too-long")
@@ -157,9 +148,6 @@ def remind_requested_too_long() -> int:
     visits = db.session.scalars(sa.select(Visit).where(Visit.id.in_([int(row.object_id) for row in created]))
                                 .options(noload(Visit.hosts))).all()
     for visit in visits:
-        notify(visit.responsible_officer, lambda v=visit: _l(
-            "Visit request %(reference)s “%(title)s” has been waiting for more than a week.",
-            reference=v.reference, title=v.title), link=_link(visit),
-            subject_factory=lambda v=visit: _l("%(reference)s: request waiting for a decision",
-                                               reference=v.reference))
+        notify(visit.responsible_officer, notices.REQUEST_WAITING, {"reference": visit.reference, "title": visit.title},
+               link=_link(visit))
     return len(visits)

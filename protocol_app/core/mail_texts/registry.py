@@ -24,6 +24,9 @@ class MailKind:
     defaults: dict
     #: {language: {placeholder: value}} the preview fills in (values like the demo's).
     examples: dict = field(default_factory=dict)
+    #: The kind whose words frame this one's in a mail (its {subject} and {message} are this
+    #: kind's subject and text), or None for a mail of its own.
+    frame: str | None = None
 
 
 _KINDS: dict[str, MailKind] = {}

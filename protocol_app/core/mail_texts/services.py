@@ -57,17 +57,36 @@ def _latest(key: str, language: str) -> MailTextVersion | None:
 def text_in_force(key: str, language: str) -> MailText:
     """The words a mail of `key` in `language` is written with now — read once per transaction:
     a sweep that mails 500 people reads them once, not 500 times."""
-    kind = _kind(key)
+    _kind(key)
     language = language if language in LANGUAGES else "de"
     cache = db.session.info.setdefault(_CACHE_KEY, {})
     if (key, language) not in cache:
-        latest = _latest(key, language)
-        if latest is None or latest.is_reset:
-            subject, body = kind.defaults[language]
-            cache[key, language] = MailText(subject, body, latest.version if latest else 0)
-        else:
-            cache[key, language] = MailText(latest.subject, latest.body, latest.version)
+        cache[key, language] = _words(key, language, _latest(key, language))
     return cache[key, language]
+
+
+def _words(key: str, language: str, latest: MailTextVersion | None) -> MailText:
+    if latest is None or latest.is_reset:
+        subject, body = _kind(key).defaults[language]
+        return MailText(subject, body, latest.version if latest else 0)
+    return MailText(latest.subject, latest.body, latest.version)
+
+
+def texts_in_force(keys, languages=LANGUAGES) -> dict[tuple[str, str], MailText]:
+    """{(key, language): words in force} for many kinds at once, read in one statement (the
+    admins' list of every kind of mail)."""
+    cache = db.session.info.setdefault(_CACHE_KEY, {})
+    wanted = [(key, language) for key in keys for language in languages if (key, language) not in cache]
+    if wanted:
+        newest = sa.select(MailTextVersion.kind, MailTextVersion.language,
+                           sa.func.max(MailTextVersion.version).label("version")).group_by(
+            MailTextVersion.kind, MailTextVersion.language).subquery()
+        saved = {(row.kind, row.language): row for row in db.session.scalars(sa.select(MailTextVersion).join(
+            newest, sa.and_(newest.c.kind == MailTextVersion.kind, newest.c.language == MailTextVersion.language,
+                            newest.c.version == MailTextVersion.version)))}
+        for key, language in wanted:
+            cache[key, language] = _words(key, language, saved.get((key, language)))
+    return {(key, language): cache[key, language] for key in keys for language in languages}
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -176,7 +195,13 @@ def write_mail(key: str, language: str, values: dict) -> WrittenMail:
 
 
 def preview(key: str, language: str, subject: str, body: str) -> tuple[str, str]:
-    """What words (checked first) make of the kind's example values."""
+    """What words (checked first) make of the kind's example values — in its frame, as the mail
+    will read, for a kind that has one."""
     check_text(key, subject, body)
     kind = _kind(key)
-    return fill(subject, body, {name: "" for name in kind.placeholders} | kind.examples.get(language, {}))
+    subject, body = fill(subject, body, {name: "" for name in kind.placeholders} | kind.examples.get(language, {}))
+    if kind.frame is None:
+        return subject, body
+    frame, words = _kind(kind.frame), text_in_force(kind.frame, language)
+    return fill(words.subject, words.body, {name: "" for name in frame.placeholders}
+                | frame.examples.get(language, {}) | {"subject": subject, "message": body})

@@ -20,6 +20,7 @@ from ...extensions import db
 from ..mail_texts import MailKind, register_mail_kind, write_mail
 from ..time import now_utc
 from .models import MailStatus, Notification, OutboxMail
+from .notices import FRAME, shown_value
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,8 @@ _PENDING_KEY = "protokoll_outbox_ids"
 _UNFLUSHED_KEY = "protokoll_outbox_unflushed"
 
 
-NOTICE = register_mail_kind(MailKind("core.notice", _l("Notice of the app (reminders, offers, decisions due)"), {
+#: The frame of every notice mail; each kind of notice words its own subject and sentence.
+NOTICE = register_mail_kind(MailKind(FRAME, _l("Frame of every notice mail (greeting, link, footer)"), {
     "subject": _l("what the notice is about: the record and what is due, e.g. “V-2027-0007: Anfrage wartet”"),
     "message": _l("the notice itself"), "link": _l("the address of the record in Protokoll (empty if none)")}, {
     "de": ("{subject}", "Guten Tag,\n\n{message}\n\nIn Protokoll öffnen: {link}\n\n-- \n"
@@ -46,34 +48,40 @@ NOTICE = register_mail_kind(MailKind("core.notice", _l("Notice of the app (remin
 }))
 
 
-def notify(user, message_factory, *, link: str | None = None, mail: bool = True,
-           subject_factory=None, mail_text: tuple[str, dict] | None = None) -> Notification:
-    """Notify `user` in-app and (if `mail`) by e-mail, in the user's language.
+def notify(user, notice: MailKind, values: dict | None = None, *, link: str | None = None) -> Notification:
+    """Notify `user` in the bell and by e-mail, in the user's language and the office's words.
 
-    A mail needs its `subject_factory`: a subject that says which record and what is due lets
-    the reader sort their inbox without opening every "new notification".
-
-    `message_factory` is a callable returning the (translated) message, so that it
-    is rendered under the recipient's locale rather than the actor's; `subject_factory`
-    likewise the mail's subject — the record's reference and what is due, never a name
-    (subjects show on lock screens and in mail logs). A notice the office words itself gives
-    `mail_text`: its kind of mail and the values of its placeholders (`link` added here).
+    `notice` is a kind declared with `notices.notice_kind`; `values` fill its placeholders —
+    dates, moments and lazy texts are formatted under the recipient's locale, not the actor's.
+    Its subject says which record and what is due, never a name (subjects show on lock screens
+    and in mail logs); its sentence shows in the bell and inside the frame of every notice mail.
+    The outbox names the kind and the version of its words.
     """
+    values = values or {}
+    missing = [name for name in notice.placeholders if name not in values]
+    if missing:  # a value left out would silently drop its line from the office's words
+        raise ValueError(f"{notice.key}: no value for {missing}")
+    with force_locale(user.locale):
+        shown = {name: shown_value(value) for name, value in values.items()}
+    written = write_mail(notice.key, user.locale, shown)
+    note = Notification(user_id=user.id, message=written.body[:500], link=link)
+    db.session.add(note)
+    if user.is_active_account:
+        address = current_app.config["BASE_URL"] + link if link else ""
+        framed = write_mail(notice.frame, user.locale, {"subject": written.subject, "message": written.body,
+                                                      "link": address})
+        queue_mail(user.email, framed.subject, framed.body, language=user.locale,
+                   text=(written.kind, written.version))
+    return note
+
+
+def notify_in_app(user, message_factory, *, link: str | None = None) -> Notification:
+    """A notice for the bell only (no mail), e.g. to admins about the app itself;
+    `message_factory` returns the message, rendered in the recipient's language."""
     with force_locale(user.locale):
         message = str(message_factory())
-    if mail and subject_factory is None:
-        raise TypeError("notify() with mail needs a subject_factory (the record and what is due)")
     note = Notification(user_id=user.id, message=message, link=link)
     db.session.add(note)
-    if mail and user.is_active_account:
-        with force_locale(user.locale):
-            subject = str(subject_factory())
-        address = current_app.config["BASE_URL"] + link if link else ""
-        if mail_text is not None:
-            written = write_mail(mail_text[0], user.locale, {**mail_text[1], "link": address})
-        else:
-            written = write_mail(NOTICE.key, user.locale, {"subject": subject, "message": message, "link": address})
-        queue_written(user.email, written, language=user.locale)
     return note
 
 

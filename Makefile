@@ -91,7 +91,7 @@ TEST_WORKERS ?= 2
 test: system-deps translations chromium js-deps office-tools ldap-server ops-tools image
 	$(BIN)/ruff check protocol_app tests bench config.py wsgi.py celery_worker.py
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The inner loop: everything but the browser journeys, the real workers and the drills, on SQLite.
 test-fast: translations

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from protocol_app.auth.models import SignIn, User, UserSession
 from protocol_app.extensions import db
 from tests.ldap_server import PASSWORD
 from tests.support import account, audit_events, login, make_user, post
+
+#: One database: the directory's protocol (StartTLS, binds, groups) is what these test; the
+#: account rows they write are the same on both databases.
+pytestmark = pytest.mark.one_backend
 
 ANNA = "anna.amtmann@berlin.test"
 

@@ -15,6 +15,10 @@ from protocol_app.extensions import db
 from tests.login_provider import sign_out_at_provider, through_provider
 from tests.support import account, audit_events, csrf_token, login, make_user, post
 
+#: One database: the provider's protocol (PKCE, nonce, tokens, logout) is what these test;
+#: the account rows they write are the same on both databases.
+pytestmark = pytest.mark.one_backend
+
 
 def _sign_in(app, login, browser=None):
     """The app's test client through the whole flow; (client, the app's last answer)."""

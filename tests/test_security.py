@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from protocol_app.auth.models import User
 from protocol_app.core.permissions import public
 from protocol_app.extensions import db
 from tests.support import login, make_user
+
+#: One database: headers, CSRF and error pages do not touch what differs between the databases.
+pytestmark = pytest.mark.one_backend
 
 
 def test_post_without_csrf_token_is_refused_and_changes_nothing(app, client):

@@ -52,6 +52,33 @@ def test_logged_in_pages_are_not_cached(app, client):
     assert client.get("/").headers["Cache-Control"] == "no-store"
 
 
+def test_static_files_are_kept_by_the_browser_and_ask_nothing_of_the_database(app, client, count_queries):
+    import re
+
+    make_user(app, "a@example.org")
+    login(client, "a@example.org")
+    page = client.get("/")
+    assets = re.findall(r'(?:href|src)="(/[a-z]+(?:/static)?/[^"]+\?v=[0-9a-f]{12})"', page.get_data(as_text=True))
+    assert any("bootstrap" in a for a in assets) and any("app.css" in a for a in assets)
+    with count_queries() as statements:
+        answers = [client.get(asset) for asset in assets]
+    # The files hold no personal data: kept a year under an address that changes with them,
+    # served without looking up the session.
+    assert {(r.status_code, r.headers["Cache-Control"]) for r in answers} == {(200, "public, max-age=31536000, immutable")}
+    assert statements == []
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_the_files_address_changes_when_a_file_does(tmp_path):
+    from protocol_app.core.static_assets import asset_version
+
+    (tmp_path / "app.css").write_text("main { color: #000 }")
+    before = asset_version([tmp_path])
+    assert asset_version([tmp_path]) == before
+    (tmp_path / "app.css").write_text("main { color: #111; }")
+    assert asset_version([tmp_path]) != before
+
+
 def test_no_inline_scripts_or_styles_in_pages(app, client):
     make_user(app, "admin@example.org", roles=["admin"])
     login(client, "admin@example.org")

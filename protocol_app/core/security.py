@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db
 from .api.problems import http_problem, is_api_request, problem
 from .errors import ConcurrentChangeError, is_conflict
+from .permissions import STATIC_ENDPOINTS
 from .urls import safe_next_url
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,9 @@ def _set_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_user and getattr(current_user, "is_authenticated", False):
-        # Pages of logged-in users hold personal data: no browser or proxy cache.
+    if request.endpoint not in STATIC_ENDPOINTS and current_user and getattr(current_user, "is_authenticated", False):
+        # Pages of logged-in users hold personal data: no browser or proxy cache. (The static
+        # files hold none: `static_assets` lets the browser keep them, without a session look-up.)
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     return response

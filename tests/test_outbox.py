@@ -65,6 +65,10 @@ def test_notification_and_mail_are_written_in_the_recipients_language(mail_app):
         assert (mails["en@example.org"].mail_kind, mails["en@example.org"].mail_text_version) == ("visits.starts_soon", 0)
         with pytest.raises(ValueError, match="date"):  # a value left out would drop its words unnoticed
             notify(db.session.get(User, de_id), notices.STARTS_SOON, {"reference": "V-2026-0001", "title": "", "n": 1})
+        from protocol_app.events.mail_texts import INVITATION
+
+        with pytest.raises(TypeError, match="not a notice"):  # a guest's invitation has no place in the bell
+            notify(db.session.get(User, de_id), INVITATION, {})
 
 
 def test_bell_shows_unread_count_and_marking_read_clears_it(mail_app):

@@ -57,6 +57,8 @@ def notify(user, notice: MailKind, values: dict | None = None, *, link: str | No
     and in mail logs); its sentence shows in the bell and inside the frame of every notice mail.
     The outbox names the kind and the version of its words.
     """
+    if notice.frame is None:
+        raise TypeError(f"{notice.key} is a mail of its own, not a notice: queue it with queue_written()")
     values = values or {}
     missing = [name for name in notice.placeholders if name not in values]
     if missing:  # a value left out would silently drop its line from the office's words

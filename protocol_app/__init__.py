@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -240,13 +240,13 @@ def _register_request_hooks(app: Flask) -> None:
     from .core.errors import is_conflict
     from .core.navigation import menus_for, nav_for
     from .core.notifications.services import unread_count
-    from .core.permissions import STATIC_ENDPOINTS, Permission, Role, user_has
+    from .core.permissions import Permission, Role, is_static_request, user_has
 
     @app.before_request
     def _finish_sign_in_first():
         # One ordered flow (new password, then second factor, then the page asked for): a
         # session that still owes a step reaches nothing else of the app.
-        if request.endpoint in STATIC_ENDPOINTS:  # the files: nobody's session to look up
+        if is_static_request():  # the files: nobody's session to look up
             return None
         if current_user and current_user.is_authenticated and not is_api_request():  # a token owes no step
             from .auth.sessions import current_session

@@ -206,6 +206,11 @@ def access_rule_of(app, endpoint: str):
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 
 
+def is_static_request() -> bool:
+    """Whether the request asks for a static file: no login, no session look-up, no sign-in step."""
+    return request.endpoint in STATIC_ENDPOINTS
+
+
 def enforce_login(app):
     """Register the deny-by-default check: everything not public needs a login."""
     login_manager = app.login_manager
@@ -213,7 +218,7 @@ def enforce_login(app):
     @app.before_request
     def _deny_by_default():
         endpoint = request.endpoint
-        if endpoint is None or endpoint in STATIC_ENDPOINTS:
+        if endpoint is None or is_static_request():
             return None
         rule = access_rule_of(app, endpoint)
         if rule == "public":

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db
 from .api.problems import http_problem, is_api_request, problem
 from .errors import ConcurrentChangeError, is_conflict
-from .permissions import STATIC_ENDPOINTS
+from .permissions import is_static_request
 from .urls import safe_next_url
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def _set_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.endpoint not in STATIC_ENDPOINTS and current_user and getattr(current_user, "is_authenticated", False):
+    if not is_static_request() and current_user and getattr(current_user, "is_authenticated", False):
         # Pages of logged-in users hold personal data: no browser or proxy cache. (The static
         # files hold none: `static_assets` lets the browser keep them, without a session look-up.)
         headers["Cache-Control"] = "no-store"

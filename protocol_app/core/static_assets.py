@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask, request
 
 from ..version import __version__
-from .permissions import STATIC_ENDPOINTS
+from .permissions import STATIC_ENDPOINTS, is_static_request
 
 #: A year: the address changes with the files, so the browser need not ask before then.
 CACHED_FOR = "public, max-age=31536000, immutable"
@@ -41,6 +41,6 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _cached(response):
-        if request.endpoint in STATIC_ENDPOINTS and request.args.get("v") == version and response.status_code == 200:
+        if is_static_request() and request.args.get("v") == version and response.status_code == 200:
             response.headers["Cache-Control"] = CACHED_FOR
         return response

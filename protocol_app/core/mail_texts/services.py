@@ -102,6 +102,16 @@ def history(key: str, language: str) -> list[MailTextVersion]:
         MailTextVersion.kind == key, MailTextVersion.language == language).order_by(MailTextVersion.version.desc())))
 
 
+def placeholder_names(*texts: str) -> list[str]:
+    """The placeholders the texts use, in order of first use (texts already known to parse)."""
+    names: list[str] = []
+    for text in texts:
+        for _literal, name, _spec, _conversion in _FORMATTER.parse(text):
+            if name is not None and name not in names:
+                names.append(name)
+    return names
+
+
 def _names_in(text: str, field: str) -> list[str]:
     try:
         parts = list(_FORMATTER.parse(text))
@@ -175,7 +185,7 @@ def fill(subject: str, body: str, values: dict) -> tuple[str, str]:
     follow another."""
     lines = []
     for line in body.split("\n"):
-        names = [name for _text, name, _spec, _conversion in _FORMATTER.parse(line) if name is not None]
+        names = placeholder_names(line)
         if names and not any(values.get(name) for name in names):
             continue
         filled = line.format_map(values)

@@ -9,13 +9,12 @@ the ones its default words use, described from the vocabulary below (or by the k
 
 from __future__ import annotations
 
-import string
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
 from ..i18n import format_d, format_dt
-from ..mail_texts import MailKind, register_mail_kind
+from ..mail_texts import MailKind, placeholder_names, register_mail_kind
 
 #: What a placeholder stands for, shared by the kinds that use it.
 VOCABULARY = {
@@ -34,18 +33,8 @@ EXAMPLES = {
            "name": "Dr Marie Weber"},
 }
 
-_FORMATTER = string.Formatter()
 #: The kind of mail that frames every notice (`services.NOTICE`).
 FRAME = "core.notice"
-
-
-def _names(*texts: str) -> list[str]:
-    names: list[str] = []
-    for text in texts:
-        for _literal, name, _spec, _conversion in _FORMATTER.parse(text):
-            if name is not None and name not in names:
-                names.append(name)
-    return names
 
 
 def notice_kind(key: str, label, *, de: tuple[str, str], en: tuple[str, str], described: dict | None = None,
@@ -57,7 +46,7 @@ def notice_kind(key: str, label, *, de: tuple[str, str], en: tuple[str, str], de
     when an admin opens it."""
     described = described or {}
     placeholders = {}
-    for name in _names(*de, *en):
+    for name in placeholder_names(*de, *en):
         if name not in described and name not in VOCABULARY:
             raise ValueError(f"{key}: placeholder {{{name}}} is not described")
         placeholders[name] = described.get(name, VOCABULARY.get(name))

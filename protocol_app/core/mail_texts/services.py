@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -213,5 +214,8 @@ def preview(key: str, language: str, subject: str, body: str) -> tuple[str, str]
     if kind.frame is None:
         return subject, body
     frame, words = _kind(kind.frame), text_in_force(kind.frame, language)
-    return fill(words.subject, words.body, {name: "" for name in frame.placeholders}
-                | frame.examples.get(language, {}) | {"subject": subject, "message": body})
+    examples = frame.examples.get(language, {})
+    # The frame's example link names its own example record; for this kind's, the site's address.
+    site = urlsplit(examples.get("link", ""))
+    return fill(words.subject, words.body, {name: "" for name in frame.placeholders} | examples
+                | {"subject": subject, "message": body, "link": f"{site.scheme}://{site.netloc}/…" if site.netloc else ""})
